@@ -1,0 +1,66 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import type { CompoundEntityRef } from '@backstage/catalog-model';
+import type {
+  ApplyResponse,
+  ArtifactId,
+  CoverageHistoryPoint,
+  CoverageResponse,
+  EntityViewResponse,
+  RedTargetsResponse,
+} from '@redline/backstage-plugin-observability-common';
+
+/**
+ * Filters, sort and paging of `GET /coverage`. Every field is optional; the
+ * backend validates them and answers 400 naming a bad one.
+ * @public
+ */
+export interface CoverageQuery {
+  owner?: string;
+  system?: string;
+  lifecycle?: string;
+  kind?: string;
+  tier?: string;
+  sort?: string;
+  order?: 'asc' | 'desc';
+  /** 1-based page number. */
+  page?: number;
+  pageSize?: number;
+}
+
+/** A downloaded file: its bytes plus the name the browser should save it as. @public */
+export interface DownloadedFile {
+  blob: Blob;
+  fileName: string;
+}
+
+/** A text artifact as served by the backend, with its media type. @public */
+export interface ArtifactText {
+  content: string;
+  mediaType: string;
+}
+
+/**
+ * Client of the Redline observability backend (discovery id `observability`).
+ * @public
+ */
+export interface ObservabilityApi {
+  /** RED targets and findings for one entity (the foundation slice). */
+  getRedTargets(entity: CompoundEntityRef): Promise<RedTargetsResponse>;
+  /** Everything the Observability tab shows for one entity. */
+  getEntityView(entity: CompoundEntityRef): Promise<EntityViewResponse>;
+  /** One generated file, e.g. `prometheus-rules` or `runbook:HighErrorRate`. */
+  getArtifact(entity: CompoundEntityRef, artifactId: ArtifactId): Promise<ArtifactText>;
+  /** All generated files of an entity as a zip archive. */
+  getBundle(entity: CompoundEntityRef): Promise<DownloadedFile>;
+  /** Writes the entity's rules to the configured Prometheus and reloads it. Rejects with a 403 when not permitted. */
+  applyArtifacts(entity: CompoundEntityRef, options?: { instance?: string }): Promise<ApplyResponse>;
+  getCoverage(query?: CoverageQuery): Promise<CoverageResponse>;
+  getCoverageHistory(options?: { team?: string }): Promise<CoverageHistoryPoint[]>;
+  /** The coverage table (same filters) as CSV. */
+  exportCoverageCsv(query?: CoverageQuery): Promise<DownloadedFile>;
+}
+
+/** @public */
+export const observabilityApiRef = createApiRef<ObservabilityApi>({
+  id: 'plugin.observability.service',
+});

@@ -1,0 +1,122 @@
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { ResponseError } from '@backstage/errors';
+import { ObservabilityClient } from './ObservabilityClient';
+import { checkoutView, coverageHistory, coverageResponse } from '../testUtils/fixtures';
+
+const baseUrl = 'http://backend.test/api/observability';
+const checkout = { kind: 'Component', namespace: 'Default', name: 'checkout' };
+
+describe('ObservabilityClient', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  const client = new ObservabilityClient({
+    discoveryApi: { getBaseUrl: async id => `http://backend.test/api/${id}` },
+    fetchApi: { fetch: (input, init) => fetch(input, init) },
+  });
+
+  it('fetches the entity view at the lower-cased entity path', async () => {
+    server.use(
+      http.get(`${baseUrl}/entity/component/default/checkout`, () => HttpResponse.json(checkoutView)),
+    );
+    await expect(client.getEntityView(checkout)).resolves.toEqual(checkoutView);
+  });
+
+  it('fetches RED targets', async () => {
+    server.use(
+      http.get(`${baseUrl}/entity/component/default/checkout/red`, () =>
+        HttpResponse.json({ entityRef: checkoutView.entityRef, spec: checkoutView.spec, redTargets: checkoutView.redTargets, findings: [] }),
+      ),
+    );
+    const result = await client.getRedTargets(checkout);
+    expect(result.redTargets.map(t => t.signal)).toEqual(['rate', 'errors', 'duration']);
+  });
+
+  it('throws a ResponseError carrying the backend message on a non-ok response', async () => {
+    server.use(
+      http.get(`${baseUrl}/entity/component/default/nope`, () =>
+        HttpResponse.json(
+          { error: { name: 'NotFoundError', message: 'No entity component:default/nope' }, response: { statusCode: 404 } },
+          { status: 404 },
+        ),
+      ),
+    );
+    const error = await client.getEntityView({ ...checkout, name: 'nope' }).catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(404);
+    expect(error.cause.message).toBe('No entity component:default/nope');
+  });
+
+  it('escapes artifact ids and returns text with its media type', async () => {
+    let seenPath = '';
+    server.use(
+      http.get(`${baseUrl}/entity/component/default/checkout/artifacts/:id`, ({ request }) => {
+        seenPath = new URL(request.url).pathname;
+        return new HttpResponse('# HighErrorRate', { headers: { 'Content-Type': 'text/markdown; charset=utf-8' } });
+      }),
+    );
+    const result = await client.getArtifact(checkout, 'runbook:HighErrorRate');
+    expect(seenPath).toBe('/api/observability/entity/component/default/checkout/artifacts/runbook%3AHighErrorRate');
+    expect(result).toEqual({ content: '# HighErrorRate', mediaType: 'text/markdown' });
+  });
+
+  it('downloads the bundle with the server-provided file name', async () => {
+    server.use(
+      http.get(`${baseUrl}/entity/component/default/checkout/bundle.zip`, () =>
+        new HttpResponse(new Uint8Array([80, 75, 3, 4]), {
+          headers: { 'Content-Type': 'application/zip', 'Content-Disposition': 'attachment; filename="checkout.zip"' },
+        }),
+      ),
+    );
+    const file = await client.getBundle(checkout);
+    expect(file.fileName).toBe('checkout.zip');
+    expect(file.blob.size).toBe(4);
+  });
+
+  it('posts apply and surfaces a 403 as a ResponseError', async () => {
+    let body: unknown;
+    server.use(
+      http.post(`${baseUrl}/entity/component/default/checkout/apply`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json(
+          { error: { name: 'NotAllowedError', message: 'Not allowed to apply' }, response: { statusCode: 403 } },
+          { status: 403 },
+        );
+      }),
+    );
+    const error = await client.applyArtifacts(checkout, { instance: 'default' }).catch(e => e);
+    expect(body).toEqual({ instance: 'default' });
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(403);
+  });
+
+  it('passes coverage filters as query parameters, dropping empty ones', async () => {
+    let search = '';
+    server.use(
+      http.get(`${baseUrl}/coverage`, ({ request }) => {
+        search = new URL(request.url).search;
+        return HttpResponse.json(coverageResponse);
+      }),
+    );
+    await client.getCoverage({ owner: 'group:default/payments', tier: '', page: 2, pageSize: 20, order: 'desc' });
+    const params = new URLSearchParams(search);
+    expect(Object.fromEntries(params)).toEqual({ owner: 'group:default/payments', page: '2', pageSize: '20', order: 'desc' });
+  });
+
+  it('fetches coverage history for a team and exports CSV', async () => {
+    server.use(
+      http.get(`${baseUrl}/coverage/history`, ({ request }) =>
+        HttpResponse.json(new URL(request.url).searchParams.get('team') === 'payments' ? coverageHistory : []),
+      ),
+      http.get(`${baseUrl}/coverage/export.csv`, () =>
+        new HttpResponse('entityRef,confidence\ncomponent:default/checkout,0.82\n', { headers: { 'Content-Type': 'text/csv' } }),
+      ),
+    );
+    await expect(client.getCoverageHistory({ team: 'payments' })).resolves.toHaveLength(3);
+    const csv = await client.exportCoverageCsv({ owner: 'group:default/payments' });
+    expect(csv.fileName).toBe('observability-coverage.csv');
+    expect(await csv.blob.text()).toContain('component:default/checkout,0.82');
+  });
+});

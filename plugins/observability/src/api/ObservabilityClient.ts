@@ -1,0 +1,124 @@
+import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import type { CompoundEntityRef } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
+import type {
+  ApplyResponse,
+  ArtifactId,
+  CoverageHistoryPoint,
+  CoverageResponse,
+  EntityViewResponse,
+  RedTargetsResponse,
+} from '@redline/backstage-plugin-observability-common';
+import type {
+  ArtifactText,
+  CoverageQuery,
+  DownloadedFile,
+  ObservabilityApi,
+} from './ObservabilityApi';
+
+/**
+ * Builds `kind/namespace/name` for the backend's entity routes. The backend
+ * matches these lower-cased (entity refs are case-insensitive), so the
+ * client normalises once here rather than in every component.
+ */
+function entityPath(entity: CompoundEntityRef): string {
+  return [entity.kind, entity.namespace || 'default', entity.name]
+    .map(part => encodeURIComponent(part.toLocaleLowerCase('en-US')))
+    .join('/');
+}
+
+function coverageSearch(query: CoverageQuery = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/** `attachment; filename="x.zip"` → `x.zip`; falls back when absent. */
+function fileNameFrom(response: Response, fallback: string): string {
+  const header = response.headers.get('content-disposition') ?? '';
+  const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(header);
+  return match ? decodeURIComponent(match[1]) : fallback;
+}
+
+/**
+ * Default {@link ObservabilityApi} implementation over HTTP. Calls go through
+ * `fetchApi` so the user's Backstage token is attached; downloads are fetched
+ * as blobs for the same reason (a bare `<a href>` would be unauthenticated).
+ * @public
+ */
+export class ObservabilityClient implements ObservabilityApi {
+  readonly #discoveryApi: DiscoveryApi;
+  readonly #fetchApi: FetchApi;
+
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.#discoveryApi = options.discoveryApi;
+    this.#fetchApi = options.fetchApi;
+  }
+
+  async getRedTargets(entity: CompoundEntityRef): Promise<RedTargetsResponse> {
+    return this.#json(`/entity/${entityPath(entity)}/red`);
+  }
+
+  async getEntityView(entity: CompoundEntityRef): Promise<EntityViewResponse> {
+    return this.#json(`/entity/${entityPath(entity)}`);
+  }
+
+  async getArtifact(entity: CompoundEntityRef, artifactId: ArtifactId): Promise<ArtifactText> {
+    const response = await this.#fetch(
+      `/entity/${entityPath(entity)}/artifacts/${encodeURIComponent(artifactId)}`,
+    );
+    return {
+      content: await response.text(),
+      mediaType: (response.headers.get('content-type') ?? 'text/plain').split(';')[0].trim(),
+    };
+  }
+
+  async getBundle(entity: CompoundEntityRef): Promise<DownloadedFile> {
+    const response = await this.#fetch(`/entity/${entityPath(entity)}/bundle.zip`);
+    return {
+      blob: await response.blob(),
+      fileName: fileNameFrom(response, `${entity.name}-observability.zip`),
+    };
+  }
+
+  async applyArtifacts(
+    entity: CompoundEntityRef,
+    options: { instance?: string } = {},
+  ): Promise<ApplyResponse> {
+    return this.#json(`/entity/${entityPath(entity)}/apply`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(options),
+    });
+  }
+
+  async getCoverage(query?: CoverageQuery): Promise<CoverageResponse> {
+    return this.#json(`/coverage${coverageSearch(query)}`);
+  }
+
+  async getCoverageHistory(options: { team?: string } = {}): Promise<CoverageHistoryPoint[]> {
+    return this.#json(`/coverage/history${coverageSearch(options)}`);
+  }
+
+  async exportCoverageCsv(query?: CoverageQuery): Promise<DownloadedFile> {
+    const response = await this.#fetch(`/coverage/export.csv${coverageSearch(query)}`);
+    return { blob: await response.blob(), fileName: fileNameFrom(response, 'observability-coverage.csv') };
+  }
+
+  async #json<T>(path: string, init?: RequestInit): Promise<T> {
+    const response = await this.#fetch(path, init);
+    return (await response.json()) as T;
+  }
+
+  async #fetch(path: string, init?: RequestInit): Promise<Response> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl('observability');
+    const response = await this.#fetchApi.fetch(`${baseUrl}${path}`, init);
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response;
+  }
+}
