@@ -1,0 +1,240 @@
+/**
+ * One Markdown runbook per alert name: Meaning, Impact, Diagnosis (the seed's
+ * debug checklist and decision tree, filled with this service's dashboard,
+ * log search by correlation ID and trace search), Mitigation, Escalation.
+ * Every piece of catalog text goes through the escaping in `./markdown`.
+ */
+import type { GeneratorConfig } from '../spec/config';
+import type { ObservabilitySpec } from '../spec/types';
+import type { GeneratedAlert, Runbook } from './types';
+import {
+  escapeMarkdown,
+  fillUrlTemplate,
+  markdownCode,
+  markdownFence,
+  markdownLink,
+} from './markdown';
+
+interface AlertGuide {
+  meaning: string;
+  impact: string;
+  mitigation: string[];
+}
+
+/** Per-alert knowledge; symptoms, not causes, as the seed asks. */
+const GUIDES: Record<string, AlertGuide> = {
+  HighErrorRate: {
+    meaning:
+      'More than the allowed share of requests failed with a 5xx status over the last 5 minutes, for at least 5 minutes.',
+    impact: 'Users see failed requests right now; every minute spends error budget.',
+    mitigation: [
+      'If a deployment started shortly before the alert, roll it back first and investigate afterwards.',
+      'If one dependency fails (database, downstream service), fail over or shed the traffic that needs it.',
+      'If errors come from one instance or zone, drain it.',
+      'Scale out when errors are timeouts under load.',
+    ],
+  },
+  HighLatencyP99: {
+    meaning:
+      'The slowest 1 % of requests took longer than the latency threshold over the last 5 minutes, for at least 5 minutes.',
+    impact: 'Some users wait too long; timeouts upstream may turn slowness into errors.',
+    mitigation: [
+      'Roll back a recent deployment if latency rose right after it.',
+      'Scale out if saturation (CPU, connection pools, queue depth) is high.',
+      'Find the slow span in a trace; shed or cache the slow dependency.',
+    ],
+  },
+  TrafficDrop: {
+    meaning:
+      'The request rate fell below the allowed share of the rate at the same time one week earlier (only when that baseline had traffic).',
+    impact: 'Requests may not be reaching the service at all: routing, DNS, a client release or an upstream outage.',
+    mitigation: [
+      'Check load balancer, ingress and DNS changes; revert them if they coincide.',
+      'Ask the callers (upstream services, client apps) whether they changed or fail before calling.',
+      'If the drop is expected (holiday, migration), silence the alert with a reason and an end time.',
+    ],
+  },
+  SLOErrorBudgetBurn: {
+    meaning:
+      'The service is spending its error budget faster than the objective allows, measured over a long and a short window (multi-window, multi-burn-rate). The `burn_window` label says how fast: `fast` and `medium` page, `slow` and `long` open a ticket.',
+    impact:
+      'At this burn rate the SLO will be missed before the compliance window ends; `fast` means the monthly budget is gone within about two days.',
+    mitigation: [
+      'Treat `fast`/`medium` like an outage: roll back or fail over first.',
+      'For `slow`/`long`, plan the fix in working hours and consider freezing risky releases until the budget recovers.',
+    ],
+  },
+  SLOMetricAbsent: {
+    meaning: 'The metrics the SLO is computed from have disappeared, so the SLO cannot be evaluated.',
+    impact: 'The service may be down, or its instrumentation or scraping broke; error-budget alerts are blind meanwhile.',
+    mitigation: [
+      'Check that the service is running and its targets are up in Prometheus.',
+      'Check scrape configuration and relabelling changes.',
+      'Use the log-based fallback alert and the logs pillar until metrics return (seed: metric collection failure → fall back to logs).',
+    ],
+  },
+  LogErrorRateFallback: {
+    meaning:
+      'The share of error-level log lines exceeds the error-rate threshold. This is the log-based fallback for when metrics are missing.',
+    impact: 'Users are likely seeing failures; metrics may be unavailable, so other alerts may stay silent.',
+    mitigation: [
+      'Open the logs, group the errors by message and find the dominant one.',
+      'Restore metric collection; then confirm with the metric-based alerts.',
+    ],
+  },
+};
+
+const FALLBACK_GUIDE: AlertGuide = {
+  meaning: 'A condition defined for this service crossed its threshold.',
+  impact: 'See the alert description for what users experience.',
+  mitigation: ['Follow the diagnosis below; roll back recent changes if they coincide.'],
+};
+
+/** Portal page of an entity. */
+function entityPageUrl(spec: ObservabilitySpec, config: GeneratorConfig): string {
+  const parts = [spec.namespace, spec.kind.toLowerCase(), spec.name].map(encodeURIComponent);
+  return `${config.portalBaseUrl}/catalog/${parts.join('/')}`;
+}
+
+function section(title: string, body: string[]): string {
+  return [`## ${title}`, '', ...body, ''].join('\n');
+}
+
+function alertTable(alerts: GeneratedAlert[]): string[] {
+  const rows = alerts.map(a => {
+    const labels = Object.entries(a.labels)
+      .filter(([k]) => !['service', 'team', 'severity'].includes(k))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ');
+    return `| ${escapeMarkdown(a.severity)} | ${escapeMarkdown(a.for ?? '—')} | ${
+      labels ? escapeMarkdown(labels) : '—'
+    } | ${escapeMarkdown(a.annotations.summary ?? '')} |`;
+  });
+  return ['| Severity | For | Labels | Summary |', '|---|---|---|---|', ...rows];
+}
+
+function diagnosis(
+  spec: ObservabilitySpec,
+  alerts: GeneratedAlert[],
+): string[] {
+  const service = spec.serviceName.value;
+  const dashboardUrl = alerts.find(a => a.annotations.dashboard_url)?.annotations.dashboard_url;
+  const logUrl = spec.links.logQueryUrl
+    ? fillUrlTemplate(spec.links.logQueryUrl, { service })
+    : undefined;
+  const traceUrl = spec.links.traceUrl
+    ? fillUrlTemplate(spec.links.traceUrl, { service })
+    : undefined;
+  const logSearch = logUrl
+    ? `${markdownLink('log search', logUrl)} (replace \`{correlation_id}\` with the request's correlation ID)`
+    : spec.links.logSelector
+      ? `LogQL ${markdownCode(`${spec.links.logSelector} |= "<correlation-id>"`)}`
+      : `your log aggregator, filtered on service ${markdownCode(service)} (no log link is declared: add \`redline.dev/log-query-url\`)`;
+  const traceSearch = traceUrl
+    ? `${markdownLink('trace view', traceUrl)} (replace \`{trace_id}\` with the trace ID from the log line)`
+    : `your tracing UI, filtered on ${markdownCode(`service.name=${service}`)} (no trace link is declared: add \`redline.dev/trace-url\`)`;
+
+  const checklist = [
+    `1. **Check the log aggregator: search by correlation ID** in ${logSearch}.`,
+    `2. **Review the metrics dashboard: look for anomalies** on ${markdownLink('the service dashboard', dashboardUrl)} — rate, error ratio and P50/P90/P99 against their thresholds.`,
+    `3. **Trace the request flow: follow the span tree** in ${traceSearch}.`,
+    '4. **Correlate across pillars: match timestamps** of the first error log, the metric change and the slow or failed span.',
+    `5. **Review recent changes: check deployments** of ${markdownCode(service)} and its dependencies around the alert's start time.`,
+  ];
+
+  const tree = markdownFence(
+    [
+      `Alert fired for ${service}`,
+      '    │',
+      '    ├─→ Service dashboard → anomaly?',
+      `    │     ├─→ Yes → identify the affected endpoint/instance of ${service}`,
+      '    │     └─→ No  → check logs',
+      '    │',
+      '    ├─→ Search logs by time / user / correlation ID',
+      '    │     ├─→ Error found → analyse the stack trace',
+      '    │     └─→ No error    → check traces',
+      '    │',
+      '    └─→ Review the distributed trace',
+      '          ├─→ High-latency span → investigate that service',
+      '          └─→ Missing span      → check instrumentation',
+    ].join('\n'),
+  );
+
+  const queries = alerts
+    .filter((a, i, all) => all.findIndex(b => b.expr === a.expr) === i)
+    .map(a => markdownFence(a.expr, 'promql'));
+
+  return [
+    'Debug checklist:',
+    '',
+    ...checklist,
+    '',
+    'Decision tree:',
+    '',
+    tree,
+    '',
+    'The alert expression (paste into Prometheus to see the current value):',
+    '',
+    ...queries.flatMap(q => [q, '']),
+  ];
+}
+
+function escalation(spec: ObservabilitySpec, config: GeneratorConfig): string[] {
+  const lines = [
+    `- Owning team: ${spec.owner ? markdownCode(spec.owner) : '**none** — add `spec.owner` to the entity'} (alerts carry ${markdownCode(`team=${spec.team}`)}).`,
+    `- Service in the portal: ${markdownLink(spec.title ?? spec.name, entityPageUrl(spec, config))}.`,
+  ];
+  const { routing } = spec;
+  if (routing.pagerduty) {
+    lines.push(
+      `- On-call: PagerDuty${routing.pagerduty.serviceId ? ` service ${markdownCode(routing.pagerduty.serviceId)}` : ''} — critical alerts page through it.`,
+    );
+  }
+  if (routing.opsgenie) {
+    lines.push(`- On-call: Opsgenie team ${markdownCode(routing.opsgenie.team)}.`);
+  }
+  if (routing.slackChannel) {
+    lines.push(`- Team channel: Slack ${markdownCode(`#${routing.slackChannel.replace(/^#/, '')}`)}.`);
+  }
+  if (!routing.pagerduty && !routing.opsgenie) {
+    lines.push('- No pager is declared for this team: escalate to the team lead directly and add `pagerduty.com/integration-key` or `opsgenie.com/team`.');
+  }
+  if (spec.system) lines.push(`- If the team cannot be reached, escalate to the owners of system ${markdownCode(spec.system)}.`);
+  return lines;
+}
+
+/**
+ * Builds one runbook per alert name (alerts sharing a name, such as the burn
+ * windows of `SLOErrorBudgetBurn`, share a runbook that lists every variant).
+ * @public
+ */
+export function generateRunbooks(
+  spec: ObservabilitySpec,
+  alerts: GeneratedAlert[],
+  config: GeneratorConfig,
+): Runbook[] {
+  const byPath = new Map<string, GeneratedAlert[]>();
+  for (const alert of alerts) {
+    const group = byPath.get(alert.runbookPath);
+    if (group) group.push(alert);
+    else byPath.set(alert.runbookPath, [alert]);
+  }
+  const service = spec.serviceName.value;
+  return [...byPath.entries()].map(([path, group]) => {
+    const name = group[0].name;
+    const guide = GUIDES[name] ?? FALLBACK_GUIDE;
+    const title = `${name} — ${service}`;
+    const markdown = [
+      `# ${escapeMarkdown(title)}`,
+      '',
+      `Generated by Redline for ${markdownCode(spec.entityRef)}. Edit the entity's annotations, not this file.`,
+      '',
+      section('Meaning', [guide.meaning, '', ...alertTable(group)]),
+      section('Impact', [guide.impact]),
+      section('Diagnosis', diagnosis(spec, group)),
+      section('Mitigation', guide.mitigation.map(m => `- ${m}`)),
+      section('Escalation', escalation(spec, config)),
+    ].join('\n');
+    return { alert: name, title, path, markdown };
+  });
+}
