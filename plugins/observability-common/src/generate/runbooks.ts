@@ -90,10 +90,18 @@ const FALLBACK_GUIDE: AlertGuide = {
   mitigation: ['Follow the diagnosis below; roll back recent changes if they coincide.'],
 };
 
-/** Portal page of an entity. */
-function entityPageUrl(spec: ObservabilitySpec, config: GeneratorConfig): string {
-  const parts = [spec.namespace, spec.kind.toLowerCase(), spec.name].map(encodeURIComponent);
-  return `${config.portalBaseUrl}/catalog/${parts.join('/')}`;
+/**
+ * The entity's page in the portal, segments as Backstage's `entityRouteParams`
+ * builds them (namespace and kind lower-cased, each URI-encoded).
+ * @public
+ */
+export function entityPageUrl(spec: ObservabilitySpec, config: GeneratorConfig): string {
+  const parts = [
+    (spec.namespace || 'default').toLowerCase(),
+    (spec.kind || 'component').toLowerCase(),
+    spec.name,
+  ].map(encodeURIComponent);
+  return `${config.portalBaseUrl.replace(/\/+$/, '')}/catalog/${parts.join('/')}`;
 }
 
 function section(title: string, body: string[]): string {
