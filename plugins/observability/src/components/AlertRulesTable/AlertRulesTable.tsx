@@ -1,0 +1,123 @@
+import { useId, useState } from 'react';
+import { Link, Table, type TableColumn } from '@backstage/core-components';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Chip from '@mui/material/Chip';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import type { AlertState, GeneratedAlert } from '@redline/backstage-plugin-observability-common';
+import { safeHttpUrl } from '../../lib/format';
+
+/** @public */
+export interface AlertRulesTableProps {
+  alerts: GeneratedAlert[];
+  alertStates: AlertState[];
+}
+
+/** PromQL can be long; it is shown only when asked for, keeping the table scannable. */
+export function ExpressionToggle({ name, expr }: { name: string; expr: string }) {
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  return (
+    <Box>
+      <Button
+        size="small"
+        aria-expanded={open}
+        aria-controls={id}
+        aria-label={`${open ? 'Hide' : 'Show'} expression of ${name}`}
+        onClick={() => setOpen(o => !o)}
+      >
+        {open ? 'Hide expression' : 'Show expression'}
+      </Button>
+      {open && (
+        <Box
+          component="pre"
+          id={id}
+          sx={{
+            fontFamily: 'monospace',
+            fontSize: '0.8rem',
+            whiteSpace: 'pre-wrap',
+            wordBreak: 'break-all',
+            bgcolor: 'action.hover',
+            p: 1,
+            borderRadius: 1,
+            m: 0,
+          }}
+        >
+          {expr}
+        </Box>
+      )}
+    </Box>
+  );
+}
+
+const severityColor = { critical: 'error', warning: 'warning', info: 'info' } as const;
+
+type Row = GeneratedAlert & { state?: AlertState };
+
+function StateChips({ state }: { state?: AlertState }) {
+  const deployed = state?.deployed ?? 'unknown';
+  return (
+    <Stack direction="row" spacing={0.5}>
+      <Chip
+        size="small"
+        variant="outlined"
+        color={deployed === 'yes' ? 'success' : deployed === 'no' ? 'warning' : 'default'}
+        label={deployed === 'yes' ? 'deployed' : deployed === 'no' ? 'not deployed' : 'deployment unknown'}
+      />
+      {state?.firing && <Chip size="small" color="error" label="firing" />}
+    </Stack>
+  );
+}
+
+/**
+ * The generated alerting rules with their deployed and firing state.
+ * @public
+ */
+export function AlertRulesTable({ alerts, alertStates }: AlertRulesTableProps) {
+  const stateByKey = new Map(alertStates.map(s => [s.key, s]));
+  const columns: TableColumn<Row>[] = [
+    {
+      title: 'Alert',
+      field: 'name',
+      render: row => (
+        <>
+          <Typography variant="body2" fontWeight="bold">{row.name}</Typography>
+          {row.key !== row.name && (
+            <Typography variant="caption" color="text.secondary">{row.key}</Typography>
+          )}
+        </>
+      ),
+    },
+    {
+      title: 'Severity',
+      field: 'severity',
+      render: row => <Chip size="small" color={severityColor[row.severity]} label={row.severity} />,
+    },
+    { title: 'For', field: 'for', render: row => row.for ?? '—' },
+    { title: 'Expression', field: 'expr', render: row => <ExpressionToggle name={row.key} expr={row.expr} /> },
+    {
+      title: 'Runbook',
+      field: 'runbookUrl',
+      render: row => {
+        const href = safeHttpUrl(row.runbookUrl);
+        return href ? <Link to={href}>Runbook</Link> : '—';
+      },
+    },
+    { title: 'State', field: 'key', render: row => <StateChips state={row.state} /> },
+  ];
+  const data: Row[] = alerts.map(alert => ({ ...alert, state: stateByKey.get(alert.key) }));
+  return (
+    <Table<Row>
+      title="Alert rules"
+      options={{ paging: false, search: false, padding: 'dense', sorting: false, draggable: false }}
+      columns={columns}
+      data={data}
+      emptyContent={
+        <Typography sx={{ p: 2 }} color="text.secondary">
+          No alert rules were generated. Describe the service (see above) or use Scaffold alerts.
+        </Typography>
+      }
+    />
+  );
+}

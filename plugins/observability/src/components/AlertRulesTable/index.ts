@@ -1,0 +1,2 @@
+export { AlertRulesTable, ExpressionToggle } from './AlertRulesTable';
+export type { AlertRulesTableProps } from './AlertRulesTable';

@@ -1,0 +1,82 @@
+import {
+  CodeSnippet,
+  StatusError,
+  StatusOK,
+  StatusPending,
+  StatusWarning,
+  Table,
+  type TableColumn,
+} from '@backstage/core-components';
+import Typography from '@mui/material/Typography';
+import type { CheckResult, CheckStatus } from '@redline/backstage-plugin-observability-common';
+
+/** @public */
+export interface ChecksTableProps {
+  checks: CheckResult[];
+}
+
+const statusLabel: Record<CheckStatus, string> = { pass: 'Pass', warn: 'Warn', fail: 'Fail', unknown: 'Unknown' };
+const statusOrder: Record<CheckStatus, number> = { fail: 0, warn: 1, unknown: 2, pass: 3 };
+
+/** Icon plus text: colour alone would not reach screen-reader or colour-blind users. */
+export function CheckStatusLabel({ status }: { status: CheckStatus }) {
+  const text = statusLabel[status];
+  switch (status) {
+    case 'pass':
+      return <StatusOK>{text}</StatusOK>;
+    case 'warn':
+      return <StatusWarning>{text}</StatusWarning>;
+    case 'fail':
+      return <StatusError>{text}</StatusError>;
+    default:
+      return <StatusPending>{text}</StatusPending>;
+  }
+}
+
+/** A fix that looks like YAML (several lines or `key: value`) is shown as a copyable snippet. */
+function Fix({ fix }: { fix?: string }) {
+  if (!fix) return null;
+  const looksLikeYaml = fix.includes('\n') || /^[\w./-]+:\s/.test(fix);
+  return looksLikeYaml ? (
+    <CodeSnippet text={fix} language="yaml" showCopyCodeButton />
+  ) : (
+    <Typography variant="body2">{fix}</Typography>
+  );
+}
+
+type Row = CheckResult & { rowId: string };
+
+/**
+ * Every check with its status and, for what does not pass, the fix. Failing
+ * checks come first.
+ * @public
+ */
+export function ChecksTable({ checks }: ChecksTableProps) {
+  const columns: TableColumn<Row>[] = [
+    { title: 'Status', field: 'status', width: '110px', render: row => <CheckStatusLabel status={row.status} /> },
+    {
+      title: 'Check',
+      field: 'title',
+      render: row => (
+        <>
+          <Typography variant="body2" fontWeight="bold">{row.title}</Typography>
+          <Typography variant="caption" color="text.secondary">{row.category}</Typography>
+        </>
+      ),
+    },
+    { title: 'Message', field: 'message' },
+    { title: 'Fix', field: 'fix', width: '40%', render: row => <Fix fix={row.fix} /> },
+  ];
+  const data = [...checks]
+    .sort((a, b) => statusOrder[a.status] - statusOrder[b.status])
+    .map(check => ({ ...check, rowId: check.id }));
+  return (
+    <Table<Row>
+      title="Checks"
+      options={{ paging: false, search: false, padding: 'dense', sorting: false, draggable: false }}
+      columns={columns}
+      data={data}
+      emptyContent={<Typography sx={{ p: 2 }} color="text.secondary">No checks were run for this entity.</Typography>}
+    />
+  );
+}

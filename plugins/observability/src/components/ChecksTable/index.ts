@@ -1,0 +1,2 @@
+export { ChecksTable, CheckStatusLabel } from './ChecksTable';
+export type { ChecksTableProps } from './ChecksTable';

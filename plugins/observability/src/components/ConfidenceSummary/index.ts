@@ -1,0 +1,2 @@
+export { ConfidenceGauge, ConfidenceSummary, scoreColor } from './ConfidenceSummary';
+export type { ConfidenceSummaryProps } from './ConfidenceSummary';

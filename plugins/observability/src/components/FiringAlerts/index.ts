@@ -1,0 +1,2 @@
+export { FiringAlerts } from './FiringAlerts';
+export type { FiringAlertsProps } from './FiringAlerts';

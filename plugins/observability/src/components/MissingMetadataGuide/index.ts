@@ -1,0 +1,2 @@
+export { MissingMetadataGuide, exampleAnnotations } from './MissingMetadataGuide';
+export type { MissingMetadataGuideProps } from './MissingMetadataGuide';

@@ -1,0 +1,2 @@
+export { RedTargetsTable, SourceChip } from './RedTargetsTable';
+export type { RedTargetsTableProps } from './RedTargetsTable';

@@ -1,0 +1,2 @@
+export { RunbookList } from './RunbookList';
+export type { RunbookListProps } from './RunbookList';

@@ -1,0 +1,2 @@
+export { RunbookMarkdown } from './RunbookMarkdown';
+export type { RunbookMarkdownProps } from './RunbookMarkdown';

@@ -1,0 +1,20 @@
+import type { ObservabilityApi } from '../api';
+
+/** An ObservabilityApi whose every method rejects unless the test overrides it. */
+export function mockObservabilityApi(overrides: Partial<ObservabilityApi> = {}): jest.Mocked<ObservabilityApi> {
+  const unexpected = (name: string) => jest.fn(() => Promise.reject(new Error(`unexpected call to ${name}`)));
+  return {
+    getRedTargets: unexpected('getRedTargets'),
+    getEntityView: unexpected('getEntityView'),
+    getArtifact: unexpected('getArtifact'),
+    getBundle: unexpected('getBundle'),
+    applyArtifacts: unexpected('applyArtifacts'),
+    getCoverage: unexpected('getCoverage'),
+    getCoverageHistory: unexpected('getCoverageHistory'),
+    exportCoverageCsv: unexpected('exportCoverageCsv'),
+    ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, jest.fn(v as any)])),
+  } as jest.Mocked<ObservabilityApi>;
+}
+
+/** A promise that never settles, to hold a component in its loading state. */
+export const pending = <T,>(): Promise<T> => new Promise<T>(() => {});
