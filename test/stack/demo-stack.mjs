@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+/**
+ * `npm run demo:stack`: the whole product live on loopback, in one command.
+ *
+ *   webhook receiver <- Alertmanager (generated routing) <- Prometheus (rules the portal applies)
+ *                                                              ^ scrapes
+ *   traffic generator -> demo "checkout" service (RED metrics, JSON logs, spans, fault switch)
+ *   portal (backend serving the built app) -> Prometheus / Alertmanager
+ *
+ * Ctrl-C (or SIGTERM) stops everything it started.
+ *
+ * Options: --error-rate <0..1> (default 0.1, so alerts fire within minutes),
+ * --latency-ms <n>, --rps <n> (default 10), --no-portal, --no-apply,
+ * --keep (keep the temporary directory with logs), --verbose (portal output).
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ProcessGroup, portOrFree, stopOnExit } from './processes.mjs';
+import { findCatalogEntity, portalConfig, requireStackBinaries, startMonitoringStack } from './stack.mjs';
+import { repoRoot } from './ts.mjs';
+import { applyRules } from './portal-api.mjs';
+
+const ENTITY = { kind: 'component', namespace: 'default', name: 'checkout' };
+
+const { values: args } = parseArgs({
+  options: {
+    'error-rate': { type: 'string', default: '0.1' },
+    'latency-ms': { type: 'string', default: '0' },
+    rps: { type: 'string', default: '10' },
+    'no-portal': { type: 'boolean', default: false },
+    'no-apply': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
+  },
+});
+
+function numberArg(name, min, max) {
+  const value = Number(args[name]);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    console.error(`--${name} must be a number between ${min} and ${max}, got '${args[name]}'`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const errorRate = numberArg('error-rate', 0, 1);
+const latencyMs = Math.round(numberArg('latency-ms', 0, 60_000));
+const rps = numberArg('rps', 0.1, 200);
+
+const binaries = requireStackBinaries();
+if (!binaries) {
+  console.error('demo:stack needs Debian\'s prometheus and prometheus-alertmanager (see the message above).');
+  process.exit(1);
+}
+
+const workDir = mkdtempSync(join(tmpdir(), 'redline-stack-'));
+const group = new ProcessGroup();
+let stack;
+let portal;
+
+const finish = stopOnExit(group, async () => {
+  await portal?.stop();
+  await stack?.stopInProcess();
+  await group.stopAll();
+  if (args.keep) console.error(`logs kept in ${workDir}`);
+  else rmSync(workDir, { recursive: true, force: true });
+  console.error('stopped.');
+});
+
+const checkout = findCatalogEntity(ENTITY.kind, ENTITY.name, ENTITY.namespace);
+const alertTimings = { groupWait: '10s', groupInterval: '1m', repeatInterval: '1h' };
+
+console.log(`starting the Redline live stack in ${workDir} ...`);
+stack = await startMonitoringStack(group, {
+  workDir,
+  binaries,
+  ports: {
+    demo: await portOrFree(8080),
+    prometheus: await portOrFree(9090),
+    alertmanager: await portOrFree(9093),
+    webhook: await portOrFree(9095),
+  },
+  trafficRate: rps,
+  faults: { errorRate, latencyMs },
+  scrapeInterval: '5s',
+  evaluationInterval: '5s',
+  entities: [checkout],
+  generatorConfig: { alertmanager: alertTimings },
+  onNotification: ({ path, body }) => {
+    for (const alert of body.alerts ?? []) {
+      const l = alert.labels;
+      console.log(
+        `[webhook ${path}] ${alert.status.toUpperCase()} ${l.alertname}${l.burn_window ? ` (${l.burn_window} burn)` : ''} ` +
+          `service=${l.service} severity=${l.severity} receiver=${body.receiver}\n    runbook: ${alert.annotations.runbook_url}`,
+      );
+    }
+  },
+});
+
+const lines = [
+  ['Demo service', `${stack.demoUrl}/api/orders  (metrics: ${stack.demoUrl}/metrics)`],
+  ['Prometheus', `${stack.prometheus.url}/alerts`],
+  ['Alertmanager', stack.alertmanager.url],
+  ['Webhook receiver', `${stack.webhook.url}  (deliveries are printed below)`],
+];
+
+if (!args['no-portal']) {
+  const { buildFrontend, startPortal } = await import('../e2e/portal.mjs');
+  if (!existsSync(join(repoRoot, 'packages/app/dist/index.html'))) {
+    console.log('building the frontend once (packages/app/dist) ...');
+    buildFrontend();
+  }
+  console.log('starting the portal (backend serving the built app) ...');
+  portal = await startPortal({
+    extraConfig: portalConfig(stack, { entity: checkout, generatorConfig: { alertmanager: alertTimings } }),
+    log: args.verbose,
+  });
+  const entityPage = `${portal.baseUrl}/catalog/${ENTITY.namespace}/${ENTITY.kind}/${ENTITY.name}/observability`;
+  lines.unshift(['Portal', `${portal.baseUrl}  (sign in as guest)`], ['Observability tab', entityPage]);
+  if (!args['no-apply']) {
+    const applied = await applyRules(portal.baseUrl, ENTITY);
+    console.log(`applied checkout's generated rules: ${applied.path} (validated: ${applied.validated}, reload: ${applied.reload.status})`);
+  }
+}
+
+console.log('\nRedline live stack is up:');
+for (const [label, url] of lines) console.log(`  ${label.padEnd(18)} ${url}`);
+console.log(`  ${'Logs'.padEnd(18)} ${workDir}/*.log`);
+console.log(`\nFault switch (now errorRate=${errorRate}, latencyMs=${latencyMs}):`);
+console.log(`  curl -X POST ${stack.demoUrl}/admin/faults -H 'content-type: application/json' -d '{"errorRate": 1, "latencyMs": 0}'`);
+console.log('Press Ctrl-C to stop everything.\n');
+
+// Anything the stack started dying on its own ends the demo rather than leaving half a stack.
+for (const handle of group.children) {
+  handle.exited.then(code => {
+    console.error(`${handle.name} exited unexpectedly (${code}); last log lines:\n${handle.tail(20)}`);
+    finish(1);
+  });
+}
