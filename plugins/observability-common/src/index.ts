@@ -1,0 +1,12 @@
+/**
+ * Pure, isomorphic core of Redline: spec parsing, generators, checks and the
+ * rule linter. No I/O, no Backstage frontend or backend APIs.
+ *
+ * @packageDocumentation
+ */
+export * from './spec';
+export * from './generate';
+export * from './check';
+export * from './types';
+export * from './permissions';
+export * from './lint';

@@ -1,0 +1,134 @@
+/**
+ * The observability spec: everything Redline knows about one catalog entity,
+ * normalised from its annotations and the portal's configuration. Every
+ * generator and check reads this type and nothing else, which keeps the data
+ * path entity -> spec -> artifacts -> checks -> UI one-directional.
+ */
+
+/** Where a value came from, shown next to it in the UI so teams know what to change. @public */
+export type ValueSource = 'default' | 'annotation' | 'config';
+
+/** A value and its provenance. @public */
+export interface Sourced<T> {
+  value: T;
+  source: ValueSource;
+  /** The annotation that set it, when `source` is `annotation`. */
+  annotation?: string;
+}
+
+/** Severity shared by spec findings, check results and lint findings. @public */
+export type FindingSeverity = 'error' | 'warning' | 'info';
+
+/**
+ * A problem found while reading metadata or generating artifacts. Invalid
+ * input never throws: it becomes one of these, naming the annotation, the
+ * value and what was expected.
+ * @public
+ */
+export interface Finding {
+  /** Stable identifier, e.g. `annotation.invalid`, `slo.tier-skipped`. */
+  id: string;
+  severity: FindingSeverity;
+  message: string;
+  annotation?: string;
+  value?: string;
+  expected?: string;
+  /** How to fix it; for annotations, a YAML snippet a user can paste. */
+  fix?: string;
+}
+
+/** A declared service-level objective. @public */
+export interface SloSpec {
+  /** `availability` (non-5xx share) or `latency` (share faster than a threshold). */
+  slo: 'availability' | 'latency';
+  /** Objective in percent, e.g. 99.9. Always in (0, 100). */
+  objectivePercent: number;
+  /** Latency SLOs only: requests slower than this count as bad. */
+  thresholdSeconds?: number;
+  /** Compliance window; Redline uses 30 days like Sloth and Pyrra's default. */
+  windowDays: number;
+  annotation: string;
+}
+
+/** The seed's RED thresholds, each with its provenance. @public */
+export interface RedThresholds {
+  /** Alert when traffic falls by more than this share vs one week earlier (seed: 50 %). */
+  rateDropPercent: Sourced<number>;
+  /** Alert when the 5m error ratio exceeds this (seed: 1 % for 5m). */
+  errorRatePercent: Sourced<number>;
+  /** Alert when the 5m P99 latency exceeds this (seed: 500 ms for 5m). */
+  latencyP99Ms: Sourced<number>;
+}
+
+/** Metric and label names; defaults are the seed's, overridable in app-config. @public */
+export interface MetricNames {
+  /** Counter of requests, e.g. `http_requests_total`. */
+  requestsTotal: string;
+  /** Label on the counter carrying the HTTP status code, e.g. `status`. */
+  statusLabel: string;
+  /** Histogram base name, e.g. `http_request_duration_seconds`. */
+  durationHistogram: string;
+  /** Label identifying the service in every series, e.g. `service`. */
+  serviceLabel: string;
+  /** Bucket boundaries (seconds) services are expected to expose; a latency SLO threshold must be one of them. */
+  histogramBuckets: number[];
+}
+
+/** Where an alert for this entity should go. Secrets never come from here. @public */
+export interface RoutingSpec {
+  /** PagerDuty service id (`pagerduty.com/service-id`) or integration key annotation present. */
+  pagerduty?: { serviceId?: string; hasIntegrationKey: boolean };
+  /** Opsgenie team (`opsgenie.com/team`). */
+  opsgenie?: { team: string };
+  /** Slack channel (`redline.dev/slack-channel`), without a leading `#`. */
+  slackChannel?: string;
+  /** Generic webhook receiver URL (`redline.dev/alert-webhook`), http(s) only. */
+  webhookUrl?: string;
+}
+
+/** Links to the logs and traces pillars and to hand-written material. @public */
+export interface LinkSpec {
+  runbookUrl?: string;
+  dashboardUrl?: string;
+  /** Template with `{service}` and `{correlation_id}` placeholders. */
+  logQueryUrl?: string;
+  /** Template with `{service}` and `{trace_id}` placeholders. */
+  traceUrl?: string;
+  /** Loki (or other LogQL) stream selector for the log-based fallback alert, e.g. `{app="checkout"}`. */
+  logSelector?: string;
+}
+
+/** Everything Redline knows about one entity. @public */
+export interface ObservabilitySpec {
+  entityRef: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  title?: string;
+  /** Owner entity ref, e.g. `group:default/payments`. Empty string when the entity has no owner. */
+  owner: string;
+  /** Short team name used as the `team` label (owner's name part), `unowned` when there is none. */
+  team: string;
+  system?: string;
+  lifecycle?: string;
+  tier?: string;
+  serviceName: Sourced<string>;
+  /** PromQL label matchers without braces, e.g. `service="checkout"`. Always valid PromQL. */
+  selector: Sourced<string>;
+  thresholds: RedThresholds;
+  slos: SloSpec[];
+  links: LinkSpec;
+  routing: RoutingSpec;
+  metrics: MetricNames;
+  /** Named Prometheus / Alertmanager instance from config, chosen by annotation. */
+  prometheusInstance?: string;
+  alertmanagerInstance?: string;
+  /** The redline.dev/* annotations that were present and valid, for the confidence score. */
+  describedAnnotations: string[];
+}
+
+/** Result of reading an entity. @public */
+export interface ParsedSpec {
+  spec: ObservabilitySpec;
+  findings: Finding[];
+}

@@ -1,0 +1,223 @@
+/**
+ * HTTP DTOs shared by the backend router and the frontend client, so both
+ * sides of the wire are checked by the same compiler.
+ */
+import type { Finding, ObservabilitySpec } from './spec/types';
+import type {
+  ArtifactFile,
+  ConfidenceScore,
+  GeneratedAlert,
+  ObservabilityOutput,
+  Runbook,
+} from './generate/types';
+import type { CheckResult, EntityFacts, FiringAlert } from './check/types';
+
+/** One RED target: a signal, its PromQL and the threshold that alerts on it. @public */
+export interface RedTarget {
+  signal: 'rate' | 'errors' | 'duration';
+  /** Human name, e.g. `Error ratio`. */
+  name: string;
+  description: string;
+  /** The PromQL that measures the signal (what a dashboard would plot). */
+  promql: string;
+  /** Threshold in `unit`. */
+  threshold: number;
+  unit: 'percent' | 'ms';
+  /** e.g. `> 1 %`, `> 500 ms`, `drop > 50 % vs 1w ago`. */
+  thresholdDisplay: string;
+  /** How long the condition must hold before alerting, e.g. `5m`. */
+  for: string;
+  source: 'default' | 'annotation' | 'config';
+  annotation?: string;
+  /**
+   * The full alerting condition (`promql` compared with the threshold), what
+   * a Prometheus rule for this target uses as `expr`. Added by the RED-target
+   * slice so rule generators and the UI share one expression.
+   */
+  alertExpr?: string;
+}
+
+/** Response of `GET /entity/:kind/:namespace/:name/red` (the foundation slice). @public */
+export interface RedTargetsResponse {
+  entityRef: string;
+  spec: ObservabilitySpec;
+  redTargets: RedTarget[];
+  findings: Finding[];
+}
+
+/** Live value of a RED signal, when Prometheus is configured. @public */
+export interface RedLiveValue {
+  signal: RedTarget['signal'];
+  /** Current value in the target's unit (or in `unit` when set), or null when there is no data. */
+  value: number | null;
+  /** Unit of `value` and `trend` when it is not the target's: the rate signal is in `req/s`. */
+  unit?: 'percent' | 'ms' | 'req/s';
+  /** Recent samples for a small trend line: [unix seconds, value]. */
+  trend: Array<[number, number]>;
+}
+
+/** Deployed/firing state of one generated alert. @public */
+export interface AlertState {
+  key: string;
+  deployed: 'yes' | 'no' | 'unknown';
+  firing: boolean;
+}
+
+/** Response of `GET /entity/:kind/:namespace/:name` (the Observability tab). @public */
+export interface EntityViewResponse {
+  entityRef: string;
+  spec: ObservabilitySpec;
+  redTargets: RedTarget[];
+  /** Present only when a Prometheus instance answers for this entity. */
+  live?: { status: 'ok' | 'unknown' | 'fallback-logs'; reason?: string; values: RedLiveValue[] };
+  alerts: GeneratedAlert[];
+  alertStates: AlertState[];
+  runbooks: Runbook[];
+  /** Artifact files without their content (fetch one via the download route). */
+  artifacts: Array<Omit<ArtifactFile, 'content'>>;
+  output: ObservabilityOutput;
+  checks: CheckResult[];
+  confidence: ConfidenceScore;
+  findings: Finding[];
+  facts: EntityFacts;
+  firing: FiringAlert[];
+  /** Whether the caller may apply artifacts (permission `observability.artifacts.apply`). */
+  canApply: boolean;
+}
+
+/** Result of `POST /entity/:kind/:namespace/:name/apply`. @public */
+export interface ApplyResponse {
+  entityRef: string;
+  instance: string;
+  path: string;
+  changed: boolean;
+  validated: 'promtool' | 'skipped';
+  reload: { status: 'ok' | 'failed' | 'skipped'; message?: string };
+  appliedBy: string;
+  appliedAt: string;
+}
+
+/** One row of the coverage table. @public */
+export interface CoverageEntityRow {
+  entityRef: string;
+  name: string;
+  kind: string;
+  owner: string;
+  team: string;
+  system?: string;
+  lifecycle?: string;
+  tier?: string;
+  hasSlo: boolean;
+  hasRunbook: boolean;
+  rulesDeployed: 'yes' | 'no' | 'unknown';
+  confidence: number;
+  failingChecks: number;
+  topFailingCheck?: string;
+  evaluatedAt: string;
+}
+
+/** Per-team summary. Shares are 0–1. @public */
+export interface TeamCoverageSummary {
+  team: string;
+  services: number;
+  withSlo: number;
+  withRunbooks: number;
+  withRulesDeployed: number;
+  meanConfidence: number;
+}
+
+/** Response of `GET /coverage`. @public */
+export interface CoverageResponse {
+  items: CoverageEntityRow[];
+  totalItems: number;
+  page: number;
+  pageSize: number;
+  teams: TeamCoverageSummary[];
+  summary: { services: number; withSlo: number; withRunbooks: number; withRulesDeployed: number; meanConfidence: number };
+  evaluatedAt?: string;
+}
+
+/** One point of coverage history, overall or per team. @public */
+export interface CoverageHistoryPoint {
+  evaluatedAt: string;
+  team?: string;
+  services: number;
+  withSlo: number;
+  withRunbooks: number;
+  withRulesDeployed: number;
+  meanConfidence: number;
+}
+
+/** Response of `GET /entity/:kind/:namespace/:name/alerts`: live alerts, grouped and deduplicated. @public */
+export interface EntityAlertsResponse {
+  entityRef: string;
+  /** `unknown` when no Alertmanager/Prometheus answered; `reason` says why. */
+  status: 'ok' | 'unknown';
+  reason?: string;
+  source?: 'alertmanager' | 'prometheus';
+  instance?: string;
+  alerts: FiringAlert[];
+  /** Raw alerts before dedupe and grouping. */
+  rawCount: number;
+  /** True when the raw count crossed the configured storm threshold (the seed's ALERT_STORM). */
+  storm: boolean;
+  message?: string;
+}
+
+/** Response of `GET /entity/:kind/:namespace/:name/runbooks/:alert`. @public */
+export interface RunbookResponse {
+  entityRef: string;
+  alert: string;
+  title: string;
+  path: string;
+  markdown: string;
+}
+
+/** Columns `GET /coverage` can sort by (any column of the table). @public */
+export const COVERAGE_SORT_FIELDS = [
+  'entityRef',
+  'name',
+  'kind',
+  'owner',
+  'team',
+  'system',
+  'lifecycle',
+  'tier',
+  'hasSlo',
+  'hasRunbook',
+  'rulesDeployed',
+  'confidence',
+  'failingChecks',
+  'topFailingCheck',
+  'evaluatedAt',
+] as const;
+
+/** @public */
+export type CoverageSortField = (typeof COVERAGE_SORT_FIELDS)[number];
+
+/**
+ * Query of `GET /coverage` and `GET /coverage/export.csv`. List filters take
+ * repeated parameters or comma-separated values; `owner` matches the owner
+ * ref (`group:default/payments`) or the team name (`payments`).
+ * @public
+ */
+export interface CoverageQuery {
+  owner?: string[];
+  system?: string[];
+  lifecycle?: string[];
+  kind?: string[];
+  tier?: string[];
+  /** Case-insensitive substring of the entity ref. */
+  q?: string;
+  sort?: CoverageSortField;
+  order?: 'asc' | 'desc';
+  /** 1-based. */
+  page?: number;
+  /** 1–500, default 25. */
+  pageSize?: number;
+}
+
+/** Response of `POST /coverage/refresh`. @public */
+export interface CoverageRefreshResponse {
+  status: 'triggered' | 'already-running';
+}

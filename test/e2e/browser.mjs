@@ -1,0 +1,43 @@
+/**
+ * Browser scenarios in Debian's Chromium driven by playwright-core (no
+ * browser download: FEASIBILITY). Each scenario saves a screenshot under
+ * test/e2e/artifacts/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { repoRoot } from './portal.mjs';
+
+export const artifactsDir = join(repoRoot, 'test/e2e/artifacts');
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export async function launchBrowser(executablePath) {
+  mkdirSync(artifactsDir, { recursive: true });
+  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** Opens a page signed in as guest (the app shows a sign-in page first). */
+export async function signedInPage(browser, baseUrl) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/catalog`);
+  const guest = page.getByRole('button', { name: /enter/i }).first();
+  if (await guest.isVisible({ timeout: 15_000 }).catch(() => false)) await guest.click();
+  await page.waitForLoadState('networkidle');
+  return page;
+}
+
+export async function screenshot(page, name) {
+  const path = join(artifactsDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
