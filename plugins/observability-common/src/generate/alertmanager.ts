@@ -8,6 +8,7 @@
 import { stringify } from 'yaml';
 import type { GeneratorConfig } from '../spec/config';
 import type { Finding, ObservabilitySpec } from '../spec/types';
+import { createRuleContext } from './ruleContext';
 
 /** Labels every Redline alert is grouped by (one notification per alert, service and SLO). @public */
 export const ALERTMANAGER_GROUP_BY = ['alertname', 'service', 'slo'];
@@ -126,10 +127,11 @@ interface ReceiverConfigs {
 
 function receiverConfigs(
   spec: ObservabilitySpec,
+  team: string,
   secretsDir: string,
   findings: Finding[],
 ): ReceiverConfigs {
-  const dir = `${secretsDir.replace(/\/+$/, '')}/${fileSegment(spec.team)}`;
+  const dir = `${secretsDir.replace(/\/+$/, '')}/${fileSegment(team)}`;
   const pager: ReceiverConfigs['pager'] = {};
   const ticket: ReceiverConfigs['ticket'] = {};
   const { routing } = spec;
@@ -216,10 +218,11 @@ export function generateAlertmanagerFragment(
   config: GeneratorConfig,
 ): { fragment: AlertmanagerFragment; findings: Finding[] } {
   const findings: Finding[] = [];
-  const team = spec.team;
+  // The same `team` value the alert rules carry, so the route matches them.
+  const team = createRuleContext(spec, config).team;
   const secretsDir =
     config.alertmanager.secretsDir ?? DEFAULT_ALERTMANAGER_SECRETS_DIR;
-  const { pager, ticket } = receiverConfigs(spec, secretsDir, findings);
+  const { pager, ticket } = receiverConfigs(spec, team, secretsDir, findings);
 
   const pagerName = `${team}-pager`;
   const ticketName = `${team}-ticket`;

@@ -64,8 +64,8 @@ describe('generateGrafanaDashboard', () => {
     });
     const budget = panels(spec).panels.filter(p => p.title.startsWith('Error budget remaining'));
     expect(budget.map(p => p.targets![0].expr)).toEqual([
-      '1 - (max(slo:sli_error:ratio_rate30d{service="checkout",slo="availability"}) / 0.001)',
-      '1 - (max(slo:sli_error:ratio_rate30d{service="checkout",slo="latency"}) / 0.01)',
+      'max(slo:period_error_budget_remaining:ratio{service="checkout",slo="availability"})',
+      'max(slo:period_error_budget_remaining:ratio{service="checkout",slo="latency"})',
     ]);
   });
 

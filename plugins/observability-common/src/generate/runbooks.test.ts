@@ -33,7 +33,9 @@ describe('generateRunbooks', () => {
     for (const heading of ['Meaning', 'Impact', 'Diagnosis', 'Mitigation', 'Escalation']) {
       expect(md).toContain(`\n## ${heading}\n`);
     }
-    expect(md).toContain('[the service dashboard](https://grafana.example.com/d/redline-checkout)');
+    expect(md).toContain(
+      '[the service dashboard](https://portal.example.com/catalog/default/component/checkout/observability)',
+    );
     expect(md).toContain(
       '[log search](https://grafana.example.com/explore?service=checkout&q={correlation_id})',
     );
@@ -73,7 +75,9 @@ describe('generateRunbooks', () => {
       [alert('HighLatencyP99', { annotations: {} })],
       config,
     );
-    expect(runbook.markdown).toContain('the service dashboard (not configured)');
+    expect(runbook.markdown).toContain(
+      '[the service dashboard](https://portal.example.com/catalog/default/component/checkout/observability)',
+    );
     expect(runbook.markdown).toContain('add `redline.dev/log-query-url`');
     expect(runbook.markdown).toContain('add `redline.dev/trace-url`');
     expect(runbook.markdown).toContain('**none**');

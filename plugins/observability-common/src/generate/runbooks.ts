@@ -6,6 +6,7 @@
  */
 import type { GeneratorConfig } from '../spec/config';
 import type { ObservabilitySpec } from '../spec/types';
+import { dashboardUrlFor } from './links';
 import type { GeneratedAlert, Runbook } from './types';
 import {
   escapeMarkdown,
@@ -123,10 +124,11 @@ function alertTable(alerts: GeneratedAlert[]): string[] {
 
 function diagnosis(
   spec: ObservabilitySpec,
+  config: GeneratorConfig,
   alerts: GeneratedAlert[],
 ): string[] {
   const service = spec.serviceName.value;
-  const dashboardUrl = alerts.find(a => a.annotations.dashboard_url)?.annotations.dashboard_url;
+  const dashboardUrl = dashboardUrlFor(spec, config);
   const logUrl = spec.links.logQueryUrl
     ? fillUrlTemplate(spec.links.logQueryUrl, { service })
     : undefined;
@@ -239,7 +241,7 @@ export function generateRunbooks(
       '',
       section('Meaning', [guide.meaning, '', ...alertTable(group)]),
       section('Impact', [guide.impact]),
-      section('Diagnosis', diagnosis(spec, group)),
+      section('Diagnosis', diagnosis(spec, config, group)),
       section('Mitigation', guide.mitigation.map(m => `- ${m}`)),
       section('Escalation', escalation(spec, config)),
     ].join('\n');
