@@ -1,0 +1,415 @@
+/**
+ * One zod schema per annotation. Each schema takes the raw annotation string
+ * and yields the normalised value; its first issue message becomes the
+ * `message` of an `annotation.invalid` finding, so messages are written for
+ * the person who will edit the YAML.
+ */
+import { z } from 'zod';
+import { ANNOTATIONS, FOREIGN_ANNOTATIONS } from './annotations';
+import {
+  formatLabelMatchers,
+  LabelMatcher,
+  parseLabelMatchers,
+} from './labelMatchers';
+
+/** How one annotation is validated and explained. @public */
+export interface AnnotationDefinition<T> {
+  key: string;
+  schema: z.ZodType<T, string>;
+  /** What a valid value looks like, in words. */
+  expected: string;
+  /** A valid example value, used in fix snippets. */
+  example: string;
+  /** What happens when the annotation is absent or invalid. */
+  fallback: string;
+}
+
+/** Largest accepted latency (10 minutes): beyond that a request-latency alert is meaningless. */
+const MAX_LATENCY_MS = 600_000;
+
+/** Rounds away binary floating-point noise (0.7 / 100 = 0.006999…). @public */
+export function roundNumber(value: number): number {
+  return Number(value.toPrecision(12));
+}
+
+const percentString = z
+  .string()
+  .trim()
+  .regex(
+    /^\d+(?:\.\d+)?\s*%?$/,
+    'must be a number of percent such as "99.9" (no other text)',
+  )
+  .transform(v => Number(v.replace('%', '').trim()));
+
+/** `"500ms"`, `"1.5s"` or a plain number of milliseconds, to milliseconds. */
+const durationMsString = z
+  .string()
+  .trim()
+  .regex(
+    /^\d+(?:\.\d+)?\s*(?:ms|s)?$/,
+    'must be a duration such as "500ms", "1.5s" or a number of milliseconds',
+  )
+  .transform(v => {
+    const match = /^(\d+(?:\.\d+)?)\s*(ms|s)?$/.exec(v)!;
+    return roundNumber(Number(match[1]) * (match[2] === 's' ? 1000 : 1));
+  })
+  .pipe(
+    z
+      .number()
+      .gt(0, 'must be greater than 0')
+      .max(MAX_LATENCY_MS, 'must be at most 10 minutes (600000ms)'),
+  );
+
+function isHttpUrl(value: string): boolean {
+  if (!/^https?:\/\//i.test(value) || /\s/.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return (
+      (url.protocol === 'http:' || url.protocol === 'https:') &&
+      url.hostname !== ''
+    );
+  } catch {
+    return false;
+  }
+}
+
+const httpUrl = z
+  .string()
+  .trim()
+  .max(2048, 'must be at most 2048 characters')
+  .refine(isHttpUrl, 'must be an absolute http:// or https:// URL');
+
+/**
+ * A link template: an http(s) URL once its placeholders are filled. Unknown
+ * placeholders are rejected because nothing would ever fill them.
+ */
+function urlTemplate(placeholders: string[]) {
+  return z
+    .string()
+    .trim()
+    .max(2048, 'must be at most 2048 characters')
+    .superRefine((value, ctx) => {
+      const unknown = [...value.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)]
+        .map(m => m[1])
+        .filter(name => !placeholders.includes(name));
+      if (unknown.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `uses unknown placeholder {${
+            unknown[0]
+          }}; allowed: ${placeholders.map(p => `{${p}}`).join(', ')}`,
+        });
+        return;
+      }
+      const filled = placeholders.reduce(
+        (acc, p) => acc.split(`{${p}}`).join('x'),
+        value,
+      );
+      if (!isHttpUrl(filled)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be an absolute http:// or https:// URL template',
+        });
+      }
+    });
+}
+
+/** Label values Redline writes into PromQL and label sets unescaped-looking; kept to a safe alphabet. */
+const SAFE_LABEL_VALUE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+const serviceNameSchema = z
+  .string()
+  .trim()
+  .regex(
+    SAFE_LABEL_VALUE,
+    'must start with a letter or digit and contain only letters, digits, ".", "_", ":" or "-" (at most 128 characters)',
+  );
+
+function matchersSchema(wrapInBraces: boolean) {
+  return z
+    .string()
+    .trim()
+    .transform((value, ctx) => {
+      let inner = value;
+      if (wrapInBraces) {
+        if (!value.startsWith('{') || !value.endsWith('}')) {
+          ctx.addIssue({
+            code: 'custom',
+            message:
+              'must be a stream selector in braces such as {app="checkout"}',
+          });
+          return z.NEVER;
+        }
+        inner = value.slice(1, -1);
+      }
+      const parsed = parseLabelMatchers(inner);
+      if (!parsed.ok) {
+        ctx.addIssue({ code: 'custom', message: parsed.error });
+        return z.NEVER;
+      }
+      return parsed.matchers;
+    });
+}
+
+/** Parsed `redline.dev/slo-latency`. @public */
+export interface LatencySloValue {
+  objectivePercent: number;
+  thresholdSeconds: number;
+}
+
+const objectivePercent = z
+  .number()
+  .gt(0, 'the objective must be greater than 0 %')
+  .lt(
+    100,
+    'the objective must be below 100 % (a 100 % objective leaves no error budget)',
+  );
+
+/** @public */
+export const ANNOTATION_DEFINITIONS = {
+  serviceName: {
+    key: ANNOTATIONS.serviceName,
+    schema: serviceNameSchema,
+    expected:
+      'a label-safe service name: letters, digits, ".", "_", ":" or "-"',
+    example: 'checkout',
+    fallback: 'prometheus.io/service-name, then metadata.name',
+  },
+  prometheusServiceName: {
+    key: FOREIGN_ANNOTATIONS.prometheusServiceName,
+    schema: serviceNameSchema,
+    expected:
+      'a label-safe service name: letters, digits, ".", "_", ":" or "-"',
+    example: 'checkout',
+    fallback: 'metadata.name',
+  },
+  sloAvailability: {
+    key: ANNOTATIONS.sloAvailability,
+    schema: percentString.pipe(objectivePercent),
+    expected:
+      'a percentage strictly between 0 and 100 over 30 days, e.g. "99.9"',
+    example: '99.9',
+    fallback: 'no availability SLO',
+  },
+  sloLatency: {
+    key: ANNOTATIONS.sloLatency,
+    schema: z
+      .string()
+      .trim()
+      .regex(
+        /^\d+(?:\.\d+)?\s*%\s*<\s*\d+(?:\.\d+)?\s*(?:ms|s)$/,
+        'must read "<percent>% < <duration>", e.g. "99% < 300ms" or "99.5% < 1s"',
+      )
+      .transform(v => {
+        const m = /^(\d+(?:\.\d+)?)\s*%\s*<\s*(\d+(?:\.\d+)?)\s*(ms|s)$/.exec(
+          v,
+        )!;
+        return {
+          objectivePercent: Number(m[1]),
+          thresholdSeconds: roundNumber(
+            Number(m[2]) / (m[3] === 'ms' ? 1000 : 1),
+          ),
+        };
+      })
+      .pipe(
+        z.object({
+          objectivePercent,
+          thresholdSeconds: z
+            .number()
+            .gt(0, 'the latency threshold must be greater than 0')
+            .max(
+              MAX_LATENCY_MS / 1000,
+              'the latency threshold must be at most 10 minutes',
+            ),
+        }),
+      ) as z.ZodType<LatencySloValue, string>,
+    expected:
+      '"<percent>% < <duration>" with 0 < percent < 100, e.g. "99% < 300ms"',
+    example: '99% < 300ms',
+    fallback: 'no latency SLO',
+  },
+  rateDropThreshold: {
+    key: ANNOTATIONS.rateDropThreshold,
+    schema: percentString.pipe(
+      z.number().min(1, 'must be at least 1 %').max(99, 'must be at most 99 %'),
+    ),
+    expected: 'a percentage from 1 to 99, e.g. "50"',
+    example: '50',
+    fallback: 'the seed default of 50 %',
+  },
+  errorRateThreshold: {
+    key: ANNOTATIONS.errorRateThreshold,
+    schema: percentString.pipe(
+      z
+        .number()
+        .gt(0, 'must be greater than 0 %')
+        .lt(100, 'must be below 100 %'),
+    ),
+    expected: 'a percentage strictly between 0 and 100, e.g. "1" or "0.5"',
+    example: '1',
+    fallback: 'the seed default of 1 %',
+  },
+  latencyP99Threshold: {
+    key: ANNOTATIONS.latencyP99Threshold,
+    schema: durationMsString,
+    expected: 'a duration such as "500ms", "1.5s" or a number of milliseconds',
+    example: '500ms',
+    fallback: 'the seed default of 500 ms',
+  },
+  metricsSelector: {
+    key: ANNOTATIONS.metricsSelector,
+    schema: matchersSchema(false) as z.ZodType<LabelMatcher[], string>,
+    expected:
+      'PromQL label matchers without braces, e.g. service="checkout",env="prod"',
+    example: 'service="checkout",env="prod"',
+    fallback: 'service="<service-name>"',
+  },
+  tier: {
+    key: ANNOTATIONS.tier,
+    schema: z
+      .string()
+      .trim()
+      .regex(
+        /^(?:tier[-_ ]?)?[123]$/i,
+        'must be 1, 2 or 3 (or tier-1, tier-2, tier-3)',
+      )
+      .transform(v => `tier-${v.slice(-1)}`),
+    expected: '1, 2 or 3 (tier-1 is the most critical)',
+    example: 'tier-1',
+    fallback: 'no tier',
+  },
+  runbookUrl: {
+    key: ANNOTATIONS.runbookUrl,
+    schema: httpUrl,
+    expected: 'an absolute http(s) URL',
+    example: 'https://runbooks.example.com/checkout',
+    fallback: "the runbook Redline generates on the entity's Observability tab",
+  },
+  dashboardUrl: {
+    key: ANNOTATIONS.dashboardUrl,
+    schema: httpUrl,
+    expected: 'an absolute http(s) URL',
+    example: 'https://grafana.example.com/d/checkout',
+    fallback: 'no dashboard link',
+  },
+  logQueryUrl: {
+    key: ANNOTATIONS.logQueryUrl,
+    schema: urlTemplate(['service', 'correlation_id']),
+    expected:
+      'an http(s) URL template; placeholders {service} and {correlation_id}',
+    example:
+      'https://logs.example.com/search?q=service%3D{service}%20correlation_id%3D{correlation_id}',
+    fallback: 'no log search link',
+  },
+  traceUrl: {
+    key: ANNOTATIONS.traceUrl,
+    schema: urlTemplate(['service', 'trace_id']),
+    expected: 'an http(s) URL template; placeholders {service} and {trace_id}',
+    example: 'https://traces.example.com/trace/{trace_id}',
+    fallback: 'no trace link',
+  },
+  logSelector: {
+    key: ANNOTATIONS.logSelector,
+    schema: (
+      matchersSchema(true) as z.ZodType<LabelMatcher[], string>
+    ).transform(m => `{${formatLabelMatchers(m)}}`),
+    expected: 'a LogQL stream selector in braces, e.g. {app="checkout"}',
+    example: '{app="checkout"}',
+    fallback: 'no log-based fallback alert',
+  },
+  slackChannel: {
+    key: ANNOTATIONS.slackChannel,
+    schema: z
+      .string()
+      .trim()
+      .regex(
+        /^#?[a-z0-9][a-z0-9._-]{0,79}$/,
+        'must be a Slack channel name: lowercase letters, digits, ".", "_" or "-", optionally starting with #',
+      )
+      .transform(v => v.replace(/^#/, '')),
+    expected: 'a Slack channel name such as "#payments-alerts"',
+    example: '#payments-alerts',
+    fallback: 'no Slack receiver',
+  },
+  alertWebhook: {
+    key: ANNOTATIONS.alertWebhook,
+    schema: httpUrl,
+    expected: 'an absolute http(s) URL',
+    example: 'https://hooks.example.com/alerts/checkout',
+    fallback: 'no webhook receiver',
+  },
+  prometheusInstance: {
+    key: ANNOTATIONS.prometheusInstance,
+    schema: z
+      .string()
+      .trim()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/,
+        'must be an instance name from app-config (letters, digits, "_", "-")',
+      ),
+    expected: 'the name of a Prometheus instance configured in app-config',
+    example: 'default',
+    fallback: 'the default Prometheus instance',
+  },
+  alertmanagerInstance: {
+    key: ANNOTATIONS.alertmanagerInstance,
+    schema: z
+      .string()
+      .trim()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/,
+        'must be an instance name from app-config (letters, digits, "_", "-")',
+      ),
+    expected: 'the name of an Alertmanager instance configured in app-config',
+    example: 'default',
+    fallback: 'the default Alertmanager instance',
+  },
+  pagerdutyIntegrationKey: {
+    key: FOREIGN_ANNOTATIONS.pagerdutyIntegrationKey,
+    // Only presence is recorded: the key is a secret and must never be copied into artifacts or findings.
+    schema: z
+      .string()
+      .trim()
+      .min(1, 'is empty')
+      .regex(
+        /^[A-Za-z0-9]+$/,
+        'must be a PagerDuty integration key (letters and digits only)',
+      )
+      .transform(() => true as const),
+    expected: 'a PagerDuty Events API integration key (letters and digits)',
+    example: '<integration-key>',
+    fallback: 'no PagerDuty integration key',
+  },
+  pagerdutyServiceId: {
+    key: FOREIGN_ANNOTATIONS.pagerdutyServiceId,
+    schema: z
+      .string()
+      .trim()
+      .regex(
+        /^[A-Za-z0-9]{2,32}$/,
+        'must be a PagerDuty service id such as "PABC123"',
+      ),
+    expected: 'a PagerDuty service id such as "PABC123"',
+    example: 'PABC123',
+    fallback: 'no PagerDuty service',
+  },
+  opsgenieTeam: {
+    key: FOREIGN_ANNOTATIONS.opsgenieTeam,
+    schema: z
+      .string()
+      .trim()
+      .min(1, 'is empty')
+      .max(100, 'must be at most 100 characters')
+      // eslint-disable-next-line no-control-regex
+      .regex(
+        /^[^\u0000-\u001f\u007f{}"]+$/,
+        'must be a plain team name (no quotes, braces or control characters)',
+      ),
+    expected: 'an Opsgenie team name',
+    example: 'payments',
+    fallback: 'no Opsgenie team',
+  },
+} satisfies Record<string, AnnotationDefinition<unknown>>;
+
+/** Every annotation Redline validates, keyed by its short name. @public */
+export type AnnotationName = keyof typeof ANNOTATION_DEFINITIONS;

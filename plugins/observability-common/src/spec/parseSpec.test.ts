@@ -1,0 +1,797 @@
+import type { Entity } from '@backstage/catalog-model';
+import fc from 'fast-check';
+import { ANNOTATIONS, FOREIGN_ANNOTATIONS } from './annotations';
+import { resolveGeneratorConfig } from './config';
+import { findPromqlSyntaxError } from './labelMatchers';
+import { DEFAULT_RED_THRESHOLDS, parseSpec } from './parseSpec';
+import type { ObservabilitySpec } from './types';
+
+function entity(
+  annotations: Record<string, string> = {},
+  spec: Record<string, unknown> = { owner: 'payments' },
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'checkout', namespace: 'default', annotations },
+    spec: { type: 'service', lifecycle: 'production', ...spec },
+  };
+}
+
+function only(key: string, value: string) {
+  return parseSpec(entity({ [key]: value }));
+}
+
+function invalidFindings(result: ReturnType<typeof parseSpec>) {
+  return result.findings.filter(f => f.id === 'annotation.invalid');
+}
+
+/**
+ * Per annotation: values that must be accepted (with what they produce) and
+ * values that must be rejected, plus what the spec holds when the annotation
+ * is missing or rejected.
+ */
+const cases: Array<{
+  key: string;
+  read: (s: ObservabilitySpec) => unknown;
+  missing: unknown;
+  valid: Array<[string, unknown]>;
+  invalid: string[];
+}> = [
+  {
+    key: ANNOTATIONS.serviceName,
+    read: s => s.serviceName,
+    missing: { value: 'checkout', source: 'default' },
+    valid: [
+      [
+        'checkout-api',
+        {
+          value: 'checkout-api',
+          source: 'annotation',
+          annotation: ANNOTATIONS.serviceName,
+        },
+      ],
+    ],
+    invalid: [
+      '',
+      'has space',
+      'quote"inside',
+      '-leading-dash',
+      'x'.repeat(129),
+    ],
+  },
+  {
+    key: FOREIGN_ANNOTATIONS.prometheusServiceName,
+    read: s => s.serviceName,
+    missing: { value: 'checkout', source: 'default' },
+    valid: [
+      [
+        'checkout_svc',
+        {
+          value: 'checkout_svc',
+          source: 'annotation',
+          annotation: FOREIGN_ANNOTATIONS.prometheusServiceName,
+        },
+      ],
+    ],
+    invalid: ['a{b}', 'new\nline'],
+  },
+  {
+    key: ANNOTATIONS.sloAvailability,
+    read: s =>
+      s.slos.filter(x => x.slo === 'availability').map(x => x.objectivePercent),
+    missing: [],
+    valid: [
+      ['99.9', [99.9]],
+      ['99.95%', [99.95]],
+      [' 95 ', [95]],
+    ],
+    invalid: [
+      '100',
+      '100.0',
+      '150',
+      '0',
+      '-1',
+      'ninety-nine',
+      '99.9 percent',
+      '',
+      '1e2',
+    ],
+  },
+  {
+    key: ANNOTATIONS.sloLatency,
+    read: s =>
+      s.slos
+        .filter(x => x.slo === 'latency')
+        .map(x => [x.objectivePercent, x.thresholdSeconds]),
+    missing: [],
+    valid: [
+      ['99% < 300ms', [[99, 0.3]]],
+      ['99.5% < 1s', [[99.5, 1]]],
+      ['95%<250ms', [[95, 0.25]]],
+    ],
+    invalid: [
+      '99%',
+      '< 300ms',
+      '100% < 300ms',
+      '0% < 1s',
+      '99% < 0ms',
+      '99% > 300ms',
+      '99% < 300',
+      '99% < 1h',
+    ],
+  },
+  {
+    key: ANNOTATIONS.rateDropThreshold,
+    read: s => s.thresholds.rateDropPercent,
+    missing: { value: 50, source: 'default' },
+    valid: [
+      [
+        '30',
+        {
+          value: 30,
+          source: 'annotation',
+          annotation: ANNOTATIONS.rateDropThreshold,
+        },
+      ],
+      [
+        '99%',
+        {
+          value: 99,
+          source: 'annotation',
+          annotation: ANNOTATIONS.rateDropThreshold,
+        },
+      ],
+    ],
+    invalid: ['0', '0.5', '100', 'half', '-20'],
+  },
+  {
+    key: ANNOTATIONS.errorRateThreshold,
+    read: s => s.thresholds.errorRatePercent,
+    missing: { value: 1, source: 'default' },
+    valid: [
+      [
+        '0.5',
+        {
+          value: 0.5,
+          source: 'annotation',
+          annotation: ANNOTATIONS.errorRateThreshold,
+        },
+      ],
+    ],
+    invalid: ['0', '100', '1.5x', ''],
+  },
+  {
+    key: ANNOTATIONS.latencyP99Threshold,
+    read: s => s.thresholds.latencyP99Ms,
+    missing: { value: 500, source: 'default' },
+    valid: [
+      [
+        '300ms',
+        {
+          value: 300,
+          source: 'annotation',
+          annotation: ANNOTATIONS.latencyP99Threshold,
+        },
+      ],
+      [
+        '1.5s',
+        {
+          value: 1500,
+          source: 'annotation',
+          annotation: ANNOTATIONS.latencyP99Threshold,
+        },
+      ],
+      [
+        '750',
+        {
+          value: 750,
+          source: 'annotation',
+          annotation: ANNOTATIONS.latencyP99Threshold,
+        },
+      ],
+    ],
+    invalid: ['0ms', 'fast', '500 msec', '1h', '700000'],
+  },
+  {
+    key: ANNOTATIONS.metricsSelector,
+    read: s => s.selector,
+    missing: { value: 'service="checkout"', source: 'default' },
+    valid: [
+      [
+        'service="checkout",env="prod"',
+        {
+          value: 'service="checkout",env="prod"',
+          source: 'annotation',
+          annotation: ANNOTATIONS.metricsSelector,
+        },
+      ],
+      [
+        `job='checkout', env=~"prod|staging"`,
+        {
+          value: 'job="checkout",env=~"prod|staging"',
+          source: 'annotation',
+          annotation: ANNOTATIONS.metricsSelector,
+        },
+      ],
+    ],
+    invalid: [
+      'checkout',
+      'service=checkout',
+      'service="checkout"} or vector(1) or up{a="b"',
+      'service="unterminated',
+      'env=~"(?=x)"',
+      'env=~"("',
+      'service!="checkout"',
+      'status="200",service="checkout"',
+      'le="0.5",service="x"',
+      '__name__="foo"',
+      '"quoted"="name"',
+      '',
+    ],
+  },
+  {
+    key: ANNOTATIONS.tier,
+    read: s => s.tier,
+    missing: undefined,
+    valid: [
+      ['1', 'tier-1'],
+      ['tier-2', 'tier-2'],
+      ['Tier 3', 'tier-3'],
+    ],
+    invalid: ['4', 'gold', 'tier-0'],
+  },
+  {
+    key: ANNOTATIONS.runbookUrl,
+    read: s => s.links.runbookUrl,
+    missing: undefined,
+    valid: [
+      [
+        'https://runbooks.example.com/checkout',
+        'https://runbooks.example.com/checkout',
+      ],
+    ],
+    invalid: [
+      '/relative/runbook',
+      'ftp://example.com/x',
+      'javascript:alert(1)',
+      'https://',
+      'not a url',
+    ],
+  },
+  {
+    key: ANNOTATIONS.dashboardUrl,
+    read: s => s.links.dashboardUrl,
+    missing: undefined,
+    valid: [
+      [
+        'http://localhost:7007/grafana/d/checkout',
+        'http://localhost:7007/grafana/d/checkout',
+      ],
+    ],
+    invalid: ['grafana.example.com/d/x', 'file:///etc/passwd'],
+  },
+  {
+    key: ANNOTATIONS.logQueryUrl,
+    read: s => s.links.logQueryUrl,
+    missing: undefined,
+    valid: [
+      [
+        'https://logs.example.com/?q={service}+{correlation_id}',
+        'https://logs.example.com/?q={service}+{correlation_id}',
+      ],
+    ],
+    invalid: [
+      'https://logs.example.com/?q={trace_id}',
+      '{service}/logs',
+      'mailto:x@example.com',
+    ],
+  },
+  {
+    key: ANNOTATIONS.traceUrl,
+    read: s => s.links.traceUrl,
+    missing: undefined,
+    valid: [
+      [
+        'https://traces.example.com/trace/{trace_id}',
+        'https://traces.example.com/trace/{trace_id}',
+      ],
+    ],
+    invalid: [
+      'https://traces.example.com/trace/{traceId}',
+      'traces.example.com',
+    ],
+  },
+  {
+    key: ANNOTATIONS.logSelector,
+    read: s => s.links.logSelector,
+    missing: undefined,
+    valid: [[`{app="checkout", env='prod'}`, '{app="checkout",env="prod"}']],
+    invalid: ['app="checkout"', '{}', '{app=checkout}', '{app=~".*"}'],
+  },
+  {
+    key: ANNOTATIONS.slackChannel,
+    read: s => s.routing.slackChannel,
+    missing: undefined,
+    valid: [
+      ['#payments-alerts', 'payments-alerts'],
+      ['payments_oncall', 'payments_oncall'],
+    ],
+    invalid: ['#Payments', 'has space', '#'],
+  },
+  {
+    key: ANNOTATIONS.alertWebhook,
+    read: s => s.routing.webhookUrl,
+    missing: undefined,
+    valid: [
+      ['https://hooks.example.com/alerts', 'https://hooks.example.com/alerts'],
+    ],
+    invalid: ['hooks.example.com', 'ws://hooks.example.com'],
+  },
+  {
+    key: ANNOTATIONS.prometheusInstance,
+    read: s => s.prometheusInstance,
+    missing: undefined,
+    valid: [['eu-west', 'eu-west']],
+    invalid: ['eu west', '../etc'],
+  },
+  {
+    key: ANNOTATIONS.alertmanagerInstance,
+    read: s => s.alertmanagerInstance,
+    missing: undefined,
+    valid: [['primary', 'primary']],
+    invalid: ['http://am:9093'],
+  },
+  {
+    key: FOREIGN_ANNOTATIONS.pagerdutyIntegrationKey,
+    read: s => s.routing.pagerduty,
+    missing: undefined,
+    valid: [['0123456789abcdef0123456789abcdef', { hasIntegrationKey: true }]],
+    invalid: ['', 'key with spaces'],
+  },
+  {
+    key: FOREIGN_ANNOTATIONS.pagerdutyServiceId,
+    read: s => s.routing.pagerduty,
+    missing: undefined,
+    valid: [['PABC123', { hasIntegrationKey: false, serviceId: 'PABC123' }]],
+    invalid: ['P', 'not-an-id'],
+  },
+  {
+    key: FOREIGN_ANNOTATIONS.opsgenieTeam,
+    read: s => s.routing.opsgenie,
+    missing: undefined,
+    valid: [['Payments Team', { team: 'Payments Team' }]],
+    invalid: ['', '{team}'],
+  },
+];
+
+describe('parseSpec, per annotation', () => {
+  describe.each(cases)('$key', ({ key, read, missing, valid, invalid }) => {
+    it('uses the default when missing', () => {
+      const { spec, findings } = parseSpec(entity());
+      expect(read(spec)).toEqual(missing);
+      expect(
+        findings.filter(
+          f => f.annotation === key && f.id === 'annotation.invalid',
+        ),
+      ).toEqual([]);
+    });
+
+    it.each(valid)('accepts %j', (value, expected) => {
+      const result = only(key, value);
+      expect(read(result.spec)).toEqual(expected);
+      expect(invalidFindings(result)).toEqual([]);
+      if (key.startsWith('redline.dev/'))
+        expect(result.spec.describedAnnotations).toEqual([key]);
+    });
+
+    it.each(invalid.map(v => [v]))(
+      'rejects %j with a finding and falls back',
+      value => {
+        const result = only(key, value);
+        expect(read(result.spec)).toEqual(missing);
+        const found = invalidFindings(result);
+        expect(found).toHaveLength(1);
+        expect(found[0]).toMatchObject({
+          id: 'annotation.invalid',
+          severity: 'error',
+          annotation: key,
+        });
+        expect(found[0].expected).toBeTruthy();
+        expect(found[0].message).toContain(key);
+        // The fix is a YAML snippet with a valid example that itself parses cleanly.
+        expect(found[0].fix).toMatch(
+          new RegExp(
+            `^metadata:\\n  annotations:\\n    ${key.replace(/\./g, '\\.')}: "`,
+          ),
+        );
+        expect(result.spec.describedAnnotations).not.toContain(key);
+      },
+    );
+  });
+
+  it('never repeats a PagerDuty integration key in a finding', () => {
+    const secret = 'abc def secret';
+    const { findings } = only(
+      FOREIGN_ANNOTATIONS.pagerdutyIntegrationKey,
+      secret,
+    );
+    expect(JSON.stringify(findings)).not.toContain('secret');
+    expect(findings.find(f => f.id === 'annotation.invalid')?.value).toBe(
+      '<redacted>',
+    );
+  });
+
+  it('prefers redline.dev/service-name over prometheus.io/service-name and uses it in the default selector', () => {
+    const { spec } = parseSpec(
+      entity({
+        [ANNOTATIONS.serviceName]: 'checkout-v2',
+        [FOREIGN_ANNOTATIONS.prometheusServiceName]: 'checkout-prom',
+      }),
+    );
+    expect(spec.serviceName).toEqual({
+      value: 'checkout-v2',
+      source: 'annotation',
+      annotation: ANNOTATIONS.serviceName,
+    });
+    expect(spec.selector.value).toBe('service="checkout-v2"');
+  });
+
+  it('falls back to prometheus.io/service-name when redline.dev/service-name is invalid', () => {
+    const result = parseSpec(
+      entity({
+        [ANNOTATIONS.serviceName]: 'bad name',
+        [FOREIGN_ANNOTATIONS.prometheusServiceName]: 'checkout-prom',
+      }),
+    );
+    expect(result.spec.serviceName.value).toBe('checkout-prom');
+    expect(invalidFindings(result).map(f => f.annotation)).toEqual([
+      ANNOTATIONS.serviceName,
+    ]);
+  });
+
+  it('parses "99.9" as an availability SLO over 30 days', () => {
+    const { spec } = only(ANNOTATIONS.sloAvailability, '99.9');
+    expect(spec.slos).toEqual([
+      {
+        slo: 'availability',
+        objectivePercent: 99.9,
+        windowDays: 30,
+        annotation: ANNOTATIONS.sloAvailability,
+      },
+    ]);
+  });
+
+  it('keeps a latency SLO whose threshold is not a bucket, with a warning suggesting the nearest bucket', () => {
+    const result = only(ANNOTATIONS.sloLatency, '99% < 400ms');
+    expect(result.spec.slos).toEqual([
+      {
+        slo: 'latency',
+        objectivePercent: 99,
+        thresholdSeconds: 0.4,
+        windowDays: 30,
+        annotation: ANNOTATIONS.sloLatency,
+      },
+    ]);
+    const warning = result.findings.find(
+      f => f.id === 'slo.latency-threshold-not-a-bucket',
+    );
+    expect(warning).toMatchObject({
+      severity: 'warning',
+      annotation: ANNOTATIONS.sloLatency,
+      value: '99% < 400ms',
+    });
+    expect(warning?.fix).toContain('"99% < 300ms"');
+    expect(invalidFindings(result)).toEqual([]);
+  });
+
+  it('checks latency SLO thresholds against the configured buckets', () => {
+    const config = resolveGeneratorConfig({
+      metrics: { histogramBuckets: [0.1, 0.4, 1] },
+    });
+    const result = parseSpec(
+      entity({ [ANNOTATIONS.sloLatency]: '99% < 400ms' }),
+      config,
+    );
+    expect(
+      result.findings.find(f => f.id === 'slo.latency-threshold-not-a-bucket'),
+    ).toBeUndefined();
+    const other = parseSpec(
+      entity({ [ANNOTATIONS.sloLatency]: '99% < 300ms' }),
+      config,
+    );
+    expect(
+      other.findings.find(f => f.id === 'slo.latency-threshold-not-a-bucket'),
+    ).toBeDefined();
+  });
+
+  it('warns when the P99 threshold is beyond the largest bucket (it could never fire)', () => {
+    const result = only(ANNOTATIONS.latencyP99Threshold, '5s');
+    expect(result.spec.thresholds.latencyP99Ms.value).toBe(5000);
+    expect(
+      result.findings.find(f => f.id === 'threshold.latency-above-buckets'),
+    ).toMatchObject({
+      severity: 'warning',
+      annotation: ANNOTATIONS.latencyP99Threshold,
+    });
+  });
+
+  it('flags unknown redline.dev keys and suggests the nearest real one', () => {
+    const { findings } = only('redline.dev/slo-availabilty', '99.9');
+    expect(findings.find(f => f.id === 'annotation.unknown')).toMatchObject({
+      severity: 'warning',
+      annotation: 'redline.dev/slo-availabilty',
+      expected: ANNOTATIONS.sloAvailability,
+    });
+  });
+
+  it('reports annotation values that are not strings instead of crashing', () => {
+    const e = entity();
+    (e.metadata.annotations as Record<string, unknown>)[
+      ANNOTATIONS.sloAvailability
+    ] = 99.9;
+    const result = parseSpec(e);
+    expect(invalidFindings(result)[0]).toMatchObject({
+      annotation: ANNOTATIONS.sloAvailability,
+      value: '99.9',
+    });
+    expect(result.spec.slos).toEqual([]);
+  });
+
+  it('uses configured label names in the default selector and marks it as config-derived', () => {
+    const config = resolveGeneratorConfig({ metrics: { serviceLabel: 'app' } });
+    expect(parseSpec(entity(), config).spec.selector).toEqual({
+      value: 'app="checkout"',
+      source: 'config',
+    });
+  });
+
+  it('rejects a selector filtering on the configured status label', () => {
+    const config = resolveGeneratorConfig({ metrics: { statusLabel: 'code' } });
+    const result = parseSpec(
+      entity({ [ANNOTATIONS.metricsSelector]: 'service="a",code="200"' }),
+      config,
+    );
+    expect(invalidFindings(result)[0]?.annotation).toBe(
+      ANNOTATIONS.metricsSelector,
+    );
+    expect(result.spec.selector.value).toBe('service="checkout"');
+  });
+});
+
+describe('parseSpec, owner', () => {
+  it('turns a short owner into a full group ref and a team name', () => {
+    const { spec } = parseSpec(entity({}, { owner: 'payments' }));
+    expect(spec.owner).toBe('group:default/payments');
+    expect(spec.team).toBe('payments');
+  });
+
+  it('keeps explicit kinds and namespaces', () => {
+    const { spec } = parseSpec(entity({}, { owner: 'user:ops/jane' }));
+    expect(spec.owner).toBe('user:ops/jane');
+    expect(spec.team).toBe('jane');
+  });
+
+  it('reports a missing owner as info and labels the service unowned', () => {
+    const e = entity();
+    delete (e.spec as Record<string, unknown>).owner;
+    const { spec, findings } = parseSpec(e);
+    expect(spec.owner).toBe('');
+    expect(spec.team).toBe('unowned');
+    expect(findings.find(f => f.id === 'owner.missing')).toMatchObject({
+      severity: 'info',
+    });
+  });
+
+  it('reports an unparsable owner', () => {
+    const { spec, findings } = parseSpec(
+      entity({}, { owner: 'group:a:b/c/d' }),
+    );
+    expect(spec.team).toBe('unowned');
+    expect(findings.find(f => f.id === 'owner.invalid')).toMatchObject({
+      severity: 'error',
+    });
+  });
+});
+
+describe('parseSpec, whole entities', () => {
+  it('reads a fully described checkout-like entity', () => {
+    const { spec, findings } = parseSpec({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'checkout',
+        title: 'Checkout',
+        annotations: {
+          [ANNOTATIONS.sloAvailability]: '99.9',
+          [ANNOTATIONS.sloLatency]: '99% < 300ms',
+          [ANNOTATIONS.errorRateThreshold]: '0.5',
+          [ANNOTATIONS.latencyP99Threshold]: '300ms',
+          [ANNOTATIONS.rateDropThreshold]: '40',
+          [ANNOTATIONS.tier]: '1',
+          [ANNOTATIONS.runbookUrl]: 'https://runbooks.example.com/checkout',
+          [ANNOTATIONS.slackChannel]: '#payments-alerts',
+          [FOREIGN_ANNOTATIONS.pagerdutyServiceId]: 'PCHK001',
+          [FOREIGN_ANNOTATIONS.pagerdutyIntegrationKey]:
+            '0123456789abcdef0123456789abcdef',
+        },
+      },
+      spec: {
+        type: 'service',
+        lifecycle: 'production',
+        owner: 'group:default/payments',
+        system: 'commerce',
+      },
+    });
+    expect(findings).toEqual([]);
+    expect(spec).toMatchObject({
+      entityRef: 'component:default/checkout',
+      title: 'Checkout',
+      owner: 'group:default/payments',
+      team: 'payments',
+      system: 'commerce',
+      lifecycle: 'production',
+      tier: 'tier-1',
+      thresholds: {
+        rateDropPercent: { value: 40, source: 'annotation' },
+        errorRatePercent: { value: 0.5, source: 'annotation' },
+        latencyP99Ms: { value: 300, source: 'annotation' },
+      },
+      routing: {
+        pagerduty: { serviceId: 'PCHK001', hasIntegrationKey: true },
+        slackChannel: 'payments-alerts',
+      },
+    });
+    expect(spec.slos.map(s => s.slo)).toEqual(['availability', 'latency']);
+    expect(spec.describedAnnotations).toEqual([
+      ANNOTATIONS.sloAvailability,
+      ANNOTATIONS.sloLatency,
+      ANNOTATIONS.rateDropThreshold,
+      ANNOTATIONS.errorRateThreshold,
+      ANNOTATIONS.latencyP99Threshold,
+      ANNOTATIONS.tier,
+      ANNOTATIONS.runbookUrl,
+      ANNOTATIONS.slackChannel,
+    ]);
+  });
+
+  it('gives a bare entity the seed defaults and guidance to describe it', () => {
+    const { spec, findings } = parseSpec({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'legacy-billing' },
+      spec: { type: 'service', lifecycle: 'production', owner: 'payments' },
+    });
+    expect(spec.thresholds).toEqual({
+      rateDropPercent: {
+        value: DEFAULT_RED_THRESHOLDS.rateDropPercent,
+        source: 'default',
+      },
+      errorRatePercent: {
+        value: DEFAULT_RED_THRESHOLDS.errorRatePercent,
+        source: 'default',
+      },
+      latencyP99Ms: {
+        value: DEFAULT_RED_THRESHOLDS.latencyP99Ms,
+        source: 'default',
+      },
+    });
+    expect(spec.selector).toEqual({
+      value: 'service="legacy-billing"',
+      source: 'default',
+    });
+    expect(spec.slos).toEqual([]);
+    expect(spec.describedAnnotations).toEqual([]);
+    expect(findings.map(f => [f.id, f.severity, f.annotation])).toEqual([
+      ['annotation.missing', 'info', ANNOTATIONS.sloAvailability],
+      ['annotation.missing', 'info', ANNOTATIONS.runbookUrl],
+    ]);
+    for (const f of findings)
+      expect(f.fix).toMatch(/^metadata:\n {2}annotations:\n/);
+  });
+
+  it('turns an entity where every annotation is invalid into one finding per annotation', () => {
+    const broken = Object.fromEntries(cases.map(c => [c.key, c.invalid[0]]));
+    const result = parseSpec(entity(broken));
+    const invalid = invalidFindings(result);
+    expect(invalid.map(f => f.annotation).sort()).toEqual(
+      cases.map(c => c.key).sort(),
+    );
+    expect(result.spec.describedAnnotations).toEqual([]);
+    expect(result.spec.selector.value).toBe('service="checkout"');
+  });
+
+  it('survives entities missing metadata pieces', () => {
+    const result = parseSpec({
+      apiVersion: 'x',
+      kind: 'Component',
+      metadata: { name: 'weird name!' },
+    } as Entity);
+    expect(result.spec.serviceName.value).toBe('weird_name_');
+    expect(result.findings.map(f => f.id)).toContain('entity.name-unsafe');
+    expect(
+      findPromqlSyntaxError(`up{${result.spec.selector.value}}`),
+    ).toBeUndefined();
+  });
+});
+
+describe('parseSpec, properties', () => {
+  const keys = [
+    ...Object.values(ANNOTATIONS),
+    ...Object.values(FOREIGN_ANNOTATIONS),
+    'redline.dev/typo',
+  ];
+  // Values are biased towards near-valid inputs so the parsers' edge cases get exercised, not only garbage.
+  const value = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'binary' }),
+    fc.constantFrom(
+      '99.9',
+      '100',
+      '99% < 300ms',
+      'service="a"',
+      '{app="b"}',
+      'https://x.example.com/{service}',
+      '1',
+    ),
+    fc
+      .tuple(
+        fc.constantFrom('service', 'env', 'le', '__x', 'a b'),
+        fc.constantFrom('=', '!=', '=~', '!~', '=='),
+        fc.string(),
+      )
+      .map(([k, op, v]) => `${k}${op}${JSON.stringify(v)}`),
+    fc
+      .array(
+        fc.constantFrom(
+          'service="a"',
+          'x=~"(',
+          '}',
+          '{',
+          ',',
+          '"',
+          "'",
+          '`',
+          '\\',
+          ' or ',
+          'vector(1)',
+        ),
+        { maxLength: 6 },
+      )
+      .map(a => a.join('')),
+  );
+  const annotations = fc.dictionary(
+    fc.oneof(fc.constantFrom(...keys), fc.string()),
+    value,
+    { maxKeys: 12 },
+  );
+  const name = fc.oneof(fc.constant('checkout'), fc.string({ minLength: 1 }));
+
+  it('never throws and always yields a selector that parses as PromQL', () => {
+    fc.assert(
+      fc.property(
+        annotations,
+        name,
+        fc.option(fc.string(), { nil: undefined }),
+        (ann, entityName, owner) => {
+          const { spec, findings } = parseSpec({
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Component',
+            metadata: { name: entityName, annotations: ann },
+            spec: { owner },
+          });
+          expect(
+            findPromqlSyntaxError(`up{${spec.selector.value}}`),
+          ).toBeUndefined();
+          expect(spec.selector.value.length).toBeGreaterThan(0);
+          for (const f of findings) expect(typeof f.message).toBe('string');
+          for (const slo of spec.slos) {
+            expect(slo.objectivePercent).toBeGreaterThan(0);
+            expect(slo.objectivePercent).toBeLessThan(100);
+          }
+        },
+      ),
+      { numRuns: 10_000 },
+    );
+  });
+});

@@ -1,0 +1,586 @@
+/**
+ * Entity -> ObservabilitySpec. Every annotation goes through its zod schema;
+ * a value that fails becomes a finding and the default is used, so a broken
+ * catalog entry degrades to "seed defaults plus readable findings" instead of
+ * an error page.
+ */
+import {
+  Entity,
+  makeValidator,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { ANNOTATIONS, REDLINE_ANNOTATION_PREFIX } from './annotations';
+import {
+  AnnotationDefinition,
+  ANNOTATION_DEFINITIONS,
+  roundNumber,
+} from './annotationSchemas';
+import {
+  DEFAULT_METRIC_NAMES,
+  GeneratorConfig,
+  resolveGeneratorConfig,
+} from './config';
+import {
+  formatLabelMatchers,
+  LabelMatcher,
+  promqlString,
+} from './labelMatchers';
+import type {
+  Finding,
+  ObservabilitySpec,
+  ParsedSpec,
+  SloSpec,
+  Sourced,
+} from './types';
+
+/** Seed defaults for the RED thresholds (see the seed's "Key Metrics (RED Method)" table). @public */
+export const DEFAULT_RED_THRESHOLDS = {
+  rateDropPercent: 50,
+  errorRatePercent: 1,
+  latencyP99Ms: 500,
+} as const;
+
+/** SLO compliance window, like Sloth and Pyrra. @public */
+export const SLO_WINDOW_DAYS = 30;
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const MAX_SHOWN_VALUE = 200;
+const refValidator = makeValidator();
+
+/** A YAML snippet a user can paste under `metadata.annotations`. */
+function annotationSnippet(entries: Array<[string, string]>): string {
+  return [
+    'metadata:',
+    '  annotations:',
+    ...entries.map(([key, value]) => `    ${key}: ${JSON.stringify(value)}`),
+  ].join('\n');
+}
+
+function shown(value: string): string {
+  return value.length > MAX_SHOWN_VALUE
+    ? `${value.slice(0, MAX_SHOWN_VALUE)}…`
+    : value;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(
+        row[j] + 1,
+        row[j - 1] + 1,
+        previous + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      previous = current;
+    }
+  }
+  return row[b.length];
+}
+
+function nearestKnownKey(key: string): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const known of Object.values(ANNOTATIONS)) {
+    const distance = editDistance(key, known);
+    if (!best || distance < best.distance) best = { key: known, distance };
+  }
+  return best && best.distance <= 4 ? best.key : undefined;
+}
+
+function stringField(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== ''
+    ? value.trim()
+    : undefined;
+}
+
+/** Collects findings while annotations are read. */
+class AnnotationReader {
+  readonly findings: Finding[] = [];
+  readonly described: string[] = [];
+
+  constructor(private readonly annotations: Record<string, unknown>) {}
+
+  has(key: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.annotations, key);
+  }
+
+  /** The parsed value, or undefined when absent or invalid (invalid adds a finding). */
+  read<T>(definition: AnnotationDefinition<T>, secret = false): T | undefined {
+    const { key } = definition;
+    if (!this.has(key)) return undefined;
+    const raw = this.annotations[key];
+    if (typeof raw !== 'string') {
+      this.invalid(
+        definition,
+        JSON.stringify(raw) ?? String(raw),
+        'annotation values must be strings (quote the value in YAML)',
+        secret,
+      );
+      return undefined;
+    }
+    const result = definition.schema.safeParse(raw);
+    if (!result.success) {
+      this.invalid(
+        definition,
+        raw,
+        result.error.issues[0]?.message ?? 'is invalid',
+        secret,
+      );
+      return undefined;
+    }
+    if (key.startsWith(REDLINE_ANNOTATION_PREFIX)) this.described.push(key);
+    return result.data;
+  }
+
+  invalid(
+    definition: AnnotationDefinition<unknown>,
+    raw: string,
+    problem: string,
+    secret = false,
+  ): void {
+    // A secret's value is never repeated, not even a broken one.
+    const value = secret ? '<redacted>' : shown(raw);
+    this.findings.push({
+      id: 'annotation.invalid',
+      severity: 'error',
+      annotation: definition.key,
+      value,
+      expected: definition.expected,
+      message: `${definition.key} ${JSON.stringify(value)} ${problem}. Using ${
+        definition.fallback
+      } instead.`,
+      fix: annotationSnippet([[definition.key, definition.example]]),
+    });
+  }
+
+  /** A value that parsed but conflicts with configuration: reported like any other invalid value. */
+  reject<T>(definition: AnnotationDefinition<T>, problem: string): void {
+    const index = this.described.indexOf(definition.key);
+    if (index >= 0) this.described.splice(index, 1);
+    const raw = this.annotations[definition.key];
+    this.invalid(
+      definition,
+      typeof raw === 'string' ? raw : String(raw),
+      problem,
+    );
+  }
+}
+
+function sourced<T>(
+  value: T | undefined,
+  fallback: T,
+  annotation: string,
+): Sourced<T> {
+  return value === undefined
+    ? { value: fallback, source: 'default' }
+    : { value, source: 'annotation', annotation };
+}
+
+function readOwner(
+  entity: Entity,
+  namespace: string,
+  findings: Finding[],
+): { owner: string; team: string } {
+  const raw = (entity.spec as Record<string, unknown> | undefined)?.owner;
+  if (raw === undefined || raw === null || raw === '') {
+    findings.push({
+      id: 'owner.missing',
+      severity: 'info',
+      message:
+        'The entity has no spec.owner, so alerts cannot be routed to a team and carry team="unowned". Set the owning group.',
+      expected: 'an entity ref such as group:default/payments',
+      fix: ['spec:', '  owner: group:default/<your-team>'].join('\n'),
+    });
+    return { owner: '', team: 'unowned' };
+  }
+  try {
+    if (typeof raw !== 'string') throw new Error('not a string');
+    const ref = parseEntityRef(raw, {
+      defaultKind: 'group',
+      defaultNamespace: namespace,
+    });
+    // parseEntityRef only splits; the parts must also be valid names, as the catalog requires.
+    if (
+      !refValidator.isValidKind(ref.kind) ||
+      !refValidator.isValidNamespace(ref.namespace) ||
+      !refValidator.isValidEntityName(ref.name)
+    ) {
+      throw new Error('invalid part');
+    }
+    return { owner: stringifyEntityRef(ref), team: ref.name };
+  } catch {
+    findings.push({
+      id: 'owner.invalid',
+      severity: 'error',
+      value: shown(typeof raw === 'string' ? raw : JSON.stringify(raw) ?? ''),
+      expected: 'an entity ref such as group:default/payments or just payments',
+      message: `spec.owner ${JSON.stringify(
+        raw,
+      )} is not a valid entity reference; alerts carry team="unowned".`,
+      fix: ['spec:', '  owner: group:default/<your-team>'].join('\n'),
+    });
+    return { owner: '', team: 'unowned' };
+  }
+}
+
+/** Replaces characters a label value should not carry; only reached for entities that bypassed catalog validation. */
+function safeLabelValue(value: string): string {
+  const cleaned = value
+    .replace(/[^A-Za-z0-9._:-]/g, '_')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 128);
+  return cleaned || 'unknown-service';
+}
+
+function nearestBucketBelow(
+  threshold: number,
+  buckets: number[],
+): number | undefined {
+  const below = buckets.filter(b => b <= threshold);
+  return below.length ? Math.max(...below) : undefined;
+}
+
+function bucketsInclude(buckets: number[], value: number): boolean {
+  return buckets.some(b => Math.abs(b - value) < 1e-9);
+}
+
+function formatDuration(seconds: number): string {
+  return seconds < 1
+    ? `${roundNumber(seconds * 1000)}ms`
+    : `${roundNumber(seconds)}s`;
+}
+
+/**
+ * Reads an entity into an {@link ObservabilitySpec}. Never throws: invalid
+ * annotations become `annotation.invalid` findings and their defaults apply;
+ * important missing metadata (SLO, runbook, owner) becomes `info` findings
+ * with a YAML snippet to paste.
+ *
+ * Latency SLOs whose threshold is not a histogram bucket are kept as
+ * declared, with a `slo.latency-threshold-not-a-bucket` warning: the SLI can
+ * only be measured exactly at a bucket boundary, so generators should use
+ * the largest bucket below the threshold (stricter) until the service exposes
+ * the bucket or the SLO is changed.
+ * @public
+ */
+export function parseSpec(
+  entity: Entity,
+  config?: GeneratorConfig,
+): ParsedSpec {
+  const cfg = resolveGeneratorConfig(config);
+  const metrics = { ...cfg.metrics };
+  // Names are spliced into PromQL unquoted, so a broken config value must not get through.
+  if (!LABEL_NAME.test(metrics.serviceLabel))
+    metrics.serviceLabel = DEFAULT_METRIC_NAMES.serviceLabel;
+  if (!LABEL_NAME.test(metrics.statusLabel))
+    metrics.statusLabel = DEFAULT_METRIC_NAMES.statusLabel;
+  if (!METRIC_NAME.test(metrics.requestsTotal))
+    metrics.requestsTotal = DEFAULT_METRIC_NAMES.requestsTotal;
+  if (!METRIC_NAME.test(metrics.durationHistogram))
+    metrics.durationHistogram = DEFAULT_METRIC_NAMES.durationHistogram;
+
+  const metadata = (entity?.metadata ?? {}) as Partial<Entity['metadata']>;
+  const rawAnnotations = metadata.annotations;
+  const annotations: Record<string, unknown> =
+    rawAnnotations && typeof rawAnnotations === 'object' ? rawAnnotations : {};
+  const reader = new AnnotationReader(annotations);
+  const findings = reader.findings;
+  const defs = ANNOTATION_DEFINITIONS;
+
+  const kind = stringField(entity?.kind) ?? 'Component';
+  const namespace = stringField(metadata.namespace) ?? 'default';
+  const name = stringField(metadata.name) ?? 'unknown';
+  let entityRef: string;
+  try {
+    entityRef = stringifyEntityRef({ kind, namespace, name });
+  } catch {
+    entityRef = `${kind.toLocaleLowerCase('en-US')}:${namespace}/${name}`;
+  }
+
+  for (const key of Object.keys(annotations)) {
+    if (!key.startsWith(REDLINE_ANNOTATION_PREFIX)) continue;
+    if ((Object.values(ANNOTATIONS) as string[]).includes(key)) continue;
+    const suggestion = nearestKnownKey(key);
+    findings.push({
+      id: 'annotation.unknown',
+      severity: 'warning',
+      annotation: key,
+      value: shown(String(annotations[key])),
+      message: `${key} is not a Redline annotation and is ignored.${
+        suggestion ? ` Did you mean ${suggestion}?` : ''
+      }`,
+      expected:
+        suggestion ??
+        'one of the redline.dev/* annotations listed in the annotation reference',
+      ...(suggestion
+        ? { fix: annotationSnippet([[suggestion, String(annotations[key])]]) }
+        : {}),
+    });
+  }
+
+  // Service name: redline.dev/service-name, then prometheus.io/service-name, then metadata.name.
+  const ownName = reader.read(defs.serviceName);
+  const promName = reader.read(defs.prometheusServiceName);
+  let serviceName: Sourced<string>;
+  if (ownName !== undefined)
+    serviceName = {
+      value: ownName,
+      source: 'annotation',
+      annotation: defs.serviceName.key,
+    };
+  else if (promName !== undefined)
+    serviceName = {
+      value: promName,
+      source: 'annotation',
+      annotation: defs.prometheusServiceName.key,
+    };
+  else {
+    const safe = safeLabelValue(name);
+    if (safe !== name) {
+      findings.push({
+        id: 'entity.name-unsafe',
+        severity: 'warning',
+        value: shown(name),
+        expected: 'a label-safe service name',
+        message: `metadata.name ${JSON.stringify(
+          shown(name),
+        )} is not a safe label value; using "${safe}" as the service name.`,
+        fix: annotationSnippet([[defs.serviceName.key, safe]]),
+      });
+    }
+    serviceName = { value: safe, source: 'default' };
+  }
+
+  // Selector: validated matchers, else `<serviceLabel>="<service>"`.
+  let matchers = reader.read(defs.metricsSelector);
+  if (matchers) {
+    const reserved = new Set(['le', metrics.statusLabel]);
+    const clash = matchers.find((m: LabelMatcher) => reserved.has(m.name));
+    if (clash) {
+      reader.reject(
+        defs.metricsSelector,
+        `must not filter on "${clash.name}": Redline adds that label itself (histogram buckets / error status)`,
+      );
+      matchers = undefined;
+    }
+  }
+  const selector: Sourced<string> = matchers
+    ? {
+        value: formatLabelMatchers(matchers),
+        source: 'annotation',
+        annotation: defs.metricsSelector.key,
+      }
+    : {
+        value: `${metrics.serviceLabel}=${promqlString(serviceName.value)}`,
+        source:
+          metrics.serviceLabel === DEFAULT_METRIC_NAMES.serviceLabel
+            ? 'default'
+            : 'config',
+      };
+
+  const rateDrop = reader.read(defs.rateDropThreshold);
+  const errorRate = reader.read(defs.errorRateThreshold);
+  const latencyP99 = reader.read(defs.latencyP99Threshold);
+  const buckets = metrics.histogramBuckets.filter(
+    b => Number.isFinite(b) && b > 0,
+  );
+  const largestBucket = buckets.length ? Math.max(...buckets) : undefined;
+  if (
+    latencyP99 !== undefined &&
+    largestBucket !== undefined &&
+    latencyP99 / 1000 >= largestBucket
+  ) {
+    findings.push({
+      id: 'threshold.latency-above-buckets',
+      severity: 'warning',
+      annotation: defs.latencyP99Threshold.key,
+      value: String(annotations[defs.latencyP99Threshold.key]),
+      expected: `below the largest histogram bucket (${formatDuration(
+        largestBucket,
+      )})`,
+      message: `histogram_quantile never reports more than the largest finite bucket (${formatDuration(
+        largestBucket,
+      )}), so a P99 threshold of ${latencyP99} ms can never fire.`,
+      fix: annotationSnippet([
+        [defs.latencyP99Threshold.key, formatDuration(largestBucket / 2)],
+      ]),
+    });
+  }
+
+  const slos: SloSpec[] = [];
+  const availability = reader.read(defs.sloAvailability);
+  if (availability !== undefined) {
+    slos.push({
+      slo: 'availability',
+      objectivePercent: availability,
+      windowDays: SLO_WINDOW_DAYS,
+      annotation: defs.sloAvailability.key,
+    });
+  }
+  const latencySlo = reader.read(defs.sloLatency);
+  if (latencySlo !== undefined) {
+    slos.push({
+      slo: 'latency',
+      objectivePercent: latencySlo.objectivePercent,
+      thresholdSeconds: latencySlo.thresholdSeconds,
+      windowDays: SLO_WINDOW_DAYS,
+      annotation: defs.sloLatency.key,
+    });
+    if (!bucketsInclude(buckets, latencySlo.thresholdSeconds)) {
+      const nearest =
+        nearestBucketBelow(latencySlo.thresholdSeconds, buckets) ??
+        (buckets.length ? Math.min(...buckets) : undefined);
+      findings.push({
+        id: 'slo.latency-threshold-not-a-bucket',
+        severity: 'warning',
+        annotation: defs.sloLatency.key,
+        value: String(annotations[defs.sloLatency.key]),
+        expected: `a threshold equal to a histogram bucket: ${buckets
+          .map(formatDuration)
+          .join(', ')}`,
+        message: `The latency SLO threshold ${formatDuration(
+          latencySlo.thresholdSeconds,
+        )} is not a bucket of ${
+          metrics.durationHistogram
+        }, so the SLI cannot be measured exactly. The SLO is kept; ${
+          nearest !== undefined
+            ? `change it to ${formatDuration(
+                nearest,
+              )} or expose a ${formatDuration(
+                latencySlo.thresholdSeconds,
+              )} bucket.`
+            : 'expose a matching bucket.'
+        }`,
+        ...(nearest !== undefined
+          ? {
+              fix: annotationSnippet([
+                [
+                  defs.sloLatency.key,
+                  `${latencySlo.objectivePercent}% < ${formatDuration(
+                    nearest,
+                  )}`,
+                ],
+              ]),
+            }
+          : {}),
+      });
+    }
+  }
+
+  const tier = reader.read(defs.tier);
+  const runbookUrl = reader.read(defs.runbookUrl);
+  const dashboardUrl = reader.read(defs.dashboardUrl);
+  const logQueryUrl = reader.read(defs.logQueryUrl);
+  const traceUrl = reader.read(defs.traceUrl);
+  const logSelector = reader.read(defs.logSelector);
+  const slackChannel = reader.read(defs.slackChannel);
+  const webhookUrl = reader.read(defs.alertWebhook);
+  const prometheusInstance = reader.read(defs.prometheusInstance);
+  const alertmanagerInstance = reader.read(defs.alertmanagerInstance);
+  const hasIntegrationKey =
+    reader.read(defs.pagerdutyIntegrationKey, true) === true;
+  const pagerdutyServiceId = reader.read(defs.pagerdutyServiceId);
+  const opsgenieTeam = reader.read(defs.opsgenieTeam);
+
+  if (
+    !reader.has(defs.sloAvailability.key) &&
+    !reader.has(defs.sloLatency.key)
+  ) {
+    findings.push({
+      id: 'annotation.missing',
+      severity: 'info',
+      annotation: defs.sloAvailability.key,
+      expected: defs.sloAvailability.expected,
+      message:
+        'No SLO is declared, so no error-budget alerts can be generated. Declare an availability SLO and, for latency-sensitive services, a latency SLO.',
+      fix: annotationSnippet([
+        [defs.sloAvailability.key, defs.sloAvailability.example],
+        [defs.sloLatency.key, defs.sloLatency.example],
+      ]),
+    });
+  }
+  if (!reader.has(defs.runbookUrl.key)) {
+    findings.push({
+      id: 'annotation.missing',
+      severity: 'info',
+      annotation: defs.runbookUrl.key,
+      expected: defs.runbookUrl.expected,
+      message:
+        "No runbook-url: alerts will link to the runbook Redline generates on the Observability tab. Link the team's own runbook once it exists.",
+      fix: annotationSnippet([[defs.runbookUrl.key, defs.runbookUrl.example]]),
+    });
+  }
+
+  const { owner, team } = readOwner(entity, namespace, findings);
+  const spec = (entity?.spec ?? {}) as Record<string, unknown>;
+  const routing: ObservabilitySpec['routing'] = {};
+  if (hasIntegrationKey || pagerdutyServiceId !== undefined) {
+    routing.pagerduty = {
+      hasIntegrationKey,
+      ...(pagerdutyServiceId !== undefined
+        ? { serviceId: pagerdutyServiceId }
+        : {}),
+    };
+  }
+  if (opsgenieTeam !== undefined) routing.opsgenie = { team: opsgenieTeam };
+  if (slackChannel !== undefined) routing.slackChannel = slackChannel;
+  if (webhookUrl !== undefined) routing.webhookUrl = webhookUrl;
+
+  const links: ObservabilitySpec['links'] = {};
+  if (runbookUrl !== undefined) links.runbookUrl = runbookUrl;
+  if (dashboardUrl !== undefined) links.dashboardUrl = dashboardUrl;
+  if (logQueryUrl !== undefined) links.logQueryUrl = logQueryUrl;
+  if (traceUrl !== undefined) links.traceUrl = traceUrl;
+  if (logSelector !== undefined) links.logSelector = logSelector;
+
+  const title = stringField(metadata.title);
+  const system = stringField(spec.system);
+  const lifecycle = stringField(spec.lifecycle);
+  const described = Object.values(ANNOTATIONS).filter(key =>
+    reader.described.includes(key),
+  );
+
+  const result: ObservabilitySpec = {
+    entityRef,
+    kind,
+    namespace,
+    name,
+    ...(title ? { title } : {}),
+    owner,
+    team,
+    ...(system ? { system } : {}),
+    ...(lifecycle ? { lifecycle } : {}),
+    ...(tier ? { tier } : {}),
+    serviceName,
+    selector,
+    thresholds: {
+      rateDropPercent: sourced(
+        rateDrop,
+        DEFAULT_RED_THRESHOLDS.rateDropPercent,
+        defs.rateDropThreshold.key,
+      ),
+      errorRatePercent: sourced(
+        errorRate,
+        DEFAULT_RED_THRESHOLDS.errorRatePercent,
+        defs.errorRateThreshold.key,
+      ),
+      latencyP99Ms: sourced(
+        latencyP99,
+        DEFAULT_RED_THRESHOLDS.latencyP99Ms,
+        defs.latencyP99Threshold.key,
+      ),
+    },
+    slos,
+    links,
+    routing,
+    metrics,
+    ...(prometheusInstance ? { prometheusInstance } : {}),
+    ...(alertmanagerInstance ? { alertmanagerInstance } : {}),
+    describedAnnotations: described,
+  };
+  return { spec: result, findings };
+}
