@@ -1,0 +1,172 @@
+/**
+ * Escaping for catalog text on its way into generated artifacts. Catalog
+ * values are written by anyone who can open a pull request on a
+ * `catalog-info.yaml`; none of them may break (or inject into) a PromQL
+ * expression, a Prometheus alert template or a Kubernetes object.
+ *
+ * YAML itself is escaped by the `yaml` library when it serialises strings;
+ * these helpers cover the languages nested inside those strings.
+ */
+
+/**
+ * Replaces lone UTF-16 surrogates with U+FFFD and drops control characters
+ * other than tab and newline. Prometheus requires label values to be valid
+ * UTF-8, and a lone surrogate cannot be encoded as UTF-8 at all; control
+ * characters in a page or a label only ever hide what the text says.
+ * @public
+ */
+export function sanitizeText(s: string): string {
+  return s
+    .replace(
+      /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+      '\uFFFD',
+    )
+    .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '');
+}
+
+/**
+ * Escapes a string for use inside a double-quoted PromQL string literal,
+ * e.g. the value of a label matcher: `service="<here>"`. PromQL strings follow
+ * Go's escape rules; a raw newline would end the expression with a parse
+ * error, a `"` would end the string and let the rest become PromQL.
+ * @public
+ */
+export function escapePromLabelValue(s: string): string {
+  let out = '';
+  for (const ch of sanitizeText(s)) {
+    switch (ch) {
+      case '\\':
+        out += '\\\\';
+        break;
+      case '"':
+        out += '\\"';
+        break;
+      case '\n':
+        out += '\\n';
+        break;
+      case '\t':
+        out += '\\t';
+        break;
+      default:
+        out += ch;
+    }
+  }
+  return out;
+}
+
+/** A PromQL label matcher `name="value"`, the value escaped. @public */
+export function promEqualMatcher(labelName: string, value: string): string {
+  return `${labelName}="${escapePromLabelValue(value)}"`;
+}
+
+/**
+ * Escapes text for Prometheus' Go templating (alert labels and annotations
+ * are expanded as `text/template`). Outside an action, only `{{` has a
+ * meaning, so each `{{` becomes an action printing `{{`. A trailing `{` is
+ * escaped too: the generator appends its own `{{ $value }}` after catalog
+ * text, and `x{` + `{{ $value }}` would otherwise open an action one brace
+ * early. After expansion the alert shows exactly the original text.
+ * @public
+ */
+export function escapePromTemplateText(s: string): string {
+  return sanitizeText(s).replace(/\{\{|\{$/g, m =>
+    m === '{{' ? '{{ "{{" }}' : '{{ "{" }}',
+  );
+}
+
+/** Characters with a meaning in RE2 syntax. */
+const REGEX_META = /[\\.+*?()|[\]{}^$]/g;
+
+/** Escapes a literal for use inside an RE2 regular expression. @public */
+export function escapeRegex(s: string): string {
+  return s.replace(REGEX_META, '\\$&');
+}
+
+/** Valid Prometheus metric name (recording rule names included). @public */
+export function isValidMetricName(s: string): boolean {
+  return /^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(s);
+}
+
+/** Valid Prometheus label name. @public */
+export function isValidLabelName(s: string): boolean {
+  return /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(s);
+}
+
+/**
+ * Formats a number for PromQL and YAML: the shortest decimal that reads back
+ * as the same float64 (Go's parser and JavaScript agree on that), after
+ * rounding away binary noise such as `1 - 0.999 = 0.0010000000000000009`.
+ * @public
+ */
+export function formatNumber(n: number): string {
+  if (!Number.isFinite(n)) return n > 0 ? '+Inf' : n < 0 ? '-Inf' : 'NaN';
+  return String(Number(n.toPrecision(12)));
+}
+
+/**
+ * Every spelling a histogram bucket boundary can have in an `le` label:
+ * Prometheus 2 keeps the client's text (`1`, `0.3`, Python's `1.0`),
+ * Prometheus 3 normalises to float notation (`1.0`, `0.3`). Returned as an
+ * anchored RE2 alternation for `le=~"…"`.
+ * @public
+ */
+export function leBucketRegex(boundary: number): string {
+  const shortest = formatNumber(boundary);
+  const spellings = new Set<string>([shortest]);
+  if (Number.isInteger(Number(shortest)) && !/e/i.test(shortest)) {
+    spellings.add(`${shortest}.0`);
+  }
+  // Go's shortest %g (client_golang's text format, Prometheus 3's
+  // normalisation) switches to exponent notation below 1e-4 and from 1e6,
+  // with at least two exponent digits; JavaScript does so elsewhere.
+  const abs = Math.abs(Number(shortest));
+  if (abs !== 0 && (abs < 1e-4 || abs >= 1e6)) {
+    spellings.add(Number(shortest).toExponential().replace(/e([+-])(\d)$/, 'e$10$2'));
+  }
+  return [...spellings].map(escapeRegex).join('|');
+}
+
+/** 32-bit FNV-1a, base 36: a short stable suffix that keeps sanitised names distinct. */
+export function shortHash(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(36);
+}
+
+/**
+ * A Kubernetes object name (RFC 1123 subdomain, at most `maxLength`) made from
+ * arbitrary text. When characters had to be replaced, a hash of the original
+ * is appended so `a b` and `a_b` do not end up as the same object.
+ * @public
+ */
+export function kubernetesName(s: string, maxLength = 253): string {
+  const lower = sanitizeText(s).toLowerCase();
+  let name = lower
+    .replace(/[^a-z0-9.-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  const lossy = name !== lower;
+  if (lossy || name.length > maxLength) {
+    const suffix = shortHash(s);
+    name = name.slice(0, maxLength - suffix.length - 1).replace(/[^a-z0-9]+$/, '');
+    name = name ? `${name}-${suffix}` : suffix;
+  }
+  return name;
+}
+
+/** A Kubernetes label value (≤ 63 characters, alphanumeric at both ends, `-_.` inside). @public */
+export function kubernetesLabelValue(s: string): string {
+  const clean = sanitizeText(s);
+  let value = clean
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+  if (value !== clean || value.length > 63) {
+    const suffix = shortHash(s);
+    value = value.slice(0, 63 - suffix.length - 1).replace(/[^A-Za-z0-9]+$/, '');
+    value = value ? `${value}-${suffix}` : suffix;
+  }
+  return value;
+}

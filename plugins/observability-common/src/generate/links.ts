@@ -1,0 +1,70 @@
+/**
+ * Absolute links an alert carries to its runbook and dashboard. The backend,
+ * the CLI, the runbook generator and the frontend's runbook page all use
+ * these two functions, so a link in a page always lands on a page that exists.
+ */
+import type { GeneratorConfig } from '../spec/config';
+import type { ObservabilitySpec } from '../spec/types';
+
+/**
+ * The normalised form of an absolute http(s) URL (percent-encoded, no stray
+ * whitespace), or undefined: anything else is not a link we hand to an
+ * on-call engineer.
+ * @public
+ */
+export function normalizeHttpUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The entity's route segments as Backstage's own `entityRouteParams` builds
+ * them (kind and namespace lower-cased, every segment URI-encoded), so the
+ * portal links below resolve to the entity page that really exists.
+ */
+function entityPath(spec: ObservabilitySpec): string {
+  const namespace = (spec.namespace || 'default').toLowerCase();
+  const kind = (spec.kind || 'component').toLowerCase();
+  return [namespace, kind, spec.name]
+    .map(segment => encodeURIComponent(segment))
+    .join('/');
+}
+
+function base(config: GeneratorConfig): string {
+  return config.portalBaseUrl.replace(/\/+$/, '');
+}
+
+/**
+ * Runbook link for one alert: the entity's own `redline.dev/runbook-url` when
+ * it is an absolute http(s) URL, else the portal's generated runbook page
+ * `<portal>/observability/runbooks/<namespace>/<kind>/<name>/<alert>`.
+ * @public
+ */
+export function runbookUrlFor(
+  spec: ObservabilitySpec,
+  config: GeneratorConfig,
+  alertName: string,
+): string {
+  const own = normalizeHttpUrl(spec.links.runbookUrl);
+  if (own) return own;
+  return `${base(config)}/observability/runbooks/${entityPath(spec)}/${encodeURIComponent(alertName)}`;
+}
+
+/**
+ * Dashboard link: the entity's `redline.dev/dashboard-url` when it is an
+ * absolute http(s) URL, else the entity's Observability tab in the portal.
+ * @public
+ */
+export function dashboardUrlFor(
+  spec: ObservabilitySpec,
+  config: GeneratorConfig,
+): string {
+  const own = normalizeHttpUrl(spec.links.dashboardUrl);
+  if (own) return own;
+  return `${base(config)}/catalog/${entityPath(spec)}/observability`;
+}

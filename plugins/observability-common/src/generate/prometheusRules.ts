@@ -1,0 +1,135 @@
+/**
+ * One Prometheus rule file per service: RED recording rules, the seed's
+ * three symptom alerts (error rate, P99 latency, traffic drop) and, per
+ * declared SLO, Sloth-style recording rules with multi-window burn-rate
+ * alerts. Pure: findings instead of exceptions.
+ */
+import type { GeneratorConfig } from '../spec/config';
+import type { Finding, ObservabilitySpec, Sourced } from '../spec/types';
+import { formatNumber } from './escape';
+import { redRecordNames, redRecordingRules } from './redRecordingRules';
+import { buildAlert, createRuleContext, select, tmpl, type RuleContext } from './ruleContext';
+import { sloRules } from './sloRules';
+import type { AlertingRule, GeneratedAlert, PrometheusRuleFile } from './types';
+
+/** Result of {@link generatePrometheusRules}. @public */
+export interface GeneratedPrometheusRules {
+  rules: PrometheusRuleFile;
+  alerts: GeneratedAlert[];
+  findings: Finding[];
+}
+
+/** Seed defaults, used when a threshold is out of range. */
+const SEED = { errorRatePercent: 1, latencyP99Ms: 500, rateDropPercent: 50 };
+
+/** A threshold inside `(min, max)`, else the seed default plus a finding. */
+function threshold(
+  value: Sourced<number> | undefined,
+  key: keyof typeof SEED,
+  max: number,
+  findings: Finding[],
+): number {
+  const v = value?.value;
+  if (typeof v === 'number' && Number.isFinite(v) && v > 0 && v < max) return v;
+  findings.push({
+    id: 'generate.threshold-invalid',
+    severity: 'error',
+    message: `The ${key} threshold is out of range; the seed default ${SEED[key]} is used.`,
+    annotation: value?.annotation,
+    value: String(v),
+    expected: `a number greater than 0 and less than ${max}`,
+  });
+  return SEED[key];
+}
+
+function staticAlerts(
+  ctx: RuleContext,
+  covered: { availability: boolean; latency: boolean },
+  findings: Finding[],
+): Array<{ rule: AlertingRule; alert: GeneratedAlert }> {
+  const t = ctx.spec.thresholds;
+  const errorPct = threshold(t?.errorRatePercent, 'errorRatePercent', 100, findings);
+  const latencyMs = threshold(t?.latencyP99Ms, 'latencyP99Ms', 3_600_000, findings);
+  const dropPct = threshold(t?.rateDropPercent, 'rateDropPercent', 100, findings);
+  const names = redRecordNames(ctx.metrics);
+  const svc = ctx.service;
+  const total = select(ctx, ctx.metrics.requestsTotal);
+  const keep = formatNumber((100 - dropPct) / 100);
+
+  // When an SLO covers the same symptom, its burn-rate alerts page and the
+  // static threshold only opens a ticket: one symptom, one page. Without an
+  // SLO the static alert is all there is, so it pages.
+  const errorSeverity = covered.availability ? 'warning' : 'critical';
+  const latencySeverity = covered.latency ? 'warning' : 'critical';
+
+  return [
+    buildAlert(ctx, {
+      name: 'HighErrorRate',
+      key: 'HighErrorRate',
+      severity: errorSeverity,
+      for: '5m',
+      expr: `${names.errorRatio5m}{${ctx.recordedMatcher}} > ${formatNumber(errorPct / 100)}`,
+      summary: tmpl`High error rate on ${svc}`,
+      description:
+        tmpl`${svc} answered ` +
+        '{{ $value | humanizePercentage }}' +
+        tmpl` of its requests with a 5xx over the last 5 minutes, above the ${formatNumber(errorPct)} % threshold for 5 minutes.`,
+    }),
+    buildAlert(ctx, {
+      name: 'HighLatencyP99',
+      key: 'HighLatencyP99',
+      severity: latencySeverity,
+      for: '5m',
+      expr: `${names.p99}{${ctx.recordedMatcher}} > ${formatNumber(latencyMs / 1000)}`,
+      summary: tmpl`High P99 latency on ${svc}`,
+      description:
+        tmpl`The P99 latency of ${svc} over the last 5 minutes is ` +
+        '{{ $value | humanizeDuration }}' +
+        tmpl`, above the ${formatNumber(latencyMs)} ms threshold for 5 minutes.`,
+    }),
+    buildAlert(ctx, {
+      name: 'TrafficDrop',
+      key: 'TrafficDrop',
+      // A drop is often upstream (a client, a load balancer, a holiday): worth
+      // a look, rarely worth waking someone when errors and latency are fine.
+      severity: 'warning',
+      for: '5m',
+      // Current rate as a share of the same 5m one week earlier. Missing
+      // series count as zero traffic now; the baseline is filtered to `> 0`,
+      // so a service that had no traffic last week never alerts (and the
+      // division never sees a zero).
+      expr: `(sum(rate(${total}[5m])) or vector(0))\n/\n(sum(rate(${total}[5m] offset 1w)) > 0)\n< ${keep}`,
+      summary: tmpl`Traffic to ${svc} dropped by more than ${formatNumber(dropPct)} %`,
+      description:
+        tmpl`${svc} receives ` +
+        '{{ $value | humanizePercentage }}' +
+        tmpl` of the requests it received at the same time one week ago (alert below ${formatNumber(100 - dropPct)} % for 5 minutes).`,
+    }),
+  ];
+}
+
+/**
+ * Generates the rule file for one service and a summary of every alert in it.
+ * Never throws: invalid metadata becomes findings and safe defaults.
+ * @public
+ */
+export function generatePrometheusRules(
+  spec: ObservabilitySpec,
+  config: GeneratorConfig,
+): GeneratedPrometheusRules {
+  const ctx = createRuleContext(spec, config);
+  const findings = [...ctx.findings];
+  const slo = sloRules(ctx);
+  const red = staticAlerts(ctx, slo.covered, findings);
+  findings.push(...slo.findings);
+  const rules: PrometheusRuleFile = {
+    groups: [
+      {
+        name: `redline:${ctx.service}:red`,
+        rules: [...redRecordingRules(ctx), ...red.map(r => r.rule)],
+      },
+      ...slo.groups,
+    ],
+  };
+  return { rules, alerts: [...red.map(r => r.alert), ...slo.alerts], findings };
+}

@@ -1,0 +1,88 @@
+/**
+ * RED recording rules (rate, errors, duration), named after Prometheus'
+ * `level:metric:operations` convention: the level is `service` (the label the
+ * recorded series keep), the metric is the source metric without `_total`,
+ * the operations say what was done to it.
+ */
+import type { MetricNames } from '../spec/types';
+import { escapePromLabelValue, leBucketRegex } from './escape';
+import { SERVICE_LABEL, select, type RuleContext } from './ruleContext';
+import type { RecordingRule } from './types';
+
+/** Names of the RED recorded series for a set of metric names. @public */
+export interface RedRecordNames {
+  /** Requests per second over 5m, e.g. `service:http_requests:rate5m`. */
+  rate5m: string;
+  /** Share of 5xx responses over 5m, e.g. `service:http_requests_errors:ratio_rate5m`. */
+  errorRatio5m: string;
+  /** Latency quantiles over 5m, e.g. `service:http_request_duration_seconds:p99_5m`. */
+  p50: string;
+  p90: string;
+  p99: string;
+}
+
+/** @public */
+export function redRecordNames(metrics: Pick<MetricNames, 'requestsTotal' | 'durationHistogram'>): RedRecordNames {
+  const requests = metrics.requestsTotal.replace(/_total$/, '');
+  const duration = metrics.durationHistogram;
+  return {
+    rate5m: `${SERVICE_LABEL}:${requests}:rate5m`,
+    errorRatio5m: `${SERVICE_LABEL}:${requests}_errors:ratio_rate5m`,
+    p50: `${SERVICE_LABEL}:${duration}:p50_5m`,
+    p90: `${SERVICE_LABEL}:${duration}:p90_5m`,
+    p99: `${SERVICE_LABEL}:${duration}:p99_5m`,
+  };
+}
+
+/** Matcher for server errors on the status label: any 5xx. */
+export function serverErrorMatcher(ctx: RuleContext): string {
+  return `${ctx.metrics.statusLabel}=~"5.."`;
+}
+
+/**
+ * Share of requests answered with a 5xx over `window`. The numerator falls
+ * back to 0 when no 5xx series exists yet (a service that never failed); the
+ * denominator is filtered to `> 0`, so at zero traffic the ratio is absent
+ * rather than NaN (0/0) or a fake 0.
+ */
+export function errorRatioExpr(ctx: RuleContext, window: string): string {
+  const total = select(ctx, ctx.metrics.requestsTotal);
+  const errors = select(ctx, ctx.metrics.requestsTotal, serverErrorMatcher(ctx));
+  return `(sum(rate(${errors}[${window}])) or vector(0))\n/\n(sum(rate(${total}[${window}])) > 0)`;
+}
+
+/**
+ * `le` matcher for a bucket boundary in both Prometheus 2 and 3 spellings,
+ * e.g. `le=~"1|1\\.0"`: the regex's backslashes are escaped once more for the
+ * PromQL string that carries it.
+ */
+export function leMatcher(boundary: number): string {
+  return `le=~"${escapePromLabelValue(leBucketRegex(boundary))}"`;
+}
+
+/**
+ * A latency quantile over 5m. `and on() (count > 0)` drops the NaN that
+ * histogram_quantile returns when there were no requests.
+ */
+function quantileExpr(ctx: RuleContext, q: number): string {
+  const buckets = select(ctx, `${ctx.metrics.durationHistogram}_bucket`);
+  const count = select(ctx, `${ctx.metrics.durationHistogram}_count`);
+  return `histogram_quantile(${q}, sum by (le) (rate(${buckets}[5m])))\nand on ()\n(sum(rate(${count}[5m])) > 0)`;
+}
+
+/** The RED recording rules for one service. */
+export function redRecordingRules(ctx: RuleContext): RecordingRule[] {
+  const names = redRecordNames(ctx.metrics);
+  const labels = { [SERVICE_LABEL]: ctx.service };
+  return [
+    {
+      record: names.rate5m,
+      expr: `sum(rate(${select(ctx, ctx.metrics.requestsTotal)}[5m]))`,
+      labels,
+    },
+    { record: names.errorRatio5m, expr: errorRatioExpr(ctx, '5m'), labels },
+    { record: names.p50, expr: quantileExpr(ctx, 0.5), labels },
+    { record: names.p90, expr: quantileExpr(ctx, 0.9), labels },
+    { record: names.p99, expr: quantileExpr(ctx, 0.99), labels },
+  ];
+}

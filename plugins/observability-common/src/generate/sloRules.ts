@@ -1,0 +1,287 @@
+/**
+ * SLO recording rules and multi-window, multi-burn-rate alerts, named as
+ * Sloth names them (`slo:sli_error:ratio_rate5m`, `slo:objective:ratio`, …)
+ * so existing Sloth/Pyrra dashboards read them. Instead of Sloth's
+ * `sloth_id` labels every series carries `service` and `slo`, which keeps
+ * many services' and SLOs' series apart in one Prometheus.
+ *
+ * Windows and factors follow the Google SRE workbook (chapter "Alerting on
+ * SLOs") for a 30-day budget: 14.4× over 1h spends 2 % of the budget,
+ * 6× over 6h 5 %, 3× over 1d 10 %, 1× over 3d 10 %.
+ */
+import type { Finding, SloSpec } from '../spec/types';
+import { formatNumber } from './escape';
+import { errorRatioExpr, leMatcher } from './redRecordingRules';
+import {
+  SERVICE_LABEL,
+  buildAlert,
+  select,
+  tmpl,
+  type RuleContext,
+} from './ruleContext';
+import type { AlertingRule, GeneratedAlert, RecordingRule, RuleGroup } from './types';
+
+/** One burn-rate tier: both windows must burn faster than `factor` × budget. @public */
+export interface BurnTier {
+  burnWindow: 'fast' | 'medium' | 'slow' | 'long';
+  longWindow: string;
+  shortWindow: string;
+  factor: number;
+  severity: 'critical' | 'warning';
+}
+
+/** @public */
+export const BURN_TIERS: readonly BurnTier[] = [
+  { burnWindow: 'fast', longWindow: '1h', shortWindow: '5m', factor: 14.4, severity: 'critical' },
+  { burnWindow: 'medium', longWindow: '6h', shortWindow: '30m', factor: 6, severity: 'critical' },
+  { burnWindow: 'slow', longWindow: '1d', shortWindow: '2h', factor: 3, severity: 'warning' },
+  { burnWindow: 'long', longWindow: '3d', shortWindow: '6h', factor: 1, severity: 'warning' },
+];
+
+/** Windows recorded straight from the raw metrics (the period window is derived from 5m). @public */
+export const SLI_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
+
+/** How long the SLI metrics must be missing before `SLOMetricAbsent` fires. */
+export const ABSENT_FOR = '10m';
+
+/** Name of the recorded SLI error ratio for a window, e.g. `slo:sli_error:ratio_rate1h`. @public */
+export function sliErrorRecordName(window: string): string {
+  return `slo:sli_error:ratio_rate${window}`;
+}
+
+/** An SLO that passed validation, with what the rules need. */
+interface ValidSlo {
+  slo: SloSpec;
+  objective: number;
+  budget: number;
+  windowDays: number;
+  /** Latency SLOs: the bucket boundary (seconds) that separates good from bad. */
+  bucket?: number;
+}
+
+function sloFinding(slo: SloSpec, id: string, severity: Finding['severity'], message: string, extra?: Partial<Finding>): Finding {
+  return { id, severity, message, annotation: slo.annotation, ...extra };
+}
+
+/** Validates one SLO; returns undefined (with findings) when no rules can be generated for it. */
+function validateSlo(ctx: RuleContext, slo: SloSpec, findings: Finding[]): ValidSlo | undefined {
+  const pct = slo.objectivePercent;
+  if (typeof pct !== 'number' || !Number.isFinite(pct) || pct <= 0 || pct >= 100) {
+    findings.push(
+      sloFinding(
+        slo,
+        'slo.objective-invalid',
+        'error',
+        pct === 100
+          ? `The ${slo.slo} SLO's objective is 100 %: that leaves no error budget, so every single failure would be an outage. No SLO rules were generated.`
+          : `The ${slo.slo} SLO's objective must be a percentage strictly between 0 and 100. No SLO rules were generated.`,
+        { value: String(pct), expected: 'e.g. 99.9' },
+      ),
+    );
+    return undefined;
+  }
+  const objective = Number((pct / 100).toPrecision(12));
+  const budget = Number((1 - objective).toPrecision(12));
+  let windowDays = slo.windowDays;
+  if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > 365) {
+    findings.push(
+      sloFinding(slo, 'slo.window-invalid', 'warning', `The ${slo.slo} SLO's window must be a whole number of days (1–365); using 30.`, {
+        value: String(windowDays),
+      }),
+    );
+    windowDays = 30;
+  }
+  if (slo.slo === 'latency') {
+    const threshold = slo.thresholdSeconds;
+    if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold <= 0) {
+      findings.push(
+        sloFinding(slo, 'slo.latency-threshold-missing', 'error', 'The latency SLO has no threshold, so requests cannot be split into fast and slow. No latency SLO rules were generated.', {
+          expected: 'e.g. 99.9% < 300ms',
+        }),
+      );
+      return undefined;
+    }
+    const buckets = ctx.metrics.histogramBuckets.filter(b => typeof b === 'number' && Number.isFinite(b));
+    const bucket = buckets.find(b => Math.abs(b - threshold) <= 1e-9 * Math.max(1, Math.abs(b)));
+    if (bucket === undefined) {
+      findings.push(
+        sloFinding(
+          slo,
+          'slo.latency-threshold-not-bucket',
+          'error',
+          `The latency SLO threshold ${formatNumber(threshold)} s is not a histogram bucket boundary, so the share of slower requests cannot be counted exactly. No latency SLO rules were generated.`,
+          {
+            value: `${formatNumber(threshold)}s`,
+            expected: `one of ${buckets.map(b => `${formatNumber(b)}s`).join(', ')}`,
+            fix: 'Pick a threshold equal to a bucket boundary, or add the boundary to the service histogram and to observability.metrics.histogramBuckets.',
+          },
+        ),
+      );
+      return undefined;
+    }
+    return { slo, objective, budget, windowDays, bucket };
+  }
+  return { slo, objective, budget, windowDays };
+}
+
+/** The SLI error ratio over `window`, straight from the raw metrics. */
+function sliErrorExpr(ctx: RuleContext, v: ValidSlo, window: string): string {
+  if (v.bucket === undefined) return errorRatioExpr(ctx, window);
+  // Slow requests = all requests minus those in the threshold's bucket. Not
+  // histogram_quantile: a quantile cannot be averaged or turned into a budget.
+  const histogram = ctx.metrics.durationHistogram;
+  const count = select(ctx, `${histogram}_count`);
+  const fast = select(ctx, `${histogram}_bucket`, leMatcher(v.bucket));
+  return `(sum(rate(${count}[${window}])) - sum(rate(${fast}[${window}])))\n/\n(sum(rate(${count}[${window}])) > 0)`;
+}
+
+function percent(ratio: number): string {
+  return formatNumber(ratio * 100);
+}
+
+/** e.g. 50.0 hours → `2.1 days`, 0.5 → `12 hours`. */
+function humanDays(days: number): string {
+  return days >= 2 ? `${formatNumber(Number(days.toFixed(1)))} days` : `${formatNumber(Number((days * 24).toFixed(1)))} hours`;
+}
+
+function sliDescription(v: ValidSlo): string {
+  return v.bucket === undefined
+    ? 'the share of requests answered with a 5xx'
+    : `the share of requests slower than ${formatNumber(v.bucket)} s`;
+}
+
+/** Recording rules, burn-rate alerts and the absent alert for one SLO. */
+function sloGroup(
+  ctx: RuleContext,
+  v: ValidSlo,
+  findings: Finding[],
+): { group: RuleGroup; alerts: GeneratedAlert[] } {
+  const sloName = v.slo.slo;
+  const labels = { [SERVICE_LABEL]: ctx.service, slo: sloName };
+  const matcher = `{${ctx.recordedMatcher},slo="${sloName}"}`;
+  const budget = formatNumber(v.budget);
+  const periodWindow = `${v.windowDays}d`;
+
+  const recordings: RecordingRule[] = SLI_WINDOWS.map(window => ({
+    record: sliErrorRecordName(window),
+    expr: sliErrorExpr(ctx, v, window),
+    labels,
+  }));
+  recordings.push(
+    {
+      // Sloth's approximation: the mean of the 5m ratios is far cheaper than a
+      // rate over 30 days of raw samples. Intervals without traffic have no 5m
+      // sample, so they neither help nor hurt the average.
+      record: sliErrorRecordName(periodWindow),
+      expr: `avg_over_time(${sliErrorRecordName('5m')}${matcher}[${periodWindow}])`,
+      labels,
+    },
+    { record: 'slo:objective:ratio', expr: `vector(${formatNumber(v.objective)})`, labels },
+    { record: 'slo:error_budget:ratio', expr: `vector(${budget})`, labels },
+    { record: 'slo:time_period:days', expr: `vector(${v.windowDays})`, labels },
+    // The budget is a constant > 0 (objectives of 100 % are rejected), so
+    // dividing by it needs no guard.
+    { record: 'slo:current_burn_rate:ratio', expr: `${sliErrorRecordName('5m')}${matcher} / ${budget}`, labels },
+    { record: 'slo:period_burn_rate:ratio', expr: `${sliErrorRecordName(periodWindow)}${matcher} / ${budget}`, labels },
+    {
+      record: 'slo:period_error_budget_remaining:ratio',
+      expr: `1 - slo:period_burn_rate:ratio${matcher}`,
+      labels,
+    },
+  );
+
+  const alertRules: AlertingRule[] = [];
+  const alerts: GeneratedAlert[] = [];
+  const what = sliDescription(v);
+  for (const tier of BURN_TIERS) {
+    const threshold = tier.factor * v.budget;
+    if (threshold >= 1) {
+      findings.push(
+        sloFinding(
+          v.slo,
+          'slo.tier-skipped',
+          'warning',
+          `The ${tier.burnWindow} burn-rate alert of the ${sloName} SLO was left out: ${tier.factor} × the ${percent(v.budget)} % budget is ${percent(threshold)} % errors, which can never be exceeded.`,
+          { value: `${formatNumber(v.slo.objectivePercent)}%`, expected: `an objective above ${formatNumber(100 - 100 / tier.factor)} % to get this tier` },
+        ),
+      );
+      continue;
+    }
+    const bound = `(${tier.factor} * ${budget})`;
+    const { rule, alert } = buildAlert(ctx, {
+      name: 'SLOErrorBudgetBurn',
+      key: `SLOErrorBudgetBurn:${sloName}:${tier.burnWindow}`,
+      severity: tier.severity,
+      labels: { slo: sloName, burn_window: tier.burnWindow },
+      // The long window proves the burn is sustained, the short one that it is
+      // still happening (so the alert resolves soon after a fix).
+      expr: `${sliErrorRecordName(tier.longWindow)}${matcher} > ${bound}\nand\n${sliErrorRecordName(tier.shortWindow)}${matcher} > ${bound}`,
+      summary: tmpl`${ctx.service} is burning its ${sloName} error budget ${tier.factor}× too fast (${tier.burnWindow})`,
+      description:
+        tmpl`Over the last ${tier.longWindow}, ${what} was ` +
+        '{{ $value | humanizePercentage }}' +
+        tmpl` (and it is still above the limit over the last ${tier.shortWindow}): ${tier.factor}× the ${percent(v.budget)} % error budget of the ${formatNumber(v.slo.objectivePercent)} % ${sloName} objective of ${ctx.service} over ${v.windowDays} days. At this rate the whole budget is gone in ${humanDays(v.windowDays / tier.factor)}.`,
+    });
+    alertRules.push(rule);
+    alerts.push(alert);
+  }
+
+  const absentExpr =
+    v.bucket === undefined
+      ? `absent(${select(ctx, ctx.metrics.requestsTotal)})`
+      : `absent(${select(ctx, `${ctx.metrics.durationHistogram}_count`)})\nor\nabsent(${select(ctx, `${ctx.metrics.durationHistogram}_bucket`, leMatcher(v.bucket))})`;
+  const absentMetrics =
+    v.bucket === undefined
+      ? ctx.metrics.requestsTotal
+      : `${ctx.metrics.durationHistogram}_count / _bucket{le="${formatNumber(v.bucket)}"}`;
+  const absent = buildAlert(ctx, {
+    name: 'SLOMetricAbsent',
+    key: `SLOMetricAbsent:${sloName}`,
+    // Blind, not broken: a human should look today, not at 3 a.m.
+    severity: 'warning',
+    for: ABSENT_FOR,
+    labels: { slo: sloName },
+    expr: absentExpr,
+    summary: tmpl`The ${sloName} SLO of ${ctx.service} cannot be evaluated: its metrics are missing`,
+    description: tmpl`No series of ${absentMetrics} matching {${ctx.selector}} for ${ABSENT_FOR}. Until they return, the ${sloName} burn-rate alerts of ${ctx.service} cannot fire. Check the scrape target, the instrumentation and the metrics selector.`,
+  });
+  alertRules.push(absent.rule);
+  alerts.push(absent.alert);
+
+  return {
+    group: { name: `redline:${ctx.service}:slo:${sloName}`, rules: [...recordings, ...alertRules] },
+    alerts,
+  };
+}
+
+/** Which SLIs have a valid SLO (and so page through burn-rate alerts). */
+export interface SloRulesResult {
+  groups: RuleGroup[];
+  alerts: GeneratedAlert[];
+  findings: Finding[];
+  covered: { availability: boolean; latency: boolean };
+}
+
+/** SLO rule groups for every valid SLO of the spec. */
+export function sloRules(ctx: RuleContext): SloRulesResult {
+  const findings: Finding[] = [];
+  const groups: RuleGroup[] = [];
+  const alerts: GeneratedAlert[] = [];
+  const covered = { availability: false, latency: false };
+  for (const slo of ctx.spec.slos ?? []) {
+    if (slo.slo !== 'availability' && slo.slo !== 'latency') continue;
+    if (covered[slo.slo]) {
+      findings.push(
+        sloFinding(slo, 'slo.duplicate', 'warning', `More than one ${slo.slo} SLO is declared; only the first is used.`),
+      );
+      continue;
+    }
+    const valid = validateSlo(ctx, slo, findings);
+    if (!valid) continue;
+    covered[slo.slo] = true;
+    const { group, alerts: sloAlerts } = sloGroup(ctx, valid, findings);
+    groups.push(group);
+    alerts.push(...sloAlerts);
+  }
+  return { groups, alerts, findings, covered };
+}
