@@ -1,0 +1,123 @@
+import type { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  /** Redline observability-as-code settings. */
+  observability?: {
+    /**
+     * Base URL of the portal, used for absolute runbook links when an entity
+     * has no `redline.dev/runbook-url`. Defaults to `app.baseUrl`.
+     */
+    portalBaseUrl?: string;
+
+    /** Metric and label names the services expose. Defaults are the seed's. */
+    metrics?: {
+      /** Request counter, default `http_requests_total`. */
+      requestsTotal?: string;
+      /** Label on the counter that carries the HTTP status code, default `status`. */
+      statusLabel?: string;
+      /** Latency histogram base name, default `http_request_duration_seconds`. */
+      durationHistogram?: string;
+      /** Label identifying the service in every series, default `service`. */
+      serviceLabel?: string;
+      /** Bucket boundaries (seconds) services expose; latency SLO thresholds must be one of them. */
+      histogramBuckets?: number[];
+    };
+
+    /** Prometheus servers Redline reads from and applies rules to. */
+    prometheus?: {
+      /**
+       * Named instances. An entity picks one with
+       * `redline.dev/prometheus-instance`; otherwise the one marked `default`
+       * (or the first) is used.
+       */
+      instances?: Array<{
+        /** Name an entity annotation refers to. */
+        name: string;
+        /** Base URL, e.g. `http://prometheus:9090`. */
+        url: string;
+        /**
+         * Directory this Prometheus loads rule files from (its `rule_files`
+         * glob must match `redline-*.yaml`). Required for the apply route.
+         */
+        rulesDirectory?: string;
+        /** Use this instance for entities without an instance annotation. */
+        default?: boolean;
+      }>;
+      /** Timeout of one outbound request in milliseconds. Default 5000. */
+      timeoutMs?: number;
+      /**
+       * How long one `/api/v1/rules` answer is reused for all entities, in
+       * milliseconds, so checking N entities costs one call. Default 30000.
+       */
+      rulesCacheTtlMs?: number;
+    };
+
+    /** Alertmanager settings: grouping timings of generated routes and live instances. */
+    alertmanager?: {
+      /** `group_wait` of generated routes, default `30s`. */
+      groupWait?: string;
+      /** `group_interval` of generated routes, default `5m`. */
+      groupInterval?: string;
+      /** `repeat_interval` of generated routes, default `4h`. */
+      repeatInterval?: string;
+      /**
+       * Named instances for live alerts. An entity picks one with
+       * `redline.dev/alertmanager-instance`; otherwise the default one.
+       */
+      instances?: Array<{
+        /** Name an entity annotation refers to. */
+        name: string;
+        /** Base URL, e.g. `http://alertmanager:9093`. */
+        url: string;
+        /** Use this instance for entities without an instance annotation. */
+        default?: boolean;
+      }>;
+      /**
+       * More raw alerts than this for one entity count as an alert storm:
+       * they are aggregated and the response says so. Default 20.
+       */
+      stormThreshold?: number;
+    };
+
+    /** Reachability check of runbook links. */
+    runbookCheck?: {
+      /**
+       * Hosts Redline may contact to check a runbook link (exact host names,
+       * or `*.example.com` for sub-domains). Links to other hosts are reported
+       * as `unknown` ("host not allowed") and never fetched.
+       */
+      allowedHosts?: string[];
+      /** Timeout of one check in milliseconds. Default 3000. */
+      timeoutMs?: number;
+    };
+
+    /**
+     * The seed's retry policy for outbound calls (timeouts, connection errors
+     * and 5xx answers only): exponential backoff with jitter.
+     */
+    retry?: {
+      /** Total attempts including the first. Default 3. */
+      attempts?: number;
+      /** Delay before the second attempt in milliseconds. Default 1000. */
+      initialDelayMs?: number;
+      /** Upper bound of one delay in milliseconds. Default 8000. */
+      maxDelayMs?: number;
+    };
+
+    /** The apply route. */
+    apply?: {
+      /**
+       * Path or name of `promtool`, used to validate rule files before they
+       * are written. Default `promtool` from `PATH`; when it is missing the
+       * response says `validated: skipped`.
+       */
+      promtoolPath?: string;
+    };
+
+    /**
+     * How often the coverage of all entities is evaluated (one worker across
+     * replicas). Default every 30 minutes with a 10 minute timeout.
+     */
+    schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+  };
+}

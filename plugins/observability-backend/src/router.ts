@@ -1,0 +1,40 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import { createAlertsRouter } from './routes/alerts';
+import { createApplyRouter } from './routes/apply';
+import { createDesignRouter } from './routes/design';
+import { createEntityRouter } from './routes/entity';
+import type { RouteDeps } from './routes/types';
+import { createTelemetryMiddleware } from './telemetry/middleware';
+
+/** @internal */
+export interface RouterOptions extends RouteDeps {
+  /** The coverage routes (`/coverage`, `/coverage/history`, …), built by the coverage module. */
+  coverageRouter?: express.Router;
+}
+
+/**
+ * The plugin's HTTP API. Routes only validate, call a service and answer;
+ * errors are thrown as `@backstage/errors` types and rendered by the root
+ * router's error middleware (no stack traces leave the backend).
+ * @internal
+ */
+export async function createRouter(options: RouterOptions): Promise<express.Router> {
+  const router = Router();
+  router.use(createTelemetryMiddleware({ logger: options.logger, metrics: options.metrics }));
+
+  // Prometheus scrapes this without a Backstage token (see addAuthPolicy in plugin.ts).
+  router.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', options.metrics.registry.contentType);
+    res.send(await options.metrics.registry.metrics());
+  });
+
+  router.use(createEntityRouter(options));
+  router.use(createAlertsRouter(options));
+  router.use(createApplyRouter(options));
+  router.use(createDesignRouter(options));
+  if (options.coverageRouter) {
+    router.use('/coverage', options.coverageRouter);
+  }
+  return router;
+}

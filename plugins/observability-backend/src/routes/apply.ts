@@ -1,0 +1,79 @@
+import express from 'express';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { ConflictError, NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { observabilityArtifactsApplyPermission } from '@redline/backstage-plugin-observability-common';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { getRequestContext } from '../telemetry/context';
+import type { RouteDeps } from './types';
+import { entityRefFromParams, parseOrThrow } from './validation';
+
+const applyBody = z
+  .object({
+    instance: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(100, 'must be at most 100 characters')
+      .optional(),
+  })
+  .strict();
+
+/**
+ * Writes an entity's generated Prometheus rules into its instance's rules
+ * directory. Gated by `observability.artifacts.apply`.
+ * @internal
+ */
+export function createApplyRouter(deps: RouteDeps) {
+  const { httpAuth, permissions, entities, facts, applier, metrics, logger } = deps;
+  const router = Router();
+
+  router.post('/entity/:kind/:namespace/:name/apply', express.json(), async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const [decision] = await permissions.authorize(
+      [{ permission: observabilityArtifactsApplyPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Applying rules needs the permission ${observabilityArtifactsApplyPermission.name}`,
+      );
+    }
+    const ref = entityRefFromParams(req.params);
+    const body = parseOrThrow(applyBody, req.body ?? {}, 'request body');
+    const entity = await entities.load(ref, credentials);
+    const { spec, artifacts } = entities.generate(entity);
+
+    const { client: prometheus, reason } = facts.prometheusFor({
+      ...spec,
+      prometheusInstance: body.instance ?? spec.prometheusInstance,
+    });
+    if (!prometheus) {
+      throw new ConflictError(`Cannot apply rules for ${stringifyEntityRef(entity)}: ${reason}`);
+    }
+    const rulesFile = artifacts.files.find(f => f.id === 'prometheus-rules');
+    if (!rulesFile) {
+      throw new ConflictError(`No Prometheus rules were generated for ${stringifyEntityRef(entity)}`);
+    }
+    const principal = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
+    const appliedBy = principal.userEntityRef ?? principal.subject ?? principal.type;
+    const alertCount = artifacts.rules.groups
+      .flatMap(group => group.rules)
+      .filter(rule => 'alert' in rule).length;
+
+    const result = await applier.apply(
+      {
+        entityRef: stringifyEntityRef(entity),
+        serviceName: spec.serviceName.value,
+        rules: rulesFile.content,
+        prometheus,
+        appliedBy,
+      },
+      getRequestContext(req, logger),
+    );
+    if (result.changed) metrics.alertsConfigured.inc({ target: 'prometheus' }, alertCount);
+    res.json(result);
+  });
+
+  return router;
+}

@@ -1,0 +1,35 @@
+import express from 'express';
+import type { ObservabilitySpec } from '@redline/backstage-plugin-observability-common';
+import {
+  designInputSchema,
+  designObservability,
+} from '@redline/backstage-plugin-observability-common';
+import Router from 'express-promise-router';
+import type { RouteDeps } from './types';
+import { parseOrThrow } from './validation';
+
+/**
+ * The seed's agent contract as an API: its `input_schema` in, its
+ * `output_schema` out, shaped by the pillars and stack asked for and, when an
+ * entity ref is given, by that entity's metadata.
+ * @internal
+ */
+export function createDesignRouter(deps: RouteDeps) {
+  const { httpAuth, entities, metrics, config } = deps;
+  const router = Router();
+
+  router.post('/design', express.json({ limit: '64kb' }), async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const input = parseOrThrow(designInputSchema, req.body, 'design input');
+    const entityRef = (input as { entityRef?: string }).entityRef;
+    let spec: ObservabilitySpec | undefined;
+    if (entityRef) {
+      spec = entities.describe(await entities.load(entityRef, credentials)).spec;
+    }
+    const output = designObservability(input, spec, config.generator);
+    metrics.dashboardsCreated.inc({ source: 'design' }, output.observability_design.dashboards.length);
+    res.json(output);
+  });
+
+  return router;
+}

@@ -1,0 +1,169 @@
+import path from 'node:path';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  EntityViewResponse,
+  RedTargetsResponse,
+  RunbookResponse,
+  evaluateChecks,
+  observabilityArtifactsApplyPermission,
+} from '@redline/backstage-plugin-observability-common';
+import Router from 'express-promise-router';
+import JSZip from 'jszip';
+import { z } from 'zod';
+import { alertStatesOf } from '../services/EntityFactsService';
+import { getRequestContext } from '../telemetry/context';
+import type { RouteDeps } from './types';
+import { entityRefFromParams, parseOrThrow } from './validation';
+
+const ENTITY = '/entity/:kind/:namespace/:name';
+
+const artifactIdSchema = z
+  .string()
+  .max(200, 'must be at most 200 characters')
+  .regex(
+    /^(?:[a-z][a-z-]*|runbook:[A-Za-z0-9_:.-]+)$/,
+    'must be an artifact id like prometheus-rules or runbook:HighErrorRate',
+  );
+const alertNameSchema = z
+  .string()
+  .max(200, 'must be at most 200 characters')
+  .regex(/^[A-Za-z_][A-Za-z0-9_:.-]*$/, 'must be an alert name like HighErrorRate');
+
+/** `attachment; filename="x"` with a UTF-8 fallback for names outside ASCII. */
+function attachment(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+/**
+ * Per-entity routes: RED targets (the foundation slice), the full view,
+ * artifact downloads, the zip bundle and runbooks.
+ * @internal
+ */
+export function createEntityRouter(deps: RouteDeps) {
+  const { httpAuth, entities, facts, permissions, logger, metrics } = deps;
+  const router = Router();
+
+  async function loadEntity(
+    params: Record<string, string>,
+    credentials: BackstageCredentials,
+  ) {
+    const ref = entityRefFromParams(params);
+    return entities.load(ref, credentials);
+  }
+
+  router.get(`${ENTITY}/red`, async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const entity = await loadEntity(req.params, credentials);
+    const { spec, findings, redTargets } = entities.describe(entity);
+    const body: RedTargetsResponse = {
+      entityRef: stringifyEntityRef(entity),
+      spec,
+      redTargets,
+      findings,
+    };
+    res.json(body);
+  });
+
+  router.get(ENTITY, async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const ctx = getRequestContext(req, logger);
+    const entity = await loadEntity(req.params, credentials);
+    const { spec, findings, redTargets, artifacts } = entities.generate(entity);
+
+    const [gathered, live, canApply] = await Promise.all([
+      facts.gather(spec, artifacts, { credentials, ctx }),
+      facts.liveValues(spec, redTargets, ctx),
+      permissions
+        .authorize([{ permission: observabilityArtifactsApplyPermission }], { credentials })
+        .then(([decision]) => decision.result === AuthorizeResult.ALLOW),
+    ]);
+
+    const body: EntityViewResponse = {
+      entityRef: stringifyEntityRef(entity),
+      spec,
+      redTargets,
+      ...(live ? { live } : {}),
+      alerts: artifacts.alerts,
+      alertStates: alertStatesOf(artifacts, gathered.facts),
+      runbooks: artifacts.runbooks,
+      artifacts: artifacts.files.map(({ content: _content, ...file }) => file),
+      output: artifacts.output,
+      checks: evaluateChecks(spec, artifacts, gathered.facts, findings),
+      confidence: artifacts.confidence,
+      findings,
+      facts: gathered.facts,
+      firing: gathered.alerts.alerts,
+      canApply,
+    };
+    res.json(body);
+  });
+
+  router.get(`${ENTITY}/artifacts/:artifactId`, async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const artifactId = parseOrThrow(artifactIdSchema, req.params.artifactId, 'artifactId');
+    const entity = await loadEntity(req.params, credentials);
+    const { artifacts } = entities.generate(entity);
+    const file = artifacts.files.find(f => f.id === artifactId);
+    if (!file) {
+      throw new NotFoundError(
+        `No artifact '${artifactId}' for ${stringifyEntityRef(entity)} (available: ${artifacts.files
+          .map(f => f.id)
+          .join(', ')})`,
+      );
+    }
+    if (file.id === 'grafana-dashboard') metrics.dashboardsCreated.inc({ source: 'download' });
+    res.setHeader('Content-Type', `${file.mediaType}; charset=utf-8`);
+    res.setHeader(
+      'Content-Disposition',
+      attachment(`${artifacts.serviceName}-${path.posix.basename(file.path)}`),
+    );
+    res.send(file.content);
+  });
+
+  router.get(`${ENTITY}/bundle.zip`, async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const entity = await loadEntity(req.params, credentials);
+    const { artifacts } = entities.generate(entity);
+    if (artifacts.files.some(f => f.id === 'grafana-dashboard')) {
+      metrics.dashboardsCreated.inc({ source: 'bundle' });
+    }
+    const zip = new JSZip();
+    const folder = zip.folder(artifacts.serviceName)!;
+    for (const file of artifacts.files) {
+      folder.file(file.path, file.content, { date: new Date(0) });
+    }
+    const buffer = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    res.setHeader('Content-Type', 'application/zip');
+    res.setHeader('Content-Disposition', attachment(`${artifacts.serviceName}-observability.zip`));
+    res.send(buffer);
+  });
+
+  router.get(`${ENTITY}/runbooks/:alert`, async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const alert = parseOrThrow(alertNameSchema, req.params.alert, 'alert');
+    const entity = await loadEntity(req.params, credentials);
+    const { artifacts } = entities.generate(entity);
+    const runbook = artifacts.runbooks.find(r => r.alert === alert);
+    if (!runbook) {
+      throw new NotFoundError(
+        `No runbook for alert '${alert}' on ${stringifyEntityRef(entity)} (available: ${artifacts.runbooks
+          .map(r => r.alert)
+          .join(', ')})`,
+      );
+    }
+    const body: RunbookResponse = {
+      entityRef: stringifyEntityRef(entity),
+      alert: runbook.alert,
+      title: runbook.title,
+      path: runbook.path,
+      markdown: runbook.markdown,
+    };
+    res.json(body);
+  });
+
+  return router;
+}

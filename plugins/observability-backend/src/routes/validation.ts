@@ -1,0 +1,68 @@
+import type { CompoundEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { z } from 'zod';
+
+/**
+ * Formats zod issues as `field: problem; field: problem` so a 400 always
+ * names what to fix.
+ * @internal
+ */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map(issue => `${issue.path.length ? issue.path.join('.') : '(body)'}: ${issue.message}`)
+    .join('; ');
+}
+
+/** `schema.safeParse(value)`, or an `InputError` naming each bad field. @internal */
+export function parseOrThrow<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  what: string,
+): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new InputError(`Invalid ${what}: ${describeIssues(result.error)}`);
+  }
+  return result.data;
+}
+
+// Backstage's own limits (catalog-model's KubernetesValidatorFunctions):
+// kind is alphanumeric, namespace a DNS label, name alphanumeric with . _ -
+const kind = z
+  .string()
+  .max(63, 'must be at most 63 characters')
+  .regex(/^[A-Za-z][A-Za-z0-9]*$/, 'must start with a letter and contain only letters and digits');
+const namespace = z
+  .string()
+  .max(63, 'must be at most 63 characters')
+  .regex(
+    /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/,
+    'must be letters, digits and inner dashes (a DNS label)',
+  );
+const name = z
+  .string()
+  .max(63, 'must be at most 63 characters')
+  .regex(
+    /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/,
+    'must be letters, digits and inner . _ -',
+  );
+
+const entityRefParams = z.object({ kind, namespace, name });
+
+/** Validates `:kind/:namespace/:name` route params. @internal */
+export function entityRefFromParams(params: Record<string, string>): CompoundEntityRef {
+  return parseOrThrow(
+    entityRefParams,
+    { kind: params.kind, namespace: params.namespace, name: params.name },
+    'entity ref',
+  );
+}
+
+/** Entity ref in a body, `kind:namespace/name` (namespace optional). @internal */
+export const entityRefString = z
+  .string()
+  .max(200, 'must be at most 200 characters')
+  .regex(
+    /^[A-Za-z][A-Za-z0-9]*:(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\/)?[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/,
+    'must be an entity ref like component:default/checkout',
+  );

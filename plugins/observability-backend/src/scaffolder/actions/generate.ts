@@ -1,0 +1,100 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  GeneratorConfig,
+  generateArtifacts,
+  parseSpec,
+} from '@redline/backstage-plugin-observability-common';
+
+/** Id of the action, as templates reference it. @public */
+export const GENERATE_ACTION_ID = 'redline:observability:generate';
+
+/**
+ * `redline:observability:generate`: writes an entity's generated artifacts
+ * (rules, Alertmanager routing, dashboard, runbooks, …) into the scaffolder
+ * workspace, byte-identical to what the CLI and the download routes produce,
+ * so a following `publish:*:pull-request` step can propose them.
+ * @public
+ */
+export function createGenerateObservabilityAction(options: {
+  catalog: CatalogService;
+  generator: GeneratorConfig;
+}) {
+  const { catalog, generator } = options;
+  return createTemplateAction({
+    id: GENERATE_ACTION_ID,
+    description:
+      "Writes an entity's generated observability artifacts (Prometheus rules, Alertmanager routing, Grafana dashboard, runbooks) into the workspace",
+    examples: [
+      {
+        description: 'Generate into observability/<service> for a pull request',
+        example: [
+          'steps:',
+          '  - id: generate',
+          `    action: ${GENERATE_ACTION_ID}`,
+          '    input:',
+          '      entityRef: ${{ parameters.entityRef }}',
+          '      targetPath: observability',
+        ].join('\n'),
+      },
+    ],
+    supportsDryRun: true,
+    schema: {
+      input: {
+        entityRef: z =>
+          z.string().min(1).describe('Entity to generate for, e.g. component:default/checkout'),
+        targetPath: z =>
+          z
+            .string()
+            .optional()
+            .describe('Folder inside the workspace; files go to <targetPath>/<service>/. Default: observability'),
+      },
+      output: {
+        serviceName: z => z.string().describe('Service name the artifacts were generated for'),
+        directory: z => z.string().describe('Workspace-relative folder the files were written to'),
+        files: z => z.array(z.string()).describe('Workspace-relative paths written'),
+        findings: z => z.number().describe('Number of findings (invalid or missing metadata)'),
+      },
+    },
+    async handler(ctx) {
+      const credentials = await ctx.getInitiatorCredentials();
+      const entity = await catalog.getEntityByRef(ctx.input.entityRef, { credentials });
+      if (!entity) {
+        throw new NotFoundError(`No entity found for ref '${ctx.input.entityRef}'`);
+      }
+      const parsed = parseSpec(entity, generator);
+      const artifacts = generateArtifacts(parsed.spec, generator, parsed.findings);
+      const service = artifacts.serviceName;
+      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(service)) {
+        throw new InputError(`Service name '${service}' cannot be used as a folder name`);
+      }
+
+      const relativeDirectory = path.posix.join(ctx.input.targetPath ?? 'observability', service);
+      // Throws when targetPath tries to leave the workspace (../, absolute paths).
+      const directory = resolveSafeChildPath(ctx.workspacePath, relativeDirectory);
+      const written: string[] = [];
+      for (const file of artifacts.files) {
+        const destination = resolveSafeChildPath(directory, file.path);
+        written.push(path.posix.join(relativeDirectory, file.path));
+        if (ctx.isDryRun) continue;
+        await fs.mkdir(path.dirname(destination), { recursive: true });
+        await fs.writeFile(destination, file.content, 'utf8');
+      }
+      const allFindings = [...parsed.findings, ...artifacts.findings];
+      ctx.logger.info(
+        `${ctx.isDryRun ? 'Would write' : 'Wrote'} ${written.length} files for ${ctx.input.entityRef} into ${relativeDirectory} (${allFindings.length} findings)`,
+      );
+      for (const finding of allFindings) {
+        ctx.logger.warn(`${finding.id}: ${finding.message}`);
+      }
+      ctx.output('serviceName', service);
+      ctx.output('directory', relativeDirectory);
+      ctx.output('files', written);
+      ctx.output('findings', allFindings.length);
+    },
+  });
+}

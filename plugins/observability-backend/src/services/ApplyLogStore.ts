@@ -1,0 +1,107 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import type { Knex } from 'knex';
+
+/** One row of `apply_log`. @public */
+export interface ApplyLogEntry {
+  entityRef: string;
+  instance: string;
+  path: string;
+  changed: boolean;
+  contentSha256: string;
+  validated: 'promtool' | 'skipped';
+  reloadStatus: 'ok' | 'failed' | 'skipped';
+  reloadMessage?: string;
+  appliedBy: string;
+  correlationId?: string;
+  appliedAt: Date;
+}
+
+interface ApplyLogRow {
+  id: number;
+  entity_ref: string;
+  instance: string;
+  path: string;
+  changed: boolean | number;
+  content_sha256: string;
+  validated: string;
+  reload_status: string;
+  reload_message: string | null;
+  applied_by: string;
+  correlation_id: string | null;
+  applied_at: Date | string;
+}
+
+const migrationsDir = resolvePackagePath(
+  '@redline/backstage-plugin-observability-backend',
+  'migrations',
+);
+
+/**
+ * Runs the plugin's migrations (the whole directory: coverage tables and
+ * `apply_log`). Knex records what already ran, so calling it from more than
+ * one store at startup is harmless as long as the calls are sequential.
+ * @public
+ */
+export async function migrateObservabilityDatabase(database: DatabaseService): Promise<Knex> {
+  const client = await database.getClient();
+  if (!database.migrations?.skip) {
+    await client.migrate.latest({ directory: migrationsDir });
+  }
+  return client;
+}
+
+/** Audit trail of the apply route. @public */
+export class ApplyLogStore {
+  readonly #db: Knex;
+
+  static async create(options: { database: DatabaseService }): Promise<ApplyLogStore> {
+    return new ApplyLogStore(await migrateObservabilityDatabase(options.database));
+  }
+
+  private constructor(db: Knex) {
+    this.#db = db;
+  }
+
+  async record(entry: ApplyLogEntry): Promise<void> {
+    await this.#db<ApplyLogRow>('apply_log').insert({
+      entity_ref: entry.entityRef,
+      instance: entry.instance,
+      path: entry.path,
+      changed: entry.changed,
+      content_sha256: entry.contentSha256,
+      validated: entry.validated,
+      reload_status: entry.reloadStatus,
+      reload_message: entry.reloadMessage ?? null,
+      applied_by: entry.appliedBy,
+      correlation_id: entry.correlationId ?? null,
+      applied_at: entry.appliedAt,
+    });
+  }
+
+  /** Latest entries for an entity, newest first. */
+  async list(entityRef: string, limit = 20): Promise<ApplyLogEntry[]> {
+    const rows = await this.#db<ApplyLogRow>('apply_log')
+      .where({ entity_ref: entityRef })
+      .orderBy([
+        { column: 'applied_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit);
+    return rows.map(row => ({
+      entityRef: row.entity_ref,
+      instance: row.instance,
+      path: row.path,
+      changed: Boolean(row.changed),
+      contentSha256: row.content_sha256,
+      validated: row.validated as ApplyLogEntry['validated'],
+      reloadStatus: row.reload_status as ApplyLogEntry['reloadStatus'],
+      reloadMessage: row.reload_message ?? undefined,
+      appliedBy: row.applied_by,
+      correlationId: row.correlation_id ?? undefined,
+      appliedAt: new Date(row.applied_at),
+    }));
+  }
+}

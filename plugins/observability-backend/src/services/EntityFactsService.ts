@@ -1,0 +1,341 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type {
+  AlertState,
+  EntityFacts,
+  FiringAlert,
+  GeneratedArtifacts,
+  ObservabilitySpec,
+  RedLiveValue,
+  RedTarget,
+} from '@redline/backstage-plugin-observability-common';
+import type { RequestContext } from '../telemetry/context';
+import type { ObservabilityMetrics } from '../telemetry/metrics';
+import { RawAlert, fromAlertmanager, fromPrometheusRules, groupAlerts } from './alertGrouping';
+import type { AlertmanagerClient } from './AlertmanagerClient';
+import { selectInstance } from './config';
+import type { PrometheusClient, RulesSnapshot } from './PrometheusClient';
+import type { RunbookChecker } from './RunbookChecker';
+
+/** Live RED values block of the entity view. @public */
+export type LiveValues = NonNullable<import('@redline/backstage-plugin-observability-common').EntityViewResponse['live']>;
+
+/** Live alerts for one entity, grouped. @public */
+export interface EntityAlerts {
+  status: 'ok' | 'unknown';
+  reason?: string;
+  source?: 'alertmanager' | 'prometheus';
+  instance?: string;
+  alerts: FiringAlert[];
+  /** Raw alerts before dedupe and grouping. */
+  rawCount: number;
+  /** True when the raw count crossed the storm threshold (ALERT_STORM). */
+  storm: boolean;
+  message?: string;
+}
+
+/** Options of one gathering. @public */
+export interface GatherOptions {
+  credentials: BackstageCredentials;
+  ctx: RequestContext;
+  /**
+   * Owner refs known to exist, for batch evaluation: saves one catalog call
+   * per entity. Without it the owner is looked up.
+   */
+  knownOwners?: ReadonlySet<string>;
+  /** Skip runbook HTTP checks (batch runs may check them less often). */
+  skipRunbooks?: boolean;
+}
+
+/**
+ * RED target PromQL yields requests/s, a 0–1 ratio and seconds; the view
+ * shows percent and milliseconds like the thresholds next to them.
+ */
+const UNIT_SCALE: Record<RedTarget['signal'], { factor: number; unit: RedLiveValue['unit'] }> = {
+  rate: { factor: 1, unit: 'req/s' },
+  errors: { factor: 100, unit: 'percent' },
+  duration: { factor: 1000, unit: 'ms' },
+};
+
+function reasonOf(error: unknown): string {
+  const err = error as { message?: string; attempts?: number };
+  const attempts = err?.attempts && err.attempts > 1 ? ` after ${err.attempts} attempts` : '';
+  return `${err?.message ?? String(error)}${attempts}`;
+}
+
+/**
+ * Gathers {@link EntityFacts} at the edges: catalog (owner), runbook links,
+ * Prometheus (rules loaded — from the shared rules snapshot —, series
+ * present, live RED values) and Alertmanager (what fires). Every failure
+ * becomes an `unknown` fact with its reason; metric failures fall back to the
+ * log signal when the entity has one (the seed's METRIC_COLLECTION_FAILURE →
+ * FALLBACK_TO_LOGS). Nothing here throws, so the entity view always answers.
+ * @public
+ */
+export class EntityFactsService {
+  readonly #catalog: CatalogService;
+  readonly #prometheus: PrometheusClient[];
+  readonly #alertmanagers: AlertmanagerClient[];
+  readonly #runbooks: RunbookChecker;
+  readonly #stormThreshold: number;
+  readonly #metrics?: ObservabilityMetrics;
+  readonly #now: () => number;
+
+  static create(options: {
+    catalog: CatalogService;
+    prometheus: PrometheusClient[];
+    alertmanagers: AlertmanagerClient[];
+    runbooks: RunbookChecker;
+    stormThreshold: number;
+    metrics?: ObservabilityMetrics;
+    now?: () => number;
+  }): EntityFactsService {
+    return new EntityFactsService(options);
+  }
+
+  private constructor(options: {
+    catalog: CatalogService;
+    prometheus: PrometheusClient[];
+    alertmanagers: AlertmanagerClient[];
+    runbooks: RunbookChecker;
+    stormThreshold: number;
+    metrics?: ObservabilityMetrics;
+    now?: () => number;
+  }) {
+    this.#catalog = options.catalog;
+    this.#prometheus = options.prometheus;
+    this.#alertmanagers = options.alertmanagers;
+    this.#runbooks = options.runbooks;
+    this.#stormThreshold = options.stormThreshold;
+    this.#metrics = options.metrics;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The Prometheus client for this entity, or why there is none. */
+  prometheusFor(spec: ObservabilitySpec): { client?: PrometheusClient; reason?: string } {
+    const { instance, reason } = selectInstance(
+      this.#prometheus.map(c => c.instance),
+      spec.prometheusInstance,
+    );
+    return instance
+      ? { client: this.#prometheus.find(c => c.instance === instance) }
+      : { reason: `Prometheus: ${reason}` };
+  }
+
+  /** The Alertmanager client for this entity, or why there is none. */
+  alertmanagerFor(spec: ObservabilitySpec): { client?: AlertmanagerClient; reason?: string } {
+    const { instance, reason } = selectInstance(
+      this.#alertmanagers.map(c => c.instance),
+      spec.alertmanagerInstance,
+    );
+    return instance
+      ? { client: this.#alertmanagers.find(c => c.instance === instance) }
+      : { reason: `Alertmanager: ${reason}` };
+  }
+
+  /** All facts for one entity. Never throws. */
+  async gather(
+    spec: ObservabilitySpec,
+    _artifacts: GeneratedArtifacts,
+    options: GatherOptions,
+  ): Promise<{ facts: EntityFacts; alerts: EntityAlerts; rules?: RulesSnapshot }> {
+    const { client: prometheus, reason: noPrometheus } = this.prometheusFor(spec);
+    const rulesPromise = prometheus
+      ? prometheus.rules(options.ctx).then(
+          snapshot => ({ snapshot }),
+          error => ({ error: reasonOf(error) }),
+        )
+      : Promise.resolve({ error: noPrometheus! });
+
+    const [ownerExists, runbooks, metrics, rules] = await Promise.all([
+      this.#ownerExists(spec, options),
+      options.skipRunbooks ? Promise.resolve(undefined) : this.#checkRunbooks(spec, options.ctx),
+      this.#metricPresence(spec, prometheus, noPrometheus, options.ctx),
+      rulesPromise,
+    ]);
+
+    const deployedRules: EntityFacts['deployedRules'] =
+      'snapshot' in rules
+        ? {
+            status: 'ok',
+            loadedAlerts: rules.snapshot.forService(spec.serviceName.value).loadedAlerts,
+            loadedRecords: rules.snapshot.forService(spec.serviceName.value).loadedRecords,
+          }
+        : { status: 'unknown', reason: rules.error };
+
+    const alerts = await this.alerts(spec, options.ctx, 'snapshot' in rules ? rules.snapshot : undefined);
+    const firingAlerts: EntityFacts['firingAlerts'] =
+      alerts.status === 'ok'
+        ? { status: 'ok', alerts: alerts.alerts }
+        : { status: 'unknown', reason: alerts.reason ?? 'unknown' };
+
+    return {
+      facts: { ownerExists, runbooks, deployedRules, metrics, firingAlerts },
+      alerts,
+      rules: 'snapshot' in rules ? rules.snapshot : undefined,
+    };
+  }
+
+  /**
+   * Live alerts, grouped and deduplicated: from the entity's Alertmanager
+   * when one is configured, else from its Prometheus' rule states.
+   */
+  async alerts(
+    spec: ObservabilitySpec,
+    ctx: RequestContext,
+    snapshot?: RulesSnapshot,
+  ): Promise<EntityAlerts> {
+    const service = spec.serviceName.value;
+    const { client: alertmanager, reason: noAlertmanager } = this.alertmanagerFor(spec);
+    let raw: RawAlert[];
+    let source: EntityAlerts['source'];
+    let instance: string;
+    try {
+      if (alertmanager) {
+        source = 'alertmanager';
+        instance = alertmanager.instance.name;
+        raw = fromAlertmanager(await alertmanager.alertsFor(spec.metrics.serviceLabel, service, ctx));
+      } else {
+        const { client: prometheus, reason: noPrometheus } = this.prometheusFor(spec);
+        if (!prometheus) {
+          return {
+            status: 'unknown',
+            reason: `${noAlertmanager}; ${noPrometheus}`,
+            alerts: [],
+            rawCount: 0,
+            storm: false,
+          };
+        }
+        source = 'prometheus';
+        instance = prometheus.instance.name;
+        const rules = snapshot ?? (await prometheus.rules(ctx));
+        raw = fromPrometheusRules(rules.forService(service).rules);
+      }
+    } catch (error) {
+      return { status: 'unknown', reason: reasonOf(error), alerts: [], rawCount: 0, storm: false };
+    }
+
+    const alerts = groupAlerts(raw);
+    const storm = raw.length > this.#stormThreshold;
+    let message: string | undefined;
+    if (storm) {
+      message = `Alert storm detected. Aggregating related alerts: ${raw.length} raw alerts folded into ${alerts.length}.`;
+      ctx.logger.warn(message, { service });
+    }
+    this.#metrics?.incidentsAnalyzed.inc({ source }, alerts.filter(a => a.state === 'firing').length);
+    return { status: 'ok', source, instance, alerts, rawCount: raw.length, storm, message };
+  }
+
+  /** Current value and a one-hour trend of each RED signal. */
+  async liveValues(
+    spec: ObservabilitySpec,
+    redTargets: RedTarget[],
+    ctx: RequestContext,
+  ): Promise<LiveValues | undefined> {
+    const { client: prometheus } = this.prometheusFor(spec);
+    if (!prometheus) return undefined;
+    const end = Math.floor(this.#now() / 1000);
+    try {
+      const values = await Promise.all(
+        redTargets.map(async (target): Promise<RedLiveValue> => {
+          const [value, trend] = await Promise.all([
+            prometheus.queryScalar(target.promql, ctx),
+            prometheus.queryRange(target.promql, { start: end - 3600, end, stepSeconds: 300 }, ctx),
+          ]);
+          const scale = UNIT_SCALE[target.signal];
+          return {
+            signal: target.signal,
+            value: value === null || !Number.isFinite(value) ? null : value * scale.factor,
+            unit: scale.unit,
+            trend: trend.map(([t, v]) => [t, v * scale.factor]),
+          };
+        }),
+      );
+      return { status: 'ok', values };
+    } catch (error) {
+      return { ...this.degraded(spec, reasonOf(error)), values: [] };
+    }
+  }
+
+  /**
+   * What to say when metrics cannot be read: the log-based signal when the
+   * entity names a log stream, else `unknown`.
+   */
+  degraded(
+    spec: ObservabilitySpec,
+    reason: string,
+  ): { status: 'fallback-logs' | 'unknown'; reason: string } {
+    if (spec.links.logSelector) {
+      return {
+        status: 'fallback-logs',
+        reason: `Metric collection failed (${reason}). Using log-based metrics as fallback: the generated log alert on ${spec.links.logSelector} still covers this service; Redline does not query the log store itself, so no values are shown.`,
+      };
+    }
+    return {
+      status: 'unknown',
+      reason: `Metric collection failed (${reason}) and no log source is configured (add redline.dev/log-selector for a log-based fallback).`,
+    };
+  }
+
+  async #metricPresence(
+    spec: ObservabilitySpec,
+    prometheus: PrometheusClient | undefined,
+    noPrometheus: string | undefined,
+    ctx: RequestContext,
+  ): Promise<EntityFacts['metrics']> {
+    if (!prometheus) {
+      return { status: 'unknown', reason: noPrometheus ?? 'no Prometheus' };
+    }
+    const names = [spec.metrics.requestsTotal, `${spec.metrics.durationHistogram}_bucket`];
+    try {
+      const presence = await prometheus.seriesPresence(names, spec.selector.value, ctx);
+      return { status: 'ok', ...presence };
+    } catch (error) {
+      const { status, reason } = this.degraded(spec, reasonOf(error));
+      return status === 'fallback-logs'
+        ? { status: 'unknown', reason, fallback: 'logs' }
+        : { status: 'unknown', reason };
+    }
+  }
+
+  async #ownerExists(spec: ObservabilitySpec, options: GatherOptions): Promise<boolean | undefined> {
+    if (!spec.owner) return false;
+    if (options.knownOwners) return options.knownOwners.has(spec.owner);
+    try {
+      const owner = await this.#catalog.getEntityByRef(spec.owner, {
+        credentials: options.credentials,
+      });
+      return owner !== undefined;
+    } catch (error) {
+      options.ctx.logger.warn(`Could not look up owner ${spec.owner}: ${reasonOf(error)}`);
+      return undefined;
+    }
+  }
+
+  /**
+   * Only the entity's own runbook link is probed: generated alerts point at
+   * runbooks the portal itself serves, which need no reachability check.
+   */
+  async #checkRunbooks(spec: ObservabilitySpec, ctx: RequestContext) {
+    return spec.links.runbookUrl ? this.#runbooks.checkAll([spec.links.runbookUrl], ctx) : [];
+  }
+}
+
+/** Deployed/firing state of each generated alert. @public */
+export function alertStatesOf(artifacts: GeneratedArtifacts, facts: EntityFacts): AlertState[] {
+  const firing = new Set(
+    facts.firingAlerts?.status === 'ok'
+      ? facts.firingAlerts.alerts.filter(a => a.state === 'firing').map(a => a.name)
+      : [],
+  );
+  return artifacts.alerts.map(alert => ({
+    key: alert.key,
+    deployed:
+      facts.deployedRules?.status === 'ok'
+        ? facts.deployedRules.loadedAlerts.includes(alert.name)
+          ? 'yes'
+          : 'no'
+        : 'unknown',
+    firing: firing.has(alert.name),
+  }));
+}

@@ -1,0 +1,165 @@
+import type { Config } from '@backstage/config';
+import {
+  GeneratorConfig,
+  resolveGeneratorConfig,
+} from '@redline/backstage-plugin-observability-common';
+import type { RetryPolicy } from './retry';
+
+/** A Prometheus server from `observability.prometheus.instances`. @public */
+export interface PrometheusInstanceConfig {
+  name: string;
+  url: string;
+  rulesDirectory?: string;
+  default: boolean;
+}
+
+/** An Alertmanager from `observability.alertmanager.instances`. @public */
+export interface AlertmanagerInstanceConfig {
+  name: string;
+  url: string;
+  default: boolean;
+}
+
+/** Everything the backend reads from `observability.*`, defaults applied. @public */
+export interface ObservabilityBackendConfig {
+  generator: GeneratorConfig;
+  prometheus: {
+    instances: PrometheusInstanceConfig[];
+    timeoutMs: number;
+    rulesCacheTtlMs: number;
+  };
+  alertmanager: {
+    instances: AlertmanagerInstanceConfig[];
+    stormThreshold: number;
+  };
+  runbookCheck: { allowedHosts: string[]; timeoutMs: number };
+  retry: RetryPolicy;
+  apply: { promtoolPath: string };
+}
+
+/** The seed's `retry_config`: 3 attempts, 1 s doubling up to 8 s. @public */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  attempts: 3,
+  initialDelayMs: 1000,
+  maxDelayMs: 8000,
+};
+
+function readInstances<T extends { name: string; url: string; default: boolean }>(
+  config: Config | undefined,
+  extra: (instance: Config) => Omit<T, 'name' | 'url' | 'default'>,
+): T[] {
+  const instances = (config?.getOptionalConfigArray('instances') ?? []).map(
+    instance =>
+      ({
+        name: instance.getString('name'),
+        // Trailing slashes would double up when paths are appended.
+        url: instance.getString('url').replace(/\/+$/, ''),
+        default: instance.getOptionalBoolean('default') ?? false,
+        ...extra(instance),
+      } as T),
+  );
+  const names = new Set<string>();
+  for (const instance of instances) {
+    if (names.has(instance.name)) {
+      throw new Error(`Duplicate instance name '${instance.name}' in observability config`);
+    }
+    names.add(instance.name);
+  }
+  return instances;
+}
+
+/**
+ * Reads `observability.*` once at startup. Invalid config fails the backend
+ * start (Backstage's usual behaviour) rather than every request later.
+ * @public
+ */
+export function readObservabilityConfig(config: Config): ObservabilityBackendConfig {
+  const root = config.getOptionalConfig('observability');
+  const metrics = root?.getOptionalConfig('metrics');
+  const prometheus = root?.getOptionalConfig('prometheus');
+  const alertmanager = root?.getOptionalConfig('alertmanager');
+  const runbookCheck = root?.getOptionalConfig('runbookCheck');
+  const retry = root?.getOptionalConfig('retry');
+
+  const metricOverrides = {
+    requestsTotal: metrics?.getOptionalString('requestsTotal'),
+    statusLabel: metrics?.getOptionalString('statusLabel'),
+    durationHistogram: metrics?.getOptionalString('durationHistogram'),
+    serviceLabel: metrics?.getOptionalString('serviceLabel'),
+    histogramBuckets: metrics?.getOptional<number[]>('histogramBuckets'),
+  };
+  const alertmanagerTimings = {
+    groupWait: alertmanager?.getOptionalString('groupWait'),
+    groupInterval: alertmanager?.getOptionalString('groupInterval'),
+    repeatInterval: alertmanager?.getOptionalString('repeatInterval'),
+  };
+
+  const generator = resolveGeneratorConfig({
+    portalBaseUrl:
+      root?.getOptionalString('portalBaseUrl') ??
+      config.getOptionalString('app.baseUrl'),
+    metrics: withoutUndefined(metricOverrides),
+    alertmanager: withoutUndefined(alertmanagerTimings),
+  });
+
+  const attempts = retry?.getOptionalNumber('attempts') ?? DEFAULT_RETRY_POLICY.attempts;
+  if (!Number.isInteger(attempts) || attempts < 1) {
+    throw new Error(`observability.retry.attempts must be an integer >= 1, got ${attempts}`);
+  }
+
+  return {
+    generator,
+    prometheus: {
+      instances: readInstances<PrometheusInstanceConfig>(prometheus, instance => ({
+        rulesDirectory: instance.getOptionalString('rulesDirectory'),
+      })),
+      timeoutMs: prometheus?.getOptionalNumber('timeoutMs') ?? 5000,
+      rulesCacheTtlMs: prometheus?.getOptionalNumber('rulesCacheTtlMs') ?? 30_000,
+    },
+    alertmanager: {
+      instances: readInstances<AlertmanagerInstanceConfig>(alertmanager, () => ({})),
+      stormThreshold: alertmanager?.getOptionalNumber('stormThreshold') ?? 20,
+    },
+    runbookCheck: {
+      allowedHosts: (runbookCheck?.getOptionalStringArray('allowedHosts') ?? []).map(h =>
+        h.toLocaleLowerCase('en-US'),
+      ),
+      timeoutMs: runbookCheck?.getOptionalNumber('timeoutMs') ?? 3000,
+    },
+    retry: {
+      attempts,
+      initialDelayMs: retry?.getOptionalNumber('initialDelayMs') ?? DEFAULT_RETRY_POLICY.initialDelayMs,
+      maxDelayMs: retry?.getOptionalNumber('maxDelayMs') ?? DEFAULT_RETRY_POLICY.maxDelayMs,
+    },
+    apply: {
+      promtoolPath: root?.getOptionalString('apply.promtoolPath') ?? 'promtool',
+    },
+  };
+}
+
+/** Picks the instance an entity names, else the default, else the first. @public */
+export function selectInstance<T extends { name: string; default: boolean }>(
+  instances: T[],
+  requested: string | undefined,
+): { instance?: T; reason?: string } {
+  if (requested) {
+    const instance = instances.find(i => i.name === requested);
+    return instance
+      ? { instance }
+      : {
+          reason: `instance '${requested}' named by the entity is not configured (configured: ${
+            instances.map(i => i.name).join(', ') || 'none'
+          })`,
+        };
+  }
+  const instance = instances.find(i => i.default) ?? instances[0];
+  return instance ? { instance } : { reason: 'no instance is configured' };
+}
+
+function withoutUndefined<T extends Record<string, unknown>>(value: T): Partial<{
+  [K in keyof T]: Exclude<T[K], undefined>;
+}> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== undefined),
+  ) as Partial<{ [K in keyof T]: Exclude<T[K], undefined> }>;
+}

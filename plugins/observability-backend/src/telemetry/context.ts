@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { Context, ROOT_CONTEXT } from '@opentelemetry/api';
+import type { Request } from 'express';
+
+/**
+ * What one unit of work (an HTTP request, a scheduled run, a scaffolder step)
+ * carries into every service call: the correlation ID that ends up in logs
+ * and outbound headers, a logger already bound to it, and the OpenTelemetry
+ * context whose span parents outbound spans. Passed explicitly instead of via
+ * async-local storage so it works even when no OpenTelemetry context manager
+ * is installed.
+ * @public
+ */
+export interface RequestContext {
+  correlationId: string;
+  logger: LoggerService;
+  trace: Context;
+}
+
+/** Header read from callers and sent on every outbound call. @public */
+export const CORRELATION_HEADER = 'x-correlation-id';
+
+const contexts = new WeakMap<Request, RequestContext>();
+
+/** @internal */
+export function setRequestContext(req: Request, ctx: RequestContext): void {
+  contexts.set(req, ctx);
+}
+
+/**
+ * The context the telemetry middleware attached to `req`. Falls back to a
+ * fresh one so a route mounted without the middleware (tests) still works.
+ * @public
+ */
+export function getRequestContext(req: Request, logger: LoggerService): RequestContext {
+  return contexts.get(req) ?? backgroundContext(logger);
+}
+
+/** A context for work no request started, e.g. a scheduled evaluation. @public */
+export function backgroundContext(
+  logger: LoggerService,
+  fields: Record<string, string> = {},
+): RequestContext {
+  const correlationId = randomUUID();
+  return {
+    correlationId,
+    logger: logger.child({ correlationId, ...fields }),
+    trace: ROOT_CONTEXT,
+  };
+}
