@@ -165,7 +165,16 @@ export function ScaffoldAlertsDialog({ open, onClose, entityRef, view }: Scaffol
         )}
         {bundle.error && <ResponseErrorPanel error={bundle.error} title="Download failed" />}
         {applied.loading && <Progress />}
-        {applied.error && <ResponseErrorPanel error={applied.error} title="Apply failed" />}
+        {applied.error && (
+          <ResponseErrorPanel
+            error={applied.error}
+            title={
+              (applied.error as { statusCode?: number }).statusCode === 403
+                ? 'Apply refused: you lack the observability.artifacts.apply permission'
+                : 'Apply failed'
+            }
+          />
+        )}
         {applied.value && <ApplyResult result={applied.value} />}
         {!view.canApply && (
           <Alert severity="info" sx={{ mt: 2 }}>
