@@ -1,0 +1,170 @@
+/**
+ * The seed's `confidence_score`: how far the generated design can be trusted,
+ * judged only from how complete the entity's metadata is. Nothing here looks
+ * at live systems; that is the checks' job.
+ */
+import type { Finding, ObservabilitySpec } from '../spec/types';
+import { isHttpUrl } from './markdown';
+import type { ConfidenceFactor, ConfidenceScore } from './types';
+
+/** Points taken off per error-severity finding, and the most that findings can take. */
+const ERROR_PENALTY = 0.05;
+const MAX_ERROR_PENALTY = 0.25;
+
+interface FactorDefinition {
+  id: string;
+  label: string;
+  weight: number;
+  test: (spec: ObservabilitySpec) => { met: boolean; detail: string };
+}
+
+const FACTORS: FactorDefinition[] = [
+  {
+    id: 'owner',
+    label: 'Owner',
+    weight: 0.15,
+    test: s => ({
+      met: s.owner !== '',
+      detail: s.owner ? `owned by ${s.owner}` : 'no spec.owner: alerts carry team="unowned"',
+    }),
+  },
+  {
+    id: 'slo',
+    label: 'Service-level objective',
+    weight: 0.2,
+    test: s => ({
+      met: s.slos.length > 0,
+      detail: s.slos.length
+        ? s.slos.map(o => `${o.slo} ${o.objectivePercent} %`).join(', ')
+        : 'no SLO: only static thresholds, no error-budget alerts',
+    }),
+  },
+  {
+    id: 'metrics',
+    label: 'Metrics identity',
+    weight: 0.1,
+    test: s => {
+      const explicit = s.serviceName.source !== 'default' || s.selector.source !== 'default';
+      return {
+        met: explicit,
+        detail: explicit
+          ? `series selected by ${s.selector.value}`
+          : `selector ${s.selector.value} is derived from the entity name`,
+      };
+    },
+  },
+  {
+    id: 'thresholds',
+    label: 'RED thresholds',
+    weight: 0.05,
+    test: s => {
+      const set = Object.values(s.thresholds).filter(t => t.source !== 'default').length;
+      return {
+        met: set > 0,
+        detail: set ? `${set} of 3 set explicitly` : 'seed defaults (1 % errors, 500 ms P99, 50 % drop)',
+      };
+    },
+  },
+  {
+    id: 'runbook',
+    label: 'Runbook',
+    weight: 0.1,
+    test: s => ({
+      met: isHttpUrl(s.links.runbookUrl),
+      detail: isHttpUrl(s.links.runbookUrl)
+        ? s.links.runbookUrl
+        : 'no runbook-url: alerts link to the generated runbook page',
+    }),
+  },
+  {
+    id: 'pager',
+    label: 'Pager receiver',
+    weight: 0.15,
+    test: s => {
+      const met = Boolean(s.routing.pagerduty || s.routing.opsgenie);
+      return { met, detail: met ? 'critical alerts page on-call' : 'critical alerts page nobody' };
+    },
+  },
+  {
+    id: 'ticket',
+    label: 'Ticket receiver',
+    weight: 0.05,
+    test: s => {
+      const met = Boolean(s.routing.slackChannel || s.routing.webhookUrl);
+      return { met, detail: met ? 'warnings go to a channel' : 'no Slack channel or webhook' };
+    },
+  },
+  {
+    id: 'logs',
+    label: 'Logs pillar',
+    weight: 0.1,
+    test: s => {
+      const met = Boolean(s.links.logQueryUrl || s.links.logSelector);
+      return { met, detail: met ? 'log search and/or log-based fallback alert' : 'no log source declared' };
+    },
+  },
+  {
+    id: 'traces',
+    label: 'Traces pillar',
+    weight: 0.1,
+    test: s => ({
+      met: Boolean(s.links.traceUrl),
+      detail: s.links.traceUrl ? 'trace search linked from runbooks' : 'no trace URL declared',
+    }),
+  },
+];
+
+/**
+ * Weights of {@link computeConfidence}; they add up to 1.
+ *
+ * | id           | weight | met when                                                                 |
+ * |--------------|--------|--------------------------------------------------------------------------|
+ * | `owner`      | 0.15   | the entity has `spec.owner` (alerts reach a team)                          |
+ * | `slo`        | 0.20   | at least one SLO is declared (`redline.dev/slo-*`)                         |
+ * | `metrics`    | 0.10   | the service name or metrics selector is set explicitly, not guessed        |
+ * | `thresholds` | 0.05   | at least one RED threshold is set explicitly (annotation or config)        |
+ * | `runbook`    | 0.10   | `redline.dev/runbook-url` is an http(s) URL                               |
+ * | `pager`      | 0.15   | PagerDuty or Opsgenie is declared (critical alerts page someone)           |
+ * | `ticket`     | 0.05   | a Slack channel or webhook is declared (warnings land somewhere)           |
+ * | `logs`       | 0.10   | a log search URL or a LogQL selector is declared                           |
+ * | `traces`     | 0.10   | a trace URL is declared                                                    |
+ * @public
+ */
+export const CONFIDENCE_WEIGHTS: ReadonlyArray<{ id: string; label: string; weight: number }> =
+  FACTORS.map(({ id, label, weight }) => ({ id, label, weight }));
+
+/**
+ * Confidence (0–1) in the generated design:
+ *
+ * `score = clamp(Σ weight(f) · met(f) − min(0.25, 0.05 · errors), 0, 1)`,
+ * rounded to two decimals, where the factors and weights are
+ * {@link CONFIDENCE_WEIGHTS} and `errors` counts error-severity findings (a
+ * metadata error means part of the design fell back to defaults). The
+ * breakdown is returned so the UI can say what raises the score.
+ * @public
+ */
+export function computeConfidence(
+  spec: ObservabilitySpec,
+  findings: Finding[],
+): ConfidenceScore {
+  const factors: ConfidenceFactor[] = FACTORS.map(({ id, label, weight, test }) => ({
+    id,
+    label,
+    weight,
+    ...test(spec),
+  }));
+  const earned = factors.reduce((sum, f) => sum + (f.met ? f.weight : 0), 0);
+  const errors = findings.filter(f => f.severity === 'error').length;
+  const penalty = Math.min(MAX_ERROR_PENALTY, ERROR_PENALTY * errors);
+  if (errors > 0) {
+    factors.push({
+      id: 'errors',
+      label: 'Error findings',
+      weight: -penalty,
+      met: false,
+      detail: `${errors} error finding(s), −${ERROR_PENALTY} each (at most −${MAX_ERROR_PENALTY})`,
+    });
+  }
+  const score = Math.round(Math.min(1, Math.max(0, earned - penalty)) * 100) / 100;
+  return { score, factors };
+}

@@ -1,0 +1,98 @@
+import { parse } from 'yaml';
+import { resolveGeneratorConfig } from '../spec/config';
+import { parseSpec } from '../spec/parseSpec';
+import { chooseDesignLevel } from './output';
+import { observabilityOutputSchema } from './outputSchema';
+import { generateArtifacts } from './generateArtifacts';
+import { makeBareSpec, makeSpec } from './__testUtils__/makeSpec';
+
+const config = resolveGeneratorConfig({ portalBaseUrl: 'https://portal.example.com' });
+
+describe('generateArtifacts', () => {
+  it('hands out every file with stable ids and paths', () => {
+    const artifacts = generateArtifacts(makeSpec(), config);
+    expect(artifacts.files.map(f => [f.id, f.path, f.mediaType])).toEqual([
+      ['prometheus-rules', 'prometheus-rules.yaml', 'application/yaml'],
+      ['prometheus-rule-crd', 'prometheus-rule.crd.yaml', 'application/yaml'],
+      ['alertmanager', 'alertmanager.yaml', 'application/yaml'],
+      ['grafana-dashboard', 'grafana-dashboard.json', 'application/json'],
+      ...artifacts.runbooks.map(r => [`runbook:${r.alert}`, `runbooks/${r.alert}.md`, 'text/markdown']),
+      ['observability', 'observability.json', 'application/json'],
+      ['otel-collector', 'otel-collector.yaml', 'application/yaml'],
+      ['loki-rules', 'loki-rules.yaml', 'application/yaml'],
+    ]);
+    for (const file of artifacts.files) {
+      if (file.mediaType === 'application/json') expect(() => JSON.parse(file.content)).not.toThrow();
+      if (file.mediaType === 'application/yaml') expect(() => parse(file.content)).not.toThrow();
+    }
+  });
+
+  it('writes a runbook for every alert, the log fallback included', () => {
+    const artifacts = generateArtifacts(makeSpec(), config);
+    const names = new Set(artifacts.alerts.map(a => a.name));
+    expect(names).toContain('LogErrorRateFallback');
+    expect(names).toContain('SLOErrorBudgetBurn');
+    expect(new Set(artifacts.runbooks.map(r => r.alert))).toEqual(names);
+    for (const alert of artifacts.alerts) {
+      expect(artifacts.files.some(f => f.path === alert.runbookPath)).toBe(true);
+    }
+  });
+
+  it('puts a schema-valid output object in observability.json', () => {
+    const artifacts = generateArtifacts(makeSpec(), config);
+    const file = artifacts.files.find(f => f.id === 'observability')!;
+    const output = JSON.parse(file.content);
+    expect(observabilityOutputSchema.parse(output)).toEqual(artifacts.output);
+    expect(output.observability_design).toMatchObject({
+      pillars: ['metrics', 'logs', 'traces'],
+      level: 'FULL_OBSERVABILITY_DESIGN',
+      dashboards: [expect.objectContaining({ uid: 'redline-checkout', file: 'grafana-dashboard.json' })],
+    });
+    expect(output.configuration.map((c: { component: string }) => c.component)).toEqual([
+      'prometheus',
+      'prometheus-operator',
+      'alertmanager',
+      'grafana',
+      'opentelemetry-collector',
+      'loki',
+    ]);
+    expect(output.alerts).toHaveLength(artifacts.alerts.length);
+    expect(output.runbooks).toEqual(artifacts.runbooks.map(r => r.markdown));
+    expect(output.confidence_score).toBe(artifacts.confidence.score);
+  });
+
+  it('states the fallback order when metadata is thin', () => {
+    const bare = generateArtifacts(makeBareSpec(), config);
+    expect(bare.output.observability_design.level).toBe('BASIC_METRICS');
+    expect(bare.output.observability_design.pillars).toEqual(['metrics']);
+    expect(bare.output.observability_design.level_reason).toMatch(/falls back past LOGGING_ONLY to BASIC_METRICS/);
+    expect(bare.files.some(f => f.id === 'loki-rules')).toBe(false);
+    expect(bare.output.configuration.map(c => c.component)).not.toContain('opentelemetry-collector');
+
+    const logsOnly = makeSpec({ links: { logSelector: '{app="checkout"}' } });
+    expect(chooseDesignLevel(logsOnly).level).toBe('LOGGING_ONLY');
+    const output = generateArtifacts(logsOnly, config).output;
+    expect(output.observability_design.pillars).toEqual(['metrics', 'logs']);
+    expect(output.observability_design.level_reason).toMatch(/No trace source/);
+  });
+
+  it('collects findings from the spec parser and every generator, once each', () => {
+    const { spec, findings } = parseSpec(
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: 'checkout',
+          annotations: { 'redline.dev/slo-availability': 'not-a-number' },
+        },
+        spec: { type: 'service', owner: 'group:default/payments' },
+      },
+      config,
+    );
+    const artifacts = generateArtifacts(spec, config, [...findings, ...findings]);
+    const ids = artifacts.findings.map(f => `${f.id}:${f.message}`);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(artifacts.findings.map(f => f.annotation)).toContain('redline.dev/slo-availability');
+    expect(artifacts.findings.map(f => f.id)).toContain('alertmanager.no-receiver');
+  });
+});
