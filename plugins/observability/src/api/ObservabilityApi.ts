@@ -4,28 +4,13 @@ import type {
   ApplyResponse,
   ArtifactId,
   CoverageHistoryPoint,
+  CoverageQuery,
   CoverageResponse,
+  EntityAlertsResponse,
   EntityViewResponse,
   RedTargetsResponse,
+  RunbookResponse,
 } from '@redline/backstage-plugin-observability-common';
-
-/**
- * Filters, sort and paging of `GET /coverage`. Every field is optional; the
- * backend validates them and answers 400 naming a bad one.
- * @public
- */
-export interface CoverageQuery {
-  owner?: string;
-  system?: string;
-  lifecycle?: string;
-  kind?: string;
-  tier?: string;
-  sort?: string;
-  order?: 'asc' | 'desc';
-  /** 1-based page number. */
-  page?: number;
-  pageSize?: number;
-}
 
 /** A downloaded file: its bytes plus the name the browser should save it as. @public */
 export interface DownloadedFile {
@@ -50,6 +35,10 @@ export interface ObservabilityApi {
   getEntityView(entity: CompoundEntityRef): Promise<EntityViewResponse>;
   /** One generated file, e.g. `prometheus-rules` or `runbook:HighErrorRate`. */
   getArtifact(entity: CompoundEntityRef, artifactId: ArtifactId): Promise<ArtifactText>;
+  /** One generated runbook (Markdown) by alert name. */
+  getRunbook(entity: CompoundEntityRef, alert: string): Promise<RunbookResponse>;
+  /** Live alerts for the entity, grouped and deduplicated by the backend. */
+  getEntityAlerts(entity: CompoundEntityRef): Promise<EntityAlertsResponse>;
   /** All generated files of an entity as a zip archive. */
   getBundle(entity: CompoundEntityRef): Promise<DownloadedFile>;
   /** Writes the entity's rules to the configured Prometheus and reloads it. Rejects with a 403 when not permitted. */

@@ -100,9 +100,25 @@ describe('ObservabilityClient', () => {
         return HttpResponse.json(coverageResponse);
       }),
     );
-    await client.getCoverage({ owner: 'group:default/payments', tier: '', page: 2, pageSize: 20, order: 'desc' });
+    await client.getCoverage({ owner: ['payments', 'search'], tier: [], system: [''], page: 2, pageSize: 20, order: 'desc' });
     const params = new URLSearchParams(search);
-    expect(Object.fromEntries(params)).toEqual({ owner: 'group:default/payments', page: '2', pageSize: '20', order: 'desc' });
+    expect(params.getAll('owner')).toEqual(['payments', 'search']);
+    expect(params.has('tier')).toBe(false);
+    expect(params.has('system')).toBe(false);
+    expect([params.get('page'), params.get('pageSize'), params.get('order')]).toEqual(['2', '20', 'desc']);
+  });
+
+  it('fetches a runbook and the live alerts', async () => {
+    server.use(
+      http.get(`${baseUrl}/entity/component/default/checkout/runbooks/HighErrorRate`, () =>
+        HttpResponse.json({ entityRef: 'component:default/checkout', alert: 'HighErrorRate', title: 'HighErrorRate', path: 'runbooks/HighErrorRate.md', markdown: '# x' }),
+      ),
+      http.get(`${baseUrl}/entity/component/default/checkout/alerts`, () =>
+        HttpResponse.json({ entityRef: 'component:default/checkout', status: 'ok', alerts: checkoutView.firing, rawCount: 4, storm: false }),
+      ),
+    );
+    await expect(client.getRunbook(checkout, 'HighErrorRate')).resolves.toMatchObject({ markdown: '# x' });
+    await expect(client.getEntityAlerts(checkout)).resolves.toMatchObject({ rawCount: 4, alerts: checkoutView.firing });
   });
 
   it('fetches coverage history for a team and exports CSV', async () => {
@@ -115,7 +131,7 @@ describe('ObservabilityClient', () => {
       ),
     );
     await expect(client.getCoverageHistory({ team: 'payments' })).resolves.toHaveLength(3);
-    const csv = await client.exportCoverageCsv({ owner: 'group:default/payments' });
+    const csv = await client.exportCoverageCsv({ owner: ['group:default/payments'] });
     expect(csv.fileName).toBe('observability-coverage.csv');
     expect(await csv.blob.text()).toContain('component:default/checkout,0.82');
   });

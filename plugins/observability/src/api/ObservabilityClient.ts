@@ -5,16 +5,14 @@ import type {
   ApplyResponse,
   ArtifactId,
   CoverageHistoryPoint,
+  CoverageQuery,
   CoverageResponse,
+  EntityAlertsResponse,
   EntityViewResponse,
   RedTargetsResponse,
+  RunbookResponse,
 } from '@redline/backstage-plugin-observability-common';
-import type {
-  ArtifactText,
-  CoverageQuery,
-  DownloadedFile,
-  ObservabilityApi,
-} from './ObservabilityApi';
+import type { ArtifactText, DownloadedFile, ObservabilityApi } from './ObservabilityApi';
 
 /**
  * Builds `kind/namespace/name` for the backend's entity routes. The backend
@@ -27,10 +25,13 @@ function entityPath(entity: CompoundEntityRef): string {
     .join('/');
 }
 
-function coverageSearch(query: CoverageQuery = {}): string {
+/** List filters go out as repeated parameters (`owner=a&owner=b`), which the backend accepts. */
+function coverageSearch(query: CoverageQuery | { team?: string } = {}): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== '') params.set(key, String(value));
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined && item !== '') params.append(key, String(item));
+    }
   }
   const text = params.toString();
   return text ? `?${text}` : '';
@@ -74,6 +75,14 @@ export class ObservabilityClient implements ObservabilityApi {
       content: await response.text(),
       mediaType: (response.headers.get('content-type') ?? 'text/plain').split(';')[0].trim(),
     };
+  }
+
+  async getRunbook(entity: CompoundEntityRef, alert: string): Promise<RunbookResponse> {
+    return this.#json(`/entity/${entityPath(entity)}/runbooks/${encodeURIComponent(alert)}`);
+  }
+
+  async getEntityAlerts(entity: CompoundEntityRef): Promise<EntityAlertsResponse> {
+    return this.#json(`/entity/${entityPath(entity)}/alerts`);
   }
 
   async getBundle(entity: CompoundEntityRef): Promise<DownloadedFile> {

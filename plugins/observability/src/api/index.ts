@@ -1,7 +1,6 @@
 export { observabilityApiRef } from './ObservabilityApi';
 export type {
   ArtifactText,
-  CoverageQuery,
   DownloadedFile,
   ObservabilityApi,
 } from './ObservabilityApi';

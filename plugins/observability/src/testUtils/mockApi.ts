@@ -7,13 +7,15 @@ export function mockObservabilityApi(overrides: Partial<ObservabilityApi> = {}):
     getRedTargets: unexpected('getRedTargets'),
     getEntityView: unexpected('getEntityView'),
     getArtifact: unexpected('getArtifact'),
+    getRunbook: unexpected('getRunbook'),
+    getEntityAlerts: unexpected('getEntityAlerts'),
     getBundle: unexpected('getBundle'),
     applyArtifacts: unexpected('applyArtifacts'),
     getCoverage: unexpected('getCoverage'),
     getCoverageHistory: unexpected('getCoverageHistory'),
     exportCoverageCsv: unexpected('exportCoverageCsv'),
     ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, jest.fn(v as any)])),
-  } as jest.Mocked<ObservabilityApi>;
+  } as unknown as jest.Mocked<ObservabilityApi>;
 }
 
 /** A promise that never settles, to hold a component in its loading state. */
