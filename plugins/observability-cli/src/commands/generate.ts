@@ -1,0 +1,134 @@
+/**
+ * `redline generate <catalog-info.yaml or folder> --out <dir> [--base-url URL]`
+ *
+ * Writes, per Component, `<dir>/<service>/` with the same files the portal's
+ * download button hands out. Findings are printed; a file that cannot be
+ * read or parsed stops the run with exit code 1 before anything is written.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  Finding,
+  generateArtifacts,
+  parseSpec,
+  resolveGeneratorConfig,
+  shortHash,
+} from '@redline/backstage-plugin-observability-common';
+import { readCatalog } from '../catalogFiles';
+import { CliIo, messageOf, processIo } from '../io';
+
+export const GENERATE_USAGE = `Usage: redline generate <catalog-info.yaml | folder> --out <dir> [--base-url <url>]
+
+Generates, for every Component in the catalog file(s), into <dir>/<service>/:
+  prometheus-rules.yaml      RED recording rules and alerts, SLO burn-rate rules
+  prometheus-rule.crd.yaml   the same rules as a prometheus-operator PrometheusRule
+  alertmanager.yaml          routing for the owning team (amtool check-config passes)
+  grafana-dashboard.json     RED dashboard with thresholds and error budget
+  runbooks/<Alert>.md        one runbook per alert
+  observability.json         the output object (design, configuration, alerts, runbooks, confidence)
+  otel-collector.yaml        OpenTelemetry Collector traces pipeline
+  loki-rules.yaml            log-based fallback alert (when a log selector is declared)
+
+Options:
+  -o, --out <dir>        output folder (created if missing)
+      --base-url <url>   portal base URL for runbook links (default http://localhost:3000)
+  -q, --quiet            print only errors and the summary
+  -h, --help             show this help`;
+
+/** A folder name for the service: path-safe, and unique within the run. */
+function folderName(service: string, entityRef: string, used: Set<string>): string {
+  let name = service.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '') || 'service';
+  if (used.has(name.toLowerCase())) name = `${name}-${shortHash(entityRef)}`;
+  used.add(name.toLowerCase());
+  return name;
+}
+
+function formatFinding(f: Finding): string {
+  const where = f.annotation ? ` (${f.annotation})` : '';
+  const value = f.value !== undefined ? ` [value: ${JSON.stringify(f.value)}]` : '';
+  return `    ${f.severity.padEnd(7)} ${f.id}${where}: ${f.message}${value}`;
+}
+
+/** Runs the command; returns the process exit code. */
+export async function generateCommand(args: string[], io: CliIo = processIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string', short: 'o' },
+        'base-url': { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    io.err(`redline generate: ${messageOf(error)}\n\n${GENERATE_USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(GENERATE_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1 || !values.out) {
+    io.err(
+      `redline generate: ${positionals.length !== 1 ? 'give exactly one catalog file or folder' : '--out <dir> is required'}\n\n${GENERATE_USAGE}`,
+    );
+    return 2;
+  }
+  const baseUrl = values['base-url'];
+  if (baseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(baseUrl)) {
+    io.err(`redline generate: --base-url must be an http(s) URL, got ${JSON.stringify(baseUrl)}`);
+    return 2;
+  }
+
+  const catalog = readCatalog(positionals[0]);
+  if (catalog.errors.length > 0) {
+    for (const error of catalog.errors) io.err(`error: ${error}`);
+    io.err(`redline generate: the input could not be read; nothing was written.`);
+    return 1;
+  }
+  const components = catalog.entities.filter(e => e.entity.kind.toLowerCase() === 'component');
+  if (components.length === 0) {
+    io.err(
+      `redline generate: no Component entities in ${positionals[0]} (${catalog.entities.length} other entities in ${catalog.files.length} files); nothing was written.`,
+    );
+    return 1;
+  }
+
+  const config = resolveGeneratorConfig(baseUrl ? { portalBaseUrl: baseUrl } : undefined);
+  const outDir = resolve(values.out);
+  const used = new Set<string>();
+  let failed = 0;
+  let findingsTotal = 0;
+  for (const { entity, source } of components) {
+    try {
+      const { spec, findings } = parseSpec(entity, config);
+      const artifacts = generateArtifacts(spec, config, findings);
+      const folder = join(outDir, folderName(artifacts.serviceName, spec.entityRef, used));
+      for (const file of artifacts.files) {
+        const target = resolve(folder, file.path);
+        if (!target.startsWith(folder + sep)) throw new Error(`refusing to write outside ${folder}: ${file.path}`);
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, file.content);
+      }
+      findingsTotal += artifacts.findings.length;
+      const design = artifacts.output.observability_design;
+      io.out(
+        `✓ ${spec.entityRef} → ${folder} (${artifacts.files.length} files, ${artifacts.alerts.length} alerts, ${design.level}, confidence ${artifacts.confidence.score})`,
+      );
+      const shown = values.quiet ? artifacts.findings.filter(f => f.severity === 'error') : artifacts.findings;
+      for (const finding of shown) io.out(formatFinding(finding));
+    } catch (error) {
+      failed += 1;
+      io.err(`error: ${source}: ${entity.metadata.name}: ${messageOf(error)}`);
+    }
+  }
+  io.out(
+    `${components.length - failed} of ${components.length} components generated into ${outDir}; ${findingsTotal} findings.`,
+  );
+  return failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,55 @@
+/**
+ * The `redline` command line: generate observability artifacts from catalog
+ * files, lint existing Prometheus rule files. Everything it knows comes from
+ * `@redline/backstage-plugin-observability-common`.
+ *
+ * @packageDocumentation
+ */
+import { CliIo, messageOf, processIo } from './io';
+
+export const USAGE = `Usage: redline <command> [options]
+
+Commands:
+  generate <catalog-info.yaml | folder> --out <dir> [--base-url <url>]
+      write Prometheus rules, PrometheusRule, Alertmanager routing, Grafana
+      dashboard, runbooks and the observability output object per Component
+  lint <rule files…>
+      check existing Prometheus rule files for Redline's findings
+
+Run 'redline <command> --help' for a command's options.`;
+
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+/** Commands load lazily, so `redline lint` does not pay for the generators and vice versa. */
+const COMMANDS: Record<string, () => Command> = {
+  generate: () => require('./commands/generate').generateCommand,
+  // lintCommand takes only its arguments and writes to the process streams itself.
+  lint: () => {
+    const { lintCommand } = require('./commands/lint') as typeof import('./commands/lint');
+    return args => lintCommand(args);
+  },
+};
+
+/** Dispatches to a command and returns the exit code; never throws. */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    (command === undefined ? io.err : io.out)(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-V') {
+    io.out(require('../package.json').version);
+    return 0;
+  }
+  const load = COMMANDS[command];
+  if (!load) {
+    io.err(`redline: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await load()(rest, io);
+  } catch (error) {
+    io.err(`redline ${command}: ${messageOf(error)}`);
+    return 1;
+  }
+}
