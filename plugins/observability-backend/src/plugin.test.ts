@@ -1,0 +1,568 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type {
+  ApplyResponse,
+  EntityAlertsResponse,
+  EntityViewResponse,
+  RedTargetsResponse,
+} from '@redline/backstage-plugin-observability-common';
+import JSZip from 'jszip';
+import request from 'supertest';
+import { findBinary } from '../../../test/support/binaries';
+import { FakeServer, closedPortUrl, promOk } from './__testUtils__/fakeServer';
+import { testEntities } from './__testUtils__/entities';
+import { installInMemoryTracing } from './__testUtils__/otel';
+import { observabilityPlugin } from './plugin';
+
+const API = '/api/observability';
+
+/** Fake Prometheus "main": checkout's HighErrorRate is loaded and firing. */
+function mainPrometheus(server: FakeServer) {
+  server.otherwise(req => {
+    const url = new URL(req.url, 'http://x');
+    switch (url.pathname) {
+      case '/api/v1/rules':
+        return promOk({
+          groups: [
+            {
+              name: 'redline-checkout',
+              file: '/etc/prometheus/rules/redline-checkout.yaml',
+              rules: [
+                {
+                  type: 'alerting',
+                  name: 'HighErrorRate',
+                  query: 'x',
+                  labels: { service: 'checkout', severity: 'critical' },
+                  state: 'firing',
+                  alerts: [{ labels: { service: 'checkout', severity: 'critical' }, annotations: {}, state: 'firing' }],
+                },
+                { type: 'recording', name: 'service:x', query: 'sum(rate(http_requests_total{service="checkout"}[5m]))' },
+              ],
+            },
+          ],
+        });
+      case '/api/v1/series':
+        return promOk(
+          url.searchParams.getAll('match[]').some(m => m.includes('service="checkout"'))
+            ? [{ __name__: 'http_requests_total' }, { __name__: 'http_request_duration_seconds_bucket' }]
+            : [],
+        );
+      case '/api/v1/query': {
+        const q = url.searchParams.get('query') ?? '';
+        const value = q.startsWith('histogram_quantile') ? '0.25' : q.includes('5..') ? '0.004' : '12.5';
+        return promOk({ resultType: 'vector', result: [{ metric: {}, value: [1, value] }] });
+      }
+      case '/api/v1/query_range':
+        return promOk({ resultType: 'matrix', result: [{ metric: {}, values: [[100, '0.5'], [400, '0.6']] }] });
+      case '/-/reload':
+        return { status: 200, text: '' };
+      default:
+        return { status: 404, text: 'not found' };
+    }
+  });
+}
+
+/** Fails every distinct URL twice (503, then a dropped connection), then behaves like main. */
+function flakyPrometheus(server: FakeServer) {
+  const seen = new Map<string, number>();
+  const main = new FakeServer();
+  mainPrometheus(main);
+  server.otherwise(req => {
+    const n = (seen.get(req.url) ?? 0) + 1;
+    seen.set(req.url, n);
+    if (n === 1) return { status: 503, text: 'overloaded' };
+    if (n === 2) return { destroy: true };
+    return main.answer(req);
+  });
+}
+
+describe('observability backend plugin', () => {
+  let prometheus: FakeServer;
+  let flaky: FakeServer;
+  let slow: FakeServer;
+  let alertmanager: FakeServer;
+  let runbooks: FakeServer;
+  let rulesDirectory: string;
+
+  beforeAll(async () => {
+    [prometheus, flaky, slow, alertmanager, runbooks] = await Promise.all([
+      FakeServer.start(),
+      FakeServer.start(),
+      FakeServer.start(),
+      FakeServer.start(),
+      FakeServer.start(),
+    ]);
+    rulesDirectory = await fs.mkdtemp(path.join(os.tmpdir(), 'redline-rules-'));
+  });
+
+  afterAll(async () => {
+    await Promise.all([prometheus, flaky, slow, alertmanager, runbooks].map(s => s.stop()));
+    await fs.rm(rulesDirectory, { recursive: true, force: true });
+  });
+
+  beforeEach(() => {
+    for (const server of [prometheus, flaky, slow, alertmanager, runbooks]) server.reset();
+    mainPrometheus(prometheus);
+    flakyPrometheus(flaky);
+    slow.otherwise(() => ({ stall: true }));
+    runbooks.otherwise(req => (req.url === '/runbooks/checkout' ? { status: 200 } : { status: 404 }));
+    alertmanager.otherwise(req => {
+      const filter = new URL(req.url, 'http://x').searchParams.get('filter') ?? '';
+      if (filter !== 'service="checkout"') return { status: 200, json: [] };
+      const alert = (fingerprint: string, labels: Record<string, string>, state = 'active') => ({
+        fingerprint,
+        labels: { service: 'checkout', ...labels },
+        annotations: { summary: labels.alertname },
+        startsAt: '2026-11-25T01:00:00Z',
+        status: { state },
+      });
+      return {
+        status: 200,
+        json: [
+          alert('a1', { alertname: 'HighErrorRate', severity: 'critical', instance: 'pod-1' }),
+          alert('a1', { alertname: 'HighErrorRate', severity: 'critical', instance: 'pod-1' }),
+          alert('a2', { alertname: 'HighErrorRate', severity: 'critical', instance: 'pod-2' }),
+          alert('a3', { alertname: 'HighErrorRate', severity: 'critical', instance: 'pod-3' }),
+          alert('b1', { alertname: 'HighLatency', severity: 'warning' }, 'suppressed'),
+        ],
+      };
+    });
+  });
+
+  async function startBackend(
+    options: { permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY; promtoolPath?: string } = {},
+  ) {
+    const down = await closedPortUrl();
+    const { server } = await startTestBackend({
+      features: [
+        observabilityPlugin,
+        catalogServiceMock.factory({
+          entities: testEntities({ runbookUrl: `${runbooks.url}/runbooks/checkout` }),
+        }),
+        mockServices.permissions.factory({ result: options.permission ?? AuthorizeResult.ALLOW }),
+        mockServices.rootConfig.factory({
+          data: {
+            app: { baseUrl: 'http://portal.test' },
+            observability: {
+              prometheus: {
+                timeoutMs: 300,
+                instances: [
+                  { name: 'main', url: prometheus.url, default: true, rulesDirectory },
+                  { name: 'down', url: down },
+                  { name: 'flaky', url: flaky.url },
+                  { name: 'slow', url: slow.url },
+                ],
+              },
+              alertmanager: {
+                stormThreshold: 3,
+                instances: [
+                  { name: 'main', url: alertmanager.url, default: true },
+                  { name: 'down', url: down },
+                ],
+              },
+              runbookCheck: { allowedHosts: ['127.0.0.1'], timeoutMs: 300 },
+              // The seed's policy shrunk 25x so the test runs fast; the shape is the same.
+              retry: { attempts: 3, initialDelayMs: 40, maxDelayMs: 320 },
+              apply: { promtoolPath: options.promtoolPath ?? '/nonexistent/promtool' },
+            },
+          },
+        }),
+      ],
+    });
+    return server;
+  }
+
+  describe('with permission', () => {
+    let server: Awaited<ReturnType<typeof startBackend>>;
+    beforeAll(async () => {
+      server = await startBackend({ promtoolPath: findBinary('promtool') ?? '/nonexistent/promtool' });
+    });
+
+    it('GET /entity/.../red answers the spec, RED targets and findings', async () => {
+      const res = await request(server).get(`${API}/entity/component/default/checkout/red`);
+      expect(res.status).toBe(200);
+      const body = res.body as RedTargetsResponse;
+      expect(body.entityRef).toBe('component:default/checkout');
+      expect(body.redTargets.map(t => t.signal)).toEqual(['rate', 'errors', 'duration']);
+      expect(body.redTargets[1]).toMatchObject({ threshold: 2, source: 'annotation' });
+      expect(body.redTargets[2]).toMatchObject({ threshold: 500, source: 'default' });
+      expect(body.spec.slos.map(s => s.slo).sort()).toEqual(['availability', 'latency']);
+    });
+
+    it('GET /entity/.../red of a bare entity uses the seed defaults', async () => {
+      const res = await request(server).get(`${API}/entity/component/default/legacy-billing/red`);
+      expect(res.status).toBe(200);
+      expect(res.body.redTargets.map((t: any) => [t.threshold, t.source])).toEqual([
+        [50, 'default'],
+        [1, 'default'],
+        [500, 'default'],
+      ]);
+    });
+
+    it('answers 400 naming the bad part of the entity ref', async () => {
+      const kind = await request(server).get(`${API}/entity/comp%20onent/default/checkout`);
+      expect(kind.status).toBe(400);
+      expect(kind.body.error.name).toBe('InputError');
+      expect(kind.body.error.message).toMatch(/kind: must start with a letter/);
+      expect(kind.body.error.stack).toBeUndefined();
+      const ns = await request(server).get(`${API}/entity/component/bad_ns!/checkout/red`);
+      expect(ns.status).toBe(400);
+      expect(ns.body.error.message).toMatch(/namespace:/);
+      const name = await request(server).get(`${API}/entity/component/default/-checkout-/red`);
+      expect(name.status).toBe(400);
+      expect(name.body.error.message).toMatch(/name:/);
+    });
+
+    it('answers 404 for an unknown entity and 401 without credentials', async () => {
+      const missing = await request(server).get(`${API}/entity/component/default/nope`);
+      expect(missing.status).toBe(404);
+      expect(missing.body.error.name).toBe('NotFoundError');
+      for (const route of ['/entity/component/default/checkout', '/entity/component/default/checkout/red', '/entity/component/default/checkout/alerts', '/entity/component/default/checkout/bundle.zip']) {
+        const res = await request(server).get(`${API}${route}`).set('Authorization', mockCredentials.none.header());
+        expect(res.status).toBe(401);
+      }
+      const design = await request(server)
+        .post(`${API}/design`)
+        .set('Authorization', mockCredentials.none.header())
+        .send({ query: 'design observability' });
+      expect(design.status).toBe(401);
+    });
+
+    it('accepts service credentials', async () => {
+      const res = await request(server)
+        .get(`${API}/entity/component/default/checkout/red`)
+        .set('Authorization', mockCredentials.service.header());
+      expect(res.status).toBe(200);
+    });
+
+    it('GET /entity/... assembles the full view with live values, checks and firing alerts', async () => {
+      const res = await request(server).get(`${API}/entity/component/default/checkout`);
+      expect(res.status).toBe(200);
+      const body = res.body as EntityViewResponse;
+      expect(body.canApply).toBe(true);
+      expect(body.live?.status).toBe('ok');
+      const values = Object.fromEntries(body.live!.values.map(v => [v.signal, v]));
+      expect(values.rate).toMatchObject({ value: 12.5, unit: 'req/s' });
+      expect(values.errors).toMatchObject({ value: 0.4, unit: 'percent' });
+      expect(values.duration).toMatchObject({ value: 250, unit: 'ms' });
+      expect(values.duration.trend).toEqual([[100, 500], [400, 600]]);
+
+      expect(body.facts.ownerExists).toBe(true);
+      expect(body.facts.runbooks).toEqual([{ url: `${runbooks.url}/runbooks/checkout`, ok: true, status: 200 }]);
+      expect(body.facts.metrics).toEqual({ status: 'ok', present: ['http_requests_total', 'http_request_duration_seconds_bucket'], missing: [] });
+      expect(body.facts.deployedRules).toMatchObject({ status: 'ok', loadedAlerts: ['HighErrorRate'] });
+      expect(body.alertStates.find(a => a.key === 'HighErrorRate')).toMatchObject({ deployed: 'yes', firing: true });
+      expect(body.firing.map(a => [a.name, a.count, a.state])).toEqual([
+        ['HighErrorRate', 3, 'firing'],
+        ['HighLatency', 1, 'suppressed'],
+      ]);
+      expect(body.artifacts.map(a => a.id)).toEqual(expect.arrayContaining(['prometheus-rules', 'grafana-dashboard', 'alertmanager']));
+      expect(body.artifacts.every(a => !('content' in a))).toBe(true);
+      expect(body.checks.length).toBeGreaterThan(3);
+      expect(body.checks.find(c => c.id === 'runbook.links-answer')?.status).toBe('pass');
+      expect(body.confidence.score).toBeGreaterThan(0);
+      expect(body.confidence.score).toBeLessThanOrEqual(1);
+      // One /api/v1/rules call served the facts and the alert states.
+      expect(prometheus.requestsTo('/api/v1/rules')).toHaveLength(1);
+    });
+
+    it('reports the missing owner of a bare entity and still answers', async () => {
+      const res = await request(server).get(`${API}/entity/component/default/legacy-billing`);
+      expect(res.status).toBe(200);
+      expect(res.body.facts.ownerExists).toBe(false);
+      expect(res.body.facts.metrics).toMatchObject({ status: 'ok', present: [] });
+      expect(res.body.facts.deployedRules).toMatchObject({ status: 'ok', loadedAlerts: [] });
+    });
+
+    it('an unreachable Prometheus with a log stream degrades to fallback-logs after 3 attempts', async () => {
+      const started = Date.now();
+      const res = await request(server).get(`${API}/entity/component/default/degraded-logs`);
+      expect(res.status).toBe(200);
+      const body = res.body as EntityViewResponse;
+      expect(body.live).toMatchObject({ status: 'fallback-logs', values: [] });
+      expect(body.live!.reason).toMatch(/Using log-based metrics as fallback/);
+      expect(body.live!.reason).toMatch(/ECONNREFUSED.*after 3 attempts/);
+      expect(body.facts.metrics).toMatchObject({ status: 'unknown', fallback: 'logs' });
+      expect(body.facts.deployedRules).toMatchObject({ status: 'unknown' });
+      expect(body.facts.firingAlerts).toMatchObject({ status: 'unknown' });
+      expect(body.alertStates.every(a => a.deployed === 'unknown')).toBe(true);
+      // Two waits of at least base/2 each: 20 ms + 40 ms.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(60);
+    });
+
+    it('an unreachable Prometheus without a log stream reports unknown with the reason', async () => {
+      const res = await request(server).get(`${API}/entity/component/default/degraded-bare`);
+      expect(res.status).toBe(200);
+      expect(res.body.live.status).toBe('unknown');
+      expect(res.body.live.reason).toMatch(/no log source is configured/);
+      expect(res.body.facts.metrics.status).toBe('unknown');
+      expect(res.body.facts.metrics.fallback).toBeUndefined();
+    });
+
+    it('a flaky Prometheus is retried with growing backoff and the view is complete', async () => {
+      const res = await request(server).get(`${API}/entity/component/default/flaky`);
+      expect(res.status).toBe(200);
+      expect(res.body.live.status).toBe('ok');
+      expect(res.body.facts.metrics.status).toBe('ok');
+      const rules = flaky.requestsTo('/api/v1/rules');
+      expect(rules).toHaveLength(3);
+      const series = flaky.requestsTo('/api/v1/series');
+      expect(series).toHaveLength(3);
+      // Backoff 40 ms then 80 ms, each with jitter in [base/2, base].
+      for (const attempts of [rules, series]) {
+        const gaps = [attempts[1].at - attempts[0].at, attempts[2].at - attempts[1].at];
+        expect(gaps[0]).toBeGreaterThanOrEqual(19);
+        expect(gaps[1]).toBeGreaterThanOrEqual(39);
+      }
+      // Each attempt carried the caller's correlation id.
+      expect(new Set(rules.map(r => r.headers['x-correlation-id'])).size).toBe(1);
+    });
+
+    it('a slow Prometheus times out on every attempt and the view still answers', async () => {
+      const res = await request(server).get(`${API}/entity/component/default/slow`);
+      expect(res.status).toBe(200);
+      expect(res.body.live.status).toBe('unknown');
+      expect(res.body.live.reason).toMatch(/did not answer within 300 ms after 3 attempts/);
+      expect(slow.requestsTo('/api/v1/series')).toHaveLength(3);
+    });
+
+    it('runbook links on hosts that are not allowed are never fetched', async () => {
+      const res = await request(server).get(`${API}/entity/component/default/elsewhere`);
+      expect(res.status).toBe(200);
+      expect(res.body.facts.runbooks).toEqual([
+        { url: 'https://wiki.example.org/runbooks/elsewhere', ok: false, skipped: 'host not allowed', error: 'host not allowed' },
+      ]);
+    });
+
+    it('downloads one artifact with its media type and file name', async () => {
+      const rules = await request(server).get(`${API}/entity/component/default/checkout/artifacts/prometheus-rules`);
+      expect(rules.status).toBe(200);
+      expect(rules.headers['content-type']).toBe('application/yaml; charset=utf-8');
+      expect(rules.headers['content-disposition']).toMatch(/attachment; filename="checkout-prometheus-rules.yaml"/);
+      expect(rules.text).toMatch(/^groups:/m);
+      expect(rules.text).toMatch(/alert: HighErrorRate/);
+
+      const dashboard = await request(server).get(`${API}/entity/component/default/checkout/artifacts/grafana-dashboard`);
+      expect(dashboard.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(() => JSON.parse(dashboard.text)).not.toThrow();
+
+      const runbook = await request(server).get(`${API}/entity/component/default/checkout/artifacts/runbook%3AHighErrorRate`);
+      expect(runbook.status).toBe(200);
+      expect(runbook.headers['content-type']).toBe('text/markdown; charset=utf-8');
+      expect(runbook.headers['content-disposition']).toMatch(/filename="checkout-HighErrorRate.md"/);
+
+      const unknown = await request(server).get(`${API}/entity/component/default/checkout/artifacts/nope`);
+      expect(unknown.status).toBe(404);
+      const bad = await request(server).get(`${API}/entity/component/default/checkout/artifacts/${encodeURIComponent('../etc/passwd')}`);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/artifactId/);
+    });
+
+    it('bundles every artifact into a zip', async () => {
+      const res = await request(server)
+        .get(`${API}/entity/component/default/checkout/bundle.zip`)
+        .buffer(true)
+        .parse((response, callback) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => callback(null, Buffer.concat(chunks)));
+        });
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('application/zip');
+      expect(res.headers['content-disposition']).toMatch(/filename="checkout-observability.zip"/);
+      const zip = await JSZip.loadAsync(res.body as Buffer);
+      const names = Object.keys(zip.files).filter(n => !zip.files[n].dir);
+      expect(names).toEqual(expect.arrayContaining(['checkout/prometheus-rules.yaml', 'checkout/grafana-dashboard.json', 'checkout/runbooks/HighErrorRate.md']));
+      const view = await request(server).get(`${API}/entity/component/default/checkout/artifacts/prometheus-rules`);
+      expect(await zip.file('checkout/prometheus-rules.yaml')!.async('string')).toBe(view.text);
+    });
+
+    it('serves a runbook as Markdown JSON', async () => {
+      const res = await request(server).get(`${API}/entity/component/default/checkout/runbooks/HighErrorRate`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ entityRef: 'component:default/checkout', alert: 'HighErrorRate', path: 'runbooks/HighErrorRate.md' });
+      expect(res.body.markdown).toMatch(/^# /m);
+      expect((await request(server).get(`${API}/entity/component/default/checkout/runbooks/Nope`)).status).toBe(404);
+      const bad = await request(server).get(`${API}/entity/component/default/checkout/runbooks/${encodeURIComponent('a b')}`);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/alert:/);
+    });
+
+    it('GET /entity/.../alerts groups and dedupes live alerts and flags a storm', async () => {
+      const res = await request(server).get(`${API}/entity/component/default/checkout/alerts`);
+      expect(res.status).toBe(200);
+      const body = res.body as EntityAlertsResponse;
+      expect(body).toMatchObject({ status: 'ok', source: 'alertmanager', instance: 'main', rawCount: 5, storm: true });
+      expect(body.message).toMatch(/Alert storm detected/);
+      expect(body.alerts.map(a => [a.name, a.count, a.state])).toEqual([
+        ['HighErrorRate', 3, 'firing'],
+        ['HighLatency', 1, 'suppressed'],
+      ]);
+      expect(body.alerts[0].labels.instance).toBeUndefined();
+      const [call] = alertmanager.requestsTo('/api/v2/alerts');
+      expect(new URL(call.url, 'http://x').searchParams.get('filter')).toBe('service="checkout"');
+    });
+
+    it('GET /entity/.../alerts reports unknown when the Alertmanager is unreachable', async () => {
+      const res = await request(server).get(`${API}/entity/component/default/degraded-logs/alerts`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: 'unknown', alerts: [], storm: false });
+      expect(res.body.reason).toMatch(/alertmanager:down is unreachable/);
+    });
+
+    it('POST /design answers the seed output schema shaped by the request', async () => {
+      const res = await request(server)
+        .post(`${API}/design`)
+        .send({ query: 'Design observability for checkout', context: { observability_pillar: 'metrics', stack: 'prometheus-grafana' }, entityRef: 'component:default/checkout' });
+      expect(res.status).toBe(200);
+      expect(res.body.observability_design.pillars).toEqual(expect.any(Array));
+      expect(res.body.observability_design.tools).toEqual(expect.any(Array));
+      expect(res.body.confidence_score).toBeGreaterThanOrEqual(0);
+      expect(res.body.confidence_score).toBeLessThanOrEqual(1);
+      expect(Array.isArray(res.body.configuration)).toBe(true);
+
+      const generic = await request(server).post(`${API}/design`).send({ query: 'logs only please', context: { observability_pillar: 'logs' } });
+      expect(generic.status).toBe(200);
+    });
+
+    it('POST /design answers 400 naming the field, 404 for an unknown entity', async () => {
+      const short = await request(server).post(`${API}/design`).send({ query: 'abc' });
+      expect(short.status).toBe(400);
+      expect(short.body.error.message).toMatch(/query/);
+      const stack = await request(server).post(`${API}/design`).send({ query: 'valid query', context: { stack: 'splunk' } });
+      expect(stack.status).toBe(400);
+      expect(stack.body.error.message).toMatch(/context\.stack/);
+      const missing = await request(server).post(`${API}/design`).send({ query: 'valid query', entityRef: 'component:default/nope' });
+      expect(missing.status).toBe(404);
+    });
+
+    it('POST /entity/.../apply writes atomically, is idempotent, reloads and records who', async () => {
+      const first = await request(server).post(`${API}/entity/component/default/checkout/apply`).send({});
+      expect(first.status).toBe(200);
+      const body = first.body as ApplyResponse;
+      expect(body).toMatchObject({
+        entityRef: 'component:default/checkout',
+        instance: 'main',
+        path: path.join(rulesDirectory, 'redline-checkout.yaml'),
+        changed: true,
+        reload: { status: 'ok' },
+        appliedBy: mockCredentials.user().principal.userEntityRef,
+      });
+      expect(body.validated).toBe(findBinary('promtool') ? 'promtool' : 'skipped');
+      const written = await fs.readFile(body.path, 'utf8');
+      const download = await request(server).get(`${API}/entity/component/default/checkout/artifacts/prometheus-rules`);
+      expect(written).toBe(download.text);
+      // No temporary file is left next to the rules.
+      expect(await fs.readdir(rulesDirectory)).toEqual(['redline-checkout.yaml']);
+      expect(prometheus.requestsTo('/-/reload').map(r => r.method)).toEqual(['POST']);
+
+      const second = await request(server).post(`${API}/entity/component/default/checkout/apply`);
+      expect(second.status).toBe(200);
+      expect(second.body).toMatchObject({ changed: false, reload: { status: 'skipped' } });
+      expect(prometheus.requestsTo('/-/reload')).toHaveLength(1);
+
+      const metrics = await request(server).get(`${API}/metrics`);
+      expect(metrics.text).toMatch(/alerts_configured\{target="prometheus"\} [1-9]/);
+    });
+
+    it('POST /entity/.../apply answers 400 for a bad body and 409 without a rules directory', async () => {
+      const bad = await request(server).post(`${API}/entity/component/default/checkout/apply`).send({ instance: 42 });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/instance/);
+      const extra = await request(server).post(`${API}/entity/component/default/checkout/apply`).send({ force: true });
+      expect(extra.status).toBe(400);
+      const noDir = await request(server).post(`${API}/entity/component/default/checkout/apply`).send({ instance: 'flaky' });
+      expect(noDir.status).toBe(409);
+      expect(noDir.body.error.message).toMatch(/no rulesDirectory/);
+      const unknownInstance = await request(server).post(`${API}/entity/component/default/checkout/apply`).send({ instance: 'nope' });
+      expect(unknownInstance.status).toBe(409);
+      expect(unknownInstance.body.error.message).toMatch(/instance 'nope'.*not configured/);
+      const missing = await request(server).post(`${API}/entity/component/default/nope/apply`);
+      expect(missing.status).toBe(404);
+    });
+
+    it('GET /metrics serves the plugin metrics in Prometheus format without a token', async () => {
+      await request(server).get(`${API}/entity/component/default/checkout/alerts`);
+      await request(server).get(`${API}/entity/component/default/checkout/artifacts/grafana-dashboard`);
+      const res = await request(server).get(`${API}/metrics`).set('Authorization', mockCredentials.none.header());
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/plain/);
+      expect(res.text).toMatch(/^# TYPE dashboards_created counter$/m);
+      expect(res.text).toMatch(/^dashboards_created\{source="download"\} [1-9]/m);
+      expect(res.text).toMatch(/^# TYPE alerts_configured counter$/m);
+      expect(res.text).toMatch(/^# TYPE avg_response_time histogram$/m);
+      expect(res.text).toMatch(/^avg_response_time_count\{method="GET",route="[^"]*alerts",status="200"\} [1-9]/m);
+      expect(res.text).toMatch(/^incidents_analyzed\{source="alertmanager"\} [1-9]/m);
+    });
+
+    it('echoes or generates the correlation id', async () => {
+      const given = await request(server).get(`${API}/entity/component/default/checkout/red`).set('x-correlation-id', 'abc-123');
+      expect(given.headers['x-correlation-id']).toBe('abc-123');
+      const generated = await request(server).get(`${API}/entity/component/default/checkout/red`);
+      expect(generated.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+      const hostile = await request(server).get(`${API}/entity/component/default/checkout/red`).set('x-correlation-id', 'a b<script>');
+      expect(hostile.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+      // Carried into outbound calls.
+      await request(server).get(`${API}/entity/component/default/checkout`).set('x-correlation-id', 'trace-me-1');
+      expect(prometheus.requests.map(r => r.headers['x-correlation-id'])).toContain('trace-me-1');
+      expect(alertmanager.requests.map(r => r.headers['x-correlation-id'])).toContain('trace-me-1');
+    });
+  });
+
+  describe('tracing', () => {
+    let tracing: ReturnType<typeof installInMemoryTracing>;
+    beforeAll(() => {
+      tracing = installInMemoryTracing();
+    });
+    afterAll(async () => {
+      await tracing.shutdown();
+    });
+
+    it('continues a caller trace, or starts a new one when traceparent is missing, with child spans per outbound call', async () => {
+      const server = await startBackend();
+      const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+      await request(server)
+        .get(`${API}/entity/component/default/checkout`)
+        .set('traceparent', `00-${traceId}-00f067aa0ba902b7-01`);
+      const spans = tracing.exporter.getFinishedSpans();
+      const serverSpan = spans.find(s => s.kind === 1 /* SERVER */);
+      expect(serverSpan).toBeDefined();
+      expect(serverSpan!.spanContext().traceId).toBe(traceId);
+      expect(serverSpan!.attributes['redline.trace_context']).toBe('propagated');
+      const clientSpans = spans.filter(s => s.kind === 2 /* CLIENT */);
+      expect(clientSpans.length).toBeGreaterThanOrEqual(4);
+      expect(clientSpans.every(s => s.spanContext().traceId === traceId)).toBe(true);
+      expect(clientSpans.every(s => s.parentSpanContext?.spanId === serverSpan!.spanContext().spanId)).toBe(true);
+      // The callee saw the client span as its parent.
+      const rulesCall = prometheus.requestsTo('/api/v1/rules')[0];
+      expect(rulesCall.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-`));
+
+      tracing.exporter.reset();
+      await request(server).get(`${API}/entity/component/default/checkout/red`);
+      const [fresh] = tracing.exporter.getFinishedSpans().filter(s => s.kind === 1);
+      expect(fresh.attributes['redline.trace_context']).toBe('regenerated');
+      expect(fresh.spanContext().traceId).not.toBe(traceId);
+      expect(fresh.parentSpanContext).toBeUndefined();
+    });
+  });
+
+  describe('without permission', () => {
+    it('POST /entity/.../apply answers 403 and the view says canApply: false', async () => {
+      const server = await startBackend({ permission: AuthorizeResult.DENY });
+      const res = await request(server).post(`${API}/entity/component/default/checkout/apply`).send({});
+      expect(res.status).toBe(403);
+      expect(res.body.error.name).toBe('NotAllowedError');
+      expect(res.body.error.message).toMatch(/observability\.artifacts\.apply/);
+      const view = await request(server).get(`${API}/entity/component/default/checkout`);
+      expect(view.body.canApply).toBe(false);
+    });
+  });
+});
