@@ -179,7 +179,7 @@ const checkoutChecks: CheckResult[] = [
 export const checkoutView: EntityViewResponse = {
   entityRef: 'component:default/checkout',
   spec: makeSpec('checkout', {
-    tier: '1',
+    tier: 'tier-1',
     thresholds: {
       rateDropPercent: { value: 50, source: 'default' },
       errorRatePercent: { value: 0.5, source: 'annotation', annotation: 'redline.dev/error-rate-threshold' },
@@ -325,7 +325,7 @@ export const coverageResponse: CoverageResponse = {
       team: 'payments',
       system: 'commerce',
       lifecycle: 'production',
-      tier: '1',
+      tier: 'tier-1',
       hasSlo: true,
       hasRunbook: true,
       rulesDeployed: 'yes',

@@ -17,7 +17,7 @@ export function exampleAnnotations(serviceName: string): string {
     [ANNOTATIONS.serviceName, serviceName],
     [ANNOTATIONS.sloAvailability, '99.9'],
     [ANNOTATIONS.sloLatency, '99% < 300ms'],
-    [ANNOTATIONS.tier, '1'],
+    [ANNOTATIONS.tier, 'tier-1'],
     [ANNOTATIONS.runbookUrl, `https://runbooks.example.com/${serviceName}`],
     [ANNOTATIONS.dashboardUrl, `https://grafana.example.com/d/${serviceName}`],
     [ANNOTATIONS.errorRateThreshold, '1'],

@@ -1,0 +1,1 @@
+export { CoverageOverview } from './CoverageOverview';

@@ -1,0 +1,2 @@
+export { CoverageTrendChart } from './CoverageTrendChart';
+export type { CoverageTrendChartProps } from './CoverageTrendChart';

@@ -1,0 +1,2 @@
+export { TeamEntitiesTable } from './TeamEntitiesTable';
+export type { TeamEntitiesTableProps } from './TeamEntitiesTable';
