@@ -36,7 +36,9 @@ export function promqlString(value: string): string {
   return `"${value
     .replace(/\\/g, '\\\\')
     .replace(/"/g, '\\"')
-    .replace(/\n/g, '\\n')}"`;
+    .replace(/\n/g, '\\n')
+    // Prometheus' lexer reads a literal U+FFFD as a decoding error, so it must travel escaped.
+    .replace(/\ufffd/g, '\\ufffd')}"`;
 }
 
 /** Serialises matchers as `a="b",c=~"d"` (no braces). @public */
@@ -148,17 +150,85 @@ export function decodeStringLiteral(
 }
 
 /**
- * Go's RE2 has no look-around and no back-references; JavaScript has both, so
- * those are rejected explicitly before asking the JS engine whether the rest
- * compiles. This is an approximation of RE2, strict in the direction that
- * matters (nothing accepted here is rejected by Prometheus in practice).
+ * Escapes Go's regexp/syntax knows besides escaped punctuation (`\u`, `\k`, `\Z`… are errors there).
+ * `\Q…\E` quoting is refused: JS reads it differently, so the patterns could not be checked.
+ * Assertions (`\b`, `\A`, `\z`) are refused too: Go rejects them inside character classes and they mean
+ * nothing in an anchored label match.
+ * `\p{…}` is left out on purpose: JS without the u flag reads it as a literal, so an unknown class would slip through.
+ */
+const RE2_LETTER_ESCAPES = new Set('aftnrvxdDsSwW0'.split(''));
+
+/**
+ * Go's RE2 has no look-around, back-references or `\u` escapes, and caps
+ * repetition counts at 1000; JavaScript allows all of those. They are
+ * rejected explicitly before asking the JS engine whether the rest compiles.
+ * The result approximates RE2 and errs on the strict side: a pattern accepted
+ * here is accepted by Prometheus (the promtool tests check this), while a few
+ * exotic RE2-only forms such as `(?P<name>…)` are refused.
  */
 function regexError(pattern: string): string | undefined {
-  if (/\(\?<?[=!]/.test(pattern))
-    return 'look-around (?=, ?!, ?<=, ?<!) is not supported by Prometheus (RE2)';
-  if (/(^|[^\\])(\\\\)*\\[1-9]/.test(pattern))
-    return 'back-references (\\1) are not supported by Prometheus (RE2)';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      const next = pattern[i + 1] ?? '';
+      if (/[1-9]/.test(next))
+        return 'back-references (\\1) are not supported by Prometheus (RE2)';
+      if (/[A-Za-z0-9]/.test(next) && !RE2_LETTER_ESCAPES.has(next)) {
+        return `the escape \\${next} is not supported by Prometheus (RE2)`;
+      }
+      if (
+        next === 'x' &&
+        !/^\\x(?:[0-9A-Fa-f]{2}|\{[0-9A-Fa-f]{1,6}\})/.test(pattern.slice(i))
+      ) {
+        return 'a \\x escape needs two hex digits (\\x41) or braces (\\x{41})';
+      }
+      // JS treats [a-\d] and [\d-z] as literal dashes; Go rejects them as ranges.
+      if (
+        inClass &&
+        /[dDsSwW]/.test(next) &&
+        (pattern[i - 1] === '-' ||
+          (pattern[i + 2] === '-' && pattern[i + 3] !== ']'))
+      ) {
+        return `a range cannot start or end at \\${next}; escape the dash as \\-`;
+      }
+      i += 1;
+    } else if (inClass) {
+      if (c === '[' && pattern[i + 1] === ':') {
+        const close = pattern.indexOf(':]', i + 2);
+        if (close > 0) i = close + 1;
+      } else if (c === ']') {
+        inClass = false;
+      }
+    } else if (c === '[') {
+      // Go reads a leading ] as a literal member of the class, JS as an empty class.
+      if (
+        pattern[i + 1] === ']' ||
+        (pattern[i + 1] === '^' && pattern[i + 2] === ']')
+      ) {
+        return 'a character class cannot start with ]; escape it as \\]';
+      }
+      inClass = true;
+      if (pattern[i + 1] === '^') i += 1;
+    } else if (
+      c === '(' &&
+      pattern[i + 1] === '?' &&
+      /^[=!<]/.test(pattern[i + 2] ?? '')
+    ) {
+      return 'look-around and (?<name>) groups are not supported by Prometheus (RE2)';
+    }
+  }
+  const counts = [...pattern.matchAll(/\{(\d+)(?:,(\d*))?\}/g)].flatMap(m => [
+    m[1],
+    m[2] ?? '',
+  ]);
+  if (counts.some(n => n !== '' && Number(n) > 1000)) {
+    return 'repetition counts above 1000 are not supported by Prometheus (RE2)';
+  }
   try {
+    // Compiled bare first: wrapped alone, "a)(b" would balance into "^(?:a)(b)$".
+    // eslint-disable-next-line no-new
+    new RegExp(pattern);
     // Prometheus anchors label regexes on both ends.
     // eslint-disable-next-line no-new
     new RegExp(`^(?:${pattern})$`);
