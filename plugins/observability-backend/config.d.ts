@@ -114,10 +114,13 @@ export interface Config {
       promtoolPath?: string;
     };
 
-    /**
-     * How often the coverage of all entities is evaluated (one worker across
-     * replicas). Default every 30 minutes with a 10 minute timeout.
-     */
-    schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    /** Coverage evaluation across the catalog. */
+    coverage?: {
+      /**
+       * How often the coverage of all entities is evaluated (one worker
+       * across replicas). Default every 30 minutes with a 10 minute timeout.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
   };
 }

@@ -503,6 +503,14 @@ describe('observability backend plugin', () => {
       expect(res.text).toMatch(/^incidents_analyzed\{source="alertmanager"\} [1-9]/m);
     });
 
+    it('mounts the coverage routes under /coverage', async () => {
+      const res = await request(server).get(`${API}/coverage`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ items: expect.any(Array), page: 1 });
+      const unauthenticated = await request(server).get(`${API}/coverage`).set('Authorization', mockCredentials.none.header());
+      expect(unauthenticated.status).toBe(401);
+    });
+
     it('echoes or generates the correlation id', async () => {
       const given = await request(server).get(`${API}/entity/component/default/checkout/red`).set('x-correlation-id', 'abc-123');
       expect(given.headers['x-correlation-id']).toBe('abc-123');

@@ -1,5 +1,6 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { deployedRulesFact } from '@redline/backstage-plugin-observability-common';
 import type {
   AlertState,
   EntityFacts,
@@ -136,7 +137,7 @@ export class EntityFactsService {
   /** All facts for one entity. Never throws. */
   async gather(
     spec: ObservabilitySpec,
-    _artifacts: GeneratedArtifacts,
+    artifacts: GeneratedArtifacts,
     options: GatherOptions,
   ): Promise<{ facts: EntityFacts; alerts: EntityAlerts; rules?: RulesSnapshot }> {
     const { client: prometheus, reason: noPrometheus } = this.prometheusFor(spec);
@@ -154,14 +155,15 @@ export class EntityFactsService {
       rulesPromise,
     ]);
 
-    const deployedRules: EntityFacts['deployedRules'] =
+    // The same matching as the scheduled coverage evaluation, so the tab and
+    // the coverage table agree on what "deployed" means.
+    const deployedRules = deployedRulesFact(
       'snapshot' in rules
-        ? {
-            status: 'ok',
-            loadedAlerts: rules.snapshot.forService(spec.serviceName.value).loadedAlerts,
-            loadedRecords: rules.snapshot.forService(spec.serviceName.value).loadedRecords,
-          }
-        : { status: 'unknown', reason: rules.error };
+        ? { status: 'ok', rules: rules.snapshot.loadedRules() }
+        : { status: 'unknown', reason: rules.error },
+      spec,
+      artifacts,
+    );
 
     const alerts = await this.alerts(spec, options.ctx, 'snapshot' in rules ? rules.snapshot : undefined);
     const firingAlerts: EntityFacts['firingAlerts'] =

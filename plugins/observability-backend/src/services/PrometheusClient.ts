@@ -1,3 +1,4 @@
+import type { LoadedRule } from '@redline/backstage-plugin-observability-common';
 import type { RequestContext } from '../telemetry/context';
 import type { PrometheusInstanceConfig } from './config';
 import type { OutboundHttp } from './OutboundHttp';
@@ -66,6 +67,23 @@ export class RulesSnapshot {
         }
       }
     }
+  }
+
+  #loaded?: LoadedRule[];
+
+  /** Every rule in the shape `-common`'s `deployedRulesFact` matches against. */
+  loadedRules(): LoadedRule[] {
+    this.#loaded ??= this.groups.flatMap(group =>
+      (group.rules ?? []).map(rule => ({
+        type: rule.type,
+        name: rule.name,
+        labels: rule.labels ?? {},
+        query: rule.query ?? '',
+        group: group.name,
+        file: group.file,
+      })),
+    );
+    return this.#loaded;
   }
 
   forService(service: string): ServiceRules {
