@@ -1,0 +1,55 @@
+import { screen } from '@testing-library/react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { observabilityApiRef, type ObservabilityApi } from '../../api';
+import { EntityObservabilityCard } from './EntityObservabilityCard';
+import { checkoutView, makeEntity } from '../../testUtils/fixtures';
+import { mockObservabilityApi, pending } from '../../testUtils/mockApi';
+
+function renderCard(api: ObservabilityApi) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[observabilityApiRef, api]]}>
+      <EntityProvider entity={makeEntity('checkout')}>
+        <EntityObservabilityCard />
+      </EntityProvider>
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+}
+
+describe('EntityObservabilityCard', () => {
+  it('shows progress while loading', async () => {
+    await renderCard(mockObservabilityApi({ getEntityView: pending }));
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
+  });
+
+  it('shows an error panel', async () => {
+    await renderCard(mockObservabilityApi({ getEntityView: () => Promise.reject(new Error('view failed')) }));
+    expect(await screen.findByText('Error: view failed', { selector: 'h6' })).toBeInTheDocument();
+  });
+
+  it('says so when nothing was evaluated', async () => {
+    await renderCard(mockObservabilityApi({ getEntityView: async () => ({ ...checkoutView, checks: [] }) }));
+    expect(await screen.findByText('No observability checks have been evaluated for this entity yet.')).toBeInTheDocument();
+  });
+
+  it('shows the score, the most important failing check and a link to the tab', async () => {
+    await renderCard(mockObservabilityApi({ getEntityView: async () => checkoutView }));
+    expect(await screen.findByText('Confidence 82 %')).toBeInTheDocument();
+    expect(screen.getByText('Fail')).toBeInTheDocument();
+    expect(screen.getByText(/Rules deployed: HighLatency is not loaded/)).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: /Open the Observability tab/ })).toHaveAttribute(
+      'href',
+      '/catalog/default/component/checkout/observability',
+    );
+  });
+
+  it('says all checks pass when none fails or warns', async () => {
+    await renderCard(
+      mockObservabilityApi({
+        getEntityView: async () => ({ ...checkoutView, checks: checkoutView.checks.map(c => ({ ...c, status: 'pass' as const })) }),
+      }),
+    );
+    expect(await screen.findByText('All checks pass.')).toBeInTheDocument();
+  });
+});

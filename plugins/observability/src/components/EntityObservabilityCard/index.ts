@@ -1,0 +1,1 @@
+export { EntityObservabilityCard, mostImportantCheck } from './EntityObservabilityCard';

@@ -1,0 +1,2 @@
+export { ObservabilityPage } from './ObservabilityPage';
+export type { ObservabilityPageProps } from './ObservabilityPage';
