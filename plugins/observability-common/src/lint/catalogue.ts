@@ -13,7 +13,8 @@ export const LINT_RULES = [
     id: 'rules/yaml-syntax',
     severity: 'error',
     title: 'YAML syntax error',
-    description: 'The rule file is not valid YAML, so Prometheus cannot load it.',
+    description:
+      'The rule file is not valid YAML, so Prometheus cannot load it.',
   },
   {
     id: 'rules/invalid-structure',
@@ -47,7 +48,8 @@ export const LINT_RULES = [
     id: 'alert/missing-summary',
     severity: 'warning',
     title: 'Alert without `summary` annotation',
-    description: 'The summary is the one line the on-call engineer reads first.',
+    description:
+      'The summary is the one line the on-call engineer reads first.',
   },
   {
     id: 'alert/missing-description',
@@ -74,7 +76,8 @@ export const LINT_RULES = [
     id: 'alert/runbook-url-not-http',
     severity: 'warning',
     title: 'Runbook link is not an http(s) URL',
-    description: 'A runbook link must open in a browser from a page or a chat message.',
+    description:
+      'A runbook link must open in a browser from a page or a chat message.',
   },
   {
     id: 'alert/cause-not-symptom',

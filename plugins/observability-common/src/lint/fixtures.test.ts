@@ -45,50 +45,75 @@ describe('rule linter fixtures', () => {
       expect(files).toContain(fixtureName(rule.id, 'hit'));
       expect(files).toContain(fixtureName(rule.id, 'miss'));
     }
-    expect(Object.keys(EXPECTED_HITS).sort()).toEqual(LINT_RULES.map(rule => rule.id).sort());
+    expect(Object.keys(EXPECTED_HITS).sort()).toEqual(
+      LINT_RULES.map(rule => rule.id).sort(),
+    );
   });
 
-  describe.each(LINT_RULES.map(rule => [rule.id, rule] as const))('%s', (id, rule) => {
-    it('reports the hit fixture, and nothing else, at the right place', () => {
-      const file = fixtureName(id, 'hit');
-      const findings = lintRuleFileText(read(file), file);
-      expect(findings.map(f => f.ruleId)).toEqual(EXPECTED_HITS[id].map(() => id));
-      expect(findings.map(f => [f.location.line, f.location.column])).toEqual(EXPECTED_HITS[id]);
-      for (const finding of findings) {
-        expect(finding.severity).toBe(rule.severity);
-        expect(finding.location.file).toBe(file);
-        expect(finding.message).not.toBe('');
-        expect(finding.fix).not.toBe('');
-      }
-    });
+  describe.each(LINT_RULES.map(rule => [rule.id, rule] as const))(
+    '%s',
+    (id, rule) => {
+      it('reports the hit fixture, and nothing else, at the right place', () => {
+        const file = fixtureName(id, 'hit');
+        const findings = lintRuleFileText(read(file), file);
+        expect(findings.map(f => f.ruleId)).toEqual(
+          EXPECTED_HITS[id].map(() => id),
+        );
+        expect(findings.map(f => [f.location.line, f.location.column])).toEqual(
+          EXPECTED_HITS[id],
+        );
+        for (const finding of findings) {
+          expect(finding.severity).toBe(rule.severity);
+          expect(finding.location.file).toBe(file);
+          expect(finding.message).not.toBe('');
+          expect(finding.fix).not.toBe('');
+        }
+      });
 
-    it('finds nothing at all in the near-miss fixture', () => {
-      const file = fixtureName(id, 'miss');
-      expect(lintRuleFileText(read(file), file)).toEqual([]);
-    });
-  });
+      it('finds nothing at all in the near-miss fixture', () => {
+        const file = fixtureName(id, 'miss');
+        expect(lintRuleFileText(read(file), file)).toEqual([]);
+      });
+    },
+  );
 
   it("holds the seed's own alert example to only two pieces of advice", () => {
-    const findings = lintRuleFileText(read('seed-example.yaml'), 'seed-example.yaml');
+    const findings = lintRuleFileText(
+      read('seed-example.yaml'),
+      'seed-example.yaml',
+    );
     expect(findings.map(f => [f.ruleId, f.severity, f.location.line])).toEqual([
       ['promql/division-by-zero', 'info', 8],
       ['alert/runbook-annotation-name', 'info', 15],
     ]);
-    expect(findings[1].fix).toContain('runbook_url: "https://wiki/runbooks/high-error-rate"');
+    expect(findings[1].fix).toContain(
+      'runbook_url: "https://wiki/runbooks/high-error-rate"',
+    );
   });
 
   it('reads the PrometheusRule document of a multi-document manifest and skips the others', () => {
-    const findings = lintRuleFileText(read('prometheus-rule-crd.yaml'), 'crd.yaml');
+    const findings = lintRuleFileText(
+      read('prometheus-rule-crd.yaml'),
+      'crd.yaml',
+    );
     expect(findings).toEqual([
       expect.objectContaining({
         ruleId: 'alert/missing-for',
-        location: { file: 'crd.yaml', group: 'checkout-red', rule: 'HighErrorRate', line: 17, column: 11 },
+        location: {
+          file: 'crd.yaml',
+          group: 'checkout-red',
+          rule: 'HighErrorRate',
+          line: 17,
+          column: 11,
+        },
       }),
     ]);
   });
 
   it("suggests the seed's symptom alternative when paging on a cause", () => {
-    const [finding] = lintRuleFileText(read(fixtureName('alert/cause-not-symptom', 'hit')));
+    const [finding] = lintRuleFileText(
+      read(fixtureName('alert/cause-not-symptom', 'hit')),
+    );
     expect(finding.message).toContain('CPU');
     expect(finding.fix).toContain('P99 latency > 500 ms');
     expect(finding.fix).toContain('histogram_quantile(0.99, sum by (le)');
@@ -96,7 +121,16 @@ describe('rule linter fixtures', () => {
   });
 
   it('names the group and rule in file findings too', () => {
-    const [finding] = lintRuleFileText(read(fixtureName('alert/missing-for', 'hit')), 'f.yaml');
-    expect(finding.location).toEqual({ file: 'f.yaml', group: 'checkout-red', rule: 'HighErrorRate', line: 5, column: 9 });
+    const [finding] = lintRuleFileText(
+      read(fixtureName('alert/missing-for', 'hit')),
+      'f.yaml',
+    );
+    expect(finding.location).toEqual({
+      file: 'f.yaml',
+      group: 'checkout-red',
+      rule: 'HighErrorRate',
+      line: 5,
+      column: 9,
+    });
   });
 });

@@ -21,7 +21,10 @@ export interface LintReport {
  * never throws. Locations carry `file` (when given), line and column.
  * @public
  */
-export function lintRuleFileText(text: string, fileName?: string): LintFinding[] {
+export function lintRuleFileText(
+  text: string,
+  fileName?: string,
+): LintFinding[] {
   return lintRuleFiles([{ text, fileName }]).findings;
 }
 
@@ -45,7 +48,8 @@ export function lintRuleFiles(files: LintRuleFileInput[]): LintReport {
     .map((finding, index) => ({ finding, index }))
     .sort(
       (a, b) =>
-        (order.get(a.finding.location.file) ?? 0) - (order.get(b.finding.location.file) ?? 0) ||
+        (order.get(a.finding.location.file) ?? 0) -
+          (order.get(b.finding.location.file) ?? 0) ||
         (a.finding.location.line ?? 0) - (b.finding.location.line ?? 0) ||
         (a.finding.location.column ?? 0) - (b.finding.location.column ?? 0) ||
         a.index - b.index,
@@ -61,7 +65,10 @@ export function lintRuleFiles(files: LintRuleFileInput[]): LintReport {
  * instance) goes into `location.file` when given.
  * @public
  */
-export function lintRuleGroups(groups: LintableRuleGroup[], source?: string): LintFinding[] {
+export function lintRuleGroups(
+  groups: LintableRuleGroup[],
+  source?: string,
+): LintFinding[] {
   const findings: LintFinding[] = [];
   const rules: RuleUnderLint[] = [];
   for (const group of groups ?? []) {
@@ -81,7 +88,11 @@ function normalise(
   source: string | undefined,
 ): { rule: RuleUnderLint } | { finding: LintFinding } {
   const name = rule?.alert ?? rule?.record ?? `rules[${index}]`;
-  const location = { group, rule: name, ...(source !== undefined ? { file: source } : {}) };
+  const location = {
+    group,
+    rule: name,
+    ...(source !== undefined ? { file: source } : {}),
+  };
   const invalid = (message: string) => ({
     finding: makeFinding(
       'rules/invalid-structure',
@@ -90,11 +101,17 @@ function normalise(
       location,
     ),
   });
-  if (!rule || typeof rule !== 'object') return invalid(`rules[${index}] of group "${group}" is not an object`);
-  if (!rule.alert && !rule.record) return invalid(`rules[${index}] of group "${group}" has neither "alert" nor "record"`);
-  if (typeof rule.expr !== 'string') return invalid(`rule "${name}" has no "expr"`);
+  if (!rule || typeof rule !== 'object')
+    return invalid(`rules[${index}] of group "${group}" is not an object`);
+  if (!rule.alert && !rule.record)
+    return invalid(
+      `rules[${index}] of group "${group}" has neither "alert" nor "record"`,
+    );
+  if (typeof rule.expr !== 'string')
+    return invalid(`rule "${name}" has no "expr"`);
   const forSeconds = toSeconds(rule.for ?? rule.duration);
-  if (forSeconds === 'invalid') return invalid(`"for" of rule "${name}" is not a duration like 5m`);
+  if (forSeconds === 'invalid')
+    return invalid(`"for" of rule "${name}" is not a duration like 5m`);
   return {
     rule: {
       group,
@@ -110,8 +127,11 @@ function normalise(
 }
 
 /** `for` as a duration string, or seconds (the API's `duration`). */
-function toSeconds(value: string | number | undefined): number | undefined | 'invalid' {
+function toSeconds(
+  value: string | number | undefined,
+): number | undefined | 'invalid' {
   if (value === undefined) return undefined;
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : 'invalid';
+  if (typeof value === 'number')
+    return Number.isFinite(value) && value >= 0 ? value : 'invalid';
   return parsePrometheusDuration(value) ?? 'invalid';
 }

@@ -7,7 +7,7 @@
 import { DEFAULT_METRIC_NAMES } from '../spec/config';
 import { LintRuleId, makeFinding } from './catalogue';
 import { CauseKind, causeKind } from './metricKinds';
-import { checkExpression } from './promqlChecks';
+import { checkExpression, isMultiWindowCondition } from './promqlChecks';
 import { findSyntaxError } from './promqlSyntax';
 import { findAll, metricName, parsePromql } from './promqlTree';
 import type { LintFinding, LintLocation } from './types';
@@ -35,7 +35,36 @@ export interface RuleUnderLint {
   positions?: RulePositions;
 }
 
-const PAGING_SEVERITIES = new Set(['critical', 'page', 'pager', 'p1', 'sev1', 'emergency']);
+const PAGING_SEVERITIES = new Set([
+  'critical',
+  'page',
+  'pager',
+  'p1',
+  'sev1',
+  'emergency',
+]);
+
+const CAUSE_WORDS: Record<CauseKind, string> = {
+  cpu: 'CPU usage',
+  memory: 'memory usage',
+  disk: 'disk usage',
+  exceptions: 'an exception count',
+  restarts: 'restart counts',
+};
+
+const { requestsTotal, statusLabel, durationHistogram } = DEFAULT_METRIC_NAMES;
+const ERROR_RATE = `error rate > 1 %: sum(rate(${requestsTotal}{${statusLabel}=~"5.."}[5m])) / sum(rate(${requestsTotal}[5m])) > 0.01`;
+const P99_LATENCY = `P99 latency > 500 ms: histogram_quantile(0.99, sum by (le) (rate(${durationHistogram}_bucket[5m]))) > 0.5`;
+const AVAILABILITY = `availability < 99.9 %: sum(rate(${requestsTotal}{${statusLabel}!~"5.."}[5m])) / sum(rate(${requestsTotal}[5m])) < 0.999`;
+
+/** The seed's symptom alternatives: exceptions → error rate, CPU → latency, disk → availability. */
+const SYMPTOM_FIX: Record<CauseKind, string> = {
+  exceptions: `page on the ${ERROR_RATE}`,
+  cpu: `page on the ${P99_LATENCY}`,
+  disk: `page on the ${AVAILABILITY}`,
+  memory: `page on the ${P99_LATENCY} (memory pressure shows up as latency and errors)`,
+  restarts: `page on the ${AVAILABILITY} (restarts matter when requests fail)`,
+};
 
 export function lintRules(rules: RuleUnderLint[]): LintFinding[] {
   return [...rules.flatMap(lintRule), ...duplicateAlertNames(rules)];
@@ -67,7 +96,9 @@ function lintRule(rule: RuleUnderLint): LintFinding[] {
     findings.push(
       makeFinding(
         'promql/syntax',
-        `PromQL error in ${rule.kind === 'alert' ? 'alert' : 'recording rule'} "${rule.name}": ${
+        `PromQL error in ${
+          rule.kind === 'alert' ? 'alert' : 'recording rule'
+        } "${rule.name}": ${
           syntaxError.message
         } (expression line ${line}, column ${column})`,
         'fix the expression; `promtool check rules <file>` shows the same error, and the Prometheus query page highlights it',
@@ -76,19 +107,32 @@ function lintRule(rule: RuleUnderLint): LintFinding[] {
     );
   } else {
     for (const issue of checkExpression(parsed)) {
-      findings.push(makeFinding(issue.ruleId, issue.message, issue.fix, exprAt(issue.offset)));
+      findings.push(
+        makeFinding(
+          issue.ruleId,
+          issue.message,
+          issue.fix,
+          exprAt(issue.offset),
+        ),
+      );
     }
   }
   if (rule.kind === 'alert') {
-    findings.push(...alertPractices(rule));
+    findings.push(
+      ...alertPractices(rule, !syntaxError && isMultiWindowCondition(parsed)),
+    );
     if (!syntaxError) {
       const cause = pagingCause(rule, parsed);
       if (cause) {
         findings.push(
           makeFinding(
             'alert/cause-not-symptom',
-            `critical alert "${rule.name}" pages on ${CAUSE_WORDS[cause.kind]} ("${cause.metric}"), a cause; page on what users feel instead`,
-            `${SYMPTOM_FIX[cause.kind]}; keep this alert as severity: warning for diagnosis`,
+            `critical alert "${rule.name}" pages on ${
+              CAUSE_WORDS[cause.kind]
+            } ("${cause.metric}"), a cause; page on what users feel instead`,
+            `${
+              SYMPTOM_FIX[cause.kind]
+            }; keep this alert as severity: warning for diagnosis`,
             exprAt(cause.offset),
           ),
         );
@@ -98,18 +142,28 @@ function lintRule(rule: RuleUnderLint): LintFinding[] {
   return findings;
 }
 
-function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+function lineAndColumn(
+  text: string,
+  offset: number,
+): { line: number; column: number } {
   const before = text.slice(0, offset).split('\n');
   return { line: before.length, column: before[before.length - 1].length + 1 };
 }
 
-function alertPractices(rule: RuleUnderLint): LintFinding[] {
+function alertPractices(
+  rule: RuleUnderLint,
+  multiWindow: boolean,
+): LintFinding[] {
   const findings: LintFinding[] = [];
-  const add = (id: LintRuleId, message: string, fix: string, position?: Position) =>
-    findings.push(makeFinding(id, message, fix, at(rule, position)));
+  const add = (
+    id: LintRuleId,
+    message: string,
+    fix: string,
+    position?: Position,
+  ) => findings.push(makeFinding(id, message, fix, at(rule, position)));
   const name = rule.name;
 
-  if (!rule.forSeconds) {
+  if (!rule.forSeconds && !multiWindow) {
     add(
       'alert/missing-for',
       `alert "${name}" has no "for", so a single evaluation above the threshold fires it`,
@@ -127,7 +181,9 @@ function alertPractices(rule: RuleUnderLint): LintFinding[] {
     add(
       'alert/missing-summary',
       `alert "${name}" has no summary annotation`,
-      `add "annotations: { summary: \\"${humanise(name)} on {{ $labels.service }}\\" }"`,
+      `add "annotations: { summary: \\"${humanise(
+        name,
+      )} on {{ $labels.service }}\\" }"`,
     );
   }
   if (!nonEmpty(rule.annotations.description)) {
@@ -196,28 +252,6 @@ function humanise(alertName: string): string {
   return alertName.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ');
 }
 
-const CAUSE_WORDS: Record<CauseKind, string> = {
-  cpu: 'CPU usage',
-  memory: 'memory usage',
-  disk: 'disk usage',
-  exceptions: 'an exception count',
-  restarts: 'restart counts',
-};
-
-const { requestsTotal, statusLabel, durationHistogram } = DEFAULT_METRIC_NAMES;
-const ERROR_RATE = `error rate > 1 %: sum(rate(${requestsTotal}{${statusLabel}=~"5.."}[5m])) / sum(rate(${requestsTotal}[5m])) > 0.01`;
-const P99_LATENCY = `P99 latency > 500 ms: histogram_quantile(0.99, sum by (le) (rate(${durationHistogram}_bucket[5m]))) > 0.5`;
-const AVAILABILITY = `availability < 99.9 %: sum(rate(${requestsTotal}{${statusLabel}!~"5.."}[5m])) / sum(rate(${requestsTotal}[5m])) < 0.999`;
-
-/** The seed's symptom alternatives: exceptions → error rate, CPU → latency, disk → availability. */
-const SYMPTOM_FIX: Record<CauseKind, string> = {
-  exceptions: `page on the ${ERROR_RATE}`,
-  cpu: `page on the ${P99_LATENCY}`,
-  disk: `page on the ${AVAILABILITY}`,
-  memory: `page on the ${P99_LATENCY} (memory pressure shows up as latency and errors)`,
-  restarts: `page on the ${AVAILABILITY} (restarts matter when requests fail)`,
-};
-
 function pagingCause(
   rule: RuleUnderLint,
   parsed: ReturnType<typeof parsePromql>,
@@ -249,7 +283,11 @@ function duplicateAlertNames(rules: RuleUnderLint[]): LintFinding[] {
     findings.push(
       makeFinding(
         'rules/duplicate-alert-name',
-        `alert "${rule.name}" is defined again with a different expression and the same labels (first in ${describe(first)})`,
+        `alert "${
+          rule.name
+        }" is defined again with a different expression and the same labels (first in ${describe(
+          first,
+        )})`,
         'give one of them a distinct name, or tell them apart with a label (e.g. window or severity)',
         at(rule, undefined),
       ),
@@ -259,7 +297,9 @@ function duplicateAlertNames(rules: RuleUnderLint[]): LintFinding[] {
 }
 
 function canonicalLabels(labels: Record<string, string>): string {
-  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return JSON.stringify(
+    Object.entries(labels).sort(([a], [b]) => a.localeCompare(b, 'en')),
+  );
 }
 
 function normaliseExpr(expr: string): string {

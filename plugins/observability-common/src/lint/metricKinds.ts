@@ -47,17 +47,34 @@ const GAUGE_SUFFIXES = [
 ];
 
 /** Words that, in a `_bytes` metric, mean a level rather than a flow. */
-const GAUGE_BYTES_WORDS = ['memory', 'memstats', 'heap', 'filesystem', 'avail', 'free', 'limit', 'capacity', 'usage'];
+const GAUGE_BYTES_WORDS = [
+  'memory',
+  'memstats',
+  'heap',
+  'filesystem',
+  'avail',
+  'free',
+  'limit',
+  'capacity',
+  'usage',
+];
 
 /** Gauges known by full name; `active_connections` is the seed's example gauge. */
-const GAUGE_NAMES = new Set(['up', 'active_connections', 'scrape_samples_scraped']);
+const GAUGE_NAMES = new Set([
+  'up',
+  'active_connections',
+  'scrape_samples_scraped',
+]);
 
 export function isRecordedName(name: string): boolean {
   return name.includes(':');
 }
 
 export function isCounterLike(name: string): boolean {
-  return !isRecordedName(name) && COUNTER_SUFFIXES.some(suffix => name.endsWith(suffix));
+  return (
+    !isRecordedName(name) &&
+    COUNTER_SUFFIXES.some(suffix => name.endsWith(suffix))
+  );
 }
 
 /** A classic histogram bucket series, raw or recorded (`…_bucket:rate5m`). */
@@ -70,7 +87,10 @@ export function looksLikeGauge(name: string): boolean {
   if (GAUGE_NAMES.has(name)) return true;
   const lower = name.toLowerCase();
   if (GAUGE_SUFFIXES.some(suffix => lower.endsWith(suffix))) return true;
-  return lower.endsWith('_bytes') && GAUGE_BYTES_WORDS.some(word => lower.includes(word));
+  return (
+    lower.endsWith('_bytes') &&
+    GAUGE_BYTES_WORDS.some(word => lower.includes(word))
+  );
 }
 
 /** A cause class from the seed's "symptoms, not causes" table (plus memory and restarts). */

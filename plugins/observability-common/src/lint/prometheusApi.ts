@@ -28,7 +28,9 @@ export function fromPrometheusApiGroups(json: unknown): LintableRuleGroup[] {
     return [
       {
         name: typeof group.name === 'string' ? group.name : '',
-        rules: rules.flatMap(rule => (isObject(rule) ? toLintable(rule as ApiRule) : [])),
+        rules: rules.flatMap(rule =>
+          isObject(rule) ? toLintable(rule as ApiRule) : [],
+        ),
       },
     ];
   });
@@ -38,12 +40,14 @@ function findGroups(json: unknown): unknown[] {
   if (Array.isArray(json)) return json;
   if (!isObject(json)) return [];
   if (Array.isArray(json.groups)) return json.groups;
-  if (isObject(json.data) && Array.isArray(json.data.groups)) return json.data.groups;
+  if (isObject(json.data) && Array.isArray(json.data.groups))
+    return json.data.groups;
   return [];
 }
 
 function toLintable(rule: ApiRule): LintableRule[] {
-  if (typeof rule.name !== 'string' || typeof rule.query !== 'string') return [];
+  if (typeof rule.name !== 'string' || typeof rule.query !== 'string')
+    return [];
   const labels = stringRecord(rule.labels);
   if (rule.type === 'recording') {
     return [{ record: rule.name, expr: rule.query, labels }];

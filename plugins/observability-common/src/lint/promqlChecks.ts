@@ -60,12 +60,16 @@ function countersWithoutRate(parsed: ParsedPromql): ExpressionIssue[] {
   const issues: ExpressionIssue[] = [];
   for (const selector of findAll(parsed, VECTOR_SELECTOR)) {
     const name = metricName(parsed, selector);
-    if (!name || !isCounterLike(name) || rawValueIsHarmless(parsed, selector)) continue;
+    if (!name || !isCounterLike(name) || rawValueIsHarmless(parsed, selector))
+      continue;
     issues.push({
       ruleId: 'promql/counter-without-rate',
       offset: selector.from,
       message: `counter "${name}" is used without rate() or increase(); its raw value only grows and drops to 0 when the process restarts`,
-      fix: `use rate(${textOf(parsed, selector)}[5m]) (per second) or increase(${textOf(
+      fix: `use rate(${textOf(
+        parsed,
+        selector,
+      )}[5m]) (per second) or increase(${textOf(
         parsed,
         selector,
       )}[1h]) (per window)`,
@@ -75,7 +79,10 @@ function countersWithoutRate(parsed: ParsedPromql): ExpressionIssue[] {
 }
 
 /** True when the selector's values never reach the result: ranges, absent(), count(), the right side of and/unless. */
-function rawValueIsHarmless(parsed: ParsedPromql, selector: SyntaxNode): boolean {
+function rawValueIsHarmless(
+  parsed: ParsedPromql,
+  selector: SyntaxNode,
+): boolean {
   let child = selector;
   for (let node = selector.parent; node; child = node, node = node.parent) {
     switch (node.type.name) {
@@ -86,12 +93,14 @@ function rawValueIsHarmless(parsed: ParsedPromql, selector: SyntaxNode): boolean
         if (VALUE_BLIND_FUNCTIONS.has(functionName(parsed, node))) return true;
         break;
       case 'AggregateExpr':
-        if (VALUE_BLIND_AGGREGATIONS.has(aggregateOperator(parsed, node))) return true;
+        if (VALUE_BLIND_AGGREGATIONS.has(aggregateOperator(parsed, node)))
+          return true;
         break;
       case 'BinaryExpr': {
         const op = binaryOperator(node)?.type.name;
         const rhs = expressionChildren(node)[1];
-        if ((op === 'And' || op === 'Unless') && rhs && rhs.from === child.from) return true;
+        if ((op === 'And' || op === 'Unless') && rhs && rhs.from === child.from)
+          return true;
         break;
       }
       default:
@@ -125,14 +134,23 @@ function ratesOnGauges(parsed: ParsedPromql): ExpressionIssue[] {
 /** The selector under `x[5m]` or `x[5m:1m]`, through offsets and parentheses. */
 function rangedSelector(arg: SyntaxNode): SyntaxNode | undefined {
   const range = unwrap(arg);
-  if (range.type.name !== 'MatrixSelector' && range.type.name !== 'SubqueryExpr') return undefined;
+  if (
+    range.type.name !== 'MatrixSelector' &&
+    range.type.name !== 'SubqueryExpr'
+  )
+    return undefined;
   const inner = expressionChildren(range)[0];
   const selector = inner ? unwrap(inner) : undefined;
   return selector?.type.name === 'VectorSelector' ? selector : undefined;
 }
 
 /** Aggregations that keep every label of the series they return. */
-const LABEL_KEEPING_AGGREGATIONS = new Set(['topk', 'bottomk', 'limitk', 'limit_ratio']);
+const LABEL_KEEPING_AGGREGATIONS = new Set([
+  'topk',
+  'bottomk',
+  'limitk',
+  'limit_ratio',
+]);
 
 function histogramQuantilesDroppingLe(parsed: ParsedPromql): ExpressionIssue[] {
   const issues: ExpressionIssue[] = [];
@@ -141,24 +159,34 @@ function histogramQuantilesDroppingLe(parsed: ParsedPromql): ExpressionIssue[] {
     const buckets = callArguments(call)[1];
     if (!buckets) continue;
     const culprit = findAll(parsed, AGGREGATE_EXPR, buckets).find(agg => {
-      if (LABEL_KEEPING_AGGREGATIONS.has(aggregateOperator(parsed, agg))) return false;
-      const classicBuckets = findAll(parsed, VECTOR_SELECTOR, agg).some(selector => {
-        const name = metricName(parsed, selector);
-        return name !== undefined && isBucketSeries(name);
-      });
+      if (LABEL_KEEPING_AGGREGATIONS.has(aggregateOperator(parsed, agg)))
+        return false;
+      const classicBuckets = findAll(parsed, VECTOR_SELECTOR, agg).some(
+        selector => {
+          const name = metricName(parsed, selector);
+          return name !== undefined && isBucketSeries(name);
+        },
+      );
       return classicBuckets && dropsLe(parsed, agg);
     });
     if (!culprit) continue;
     const grouping = aggregateGrouping(parsed, culprit);
     const op = aggregateOperator(parsed, culprit);
-    const kept = grouping.kind === 'by' ? grouping.labels.map(label => label.name) : [];
+    const kept =
+      grouping.kind === 'by' ? grouping.labels.map(label => label.name) : [];
+    const groupingText = {
+      without: 'without (le)',
+      by: `by (${kept.join(', ')})`,
+      none: 'with no by (...)',
+    }[grouping.kind];
     issues.push({
       ruleId: 'promql/histogram-quantile-drops-le',
       offset: culprit.from,
-      message: `histogram_quantile() gets "${op}" ${
-        grouping.kind === 'without' ? 'without (le)' : grouping.kind === 'by' ? `by (${kept.join(', ')})` : 'with no by (...)'
-      }, which drops the le bucket label, so the quantile is always empty`,
-      fix: `keep le in the aggregation: ${op} by (${['le', ...kept.filter(label => label !== 'le')].join(', ')}) (...)`,
+      message: `histogram_quantile() gets "${op}" ${groupingText}, which drops the le bucket label, so the quantile is always empty`,
+      fix: `keep le in the aggregation: ${op} by (${[
+        'le',
+        ...kept.filter(label => label !== 'le'),
+      ].join(', ')}) (...)`,
     });
   }
   return issues;
@@ -192,13 +220,16 @@ function highCardinalityGroupings(parsed: ParsedPromql): ExpressionIssue[] {
 
 type Zeroness = 'can-be-zero' | 'non-zero' | 'unknown';
 
+const COMPARISONS = new Set(['Gtr', 'Gte', 'Lss', 'Lte', 'Eql', 'Neq']);
+
 function divisionsByZero(parsed: ParsedPromql): ExpressionIssue[] {
   const issues: ExpressionIssue[] = [];
   for (const binary of findAll(parsed, BINARY_EXPR)) {
     const op = binaryOperator(binary);
     if (op?.type.name !== 'Div') continue;
     const denominator = expressionChildren(binary)[1];
-    if (!denominator || zeroness(parsed, denominator) !== 'can-be-zero') continue;
+    if (!denominator || zeroness(parsed, denominator) !== 'can-be-zero')
+      continue;
     if (isGuardedByAnd(parsed, binary)) continue;
     const text = textOf(parsed, unwrap(denominator)).replace(/\s+/g, ' ');
     issues.push({
@@ -244,7 +275,15 @@ function zeroness(parsed: ParsedPromql, node: SyntaxNode): Zeroness {
 }
 
 /** Per-second and per-window changes of a counter are 0 whenever nothing happens. */
-const ZERO_WHEN_IDLE = new Set(['rate', 'irate', 'increase', 'delta', 'idelta', 'sum_over_time', 'count_over_time']);
+const ZERO_WHEN_IDLE = new Set([
+  'rate',
+  'irate',
+  'increase',
+  'delta',
+  'idelta',
+  'sum_over_time',
+  'count_over_time',
+]);
 
 function functionZeroness(parsed: ParsedPromql, call: SyntaxNode): Zeroness {
   const fn = functionName(parsed, call);
@@ -256,7 +295,18 @@ function functionZeroness(parsed: ParsedPromql, call: SyntaxNode): Zeroness {
     if (min !== undefined && min > 0) return 'non-zero';
     return args[0] ? zeroness(parsed, args[0]) : 'unknown';
   }
-  if (['vector', 'scalar', 'abs', 'clamp_max', 'sort', 'sort_desc', 'label_replace', 'label_join'].includes(fn)) {
+  if (
+    [
+      'vector',
+      'scalar',
+      'abs',
+      'clamp_max',
+      'sort',
+      'sort_desc',
+      'label_replace',
+      'label_join',
+    ].includes(fn)
+  ) {
     return args[0] ? zeroness(parsed, args[0]) : 'unknown';
   }
   return 'unknown';
@@ -267,7 +317,11 @@ function binaryZeroness(parsed: ParsedPromql, binary: SyntaxNode): Zeroness {
   const [lhs, rhs] = expressionChildren(binary);
   if (!lhs || !rhs || !op) return 'unknown';
   // A comparison without `bool` filters: `x > 0` keeps only the non-zero samples.
-  if (!hasBoolModifier(binary) && isNonZeroFilter(op, numberValue(parsed, rhs))) return 'non-zero';
+  if (COMPARISONS.has(op)) {
+    // With `bool` a comparison yields 0 or 1 rather than filtering.
+    if (hasBoolModifier(binary)) return 'can-be-zero';
+    if (isNonZeroFilter(op, numberValue(parsed, rhs))) return 'non-zero';
+  }
   const left = zeroness(parsed, lhs);
   const right = zeroness(parsed, rhs);
   if (op === 'Mul') {
@@ -276,8 +330,12 @@ function binaryZeroness(parsed: ParsedPromql, binary: SyntaxNode): Zeroness {
   }
   // a / b is 0 exactly when a is; a + b surely can be 0 only when both can.
   if (op === 'Div') return left;
-  if (op === 'Add') return left === 'can-be-zero' && right === 'can-be-zero' ? 'can-be-zero' : 'unknown';
-  if (op === 'Or') return left === 'non-zero' && right === 'non-zero' ? 'non-zero' : 'unknown';
+  if (op === 'Add')
+    return left === 'can-be-zero' && right === 'can-be-zero'
+      ? 'can-be-zero'
+      : 'unknown';
+  if (op === 'Or')
+    return left === 'non-zero' && right === 'non-zero' ? 'non-zero' : 'unknown';
   if (op === 'And' || op === 'Unless') return left;
   return 'unknown';
 }
@@ -310,12 +368,58 @@ function isGuardedByAnd(parsed: ParsedPromql, ratio: SyntaxNode): boolean {
     const [lhs, rhs] = expressionChildren(node);
     if (op === 'And' && lhs?.from === child.from && rhs) {
       const guard = unwrap(rhs);
-      return guard.type.name === 'BinaryExpr' && zeroness(parsed, guard) === 'non-zero';
+      return (
+        guard.type.name === 'BinaryExpr' &&
+        zeroness(parsed, guard) === 'non-zero'
+      );
     }
     // A comparison on the ratio (`a / b > 0.01`) does not guard; keep looking upwards.
-    if (!binaryOperator(node) || !['Gtr', 'Gte', 'Lss', 'Lte', 'Eql', 'Neq'].includes(op ?? '')) {
+    if (!op || !COMPARISONS.has(op)) {
       return false;
     }
   }
   return false;
+}
+
+const AND_NODES = new Set(['BinaryExpr']);
+/** A window in a recorded name: `…:ratio_rate5m`, `…_rate1h`, `…:p99_5m`. */
+const RECORDED_WINDOW = /(?:rate|_)(\d+(?:ms|[smhdwy]))$/;
+
+/**
+ * A multi-window burn-rate alert (the SRE workbook's pattern): `long window >
+ * x and short window > x`. The short window already proves the condition
+ * persists, so such alerts rightly have no `for`.
+ */
+export function isMultiWindowCondition(parsed: ParsedPromql): boolean {
+  return findAll(parsed, AND_NODES).some(binary => {
+    if (binaryOperator(binary)?.type.name !== 'And') return false;
+    const [lhs, rhs] = expressionChildren(binary);
+    if (!lhs || !rhs) return false;
+    const left = windowsOf(parsed, lhs);
+    const right = windowsOf(parsed, rhs);
+    return (
+      left.size > 0 &&
+      right.size > 0 &&
+      [...left].some(window => !right.has(window))
+    );
+  });
+}
+
+function windowsOf(parsed: ParsedPromql, node: SyntaxNode): Set<string> {
+  const windows = new Set<string>();
+  for (const found of findAll(
+    parsed,
+    new Set(['MatrixSelector', 'VectorSelector']),
+    node,
+  )) {
+    if (found.type.name === 'MatrixSelector') {
+      const duration = found.getChild('DurationExpr');
+      if (duration) windows.add(textOf(parsed, duration));
+      continue;
+    }
+    const name = metricName(parsed, found);
+    const match = name ? RECORDED_WINDOW.exec(name) : null;
+    if (match) windows.add(match[1]);
+  }
+  return windows;
 }

@@ -68,7 +68,9 @@ const TYPED_NODES = new Set([
   'MatrixSelector',
 ]);
 
-export function findSyntaxError(parsed: ParsedPromql): PromqlSyntaxError | undefined {
+export function findSyntaxError(
+  parsed: ParsedPromql,
+): PromqlSyntaxError | undefined {
   if (parsed.expr.trim() === '') {
     return { offset: 0, message: 'the expression is empty' };
   }
@@ -78,7 +80,10 @@ export function findSyntaxError(parsed: ParsedPromql): PromqlSyntaxError | undef
   return findTypeError(parsed, parsed.root);
 }
 
-function describeParseError(parsed: ParsedPromql, node: SyntaxNode): PromqlSyntaxError {
+function describeParseError(
+  parsed: ParsedPromql,
+  node: SyntaxNode,
+): PromqlSyntaxError {
   const { expr } = parsed;
   const unknownFunction = unknownFunctionBefore(parsed, node);
   if (unknownFunction) {
@@ -91,21 +96,32 @@ function describeParseError(parsed: ParsedPromql, node: SyntaxNode): PromqlSynta
   if (node.from === node.to) {
     if (rest === '') {
       // Point after the last character, not after a block scalar's trailing newline.
-      return { offset: expr.trimEnd().length, message: 'unexpected end of expression' };
+      return {
+        offset: expr.trimEnd().length,
+        message: 'unexpected end of expression',
+      };
     }
     return { offset: node.from, message: `unexpected "${snippet(rest)}"` };
   }
-  return { offset: node.from, message: `unexpected "${snippet(textOf(parsed, node))}"` };
+  return {
+    offset: node.from,
+    message: `unexpected "${snippet(textOf(parsed, node))}"`,
+  };
 }
 
 /** `foo(x)` parses as selector `foo` followed by an error at `(`. */
-function unknownFunctionBefore(parsed: ParsedPromql, node: SyntaxNode): SyntaxNode | null {
+function unknownFunctionBefore(
+  parsed: ParsedPromql,
+  node: SyntaxNode,
+): SyntaxNode | null {
   if (parsed.expr[node.from] !== '(') return null;
   const selector = node.parent;
   if (selector?.type.name !== 'VectorSelector') return null;
   const identifier = selector.getChild('Identifier');
   if (!identifier || selector.getChild('LabelMatchers')) return null;
-  return parsed.expr.slice(identifier.to, node.from).trim() === '' ? identifier : null;
+  return parsed.expr.slice(identifier.to, node.from).trim() === ''
+    ? identifier
+    : null;
 }
 
 function snippet(text: string): string {
@@ -113,7 +129,10 @@ function snippet(text: string): string {
   return line.length > 20 ? `${line.slice(0, 20)}…` : line;
 }
 
-function findTypeError(parsed: ParsedPromql, root: SyntaxNode): PromqlSyntaxError | undefined {
+function findTypeError(
+  parsed: ParsedPromql,
+  root: SyntaxNode,
+): PromqlSyntaxError | undefined {
   const rootType = typeOf(parsed, root);
   if (rootType === 'matrix' || rootType === 'string') {
     return {
@@ -130,7 +149,10 @@ function findTypeError(parsed: ParsedPromql, root: SyntaxNode): PromqlSyntaxErro
   return undefined;
 }
 
-function checkOperands(parsed: ParsedPromql, node: SyntaxNode): PromqlSyntaxError | undefined {
+function checkOperands(
+  parsed: ParsedPromql,
+  node: SyntaxNode,
+): PromqlSyntaxError | undefined {
   switch (node.type.name) {
     case 'FunctionCall': {
       const name = functionName(parsed, node);
@@ -154,7 +176,9 @@ function checkOperands(parsed: ParsedPromql, node: SyntaxNode): PromqlSyntaxErro
     case 'AggregateExpr': {
       const args = callArguments(node);
       const body = args[args.length - 1];
-      return body ? rangeVectorMisuse(parsed, body, 'an aggregation') : undefined;
+      return body
+        ? rangeVectorMisuse(parsed, body, 'an aggregation')
+        : undefined;
     }
     case 'BinaryExpr':
     case 'UnaryExpr':
@@ -170,7 +194,8 @@ function checkOperands(parsed: ParsedPromql, node: SyntaxNode): PromqlSyntaxErro
       if (inner && unwrap(inner).type.name !== 'VectorSelector') {
         return {
           offset: node.from,
-          message: 'a range [..] can only follow a metric selector; use a subquery such as [5m:1m]',
+          message:
+            'a range [..] can only follow a metric selector; use a subquery such as [5m:1m]',
         };
       }
       return undefined;
@@ -212,11 +237,15 @@ function typeOf(parsed: ParsedPromql, node: SyntaxNode): ValueType {
       return operand ? typeOf(parsed, operand) : 'unknown';
     }
     case 'BinaryExpr': {
-      const types = expressionChildren(target).map(child => typeOf(parsed, child));
+      const types = expressionChildren(target).map(child =>
+        typeOf(parsed, child),
+      );
       return types.every(type => type === 'scalar') ? 'scalar' : 'vector';
     }
     case 'FunctionCall':
-      return SCALAR_FUNCTIONS.has(functionName(parsed, target)) ? 'scalar' : 'vector';
+      return SCALAR_FUNCTIONS.has(functionName(parsed, target))
+        ? 'scalar'
+        : 'vector';
     default:
       return 'unknown';
   }

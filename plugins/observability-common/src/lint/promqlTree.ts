@@ -110,7 +110,8 @@ export function findAll(
   const out: SyntaxNode[] = [];
   const visit = (node: SyntaxNode) => {
     if (names.has(node.type.name)) out.push(node);
-    for (let child = node.firstChild; child; child = child.nextSibling) visit(child);
+    for (let child = node.firstChild; child; child = child.nextSibling)
+      visit(child);
   };
   visit(within ?? parsed.tree.topNode);
   return out;
@@ -145,7 +146,10 @@ export function callArguments(node: SyntaxNode): SyntaxNode[] {
 }
 
 /** Lower-case operator of an AggregateExpr (`sum`, `topk`, …). */
-export function aggregateOperator(parsed: ParsedPromql, agg: SyntaxNode): string {
+export function aggregateOperator(
+  parsed: ParsedPromql,
+  agg: SyntaxNode,
+): string {
   const op = agg.getChild('AggregateOp');
   return op ? textOf(parsed, op).toLowerCase() : '';
 }
@@ -157,7 +161,10 @@ export function aggregateOperator(parsed: ParsedPromql, agg: SyntaxNode): string
 export function aggregateGrouping(
   parsed: ParsedPromql,
   agg: SyntaxNode,
-): { kind: 'by' | 'without' | 'none'; labels: Array<{ name: string; node: SyntaxNode }> } {
+): {
+  kind: 'by' | 'without' | 'none';
+  labels: Array<{ name: string; node: SyntaxNode }>;
+} {
   const modifier = agg.getChild('AggregateModifier');
   if (!modifier) return { kind: 'none', labels: [] };
   const kind = modifier.getChild('Without') ? 'without' : 'by';
@@ -190,12 +197,16 @@ export function hasBoolModifier(binary: SyntaxNode): boolean {
  * (`{"name"}`) or an exact `__name__="…"` matcher. Undefined for regex
  * matchers, where the name is not known statically.
  */
-export function metricName(parsed: ParsedPromql, selector: SyntaxNode): string | undefined {
+export function metricName(
+  parsed: ParsedPromql,
+  selector: SyntaxNode,
+): string | undefined {
   const identifier = selector.getChild('Identifier');
   if (identifier) return textOf(parsed, identifier);
   const matchers = selector.getChild('LabelMatchers');
   for (let child = matchers?.firstChild; child; child = child.nextSibling) {
-    if (child.type.name === 'QuotedLabelName') return unquote(textOf(parsed, child));
+    if (child.type.name === 'QuotedLabelName')
+      return unquote(textOf(parsed, child));
     if (child.type.name === 'UnquotedLabelMatcher') {
       const label = child.getChild('LabelName');
       const op = child.getChild('MatchOp');
@@ -214,13 +225,17 @@ export function metricName(parsed: ParsedPromql, selector: SyntaxNode): string |
 }
 
 /** The number a NumberDurationLiteral stands for, when it is a plain number. */
-export function numberValue(parsed: ParsedPromql, node: SyntaxNode): number | undefined {
+export function numberValue(
+  parsed: ParsedPromql,
+  node: SyntaxNode,
+): number | undefined {
   const target = unwrap(node);
   if (target.type.name === 'UnaryExpr') {
     const inner = expressionChildren(target)[0];
     const value = inner ? numberValue(parsed, inner) : undefined;
     const negative = textOf(parsed, target).trimStart().startsWith('-');
-    return value === undefined ? undefined : negative ? -value : value;
+    if (value === undefined) return undefined;
+    return negative ? -value : value;
   }
   if (target.type.name !== 'NumberDurationLiteral') return undefined;
   const value = Number(textOf(parsed, target));
@@ -229,7 +244,10 @@ export function numberValue(parsed: ParsedPromql, node: SyntaxNode): number | un
 
 function unquote(text: string): string {
   const quote = text[0];
-  if ((quote === '"' || quote === "'" || quote === '`') && text.endsWith(quote)) {
+  if (
+    (quote === '"' || quote === "'" || quote === '`') &&
+    text.endsWith(quote)
+  ) {
     return text.slice(1, -1).replace(/\\(.)/g, '$1');
   }
   return text;

@@ -26,16 +26,25 @@ export interface ReadRuleFile {
   findings: LintFinding[];
 }
 
-const GROUP_KEYS = new Set(['name', 'interval', 'query_offset', 'limit', 'labels', 'rules']);
-const RULE_KEYS = new Set(['record', 'alert', 'expr', 'for', 'keep_firing_for', 'labels', 'annotations']);
+const GROUP_KEYS = new Set([
+  'name',
+  'interval',
+  'query_offset',
+  'limit',
+  'labels',
+  'rules',
+]);
+const RULE_KEYS = new Set([
+  'record',
+  'alert',
+  'expr',
+  'for',
+  'keep_firing_for',
+  'labels',
+  'annotations',
+]);
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
-export function readRuleFile(text: string, file?: string): ReadRuleFile {
-  const reader = new RuleFileReader(text, file);
-  reader.read();
-  return { rules: reader.rules, findings: reader.findings };
-}
 
 class RuleFileReader {
   readonly rules: RuleUnderLint[] = [];
@@ -47,7 +56,10 @@ class RuleFileReader {
   read(): void {
     let documents: ReturnType<typeof parseAllDocuments>;
     try {
-      documents = parseAllDocuments(this.text, { lineCounter: this.#lineCounter, uniqueKeys: true });
+      documents = parseAllDocuments(this.text, {
+        lineCounter: this.#lineCounter,
+        uniqueKeys: true,
+      });
     } catch (error) {
       // The yaml package reports problems as document errors; this is a last resort.
       this.#syntax(0, `cannot read the file as YAML: ${String(error)}`);
@@ -62,7 +74,8 @@ class RuleFileReader {
       return;
     }
     for (const document of documents) {
-      if (document.errors.length > 0 || isRuleDocument(document)) this.#readDocument(document);
+      if (document.errors.length > 0 || isRuleDocument(document))
+        this.#readDocument(document);
     }
   }
 
@@ -70,14 +83,20 @@ class RuleFileReader {
     if (document.errors.length > 0) {
       for (const error of document.errors) {
         const firstLine = error.message.split('\n')[0];
-        this.#syntax(error.pos[0], firstLine.replace(/ at line \d+, column \d+:?$/, ''));
+        this.#syntax(
+          error.pos[0],
+          firstLine.replace(/ at line \d+, column \d+:?$/, ''),
+        );
       }
       return;
     }
     const root = document.contents;
     if (root === null || (isScalar(root) && root.value === null)) return;
     if (!isMap(root)) {
-      this.#invalid(root, 'a rule file must be a mapping with a "groups:" list');
+      this.#invalid(
+        root,
+        'a rule file must be a mapping with a "groups:" list',
+      );
       return;
     }
     const groups = this.#groupsNode(root);
@@ -88,14 +107,22 @@ class RuleFileReader {
       return;
     }
     const seen = new Map<string, Position>();
-    groups.items.forEach((group, index) => this.#readGroup(group as YamlNode, index, seen));
+    groups.items.forEach((group, index) =>
+      this.#readGroup(group as YamlNode, index, seen),
+    );
   }
 
   /** The `groups` node: top level in Prometheus files, under `spec` in a PrometheusRule. */
   #groupsNode(root: YAMLMap): YamlNode | null | undefined {
     if (root.has('groups')) {
       for (const pair of root.items) {
-        if (keyOf(pair) !== 'groups') this.#invalid(pair.key, `unknown field "${keyOf(pair)}" at the top level; Prometheus only accepts "groups"`);
+        if (keyOf(pair) !== 'groups')
+          this.#invalid(
+            pair.key,
+            `unknown field "${keyOf(
+              pair,
+            )}" at the top level; Prometheus only accepts "groups"`,
+          );
       }
       return root.get('groups', true) as YamlNode | null;
     }
@@ -104,13 +131,19 @@ class RuleFileReader {
     if (kind === 'PrometheusRule' && isMap(spec)) {
       return (spec.get('groups', true) as YamlNode | null) ?? null;
     }
-    this.#invalid(root, 'not a Prometheus rule file: expected "groups:" at the top level (or a PrometheusRule with spec.groups)');
+    this.#invalid(
+      root,
+      'not a Prometheus rule file: expected "groups:" at the top level (or a PrometheusRule with spec.groups)',
+    );
     return undefined;
   }
 
   #readGroup(node: YamlNode, index: number, seen: Map<string, Position>): void {
     if (!isMap(node)) {
-      this.#invalid(node, `groups[${index}] must be a mapping with "name" and "rules"`);
+      this.#invalid(
+        node,
+        `groups[${index}] must be a mapping with "name" and "rules"`,
+      );
       return;
     }
     this.#unknownKeys(node, GROUP_KEYS, 'rule group');
@@ -122,46 +155,74 @@ class RuleFileReader {
     }
     const earlier = seen.get(name);
     if (earlier) {
-      this.#invalid(node.get('name', true) as YamlNode, `group name "${name}" is repeated in this file (first at line ${earlier.line}); Prometheus refuses the file`);
+      this.#invalid(
+        node.get('name', true) as YamlNode,
+        `group name "${name}" is repeated in this file (first at line ${earlier.line}); Prometheus refuses the file`,
+      );
     } else {
       seen.set(name, where);
     }
     const rules = node.get('rules', true) as YamlNode | null | undefined;
-    if (rules === undefined || rules === null || (isScalar(rules) && rules.value === null)) return;
+    if (
+      rules === undefined ||
+      rules === null ||
+      (isScalar(rules) && rules.value === null)
+    )
+      return;
     if (!isSeq(rules)) {
       this.#invalid(rules, `"rules" of group "${name}" must be a list`);
       return;
     }
-    rules.items.forEach((rule, ruleIndex) => this.#readRule(rule as YamlNode, name, ruleIndex));
+    rules.items.forEach((rule, ruleIndex) =>
+      this.#readRule(rule as YamlNode, name, ruleIndex),
+    );
   }
 
   #readRule(node: YamlNode, group: string, index: number): void {
     const fallbackName = `rules[${index}]`;
     if (!isMap(node)) {
-      this.#invalid(node, `${fallbackName} of group "${group}" must be a mapping`, { group });
+      this.#invalid(
+        node,
+        `${fallbackName} of group "${group}" must be a mapping`,
+        { group },
+      );
       return;
     }
     const alert = scalarText(node.get('alert', true));
     const record = scalarText(node.get('record', true));
     const name = alert ?? record ?? fallbackName;
     const context = { group, rule: name };
-    const invalid = (target: unknown, message: string) => this.#invalid(target, message, context);
+    const invalid = (target: unknown, message: string) =>
+      this.#invalid(target, message, context);
 
     this.#unknownKeys(node, RULE_KEYS, `rule "${name}"`, context);
     if (alert !== undefined && record !== undefined) {
-      invalid(node, `rule "${name}" has both "alert" and "record"; a rule is one or the other`);
+      invalid(
+        node,
+        `rule "${name}" has both "alert" and "record"; a rule is one or the other`,
+      );
       return;
     }
     if (alert === undefined && record === undefined) {
-      invalid(node, `${fallbackName} of group "${group}" has neither "alert" nor "record"`);
+      invalid(
+        node,
+        `${fallbackName} of group "${group}" has neither "alert" nor "record"`,
+      );
       return;
     }
     if (record !== undefined && !METRIC_NAME.test(record)) {
-      invalid(node.get('record', true), `recording rule name "${record}" is not a valid metric name`);
+      invalid(
+        node.get('record', true),
+        `recording rule name "${record}" is not a valid metric name`,
+      );
     }
     if (record !== undefined) {
       for (const field of ['for', 'keep_firing_for', 'annotations']) {
-        if (node.has(field)) invalid(node.get(field, true) ?? node, `recording rule "${name}" cannot have "${field}"`);
+        if (node.has(field))
+          invalid(
+            node.get(field, true) ?? node,
+            `recording rule "${name}" cannot have "${field}"`,
+          );
       }
     }
     const exprNode = node.get('expr', true);
@@ -177,7 +238,10 @@ class RuleFileReader {
       const raw = scalarText(node.get('for', true));
       forSeconds = raw === undefined ? undefined : parsePrometheusDuration(raw);
       if (forSeconds === undefined) {
-        invalid(node.get('for', true) ?? node, `"for" of rule "${name}" is not a duration like 5m`);
+        invalid(
+          node.get('for', true) ?? node,
+          `"for" of rule "${name}" is not a duration like 5m`,
+        );
         forSeconds = 1; // reported above; do not also report it as missing
       }
     }
@@ -211,22 +275,40 @@ class RuleFileReader {
     const values: Record<string, string> = {};
     const positions: Record<string, Position> = {};
     const node = rule.get(field, true);
-    if (node === undefined || node === null || (isScalar(node) && node.value === null)) {
+    if (
+      node === undefined ||
+      node === null ||
+      (isScalar(node) && node.value === null)
+    ) {
       return { values, positions };
     }
     if (!isMap(node)) {
-      this.#invalid(node, `"${field}" of rule "${ruleName}" must be a mapping`, context);
+      this.#invalid(
+        node,
+        `"${field}" of rule "${ruleName}" must be a mapping`,
+        context,
+      );
       return { values, positions };
     }
     for (const pair of node.items) {
       const key = keyOf(pair);
       if (!LABEL_NAME.test(key) || key === '__name__') {
-        this.#invalid(pair.key, `"${key}" is not a valid ${field === 'labels' ? 'label' : 'annotation'} name in rule "${ruleName}"`, context);
+        this.#invalid(
+          pair.key,
+          `"${key}" is not a valid ${
+            field === 'labels' ? 'label' : 'annotation'
+          } name in rule "${ruleName}"`,
+          context,
+        );
         continue;
       }
       const value = scalarText(pair.value);
       if (value === undefined) {
-        this.#invalid(pair.value ?? pair.key, `${field}.${key} of rule "${ruleName}" must be a string`, context);
+        this.#invalid(
+          pair.value ?? pair.key,
+          `${field}.${key} of rule "${ruleName}" must be a string`,
+          context,
+        );
         continue;
       }
       values[key] = value;
@@ -235,11 +317,22 @@ class RuleFileReader {
     return { values, positions };
   }
 
-  #unknownKeys(node: YAMLMap, allowed: ReadonlySet<string>, what: string, context?: LintLocation): void {
+  #unknownKeys(
+    node: YAMLMap,
+    allowed: ReadonlySet<string>,
+    what: string,
+    context?: LintLocation,
+  ): void {
     for (const pair of node.items) {
       const key = keyOf(pair);
       if (!allowed.has(key)) {
-        this.#invalid(pair.key, `unknown field "${key}" in ${what}; Prometheus refuses unknown fields (allowed: ${[...allowed].join(', ')})`, context);
+        this.#invalid(
+          pair.key,
+          `unknown field "${key}" in ${what}; Prometheus refuses unknown fields (allowed: ${[
+            ...allowed,
+          ].join(', ')})`,
+          context,
+        );
       }
     }
   }
@@ -259,7 +352,12 @@ class RuleFileReader {
     const location: LintLocation = positionAt(this.#lineCounter, offset);
     if (this.file !== undefined) location.file = this.file;
     this.findings.push(
-      makeFinding('rules/yaml-syntax', `YAML syntax error: ${message}`, 'fix the YAML (indentation, quotes, colons) so the file parses', location),
+      makeFinding(
+        'rules/yaml-syntax',
+        `YAML syntax error: ${message}`,
+        'fix the YAML (indentation, quotes, colons) so the file parses',
+        location,
+      ),
     );
   }
 
@@ -275,6 +373,12 @@ class RuleFileReader {
   }
 }
 
+export function readRuleFile(text: string, file?: string): ReadRuleFile {
+  const reader = new RuleFileReader(text, file);
+  reader.read();
+  return { rules: reader.rules, findings: reader.findings };
+}
+
 function isRuleDocument(document: Document): boolean {
   const root = document.contents;
   if (!isMap(root)) return false;
@@ -288,7 +392,8 @@ function keyOf(pair: Pair): string {
 
 /** A scalar's value as text (numbers and booleans too); undefined for maps, lists and null. */
 function scalarText(node: unknown): string | undefined {
-  if (!isScalar(node) || node.value === null || node.value === undefined) return undefined;
+  if (!isScalar(node) || node.value === null || node.value === undefined)
+    return undefined;
   const value = node.value;
   return typeof value === 'object' ? undefined : String(value);
 }

@@ -38,7 +38,8 @@ export function scalarOffsetMapper(
 
 /** Where the scalar's characters begin: after a quote, or after a block header line. */
 function contentStart(source: string, node: Scalar, start: number): number {
-  if (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE) return start + 1;
+  if (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE)
+    return start + 1;
   if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) {
     const newline = source.indexOf('\n', start);
     return newline === -1 ? start : newline + 1;
@@ -46,7 +47,12 @@ function contentStart(source: string, node: Scalar, start: number): number {
   return start;
 }
 
-function buildTable(source: string, value: string, from: number, end: number): number[] {
+function buildTable(
+  source: string,
+  value: string,
+  from: number,
+  end: number,
+): number[] {
   const table = new Array<number>(value.length + 1);
   let cursor = from;
   for (let i = 0; i < value.length; i++) {

@@ -1,0 +1,284 @@
+import fc from 'fast-check';
+import { LINT_RULES } from './catalogue';
+import { lintRuleFileText, lintRuleFiles, lintRuleGroups } from './lint';
+import { fromPrometheusApiGroups } from './prometheusApi';
+
+const goodAlert = {
+  alert: 'HighErrorRate',
+  expr: 'sum(rate(http_requests_total{status=~"5.."}[5m])) / (sum(rate(http_requests_total[5m])) > 0) > 0.01',
+  for: '5m',
+  labels: { severity: 'critical', service: 'checkout' },
+  annotations: {
+    summary: 'High error rate',
+    description: 'Error rate is {{ $value | humanizePercentage }}',
+    runbook_url: 'https://runbooks.example.com/HighErrorRate',
+  },
+};
+
+describe('LINT_RULES', () => {
+  it('has unique ids, each with a title and a description', () => {
+    expect(new Set(LINT_RULES.map(rule => rule.id)).size).toBe(
+      LINT_RULES.length,
+    );
+    for (const rule of LINT_RULES) {
+      expect(rule.id).toMatch(/^(promql|alert|rules)\/[a-z-]+$/);
+      expect(rule.title.length).toBeGreaterThan(5);
+      expect(rule.description.length).toBeGreaterThan(20);
+    }
+  });
+});
+
+describe('lintRuleGroups', () => {
+  it('finds nothing in a rule that follows the seed', () => {
+    expect(lintRuleGroups([{ name: 'g', rules: [goodAlert] }])).toEqual([]);
+  });
+
+  it('locates findings by group and rule, with the source as file', () => {
+    const findings = lintRuleGroups(
+      [{ name: 'checkout', rules: [{ ...goodAlert, for: undefined }] }],
+      'prometheus:default',
+    );
+    expect(findings).toEqual([
+      {
+        ruleId: 'alert/missing-for',
+        severity: 'warning',
+        message: expect.stringContaining('"HighErrorRate"'),
+        fix: expect.stringContaining('for: 5m'),
+        location: {
+          file: 'prometheus:default',
+          group: 'checkout',
+          rule: 'HighErrorRate',
+        },
+      },
+    ]);
+  });
+
+  it('accepts for in seconds, and the API duration field', () => {
+    const { for: _omit, ...withoutFor } = goodAlert;
+    expect(
+      lintRuleGroups([{ name: 'g', rules: [{ ...withoutFor, for: 300 }] }]),
+    ).toEqual([]);
+    expect(
+      lintRuleGroups([
+        { name: 'g', rules: [{ ...withoutFor, duration: 300 }] },
+      ]),
+    ).toEqual([]);
+    expect(
+      lintRuleGroups([
+        { name: 'g', rules: [{ ...withoutFor, duration: 0 }] },
+      ]).map(f => f.ruleId),
+    ).toEqual(['alert/missing-for']);
+    expect(
+      lintRuleGroups([
+        { name: 'g', rules: [{ ...withoutFor, for: '0s' }] },
+      ]).map(f => f.ruleId),
+    ).toEqual(['alert/missing-for']);
+  });
+
+  it('reports a syntax error with its position inside the expression', () => {
+    const [finding] = lintRuleGroups([
+      {
+        name: 'g',
+        rules: [{ record: 'x:y', expr: 'sum(rate(x_total[5m])\n  by (job)' }],
+      },
+    ]);
+    expect(finding.ruleId).toBe('promql/syntax');
+    expect(finding.message).toMatch(/expression line 2, column \d+/);
+    expect(finding.location).toEqual({ group: 'g', rule: 'x:y' });
+  });
+
+  it('finds duplicate alert names across groups, but not multi-window pairs told apart by labels', () => {
+    const other = { ...goodAlert, expr: goodAlert.expr.replace(/5m/g, '1h') };
+    expect(
+      lintRuleGroups([
+        { name: 'a', rules: [goodAlert] },
+        { name: 'b', rules: [other] },
+      ]).map(f => [f.ruleId, f.location.group, f.message]),
+    ).toEqual([
+      ['rules/duplicate-alert-name', 'b', expect.stringContaining('group "a"')],
+    ]);
+    expect(
+      lintRuleGroups([
+        {
+          name: 'a',
+          rules: [
+            goodAlert,
+            { ...other, labels: { ...goodAlert.labels, window: '1h' } },
+          ],
+        },
+      ]),
+    ).toEqual([]);
+    // The same rule loaded twice is not a conflict of meaning.
+    expect(
+      lintRuleGroups([{ name: 'a', rules: [goodAlert, { ...goodAlert }] }]),
+    ).toEqual([]);
+  });
+
+  it('turns malformed input into findings instead of throwing', () => {
+    const findings = lintRuleGroups([
+      {
+        name: 'g',
+        rules: [
+          { expr: 'up' } as never,
+          { alert: 'A' } as never,
+          null as never,
+          { ...goodAlert, for: '5 minutes' },
+        ],
+      },
+    ]);
+    expect(findings.map(f => f.ruleId)).toEqual([
+      'rules/invalid-structure',
+      'rules/invalid-structure',
+      'rules/invalid-structure',
+      'rules/invalid-structure',
+    ]);
+  });
+});
+
+describe('fromPrometheusApiGroups', () => {
+  const response = {
+    status: 'success',
+    data: {
+      groups: [
+        {
+          name: 'checkout',
+          file: '/etc/prometheus/rules/checkout.yaml',
+          interval: 30,
+          rules: [
+            {
+              state: 'inactive',
+              name: 'HighErrorRate',
+              query: goodAlert.expr,
+              duration: 300,
+              labels: goodAlert.labels,
+              annotations: goodAlert.annotations,
+              alerts: [],
+              health: 'ok',
+              type: 'alerting',
+            },
+            {
+              name: 'job:up:sum',
+              query: 'sum by (job) (up)',
+              labels: { team: 'x' },
+              health: 'ok',
+              type: 'recording',
+            },
+            { name: 42, query: 'up', type: 'recording' },
+          ],
+        },
+      ],
+    },
+  };
+
+  it('maps alerting and recording rules, with duration as for', () => {
+    expect(fromPrometheusApiGroups(response)).toEqual([
+      {
+        name: 'checkout',
+        rules: [
+          {
+            alert: 'HighErrorRate',
+            expr: goodAlert.expr,
+            duration: 300,
+            labels: goodAlert.labels,
+            annotations: goodAlert.annotations,
+          },
+          {
+            record: 'job:up:sum',
+            expr: 'sum by (job) (up)',
+            labels: { team: 'x' },
+          },
+        ],
+      },
+    ]);
+    expect(lintRuleGroups(fromPrometheusApiGroups(response))).toEqual([]);
+  });
+
+  it('accepts data or the groups array, and ignores garbage', () => {
+    expect(fromPrometheusApiGroups(response.data)).toHaveLength(1);
+    expect(fromPrometheusApiGroups(response.data.groups)).toHaveLength(1);
+    expect(fromPrometheusApiGroups(null)).toEqual([]);
+    expect(fromPrometheusApiGroups({ data: { groups: 'x' } })).toEqual([]);
+    expect(fromPrometheusApiGroups([1, 'a', { rules: 'no' }])).toEqual([
+      { name: '', rules: [] },
+    ]);
+  });
+});
+
+describe('lintRuleFiles', () => {
+  const file = (expr: string) =>
+    `groups:\n  - name: g\n    rules:\n      - alert: HighErrorRate\n        expr: ${expr}\n        for: 5m\n        labels: { severity: critical }\n        annotations:\n          summary: s\n          description: d\n          runbook_url: https://r.example.com/x\n`;
+
+  it('finds duplicates across files and counts rules', () => {
+    const report = lintRuleFiles([
+      { text: file('up == 0'), fileName: 'a.yaml' },
+      { text: file('up == 1'), fileName: 'b.yaml' },
+    ]);
+    expect(report.ruleCount).toBe(2);
+    expect(
+      report.findings.map(f => [f.ruleId, f.location.file, f.location.line]),
+    ).toEqual([['rules/duplicate-alert-name', 'b.yaml', 4]]);
+    expect(report.findings[0].message).toContain('a.yaml:4');
+  });
+
+  it('maps a syntax error in a one-line expression to its file column', () => {
+    const [finding] = lintRuleFileText(file('sum(up) by (job'), 'a.yaml');
+    expect(finding).toMatchObject({
+      ruleId: 'promql/syntax',
+      location: { line: 5, column: 30 },
+    });
+  });
+
+  it('maps positions inside quoted and folded expressions', () => {
+    const quoted = lintRuleFileText(file('"sum(x_total) > 1"'));
+    expect(quoted[0]).toMatchObject({
+      ruleId: 'promql/counter-without-rate',
+      location: { line: 5, column: 20 },
+    });
+    const folded = `groups:\n  - name: g\n    rules:\n      - record: a:b\n        expr: >-\n          sum by (job)\n            (rate(x[5m])) / sum(y_total)\n`;
+    const findings = lintRuleFileText(folded);
+    expect(
+      findings.map(f => [f.ruleId, f.location.line, f.location.column]),
+    ).toEqual([
+      ['promql/division-by-zero', 7, 27],
+      ['promql/counter-without-rate', 7, 33],
+    ]);
+  });
+});
+
+describe('never throws', () => {
+  it('on arbitrary text', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), text => {
+        expect(Array.isArray(lintRuleFileText(text, 'f.yaml'))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('on arbitrary expressions inside a valid file', () => {
+    const alphabet = fc.constantFrom(
+      ...'sum(rate(x_total[5m])) by (le, user_id) / > 0.5 and or on() {a="b"} histogram_quantile offset 1h @ :,-+*'.split(
+        '',
+      ),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(alphabet, { maxLength: 80 }).map(chars => chars.join('')),
+        expr => {
+          const text = `groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: ${JSON.stringify(
+            expr,
+          )}\n`;
+          for (const finding of lintRuleFileText(text)) {
+            expect(finding.location.line).toBeGreaterThanOrEqual(4);
+          }
+          expect(
+            Array.isArray(
+              lintRuleGroups([{ name: 'g', rules: [{ alert: 'A', expr }] }]),
+            ),
+          ).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
