@@ -469,6 +469,13 @@ describe('observability backend plugin', () => {
       expect(second.body).toMatchObject({ changed: false, reload: { status: 'skipped' } });
       expect(prometheus.requestsTo('/-/reload')).toHaveLength(1);
 
+      const history = await request(server).get(`${API}/entity/component/default/checkout/apply`);
+      expect(history.status).toBe(200);
+      expect(history.body.items).toEqual([
+        expect.objectContaining({ changed: false, reload: { status: 'skipped', message: 'file unchanged' }, appliedAt: second.body.appliedAt }),
+        expect.objectContaining({ changed: true, reload: { status: 'ok' }, appliedBy: body.appliedBy, appliedAt: body.appliedAt, validated: body.validated }),
+      ]);
+
       const metrics = await request(server).get(`${API}/metrics`);
       expect(metrics.text).toMatch(/alerts_configured\{target="prometheus"\} [1-9]/);
     });

@@ -221,3 +221,9 @@ export interface CoverageQuery {
 export interface CoverageRefreshResponse {
   status: 'triggered' | 'already-running';
 }
+
+/** Response of `GET /entity/:kind/:namespace/:name/apply`: who applied this entity's rules, newest first. @public */
+export interface ApplyHistoryResponse {
+  entityRef: string;
+  items: Array<Omit<ApplyResponse, 'entityRef'>>;
+}

@@ -2,7 +2,10 @@ import express from 'express';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { observabilityArtifactsApplyPermission } from '@redline/backstage-plugin-observability-common';
+import {
+  ApplyHistoryResponse,
+  observabilityArtifactsApplyPermission,
+} from '@redline/backstage-plugin-observability-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { getRequestContext } from '../telemetry/context';
@@ -25,7 +28,7 @@ const applyBody = z
  * @internal
  */
 export function createApplyRouter(deps: RouteDeps) {
-  const { httpAuth, permissions, entities, facts, applier, metrics, logger } = deps;
+  const { httpAuth, permissions, entities, facts, applier, applyLog, metrics, logger } = deps;
   const router = Router();
 
   router.post('/entity/:kind/:namespace/:name/apply', express.json(), async (req, res) => {
@@ -73,6 +76,28 @@ export function createApplyRouter(deps: RouteDeps) {
     );
     if (result.changed) metrics.alertsConfigured.inc({ target: 'prometheus' }, alertCount);
     res.json(result);
+  });
+
+  router.get('/entity/:kind/:namespace/:name/apply', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const entity = await entities.load(entityRefFromParams(req.params), credentials);
+    const entityRef = stringifyEntityRef(entity);
+    const body: ApplyHistoryResponse = {
+      entityRef,
+      items: (await applyLog.list(entityRef)).map(entry => ({
+        instance: entry.instance,
+        path: entry.path,
+        changed: entry.changed,
+        validated: entry.validated,
+        reload: {
+          status: entry.reloadStatus,
+          ...(entry.reloadMessage ? { message: entry.reloadMessage } : {}),
+        },
+        appliedBy: entry.appliedBy,
+        appliedAt: entry.appliedAt.toISOString(),
+      })),
+    };
+    res.json(body);
   });
 
   return router;

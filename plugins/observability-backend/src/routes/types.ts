@@ -3,6 +3,7 @@ import type {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import type { ApplyLogStore } from '../services/ApplyLogStore';
 import type { ArtifactApplier } from '../services/ArtifactApplier';
 import type { ObservabilityBackendConfig } from '../services/config';
 import type { EntityFactsService } from '../services/EntityFactsService';
@@ -18,5 +19,6 @@ export interface RouteDeps {
   entities: EntityObservabilityService;
   facts: EntityFactsService;
   applier: ArtifactApplier;
+  applyLog: ApplyLogStore;
   metrics: ObservabilityMetrics;
 }

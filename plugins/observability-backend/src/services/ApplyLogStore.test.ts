@@ -1,0 +1,79 @@
+import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import { setupTestPostgres } from '../../../../test/support/postgres';
+import { ApplyLogEntry, ApplyLogStore } from './ApplyLogStore';
+
+jest.setTimeout(60_000);
+
+const { ids } = setupTestPostgres();
+const databases = TestDatabases.create({ ids });
+
+function entry(overrides: Partial<ApplyLogEntry> = {}): ApplyLogEntry {
+  return {
+    entityRef: 'component:default/checkout',
+    instance: 'main',
+    path: '/etc/prometheus/rules/redline-checkout.yaml',
+    changed: true,
+    contentSha256: 'a'.repeat(64),
+    validated: 'promtool',
+    reloadStatus: 'ok',
+    appliedBy: 'user:default/alice',
+    correlationId: 'corr-1',
+    appliedAt: new Date('2026-11-25T05:00:00.000Z'),
+    ...overrides,
+  };
+}
+
+describe('ApplyLogStore', () => {
+  describe.each(databases.eachSupportedId())('%p', databaseId => {
+    async function createStore() {
+      const knex = await databases.init(databaseId);
+      const store = await ApplyLogStore.create({
+        database: mockServices.database({ knex, migrations: { skip: false } }),
+      });
+      return { knex, store };
+    }
+
+    it('records who applied what and when, newest first per entity', async () => {
+      const { knex, store } = await createStore();
+      expect(await knex.schema.hasTable('apply_log')).toBe(true);
+      await store.record(entry());
+      await store.record(
+        entry({
+          changed: false,
+          reloadStatus: 'skipped',
+          reloadMessage: 'file unchanged',
+          appliedBy: 'user:default/bob',
+          correlationId: undefined,
+          validated: 'skipped',
+          appliedAt: new Date('2026-11-25T06:00:00.000Z'),
+        }),
+      );
+      await store.record(entry({ entityRef: 'component:default/search' }));
+
+      const rows = await store.list('component:default/checkout');
+      expect(rows).toEqual([
+        entry({
+          changed: false,
+          reloadStatus: 'skipped',
+          reloadMessage: 'file unchanged',
+          appliedBy: 'user:default/bob',
+          correlationId: undefined,
+          validated: 'skipped',
+          appliedAt: new Date('2026-11-25T06:00:00.000Z'),
+        }),
+        entry(),
+      ]);
+      expect(await store.list('component:default/search', 1)).toHaveLength(1);
+      expect(await store.list('component:default/nothing')).toEqual([]);
+    });
+
+    it('can run the migrations twice (coverage store and apply log both call them)', async () => {
+      const knex = await databases.init(databaseId);
+      const database = mockServices.database({ knex, migrations: { skip: false } });
+      await ApplyLogStore.create({ database });
+      const store = await ApplyLogStore.create({ database });
+      await store.record(entry());
+      expect(await store.list('component:default/checkout')).toHaveLength(1);
+    });
+  });
+});
