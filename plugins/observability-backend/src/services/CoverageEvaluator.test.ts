@@ -1,0 +1,336 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import {
+  DEFAULT_GENERATOR_CONFIG,
+  DeployedRulesSnapshot,
+  generateArtifacts,
+  GeneratedArtifacts,
+  ObservabilitySpec,
+  parseSpec,
+} from '@redline/backstage-plugin-observability-common';
+import type { CoverageStore } from '../database/CoverageStore';
+import { DatabaseCoverageStore } from '../database/DatabaseCoverageStore';
+import {
+  CoverageEvaluator,
+  CoveragePageEvent,
+  LiveFactsSource,
+} from './CoverageEvaluator';
+
+jest.setTimeout(120_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+function component(
+  name: string,
+  owner: string | undefined,
+  annotations: Record<string, string> = {},
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default', annotations },
+    spec: { type: 'service', lifecycle: 'production', ...(owner ? { owner } : {}), system: 'shop' },
+  };
+}
+
+/**
+ * A catalog that pages like the real one: the first request carries the
+ * filter and limit, later ones an opaque cursor and the limit.
+ */
+function fakeCatalog(entities: Entity[], existingGroups: string[]) {
+  const requests: Array<Record<string, unknown>> = [];
+  const ownerLookups: string[][] = [];
+  return {
+    requests,
+    ownerLookups,
+    async queryEntities(request: any) {
+      requests.push(request);
+      const limit: number = request.limit;
+      let offset = 0;
+      let pool = entities;
+      if (request.cursor) {
+        const decoded = JSON.parse(Buffer.from(request.cursor, 'base64').toString());
+        offset = decoded.offset;
+        pool = entities.filter(e => decoded.kinds.includes(e.kind));
+      } else {
+        pool = entities.filter(e => request.filter.kind.includes(e.kind));
+      }
+      const items = pool.slice(offset, offset + limit);
+      const next = offset + limit < pool.length
+        ? Buffer.from(JSON.stringify({ offset: offset + limit, kinds: request.filter?.kind ?? ['Component'] })).toString('base64')
+        : undefined;
+      return { items, totalItems: pool.length, pageInfo: next ? { nextCursor: next } : {} };
+    },
+    async getEntitiesByRefs(request: { entityRefs: string[] }) {
+      ownerLookups.push(request.entityRefs);
+      return {
+        items: request.entityRefs.map(ref =>
+          existingGroups.includes(ref)
+            ? { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: ref.split('/')[1] } }
+            : undefined,
+        ),
+      };
+    },
+  };
+}
+
+function rulesFor(entity: Entity): DeployedRulesSnapshot {
+  const { spec, findings } = parseSpec(entity, DEFAULT_GENERATOR_CONFIG);
+  const artifacts = generateArtifacts(spec, DEFAULT_GENERATOR_CONFIG, findings);
+  return {
+    status: 'ok',
+    rules: artifacts.alerts.map(a => ({
+      type: 'alerting' as const,
+      name: a.name,
+      labels: { ...a.labels },
+      query: a.expr,
+    })),
+  };
+}
+
+async function newStore() {
+  const knex = await databases.init('SQLITE_3');
+  return DatabaseCoverageStore.create({ database: mockServices.database({ knex }) });
+}
+
+describe('CoverageEvaluator', () => {
+  const checkout = component('checkout', 'payments', {
+    'redline.dev/slo-availability': '99.9',
+    'redline.dev/runbook-url': 'https://runbooks.example.com/checkout',
+    'pagerduty.com/integration-key': 'abc123',
+    'redline.dev/slack-channel': 'payments-alerts',
+    'redline.dev/tier': '1',
+  });
+  const legacy = component('legacy-billing', 'group:default/finance');
+  const orphan = component('orphan', 'ghosts');
+  const secondary = component('search', 'payments', {
+    'redline.dev/prometheus-instance': 'secondary',
+  });
+  const broken = component('broken-annotations', 'finance', {
+    'redline.dev/slo-availability': 'lots',
+  });
+  const api: Entity = { ...component('not-a-component', 'payments'), kind: 'API' };
+  const catalogEntities = [checkout, legacy, orphan, secondary, broken, api];
+
+  function setup(store: CoverageStore, liveFacts?: LiveFactsSource, extra: Partial<Parameters<typeof CoverageEvaluator.create>[0]> = {}) {
+    const catalog = fakeCatalog(catalogEntities, ['group:default/payments', 'group:default/finance']);
+    const pages: CoveragePageEvent[] = [];
+    const evaluator = CoverageEvaluator.create({
+      catalog: catalog as any,
+      auth: mockServices.auth(),
+      store,
+      logger: mockServices.logger.mock(),
+      generatorConfig: DEFAULT_GENERATOR_CONFIG,
+      liveFacts,
+      pageSize: 2,
+      onPage: e => pages.push(e),
+      now: () => new Date('2026-11-25T05:00:00.000Z'),
+      ...extra,
+    });
+    return { evaluator, catalog, pages };
+  }
+
+  it('evaluates every Component through the real pipeline into table rows', async () => {
+    const store = await newStore();
+    const fetches: Array<string | undefined> = [];
+    const liveFacts: LiveFactsSource = {
+      async fetchDeployedRules(instance) {
+        fetches.push(instance);
+        if (instance === 'secondary') throw new Error('connect ECONNREFUSED 127.0.0.1:9999');
+        return rulesFor(checkout);
+      },
+    };
+    const { evaluator, catalog, pages } = setup(store, liveFacts);
+
+    const result = await evaluator.run();
+    expect(result).toMatchObject({ entities: 5, pages: 3, failed: 0, pruned: 0, evaluatedAt: '2026-11-25T05:00:00.000Z' });
+
+    // One /api/v1/rules per instance per cycle, however many entities and pages.
+    expect(fetches.sort()).toEqual(['secondary', undefined].sort());
+    // Owners looked up once each, one call per page that brings new ones.
+    expect(catalog.ownerLookups.flat().sort()).toEqual([
+      'group:default/finance',
+      'group:default/ghosts',
+      'group:default/payments',
+    ]);
+    expect(catalog.ownerLookups.length).toBeLessThanOrEqual(3);
+    expect(pages.map(p => p.rowsHeld)).toEqual([2, 2, 1]);
+
+    const { items } = await store.listRows({ offset: 0, limit: 50, sort: 'name' });
+    const byName = Object.fromEntries(items.map(i => [i.name, i]));
+    expect(Object.keys(byName).sort()).toEqual(['broken-annotations', 'checkout', 'legacy-billing', 'orphan', 'search']);
+
+    expect(byName.checkout).toMatchObject({
+      entityRef: 'component:default/checkout',
+      kind: 'Component',
+      owner: 'group:default/payments',
+      team: 'payments',
+      system: 'shop',
+      lifecycle: 'production',
+      tier: 'tier-1',
+      hasSlo: true,
+      hasRunbook: true,
+      rulesDeployed: 'yes',
+      evaluatedAt: '2026-11-25T05:00:00.000Z',
+    });
+    expect(byName['legacy-billing']).toMatchObject({ hasSlo: false, hasRunbook: false, rulesDeployed: 'no', team: 'finance' });
+    expect(byName.checkout.confidence).toBeGreaterThan(byName['legacy-billing'].confidence);
+    expect(byName.orphan.topFailingCheck).toBe('Owner exists');
+    expect(byName.search.rulesDeployed).toBe('unknown');
+    expect(byName['broken-annotations'].hasSlo).toBe(false);
+    expect(byName['broken-annotations'].failingChecks).toBeGreaterThan(0);
+
+    const history = await store.listHistory({});
+    expect(history).toEqual([
+      expect.objectContaining({ evaluatedAt: '2026-11-25T05:00:00.000Z', services: 5, withSlo: 0.2, withRunbooks: 0.2 }),
+    ]);
+    expect(history[0].withRulesDeployed).toBeCloseTo(0.2);
+    expect(await store.listHistory({ team: 'payments' })).toEqual([
+      expect.objectContaining({ team: 'payments', services: 2 }),
+    ]);
+  });
+
+  it('without live facts, rules are unknown and nothing outbound is asked', async () => {
+    const store = await newStore();
+    await setup(store).evaluator.run();
+    const { items } = await store.listRows({ offset: 0, limit: 50 });
+    expect(new Set(items.map(i => i.rulesDeployed))).toEqual(new Set(['unknown']));
+  });
+
+  it('prunes entities that left the catalog and adds a history point per run', async () => {
+    const store = await newStore();
+    let now = new Date('2026-11-25T05:00:00.000Z');
+    const { evaluator } = setup(store, undefined, { now: () => now });
+    await evaluator.run();
+    catalogEntities.splice(catalogEntities.indexOf(orphan), 1);
+    try {
+      now = new Date('2026-11-25T05:30:00.000Z');
+      const second = await evaluator.run();
+      expect(second.pruned).toBe(1);
+      const { items } = await store.listRows({ offset: 0, limit: 50 });
+      expect(items.map(i => i.name)).not.toContain('orphan');
+      expect(items.every(i => i.evaluatedAt === '2026-11-25T05:30:00.000Z')).toBe(true);
+      expect((await store.listHistory({})).map(p => [p.evaluatedAt, p.services])).toEqual([
+        ['2026-11-25T05:00:00.000Z', 5],
+        ['2026-11-25T05:30:00.000Z', 4],
+      ]);
+    } finally {
+      catalogEntities.splice(2, 0, orphan);
+    }
+  });
+
+  it('logs and skips an entity that cannot be evaluated, keeping the others', async () => {
+    const store = await newStore();
+    const generate = (spec: ObservabilitySpec, config: any, findings: any) => {
+      if (spec.name === 'orphan') throw new Error('boom');
+      return generateArtifacts(spec, config, findings);
+    };
+    const { evaluator } = setup(store, undefined, { generate });
+    const result = await evaluator.run();
+    expect(result.failed).toBe(1);
+    expect((await store.listRows({ offset: 0, limit: 50 })).totalItems).toBe(4);
+  });
+
+  it('stops between pages when aborted and records no history for the partial run', async () => {
+    const store = await newStore();
+    const controller = new AbortController();
+    const { evaluator } = setup(store, undefined, {
+      onPage: e => {
+        if (e.page === 1) controller.abort();
+      },
+    });
+    await expect(evaluator.run(controller.signal)).rejects.toThrow(/aborted/);
+    expect((await store.listRows({ offset: 0, limit: 50 })).totalItems).toBe(2);
+    expect(await store.listHistory({})).toEqual([]);
+  });
+
+  it('streams 10 000 entities page by page, never holding more than a page', async () => {
+    const total = 10_000;
+    const pageSize = 250;
+    const entities = Array.from({ length: total }, (_, i) =>
+      component(`svc-${String(i).padStart(5, '0')}`, `team-${i % 40}`, i % 3 === 0 ? { 'redline.dev/slo-availability': '99.5' } : {}),
+    );
+    const catalog = fakeCatalog(entities, Array.from({ length: 40 }, (_, i) => `group:default/team-${i}`));
+    const realStore = await newStore();
+    let largestWrite = 0;
+    const store: CoverageStore = {
+      ...bind(realStore),
+      async upsertRows(runId, rows) {
+        largestWrite = Math.max(largestWrite, rows.length);
+        return realStore.upsertRows(runId, rows);
+      },
+    };
+    // Light artifacts: this test is about paging and memory, not generation
+    // (the real generator is exercised above and in the benchmark).
+    const generate = (spec: ObservabilitySpec): GeneratedArtifacts => ({
+      entityRef: spec.entityRef,
+      serviceName: spec.serviceName.value,
+      rules: { groups: [] },
+      alerts: [],
+      runbooks: [],
+      files: [],
+      output: {
+        observability_design: { pillars: [], tools: [], dashboards: [] },
+        configuration: [],
+        alerts: [],
+        runbooks: [],
+        confidence_score: 0,
+      },
+      confidence: { score: spec.slos.length ? 0.6 : 0.2, factors: [] },
+      findings: [],
+    });
+    let peakHeld = 0;
+    const pages: CoveragePageEvent[] = [];
+    const evaluator = CoverageEvaluator.create({
+      catalog: catalog as any,
+      auth: mockServices.auth(),
+      store,
+      logger: mockServices.logger.mock(),
+      generatorConfig: DEFAULT_GENERATOR_CONFIG,
+      pageSize,
+      generate,
+      onPage: e => {
+        pages.push(e);
+        peakHeld = Math.max(peakHeld, e.rowsHeld);
+      },
+    });
+
+    const result = await evaluator.run();
+
+    expect(result.entities).toBe(total);
+    expect(result.pages).toBe(total / pageSize);
+    expect(catalog.requests).toHaveLength(total / pageSize);
+    expect(catalog.requests[0]).toEqual({ filter: { kind: ['Component'] }, limit: pageSize });
+    for (const r of catalog.requests.slice(1)) {
+      expect(Object.keys(r).sort()).toEqual(['cursor', 'limit']);
+      expect(r.limit).toBe(pageSize);
+    }
+    expect(pages[1].request.cursor).toEqual(expect.any(String));
+    expect(peakHeld).toBeLessThanOrEqual(pageSize);
+    expect(largestWrite).toBeLessThanOrEqual(pageSize);
+    // 40 owners, each looked up exactly once across 40 pages.
+    expect(catalog.ownerLookups.flat()).toHaveLength(40);
+
+    const { totalItems } = await realStore.listRows({ offset: 0, limit: 1 });
+    expect(totalItems).toBe(total);
+    const [overall] = await realStore.listHistory({});
+    expect(overall.services).toBe(total);
+    expect(overall.withSlo).toBeCloseTo(3334 / total);
+    expect(await realStore.listHistory({ team: 'team-0' })).toEqual([
+      expect.objectContaining({ services: 250 }),
+    ]);
+  });
+});
+
+/** The store's methods bound to it, so a test can override one of them. */
+function bind(store: CoverageStore): CoverageStore {
+  return {
+    upsertRows: store.upsertRows.bind(store),
+    pruneRowsNotIn: store.pruneRowsNotIn.bind(store),
+    listRows: store.listRows.bind(store),
+    summarize: store.summarize.bind(store),
+    lastEvaluatedAt: store.lastEvaluatedAt.bind(store),
+    addHistory: store.addHistory.bind(store),
+    listHistory: store.listHistory.bind(store),
+  };
+}
