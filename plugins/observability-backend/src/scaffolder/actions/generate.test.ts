@@ -1,0 +1,73 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { resolveGeneratorConfig } from '@redline/backstage-plugin-observability-common';
+import { testEntities } from '../../__testUtils__/entities';
+import { createGenerateObservabilityAction } from './generate';
+
+const generator = resolveGeneratorConfig({ portalBaseUrl: 'http://portal.test' });
+
+/** A scaffolder action context built by hand (the scaffolder test utils package is not installed). */
+function mockContext(input: Record<string, unknown>, workspacePath: string, isDryRun = false) {
+  const outputs: Record<string, unknown> = {};
+  return {
+    outputs,
+    ctx: {
+      input,
+      workspacePath,
+      isDryRun,
+      logger: mockServices.logger.mock(),
+      output: (name: string, value: unknown) => {
+        outputs[name] = value;
+      },
+      getInitiatorCredentials: async () => mockCredentials.user(),
+      checkpoint: async ({ fn }: { fn: () => Promise<unknown> }) => fn(),
+      createTemporaryDirectory: async () => fs.mkdtemp(path.join(os.tmpdir(), 'redline-tmp-')),
+      task: { id: 'task-1' },
+    } as any,
+  };
+}
+
+describe('redline:observability:generate', () => {
+  let workspace: string;
+  const action = createGenerateObservabilityAction({
+    catalog: catalogServiceMock({ entities: testEntities({ runbookUrl: 'https://wiki.example.org/rb' }) }),
+    generator,
+  });
+
+  beforeEach(async () => {
+    workspace = await fs.mkdtemp(path.join(os.tmpdir(), 'redline-workspace-'));
+  });
+  afterEach(async () => {
+    await fs.rm(workspace, { recursive: true, force: true });
+  });
+
+  it('writes every artifact of the entity into <targetPath>/<service>/', async () => {
+    const { ctx, outputs } = mockContext({ entityRef: 'component:default/checkout', targetPath: 'ops' }, workspace);
+    await action.handler(ctx);
+    expect(outputs.serviceName).toBe('checkout');
+    expect(outputs.directory).toBe('ops/checkout');
+    const files = outputs.files as string[];
+    expect(files).toEqual(expect.arrayContaining(['ops/checkout/prometheus-rules.yaml', 'ops/checkout/grafana-dashboard.json', 'ops/checkout/runbooks/HighErrorRate.md']));
+    for (const file of files) {
+      const content = await fs.readFile(path.join(workspace, file), 'utf8');
+      expect(content.length).toBeGreaterThan(0);
+    }
+    expect(await fs.readFile(path.join(workspace, 'ops/checkout/prometheus-rules.yaml'), 'utf8')).toMatch(/alert: HighErrorRate/);
+  });
+
+  it('defaults the folder to observability/ and writes nothing on a dry run', async () => {
+    const { ctx, outputs } = mockContext({ entityRef: 'component:default/legacy-billing' }, workspace, true);
+    await action.handler(ctx);
+    expect(outputs.directory).toBe('observability/legacy-billing');
+    expect((outputs.files as string[]).length).toBeGreaterThan(3);
+    expect(await fs.readdir(workspace)).toEqual([]);
+  });
+
+  it('refuses a target path outside the workspace and an unknown entity', async () => {
+    await expect(action.handler(mockContext({ entityRef: 'component:default/checkout', targetPath: '../../etc' }, workspace).ctx)).rejects.toThrow(/outside/i);
+    await expect(action.handler(mockContext({ entityRef: 'component:default/nope' }, workspace).ctx)).rejects.toMatchObject({ name: 'NotFoundError' });
+  });
+});
