@@ -165,6 +165,9 @@ const objectivePercent = z
     'the objective must be below 100 % (a 100 % objective leaves no error budget)',
   );
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this excludes
+const PLAIN_TEAM_NAME = /^[^\u0000-\u001f\u007f{}"]+$/;
+
 /** @public */
 export const ANNOTATION_DEFINITIONS = {
   serviceName: {
@@ -400,9 +403,8 @@ export const ANNOTATION_DEFINITIONS = {
       .trim()
       .min(1, 'is empty')
       .max(100, 'must be at most 100 characters')
-      // eslint-disable-next-line no-control-regex
       .regex(
-        /^[^\u0000-\u001f\u007f{}"]+$/,
+        PLAIN_TEAM_NAME,
         'must be a plain team name (no quotes, braces or control characters)',
       ),
     expected: 'an Opsgenie team name',

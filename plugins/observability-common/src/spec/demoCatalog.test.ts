@@ -32,6 +32,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test/support is the repo's shared test kit, not a package
 import { describeWithBinary } from '../../../../test/support/binaries';
 import { ANNOTATION_DEFINITIONS } from './annotationSchemas';
 import { ANNOTATIONS } from './annotations';
@@ -53,13 +54,10 @@ function loadFile(file: string): Entity[] {
 }
 
 function listYaml(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap(e =>
-    e.isDirectory()
-      ? listYaml(join(dir, e.name))
-      : /\.ya?ml$/.test(e.name)
-      ? [join(dir, e.name)]
-      : [],
-  );
+  return readdirSync(dir, { withFileTypes: true }).flatMap(e => {
+    if (e.isDirectory()) return listYaml(join(dir, e.name));
+    return /\.ya?ml$/.test(e.name) ? [join(dir, e.name)] : [];
+  });
 }
 
 /** Follows Location targets from all.yaml, like the catalog's file provider. */
@@ -115,6 +113,8 @@ describe('demo catalog', () => {
     ];
     for (const entity of entities) {
       await expect(policy.enforce(entity)).resolves.toBeDefined();
+      // Templates are validated by the scaffolder's own model, which -common does not depend on.
+      if (entity.kind === 'Template') continue;
       const accepted = await Promise.all(validators.map(v => v.check(entity)));
       expect([refOf(entity), accepted.some(Boolean)]).toEqual([
         refOf(entity),

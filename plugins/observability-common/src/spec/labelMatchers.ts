@@ -73,6 +73,9 @@ export function findPromqlSyntaxError(expr: string): string | undefined {
   return error;
 }
 
+/** Digits after \\x, \\u and \\U in Go string literals. */
+const HEX_ESCAPE_LENGTH: Record<string, number> = { x: 2, u: 4, U: 8 };
+
 const SIMPLE_ESCAPES: Record<string, string> = {
   a: '\u0007',
   b: '\b',
@@ -120,8 +123,7 @@ export function decodeStringLiteral(
       i += 1;
       continue;
     }
-    const hexLength =
-      next === 'x' ? 2 : next === 'u' ? 4 : next === 'U' ? 8 : 0;
+    const hexLength = HEX_ESCAPE_LENGTH[next] ?? 0;
     if (hexLength > 0) {
       const hex = body.slice(i + 2, i + 2 + hexLength);
       if (!new RegExp(`^[0-9a-fA-F]{${hexLength}}$`).test(hex)) {
