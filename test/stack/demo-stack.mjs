@@ -18,7 +18,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ProcessGroup, portOrFree, stopOnExit } from './processes.mjs';
-import { findCatalogEntity, portalConfig, requireStackBinaries, startMonitoringStack } from './stack.mjs';
+import {
+  findCatalogEntity,
+  portalConfig,
+  requireStackBinaries,
+  startMonitoringStack,
+  withoutAnnotations,
+  writeCatalogVariant,
+} from './stack.mjs';
 import { repoRoot } from './ts.mjs';
 import { applyRules } from './portal-api.mjs';
 
@@ -69,7 +76,11 @@ const finish = stopOnExit(group, async () => {
   console.error('stopped.');
 });
 
-const checkout = findCatalogEntity(ENTITY.kind, ENTITY.name, ENTITY.namespace);
+// checkout's catalog entry links example.com runbook/dashboard pages that do
+// not exist; the stack's portal reads a copy without them, so alerts link the
+// portal's generated runbooks and the Observability tab.
+const checkout = withoutAnnotations(findCatalogEntity(ENTITY.kind, ENTITY.name, ENTITY.namespace));
+const catalogLocations = writeCatalogVariant(workDir, ENTITY);
 const alertTimings = { groupWait: '10s', groupInterval: '1m', repeatInterval: '1h' };
 
 console.log(`starting the Redline live stack in ${workDir} ...`);
@@ -86,7 +97,7 @@ stack = await startMonitoringStack(group, {
   faults: { errorRate, latencyMs },
   scrapeInterval: '5s',
   evaluationInterval: '5s',
-  entities: [checkout],
+  entity: checkout,
   generatorConfig: { alertmanager: alertTimings },
   onNotification: ({ path, body }) => {
     for (const alert of body.alerts ?? []) {
@@ -107,15 +118,18 @@ const lines = [
 ];
 
 if (!args['no-portal']) {
-  const { buildFrontend, startPortal } = await import('../e2e/portal.mjs');
+  const { buildFrontend } = await import('../e2e/portal.mjs');
+  const { startPortal } = await import('./portal.mjs');
   if (!existsSync(join(repoRoot, 'packages/app/dist/index.html'))) {
     console.log('building the frontend once (packages/app/dist) ...');
     buildFrontend();
   }
   console.log('starting the portal (backend serving the built app) ...');
-  portal = await startPortal({
-    extraConfig: portalConfig(stack, { entity: checkout, generatorConfig: { alertmanager: alertTimings } }),
-    log: args.verbose,
+  portal = await startPortal(group, {
+    workDir,
+    port: await portOrFree(7007),
+    echo: args.verbose,
+    extraConfig: portalConfig(stack, { entity: checkout, catalogLocations, generatorConfig: { alertmanager: alertTimings } }),
   });
   const entityPage = `${portal.baseUrl}/catalog/${ENTITY.namespace}/${ENTITY.kind}/${ENTITY.name}/observability`;
   lines.unshift(['Portal', `${portal.baseUrl}  (sign in as guest)`], ['Observability tab', entityPage]);

@@ -5,9 +5,9 @@
  * and loading the rules directory the portal applies to. The portal itself is
  * started by the caller with {@link portalConfig}.
  */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
 import pino from 'pino';
 import { repoRoot, requireTs } from './ts.mjs';
 import { startAlertmanager, startPrometheus, prometheusConfig } from './monitoring.mjs';
@@ -24,11 +24,20 @@ export function requireStackBinaries() {
   return prometheus && alertmanager ? { prometheus, alertmanager } : undefined;
 }
 
-/** Every entity in the demo catalog (`catalog/*.yaml`, multi-document). */
+/** Every YAML file under `dir`, recursively, sorted. */
+function yamlFiles(dir) {
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter(f => /\.ya?ml$/.test(f))
+    .sort()
+    .map(f => join(dir, f));
+}
+
+/** Every entity in the demo catalog (`catalog/**\/*.yaml`, multi-document). */
 export function loadCatalogEntities(dir = join(repoRoot, 'catalog')) {
   const entities = [];
-  for (const file of readdirSync(dir).filter(f => /\.ya?ml$/.test(f)).sort()) {
-    for (const doc of parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
+  for (const file of yamlFiles(dir)) {
+    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
       const value = doc.toJS();
       if (value && typeof value === 'object' && value.kind && value.metadata?.name) entities.push(value);
     }
@@ -36,14 +45,72 @@ export function loadCatalogEntities(dir = join(repoRoot, 'catalog')) {
   return entities;
 }
 
+/**
+ * Annotations that send alert links away from the portal. The demo catalog's
+ * checkout points `runbook-url` and `dashboard-url` at example.com pages that
+ * do not exist; without them the generator links the portal's own runbook
+ * page and the entity's Observability tab, which the stack can prove answer.
+ */
+export const EXTERNAL_LINK_ANNOTATIONS = ['redline.dev/runbook-url', 'redline.dev/dashboard-url'];
+
+function matches(entity, ref) {
+  return (
+    entity?.kind?.toLowerCase() === ref.kind.toLowerCase() &&
+    entity?.metadata?.name === ref.name &&
+    (entity.metadata.namespace ?? 'default') === (ref.namespace ?? 'default')
+  );
+}
+
+/**
+ * Copies the demo catalog to `workDir/catalog`, removing `annotations` from
+ * the entity `ref` in the copy (the repository's catalog is not touched), and
+ * returns the `catalog.locations` config that loads the copy instead of the
+ * original (same files, same relative layout as app-config.yaml's locations).
+ */
+export function writeCatalogVariant(workDir, ref, annotations = EXTERNAL_LINK_ANNOTATIONS) {
+  const source = join(repoRoot, 'catalog');
+  const target = join(workDir, 'catalog');
+  cpSync(source, target, { recursive: true });
+  let found = false;
+  for (const file of yamlFiles(target)) {
+    const docs = parseAllDocuments(readFileSync(file, 'utf8'));
+    let changed = false;
+    for (const doc of docs) {
+      if (!matches(doc.toJS(), ref)) continue;
+      found = true;
+      for (const key of annotations) {
+        if (doc.hasIn(['metadata', 'annotations', key])) {
+          doc.deleteIn(['metadata', 'annotations', key]);
+          changed = true;
+        }
+      }
+    }
+    if (changed) writeFileSync(file, docs.map(d => d.toString({ lineWidth: 0 })).join(''));
+  }
+  if (!found) throw new Error(`catalog has no ${ref.kind} ${ref.namespace ?? 'default'}/${ref.name}`);
+
+  // app-config.yaml's file locations are relative to packages/backend.
+  const backendDir = join(repoRoot, 'packages/backend');
+  const appConfig = parse(readFileSync(join(repoRoot, 'app-config.yaml'), 'utf8'));
+  const locations = (appConfig?.catalog?.locations ?? [])
+    .filter(l => l.type === 'file')
+    .map(l => ({ ...l, target: resolve(target, relative(source, resolve(backendDir, l.target))) }))
+    .filter(l => !relative(target, l.target).startsWith('..') && existsSync(l.target));
+  return locations.length > 0
+    ? locations
+    : yamlFiles(target).map(file => ({ type: 'file', target: file }));
+}
+
+/** The entity with the given annotations removed (in memory), as {@link writeCatalogVariant} writes it. */
+export function withoutAnnotations(entity, annotations = EXTERNAL_LINK_ANNOTATIONS) {
+  const copy = { ...entity.metadata.annotations };
+  for (const key of annotations) delete copy[key];
+  return { ...entity, metadata: { ...entity.metadata, annotations: copy } };
+}
+
 /** One catalog entity by kind and name (namespace `default`), or throws naming what was looked for. */
 export function findCatalogEntity(kind, name, namespace = 'default') {
-  const entity = loadCatalogEntities().find(
-    e =>
-      e.kind.toLowerCase() === kind.toLowerCase() &&
-      e.metadata.name === name &&
-      (e.metadata.namespace ?? 'default') === namespace,
-  );
+  const entity = loadCatalogEntities().find(e => matches(e, { kind, name, namespace }));
   if (!entity) throw new Error(`catalog has no ${kind} ${namespace}/${name} (looked in catalog/*.yaml)`);
   return entity;
 }
@@ -70,27 +137,23 @@ export function withLocalWebhook(entity, webhookUrl) {
 }
 
 /**
- * The generated `alertmanager` artifact for `entities`, exactly as the
- * generator renders it (no post-processing).
+ * The generated `alertmanager` artifact for `entity`: the same file the
+ * portal's download route, the CLI and the scaffolder hand out, byte for byte.
  */
-export function generatedAlertmanagerYaml(entities, generatorConfig) {
-  const { parseSpec } = common();
-  // TEMP until generate/index.ts exports the Alertmanager generator.
-  const { generateAlertmanagerFragment, renderAlertmanagerYaml } = common().renderAlertmanagerYaml
-    ? common()
-    : requireTs('../../plugins/observability-common/src/generate/alertmanager.ts');
-  const fragments = entities.map(entity => {
-    const { spec } = parseSpec(entity, generatorConfig);
-    return generateAlertmanagerFragment(spec, generatorConfig).fragment;
-  });
-  return renderAlertmanagerYaml(fragments);
+export function generatedAlertmanagerYaml(entity, partialConfig) {
+  const { parseSpec, resolveGeneratorConfig, generateArtifacts } = common();
+  const config = resolveGeneratorConfig(partialConfig);
+  const { spec, findings } = parseSpec(entity, config);
+  const file = generateArtifacts(spec, config, findings).files.find(f => f.id === 'alertmanager');
+  if (!file) throw new Error(`the generator produced no alertmanager artifact for ${spec.entityRef}`);
+  return file.content;
 }
 
 /**
  * Starts receiver, demo service (+ traffic), Alertmanager and Prometheus under
  * `group`, in that order. Options:
  * - `workDir` (required), `binaries` from {@link requireStackBinaries}
- * - `entities`: catalog entities whose teams Alertmanager routes (default: checkout)
+ * - `entity`: the catalog entity whose generated routing Alertmanager runs (default: checkout)
  * - `generatorConfig`: partial GeneratorConfig (alertmanager timings, portalBaseUrl)
  * - `ports`: { demo, prometheus, alertmanager, webhook } (default: free ports)
  * - `scrapeInterval`, `evaluationInterval`, `trafficRate`, `faults`, `serviceName`
@@ -127,11 +190,13 @@ export async function startMonitoringStack(group, options) {
     const { resolveGeneratorConfig } = common();
     const generatorConfig = resolveGeneratorConfig(options.generatorConfig);
     const { parseSpec } = common();
-    // One path per team, so a delivery shows which team's receiver it came through.
-    const entities = (options.entities ?? [findCatalogEntity('Component', 'checkout')]).map(e =>
-      withLocalWebhook(e, `${started.webhook.url}/${encodeURIComponent(parseSpec(e, generatorConfig).spec.team)}`),
+    const entity = options.entity ?? findCatalogEntity('Component', 'checkout');
+    // The team's path on the receiver shows which team's route a delivery took.
+    const team = parseSpec(entity, generatorConfig).spec.team;
+    started.alertmanagerYaml = generatedAlertmanagerYaml(
+      withLocalWebhook(entity, `${started.webhook.url}/${encodeURIComponent(team)}`),
+      generatorConfig,
     );
-    started.alertmanagerYaml = generatedAlertmanagerYaml(entities, generatorConfig);
     started.alertmanager = await startAlertmanager(group, {
       binary: binaries.alertmanager,
       workDir,
@@ -184,15 +249,17 @@ async function stopInProcess(started) {
 
 /**
  * Extra portal config (merged over app-config.yaml) pointing Redline at the
- * stack. The Prometheus instance takes the name the entity asks for with
+ * stack, and the catalog at `catalogLocations` when given (see
+ * {@link writeCatalogVariant}). The Prometheus instance takes the name the entity asks for with
  * `redline.dev/prometheus-instance` (so the annotation resolves) and is the
  * default for everyone else.
  */
-export function portalConfig(stack, { entity, generatorConfig = {}, observability = {} } = {}) {
+export function portalConfig(stack, { entity, generatorConfig = {}, observability = {}, catalogLocations } = {}) {
   const annotations = entity?.metadata?.annotations ?? {};
   const promName = annotations['redline.dev/prometheus-instance'] ?? 'local';
   const amName = annotations['redline.dev/alertmanager-instance'] ?? 'local';
   return {
+    ...(catalogLocations ? { catalog: { locations: catalogLocations } } : {}),
     observability: {
       ...observability,
       prometheus: {
