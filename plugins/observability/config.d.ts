@@ -1,0 +1,14 @@
+export interface Config {
+  /** Redline observability-as-code settings (frontend part). */
+  observability?: {
+    /**
+     * Scaffolder template that opens a pull request with the generated
+     * files, as an entity ref (`template:default/observability-pr`, the
+     * default). The "Open pull request" button appears only when the
+     * scaffolder plugin is installed; it passes
+     * `formData = { entityRef, artifacts }` to the template.
+     * @visibility frontend
+     */
+    scaffolderTemplate?: string;
+  };
+}
