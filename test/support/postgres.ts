@@ -16,6 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TestDatabases, TestDatabaseId } from '@backstage/backend-test-utils';
 import { findBinary, requireBinary } from './binaries';
 
 /** The environment variable `TestDatabases` reads for `POSTGRES_15`. */
@@ -153,25 +154,30 @@ export function startTestPostgres(): TestPostgres {
 
 /**
  * For test files that run over SQLite and PostgreSQL: starts a cluster when
- * `initdb` exists, points `TestDatabases`' POSTGRES_15 at it and stops it after
- * the file's tests. Returns the database ids to pass to `TestDatabases.create`.
- * In CI a missing `initdb` fails (see `requireBinary`); locally it warns loudly
- * and returns only SQLite.
+ * `initdb` exists, points `TestDatabases`' POSTGRES_15 at it and creates the
+ * `TestDatabases`, whose own cleanup (dropping the test databases) is
+ * registered before the cluster's stop so it runs while the server is up.
+ * In CI a missing `initdb` fails (see `requireBinary`); locally it warns
+ * loudly and only SQLite is used.
  */
-export function setupTestPostgres(): {
-  ids: Array<'SQLITE_3' | 'POSTGRES_15'>;
+export function createTestDatabases(): {
+  databases: TestDatabases;
+  ids: TestDatabaseId[];
   postgres?: TestPostgres;
 } {
   if (!requireBinary('initdb') || !requireBinary('pg_ctl')) {
-    return { ids: ['SQLITE_3'] };
+    const ids: TestDatabaseId[] = ['SQLITE_3'];
+    return { databases: TestDatabases.create({ ids }), ids };
   }
   const postgres = startTestPostgres();
   process.env[POSTGRES15_ENV] = postgres.connectionString;
   // Also on exit: a crashed worker must not leave a server behind.
   process.once('exit', postgres.stop);
+  const ids: TestDatabaseId[] = ['SQLITE_3', 'POSTGRES_15'];
+  const databases = TestDatabases.create({ ids });
   afterAll(() => {
     delete process.env[POSTGRES15_ENV];
     postgres.stop();
   });
-  return { ids: ['SQLITE_3', 'POSTGRES_15'], postgres };
+  return { databases, ids, postgres };
 }

@@ -1,14 +1,13 @@
-import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import type { CoverageEntityRow } from '@redline/backstage-plugin-observability-common';
-import { setupTestPostgres } from '../../../../test/support/postgres';
+import { createTestDatabases } from '../../../../test/support/postgres';
 import { DatabaseCoverageStore } from './DatabaseCoverageStore';
 
 jest.setTimeout(60_000);
 
 // Starts a real PostgreSQL 15 (Debian's binaries) before TestDatabases reads
 // its environment; in CI a missing initdb fails, locally it skips loudly.
-const { ids } = setupTestPostgres();
-const databases = TestDatabases.create({ ids });
+const { ids, databases } = createTestDatabases();
 
 function row(name: string, overrides: Partial<CoverageEntityRow> = {}): CoverageEntityRow {
   return {

@@ -21,9 +21,10 @@ export const DEFAULT_COVERAGE_SCHEDULE: SchedulerServiceTaskScheduleDefinition =
 export function readCoverageSchedule(config: Config): SchedulerServiceTaskScheduleDefinition {
   const scheduleConfig = config.getOptionalConfig('observability.coverage.schedule');
   if (!scheduleConfig) return DEFAULT_COVERAGE_SCHEDULE;
+  const schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig);
   return {
-    initialDelay: DEFAULT_COVERAGE_SCHEDULE.initialDelay,
-    ...readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig),
+    ...schedule,
+    initialDelay: schedule.initialDelay ?? DEFAULT_COVERAGE_SCHEDULE.initialDelay,
   };
 }
 
