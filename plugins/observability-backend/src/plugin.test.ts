@@ -440,6 +440,9 @@ describe('observability backend plugin', () => {
       const stack = await request(server).post(`${API}/design`).send({ query: 'valid query', context: { stack: 'splunk' } });
       expect(stack.status).toBe(400);
       expect(stack.body.error.message).toMatch(/context\.stack/);
+      const malformed = await request(server).post(`${API}/design`).set('Content-Type', 'application/json').send('{bad');
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error).toMatchObject({ name: 'InputError', message: expect.stringMatching(/request body: not valid JSON/) });
       const missing = await request(server).post(`${API}/design`).send({ query: 'valid query', entityRef: 'component:default/nope' });
       expect(missing.status).toBe(404);
     });

@@ -1,4 +1,3 @@
-import express from 'express';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -10,7 +9,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { getRequestContext } from '../telemetry/context';
 import type { RouteDeps } from './types';
-import { entityRefFromParams, parseOrThrow } from './validation';
+import { entityRefFromParams, jsonBody, parseOrThrow } from './validation';
 
 const applyBody = z
   .object({
@@ -31,7 +30,7 @@ export function createApplyRouter(deps: RouteDeps) {
   const { httpAuth, permissions, entities, facts, applier, applyLog, metrics, logger } = deps;
   const router = Router();
 
-  router.post('/entity/:kind/:namespace/:name/apply', express.json(), async (req, res) => {
+  router.post('/entity/:kind/:namespace/:name/apply', jsonBody(), async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const [decision] = await permissions.authorize(
       [{ permission: observabilityArtifactsApplyPermission }],

@@ -1,4 +1,3 @@
-import express from 'express';
 import type { ObservabilitySpec } from '@redline/backstage-plugin-observability-common';
 import {
   designInputSchema,
@@ -6,7 +5,7 @@ import {
 } from '@redline/backstage-plugin-observability-common';
 import Router from 'express-promise-router';
 import type { RouteDeps } from './types';
-import { parseOrThrow } from './validation';
+import { jsonBody, parseOrThrow } from './validation';
 
 /**
  * The seed's agent contract as an API: its `input_schema` in, its
@@ -18,7 +17,7 @@ export function createDesignRouter(deps: RouteDeps) {
   const { httpAuth, entities, metrics, config } = deps;
   const router = Router();
 
-  router.post('/design', express.json({ limit: '64kb' }), async (req, res) => {
+  router.post('/design', jsonBody('64kb'), async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const input = parseOrThrow(designInputSchema, req.body, 'design input');
     const entityRef = (input as { entityRef?: string }).entityRef;

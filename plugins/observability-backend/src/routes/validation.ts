@@ -1,5 +1,6 @@
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
+import express, { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 
 /**
@@ -66,3 +67,27 @@ export const entityRefString = z
     /^[A-Za-z][A-Za-z0-9]*:(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\/)?[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/,
     'must be an entity ref like component:default/checkout',
   );
+
+/**
+ * `express.json()` whose failures (malformed JSON, too large) become an
+ * `InputError` naming the body, instead of body-parser's own error object.
+ * @internal
+ */
+export function jsonBody(limit = '100kb') {
+  const parse = express.json({ limit });
+  return (req: Request, res: Response, next: NextFunction) =>
+    parse(req, res, error => {
+      if (error) {
+        const type = (error as { type?: string }).type;
+        next(
+          new InputError(
+            type === 'entity.too.large'
+              ? `Invalid request body: must be at most ${limit}`
+              : `Invalid request body: not valid JSON (${(error as Error).message})`,
+          ),
+        );
+        return;
+      }
+      next();
+    });
+}

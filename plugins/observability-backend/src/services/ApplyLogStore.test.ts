@@ -1,11 +1,11 @@
-import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
-import { setupTestPostgres } from '../../../../test/support/postgres';
+import { mockServices } from '@backstage/backend-test-utils';
+import { createTestDatabases } from '../../../../test/support/postgres';
 import { ApplyLogEntry, ApplyLogStore } from './ApplyLogStore';
 
 jest.setTimeout(60_000);
 
-const { ids } = setupTestPostgres();
-const databases = TestDatabases.create({ ids });
+// SQLite and a throwaway PostgreSQL 15 (skipped loudly locally without initdb, required in CI).
+const { ids, databases } = createTestDatabases();
 
 function entry(overrides: Partial<ApplyLogEntry> = {}): ApplyLogEntry {
   return {
@@ -24,6 +24,11 @@ function entry(overrides: Partial<ApplyLogEntry> = {}): ApplyLogEntry {
 }
 
 describe('ApplyLogStore', () => {
+  it('runs on SQLite and, in CI, on a real PostgreSQL', () => {
+    expect(ids).toContain('SQLITE_3');
+    if (process.env.CI) expect(ids).toContain('POSTGRES_15');
+  });
+
   describe.each(databases.eachSupportedId())('%p', databaseId => {
     async function createStore() {
       const knex = await databases.init(databaseId);
