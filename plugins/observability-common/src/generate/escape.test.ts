@@ -28,7 +28,8 @@ describe('escapePromLabelValue', () => {
 
   it('drops control characters and repairs lone surrogates', () => {
     expect(escapePromLabelValue('a\u0000b\rc\u001b')).toBe('abc');
-    expect(escapePromLabelValue('x\ud800y')).toBe('x\ufffdy');
+    expect(escapePromLabelValue('x\ud800y')).toBe('x\\uFFFDy');
+    expect(decodeStringLiteral('"x\\uFFFDy"')).toEqual({ value: 'x\ufffdy' });
     expect(sanitizeText('ok 🚀')).toBe('ok 🚀');
   });
 });

@@ -9,10 +9,12 @@
  */
 
 /**
- * Replaces lone UTF-16 surrogates with U+FFFD and drops control characters
- * other than tab and newline. Prometheus requires label values to be valid
- * UTF-8, and a lone surrogate cannot be encoded as UTF-8 at all; control
- * characters in a page or a label only ever hide what the text says.
+ * Makes catalog text safe to carry anywhere: lone UTF-16 surrogates become
+ * U+FFFD (Prometheus requires valid UTF-8, and a lone surrogate has no UTF-8
+ * form); U+2028/U+2029 become `\n` (YAML 1.1 parsers such as Go's yaml
+ * library treat them as line breaks, so left raw they split a plain scalar
+ * in two); control characters other than tab and newline and the
+ * non-characters U+FFFE/U+FFFF, which YAML forbids, are dropped.
  * @public
  */
 export function sanitizeText(s: string): string {
@@ -21,7 +23,8 @@ export function sanitizeText(s: string): string {
       /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
       '\uFFFD',
     )
-    .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '');
+    .replace(/[\u2028\u2029]/g, '\n')
+    .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFFFE\uFFFF]/g, '');
 }
 
 /**
@@ -46,6 +49,11 @@ export function escapePromLabelValue(s: string): string {
         break;
       case '\t':
         out += '\\t';
+        break;
+      case '\uFFFD':
+        // Prometheus' PromQL lexer rejects a literal U+FFFD as an invalid
+        // rune; the escape decodes to the same character.
+        out += '\\uFFFD';
         break;
       default:
         out += ch;

@@ -5,6 +5,7 @@
  */
 import type { GeneratorConfig } from '../spec/config';
 import type { ObservabilitySpec } from '../spec/types';
+import { sanitizeText } from './escape';
 
 /**
  * The normalised form of an absolute http(s) URL (percent-encoded, no stray
@@ -24,14 +25,15 @@ export function normalizeHttpUrl(value: string | undefined): string | undefined 
 
 /**
  * The entity's route segments as Backstage's own `entityRouteParams` builds
- * them (kind and namespace lower-cased, every segment URI-encoded), so the
+ * them (kind and namespace lower-cased, every segment URI-encoded; lone
+ * surrogates, which cannot be encoded, replaced), so the
  * portal links below resolve to the entity page that really exists.
  */
 function entityPath(spec: ObservabilitySpec): string {
   const namespace = (spec.namespace || 'default').toLowerCase();
   const kind = (spec.kind || 'component').toLowerCase();
   return [namespace, kind, spec.name]
-    .map(segment => encodeURIComponent(segment))
+    .map(segment => encodeURIComponent(sanitizeText(segment)))
     .join('/');
 }
 
@@ -52,7 +54,7 @@ export function runbookUrlFor(
 ): string {
   const own = normalizeHttpUrl(spec.links.runbookUrl);
   if (own) return own;
-  return `${base(config)}/observability/runbooks/${entityPath(spec)}/${encodeURIComponent(alertName)}`;
+  return `${base(config)}/observability/runbooks/${entityPath(spec)}/${encodeURIComponent(sanitizeText(alertName))}`;
 }
 
 /**

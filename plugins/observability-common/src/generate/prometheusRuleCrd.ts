@@ -5,7 +5,7 @@
 import { stringify } from 'yaml';
 import type { ObservabilitySpec } from '../spec/types';
 import { kubernetesLabelValue, kubernetesName, sanitizeText } from './escape';
-import { ruleGroupsForYaml, YAML_OPTIONS } from './ruleFileYaml';
+import { renderRuleFileYaml, ruleGroupsForYaml, YAML_OPTIONS } from './ruleFileYaml';
 import type { PrometheusRuleFile } from './types';
 
 /** The service name rules use (sanitised; the entity name when empty). */
@@ -18,16 +18,8 @@ export function prometheusRuleName(spec: ObservabilitySpec): string {
   return kubernetesName(`redline-${serviceOf(spec)}`);
 }
 
-/**
- * The `PrometheusRule` object. Labels are sanitised to Kubernetes' label
- * syntax; the exact catalog values travel in annotations, where any text is
- * allowed. No namespace is set: the applier (kubectl, Argo CD, Flux) decides.
- * @public
- */
-export function prometheusRuleObject(
-  spec: ObservabilitySpec,
-  rules: PrometheusRuleFile,
-): Record<string, unknown> {
+/** `apiVersion`, `kind` and `metadata` of the resource. */
+function header(spec: ObservabilitySpec) {
   return {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PrometheusRule',
@@ -43,14 +35,39 @@ export function prometheusRuleObject(
         'redline.dev/service-name': serviceOf(spec),
       },
     },
-    spec: { groups: ruleGroupsForYaml(rules.groups) },
   };
 }
 
-/** The `PrometheusRule` resource as YAML. @public */
+/**
+ * The `PrometheusRule` object. Labels are sanitised to Kubernetes' label
+ * syntax; the exact catalog values travel in annotations, where any text is
+ * allowed. No namespace is set: the applier (kubectl, Argo CD, Flux) decides.
+ * @public
+ */
+export function prometheusRuleObject(
+  spec: ObservabilitySpec,
+  rules: PrometheusRuleFile,
+): Record<string, unknown> {
+  return { ...header(spec), spec: { groups: ruleGroupsForYaml(rules.groups) } };
+}
+
+/**
+ * The `PrometheusRule` resource as YAML. Its groups are the rule file's own
+ * YAML indented under `spec:`, so the resource carries exactly the rules
+ * promtool checked. Pass the already rendered rule file (from
+ * {@link renderRuleFileYaml}) to skip serialising the groups a second time.
+ * @public
+ */
 export function renderPrometheusRuleCrd(
   spec: ObservabilitySpec,
   rules: PrometheusRuleFile,
+  renderedRuleFile: string = renderRuleFileYaml(rules),
 ): string {
-  return stringify(prometheusRuleObject(spec, rules), YAML_OPTIONS);
+  // Split on \n only: JavaScript's multiline ^ also matches after U+2028,
+  // which may sit inside a quoted catalog string.
+  const indented = renderedRuleFile
+    .split('\n')
+    .map(line => (line ? `  ${line}` : line))
+    .join('\n');
+  return `${stringify(header(spec), YAML_OPTIONS)}spec:\n${indented}`;
 }

@@ -195,7 +195,7 @@ describeWithBinary('promtool')('generated Prometheus rules under promtool', prom
     { spelling: 'Prometheus 2 / client_golang', threshold: 1, le: '1', buckets: ['0.5', '1', '2.5'] },
     { spelling: 'Prometheus 3 normalised', threshold: 1, le: '1.0', buckets: ['0.5', '1.0', '2.5'] },
     { spelling: 'fractional boundary', threshold: 0.3, le: '0.3', buckets: ['0.1', '0.3', '0.5'] },
-  ])('latency SLO 99.9 % (le="$le", $spelling): all requests become slow at minute T', ({ threshold, le, buckets }) => {
+  ])('latency SLO 99.9 % (le="$le", $spelling): all requests become slow at minute T', ({ threshold, buckets }) => {
     const spec = makeSpec({
       slos: [latency999(threshold)],
       metrics: { ...DEFAULT_GENERATOR_CONFIG.metrics, histogramBuckets: buckets.map(Number) },

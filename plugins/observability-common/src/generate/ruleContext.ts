@@ -5,9 +5,10 @@
  * with escaped labels and annotations.
  */
 import { DEFAULT_METRIC_NAMES, type GeneratorConfig } from '../spec/config';
-import { formatLabelMatchers, parseLabelMatchers } from '../spec/labelMatchers';
+import { parseLabelMatchers } from '../spec/labelMatchers';
 import type { Finding, MetricNames, ObservabilitySpec } from '../spec/types';
 import {
+  escapePromLabelValue,
   escapePromTemplateText,
   isValidLabelName,
   isValidMetricName,
@@ -42,7 +43,8 @@ export interface RuleContext {
  */
 function normaliseSelector(raw: string): string | undefined {
   const parsed = parseLabelMatchers(raw);
-  return parsed.ok ? formatLabelMatchers(parsed.matchers) : undefined;
+  if (!parsed.ok) return undefined;
+  return parsed.matchers.map(m => `${m.name}${m.op}"${escapePromLabelValue(m.value)}"`).join(',');
 }
 
 function validMetrics(metrics: MetricNames | undefined, findings: Finding[]): MetricNames {

@@ -167,15 +167,19 @@ function sloGroup(
     expr: sliErrorExpr(ctx, v, window),
     labels,
   }));
-  recordings.push(
-    {
+  // A 1- or 3-day period is already recorded from the raw metrics above;
+  // recording it twice would be a duplicate rule.
+  if (!(SLI_WINDOWS as readonly string[]).includes(periodWindow)) {
+    recordings.push({
       // Sloth's approximation: the mean of the 5m ratios is far cheaper than a
       // rate over 30 days of raw samples. Intervals without traffic have no 5m
       // sample, so they neither help nor hurt the average.
       record: sliErrorRecordName(periodWindow),
       expr: `avg_over_time(${sliErrorRecordName('5m')}${matcher}[${periodWindow}])`,
       labels,
-    },
+    });
+  }
+  recordings.push(
     { record: 'slo:objective:ratio', expr: `vector(${formatNumber(v.objective)})`, labels },
     { record: 'slo:error_budget:ratio', expr: `vector(${budget})`, labels },
     { record: 'slo:time_period:days', expr: `vector(${v.windowDays})`, labels },

@@ -1,0 +1,123 @@
+/**
+ * Property tests (10 000 cases in total): whatever a catalog says, rule
+ * generation never throws, its YAML reads back to the same structure, every
+ * expression parses with Prometheus' own Lezer grammar, and catalog text can
+ * only ever reach templates as escaped text. A few hundred random services
+ * also go through the real `promtool check rules` in one batch.
+ */
+import fc from 'fast-check';
+import { parse } from 'yaml';
+import { describeWithBinary } from '../../../../test/support/binaries';
+import { DEFAULT_GENERATOR_CONFIG, resolveGeneratorConfig } from '../spec/config';
+import { decodeStringLiteral, findPromqlSyntaxError } from '../spec/labelMatchers';
+import { escapePromLabelValue, escapePromTemplateText, sanitizeText } from './escape';
+import { generatePrometheusRules } from './prometheusRules';
+import { renderPrometheusRuleCrd } from './prometheusRuleCrd';
+import { renderRuleFileYaml, ruleGroupsForYaml } from './ruleFileYaml';
+import { checkRules } from './__promtool__/runPromtool';
+import { expandTemplate } from './__promtool__/ruleTestKit';
+import { specArb, text } from './__promtool__/arbitrarySpec';
+import type { AlertingRule, RecordingRule } from './types';
+
+const configArb = fc.constantFrom(
+  DEFAULT_GENERATOR_CONFIG,
+  resolveGeneratorConfig({ portalBaseUrl: 'https://portal.example.com/backstage/' }),
+);
+
+/** The only template actions the generator may emit; catalog text must never add one. */
+const OUR_ACTIONS = new Set([' "{{" ', ' "{" ', ' $value | humanizePercentage ', ' $value | humanizeDuration ']);
+
+/** Lexes text the way Go's text/template does (actions run from `{{` to the next `}}`). */
+function templateActions(text: string): string[] {
+  const actions: string[] = [];
+  let i = text.indexOf('{{');
+  while (i !== -1) {
+    const end = text.indexOf('}}', i + 2);
+    if (end === -1) return [...actions, text.slice(i + 2)];
+    actions.push(text.slice(i + 2, end));
+    i = text.indexOf('{{', end + 2);
+  }
+  return actions;
+}
+
+function onlyOurActions(text: string): boolean {
+  return templateActions(text).every(a => OUR_ACTIONS.has(a));
+}
+
+describe('rule generation on arbitrary entities', () => {
+  it('never throws; YAML reads back the same; every expression parses; templates carry only escaped catalog text', () => {
+    fc.assert(
+      fc.property(specArb, configArb, (spec, config) => {
+        const { rules, alerts, findings } = generatePrometheusRules(spec, config);
+        expect(Array.isArray(findings)).toBe(true);
+
+        const yaml = renderRuleFileYaml(rules);
+        // Go's YAML parser reads U+2028/U+2029 as line breaks and rejects U+FFFE/U+FFFF.
+        expect(yaml).not.toMatch(/[\u2028\u2029\uFFFE\uFFFF]/);
+        const reparsed = parse(yaml);
+        expect(reparsed).toEqual({ groups: ruleGroupsForYaml(rules.groups) });
+        const names = rules.groups.map(g => g.name);
+        expect(new Set(names).size).toBe(names.length);
+
+        const all = rules.groups.flatMap(g => g.rules);
+        for (const rule of all) {
+          expect(findPromqlSyntaxError(rule.expr)).toBeUndefined();
+          // Prometheus' lexer also rejects a literal U+FFFD, which Lezer accepts.
+          expect(rule.expr).not.toMatch(/\uFFFD/);
+        }
+        const service = (all.find(r => 'record' in r) as RecordingRule).labels?.service;
+        for (const rule of all.filter((r): r is AlertingRule => 'alert' in r)) {
+          for (const value of [...Object.values(rule.labels), ...Object.values(rule.annotations)]) {
+            expect(onlyOurActions(value)).toBe(true);
+          }
+          expect(['critical', 'warning']).toContain(rule.labels.severity);
+          expect(expandTemplate(rule.labels.service)).toBe(service);
+          expect(expandTemplate(rule.labels.team).length).toBeGreaterThan(0);
+          expect(new URL(expandTemplate(rule.annotations.runbook_url)).protocol).toMatch(/^https?:$/);
+          expect(new URL(expandTemplate(rule.annotations.dashboard_url)).protocol).toMatch(/^https?:$/);
+          expect(expandTemplate(rule.annotations.description, 0.5).length).toBeGreaterThan(0);
+        }
+        expect(alerts.length).toBe(all.filter(r => 'alert' in r).length);
+
+        const crd = parse(renderPrometheusRuleCrd(spec, rules, yaml));
+        expect(crd.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
+        expect(crd.spec).toEqual(reparsed);
+      }),
+      { numRuns: 2500 },
+    );
+  });
+
+  it('label values always stay inside their PromQL string and decode to the (sanitised) text', () => {
+    fc.assert(
+      fc.property(text, s => {
+        const literal = `"${escapePromLabelValue(s)}"`;
+        expect(findPromqlSyntaxError(`up{service=${literal}} > 1`)).toBeUndefined();
+        expect(decodeStringLiteral(literal)).toEqual({ value: sanitizeText(s) });
+      }),
+      { numRuns: 3750 },
+    );
+  });
+
+  it('template text expands to exactly the (sanitised) text, even with an action appended', () => {
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        const escaped = `${escapePromTemplateText(a)}{{ $value | humanizePercentage }}${escapePromTemplateText(b)}`;
+        expect(onlyOurActions(escaped)).toBe(true);
+        expect(expandTemplate(escaped, 0.25)).toBe(`${sanitizeText(a)}25%${sanitizeText(b)}`);
+      }),
+      { numRuns: 3750 },
+    );
+  });
+});
+
+describeWithBinary('promtool')('random services through promtool', promtool => {
+  it('300 random rule files pass `promtool check rules` in one batch', () => {
+    const specs = fc.sample(specArb, { numRuns: 300, seed: 20261125 });
+    const files = Object.fromEntries(
+      specs.map((spec, i) => [`random-${i}.yaml`, renderRuleFileYaml(generatePrometheusRules(spec, DEFAULT_GENERATOR_CONFIG).rules)]),
+    );
+    const result = checkRules(promtool, files);
+    if (!result.ok) throw new Error(result.output.split('\n').filter(l => !/SUCCESS|^Checking|^$/.test(l)).slice(0, 40).join('\n'));
+    expect(result.output.match(/SUCCESS/g)).toHaveLength(300);
+  });
+});
