@@ -88,6 +88,42 @@ export interface CoverageEvaluatorOptions {
 const OWNER_FIELDS = ['kind', 'metadata.namespace', 'metadata.name'];
 
 /**
+ * Rules snapshots of one cycle, fetched lazily and once per instance: a
+ * cycle whose entities all use the default Prometheus makes one call.
+ */
+class CycleFacts {
+  readonly #source?: LiveFactsSource;
+  readonly #signal?: AbortSignal;
+  readonly #rules = new Map<string, Promise<DeployedRulesSnapshot>>();
+
+  constructor(source: LiveFactsSource | undefined, signal: AbortSignal | undefined) {
+    this.#source = source;
+    this.#signal = signal;
+  }
+
+  deployedRules(spec: ObservabilitySpec): Promise<DeployedRulesSnapshot> | undefined {
+    const source = this.#source;
+    if (!source) return undefined;
+    const key = spec.prometheusInstance ?? '';
+    let pending = this.#rules.get(key);
+    if (!pending) {
+      pending = source
+        .fetchDeployedRules(spec.prometheusInstance, { signal: this.#signal })
+        .catch(
+          (error): DeployedRulesSnapshot => ({
+            status: 'unknown',
+            reason: `Prometheus${spec.prometheusInstance ? ` "${spec.prometheusInstance}"` : ''}: ${
+              error instanceof Error ? error.message : String(error)
+            }`,
+          }),
+        );
+      this.#rules.set(key, pending);
+    }
+    return pending;
+  }
+}
+
+/**
  * Evaluates every entity's coverage, streaming through the catalog one page
  * at a time: parse → generate → facts → checks → one table row, and the
  * page's rows written before the next page is fetched, so 10 000 entities
@@ -234,42 +270,6 @@ export class CoverageEvaluator {
       ...(summary.topFailingCheck ? { topFailingCheck: summary.topFailingCheck } : {}),
       evaluatedAt,
     };
-  }
-}
-
-/**
- * Rules snapshots of one cycle, fetched lazily and once per instance: a
- * cycle whose entities all use the default Prometheus makes one call.
- */
-class CycleFacts {
-  readonly #source?: LiveFactsSource;
-  readonly #signal?: AbortSignal;
-  readonly #rules = new Map<string, Promise<DeployedRulesSnapshot>>();
-
-  constructor(source: LiveFactsSource | undefined, signal: AbortSignal | undefined) {
-    this.#source = source;
-    this.#signal = signal;
-  }
-
-  deployedRules(spec: ObservabilitySpec): Promise<DeployedRulesSnapshot> | undefined {
-    const source = this.#source;
-    if (!source) return undefined;
-    const key = spec.prometheusInstance ?? '';
-    let pending = this.#rules.get(key);
-    if (!pending) {
-      pending = source
-        .fetchDeployedRules(spec.prometheusInstance, { signal: this.#signal })
-        .catch(
-          (error): DeployedRulesSnapshot => ({
-            status: 'unknown',
-            reason: `Prometheus${spec.prometheusInstance ? ` "${spec.prometheusInstance}"` : ''}: ${
-              error instanceof Error ? error.message : String(error)
-            }`,
-          }),
-        );
-      this.#rules.set(key, pending);
-    }
-    return pending;
   }
 }
 

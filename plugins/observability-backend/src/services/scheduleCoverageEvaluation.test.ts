@@ -9,6 +9,7 @@ import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { DEFAULT_GENERATOR_CONFIG } from '@redline/backstage-plugin-observability-common';
 import knexFactory, { Knex } from 'knex';
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test/support is the repo's shared test kit, not a package
 import { createTestDatabases } from '../../../../test/support/postgres';
 import { DatabaseCoverageStore } from '../database/DatabaseCoverageStore';
 import { CoverageEvaluator } from './CoverageEvaluator';
