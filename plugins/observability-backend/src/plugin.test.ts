@@ -16,6 +16,7 @@ import type {
 } from '@redline/backstage-plugin-observability-common';
 import JSZip from 'jszip';
 import request from 'supertest';
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test/support is the repo's shared test kit, not a package
 import { findBinary } from '../../../test/support/binaries';
 import { FakeServer, closedPortUrl, promOk } from './__testUtils__/fakeServer';
 import { testEntities } from './__testUtils__/entities';
@@ -57,7 +58,9 @@ function mainPrometheus(server: FakeServer) {
         );
       case '/api/v1/query': {
         const q = url.searchParams.get('query') ?? '';
-        const value = q.startsWith('histogram_quantile') ? '0.25' : q.includes('5..') ? '0.004' : '12.5';
+        let value = '12.5';
+        if (q.startsWith('histogram_quantile')) value = '0.25';
+        else if (q.includes('5..')) value = '0.004';
         return promOk({ resultType: 'vector', result: [{ metric: {}, value: [1, value] }] });
       }
       case '/api/v1/query_range':

@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test/support is the repo's shared test kit, not a package
 import { createTestDatabases } from '../../../../test/support/postgres';
 import { ApplyLogEntry, ApplyLogStore } from './ApplyLogStore';
 
@@ -26,7 +27,7 @@ function entry(overrides: Partial<ApplyLogEntry> = {}): ApplyLogEntry {
 describe('ApplyLogStore', () => {
   it('runs on SQLite and, in CI, on a real PostgreSQL', () => {
     expect(ids).toContain('SQLITE_3');
-    if (process.env.CI) expect(ids).toContain('POSTGRES_15');
+    expect(ids.includes('POSTGRES_15') || !process.env.CI).toBe(true);
   });
 
   describe.each(databases.eachSupportedId())('%p', databaseId => {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test/support is the repo's shared test kit, not a package
 import { describeWithBinary } from '../../../../test/support/binaries';
 import { FakeServer, closedPortUrl } from '../__testUtils__/fakeServer';
 import type { RequestContext } from '../telemetry/context';

@@ -161,7 +161,8 @@ function run(
         resolve({ code: -1, stdout: '', stderr: '', missing: true });
         return;
       }
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      let code = 0;
+      if (error) code = typeof error.code === 'number' ? error.code : 1;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) });
     });
   });

@@ -330,14 +330,11 @@ export function alertStatesOf(artifacts: GeneratedArtifacts, facts: EntityFacts)
       ? facts.firingAlerts.alerts.filter(a => a.state === 'firing').map(a => a.name)
       : [],
   );
-  return artifacts.alerts.map(alert => ({
-    key: alert.key,
-    deployed:
-      facts.deployedRules?.status === 'ok'
-        ? facts.deployedRules.loadedAlerts.includes(alert.name)
-          ? 'yes'
-          : 'no'
-        : 'unknown',
-    firing: firing.has(alert.name),
-  }));
+  const loaded =
+    facts.deployedRules?.status === 'ok' ? new Set(facts.deployedRules.loadedAlerts) : undefined;
+  return artifacts.alerts.map(alert => {
+    let deployed: AlertState['deployed'] = 'unknown';
+    if (loaded) deployed = loaded.has(alert.name) ? 'yes' : 'no';
+    return { key: alert.key, deployed, firing: firing.has(alert.name) };
+  });
 }

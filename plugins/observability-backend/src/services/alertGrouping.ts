@@ -85,17 +85,20 @@ function severityRank(severity?: string): number {
   return index === -1 ? order.length : index;
 }
 
+/** Alertmanager's `active` means firing; `unprocessed` has not been routed yet. */
+const ALERTMANAGER_STATES: Record<string, FiringAlert['state']> = {
+  active: 'firing',
+  suppressed: 'suppressed',
+  unprocessed: 'pending',
+};
+
 /** Alertmanager v2 alerts → the grouping input. @public */
 export function fromAlertmanager(alerts: AlertmanagerApiAlert[]): RawAlert[] {
   return alerts.map(alert => ({
     fingerprint: alert.fingerprint,
     labels: alert.labels ?? {},
     annotations: alert.annotations ?? {},
-    state: (alert.status?.state === 'suppressed'
-      ? 'suppressed'
-      : alert.status?.state === 'unprocessed'
-      ? 'pending'
-      : 'firing') as FiringAlert['state'],
+    state: ALERTMANAGER_STATES[alert.status?.state] ?? 'firing',
     activeAt: alert.startsAt,
   }));
 }
