@@ -55,16 +55,17 @@ const severityColor = { critical: 'error', warning: 'warning', info: 'info' } as
 
 type Row = GeneratedAlert & { state?: AlertState };
 
+const deployedChip = {
+  yes: { color: 'success', label: 'deployed' },
+  no: { color: 'warning', label: 'not deployed' },
+  unknown: { color: 'default', label: 'deployment unknown' },
+} as const;
+
 function StateChips({ state }: { state?: AlertState }) {
-  const deployed = state?.deployed ?? 'unknown';
+  const deployed = deployedChip[state?.deployed ?? 'unknown'];
   return (
     <Stack direction="row" spacing={0.5}>
-      <Chip
-        size="small"
-        variant="outlined"
-        color={deployed === 'yes' ? 'success' : deployed === 'no' ? 'warning' : 'default'}
-        label={deployed === 'yes' ? 'deployed' : deployed === 'no' ? 'not deployed' : 'deployment unknown'}
-      />
+      <Chip size="small" variant="outlined" color={deployed.color} label={deployed.label} />
       {state?.firing && <Chip size="small" color="error" label="firing" />}
     </Stack>
   );

@@ -92,7 +92,7 @@ describe('CoverageOverview', () => {
     api.exportCoverageCsv.mockResolvedValue({ blob: new Blob(['a,b\n']), fileName: 'observability-coverage.csv' });
     const clicked: string[] = [];
     Object.assign(URL, { createObjectURL: jest.fn(() => 'blob:x'), revokeObjectURL: jest.fn() });
-    jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+    jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function recordClick(this: HTMLAnchorElement) {
       clicked.push(this.download);
     });
     await renderPage(api);

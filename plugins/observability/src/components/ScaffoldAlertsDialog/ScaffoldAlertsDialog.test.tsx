@@ -47,7 +47,7 @@ describe('ScaffoldAlertsDialog', () => {
   beforeEach(() => {
     clicked = [];
     Object.assign(URL, { createObjectURL, revokeObjectURL });
-    jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+    jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function recordClick(this: HTMLAnchorElement) {
       clicked.push(this);
     });
   });
