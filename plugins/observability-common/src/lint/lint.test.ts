@@ -245,6 +245,49 @@ describe('lintRuleFiles', () => {
   });
 });
 
+describe('YAML anchors, aliases and merge keys', () => {
+  it('reads through them like Prometheus does', () => {
+    const text = `groups:
+  - name: g
+    rules:
+      - alert: HighErrorRate
+        expr: sum(rate(a_total[5m])) / (sum(rate(b_total[5m])) > 0) > 0.01
+        for: 5m
+        labels: &labels
+          severity: critical
+        annotations: &annotations
+          summary: s
+          description: d
+          runbook_url: https://r.example.com/x
+      - alert: HighLatency
+        expr: histogram_quantile(0.99, sum by (le) (rate(d_bucket[5m]))) > 0.5
+        for: 5m
+        labels: *labels
+        annotations:
+          <<: *annotations
+          summary: latency
+`;
+    expect(lintRuleFileText(text)).toEqual([]);
+    const missingRunbook = text.replace(
+      '          runbook_url: https://r.example.com/x\n',
+      '',
+    );
+    expect(
+      lintRuleFileText(missingRunbook).map(f => [f.ruleId, f.location.rule]),
+    ).toEqual([
+      ['alert/missing-runbook-url', 'HighErrorRate'],
+      ['alert/missing-runbook-url', 'HighLatency'],
+    ]);
+  });
+
+  it('reports a self-referencing alias instead of looping', () => {
+    const text = 'groups: &g\n  - name: g\n    rules: *g\n';
+    expect(lintRuleFileText(text).map(f => f.ruleId)).toContain(
+      'rules/invalid-structure',
+    );
+  });
+});
+
 describe('never throws', () => {
   it('on arbitrary text', () => {
     fc.assert(

@@ -101,20 +101,30 @@ export function isTransparentWrapper(node: SyntaxNode): boolean {
   return TRANSPARENT_WRAPPERS.has(node.type.name);
 }
 
+/** Every node of each parsed expression, in document order, built on first use. */
+const allNodes = new WeakMap<ParsedPromql, SyntaxNode[]>();
+
+function collect(node: SyntaxNode, out: SyntaxNode[]): SyntaxNode[] {
+  out.push(node);
+  for (let child = node.firstChild; child; child = child.nextSibling)
+    collect(child, out);
+  return out;
+}
+
 /** All nodes (below and including `within`, default the root) whose type is in `names`, in document order. */
 export function findAll(
   parsed: ParsedPromql,
   names: ReadonlySet<string>,
   within?: SyntaxNode,
 ): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
-  const visit = (node: SyntaxNode) => {
-    if (names.has(node.type.name)) out.push(node);
-    for (let child = node.firstChild; child; child = child.nextSibling)
-      visit(child);
-  };
-  visit(within ?? parsed.tree.topNode);
-  return out;
+  // The checks each ask for a few node types; walking the tree once per
+  // expression instead of once per question keeps 10 000 rules fast.
+  let nodes = within ? undefined : allNodes.get(parsed);
+  if (!nodes) {
+    nodes = collect(within ?? parsed.tree.topNode, []);
+    if (!within) allNodes.set(parsed, nodes);
+  }
+  return nodes.filter(node => names.has(node.type.name));
 }
 
 /** The first lezer error node, if the expression does not parse. */

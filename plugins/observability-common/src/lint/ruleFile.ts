@@ -9,6 +9,7 @@ import {
   Node as YamlNode,
   Pair,
   YAMLMap,
+  isAlias,
   isMap,
   isScalar,
   isSeq,
@@ -90,6 +91,7 @@ class RuleFileReader {
       }
       return;
     }
+    resolveAliasesAndMerges(document);
     const root = document.contents;
     if (root === null || (isScalar(root) && root.value === null)) return;
     if (!isMap(root)) {
@@ -377,6 +379,65 @@ export function readRuleFile(text: string, file?: string): ReadRuleFile {
   const reader = new RuleFileReader(text, file);
   reader.read();
   return { rules: reader.rules, findings: reader.findings };
+}
+
+/**
+ * Prometheus (Go's yaml) follows anchors, aliases and `<<` merge keys, so the
+ * linter must read through them too: aliases are replaced by the node they
+ * point to, and merged pairs are added to the map unless it sets the key
+ * itself. A self-referencing alias is left in place and reported later as a
+ * structure error.
+ */
+function resolveAliasesAndMerges(document: Document): void {
+  // Anchors are collected while walking in document order, which is also
+  // YAML's rule (an alias names the closest anchor before it). yaml's own
+  // Alias.resolve() searches the whole document per alias: quadratic on
+  // generated files that alias every `labels:` block.
+  const anchors = new Map<string, unknown>();
+  const deref = (node: unknown): unknown =>
+    isAlias(node) ? anchors.get(node.source) ?? node : node;
+  const ancestors: unknown[] = [];
+  const walk = (node: unknown): unknown => {
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      return target && !ancestors.includes(target) ? target : node;
+    }
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (anchor) anchors.set(anchor, node);
+    if (!isMap(node) && !isSeq(node)) return node;
+    ancestors.push(node);
+    if (isMap(node)) {
+      expandMerges(node, deref);
+      for (const pair of node.items) pair.value = walk(pair.value) as never;
+    } else {
+      node.items = node.items.map(walk);
+    }
+    ancestors.pop();
+    return node;
+  };
+  document.contents = walk(document.contents) as never;
+}
+
+/** Adds the pairs of `<<: *base` (or a list of bases) that the map does not set itself. */
+function expandMerges(map: YAMLMap, deref: (node: unknown) => unknown): void {
+  if (!map.items.some(pair => keyOf(pair) === '<<')) return;
+  const own = map.items.filter(pair => keyOf(pair) !== '<<');
+  const present = new Set(own.map(keyOf));
+  const merged: Pair[] = [];
+  for (const pair of map.items.filter(item => keyOf(item) === '<<')) {
+    const value = deref(pair.value);
+    const sources = isSeq(value) ? value.items.map(deref) : [value];
+    for (const source of sources) {
+      if (!isMap(source)) continue;
+      for (const inherited of source.items) {
+        const key = keyOf(inherited);
+        if (present.has(key)) continue;
+        present.add(key);
+        merged.push(new Pair(inherited.key, inherited.value));
+      }
+    }
+  }
+  map.items = [...own, ...merged];
 }
 
 function isRuleDocument(document: Document): boolean {
