@@ -102,7 +102,7 @@ function handWrittenGroup(service, index) {
     {
       record: `service:broken:rule`,
       expr:
-        index % 10 === 0
+        index % 10 === 1
           ? `sum(rate(http_requests_total{${sel}}[5m])`
           : `sum(up{${sel}})`,
     },
