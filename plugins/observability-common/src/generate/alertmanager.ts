@@ -5,10 +5,12 @@
  * ever copied from catalog text: keys and webhook URLs that are secrets are
  * referenced by file (`*_file`), which operators fill from their secret store.
  */
-import { stringify } from 'yaml';
 import type { GeneratorConfig } from '../spec/config';
 import type { Finding, ObservabilitySpec } from '../spec/types';
-import { createRuleContext } from './ruleContext';
+import { sanitizeText } from './escape';
+import { portableText } from './portableText';
+import { ruleContextFor } from './ruleContextCache';
+import { toYaml } from './yamlWriter';
 
 /** Labels every Redline alert is grouped by (one notification per alert, service and SLO). @public */
 export const ALERTMANAGER_GROUP_BY = ['alertname', 'service', 'slo'];
@@ -111,12 +113,13 @@ function fileSegment(team: string): string {
 
 const SLACK_CHANNEL = /^[a-z0-9][a-z0-9._-]{0,79}$/;
 
-function isHttpUrl(value: string): boolean {
+/** The normalised (percent-encoded, ASCII) form of an http(s) URL, or undefined. */
+function httpUrl(value: string): string | undefined {
   try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
+    const url = new URL(portableText(value));
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -146,13 +149,25 @@ function receiverConfigs(
     ];
   }
   if (routing.opsgenie) {
-    pager.opsgenie_configs = [
-      {
-        api_key_file: `${dir}/opsgenie-api-key`,
-        responders: [{ name: goTemplateLiteral(routing.opsgenie.team), type: 'team' }],
-        send_resolved: true,
-      },
-    ];
+    const responder = portableText(sanitizeText(routing.opsgenie.team)).trim();
+    if (responder) {
+      pager.opsgenie_configs = [
+        {
+          api_key_file: `${dir}/opsgenie-api-key`,
+          responders: [{ name: goTemplateLiteral(responder), type: 'team' }],
+          send_resolved: true,
+        },
+      ];
+    } else {
+      findings.push({
+        id: 'alertmanager.invalid-opsgenie-team',
+        severity: 'warning',
+        message: 'The Opsgenie team is empty; no Opsgenie receiver was generated.',
+        annotation: 'opsgenie.com/team',
+        value: routing.opsgenie.team,
+        expected: 'the name of an Opsgenie team',
+      });
+    }
   }
   if (routing.slackChannel !== undefined) {
     const channel = routing.slackChannel.replace(/^#/, '');
@@ -179,8 +194,9 @@ function receiverConfigs(
     }
   }
   if (routing.webhookUrl !== undefined) {
-    if (isHttpUrl(routing.webhookUrl)) {
-      ticket.webhook_configs = [{ url: routing.webhookUrl, send_resolved: true }];
+    const url = httpUrl(routing.webhookUrl);
+    if (url) {
+      ticket.webhook_configs = [{ url, send_resolved: true }];
     } else {
       findings.push({
         id: 'alertmanager.invalid-webhook',
@@ -219,7 +235,7 @@ export function generateAlertmanagerFragment(
 ): { fragment: AlertmanagerFragment; findings: Finding[] } {
   const findings: Finding[] = [];
   // The same `team` value the alert rules carry, so the route matches them.
-  const team = createRuleContext(spec, config).team;
+  const team = portableText(ruleContextFor(spec, config).team);
   const secretsDir =
     config.alertmanager.secretsDir ?? DEFAULT_ALERTMANAGER_SECRETS_DIR;
   const { pager, ticket } = receiverConfigs(spec, team, secretsDir, findings);
@@ -356,5 +372,5 @@ export function renderAlertmanagerYaml(fragments: AlertmanagerFragment[]): strin
     '# receivers (except redline-default) and inhibit_rules.',
     `# Secrets are read from files (*_file); create them from your secret store, e.g. ${DEFAULT_ALERTMANAGER_SECRETS_DIR}/<team>/pagerduty-routing-key.`,
   ].join('\n');
-  return `${header}\n${stringify(toAlertmanagerConfig(fragments), { lineWidth: 0 })}`;
+  return `${header}\n${toYaml(toAlertmanagerConfig(fragments))}`;
 }

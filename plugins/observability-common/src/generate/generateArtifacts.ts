@@ -15,10 +15,12 @@ import {
 import { dashboardUrlFor } from './links';
 import { buildObservabilityOutput, ConfigurationEntry } from './output';
 import { generateLokiRules, generateOtelCollectorConfig, renderLokiRulesYaml } from './pillars';
-import { renderPrometheusRuleCrd } from './prometheusRuleCrd';
+import { prometheusRuleObject } from './prometheusRuleCrd';
 import { generatePrometheusRules } from './prometheusRules';
-import { renderRuleFileYaml } from './ruleFileYaml';
+import { ruleGroupsForYaml } from './ruleFileYaml';
+import { portableValue } from './portableText';
 import { generateRunbooks } from './runbooks';
+import { toYaml } from './yamlWriter';
 import type { ArtifactFile, GeneratedArtifacts } from './types';
 
 /** Findings repeat when the spec parser and a generator notice the same thing. */
@@ -56,10 +58,13 @@ function dashboardSummary(
  * @public
  */
 export function generateArtifacts(
-  spec: ObservabilitySpec,
+  rawSpec: ObservabilitySpec,
   config: GeneratorConfig,
   specFindings: Finding[] = [],
 ): GeneratedArtifacts {
+  // Go's YAML parser (Prometheus, Alertmanager) rejects some code points the
+  // spec parser lets through; make every string portable once, here.
+  const spec = portableValue(rawSpec);
   const prometheus = generatePrometheusRules(spec, config);
   const alertmanager = generateAlertmanagerFragment(spec, config);
   const loki = generateLokiRules(spec, config);
@@ -67,8 +72,10 @@ export function generateArtifacts(
   const runbooks = generateRunbooks(spec, alerts, config);
   const dashboard = generateGrafanaDashboard(spec, config);
 
-  const rulesYaml = renderRuleFileYaml(prometheus.rules);
-  const crdYaml = renderPrometheusRuleCrd(spec, prometheus.rules);
+  // Same objects as renderRuleFileYaml / renderPrometheusRuleCrd, printed by
+  // the fast writer (see yamlWriter.ts for why).
+  const rulesYaml = toYaml({ groups: ruleGroupsForYaml(prometheus.rules.groups) });
+  const crdYaml = toYaml(prometheusRuleObject(spec, prometheus.rules));
   const alertmanagerYaml = renderAlertmanagerYaml([alertmanager.fragment]);
   const dashboardJson = renderGrafanaDashboardJson(dashboard);
   const otelYaml = generateOtelCollectorConfig(spec, config);

@@ -25,7 +25,7 @@ import type { ObservabilitySpec, SloSpec } from '../spec/types';
 import { formatNumber, promEqualMatcher, shortHash } from './escape';
 import { fillUrlTemplate, isHttpUrl } from './markdown';
 import { serverErrorMatcher } from './redRecordingRules';
-import { createRuleContext } from './ruleContext';
+import { ruleContextFor } from './ruleContextCache';
 import { entityPageUrl } from './runbooks';
 
 /** Grafana rejects dashboard uids longer than this. */
@@ -113,7 +113,7 @@ export function generateGrafanaDashboard(
 ): GrafanaDashboard {
   // The rule generators' validated view: a selector that is only label
   // matchers, the sanitised service label and checked metric names.
-  const ctx = createRuleContext(spec, config);
+  const ctx = ruleContextFor(spec, config);
   const service = ctx.service;
   const m = ctx.metrics;
   const sel = ctx.selector;

@@ -15,3 +15,5 @@ export * from './output';
 export * from './outputSchema';
 export * from './design';
 export * from './generateArtifacts';
+export * from './portableText';
+export * from './yamlWriter';

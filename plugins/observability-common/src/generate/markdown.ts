@@ -4,6 +4,8 @@
  * markup, HTML, a link or a template.
  */
 
+import { sanitizeText } from './escape';
+
 /** ASCII punctuation CommonMark lets us backslash-escape, minus what is always inert in running text. */
 const MARKDOWN_SPECIAL = /[\\`*_{}[\]()<>#+\-.!|~&$^]/g;
 
@@ -80,6 +82,6 @@ export function markdownLink(label: string, url: string | undefined): string {
  */
 export function fillUrlTemplate(template: string, values: Record<string, string>): string {
   return template.replace(/\{([a-z_]+)\}/g, (whole, key: string) =>
-    key in values ? encodeURIComponent(values[key]) : whole,
+    key in values ? encodeURIComponent(sanitizeText(values[key])) : whole,
   );
 }
