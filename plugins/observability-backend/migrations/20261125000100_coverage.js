@@ -37,6 +37,10 @@ exports.up = async function up(knex) {
     table.index(['team'], 'observability_coverage_team_idx');
     table.index(['owner'], 'observability_coverage_owner_idx');
     table.index(['run_id'], 'observability_coverage_run_idx');
+    // The columns the coverage page sorts by most, and max(evaluated_at).
+    table.index(['confidence'], 'observability_coverage_confidence_idx');
+    table.index(['failing_checks'], 'observability_coverage_failing_idx');
+    table.index(['evaluated_at'], 'observability_coverage_evaluated_idx');
   });
 
   await knex.schema.createTable('observability_coverage_history', table => {

@@ -191,6 +191,30 @@ describe('DatabaseCoverageStore', () => {
       });
     });
 
+    it('serves summaries from memory until its own write or the TTL', async () => {
+      const knex = await databases.init(databaseId);
+      const database = mockServices.database({ knex });
+      const store = await DatabaseCoverageStore.create({ database, summaryCacheTtlMs: 300 });
+      // A second replica's store on the same database.
+      const other = await DatabaseCoverageStore.create({ database, summaryCacheTtlMs: 300 });
+      await store.upsertRows('run-1', [row('a')]);
+      expect((await store.summarize({})).summary.services).toBe(1);
+
+      await other.upsertRows('run-1', [row('b')]);
+      // Within the TTL the other replica's write is not seen yet...
+      expect((await store.summarize({})).summary.services).toBe(1);
+      // ...but a filter not asked before is computed fresh.
+      expect((await store.summarize({ owner: ['payments'] })).summary.services).toBe(2);
+      await new Promise(r => setTimeout(r, 350));
+      expect((await store.summarize({})).summary.services).toBe(2);
+
+      // A write through this store is visible at once.
+      await store.upsertRows('run-1', [row('c')]);
+      expect((await store.summarize({})).summary.services).toBe(3);
+      await store.pruneRowsNotIn('run-2');
+      expect((await store.summarize({})).summary.services).toBe(0);
+    });
+
     it('keeps history overall and per team, filtered by time and limited to the newest', async () => {
       const { store } = await createStore();
       const point = (evaluatedAt: string, team?: string, withSlo = 0.5) => ({

@@ -76,6 +76,8 @@ const SORT_COLUMNS: Record<CoverageSortField, string> = {
   evaluatedAt: 'evaluated_at',
 };
 
+const NULLABLE_COLUMNS = new Set(['system', 'lifecycle', 'tier', 'top_failing_check']);
+
 function toDbRow(runId: string, row: CoverageEntityRow): DbRow {
   return {
     entity_ref: row.entityRef,
@@ -145,22 +147,36 @@ function likePattern(text: string): string {
 export class DatabaseCoverageStore implements CoverageStore {
   static async create(options: {
     database: DatabaseService;
+    /**
+     * How long a summary may be served from memory (default 10 s). Writes
+     * through this store clear it at once; the TTL bounds how stale a
+     * summary can be after another replica's evaluation wrote the rows.
+     */
+    summaryCacheTtlMs?: number;
   }): Promise<DatabaseCoverageStore> {
     const { database } = options;
     const client = await database.getClient();
     if (!database.migrations?.skip) {
       await client.migrate.latest({ directory: migrationsDir });
     }
-    return new DatabaseCoverageStore(client);
+    return new DatabaseCoverageStore(client, options.summaryCacheTtlMs ?? 10_000);
   }
 
   readonly #db: Knex;
+  readonly #summaryTtlMs: number;
+  /** Summaries by filter: a full grouped scan per page view is the costliest query here. */
+  readonly #summaries = new Map<
+    string,
+    { at: number; value: Promise<{ summary: CoverageSummary; teams: TeamCoverageSummary[] }> }
+  >();
 
-  private constructor(db: Knex) {
+  private constructor(db: Knex, summaryTtlMs: number) {
     this.#db = db;
+    this.#summaryTtlMs = summaryTtlMs;
   }
 
   async upsertRows(runId: string, rows: CoverageEntityRow[]): Promise<void> {
+    this.#summaries.clear();
     for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
       const chunk = rows.slice(i, i + UPSERT_CHUNK).map(r => toDbRow(runId, r));
       await this.#db<DbRow>(ROWS).insert(chunk).onConflict('entity_ref').merge();
@@ -168,6 +184,7 @@ export class DatabaseCoverageStore implements CoverageStore {
   }
 
   async pruneRowsNotIn(runId: string): Promise<number> {
+    this.#summaries.clear();
     return this.#db<DbRow>(ROWS).whereNot('run_id', runId).delete();
   }
 
@@ -193,12 +210,15 @@ export class DatabaseCoverageStore implements CoverageStore {
     const [{ count }] = await this.#filtered(options).count({ count: '*' });
     const column = SORT_COLUMNS[options.sort ?? 'entityRef'];
     const order = options.order ?? 'asc';
-    const rows: DbRow[] = await this.#filtered(options)
-      .select('*')
+    const query = this.#filtered(options).select('*');
+    if (NULLABLE_COLUMNS.has(column)) {
       // Explicit null placement (last ascending, first descending), since
       // SQLite and PostgreSQL default differently; spelled out because
-      // knex's `nulls` option drops the column ordering on SQLite.
-      .orderByRaw(`(?? is null) ${order}`, [column])
+      // knex's `nulls` option drops the column ordering on SQLite. Only for
+      // nullable columns: the expression keeps an index from being used.
+      query.orderByRaw(`(?? is null) ${order}`, [column]);
+    }
+    const rows: DbRow[] = await query
       .orderBy(column, order)
       // A unique tie-breaker keeps pages stable when many rows share a value.
       .orderBy('entity_ref', 'asc')
@@ -208,6 +228,27 @@ export class DatabaseCoverageStore implements CoverageStore {
   }
 
   async summarize(
+    filter: CoverageFilter,
+  ): Promise<{ summary: CoverageSummary; teams: TeamCoverageSummary[] }> {
+    const key = JSON.stringify([
+      filter.owner,
+      filter.system,
+      filter.lifecycle,
+      filter.kind,
+      filter.tier,
+      filter.q,
+    ]);
+    const cached = this.#summaries.get(key);
+    if (cached && Date.now() - cached.at < this.#summaryTtlMs) return cached.value;
+    if (this.#summaries.size >= 200) this.#summaries.clear();
+    const value = this.#computeSummary(filter);
+    this.#summaries.set(key, { at: Date.now(), value });
+    // A failed query must not be served from the cache.
+    value.catch(() => this.#summaries.delete(key));
+    return value;
+  }
+
+  async #computeSummary(
     filter: CoverageFilter,
   ): Promise<{ summary: CoverageSummary; teams: TeamCoverageSummary[] }> {
     const db = this.#db;
@@ -220,21 +261,32 @@ export class DatabaseCoverageStore implements CoverageStore {
       ),
       db.raw('avg(confidence) as mean_confidence'),
     ];
-    const toSummary = (row: Partial<DbHistoryRow> | undefined) => ({
-      services: Number(row?.services ?? 0),
-      withSlo: Number(row?.with_slo ?? 0),
-      withRunbooks: Number(row?.with_runbooks ?? 0),
-      withRulesDeployed: Number(row?.with_rules_deployed ?? 0),
-      meanConfidence: Number(row?.mean_confidence ?? 0),
-    });
-    const [overall] = (await this.#filtered(filter).select(aggregates)) as any[];
+    // One grouped scan; the overall figures are folded from the teams'
+    // (weighted by their number of services) instead of a second scan.
     const perTeam = (await this.#filtered(filter)
       .select('team', ...aggregates)
       .groupBy('team')
-      .orderBy('team')) as any[];
+      .orderBy('team')) as Array<DbHistoryRow & { team: string }>;
+    const teams: TeamCoverageSummary[] = perTeam.map(row => ({
+      team: row.team,
+      services: Number(row.services),
+      withSlo: Number(row.with_slo),
+      withRunbooks: Number(row.with_runbooks),
+      withRulesDeployed: Number(row.with_rules_deployed),
+      meanConfidence: Number(row.mean_confidence),
+    }));
+    const services = teams.reduce((n, t) => n + t.services, 0);
+    const weighted = (key: 'withSlo' | 'withRunbooks' | 'withRulesDeployed' | 'meanConfidence') =>
+      services === 0 ? 0 : teams.reduce((sum, t) => sum + t[key] * t.services, 0) / services;
     return {
-      summary: toSummary(overall),
-      teams: perTeam.map(row => ({ team: row.team as string, ...toSummary(row) })),
+      summary: {
+        services,
+        withSlo: weighted('withSlo'),
+        withRunbooks: weighted('withRunbooks'),
+        withRulesDeployed: weighted('withRulesDeployed'),
+        meanConfidence: weighted('meanConfidence'),
+      },
+      teams,
     };
   }
 
