@@ -56,15 +56,15 @@ function mainPrometheus(server: FakeServer) {
             ? [{ __name__: 'http_requests_total' }, { __name__: 'http_request_duration_seconds_bucket' }]
             : [],
         );
-      case '/api/v1/query': {
+      case '/api/v1/query_range': {
+        // A trend ending at `end` with the current value; the view reads both from this one call.
         const q = url.searchParams.get('query') ?? '';
+        const end = Number(url.searchParams.get('end'));
         let value = '12.5';
         if (q.startsWith('histogram_quantile')) value = '0.25';
         else if (q.includes('5..')) value = '0.004';
-        return promOk({ resultType: 'vector', result: [{ metric: {}, value: [1, value] }] });
+        return promOk({ resultType: 'matrix', result: [{ metric: {}, values: [[end - 300, '0.5'], [end, value]] }] });
       }
-      case '/api/v1/query_range':
-        return promOk({ resultType: 'matrix', result: [{ metric: {}, values: [[100, '0.5'], [400, '0.6']] }] });
       case '/-/reload':
         return { status: 200, text: '' };
       default:
@@ -256,7 +256,12 @@ describe('observability backend plugin', () => {
       expect(values.rate).toMatchObject({ value: 12.5, unit: 'req/s' });
       expect(values.errors).toMatchObject({ value: 0.4, unit: 'percent' });
       expect(values.duration).toMatchObject({ value: 250, unit: 'ms' });
-      expect(values.duration.trend).toEqual([[100, 500], [400, 600]]);
+      const end = values.duration.trend[1][0];
+      expect(values.duration.trend).toEqual([[end - 300, 500], [end, 250]]);
+      expect(values.errors.trend).toEqual([[end - 300, 50], [end, 0.4]]);
+      // One range query per RED signal, no instant queries.
+      expect(prometheus.requestsTo('/api/v1/query_range')).toHaveLength(3);
+      expect(prometheus.requestsTo('/api/v1/query?')).toHaveLength(0);
 
       expect(body.facts.ownerExists).toBe(true);
       expect(body.facts.runbooks).toEqual([{ url: `${runbooks.url}/runbooks/checkout`, ok: true, status: 200 }]);

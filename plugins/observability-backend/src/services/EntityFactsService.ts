@@ -240,14 +240,19 @@ export class EntityFactsService {
     try {
       const values = await Promise.all(
         redTargets.map(async (target): Promise<RedLiveValue> => {
-          const [value, trend] = await Promise.all([
-            prometheus.queryScalar(target.promql, ctx),
-            prometheus.queryRange(target.promql, { start: end - 3600, end, stepSeconds: 300 }, ctx),
-          ]);
+          // One range query per signal: its point at `end` is what an instant
+          // query would answer (same lookback), so no second call is needed.
+          const trend = await prometheus.queryRange(
+            target.promql,
+            { start: end - 3600, end, stepSeconds: 300 },
+            ctx,
+          );
+          const last = trend[trend.length - 1];
+          const value = last && last[0] === end ? last[1] : null;
           const scale = UNIT_SCALE[target.signal];
           return {
             signal: target.signal,
-            value: value === null || !Number.isFinite(value) ? null : value * scale.factor,
+            value: value === null ? null : value * scale.factor,
             unit: scale.unit,
             trend: trend.map(([t, v]) => [t, v * scale.factor]),
           };
