@@ -46,6 +46,8 @@ function mainPrometheus(server: FakeServer) {
                   alerts: [{ labels: { service: 'checkout', severity: 'critical' }, annotations: {}, state: 'firing' }],
                 },
                 { type: 'recording', name: 'service:x', query: 'sum(rate(http_requests_total{service="checkout"}[5m]))' },
+                // Hand-written, cause-based and without `for`: the linter must flag it.
+                { type: 'alerting', name: 'CheckoutHighCpu', query: 'rate(process_cpu_seconds_total{service="checkout"}[5m]) > 0.8', labels: { service: 'checkout' } },
               ],
             },
           ],
@@ -276,6 +278,10 @@ describe('observability backend plugin', () => {
       expect(body.artifacts.every(a => !('content' in a))).toBe(true);
       expect(body.checks.length).toBeGreaterThan(3);
       expect(body.checks.find(c => c.id === 'runbook.links-answer')?.status).toBe('pass');
+      expect(body.facts.lintFindings?.length).toBeGreaterThan(0);
+      expect(body.facts.lintFindings!.filter(f => f.location.includes('CheckoutHighCpu')).map(f => f.ruleId)).toEqual(expect.arrayContaining([expect.stringMatching(/cause|for/)]));
+      expect(body.facts.lintFindings!.every(f => f.location.startsWith('prometheus:main'))).toBe(true);
+      expect(['warn', 'fail']).toContain(body.checks.find(c => c.id === 'lint.rules')?.status);
       expect(body.confidence.score).toBeGreaterThan(0);
       expect(body.confidence.score).toBeLessThanOrEqual(1);
       // One /api/v1/rules call served the facts and the alert states.

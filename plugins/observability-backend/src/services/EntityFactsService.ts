@@ -1,6 +1,11 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { deployedRulesFact } from '@redline/backstage-plugin-observability-common';
+import {
+  deployedRulesFact,
+  formatLintLocation,
+  fromPrometheusApiGroups,
+  lintRuleGroups,
+} from '@redline/backstage-plugin-observability-common';
 import type {
   AlertState,
   EntityFacts,
@@ -171,8 +176,13 @@ export class EntityFactsService {
         ? { status: 'ok', alerts: alerts.alerts }
         : { status: 'unknown', reason: alerts.reason ?? 'unknown' };
 
+    const lintFindings =
+      'snapshot' in rules
+        ? lintLiveRules(rules.snapshot, spec.serviceName.value, prometheus!.instance.name)
+        : undefined;
+
     return {
-      facts: { ownerExists, runbooks, deployedRules, metrics, firingAlerts },
+      facts: { ownerExists, runbooks, deployedRules, metrics, firingAlerts, lintFindings },
       alerts,
       rules: 'snapshot' in rules ? rules.snapshot : undefined,
     };
@@ -326,6 +336,29 @@ export class EntityFactsService {
   async #checkRunbooks(spec: ObservabilitySpec, ctx: RequestContext) {
     return spec.links.runbookUrl ? this.#runbooks.checkAll([spec.links.runbookUrl], ctx) : [];
   }
+}
+
+/**
+ * The rule linter's findings on the rules this service has loaded (whoever
+ * wrote them: hand-written rules are where the seed's "symptoms, not causes"
+ * advice matters most).
+ */
+function lintLiveRules(
+  snapshot: RulesSnapshot,
+  service: string,
+  instance: string,
+): NonNullable<EntityFacts['lintFindings']> {
+  const mine = snapshot.forService(service);
+  const groups = mine.groups.map(group => ({
+    name: group.name,
+    rules: group.rules.filter(rule => mine.rules.includes(rule)),
+  }));
+  return lintRuleGroups(fromPrometheusApiGroups(groups), `prometheus:${instance}`).map(f => ({
+    ruleId: f.ruleId,
+    severity: f.severity,
+    message: f.message,
+    location: formatLintLocation(f.location),
+  }));
 }
 
 /** Deployed/firing state of each generated alert. @public */
