@@ -58,7 +58,10 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
   const results = [];
   const testStarted = Date.now();
   const elapsed = () => `${((Date.now() - testStarted) / 1000).toFixed(0)} s`;
-  const step = async (name, fn) => {
+  // A failed step stops the run unless later steps do not depend on it
+  // (`{ independent: true }`): then the run goes on, so one run reports every
+  // failure it can, and still fails at the end.
+  const step = async (name, fn, { independent = false } = {}) => {
     const started = Date.now();
     try {
       const detail = await fn();
@@ -67,7 +70,7 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
     } catch (error) {
       results.push({ name, ok: false, error: error.message });
       log(`FAIL ${name}: ${error.message} (t=${elapsed()})`);
-      throw error;
+      if (!independent) throw error;
     }
   };
 
@@ -149,7 +152,11 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
         }),
       });
       token = await guestToken(portal.baseUrl);
-      return portal.baseUrl;
+      expect(
+        portal.servesApp,
+        `${portal.baseUrl}/ is not the built app: packages/app/dist/static was missing when the backend started (a build running at the same time?)`,
+      );
+      return `${portal.baseUrl}, serving packages/app/dist`;
     });
 
     await step('entity view answers before anything is applied: rules not deployed', async () => {
@@ -304,7 +311,7 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
         expect(res.status === 200 && res.body.markdown?.includes(alertName), `runbook API for ${alertName}: HTTP ${res.status}`);
       }
       return checked.join(', ');
-    });
+    }, { independent: true });
 
     await step('entity view: checks report the rules deployed and the alerts firing', async () => {
       const view = await waitUntil(
@@ -332,7 +339,7 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
       const errors = view.live.values.find(v => v.signal === 'errors');
       expect(errors?.value !== null && errors.value > 50, `live error value ${errors?.value} %, expected ~100`);
       return `rules-loaded=pass; ${firingCheck.message}; live errors ${errors.value.toFixed(0)} %`;
-    });
+    }, { independent: true });
 
     await step('Prometheus stopped: the entity view still answers with the fallback status after 3 attempts', async () => {
       const prometheusPort = stack.prometheus.port;
@@ -362,6 +369,11 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
       return `live.status=${live.status}${live.reason ? ` (${live.reason})` : ''}; refused: ${down.ms} ms; 503 stub: ${rulesCalls} attempts on /api/v1/rules, view in ${again.ms} ms`;
     });
 
+    const failed = results.filter(r => !r.ok);
+    if (failed.length > 0) {
+      log(`FAIL alerting e2e: ${failed.length} of ${results.length} steps failed (${failed.map(r => r.name).join('; ')}) in ${elapsed()}`);
+      return { ok: false, skipped: false, results };
+    }
     log(`PASS alerting e2e: ${results.length} steps in ${elapsed()}`);
     return { ok: true, skipped: false, results };
   } catch (error) {

@@ -10,7 +10,8 @@
  * Ctrl-C (or SIGTERM) stops everything it started.
  *
  * Options: --error-rate <0..1> (default 0.1, so alerts fire within minutes),
- * --latency-ms <n>, --rps <n> (default 10), --no-portal, --no-apply,
+ * --latency-ms <n>, --rps <n> (default 10), --no-portal (the rules are then
+ * written straight into Prometheus' rules directory), --no-apply,
  * --keep (keep the temporary directory with logs), --verbose (portal output).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +26,7 @@ import {
   startMonitoringStack,
   withoutAnnotations,
   writeCatalogVariant,
+  writeGeneratedRules,
 } from './stack.mjs';
 import { repoRoot } from './ts.mjs';
 import { applyRules } from './portal-api.mjs';
@@ -131,12 +133,22 @@ if (!args['no-portal']) {
     echo: args.verbose,
     extraConfig: portalConfig(stack, { entity: checkout, catalogLocations, generatorConfig: { alertmanager: alertTimings } }),
   });
+  if (!portal.servesApp) {
+    console.error(`warning: ${portal.baseUrl} does not serve the app (packages/app/dist was missing or being rebuilt at start); the API works, the pages do not`);
+  }
   const entityPage = `${portal.baseUrl}/catalog/${ENTITY.namespace}/${ENTITY.kind}/${ENTITY.name}/observability`;
   lines.unshift(['Portal', `${portal.baseUrl}  (sign in as guest)`], ['Observability tab', entityPage]);
   if (!args['no-apply']) {
     const applied = await applyRules(portal.baseUrl, ENTITY);
     console.log(`applied checkout's generated rules: ${applied.path} (validated: ${applied.validated}, reload: ${applied.reload.status})`);
   }
+}
+
+if (args['no-portal']) {
+  // No portal to apply through: write the same generated file it would.
+  const file = writeGeneratedRules(stack, checkout);
+  await stack.prometheus.reload();
+  console.log(`wrote checkout's generated rules to ${file} and reloaded Prometheus`);
 }
 
 console.log('\nRedline live stack is up:');
@@ -149,6 +161,7 @@ console.log('Press Ctrl-C to stop everything.\n');
 // Anything the stack started dying on its own ends the demo rather than leaving half a stack.
 for (const handle of group.children) {
   handle.exited.then(code => {
+    if (group.stopping) return;
     console.error(`${handle.name} exited unexpectedly (${code}); last log lines:\n${handle.tail(20)}`);
     finish(1);
   });

@@ -22,7 +22,9 @@ const require = createRequire(import.meta.url);
  * Writes `<workDir>/app-config.stack.yaml` (`extraConfig` plus the URLs) and
  * starts the backend with `--config app-config.yaml --config <that file>`.
  * Resolves once the catalog serves `waitForEntity`. Returns
- * `{ baseUrl, port, configFile, handle, stop(), output(), token() }`.
+ * `{ baseUrl, port, configFile, servesApp, handle, stop(), output(), token() }`;
+ * `servesApp` is false when packages/app/dist was missing (or being rebuilt)
+ * as the backend started.
  */
 export async function startPortal(group, { workDir, extraConfig = {}, port, echo = false, waitForEntity = 'component:default/checkout', timeoutMs = 240_000 }) {
   port ??= await freePort();
@@ -77,10 +79,15 @@ export async function startPortal(group, { workDir, extraConfig = {}, port, echo
   } catch (error) {
     throw new Error(`${error.message}\n--- ${handle.logFile} ---\n${handle.tail(40)}`);
   }
+  // app-backend decides once, at start, whether packages/app/dist/static
+  // exists; a build running elsewhere at that moment means no frontend.
+  const home = await fetch(baseUrl).catch(error => ({ status: 0, headers: new Headers(), error }));
+  const servesApp = home.status === 200 && (home.headers.get('content-type') ?? '').includes('text/html');
   return {
     baseUrl,
     port,
     configFile,
+    servesApp,
     handle,
     stop: () => handle.stop(),
     output: () => handle.tail(200),

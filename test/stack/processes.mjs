@@ -104,6 +104,11 @@ export class ProcessGroup {
     return [...this.#children];
   }
 
+  /** True once `stopAll` was called: exits after that are expected. */
+  get stopping() {
+    return this.#stopping !== undefined;
+  }
+
   /** Stops every child (in reverse start order), SIGTERM then SIGKILL. Idempotent. */
   stopAll(timeoutMs = 10_000) {
     this.#stopping ??= (async () => {

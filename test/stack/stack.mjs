@@ -150,6 +150,22 @@ export function generatedAlertmanagerYaml(entity, partialConfig) {
 }
 
 /**
+ * Writes `entity`'s generated `prometheus-rules` artifact into the stack's
+ * rules directory as the portal's apply route names it
+ * (`redline-<service>.yaml`); for runs without a portal. Returns the path.
+ */
+export function writeGeneratedRules(stack, entity, partialConfig) {
+  const { parseSpec, resolveGeneratorConfig, generateArtifacts } = common();
+  const config = resolveGeneratorConfig(partialConfig);
+  const { spec, findings } = parseSpec(entity, config);
+  const artifacts = generateArtifacts(spec, config, findings);
+  const file = artifacts.files.find(f => f.id === 'prometheus-rules');
+  const path = join(stack.rulesDir, `redline-${artifacts.serviceName}.yaml`);
+  writeFileSync(path, file.content);
+  return path;
+}
+
+/**
  * Starts receiver, demo service (+ traffic), Alertmanager and Prometheus under
  * `group`, in that order. Options:
  * - `workDir` (required), `binaries` from {@link requireStackBinaries}
