@@ -1,4 +1,7 @@
-import { decodeStringLiteral, findPromqlSyntaxError } from '../spec/labelMatchers';
+import {
+  decodeStringLiteral,
+  findPromqlSyntaxError,
+} from '../spec/labelMatchers';
 import {
   escapePromLabelValue,
   escapePromTemplateText,
@@ -20,11 +23,16 @@ describe('escapePromLabelValue', () => {
     ['newline and tab', 'a\nb\tc'],
     ['injection attempt', 'x"} or vector(1) or up{a="'],
     ['unicode', 'zahlung-übersicht ✓ 🚀'],
-  ])('keeps %s inside one PromQL string that decodes to the original', (_, value) => {
-    const expr = `up{${promEqualMatcher('service', value)}}`;
-    expect(findPromqlSyntaxError(expr)).toBeUndefined();
-    expect(decodeStringLiteral(`"${escapePromLabelValue(value)}"`)).toEqual({ value });
-  });
+  ])(
+    'keeps %s inside one PromQL string that decodes to the original',
+    (_, value) => {
+      const expr = `up{${promEqualMatcher('service', value)}}`;
+      expect(findPromqlSyntaxError(expr)).toBeUndefined();
+      expect(decodeStringLiteral(`"${escapePromLabelValue(value)}"`)).toEqual({
+        value,
+      });
+    },
+  );
 
   it('drops control characters and repairs lone surrogates', () => {
     expect(escapePromLabelValue('a\u0000b\rc\u001b')).toBe('abc');
@@ -36,18 +44,24 @@ describe('escapePromLabelValue', () => {
 
 describe('escapePromTemplateText', () => {
   it('turns every {{ into an action printing {{', () => {
-    expect(escapePromTemplateText('a {{ $labels.x }} b')).toBe('a {{ "{{" }} $labels.x }} b');
+    expect(escapePromTemplateText('a {{ $labels.x }} b')).toBe(
+      'a {{ "{{" }} $labels.x }} b',
+    );
     expect(escapePromTemplateText('{{{{')).toBe('{{ "{{" }}{{ "{{" }}');
   });
 
   it('escapes a trailing { so generated actions appended after it still open correctly', () => {
-    const text = `${escapePromTemplateText('name{')}{{ $value | humanizePercentage }}`;
+    const text = `${escapePromTemplateText(
+      'name{',
+    )}{{ $value | humanizePercentage }}`;
     expect(text).toBe('name{{ "{" }}{{ $value | humanizePercentage }}');
     expect(expandTemplate(text, 0.5)).toBe('name{50%');
   });
 
   it('leaves text without braces alone and expands back to the original', () => {
-    expect(escapePromTemplateText('High error rate on checkout')).toBe('High error rate on checkout');
+    expect(escapePromTemplateText('High error rate on checkout')).toBe(
+      'High error rate on checkout',
+    );
     for (const s of ['}}', '{ {', '{{', 'x{{{y', '$value', '{{- /* */ -}}']) {
       expect(expandTemplate(escapePromTemplateText(s))).toBe(s);
     }
@@ -63,7 +77,8 @@ describe('numbers and buckets', () => {
   });
 
   it('matches both Prometheus 2 and 3 spellings of le', () => {
-    const matches = (boundary: number, le: string) => new RegExp(`^(?:${leBucketRegex(boundary)})$`).test(le);
+    const matches = (boundary: number, le: string) =>
+      new RegExp(`^(?:${leBucketRegex(boundary)})$`).test(le);
     expect(leBucketRegex(1)).toBe('1|1\\.0');
     expect(matches(1, '1')).toBe(true);
     expect(matches(1, '1.0')).toBe(true);

@@ -18,13 +18,16 @@
  * @public
  */
 export function sanitizeText(s: string): string {
-  return s
-    .replace(
-      /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
-      '\uFFFD',
-    )
-    .replace(/[\u2028\u2029]/g, '\n')
-    .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFFFE\uFFFF]/g, '');
+  return (
+    s
+      .replace(
+        /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+        '\uFFFD',
+      )
+      .replace(/[\u2028\u2029]/g, '\n')
+      // eslint-disable-next-line no-control-regex -- removing control characters is the point
+      .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFFFE\uFFFF]/g, '')
+  );
 }
 
 /**
@@ -107,7 +110,8 @@ export function isValidLabelName(s: string): boolean {
  * @public
  */
 export function formatNumber(n: number): string {
-  if (!Number.isFinite(n)) return n > 0 ? '+Inf' : n < 0 ? '-Inf' : 'NaN';
+  if (Number.isNaN(n)) return 'NaN';
+  if (!Number.isFinite(n)) return n > 0 ? '+Inf' : '-Inf';
   return String(Number(n.toPrecision(12)));
 }
 
@@ -129,7 +133,11 @@ export function leBucketRegex(boundary: number): string {
   // with at least two exponent digits; JavaScript does so elsewhere.
   const abs = Math.abs(Number(shortest));
   if (abs !== 0 && (abs < 1e-4 || abs >= 1e6)) {
-    spellings.add(Number(shortest).toExponential().replace(/e([+-])(\d)$/, 'e$10$2'));
+    spellings.add(
+      Number(shortest)
+        .toExponential()
+        .replace(/e([+-])(\d)$/, 'e$10$2'),
+    );
   }
   return [...spellings].map(escapeRegex).join('|');
 }
@@ -159,7 +167,9 @@ export function kubernetesName(s: string, maxLength = 253): string {
   const lossy = name !== lower;
   if (lossy || name.length > maxLength) {
     const suffix = shortHash(s);
-    name = name.slice(0, maxLength - suffix.length - 1).replace(/[^a-z0-9]+$/, '');
+    name = name
+      .slice(0, maxLength - suffix.length - 1)
+      .replace(/[^a-z0-9]+$/, '');
     name = name ? `${name}-${suffix}` : suffix;
   }
   return name;
@@ -173,7 +183,9 @@ export function kubernetesLabelValue(s: string): string {
     .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
   if (value !== clean || value.length > 63) {
     const suffix = shortHash(s);
-    value = value.slice(0, 63 - suffix.length - 1).replace(/[^A-Za-z0-9]+$/, '');
+    value = value
+      .slice(0, 63 - suffix.length - 1)
+      .replace(/[^A-Za-z0-9]+$/, '');
     value = value ? `${value}-${suffix}` : suffix;
   }
   return value;

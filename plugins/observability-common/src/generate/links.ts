@@ -13,11 +13,15 @@ import { sanitizeText } from './escape';
  * on-call engineer.
  * @public
  */
-export function normalizeHttpUrl(value: string | undefined): string | undefined {
+export function normalizeHttpUrl(
+  value: string | undefined,
+): string | undefined {
   if (!value) return undefined;
   try {
     const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+    return url.protocol === 'http:' || url.protocol === 'https:'
+      ? url.href
+      : undefined;
   } catch {
     return undefined;
   }
@@ -54,7 +58,9 @@ export function runbookUrlFor(
 ): string {
   const own = normalizeHttpUrl(spec.links.runbookUrl);
   if (own) return own;
-  return `${base(config)}/observability/runbooks/${entityPath(spec)}/${encodeURIComponent(sanitizeText(alertName))}`;
+  return `${base(config)}/observability/runbooks/${entityPath(
+    spec,
+  )}/${encodeURIComponent(sanitizeText(alertName))}`;
 }
 
 /**

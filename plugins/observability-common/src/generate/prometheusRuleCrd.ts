@@ -5,12 +5,20 @@
 import { stringify } from 'yaml';
 import type { ObservabilitySpec } from '../spec/types';
 import { kubernetesLabelValue, kubernetesName, sanitizeText } from './escape';
-import { renderRuleFileYaml, ruleGroupsForYaml, YAML_OPTIONS } from './ruleFileYaml';
+import {
+  renderRuleFileYaml,
+  ruleGroupsForYaml,
+  YAML_OPTIONS,
+} from './ruleFileYaml';
 import type { PrometheusRuleFile } from './types';
 
 /** The service name rules use (sanitised; the entity name when empty). */
 function serviceOf(spec: ObservabilitySpec): string {
-  return sanitizeText(spec.serviceName?.value ?? '').trim() || sanitizeText(spec.name ?? '').trim() || 'unknown';
+  return (
+    sanitizeText(spec.serviceName?.value ?? '').trim() ||
+    sanitizeText(spec.name ?? '').trim() ||
+    'unknown'
+  );
 }
 
 /** Object name of the resource: `redline-<service>` as a valid Kubernetes name. @public */
@@ -28,7 +36,9 @@ function header(spec: ObservabilitySpec) {
       labels: {
         'app.kubernetes.io/managed-by': 'redline',
         'app.kubernetes.io/name': kubernetesLabelValue(serviceOf(spec)),
-        'redline.dev/team': kubernetesLabelValue(sanitizeText(spec.team ?? '') || 'unowned'),
+        'redline.dev/team': kubernetesLabelValue(
+          sanitizeText(spec.team ?? '') || 'unowned',
+        ),
       },
       annotations: {
         'redline.dev/entity-ref': sanitizeText(spec.entityRef ?? ''),

@@ -7,48 +7,69 @@
  */
 import fc from 'fast-check';
 import { parse } from 'yaml';
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test/support is the repo's shared test kit, not a package
 import { describeWithBinary } from '../../../../test/support/binaries';
-import { DEFAULT_GENERATOR_CONFIG, resolveGeneratorConfig } from '../spec/config';
-import { decodeStringLiteral, findPromqlSyntaxError } from '../spec/labelMatchers';
-import { escapePromLabelValue, escapePromTemplateText, sanitizeText } from './escape';
+import {
+  DEFAULT_GENERATOR_CONFIG,
+  resolveGeneratorConfig,
+} from '../spec/config';
+import {
+  decodeStringLiteral,
+  findPromqlSyntaxError,
+} from '../spec/labelMatchers';
+import {
+  escapePromLabelValue,
+  escapePromTemplateText,
+  sanitizeText,
+} from './escape';
 import { generatePrometheusRules } from './prometheusRules';
 import { renderPrometheusRuleCrd } from './prometheusRuleCrd';
 import { renderRuleFileYaml, ruleGroupsForYaml } from './ruleFileYaml';
 import { checkRules } from './__promtool__/runPromtool';
 import { expandTemplate } from './__promtool__/ruleTestKit';
-import { specArb, text } from './__promtool__/arbitrarySpec';
+import { specArb, text } from './__testUtils__/arbitrarySpec';
 import type { AlertingRule, RecordingRule } from './types';
 
 const configArb = fc.constantFrom(
   DEFAULT_GENERATOR_CONFIG,
-  resolveGeneratorConfig({ portalBaseUrl: 'https://portal.example.com/backstage/' }),
+  resolveGeneratorConfig({
+    portalBaseUrl: 'https://portal.example.com/backstage/',
+  }),
 );
 
 /** The only template actions the generator may emit; catalog text must never add one. */
-const OUR_ACTIONS = new Set([' "{{" ', ' "{" ', ' $value | humanizePercentage ', ' $value | humanizeDuration ']);
+const OUR_ACTIONS = new Set([
+  ' "{{" ',
+  ' "{" ',
+  ' $value | humanizePercentage ',
+  ' $value | humanizeDuration ',
+]);
 
 /** Lexes text the way Go's text/template does (actions run from `{{` to the next `}}`). */
-function templateActions(text: string): string[] {
+function templateActions(template: string): string[] {
   const actions: string[] = [];
-  let i = text.indexOf('{{');
+  let i = template.indexOf('{{');
   while (i !== -1) {
-    const end = text.indexOf('}}', i + 2);
-    if (end === -1) return [...actions, text.slice(i + 2)];
-    actions.push(text.slice(i + 2, end));
-    i = text.indexOf('{{', end + 2);
+    const end = template.indexOf('}}', i + 2);
+    if (end === -1) return [...actions, template.slice(i + 2)];
+    actions.push(template.slice(i + 2, end));
+    i = template.indexOf('{{', end + 2);
   }
   return actions;
 }
 
-function onlyOurActions(text: string): boolean {
-  return templateActions(text).every(a => OUR_ACTIONS.has(a));
+function onlyOurActions(template: string): boolean {
+  return templateActions(template).every(a => OUR_ACTIONS.has(a));
 }
 
 describe('rule generation on arbitrary entities', () => {
   it('never throws; YAML reads back the same; every expression parses; templates carry only escaped catalog text', () => {
     fc.assert(
       fc.property(specArb, configArb, (spec, config) => {
-        const { rules, alerts, findings } = generatePrometheusRules(spec, config);
+        const { rules, alerts, findings } = generatePrometheusRules(
+          spec,
+          config,
+        );
         expect(Array.isArray(findings)).toBe(true);
 
         const yaml = renderRuleFileYaml(rules);
@@ -65,17 +86,27 @@ describe('rule generation on arbitrary entities', () => {
           // Prometheus' lexer also rejects a literal U+FFFD, which Lezer accepts.
           expect(rule.expr).not.toMatch(/\uFFFD/);
         }
-        const service = (all.find(r => 'record' in r) as RecordingRule).labels?.service;
+        const service = (all.find(r => 'record' in r) as RecordingRule).labels
+          ?.service;
         for (const rule of all.filter((r): r is AlertingRule => 'alert' in r)) {
-          for (const value of [...Object.values(rule.labels), ...Object.values(rule.annotations)]) {
+          for (const value of [
+            ...Object.values(rule.labels),
+            ...Object.values(rule.annotations),
+          ]) {
             expect(onlyOurActions(value)).toBe(true);
           }
           expect(['critical', 'warning']).toContain(rule.labels.severity);
           expect(expandTemplate(rule.labels.service)).toBe(service);
           expect(expandTemplate(rule.labels.team).length).toBeGreaterThan(0);
-          expect(new URL(expandTemplate(rule.annotations.runbook_url)).protocol).toMatch(/^https?:$/);
-          expect(new URL(expandTemplate(rule.annotations.dashboard_url)).protocol).toMatch(/^https?:$/);
-          expect(expandTemplate(rule.annotations.description, 0.5).length).toBeGreaterThan(0);
+          expect(
+            new URL(expandTemplate(rule.annotations.runbook_url)).protocol,
+          ).toMatch(/^https?:$/);
+          expect(
+            new URL(expandTemplate(rule.annotations.dashboard_url)).protocol,
+          ).toMatch(/^https?:$/);
+          expect(
+            expandTemplate(rule.annotations.description, 0.5).length,
+          ).toBeGreaterThan(0);
         }
         expect(alerts.length).toBe(all.filter(r => 'alert' in r).length);
 
@@ -91,8 +122,12 @@ describe('rule generation on arbitrary entities', () => {
     fc.assert(
       fc.property(text, s => {
         const literal = `"${escapePromLabelValue(s)}"`;
-        expect(findPromqlSyntaxError(`up{service=${literal}} > 1`)).toBeUndefined();
-        expect(decodeStringLiteral(literal)).toEqual({ value: sanitizeText(s) });
+        expect(
+          findPromqlSyntaxError(`up{service=${literal}} > 1`),
+        ).toBeUndefined();
+        expect(decodeStringLiteral(literal)).toEqual({
+          value: sanitizeText(s),
+        });
       }),
       { numRuns: 3750 },
     );
@@ -101,9 +136,13 @@ describe('rule generation on arbitrary entities', () => {
   it('template text expands to exactly the (sanitised) text, even with an action appended', () => {
     fc.assert(
       fc.property(text, text, (a, b) => {
-        const escaped = `${escapePromTemplateText(a)}{{ $value | humanizePercentage }}${escapePromTemplateText(b)}`;
+        const escaped = `${escapePromTemplateText(
+          a,
+        )}{{ $value | humanizePercentage }}${escapePromTemplateText(b)}`;
         expect(onlyOurActions(escaped)).toBe(true);
-        expect(expandTemplate(escaped, 0.25)).toBe(`${sanitizeText(a)}25%${sanitizeText(b)}`);
+        expect(expandTemplate(escaped, 0.25)).toBe(
+          `${sanitizeText(a)}25%${sanitizeText(b)}`,
+        );
       }),
       { numRuns: 3750 },
     );
@@ -114,10 +153,22 @@ describeWithBinary('promtool')('random services through promtool', promtool => {
   it('300 random rule files pass `promtool check rules` in one batch', () => {
     const specs = fc.sample(specArb, { numRuns: 300, seed: 20261125 });
     const files = Object.fromEntries(
-      specs.map((spec, i) => [`random-${i}.yaml`, renderRuleFileYaml(generatePrometheusRules(spec, DEFAULT_GENERATOR_CONFIG).rules)]),
+      specs.map((spec, i) => [
+        `random-${i}.yaml`,
+        renderRuleFileYaml(
+          generatePrometheusRules(spec, DEFAULT_GENERATOR_CONFIG).rules,
+        ),
+      ]),
     );
     const result = checkRules(promtool, files);
-    if (!result.ok) throw new Error(result.output.split('\n').filter(l => !/SUCCESS|^Checking|^$/.test(l)).slice(0, 40).join('\n'));
+    if (!result.ok)
+      throw new Error(
+        result.output
+          .split('\n')
+          .filter(l => !/SUCCESS|^Checking|^$/.test(l))
+          .slice(0, 40)
+          .join('\n'),
+      );
     expect(result.output.match(/SUCCESS/g)).toHaveLength(300);
   });
 });

@@ -9,8 +9,19 @@ import { makeBareSpec, makeSpec } from './__testUtils__/makeSpec';
 import type { AlertingRule, RecordingRule } from './types';
 
 const config = DEFAULT_GENERATOR_CONFIG;
-const availability: SloSpec = { slo: 'availability', objectivePercent: 99.9, windowDays: 30, annotation: 'redline.dev/slo-availability' };
-const latency: SloSpec = { slo: 'latency', objectivePercent: 99, thresholdSeconds: 0.3, windowDays: 30, annotation: 'redline.dev/slo-latency' };
+const availability: SloSpec = {
+  slo: 'availability',
+  objectivePercent: 99.9,
+  windowDays: 30,
+  annotation: 'redline.dev/slo-availability',
+};
+const latency: SloSpec = {
+  slo: 'latency',
+  objectivePercent: 99,
+  thresholdSeconds: 0.3,
+  windowDays: 30,
+  annotation: 'redline.dev/slo-latency',
+};
 
 function rulesOf(spec: ObservabilitySpec) {
   const out = generatePrometheusRules(spec, config);
@@ -32,16 +43,26 @@ describe('generatePrometheusRules', () => {
       'service:http_request_duration_seconds:p99_5m',
     ]);
     for (const r of red) expect(r.labels).toEqual({ service: 'checkout' });
-    expect(red[4].expr).toContain('histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{service="checkout"}[5m])))');
+    expect(red[4].expr).toContain(
+      'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{service="checkout"}[5m])))',
+    );
   });
 
   it("emits the seed's three alerts with for: 5m, and TrafficDrop against 1 week earlier", () => {
     const { alerts } = rulesOf(makeBareSpec());
-    expect(alerts.map(a => a.key)).toEqual(['HighErrorRate', 'HighLatencyP99', 'TrafficDrop']);
+    expect(alerts.map(a => a.key)).toEqual([
+      'HighErrorRate',
+      'HighLatencyP99',
+      'TrafficDrop',
+    ]);
     for (const a of alerts) expect(a.for).toBe('5m');
     const [errors, latencyP99, drop] = alerts;
-    expect(errors.expr).toBe('service:http_requests_errors:ratio_rate5m{service="checkout"} > 0.01');
-    expect(latencyP99.expr).toBe('service:http_request_duration_seconds:p99_5m{service="checkout"} > 0.5');
+    expect(errors.expr).toBe(
+      'service:http_requests_errors:ratio_rate5m{service="checkout"} > 0.01',
+    );
+    expect(latencyP99.expr).toBe(
+      'service:http_request_duration_seconds:p99_5m{service="checkout"} > 0.5',
+    );
     expect(drop.expr).toContain('offset 1w)) > 0)');
     expect(drop.expr).toMatch(/< 0\.5$/);
   });
@@ -50,21 +71,34 @@ describe('generatePrometheusRules', () => {
     const { alerts } = rulesOf(makeSpec({ slos: [availability, latency] }));
     expect(alerts.length).toBe(3 + 2 * 5);
     for (const a of alerts) {
-      expect(Object.keys(a.labels)).toEqual(expect.arrayContaining(['severity', 'service', 'team']));
+      expect(Object.keys(a.labels)).toEqual(
+        expect.arrayContaining(['severity', 'service', 'team']),
+      );
       expect(a.labels.team).toBe('payments');
-      expect(Object.keys(a.annotations).sort()).toEqual(['dashboard_url', 'description', 'runbook_url', 'summary']);
+      expect(Object.keys(a.annotations).sort()).toEqual([
+        'dashboard_url',
+        'description',
+        'runbook_url',
+        'summary',
+      ]);
       expect(a.annotations.runbook_url).toMatch(/^https?:\/\//);
       expect(a.runbookPath).toBe(`runbooks/${a.name}.md`);
     }
-    expect(alerts.find(a => a.key === 'HighErrorRate')?.annotations.description).toContain('{{ $value | humanizePercentage }}');
+    expect(
+      alerts.find(a => a.key === 'HighErrorRate')?.annotations.description,
+    ).toContain('{{ $value | humanizePercentage }}');
   });
 
   it('records Sloth-named SLI windows and metadata per SLO, labelled with service and slo', () => {
     const { records } = rulesOf(makeSpec({ slos: [availability, latency] }));
     for (const slo of ['availability', 'latency']) {
-      const names = records.filter(r => r.labels?.slo === slo).map(r => r.record);
+      const names = records
+        .filter(r => r.labels?.slo === slo)
+        .map(r => r.record);
       expect(names).toEqual([
-        ...['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d'].map(w => `slo:sli_error:ratio_rate${w}`),
+        ...['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d'].map(
+          w => `slo:sli_error:ratio_rate${w}`,
+        ),
         'slo:objective:ratio',
         'slo:error_budget:ratio',
         'slo:time_period:days',
@@ -73,7 +107,11 @@ describe('generatePrometheusRules', () => {
         'slo:period_error_budget_remaining:ratio',
       ]);
     }
-    const latency5m = records.find(r => r.labels?.slo === 'latency' && r.record === 'slo:sli_error:ratio_rate5m');
+    const latency5m = records.find(
+      r =>
+        r.labels?.slo === 'latency' &&
+        r.record === 'slo:sli_error:ratio_rate5m',
+    );
     expect(latency5m?.expr).toContain('le=~"0\\\\.3"');
     expect(latency5m?.expr).not.toContain('histogram_quantile');
   });
@@ -81,7 +119,9 @@ describe('generatePrometheusRules', () => {
   it('builds four burn-rate tiers with the SRE workbook windows, factors and severities', () => {
     const { alerts } = rulesOf(makeSpec({ slos: [availability] }));
     const burns = alerts.filter(a => a.name === 'SLOErrorBudgetBurn');
-    expect(burns.map(a => [a.labels.burn_window, a.severity, a.labels.slo])).toEqual([
+    expect(
+      burns.map(a => [a.labels.burn_window, a.severity, a.labels.slo]),
+    ).toEqual([
       ['fast', 'critical', 'availability'],
       ['medium', 'critical', 'availability'],
       ['slow', 'warning', 'availability'],
@@ -96,70 +136,146 @@ describe('generatePrometheusRules', () => {
 
   it('demotes a static alert to warning only when an SLO covers the same symptom', () => {
     const severity = (slos: SloSpec[]) =>
-      Object.fromEntries(rulesOf(makeSpec({ slos })).alerts.filter(a => a.name.startsWith('High')).map(a => [a.name, a.severity]));
-    expect(severity([])).toEqual({ HighErrorRate: 'critical', HighLatencyP99: 'critical' });
-    expect(severity([availability])).toEqual({ HighErrorRate: 'warning', HighLatencyP99: 'critical' });
-    expect(severity([availability, latency])).toEqual({ HighErrorRate: 'warning', HighLatencyP99: 'warning' });
+      Object.fromEntries(
+        rulesOf(makeSpec({ slos }))
+          .alerts.filter(a => a.name.startsWith('High'))
+          .map(a => [a.name, a.severity]),
+      );
+    expect(severity([])).toEqual({
+      HighErrorRate: 'critical',
+      HighLatencyP99: 'critical',
+    });
+    expect(severity([availability])).toEqual({
+      HighErrorRate: 'warning',
+      HighLatencyP99: 'critical',
+    });
+    expect(severity([availability, latency])).toEqual({
+      HighErrorRate: 'warning',
+      HighLatencyP99: 'warning',
+    });
   });
 
   it('rejects a 100 % objective with a finding and generates no rules for it', () => {
-    const { findings, alerts, records } = rulesOf(makeSpec({ slos: [{ ...availability, objectivePercent: 100 }] }));
-    expect(findings).toContainEqual(expect.objectContaining({ id: 'slo.objective-invalid', severity: 'error', annotation: 'redline.dev/slo-availability' }));
+    const { findings, alerts, records } = rulesOf(
+      makeSpec({ slos: [{ ...availability, objectivePercent: 100 }] }),
+    );
+    expect(findings).toContainEqual(
+      expect.objectContaining({
+        id: 'slo.objective-invalid',
+        severity: 'error',
+        annotation: 'redline.dev/slo-availability',
+      }),
+    );
     expect(alerts.some(a => a.name === 'SLOErrorBudgetBurn')).toBe(false);
     expect(records.some(r => r.record.startsWith('slo:'))).toBe(false);
-    expect(alerts.find(a => a.name === 'HighErrorRate')?.severity).toBe('critical');
+    expect(alerts.find(a => a.name === 'HighErrorRate')?.severity).toBe(
+      'critical',
+    );
   });
 
   it('leaves out tiers whose threshold cannot be exceeded, with a finding', () => {
-    const { findings, alerts } = rulesOf(makeSpec({ slos: [{ ...availability, objectivePercent: 90 }] }));
-    const windows = alerts.filter(a => a.name === 'SLOErrorBudgetBurn').map(a => a.labels.burn_window);
+    const { findings, alerts } = rulesOf(
+      makeSpec({ slos: [{ ...availability, objectivePercent: 90 }] }),
+    );
+    const windows = alerts
+      .filter(a => a.name === 'SLOErrorBudgetBurn')
+      .map(a => a.labels.burn_window);
     expect(windows).toEqual(['medium', 'slow', 'long']);
-    expect(findings).toEqual([expect.objectContaining({ id: 'slo.tier-skipped', severity: 'warning' })]);
+    expect(findings).toEqual([
+      expect.objectContaining({ id: 'slo.tier-skipped', severity: 'warning' }),
+    ]);
     expect(findings[0].message).toContain('fast');
   });
 
   it('reports a latency threshold that is not a bucket boundary', () => {
-    const { findings, alerts } = rulesOf(makeSpec({ slos: [{ ...latency, thresholdSeconds: 0.2 }] }));
-    expect(findings).toContainEqual(expect.objectContaining({ id: 'slo.latency-threshold-not-bucket', annotation: 'redline.dev/slo-latency' }));
+    const { findings, alerts } = rulesOf(
+      makeSpec({ slos: [{ ...latency, thresholdSeconds: 0.2 }] }),
+    );
+    expect(findings).toContainEqual(
+      expect.objectContaining({
+        id: 'slo.latency-threshold-not-bucket',
+        annotation: 'redline.dev/slo-latency',
+      }),
+    );
     expect(alerts.some(a => a.labels.slo === 'latency')).toBe(false);
   });
 
   it('uses a duplicate SLO once', () => {
-    const { findings, alerts } = rulesOf(makeSpec({ slos: [availability, { ...availability, objectivePercent: 99 }] }));
-    expect(findings).toContainEqual(expect.objectContaining({ id: 'slo.duplicate' }));
+    const { findings, alerts } = rulesOf(
+      makeSpec({
+        slos: [availability, { ...availability, objectivePercent: 99 }],
+      }),
+    );
+    expect(findings).toContainEqual(
+      expect.objectContaining({ id: 'slo.duplicate' }),
+    );
     expect(alerts.filter(a => a.name === 'SLOMetricAbsent')).toHaveLength(1);
   });
 
   it('never pastes an invalid selector into PromQL', () => {
-    const spec = makeBareSpec({ selector: { value: 'service="x"} or vector(1) or up{a="b"', source: 'annotation', annotation: 'redline.dev/metrics-selector' } });
+    const spec = makeBareSpec({
+      selector: {
+        value: 'service="x"} or vector(1) or up{a="b"',
+        source: 'annotation',
+        annotation: 'redline.dev/metrics-selector',
+      },
+    });
     const { findings, records } = rulesOf(spec);
-    expect(findings).toContainEqual(expect.objectContaining({ id: 'generate.selector-invalid', annotation: 'redline.dev/metrics-selector' }));
-    expect(records[0].expr).toBe('sum(rate(http_requests_total{service="checkout"}[5m]))');
+    expect(findings).toContainEqual(
+      expect.objectContaining({
+        id: 'generate.selector-invalid',
+        annotation: 'redline.dev/metrics-selector',
+      }),
+    );
+    expect(records[0].expr).toBe(
+      'sum(rate(http_requests_total{service="checkout"}[5m]))',
+    );
   });
 
   it('uses configured metric names and falls back from invalid ones with a finding', () => {
     const custom = rulesOf(
       makeBareSpec({
-        metrics: { ...config.metrics, requestsTotal: 'api_calls_total', statusLabel: 'code', durationHistogram: 'api_latency_seconds' },
+        metrics: {
+          ...config.metrics,
+          requestsTotal: 'api_calls_total',
+          statusLabel: 'code',
+          durationHistogram: 'api_latency_seconds',
+        },
       }),
     );
-    expect(custom.records.map(r => r.record)).toContain('service:api_calls:rate5m');
-    expect(custom.records[1].expr).toContain('api_calls_total{service="checkout",code=~"5.."}');
-    const invalid = rulesOf(makeBareSpec({ metrics: { ...config.metrics, requestsTotal: 'bad-name' } }));
-    expect(invalid.findings).toContainEqual(expect.objectContaining({ id: 'generate.metric-name-invalid' }));
+    expect(custom.records.map(r => r.record)).toContain(
+      'service:api_calls:rate5m',
+    );
+    expect(custom.records[1].expr).toContain(
+      'api_calls_total{service="checkout",code=~"5.."}',
+    );
+    const invalid = rulesOf(
+      makeBareSpec({
+        metrics: { ...config.metrics, requestsTotal: 'bad-name' },
+      }),
+    );
+    expect(invalid.findings).toContainEqual(
+      expect.objectContaining({ id: 'generate.metric-name-invalid' }),
+    );
     expect(invalid.records[0].expr).toContain('http_requests_total');
   });
 
   it('falls back from out-of-range thresholds with a finding', () => {
     const spec = makeBareSpec({
       thresholds: {
-        errorRatePercent: { value: 150, source: 'annotation', annotation: 'redline.dev/error-rate-threshold' },
+        errorRatePercent: {
+          value: 150,
+          source: 'annotation',
+          annotation: 'redline.dev/error-rate-threshold',
+        },
         latencyP99Ms: { value: Number.NaN, source: 'annotation' },
         rateDropPercent: { value: 100, source: 'annotation' },
       },
     });
     const { findings, alerts } = rulesOf(spec);
-    expect(findings.filter(f => f.id === 'generate.threshold-invalid')).toHaveLength(3);
+    expect(
+      findings.filter(f => f.id === 'generate.threshold-invalid'),
+    ).toHaveLength(3);
     expect(alerts[0].expr).toMatch(/> 0\.01$/);
   });
 
@@ -178,7 +294,9 @@ describe('generatePrometheusRules', () => {
       expect(a.labels.team).toBe('{{ "{{" }} .Team }}');
     }
     // Alerts over recorded series select them by the escaped service label.
-    for (const a of alerts.filter(x => x.name !== 'TrafficDrop' && x.name !== 'SLOMetricAbsent')) {
+    for (const a of alerts.filter(
+      x => x.name !== 'TrafficDrop' && x.name !== 'SLOMetricAbsent',
+    )) {
       expect(a.expr).toContain('service="we\\"ird {{ $x }}\\nname{"');
     }
     for (const rule of rules.groups.flatMap(g => g.rules)) {
@@ -194,8 +312,12 @@ describe('rule file YAML and PrometheusRule resource', () => {
   it('renders rule YAML that parses back to the same groups, keys in Prometheus order', () => {
     const yaml = renderRuleFileYaml(rules);
     expect(parse(yaml)).toEqual(JSON.parse(JSON.stringify(rules)));
-    expect(yaml).toMatch(/^groups:\n {2}- name: redline:checkout:red\n {4}rules:\n {6}- record: service:http_requests:rate5m\n {8}expr: /);
-    expect(yaml).toMatch(/- alert: HighErrorRate\n\s+expr: .*\n\s+for: 5m\n\s+labels:/);
+    expect(yaml).toMatch(
+      /^groups:\n {2}- name: redline:checkout:red\n {4}rules:\n {6}- record: service:http_requests:rate5m\n {8}expr: /,
+    );
+    expect(yaml).toMatch(
+      /- alert: HighErrorRate\n\s+expr: .*\n\s+for: 5m\n\s+labels:/,
+    );
   });
 
   it('wraps the same groups in a monitoring.coreos.com/v1 PrometheusRule named redline-<service>', () => {
@@ -208,14 +330,24 @@ describe('rule file YAML and PrometheusRule resource', () => {
       'app.kubernetes.io/name': 'checkout',
       'redline.dev/team': 'payments',
     });
-    expect(crd.metadata.annotations['redline.dev/entity-ref']).toBe('component:default/checkout');
+    expect(crd.metadata.annotations['redline.dev/entity-ref']).toBe(
+      'component:default/checkout',
+    );
     expect(crd.spec.groups).toEqual(parse(renderRuleFileYaml(rules)).groups);
   });
 
   it('makes a valid object name from an odd service name', () => {
-    const odd = makeSpec({ serviceName: { value: 'Über Service/v2', source: 'annotation' } });
-    const crd = parse(renderPrometheusRuleCrd(odd, generatePrometheusRules(odd, config).rules));
-    expect(crd.metadata.name).toMatch(/^redline-[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
-    expect(crd.metadata.annotations['redline.dev/service-name']).toBe('Über Service/v2');
+    const odd = makeSpec({
+      serviceName: { value: 'Über Service/v2', source: 'annotation' },
+    });
+    const crd = parse(
+      renderPrometheusRuleCrd(odd, generatePrometheusRules(odd, config).rules),
+    );
+    expect(crd.metadata.name).toMatch(
+      /^redline-[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
+    );
+    expect(crd.metadata.annotations['redline.dev/service-name']).toBe(
+      'Über Service/v2',
+    );
   });
 });

@@ -8,7 +8,15 @@ import type { GeneratorConfig } from '../spec/config';
 import type { Finding, ObservabilitySpec, Sourced } from '../spec/types';
 import { formatNumber } from './escape';
 import { redRecordNames, redRecordingRules } from './redRecordingRules';
-import { buildAlert, createRuleContext, select, tmpl, type RuleContext } from './ruleContext';
+import {
+  VALUE_AS_DURATION,
+  VALUE_AS_PERCENTAGE,
+  buildAlert,
+  createRuleContext,
+  select,
+  tmpl,
+  type RuleContext,
+} from './ruleContext';
 import { sloRules } from './sloRules';
 import type { AlertingRule, GeneratedAlert, PrometheusRuleFile } from './types';
 
@@ -48,9 +56,24 @@ function staticAlerts(
   findings: Finding[],
 ): Array<{ rule: AlertingRule; alert: GeneratedAlert }> {
   const t = ctx.spec.thresholds;
-  const errorPct = threshold(t?.errorRatePercent, 'errorRatePercent', 100, findings);
-  const latencyMs = threshold(t?.latencyP99Ms, 'latencyP99Ms', 3_600_000, findings);
-  const dropPct = threshold(t?.rateDropPercent, 'rateDropPercent', 100, findings);
+  const errorPct = threshold(
+    t?.errorRatePercent,
+    'errorRatePercent',
+    100,
+    findings,
+  );
+  const latencyMs = threshold(
+    t?.latencyP99Ms,
+    'latencyP99Ms',
+    3_600_000,
+    findings,
+  );
+  const dropPct = threshold(
+    t?.rateDropPercent,
+    'rateDropPercent',
+    100,
+    findings,
+  );
   const names = redRecordNames(ctx.metrics);
   const svc = ctx.service;
   const total = select(ctx, ctx.metrics.requestsTotal);
@@ -68,24 +91,26 @@ function staticAlerts(
       key: 'HighErrorRate',
       severity: errorSeverity,
       for: '5m',
-      expr: `${names.errorRatio5m}{${ctx.recordedMatcher}} > ${formatNumber(errorPct / 100)}`,
+      expr: `${names.errorRatio5m}{${ctx.recordedMatcher}} > ${formatNumber(
+        errorPct / 100,
+      )}`,
       summary: tmpl`High error rate on ${svc}`,
-      description:
-        tmpl`${svc} answered ` +
-        '{{ $value | humanizePercentage }}' +
-        tmpl` of its requests with a 5xx over the last 5 minutes, above the ${formatNumber(errorPct)} % threshold for 5 minutes.`,
+      description: tmpl`${svc} answered ${VALUE_AS_PERCENTAGE} of its requests with a 5xx over the last 5 minutes, above the ${formatNumber(
+        errorPct,
+      )} % threshold for 5 minutes.`,
     }),
     buildAlert(ctx, {
       name: 'HighLatencyP99',
       key: 'HighLatencyP99',
       severity: latencySeverity,
       for: '5m',
-      expr: `${names.p99}{${ctx.recordedMatcher}} > ${formatNumber(latencyMs / 1000)}`,
+      expr: `${names.p99}{${ctx.recordedMatcher}} > ${formatNumber(
+        latencyMs / 1000,
+      )}`,
       summary: tmpl`High P99 latency on ${svc}`,
-      description:
-        tmpl`The P99 latency of ${svc} over the last 5 minutes is ` +
-        '{{ $value | humanizeDuration }}' +
-        tmpl`, above the ${formatNumber(latencyMs)} ms threshold for 5 minutes.`,
+      description: tmpl`The P99 latency of ${svc} over the last 5 minutes is ${VALUE_AS_DURATION}, above the ${formatNumber(
+        latencyMs,
+      )} ms threshold for 5 minutes.`,
     }),
     buildAlert(ctx, {
       name: 'TrafficDrop',
@@ -99,11 +124,12 @@ function staticAlerts(
       // so a service that had no traffic last week never alerts (and the
       // division never sees a zero).
       expr: `(sum(rate(${total}[5m])) or vector(0))\n/\n(sum(rate(${total}[5m] offset 1w)) > 0)\n< ${keep}`,
-      summary: tmpl`Traffic to ${svc} dropped by more than ${formatNumber(dropPct)} %`,
-      description:
-        tmpl`${svc} receives ` +
-        '{{ $value | humanizePercentage }}' +
-        tmpl` of the requests it received at the same time one week ago (alert below ${formatNumber(100 - dropPct)} % for 5 minutes).`,
+      summary: tmpl`Traffic to ${svc} dropped by more than ${formatNumber(
+        dropPct,
+      )} %`,
+      description: tmpl`${svc} receives ${VALUE_AS_PERCENTAGE} of the requests it received at the same time one week ago (alert below ${formatNumber(
+        100 - dropPct,
+      )} % for 5 minutes).`,
     }),
   ];
 }

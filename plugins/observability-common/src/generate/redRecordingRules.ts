@@ -22,7 +22,9 @@ export interface RedRecordNames {
 }
 
 /** @public */
-export function redRecordNames(metrics: Pick<MetricNames, 'requestsTotal' | 'durationHistogram'>): RedRecordNames {
+export function redRecordNames(
+  metrics: Pick<MetricNames, 'requestsTotal' | 'durationHistogram'>,
+): RedRecordNames {
   const requests = metrics.requestsTotal.replace(/_total$/, '');
   const duration = metrics.durationHistogram;
   return {
@@ -47,7 +49,11 @@ export function serverErrorMatcher(ctx: RuleContext): string {
  */
 export function errorRatioExpr(ctx: RuleContext, window: string): string {
   const total = select(ctx, ctx.metrics.requestsTotal);
-  const errors = select(ctx, ctx.metrics.requestsTotal, serverErrorMatcher(ctx));
+  const errors = select(
+    ctx,
+    ctx.metrics.requestsTotal,
+    serverErrorMatcher(ctx),
+  );
   return `(sum(rate(${errors}[${window}])) or vector(0))\n/\n(sum(rate(${total}[${window}])) > 0)`;
 }
 

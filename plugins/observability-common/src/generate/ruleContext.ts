@@ -44,10 +44,15 @@ export interface RuleContext {
 function normaliseSelector(raw: string): string | undefined {
   const parsed = parseLabelMatchers(raw);
   if (!parsed.ok) return undefined;
-  return parsed.matchers.map(m => `${m.name}${m.op}"${escapePromLabelValue(m.value)}"`).join(',');
+  return parsed.matchers
+    .map(m => `${m.name}${m.op}"${escapePromLabelValue(m.value)}"`)
+    .join(',');
 }
 
-function validMetrics(metrics: MetricNames | undefined, findings: Finding[]): MetricNames {
+function validMetrics(
+  metrics: MetricNames | undefined,
+  findings: Finding[],
+): MetricNames {
   const out: MetricNames = { ...DEFAULT_METRIC_NAMES, ...metrics };
   const names = ['requestsTotal', 'durationHistogram'] as const;
   const labels = ['statusLabel', 'serviceLabel'] as const;
@@ -75,7 +80,8 @@ function validMetrics(metrics: MetricNames | undefined, findings: Finding[]): Me
       out[key] = DEFAULT_METRIC_NAMES[key];
     }
   }
-  if (!Array.isArray(out.histogramBuckets)) out.histogramBuckets = DEFAULT_METRIC_NAMES.histogramBuckets;
+  if (!Array.isArray(out.histogramBuckets))
+    out.histogramBuckets = DEFAULT_METRIC_NAMES.histogramBuckets;
   return out;
 }
 
@@ -108,7 +114,10 @@ export function createRuleContext(
       annotation: spec.selector?.annotation,
       value: spec.selector?.value,
       expected: 'label matchers without braces, e.g. service="checkout"',
-      fix: `metadata:\n  annotations:\n    redline.dev/metrics-selector: '${selector.replace(/'/g, "''")}'`,
+      fix: `metadata:\n  annotations:\n    redline.dev/metrics-selector: '${selector.replace(
+        /'/g,
+        "''",
+      )}'`,
     });
   }
 
@@ -125,18 +134,43 @@ export function createRuleContext(
 }
 
 /** Selector for a raw metric: the service's matchers plus extra ones. */
-export function select(ctx: RuleContext, metric: string, ...extra: string[]): string {
+export function select(
+  ctx: RuleContext,
+  metric: string,
+  ...extra: string[]
+): string {
   return `${metric}{${[ctx.selector, ...extra].join(',')}}`;
 }
 
+/** A template action of our own, inserted into {@link tmpl} text unescaped. */
+export class TemplateAction {
+  constructor(readonly action: string) {}
+}
+
+/** `$value` as a percentage, e.g. `1.667%`. */
+export const VALUE_AS_PERCENTAGE = new TemplateAction(
+  '{{ $value | humanizePercentage }}',
+);
+/** `$value` (seconds) as a duration, e.g. `995ms`. */
+export const VALUE_AS_DURATION = new TemplateAction(
+  '{{ $value | humanizeDuration }}',
+);
+
 /**
- * Template text with catalog values escaped: literal parts are ours (and may
- * contain `{{ $value }}` actions), interpolated values are catalog text.
+ * Alert template text: literal parts and {@link TemplateAction}s are ours,
+ * every interpolated string is catalog text and is escaped.
  */
-export function tmpl(strings: TemplateStringsArray, ...values: Array<string | number>): string {
+export function tmpl(
+  strings: TemplateStringsArray,
+  ...values: Array<string | number | TemplateAction>
+): string {
   let out = strings[0];
   values.forEach((value, i) => {
-    out += (typeof value === 'number' ? String(value) : escapePromTemplateText(value)) + strings[i + 1];
+    let part: string;
+    if (value instanceof TemplateAction) part = value.action;
+    else if (typeof value === 'number') part = String(value);
+    else part = escapePromTemplateText(value);
+    out += `${part}${strings[i + 1]}`;
   });
   return out;
 }
@@ -179,7 +213,9 @@ export function buildAlert(
     summary: parts.summary,
     description: parts.description,
     runbook_url: escapePromTemplateText(runbookUrl),
-    dashboard_url: escapePromTemplateText(dashboardUrlFor(ctx.spec, ctx.config)),
+    dashboard_url: escapePromTemplateText(
+      dashboardUrlFor(ctx.spec, ctx.config),
+    ),
   };
   const rule: AlertingRule = {
     alert: parts.name,

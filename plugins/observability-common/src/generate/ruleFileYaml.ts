@@ -4,7 +4,12 @@
  * literal blocks so a human can read them in a pull request.
  */
 import { stringify } from 'yaml';
-import type { AlertingRule, PrometheusRuleFile, RecordingRule, RuleGroup } from './types';
+import type {
+  AlertingRule,
+  PrometheusRuleFile,
+  RecordingRule,
+  RuleGroup,
+} from './types';
 
 /** Options shared by every YAML Redline writes. */
 export const YAML_OPTIONS = {
@@ -14,9 +19,15 @@ export const YAML_OPTIONS = {
 } as const;
 
 /** Rules in Prometheus' key order (`record`/`alert`, `expr`, `for`, `labels`, `annotations`). */
-function orderedRule(rule: RecordingRule | AlertingRule): Record<string, unknown> {
+function orderedRule(
+  rule: RecordingRule | AlertingRule,
+): Record<string, unknown> {
   if ('record' in rule) {
-    return { record: rule.record, expr: rule.expr, ...(rule.labels ? { labels: rule.labels } : {}) };
+    return {
+      record: rule.record,
+      expr: rule.expr,
+      ...(rule.labels ? { labels: rule.labels } : {}),
+    };
   }
   return {
     alert: rule.alert,
@@ -28,7 +39,9 @@ function orderedRule(rule: RecordingRule | AlertingRule): Record<string, unknown
 }
 
 /** Plain objects of the groups, ready for any serialiser. @public */
-export function ruleGroupsForYaml(groups: RuleGroup[]): Array<Record<string, unknown>> {
+export function ruleGroupsForYaml(
+  groups: RuleGroup[],
+): Array<Record<string, unknown>> {
   return groups.map(group => ({
     name: group.name,
     ...(group.interval ? { interval: group.interval } : {}),

@@ -4,6 +4,11 @@
  */
 export { redRecordNames } from './redRecordingRules';
 export type { RedRecordNames } from './redRecordingRules';
-export { BURN_TIERS, SLI_WINDOWS, ABSENT_FOR, sliErrorRecordName } from './sloRules';
+export {
+  BURN_TIERS,
+  SLI_WINDOWS,
+  ABSENT_FOR,
+  sliErrorRecordName,
+} from './sloRules';
 export type { BurnTier } from './sloRules';
 export { SERVICE_LABEL } from './ruleContext';

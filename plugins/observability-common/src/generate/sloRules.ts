@@ -14,12 +14,18 @@ import { formatNumber } from './escape';
 import { errorRatioExpr, leMatcher } from './redRecordingRules';
 import {
   SERVICE_LABEL,
+  VALUE_AS_PERCENTAGE,
   buildAlert,
   select,
   tmpl,
   type RuleContext,
 } from './ruleContext';
-import type { AlertingRule, GeneratedAlert, RecordingRule, RuleGroup } from './types';
+import type {
+  AlertingRule,
+  GeneratedAlert,
+  RecordingRule,
+  RuleGroup,
+} from './types';
 
 /** One burn-rate tier: both windows must burn faster than `factor` × budget. @public */
 export interface BurnTier {
@@ -32,10 +38,34 @@ export interface BurnTier {
 
 /** @public */
 export const BURN_TIERS: readonly BurnTier[] = [
-  { burnWindow: 'fast', longWindow: '1h', shortWindow: '5m', factor: 14.4, severity: 'critical' },
-  { burnWindow: 'medium', longWindow: '6h', shortWindow: '30m', factor: 6, severity: 'critical' },
-  { burnWindow: 'slow', longWindow: '1d', shortWindow: '2h', factor: 3, severity: 'warning' },
-  { burnWindow: 'long', longWindow: '3d', shortWindow: '6h', factor: 1, severity: 'warning' },
+  {
+    burnWindow: 'fast',
+    longWindow: '1h',
+    shortWindow: '5m',
+    factor: 14.4,
+    severity: 'critical',
+  },
+  {
+    burnWindow: 'medium',
+    longWindow: '6h',
+    shortWindow: '30m',
+    factor: 6,
+    severity: 'critical',
+  },
+  {
+    burnWindow: 'slow',
+    longWindow: '1d',
+    shortWindow: '2h',
+    factor: 3,
+    severity: 'warning',
+  },
+  {
+    burnWindow: 'long',
+    longWindow: '3d',
+    shortWindow: '6h',
+    factor: 1,
+    severity: 'warning',
+  },
 ];
 
 /** Windows recorded straight from the raw metrics (the period window is derived from 5m). @public */
@@ -59,14 +89,29 @@ interface ValidSlo {
   bucket?: number;
 }
 
-function sloFinding(slo: SloSpec, id: string, severity: Finding['severity'], message: string, extra?: Partial<Finding>): Finding {
+function sloFinding(
+  slo: SloSpec,
+  id: string,
+  severity: Finding['severity'],
+  message: string,
+  extra?: Partial<Finding>,
+): Finding {
   return { id, severity, message, annotation: slo.annotation, ...extra };
 }
 
 /** Validates one SLO; returns undefined (with findings) when no rules can be generated for it. */
-function validateSlo(ctx: RuleContext, slo: SloSpec, findings: Finding[]): ValidSlo | undefined {
+function validateSlo(
+  ctx: RuleContext,
+  slo: SloSpec,
+  findings: Finding[],
+): ValidSlo | undefined {
   const pct = slo.objectivePercent;
-  if (typeof pct !== 'number' || !Number.isFinite(pct) || pct <= 0 || pct >= 100) {
+  if (
+    typeof pct !== 'number' ||
+    !Number.isFinite(pct) ||
+    pct <= 0 ||
+    pct >= 100
+  ) {
     findings.push(
       sloFinding(
         slo,
@@ -85,34 +130,58 @@ function validateSlo(ctx: RuleContext, slo: SloSpec, findings: Finding[]): Valid
   let windowDays = slo.windowDays;
   if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > 365) {
     findings.push(
-      sloFinding(slo, 'slo.window-invalid', 'warning', `The ${slo.slo} SLO's window must be a whole number of days (1–365); using 30.`, {
-        value: String(windowDays),
-      }),
+      sloFinding(
+        slo,
+        'slo.window-invalid',
+        'warning',
+        `The ${slo.slo} SLO's window must be a whole number of days (1–365); using 30.`,
+        {
+          value: String(windowDays),
+        },
+      ),
     );
     windowDays = 30;
   }
   if (slo.slo === 'latency') {
     const threshold = slo.thresholdSeconds;
-    if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold <= 0) {
+    if (
+      typeof threshold !== 'number' ||
+      !Number.isFinite(threshold) ||
+      threshold <= 0
+    ) {
       findings.push(
-        sloFinding(slo, 'slo.latency-threshold-missing', 'error', 'The latency SLO has no threshold, so requests cannot be split into fast and slow. No latency SLO rules were generated.', {
-          expected: 'e.g. 99.9% < 300ms',
-        }),
+        sloFinding(
+          slo,
+          'slo.latency-threshold-missing',
+          'error',
+          'The latency SLO has no threshold, so requests cannot be split into fast and slow. No latency SLO rules were generated.',
+          {
+            expected: 'e.g. 99.9% < 300ms',
+          },
+        ),
       );
       return undefined;
     }
-    const buckets = ctx.metrics.histogramBuckets.filter(b => typeof b === 'number' && Number.isFinite(b));
-    const bucket = buckets.find(b => Math.abs(b - threshold) <= 1e-9 * Math.max(1, Math.abs(b)));
+    const buckets = ctx.metrics.histogramBuckets.filter(
+      b => typeof b === 'number' && Number.isFinite(b),
+    );
+    const bucket = buckets.find(
+      b => Math.abs(b - threshold) <= 1e-9 * Math.max(1, Math.abs(b)),
+    );
     if (bucket === undefined) {
       findings.push(
         sloFinding(
           slo,
           'slo.latency-threshold-not-bucket',
           'error',
-          `The latency SLO threshold ${formatNumber(threshold)} s is not a histogram bucket boundary, so the share of slower requests cannot be counted exactly. No latency SLO rules were generated.`,
+          `The latency SLO threshold ${formatNumber(
+            threshold,
+          )} s is not a histogram bucket boundary, so the share of slower requests cannot be counted exactly. No latency SLO rules were generated.`,
           {
             value: `${formatNumber(threshold)}s`,
-            expected: `one of ${buckets.map(b => `${formatNumber(b)}s`).join(', ')}`,
+            expected: `one of ${buckets
+              .map(b => `${formatNumber(b)}s`)
+              .join(', ')}`,
             fix: 'Pick a threshold equal to a bucket boundary, or add the boundary to the service histogram and to observability.metrics.histogramBuckets.',
           },
         ),
@@ -141,7 +210,9 @@ function percent(ratio: number): string {
 
 /** e.g. 50.0 hours → `2.1 days`, 0.5 → `12 hours`. */
 function humanDays(days: number): string {
-  return days >= 2 ? `${formatNumber(Number(days.toFixed(1)))} days` : `${formatNumber(Number((days * 24).toFixed(1)))} hours`;
+  return days >= 2
+    ? `${formatNumber(Number(days.toFixed(1)))} days`
+    : `${formatNumber(Number((days * 24).toFixed(1)))} hours`;
 }
 
 function sliDescription(v: ValidSlo): string {
@@ -175,18 +246,32 @@ function sloGroup(
       // rate over 30 days of raw samples. Intervals without traffic have no 5m
       // sample, so they neither help nor hurt the average.
       record: sliErrorRecordName(periodWindow),
-      expr: `avg_over_time(${sliErrorRecordName('5m')}${matcher}[${periodWindow}])`,
+      expr: `avg_over_time(${sliErrorRecordName(
+        '5m',
+      )}${matcher}[${periodWindow}])`,
       labels,
     });
   }
   recordings.push(
-    { record: 'slo:objective:ratio', expr: `vector(${formatNumber(v.objective)})`, labels },
+    {
+      record: 'slo:objective:ratio',
+      expr: `vector(${formatNumber(v.objective)})`,
+      labels,
+    },
     { record: 'slo:error_budget:ratio', expr: `vector(${budget})`, labels },
     { record: 'slo:time_period:days', expr: `vector(${v.windowDays})`, labels },
     // The budget is a constant > 0 (objectives of 100 % are rejected), so
     // dividing by it needs no guard.
-    { record: 'slo:current_burn_rate:ratio', expr: `${sliErrorRecordName('5m')}${matcher} / ${budget}`, labels },
-    { record: 'slo:period_burn_rate:ratio', expr: `${sliErrorRecordName(periodWindow)}${matcher} / ${budget}`, labels },
+    {
+      record: 'slo:current_burn_rate:ratio',
+      expr: `${sliErrorRecordName('5m')}${matcher} / ${budget}`,
+      labels,
+    },
+    {
+      record: 'slo:period_burn_rate:ratio',
+      expr: `${sliErrorRecordName(periodWindow)}${matcher} / ${budget}`,
+      labels,
+    },
     {
       record: 'slo:period_error_budget_remaining:ratio',
       expr: `1 - slo:period_burn_rate:ratio${matcher}`,
@@ -205,8 +290,19 @@ function sloGroup(
           v.slo,
           'slo.tier-skipped',
           'warning',
-          `The ${tier.burnWindow} burn-rate alert of the ${sloName} SLO was left out: ${tier.factor} × the ${percent(v.budget)} % budget is ${percent(threshold)} % errors, which can never be exceeded.`,
-          { value: `${formatNumber(v.slo.objectivePercent)}%`, expected: `an objective above ${formatNumber(100 - 100 / tier.factor)} % to get this tier` },
+          `The ${
+            tier.burnWindow
+          } burn-rate alert of the ${sloName} SLO was left out: ${
+            tier.factor
+          } × the ${percent(v.budget)} % budget is ${percent(
+            threshold,
+          )} % errors, which can never be exceeded.`,
+          {
+            value: `${formatNumber(v.slo.objectivePercent)}%`,
+            expected: `an objective above ${formatNumber(
+              100 - 100 / tier.factor,
+            )} % to get this tier`,
+          },
         ),
       );
       continue;
@@ -219,12 +315,25 @@ function sloGroup(
       labels: { slo: sloName, burn_window: tier.burnWindow },
       // The long window proves the burn is sustained, the short one that it is
       // still happening (so the alert resolves soon after a fix).
-      expr: `${sliErrorRecordName(tier.longWindow)}${matcher} > ${bound}\nand\n${sliErrorRecordName(tier.shortWindow)}${matcher} > ${bound}`,
+      expr: `${sliErrorRecordName(
+        tier.longWindow,
+      )}${matcher} > ${bound}\nand\n${sliErrorRecordName(
+        tier.shortWindow,
+      )}${matcher} > ${bound}`,
       summary: tmpl`${ctx.service} is burning its ${sloName} error budget ${tier.factor}× too fast (${tier.burnWindow})`,
-      description:
-        tmpl`Over the last ${tier.longWindow}, ${what} was ` +
-        '{{ $value | humanizePercentage }}' +
-        tmpl` (and it is still above the limit over the last ${tier.shortWindow}): ${tier.factor}× the ${percent(v.budget)} % error budget of the ${formatNumber(v.slo.objectivePercent)} % ${sloName} objective of ${ctx.service} over ${v.windowDays} days. At this rate the whole budget is gone in ${humanDays(v.windowDays / tier.factor)}.`,
+      description: tmpl`Over the last ${
+        tier.longWindow
+      }, ${what} was ${VALUE_AS_PERCENTAGE} (and it is still above the limit over the last ${
+        tier.shortWindow
+      }): ${tier.factor}× the ${percent(
+        v.budget,
+      )} % error budget of the ${formatNumber(
+        v.slo.objectivePercent,
+      )} % ${sloName} objective of ${ctx.service} over ${
+        v.windowDays
+      } days. At this rate the whole budget is gone in ${humanDays(
+        v.windowDays / tier.factor,
+      )}.`,
     });
     alertRules.push(rule);
     alerts.push(alert);
@@ -233,11 +342,20 @@ function sloGroup(
   const absentExpr =
     v.bucket === undefined
       ? `absent(${select(ctx, ctx.metrics.requestsTotal)})`
-      : `absent(${select(ctx, `${ctx.metrics.durationHistogram}_count`)})\nor\nabsent(${select(ctx, `${ctx.metrics.durationHistogram}_bucket`, leMatcher(v.bucket))})`;
+      : `absent(${select(
+          ctx,
+          `${ctx.metrics.durationHistogram}_count`,
+        )})\nor\nabsent(${select(
+          ctx,
+          `${ctx.metrics.durationHistogram}_bucket`,
+          leMatcher(v.bucket),
+        )})`;
   const absentMetrics =
     v.bucket === undefined
       ? ctx.metrics.requestsTotal
-      : `${ctx.metrics.durationHistogram}_count / _bucket{le="${formatNumber(v.bucket)}"}`;
+      : `${ctx.metrics.durationHistogram}_count / _bucket{le="${formatNumber(
+          v.bucket,
+        )}"}`;
   const absent = buildAlert(ctx, {
     name: 'SLOMetricAbsent',
     key: `SLOMetricAbsent:${sloName}`,
@@ -253,7 +371,10 @@ function sloGroup(
   alerts.push(absent.alert);
 
   return {
-    group: { name: `redline:${ctx.service}:slo:${sloName}`, rules: [...recordings, ...alertRules] },
+    group: {
+      name: `redline:${ctx.service}:slo:${sloName}`,
+      rules: [...recordings, ...alertRules],
+    },
     alerts,
   };
 }
@@ -276,7 +397,12 @@ export function sloRules(ctx: RuleContext): SloRulesResult {
     if (slo.slo !== 'availability' && slo.slo !== 'latency') continue;
     if (covered[slo.slo]) {
       findings.push(
-        sloFinding(slo, 'slo.duplicate', 'warning', `More than one ${slo.slo} SLO is declared; only the first is used.`),
+        sloFinding(
+          slo,
+          'slo.duplicate',
+          'warning',
+          `More than one ${slo.slo} SLO is declared; only the first is used.`,
+        ),
       );
       continue;
     }

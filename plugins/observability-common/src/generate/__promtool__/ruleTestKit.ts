@@ -47,10 +47,14 @@ export function humanizePercentage(v: number): string {
 }
 
 /** Prometheus' `humanizeDuration` for values below one minute. */
-export function humanizeDuration(v: number): string {
-  if (v === 0) return '0s';
-  if (Math.abs(v) >= 60) throw new Error('humanizeDuration: only < 60s is implemented in this test kit');
-  if (Math.abs(v) >= 1) return `${goG4(v)}s`;
+export function humanizeDuration(seconds: number): string {
+  if (seconds === 0) return '0s';
+  if (Math.abs(seconds) >= 60)
+    throw new Error(
+      'humanizeDuration: only < 60s is implemented in this test kit',
+    );
+  if (Math.abs(seconds) >= 1) return `${goG4(seconds)}s`;
+  let v = seconds;
   let prefix = '';
   for (const p of ['m', 'u', 'n', 'p']) {
     if (Math.abs(v) >= 1) break;
@@ -72,14 +76,22 @@ export function expandTemplate(text: string, value?: number): string {
     (match, fn: string | undefined) => {
       if (match === '{{ "{{" }}') return '{{';
       if (match === '{{ "{" }}') return '{';
-      if (value === undefined) throw new Error(`no $value given to expand ${match}`);
-      return fn === 'humanizePercentage' ? humanizePercentage(value) : humanizeDuration(value);
+      if (value === undefined)
+        throw new Error(`no $value given to expand ${match}`);
+      return fn === 'humanizePercentage'
+        ? humanizePercentage(value)
+        : humanizeDuration(value);
     },
   );
 }
 
-function expandAll(record: Record<string, string>, value?: number): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, expandTemplate(v, value)]));
+function expandAll(
+  record: Record<string, string>,
+  value?: number,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(record).map(([k, v]) => [k, expandTemplate(v, value)]),
+  );
 }
 
 /**

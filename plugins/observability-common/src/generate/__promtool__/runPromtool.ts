@@ -18,11 +18,17 @@ export interface PromtoolResult {
 }
 
 function run(promtool: string, args: string[], cwd: string): PromtoolResult {
-  const res = spawnSync(promtool, args, { cwd, encoding: 'utf8', timeout: 240_000 });
+  const res = spawnSync(promtool, args, {
+    cwd,
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
   return {
     ok: res.status === 0,
     status: res.status,
-    output: `${res.stdout ?? ''}${res.stderr ?? ''}${res.error ? String(res.error) : ''}`,
+    output: `${res.stdout ?? ''}${res.stderr ?? ''}${
+      res.error ? String(res.error) : ''
+    }`,
   };
 }
 
@@ -40,10 +46,14 @@ export function withTempDir<T>(fn: (dir: string) => T): T {
  * `promtool check rules` on one or more rule files (name → YAML content).
  * All files go into one invocation, so hundreds of files cost one process.
  */
-export function checkRules(promtool: string, files: Record<string, string>): PromtoolResult {
+export function checkRules(
+  promtool: string,
+  files: Record<string, string>,
+): PromtoolResult {
   return withTempDir(dir => {
     const names = Object.keys(files);
-    for (const name of names) writeFileSync(join(dir, name), files[name], 'utf8');
+    for (const name of names)
+      writeFileSync(join(dir, name), files[name], 'utf8');
     return run(promtool, ['check', 'rules', ...names], dir);
   });
 }
@@ -65,7 +75,11 @@ export interface RuleTestGroup {
   name?: string;
   interval: string;
   input_series: TestSeries[];
-  alert_rule_test?: Array<{ eval_time: string; alertname: string; exp_alerts: ExpectedAlert[] }>;
+  alert_rule_test?: Array<{
+    eval_time: string;
+    alertname: string;
+    exp_alerts: ExpectedAlert[];
+  }>;
   promql_expr_test?: Array<{
     expr: string;
     eval_time: string;
@@ -85,8 +99,16 @@ export function testRules(
 ): PromtoolResult {
   return withTempDir(dir => {
     writeFileSync(join(dir, 'rules.yaml'), rulesYaml, 'utf8');
-    const testFile = { rule_files: ['rules.yaml'], evaluation_interval: '1m', tests };
-    writeFileSync(join(dir, 'test.yaml'), stringify(testFile, { lineWidth: 0 }), 'utf8');
+    const testFile = {
+      rule_files: ['rules.yaml'],
+      evaluation_interval: '1m',
+      tests,
+    };
+    writeFileSync(
+      join(dir, 'test.yaml'),
+      stringify(testFile, { lineWidth: 0 }),
+      'utf8',
+    );
     return run(promtool, ['test', 'rules', 'test.yaml'], dir);
   });
 }

@@ -4,27 +4,83 @@
  * sometimes not, SLOs with valid and invalid objectives and thresholds.
  */
 import fc from 'fast-check';
-import { DEFAULT_GENERATOR_CONFIG, DEFAULT_HISTOGRAM_BUCKETS } from '../../spec/config';
+import {
+  DEFAULT_GENERATOR_CONFIG,
+  DEFAULT_HISTOGRAM_BUCKETS,
+} from '../../spec/config';
 import type { MetricNames, ObservabilitySpec, SloSpec } from '../../spec/types';
 import { escapePromLabelValue } from '../escape';
-import { makeSpec } from '../__testUtils__/makeSpec';
+import { makeSpec } from './makeSpec';
 
 /** Fragments that break naive generators: template delimiters, quotes, YAML syntax, control and odd Unicode. */
 const nasty = fc.constantFrom(
-  '{{', '}}', '{', '}', '"', "'", '\\', '\n', '\t', '\r', '$value', '{{ $value }}', '{{ .Labels.x }}',
-  '{{- /* c */ -}}', '`', '#', ': ', '- ', '|', '>', '&a', '*a', '!!str', '%', '@', '\u0000', '\u2028',
-  '\ud800', '\udc00', '🚀', 'ü', 'yes', 'null', '~', '0x1F', '1e3', ' ', ']', '[', ',', '=~',
+  '{{',
+  '}}',
+  '{',
+  '}',
+  '"',
+  "'",
+  '\\',
+  '\n',
+  '\t',
+  '\r',
+  '$value',
+  '{{ $value }}',
+  '{{ .Labels.x }}',
+  '{{- /* c */ -}}',
+  '`',
+  '#',
+  ': ',
+  '- ',
+  '|',
+  '>',
+  '&a',
+  '*a',
+  '!!str',
+  '%',
+  '@',
+  '\u0000',
+  '\u2028',
+  '\ud800',
+  '\udc00',
+  '🚀',
+  'ü',
+  'yes',
+  'null',
+  '~',
+  '0x1F',
+  '1e3',
+  ' ',
+  ']',
+  '[',
+  ',',
+  '=~',
 );
 export const text = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 24 }),
-  fc.array(fc.oneof(nasty, fc.string({ maxLength: 4 })), { maxLength: 8 }).map(parts => parts.join('')),
+  fc
+    .array(fc.oneof(nasty, fc.string({ maxLength: 4 })), { maxLength: 8 })
+    .map(parts => parts.join('')),
 );
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 
 const inRangeOr = (min: number, max: number) =>
   fc.oneof(
-    { weight: 8, arbitrary: fc.double({ min, max, noNaN: true, noDefaultInfinity: true }) },
-    { weight: 1, arbitrary: fc.constantFrom(0, -1, max, max * 10, Number.NaN, Number.POSITIVE_INFINITY) },
+    {
+      weight: 8,
+      arbitrary: fc.double({ min, max, noNaN: true, noDefaultInfinity: true }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        0,
+        -1,
+        max,
+        max * 10,
+        Number.NaN,
+        Number.POSITIVE_INFINITY,
+      ),
+    },
   );
 
 const sloArb: fc.Arbitrary<SloSpec> = fc.record({
@@ -39,7 +95,10 @@ const sloArb: fc.Arbitrary<SloSpec> = fc.record({
     fc.constant(undefined),
   ),
   windowDays: fc.oneof(fc.constant(30), fc.integer({ min: -1, max: 400 })),
-  annotation: fc.constantFrom('redline.dev/slo-availability', 'redline.dev/slo-latency'),
+  annotation: fc.constantFrom(
+    'redline.dev/slo-availability',
+    'redline.dev/slo-latency',
+  ),
 });
 
 const metricsArb: fc.Arbitrary<MetricNames> = fc.oneof(
@@ -47,16 +106,36 @@ const metricsArb: fc.Arbitrary<MetricNames> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.record({
-      requestsTotal: fc.oneof(fc.constantFrom('api_calls_total', 'x:y', 'bad-name', '', 'requests'), text),
+      requestsTotal: fc.oneof(
+        fc.constantFrom('api_calls_total', 'x:y', 'bad-name', '', 'requests'),
+        text,
+      ),
       statusLabel: fc.constantFrom('status', 'code', '__bad', '1x', ''),
-      durationHistogram: fc.constantFrom('http_request_duration_seconds', 'rpc_latency', 'a b'),
+      durationHistogram: fc.constantFrom(
+        'http_request_duration_seconds',
+        'rpc_latency',
+        'a b',
+      ),
       serviceLabel: fc.constantFrom('service', 'app', 'job', 'no-dash'),
-      histogramBuckets: fc.array(fc.double({ min: 0.00001, max: 1e7, noNaN: true }), { maxLength: 6 }),
+      histogramBuckets: fc.array(
+        fc.double({ min: 0.00001, max: 1e7, noNaN: true }),
+        { maxLength: 6 },
+      ),
     }),
   },
 );
 
-const urlArb = maybe(fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), text));
+const urlArb = maybe(
+  fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), text),
+);
+
+/** A valid selector for the service, a regex one around arbitrary text, or arbitrary text. */
+function selectorFor(kind: string, serviceName: string, raw: string): string {
+  if (kind === 'valid') return `service="${escapePromLabelValue(serviceName)}"`;
+  if (kind === 'regex')
+    return `service=~"${escapePromLabelValue(raw)}",env!="dev"`;
+  return raw;
+}
 
 export const specArb: fc.Arbitrary<ObservabilitySpec> = fc
   .record({
@@ -84,12 +163,7 @@ export const specArb: fc.Arbitrary<ObservabilitySpec> = fc
       team: r.team,
       serviceName: { value: r.serviceName, source: 'annotation' },
       selector: {
-        value:
-          r.selectorKind === 'valid'
-            ? `service="${escapePromLabelValue(r.serviceName)}"`
-            : r.selectorKind === 'regex'
-              ? `service=~"${escapePromLabelValue(r.rawSelector)}",env!="dev"`
-              : r.rawSelector,
+        value: selectorFor(r.selectorKind, r.serviceName, r.rawSelector),
         source: 'annotation',
       },
       thresholds: {
@@ -102,4 +176,3 @@ export const specArb: fc.Arbitrary<ObservabilitySpec> = fc
       links: { runbookUrl: r.runbookUrl, dashboardUrl: r.dashboardUrl },
     }),
   );
-
