@@ -13,7 +13,7 @@
  * Usage: npm run bench:lint [-- --rules 10000 --runs 5]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -25,6 +25,8 @@ const repo = resolve(here, '../../..');
 const require = createRequire(import.meta.url);
 // The same TypeScript transform bin/redline registers: -common is run from source.
 require('@backstage/cli/config/nodeTransform.cjs');
+const yaml = require('yaml');
+
 const common = require(join(repo, 'plugins/observability-common/src/index.ts'));
 const { makeSpec } = require(join(
   repo,
@@ -110,7 +112,6 @@ function handWrittenGroup(service, index) {
   return { name: `${service}-handwritten`, rules };
 }
 
-const yaml = require('yaml');
 const files = [];
 const groups = [];
 let ruleCount = 0;
@@ -222,7 +223,7 @@ const dir = mkdtempSync(join(tmpdir(), 'redline-bench-lint-'));
 try {
   for (const file of files) {
     const path = join(dir, file.fileName);
-    require('node:fs').mkdirSync(dirname(path), { recursive: true });
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, file.text);
   }
   const bin = join(repo, 'plugins/observability-cli/bin/redline');

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { LINT_RULES } from './catalogue';
+import { formatLintLocation } from './format';
 import { lintRuleFileText, lintRuleFiles, lintRuleGroups } from './lint';
 import { fromPrometheusApiGroups } from './prometheusApi';
 
@@ -323,5 +324,24 @@ describe('never throws', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('formatLintLocation', () => {
+  it.each([
+    [
+      { file: 'a.yaml', line: 3, column: 9, group: 'g', rule: 'R' },
+      'a.yaml:3:9',
+    ],
+    [{ file: 'a.yaml', line: 3 }, 'a.yaml:3:1'],
+    [{ group: 'checkout', rule: 'HighErrorRate' }, 'checkout › HighErrorRate'],
+    [
+      { file: 'prometheus:default', group: 'checkout', rule: 'HighErrorRate' },
+      'prometheus:default checkout › HighErrorRate',
+    ],
+    [{ file: 'a.yaml' }, 'a.yaml'],
+    [{}, '-'],
+  ])('%j → %s', (location, expected) => {
+    expect(formatLintLocation(location)).toBe(expected);
   });
 });

@@ -96,12 +96,13 @@ export function looksLikeGauge(name: string): boolean {
 /** A cause class from the seed's "symptoms, not causes" table (plus memory and restarts). */
 export type CauseKind = 'cpu' | 'memory' | 'disk' | 'exceptions' | 'restarts';
 
+// Words are matched between `_` or `:` so recorded names (`instance:node_cpu:ratio`) count too.
 const CAUSE_PATTERNS: Array<[CauseKind, RegExp]> = [
   ['exceptions', /exception|panic/],
   ['restarts', /restart/],
-  ['cpu', /(^|_)(cpu|load1|load5|load15)(_|$)/],
-  ['memory', /(^|_)(memory|mem|memstats|heap|rss|oom|swap)(_|$)/],
-  ['disk', /(^|_)(disk|filesystem|fs|volume|inodes?)(_|$)/],
+  ['cpu', /(^|[_:])(cpu|load1|load5|load15)([_:]|$)/],
+  ['memory', /(^|[_:])(memory|mem|memstats|heap|rss|oom|swap)([_:]|$)/],
+  ['disk', /(^|[_:])(disk|filesystem|fs|volume|inodes?)([_:]|$)/],
 ];
 
 /** Which resource or cause a metric measures, if it is one of the seed's causes. */

@@ -1,3 +1,4 @@
+import { causeKind } from './metricKinds';
 import { checkExpression, isMultiWindowCondition } from './promqlChecks';
 import { parsePromql } from './promqlTree';
 
@@ -172,5 +173,25 @@ describe('isMultiWindowCondition', () => {
     ['up == 0 and on() vector(1)', false],
   ])('%s → %s', (expr, expected) => {
     expect(isMultiWindowCondition(parsePromql(expr))).toBe(expected);
+  });
+});
+
+describe('causeKind', () => {
+  it.each([
+    ['node_cpu_seconds_total', 'cpu'],
+    ['instance:node_cpu:ratio', 'cpu'],
+    ['node_load5', 'cpu'],
+    ['container_memory_working_set_bytes', 'memory'],
+    ['jvm_memory_used_bytes', 'memory'],
+    ['node_filesystem_avail_bytes', 'disk'],
+    ['kubelet_volume_stats_available_bytes', 'disk'],
+    ['app_exceptions_total', 'exceptions'],
+    ['kube_pod_container_status_restarts_total', 'restarts'],
+    ['http_requests_total', undefined],
+    ['http_request_duration_seconds_bucket', undefined],
+    ['page_load_seconds', undefined],
+    ['cpuinfo_present', undefined],
+  ])('%s → %s', (name, kind) => {
+    expect(causeKind(name)).toBe(kind);
   });
 });
