@@ -9,6 +9,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  formatLintLocation,
   LINT_RULES,
   LintFinding,
   LintRuleFileInput,
@@ -171,11 +172,9 @@ function runLint(args: string[], io: CliIo): number {
 
 /** `file:line:col severity ruleId message (fix: …)`, the format editors and CI annotate from. */
 export function formatFinding(finding: LintFinding): string {
-  const { file, line, column, group, rule } = finding.location;
-  let where = file ?? (group !== undefined ? `group ${group}` : '-');
-  if (line !== undefined) where += `:${line}:${column ?? 1}`;
-  else if (rule !== undefined) where += ` rule ${rule}`;
-  return `${where} ${finding.severity} ${finding.ruleId} ${finding.message} (fix: ${finding.fix})`;
+  return `${formatLintLocation(finding.location)} ${finding.severity} ${
+    finding.ruleId
+  } ${finding.message} (fix: ${finding.fix})`;
 }
 
 function collectFiles(paths: string[]): CollectedFiles {
