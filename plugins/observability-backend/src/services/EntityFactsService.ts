@@ -370,9 +370,15 @@ export function alertStatesOf(artifacts: GeneratedArtifacts, facts: EntityFacts)
   );
   const loaded =
     facts.deployedRules?.status === 'ok' ? new Set(facts.deployedRules.loadedAlerts) : undefined;
+  // Alerts that go elsewhere (the Loki log fallback) cannot be seen in Prometheus.
+  const inPrometheus = new Set(
+    artifacts.rules.groups.flatMap(group =>
+      group.rules.flatMap(rule => ('alert' in rule ? [rule.alert] : [])),
+    ),
+  );
   return artifacts.alerts.map(alert => {
     let deployed: AlertState['deployed'] = 'unknown';
-    if (loaded) deployed = loaded.has(alert.name) ? 'yes' : 'no';
+    if (loaded && inPrometheus.has(alert.name)) deployed = loaded.has(alert.name) ? 'yes' : 'no';
     return { key: alert.key, deployed, firing: firing.has(alert.name) };
   });
 }
