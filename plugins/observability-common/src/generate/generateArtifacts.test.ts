@@ -2,6 +2,8 @@ import { parse } from 'yaml';
 import { resolveGeneratorConfig } from '../spec/config';
 import { parseSpec } from '../spec/parseSpec';
 import { chooseDesignLevel } from './output';
+import { prometheusRuleObject } from './prometheusRuleCrd';
+import { ruleGroupsForYaml } from './ruleFileYaml';
 import { observabilityOutputSchema } from './outputSchema';
 import { generateArtifacts } from './generateArtifacts';
 import { makeBareSpec, makeSpec } from './__testUtils__/makeSpec';
@@ -27,6 +29,15 @@ describe('generateArtifacts', () => {
     }
   });
 
+  it('writes rule file and PrometheusRule with the same rules as the rule objects', () => {
+    const spec = makeSpec();
+    const artifacts = generateArtifacts(spec, config);
+    const content = (id: string) => parse(artifacts.files.find(f => f.id === id)!.content);
+    const groups = ruleGroupsForYaml(artifacts.rules.groups);
+    expect(content('prometheus-rules')).toEqual({ groups });
+    expect(content('prometheus-rule-crd')).toEqual(prometheusRuleObject(spec, artifacts.rules));
+  });
+
   it('writes a runbook for every alert, the log fallback included', () => {
     const artifacts = generateArtifacts(makeSpec(), config);
     const names = new Set(artifacts.alerts.map(a => a.name));
@@ -50,7 +61,6 @@ describe('generateArtifacts', () => {
     });
     expect(output.configuration.map((c: { component: string }) => c.component)).toEqual([
       'prometheus',
-      'prometheus-operator',
       'alertmanager',
       'grafana',
       'opentelemetry-collector',

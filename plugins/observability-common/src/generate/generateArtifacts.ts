@@ -23,6 +23,18 @@ import { generateRunbooks } from './runbooks';
 import { toYaml } from './yamlWriter';
 import type { ArtifactFile, GeneratedArtifacts } from './types';
 
+/**
+ * The PrometheusRule resource as YAML. Its `spec` is exactly the rule file,
+ * so the already printed rule file is indented under `spec:` instead of
+ * printing the (large) groups a second time.
+ */
+function crdYamlFromRuleFile(spec: ObservabilitySpec, rulesYaml: string): string {
+  const { spec: _groups, ...head } = prometheusRuleObject(spec, { groups: [] });
+  // Every line is indented two more; empty lines (inside literal blocks) stay empty.
+  const indented = `  ${rulesYaml.slice(0, -1).replace(/\n(?!\n)/g, '\n  ')}\n`;
+  return `${toYaml(head)}spec:\n${indented}`;
+}
+
 /** Findings repeat when the spec parser and a generator notice the same thing. */
 function dedupeFindings(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
@@ -75,7 +87,7 @@ export function generateArtifacts(
   // Same objects as renderRuleFileYaml / renderPrometheusRuleCrd, printed by
   // the fast writer (see yamlWriter.ts for why).
   const rulesYaml = toYaml({ groups: ruleGroupsForYaml(prometheus.rules.groups) });
-  const crdYaml = toYaml(prometheusRuleObject(spec, prometheus.rules));
+  const crdYaml = crdYamlFromRuleFile(spec, rulesYaml);
   const alertmanagerYaml = renderAlertmanagerYaml([alertmanager.fragment]);
   const dashboardJson = renderGrafanaDashboardJson(dashboard);
   const otelYaml = generateOtelCollectorConfig(spec, config);
@@ -90,8 +102,9 @@ export function generateArtifacts(
   const confidence = computeConfidence(spec, findings);
 
   const configuration: ConfigurationEntry[] = [
+    // The PrometheusRule resource is the same rules in another wrapper: it is
+    // a file, but listing it again would double the output object's size.
     { component: 'prometheus', config: rulesYaml },
-    { component: 'prometheus-operator', config: crdYaml },
     { component: 'alertmanager', config: alertmanagerYaml },
     { component: 'grafana', config: dashboardJson },
     { component: 'opentelemetry-collector', config: otelYaml },

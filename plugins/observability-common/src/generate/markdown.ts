@@ -6,8 +6,13 @@
 
 import { sanitizeText } from './escape';
 
-/** ASCII punctuation CommonMark lets us backslash-escape, minus what is always inert in running text. */
-const MARKDOWN_SPECIAL = /[\\`*_{}[\]()<>#+\-.!|~&$^]/g;
+/**
+ * One pass over the text: line breaks (become spaces), control characters
+ * other than tab (dropped) and the ASCII punctuation CommonMark lets us
+ * backslash-escape, minus what is always inert in running text.
+ */
+// eslint-disable-next-line no-control-regex
+const MARKDOWN_UNSAFE = /\r\n|[\r\n\u2028\u2029]|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\\`*_{}[\]()<>#+\-.!|~&$^]/g;
 
 /**
  * Escapes text for use inside a Markdown paragraph, heading or table cell:
@@ -16,13 +21,14 @@ const MARKDOWN_SPECIAL = /[\\`*_{}[\]()<>#+\-.!|~&$^]/g;
  * @public
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
-    .replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ')
-    .replace(MARKDOWN_SPECIAL, '\\$&');
+  return text.replace(MARKDOWN_UNSAFE, c => {
+    if (c === '\r\n' || c === '\r' || c === '\n' || c === '\u2028' || c === '\u2029') return ' ';
+    return c < ' ' || c === '\u007f' ? '' : `\\${c}`;
+  });
 }
 
 function longestRun(text: string, char: string): number {
+  if (!text.includes(char)) return 0;
   let longest = 0;
   let current = 0;
   for (const c of text) {

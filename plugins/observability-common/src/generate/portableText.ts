@@ -19,17 +19,34 @@ export function portableText(text: string): string {
   return text.replace(UNPORTABLE, c => (c === '\u2028' || c === '\u2029' ? ' ' : '\uFFFD'));
 }
 
-/** {@link portableText} applied to every string inside a plain value (objects, arrays). @public */
+/**
+ * {@link portableText} applied to every string inside a plain value (objects,
+ * arrays). Returns the value itself when nothing needed replacing, so the
+ * common case allocates nothing.
+ * @public
+ */
 export function portableValue<T>(value: T): T {
   if (typeof value === 'string') {
     UNPORTABLE.lastIndex = 0;
     return (UNPORTABLE.test(value) ? portableText(value) : value) as T;
   }
-  if (Array.isArray(value)) return value.map(portableValue) as T;
+  if (Array.isArray(value)) {
+    let changed = false;
+    const items = value.map(item => {
+      const next = portableValue(item);
+      if (next !== item) changed = true;
+      return next;
+    });
+    return (changed ? items : value) as T;
+  }
   if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, portableValue(v)]),
-    ) as T;
+    let changed = false;
+    const entries = Object.entries(value).map(([k, v]) => {
+      const next = portableValue(v);
+      if (next !== v) changed = true;
+      return [k, next] as const;
+    });
+    return (changed ? Object.fromEntries(entries) : value) as T;
   }
   return value;
 }
