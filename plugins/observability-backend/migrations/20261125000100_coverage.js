@@ -38,8 +38,9 @@ exports.up = async function up(knex) {
     table.index(['owner'], 'observability_coverage_owner_idx');
     table.index(['run_id'], 'observability_coverage_run_idx');
     // The columns the coverage page sorts by most, and max(evaluated_at).
-    table.index(['confidence'], 'observability_coverage_confidence_idx');
-    table.index(['failing_checks'], 'observability_coverage_failing_idx');
+    // (column, entity_ref) matches ORDER BY column, entity_ref both ways.
+    table.index(['confidence', 'entity_ref'], 'observability_coverage_confidence_idx');
+    table.index(['failing_checks', 'entity_ref'], 'observability_coverage_failing_idx');
     table.index(['evaluated_at'], 'observability_coverage_evaluated_idx');
   });
 

@@ -62,4 +62,6 @@ export interface CoverageStore {
   lastEvaluatedAt(): Promise<string | undefined>;
   addHistory(points: CoverageHistoryPoint[]): Promise<void>;
   listHistory(query: CoverageHistoryQuery): Promise<CoverageHistoryPoint[]>;
+  /** Deletes history points evaluated before `before` (ISO-8601); returns how many. */
+  pruneHistory(before: string): Promise<number>;
 }

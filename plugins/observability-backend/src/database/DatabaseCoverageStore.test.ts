@@ -141,14 +141,15 @@ describe('DatabaseCoverageStore', () => {
         expect(await names('%')).toEqual([]);
       });
 
-      it('sorts by any column both ways with nulls last ascending and a stable tie-breaker', async () => {
+      it('sorts by any column both ways, nulls last ascending, with a unique tie-breaker', async () => {
         const store = await seeded();
         const names = async (sort: any, order: 'asc' | 'desc') =>
           (await store.listRows({ offset: 0, limit: 50, sort, order })).items.map(i => i.name);
         expect(await names('confidence', 'desc')).toEqual(['checkout', 'search', 'odd_name', 'cart', 'legacy-billing']);
         expect(await names('confidence', 'asc')).toEqual(['legacy-billing', 'cart', 'odd_name', 'search', 'checkout']);
         expect(await names('tier', 'asc')).toEqual(['checkout', 'odd_name', 'search', 'cart', 'legacy-billing']);
-        expect(await names('tier', 'desc')).toEqual(['legacy-billing', 'cart', 'checkout', 'odd_name', 'search']);
+        // The entity-ref tie-breaker follows the direction (index-friendly).
+        expect(await names('tier', 'desc')).toEqual(['legacy-billing', 'cart', 'search', 'odd_name', 'checkout']);
         expect(await names('hasSlo', 'asc')).toEqual(['legacy-billing', 'search', 'cart', 'checkout', 'odd_name']);
         expect((await names('failingChecks', 'desc'))[0]).toBe('cart');
       });
@@ -245,6 +246,10 @@ describe('DatabaseCoverageStore', () => {
       ).toEqual(['2026-11-25T02:00:00.000Z']);
       expect((await store.listHistory({ limit: 2 })).map(p => p.withSlo)).toEqual([0.3, 0.5]);
       expect(await store.listHistory({ team: 'nobody' })).toEqual([]);
+
+      expect(await store.pruneHistory('2026-11-25T02:00:00.000Z')).toBe(2);
+      expect((await store.listHistory({})).map(p => p.withSlo)).toEqual([0.3, 0.5]);
+      expect((await store.listHistory({ team: 'payments' })).map(p => p.withSlo)).toEqual([0.4]);
     });
   });
 });

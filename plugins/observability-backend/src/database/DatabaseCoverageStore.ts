@@ -220,8 +220,9 @@ export class DatabaseCoverageStore implements CoverageStore {
     }
     const rows: DbRow[] = await query
       .orderBy(column, order)
-      // A unique tie-breaker keeps pages stable when many rows share a value.
-      .orderBy('entity_ref', 'asc')
+      // A unique tie-breaker keeps pages stable when many rows share a value;
+      // in the same direction, so a (column, entity_ref) index serves both.
+      .orderBy('entity_ref', order)
       .offset(options.offset)
       .limit(options.limit);
     return { items: rows.map(fromDbRow), totalItems: Number(count) };
@@ -311,6 +312,10 @@ export class DatabaseCoverageStore implements CoverageStore {
     for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
       await this.#db<DbHistoryRow>(HISTORY).insert(rows.slice(i, i + UPSERT_CHUNK));
     }
+  }
+
+  async pruneHistory(before: string): Promise<number> {
+    return this.#db<DbHistoryRow>(HISTORY).where('evaluated_at', '<', before).delete();
   }
 
   async listHistory(query: CoverageHistoryQuery): Promise<CoverageHistoryPoint[]> {

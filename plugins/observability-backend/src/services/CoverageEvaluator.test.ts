@@ -219,6 +219,25 @@ describe('CoverageEvaluator', () => {
     }
   });
 
+  it('drops history older than the retention after a run', async () => {
+    const store = await newStore();
+    const point = (evaluatedAt: string) => ({
+      evaluatedAt,
+      services: 1,
+      withSlo: 0,
+      withRunbooks: 0,
+      withRulesDeployed: 0,
+      meanConfidence: 0,
+    });
+    await store.addHistory([point('2026-11-01T00:00:00.000Z'), point('2026-11-20T00:00:00.000Z')]);
+    const { evaluator } = setup(store, undefined, { historyRetentionDays: 10 });
+    await evaluator.run();
+    expect((await store.listHistory({})).map(p => p.evaluatedAt)).toEqual([
+      '2026-11-20T00:00:00.000Z',
+      '2026-11-25T05:00:00.000Z',
+    ]);
+  });
+
   it('logs and skips an entity that cannot be evaluated, keeping the others', async () => {
     const store = await newStore();
     const generate = (spec: ObservabilitySpec, config: any, findings: any) => {
@@ -332,5 +351,6 @@ function bind(store: CoverageStore): CoverageStore {
     lastEvaluatedAt: store.lastEvaluatedAt.bind(store),
     addHistory: store.addHistory.bind(store),
     listHistory: store.listHistory.bind(store),
+    pruneHistory: store.pruneHistory.bind(store),
   };
 }

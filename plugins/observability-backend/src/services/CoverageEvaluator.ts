@@ -71,6 +71,8 @@ export interface CoverageEvaluatorOptions {
   logger: LoggerService;
   generatorConfig: GeneratorConfig;
   liveFacts?: LiveFactsSource;
+  /** History points older than this are deleted after each run (default 400 days). */
+  historyRetentionDays?: number;
   /** Entities per catalog page (default 500). */
   pageSize?: number;
   /** Kinds evaluated (default Component). */
@@ -210,6 +212,9 @@ export class CoverageEvaluator {
       ...teams.map(team => ({ evaluatedAt, ...team })),
     ];
     await store.addHistory(history);
+    // A point every 30 minutes for every team adds up; keep a bit over a year.
+    const retentionMs = (this.#options.historyRetentionDays ?? 400) * 86_400_000;
+    await store.pruneHistory(new Date(Date.parse(evaluatedAt) - retentionMs).toISOString());
     logger.info(
       `Coverage: evaluated ${entities} entities in ${pages} page(s), ${failed} failed, ${pruned} pruned; ${Math.round(
         summary.withSlo * 100,
