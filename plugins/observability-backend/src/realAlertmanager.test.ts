@@ -58,7 +58,7 @@ describeWithBinary('prometheus-alertmanager')('live alerts from a real Alertmana
         alert({ alertname: 'HighErrorRate', service: 'search', severity: 'critical' }),
       ]),
     });
-    expect(posted.status).toBe(200);
+    if (posted.status !== 200) throw new Error(`posting alerts failed: ${posted.status} ${await posted.text()}`);
   });
 
   afterAll(async () => {
