@@ -131,6 +131,19 @@ describe('evaluateChecks', () => {
       expect(c.message).toContain('https://wiki.example.com/gone (404)');
       expect(c.message).toContain('timeout after 3000ms');
     });
+    it('is unknown, not failed, when the host was not allowed to be contacted', () => {
+      const skipped = { url: 'https://wiki.example.com/rb', ok: false, skipped: 'host not allowed', error: 'host not allowed' };
+      const c = byId(run(spec, { runbooks: [skipped] }), 'runbook.links-answer');
+      expect(c.status).toBe('unknown');
+      expect(c.message).toContain('host not allowed');
+      expect(c.fix).toContain('allowedHosts');
+      const mixed = byId(
+        run(spec, { runbooks: [skipped, { url: 'https://ok.example.com', ok: true, status: 200 }] }),
+        'runbook.links-answer',
+      );
+      expect(mixed.status).toBe('pass');
+      expect(mixed.message).toContain('Not probed: https://wiki.example.com/rb');
+    });
     it('is unknown when a runbook URL exists but was not probed', () => {
       expect(byId(run(spec), 'runbook.links-answer').status).toBe('unknown');
     });

@@ -58,16 +58,31 @@ export function runbookCheck(spec: ObservabilitySpec, facts: EntityFacts): Check
   if (!facts.runbooks) {
     return { ...base, status: 'unknown', message: 'Runbook links were not probed.' };
   }
-  const broken = facts.runbooks.filter(r => !r.ok);
+  // Links the backend chose not to contact (host not allowed) say nothing
+  // about whether the page exists.
+  const skipped = facts.runbooks.filter(r => r.skipped);
+  const probed = facts.runbooks.filter(r => !r.skipped);
+  const skippedNote = skipped.length
+    ? ` Not probed: ${list(skipped.map(r => `${r.url} (${r.skipped})`))}.`
+    : '';
+  if (probed.length === 0) {
+    return {
+      ...base,
+      status: 'unknown',
+      message: `Runbook links were not probed.${skippedNote}`,
+      fix: "Add the runbook host to observability.runbookCheck.allowedHosts to have it checked.",
+    };
+  }
+  const broken = probed.filter(r => !r.ok);
   if (broken.length === 0) {
-    return { ...base, status: 'pass', message: `${facts.runbooks.length} runbook link(s) answer.` };
+    return { ...base, status: 'pass', message: `${probed.length} runbook link(s) answer.${skippedNote}` };
   }
   return {
     ...base,
     status: 'fail',
     message: `Runbook link(s) do not answer: ${list(
       broken.map(r => `${r.url} (${r.status ?? r.error ?? 'no answer'})`),
-    )}.`,
+    )}.${skippedNote}`,
     fix: 'Fix the page or point redline.dev/runbook-url at a page that exists.',
   };
 }
