@@ -29,7 +29,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import { ProcessGroup, sleep, waitUntil } from '../stack/processes.mjs';
-import { prometheusAlerts, prometheusQuery, prometheusRules } from '../stack/monitoring.mjs';
+import {
+  alertmanagerAlerts,
+  prometheusAlerts,
+  prometheusQuery,
+  prometheusRules,
+} from '../stack/monitoring.mjs';
 import {
   findCatalogEntity,
   portalConfig,
@@ -39,7 +44,12 @@ import {
   writeCatalogVariant,
   EXTERNAL_LINK_ANNOTATIONS,
 } from '../stack/stack.mjs';
-import { applyRules, entityView, guestToken, portalApi } from '../stack/portal-api.mjs';
+import {
+  applyRules,
+  entityView,
+  guestToken,
+  portalApi,
+} from '../stack/portal-api.mjs';
 import { startPortal } from '../stack/portal.mjs';
 import { buildFrontend } from './portal.mjs';
 
@@ -47,7 +57,11 @@ const ENTITY = { kind: 'component', namespace: 'default', name: 'checkout' };
 /** The issue's budget for the whole test. */
 const TOTAL_BUDGET_MS = 10 * 60_000;
 /** Alertmanager timings for the generated routes: the defaults (30s/5m) would only slow the test down. */
-const ALERT_TIMINGS = { groupWait: '2s', groupInterval: '10s', repeatInterval: '1h' };
+const ALERT_TIMINGS = {
+  groupWait: '2s',
+  groupInterval: '10s',
+  repeatInterval: '1h',
+};
 
 /**
  * Runs the test. Resolves `{ ok, skipped, results }`; logs one PASS/FAIL line
@@ -66,7 +80,12 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
     try {
       const detail = await fn();
       results.push({ name, ok: true });
-      log(`PASS ${name}${detail ? ` — ${detail}` : ''} (${((Date.now() - started) / 1000).toFixed(1)} s, t=${elapsed()})`);
+      log(
+        `PASS ${name}${detail ? ` — ${detail}` : ''} (${(
+          (Date.now() - started) /
+          1000
+        ).toFixed(1)} s, t=${elapsed()})`,
+      );
     } catch (error) {
       results.push({ name, ok: false, error: error.message });
       log(`FAIL ${name}: ${error.message} (t=${elapsed()})`);
@@ -79,10 +98,16 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
     binaries = requireStackBinaries();
   } catch (error) {
     log(`FAIL alerting e2e: ${error.message}`);
-    return { ok: false, skipped: false, results: [{ name: 'binaries', ok: false, error: error.message }] };
+    return {
+      ok: false,
+      skipped: false,
+      results: [{ name: 'binaries', ok: false, error: error.message }],
+    };
   }
   if (!binaries) {
-    log('SKIP alerting e2e: prometheus / prometheus-alertmanager not installed (see the warning above)');
+    log(
+      'SKIP alerting e2e: prometheus / prometheus-alertmanager not installed (see the warning above)',
+    );
     return { ok: true, skipped: true, results };
   }
 
@@ -93,7 +118,8 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
   let stub;
   // Every wait is capped by what is left of the 10 minute budget, so a stuck
   // step fails in time instead of the whole run hanging.
-  const within = ms => Math.max(1000, Math.min(ms, testStarted + TOTAL_BUDGET_MS - Date.now()));
+  const within = ms =>
+    Math.max(1000, Math.min(ms, testStarted + TOTAL_BUDGET_MS - Date.now()));
   const cleanup = async () => {
     await stub?.close();
     await portal?.stop();
@@ -110,33 +136,45 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
     // copy of the catalog without those two annotations, so the generator
     // links the portal's own runbook pages and Observability tab. Everything
     // else (SLOs, thresholds, owner, routing annotations) is the catalog's.
-    const checkout = withoutAnnotations(findCatalogEntity(ENTITY.kind, ENTITY.name, ENTITY.namespace));
+    const checkout = withoutAnnotations(
+      findCatalogEntity(ENTITY.kind, ENTITY.name, ENTITY.namespace),
+    );
     const catalogLocations = writeCatalogVariant(workDir, ENTITY);
-    log(`note: checkout is served without ${EXTERNAL_LINK_ANNOTATIONS.join(', ')} (example.com links cannot answer 200)`);
+    log(
+      `note: checkout is served without ${EXTERNAL_LINK_ANNOTATIONS.join(
+        ', ',
+      )} (example.com links cannot answer 200)`,
+    );
     let token;
     let appliedRulesFile;
     let injectedAt;
     let generated;
 
     if (build) {
-      await step('frontend built (the portal serves it for the runbook and dashboard links)', async () => {
-        buildFrontend();
-        return 'packages/app/dist';
-      });
+      await step(
+        'frontend built (the portal serves it for the runbook and dashboard links)',
+        async () => {
+          buildFrontend();
+          return 'packages/app/dist';
+        },
+      );
     }
 
-    await step('stack started (webhook, demo service + traffic, Alertmanager with generated routing, Prometheus)', async () => {
-      stack = await startMonitoringStack(group, {
-        workDir,
-        binaries,
-        scrapeInterval: '1s',
-        evaluationInterval: '1s',
-        trafficRate: 20,
-        entity: checkout,
-        generatorConfig: { alertmanager: ALERT_TIMINGS },
-      });
-      return `prometheus ${stack.prometheus.url}, alertmanager ${stack.alertmanager.url}, webhook ${stack.webhook.url}`;
-    });
+    await step(
+      'stack started (webhook, demo service + traffic, Alertmanager with generated routing, Prometheus)',
+      async () => {
+        stack = await startMonitoringStack(group, {
+          workDir,
+          binaries,
+          scrapeInterval: '1s',
+          evaluationInterval: '1s',
+          trafficRate: 20,
+          entity: checkout,
+          generatorConfig: { alertmanager: ALERT_TIMINGS },
+        });
+        return `prometheus ${stack.prometheus.url}, alertmanager ${stack.alertmanager.url}, webhook ${stack.webhook.url}`;
+      },
+    );
 
     await step('portal started against the stack', async () => {
       portal = await startPortal(group, {
@@ -159,227 +197,481 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
       return `${portal.baseUrl}, serving packages/app/dist`;
     });
 
-    await step('entity view answers before anything is applied: rules not deployed', async () => {
-      const view = await entityView(portal.baseUrl, ENTITY, { token });
-      expect(view.status === 200, `GET entity view: HTTP ${view.status} ${JSON.stringify(view.body).slice(0, 300)}`);
-      generated = view.body;
-      const names = new Set(generated.alerts.map(a => a.name));
-      for (const name of ['HighErrorRate', 'SLOErrorBudgetBurn']) {
-        expect(names.has(name), `generated alerts lack ${name}: ${[...names].join(', ')}`);
-      }
-      expect(
-        generated.alerts.some(a => a.key.endsWith(':fast') && a.name === 'SLOErrorBudgetBurn'),
-        'no fast-burn SLOErrorBudgetBurn alert was generated (does checkout declare an availability SLO?)',
-      );
-      const check = checkById(generated, 'deployment.rules-loaded');
-      expect(check.status === 'fail', `deployment.rules-loaded should fail before apply, is ${check.status}: ${check.message}`);
-      return `${generated.alerts.length} generated alerts; deployment.rules-loaded=${check.status}`;
-    });
+    await step(
+      'entity view answers before anything is applied: rules not deployed',
+      async () => {
+        const view = await entityView(portal.baseUrl, ENTITY, { token });
+        expect(
+          view.status === 200,
+          `GET entity view: HTTP ${view.status} ${JSON.stringify(
+            view.body,
+          ).slice(0, 300)}`,
+        );
+        generated = view.body;
+        const names = new Set(generated.alerts.map(a => a.name));
+        for (const name of ['HighErrorRate', 'SLOErrorBudgetBurn']) {
+          expect(
+            names.has(name),
+            `generated alerts lack ${name}: ${[...names].join(', ')}`,
+          );
+        }
+        expect(
+          generated.alerts.some(
+            a => a.key.endsWith(':fast') && a.name === 'SLOErrorBudgetBurn',
+          ),
+          'no fast-burn SLOErrorBudgetBurn alert was generated (does checkout declare an availability SLO?)',
+        );
+        const check = checkById(generated, 'deployment.rules-loaded');
+        expect(
+          check.status === 'fail',
+          `deployment.rules-loaded should fail before apply, is ${check.status}: ${check.message}`,
+        );
+        return `${generated.alerts.length} generated alerts; deployment.rules-loaded=${check.status}`;
+      },
+    );
 
-    await step('apply checkout rules through POST /api/observability/entity/component/default/checkout/apply', async () => {
-      const applied = await applyRules(portal.baseUrl, ENTITY, { token });
-      expect(applied.validated === 'promtool', `validated: ${applied.validated} (promtool should check the file)`);
-      expect(applied.reload?.status === 'ok', `reload: ${JSON.stringify(applied.reload)}`);
-      const written = readdirSync(stack.rulesDir);
-      expect(written.length === 1 && /^redline-.*\.yaml$/.test(written[0]), `rules dir holds ${JSON.stringify(written)}`);
-      appliedRulesFile = join(stack.rulesDir, written[0]);
-      return `${applied.path}, validated by ${applied.validated}, reload ${applied.reload.status}`;
-    });
+    await step(
+      'apply checkout rules through POST /api/observability/entity/component/default/checkout/apply',
+      async () => {
+        const applied = await applyRules(portal.baseUrl, ENTITY, { token });
+        expect(
+          applied.validated === 'promtool',
+          `validated: ${applied.validated} (promtool should check the file)`,
+        );
+        expect(
+          applied.reload?.status === 'ok',
+          `reload: ${JSON.stringify(applied.reload)}`,
+        );
+        const written = readdirSync(stack.rulesDir);
+        expect(
+          written.length === 1 && /^redline-.*\.yaml$/.test(written[0]),
+          `rules dir holds ${JSON.stringify(written)}`,
+        );
+        appliedRulesFile = join(stack.rulesDir, written[0]);
+        return `${applied.path}, validated by ${applied.validated}, reload ${applied.reload.status}`;
+      },
+    );
 
-    await step('Prometheus has loaded the generated rules (/api/v1/rules)', async () => {
-      const groups = await waitUntil(
-        'the applied groups in /api/v1/rules',
-        async () => {
-          const loaded = (await prometheusRules(stack.prometheus.url)).filter(g => g.file === appliedRulesFile);
-          return loaded.length > 0 && loaded;
-        },
-        { timeoutMs: within(30_000) },
-      );
-      const loadedAlerts = new Set(groups.flatMap(g => g.rules).filter(r => r.type === 'alerting').map(r => r.name));
-      // Everything in the file the portal wrote must be loaded, group by group.
-      const file = parse(readFileSync(appliedRulesFile, 'utf8'));
-      expect(
-        JSON.stringify(file.groups.map(g => g.name).sort()) === JSON.stringify(groups.map(g => g.name).sort()),
-        `groups in the file ${file.groups.map(g => g.name)} vs loaded ${groups.map(g => g.name)}`,
-      );
-      for (const name of file.groups.flatMap(g => g.rules).filter(r => r.alert).map(r => r.alert)) {
-        expect(loadedAlerts.has(name), `alert ${name} not loaded`);
-      }
-      for (const name of ['HighErrorRate', 'SLOErrorBudgetBurn']) expect(loadedAlerts.has(name), `alert ${name} not loaded`);
-      const unhealthy = groups.flatMap(g => g.rules).filter(r => r.health === 'err');
-      expect(unhealthy.length === 0, `rules with evaluation errors: ${unhealthy.map(r => `${r.name}: ${r.lastError}`).join('; ')}`);
-      return `${groups.length} groups (${groups.map(g => g.name).join(', ')}), alerts: ${[...loadedAlerts].join(', ')}`;
-    });
+    await step(
+      'Prometheus has loaded the generated rules (/api/v1/rules)',
+      async () => {
+        const groups = await waitUntil(
+          'the applied groups in /api/v1/rules',
+          async () => {
+            const loaded = (await prometheusRules(stack.prometheus.url)).filter(
+              g => g.file === appliedRulesFile,
+            );
+            return loaded.length > 0 && loaded;
+          },
+          { timeoutMs: within(30_000) },
+        );
+        const loadedAlerts = new Set(
+          groups
+            .flatMap(g => g.rules)
+            .filter(r => r.type === 'alerting')
+            .map(r => r.name),
+        );
+        // Everything in the file the portal wrote must be loaded, group by group.
+        const file = parse(readFileSync(appliedRulesFile, 'utf8'));
+        expect(
+          JSON.stringify(file.groups.map(g => g.name).sort()) ===
+            JSON.stringify(groups.map(g => g.name).sort()),
+          `groups in the file ${file.groups.map(
+            g => g.name,
+          )} vs loaded ${groups.map(g => g.name)}`,
+        );
+        for (const name of file.groups
+          .flatMap(g => g.rules)
+          .filter(r => r.alert)
+          .map(r => r.alert)) {
+          expect(loadedAlerts.has(name), `alert ${name} not loaded`);
+        }
+        for (const name of ['HighErrorRate', 'SLOErrorBudgetBurn'])
+          expect(loadedAlerts.has(name), `alert ${name} not loaded`);
+        const unhealthy = groups
+          .flatMap(g => g.rules)
+          .filter(r => r.health === 'err');
+        expect(
+          unhealthy.length === 0,
+          `rules with evaluation errors: ${unhealthy
+            .map(r => `${r.name}: ${r.lastError}`)
+            .join('; ')}`,
+        );
+        return `${groups.length} groups (${groups
+          .map(g => g.name)
+          .join(', ')}), alerts: ${[...loadedAlerts].join(', ')}`;
+      },
+    );
 
-    await step('recording rules produce the RED series from the demo service, nothing fires at 0 % errors', async () => {
-      const rate = await waitUntil(
-        'service:http_requests:rate5m{service="checkout"} > 0',
-        async () => {
-          const [sample] = await prometheusQuery(stack.prometheus.url, 'service:http_requests:rate5m{service="checkout"}');
-          return sample && Number(sample.value[1]) > 0 && Number(sample.value[1]);
-        },
-        { timeoutMs: within(30_000) },
-      );
-      // Negative control: the same rules stay quiet while the service is healthy.
-      await sleep(3000);
-      const active = (await prometheusAlerts(stack.prometheus.url)).filter(a => a.labels.service === 'checkout');
-      expect(active.length === 0, `alerts active before any fault: ${active.map(a => `${a.labels.alertname}(${a.state})`).join(', ')}`);
-      return `rate5m = ${rate.toFixed(2)} req/s, no alert active`;
-    });
+    await step(
+      'recording rules produce the RED series from the demo service, nothing fires at 0 % errors',
+      async () => {
+        const rate = await waitUntil(
+          'service:http_requests:rate5m{service="checkout"} > 0',
+          async () => {
+            const [sample] = await prometheusQuery(
+              stack.prometheus.url,
+              'service:http_requests:rate5m{service="checkout"}',
+            );
+            return (
+              sample && Number(sample.value[1]) > 0 && Number(sample.value[1])
+            );
+          },
+          { timeoutMs: within(30_000) },
+        );
+        // Negative control: the same rules stay quiet while the service is healthy.
+        await sleep(3000);
+        const active = (await prometheusAlerts(stack.prometheus.url)).filter(
+          a => a.labels.service === 'checkout',
+        );
+        expect(
+          active.length === 0,
+          `alerts active before any fault: ${active
+            .map(a => `${a.labels.alertname}(${a.state})`)
+            .join(', ')}`,
+        );
+        return `rate5m = ${rate.toFixed(2)} req/s, no alert active`;
+      },
+    );
 
     await step('inject 100 % errors (POST /admin/faults)', async () => {
       const settings = await stack.setFaults({ errorRate: 1 });
       injectedAt = Date.now();
-      expect(settings.errorRate === 1, `fault switch answered ${JSON.stringify(settings)}`);
+      expect(
+        settings.errorRate === 1,
+        `fault switch answered ${JSON.stringify(settings)}`,
+      );
       return JSON.stringify(settings);
     });
 
-    const sinceInjection = () => `${((Date.now() - injectedAt) / 1000).toFixed(0)} s after injection`;
+    const sinceInjection = () =>
+      `${((Date.now() - injectedAt) / 1000).toFixed(0)} s after injection`;
     const deliveredLinks = new Map();
 
     const awaitDelivery = async (what, predicate, timeoutMs) => {
-      const alert = await stack.webhook.waitForAlert(what, a => a.status === 'firing' && predicate(a), {
-        timeoutMs: within(timeoutMs),
-        intervalMs: 1000,
-      });
+      const alert = await stack.webhook.waitForAlert(
+        what,
+        a => a.status === 'firing' && predicate(a),
+        {
+          timeoutMs: within(timeoutMs),
+          intervalMs: 1000,
+        },
+      );
       for (const key of ['runbook_url', 'dashboard_url']) {
         const url = alert.annotations[key];
-        expect(typeof url === 'string' && url.startsWith(portal.baseUrl), `${key} ${url} is not a portal link (${portal.baseUrl})`);
+        expect(
+          typeof url === 'string' && url.startsWith(portal.baseUrl),
+          `${key} ${url} is not a portal link (${portal.baseUrl})`,
+        );
         deliveredLinks.set(url, key);
       }
-      expect(alert.labels.team && alert.path === `/${encodeURIComponent(alert.labels.team)}`, `delivered through ${alert.path}, team ${alert.labels.team}`);
+      expect(
+        alert.labels.team &&
+          alert.path === `/${encodeURIComponent(alert.labels.team)}`,
+        `delivered through ${alert.path}, team ${alert.labels.team}`,
+      );
       return alert;
     };
 
-    await step('SLOErrorBudgetBurn{burn_window="fast"} fires in Prometheus', async () => {
-      await waitUntil(
-        'SLOErrorBudgetBurn fast burn firing',
-        async () =>
-          (await prometheusAlerts(stack.prometheus.url)).some(
-            a => a.labels.alertname === 'SLOErrorBudgetBurn' && a.labels.burn_window === 'fast' && a.state === 'firing',
-          ),
-        { timeoutMs: within(120_000), intervalMs: 1000 },
-      );
-      return sinceInjection();
-    });
+    await step(
+      'SLOErrorBudgetBurn{burn_window="fast"} fires in Prometheus',
+      async () => {
+        await waitUntil(
+          'SLOErrorBudgetBurn fast burn firing',
+          async () =>
+            (
+              await prometheusAlerts(stack.prometheus.url)
+            ).some(
+              a =>
+                a.labels.alertname === 'SLOErrorBudgetBurn' &&
+                a.labels.burn_window === 'fast' &&
+                a.state === 'firing',
+            ),
+          { timeoutMs: within(120_000), intervalMs: 1000 },
+        );
+        return sinceInjection();
+      },
+    );
 
-    await step('Alertmanager delivers the fast burn to the team webhook with runbook_url and dashboard_url', async () => {
-      const alert = await awaitDelivery(
-        'SLOErrorBudgetBurn fast at the webhook',
-        a => a.labels.alertname === 'SLOErrorBudgetBurn' && a.labels.burn_window === 'fast',
-        60_000,
-      );
-      return `${sinceInjection()}, receiver ${alert.receiver}, severity ${alert.labels.severity}, runbook ${alert.annotations.runbook_url}`;
-    });
+    await step(
+      'Alertmanager delivers the fast burn to the team webhook with runbook_url and dashboard_url',
+      async () => {
+        const alert = await awaitDelivery(
+          'SLOErrorBudgetBurn fast at the webhook',
+          a =>
+            a.labels.alertname === 'SLOErrorBudgetBurn' &&
+            a.labels.burn_window === 'fast',
+          60_000,
+        );
+        return `${sinceInjection()}, receiver ${alert.receiver}, severity ${
+          alert.labels.severity
+        }, runbook ${alert.annotations.runbook_url}`;
+      },
+    );
 
     await step('HighErrorRate fires in Prometheus (for: 5m)', async () => {
       await waitUntil(
         'HighErrorRate firing',
         async () =>
-          (await prometheusAlerts(stack.prometheus.url)).some(
-            a => a.labels.alertname === 'HighErrorRate' && a.labels.service === 'checkout' && a.state === 'firing',
+          (
+            await prometheusAlerts(stack.prometheus.url)
+          ).some(
+            a =>
+              a.labels.alertname === 'HighErrorRate' &&
+              a.labels.service === 'checkout' &&
+              a.state === 'firing',
           ),
         { timeoutMs: within(7 * 60_000), intervalMs: 2000 },
       );
       return sinceInjection();
     });
 
-    await step('Alertmanager delivers HighErrorRate to the team webhook with runbook_url and dashboard_url', async () => {
-      const alert = await awaitDelivery('HighErrorRate at the webhook', a => a.labels.alertname === 'HighErrorRate', 60_000);
-      return `${sinceInjection()}, receiver ${alert.receiver}, severity ${alert.labels.severity}`;
-    });
-
-    await step('every delivered runbook_url and dashboard_url answers 200 from the portal', async () => {
-      const checked = [];
-      for (const [url, key] of deliveredLinks) {
-        const res = await fetch(url, { redirect: 'manual' });
-        const type = res.headers.get('content-type') ?? '';
-        expect(res.status === 200, `${key} ${url}: HTTP ${res.status}`);
-        expect(type.includes('text/html'), `${key} ${url}: content-type ${type}, expected the portal's HTML`);
-        checked.push(new URL(url).pathname);
-      }
-      // The SPA answers 200 for any route, so also prove each runbook exists
-      // behind the page: the runbook API the page reads must have it.
-      for (const [url, key] of deliveredLinks) {
-        if (key !== 'runbook_url') continue;
-        const alertName = decodeURIComponent(new URL(url).pathname.split('/').pop());
-        const res = await portalApi(
-          portal.baseUrl,
-          `/api/observability/entity/${ENTITY.kind}/${ENTITY.namespace}/${ENTITY.name}/runbooks/${encodeURIComponent(alertName)}`,
-          { token },
+    await step(
+      'Alertmanager delivers HighErrorRate to the team webhook with runbook_url and dashboard_url',
+      async () => {
+        const alert = await awaitDelivery(
+          'HighErrorRate at the webhook',
+          a => a.labels.alertname === 'HighErrorRate',
+          60_000,
         );
-        expect(res.status === 200 && res.body.markdown?.includes(alertName), `runbook API for ${alertName}: HTTP ${res.status}`);
-      }
-      return checked.join(', ');
-    }, { independent: true });
+        return `${sinceInjection()}, receiver ${alert.receiver}, severity ${
+          alert.labels.severity
+        }`;
+      },
+    );
 
-    await step('entity view: checks report the rules deployed and the alerts firing', async () => {
-      const view = await waitUntil(
-        'deployment.rules-loaded=pass and alerts.firing listing both alerts',
-        async () => {
-          const res = await entityView(portal.baseUrl, ENTITY, { token });
-          if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
-          const deployed = checkById(res.body, 'deployment.rules-loaded');
-          const firing = checkById(res.body, 'alerts.firing');
-          if (deployed.status !== 'pass') throw new Error(`deployment.rules-loaded=${deployed.status}: ${deployed.message}`);
-          if (!/SLOErrorBudgetBurn/.test(firing.message) || !/HighErrorRate/.test(firing.message)) {
-            throw new Error(`alerts.firing=${firing.status}: ${firing.message}`);
-          }
-          return res.body;
-        },
-        { timeoutMs: within(30_000), intervalMs: 2000 },
-      );
-      const firingCheck = checkById(view, 'alerts.firing');
-      expect(firingCheck.status === 'fail', `alerts.firing should be fail (a critical alert fires), is ${firingCheck.status}`);
-      const states = Object.fromEntries(view.alertStates.map(s => [s.key, s]));
-      const fast = view.alerts.find(a => a.key.startsWith('SLOErrorBudgetBurn:') && a.key.endsWith(':fast'));
-      expect(states[fast.key]?.deployed === 'yes' && states[fast.key]?.firing, `alertStates[${fast.key}] = ${JSON.stringify(states[fast.key])}`);
-      expect(states.HighErrorRate?.deployed === 'yes' && states.HighErrorRate?.firing, `alertStates.HighErrorRate = ${JSON.stringify(states.HighErrorRate)}`);
-      expect(view.live?.status === 'ok', `live.status = ${view.live?.status} (${view.live?.reason ?? ''})`);
-      const errors = view.live.values.find(v => v.signal === 'errors');
-      expect(errors?.value !== null && errors.value > 50, `live error value ${errors?.value} %, expected ~100`);
-      return `rules-loaded=pass; ${firingCheck.message}; live errors ${errors.value.toFixed(0)} %`;
-    }, { independent: true });
+    await step(
+      'every delivered runbook_url and dashboard_url answers 200 from the portal',
+      async () => {
+        const checked = [];
+        for (const [url, key] of deliveredLinks) {
+          const res = await fetch(url, { redirect: 'manual' });
+          const type = res.headers.get('content-type') ?? '';
+          expect(res.status === 200, `${key} ${url}: HTTP ${res.status}`);
+          expect(
+            type.includes('text/html'),
+            `${key} ${url}: content-type ${type}, expected the portal's HTML`,
+          );
+          checked.push(new URL(url).pathname);
+        }
+        // The SPA answers 200 for any route, so also prove each runbook exists
+        // behind the page: the runbook API the page reads must have it.
+        for (const [url, key] of deliveredLinks) {
+          if (key !== 'runbook_url') continue;
+          const alertName = decodeURIComponent(
+            new URL(url).pathname.split('/').pop(),
+          );
+          const res = await portalApi(
+            portal.baseUrl,
+            `/api/observability/entity/${ENTITY.kind}/${ENTITY.namespace}/${
+              ENTITY.name
+            }/runbooks/${encodeURIComponent(alertName)}`,
+            { token },
+          );
+          expect(
+            res.status === 200 && res.body.markdown?.includes(alertName),
+            `runbook API for ${alertName}: HTTP ${res.status}`,
+          );
+        }
+        return checked.join(', ');
+      },
+      { independent: true },
+    );
 
-    await step('Prometheus stopped: the entity view still answers with the fallback status after 3 attempts', async () => {
-      const prometheusPort = stack.prometheus.port;
-      await stack.prometheus.handle.stop();
-      await sleep(1000); // let the 500 ms rules cache expire
-      const down = await entityView(portal.baseUrl, ENTITY, { token });
-      expect(down.status === 200, `entity view with Prometheus down: HTTP ${down.status}`);
-      const live = down.body.live;
-      expect(
-        ['fallback-logs', 'unknown'].includes(live?.status) && /Metric collection failed/.test(live.reason ?? ''),
-        `live = ${JSON.stringify(live)?.slice(0, 300)}, expected the fallback status`,
-      );
-      // Equal-jitter backoff waits at least 0.5 s + 1 s between the 3 attempts.
-      expect(down.ms >= 1400, `the view answered in ${down.ms} ms: too fast for 3 attempts with backoff`);
-      const deployed = checkById(down.body, 'deployment.rules-loaded');
-      expect(deployed.status === 'unknown', `deployment.rules-loaded=${deployed.status} with Prometheus down`);
-      expect(down.body.facts.deployedRules?.status === 'unknown', `facts.deployedRules=${JSON.stringify(down.body.facts.deployedRules)}`);
+    await step(
+      'entity view: checks report the rules deployed and the alerts firing',
+      async () => {
+        const view = await waitUntil(
+          'deployment.rules-loaded=pass and alerts.firing listing both alerts',
+          async () => {
+            const res = await entityView(portal.baseUrl, ENTITY, { token });
+            if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+            const deployed = checkById(res.body, 'deployment.rules-loaded');
+            const firing = checkById(res.body, 'alerts.firing');
+            if (deployed.status !== 'pass')
+              throw new Error(
+                `deployment.rules-loaded=${deployed.status}: ${deployed.message}`,
+              );
+            if (
+              !/SLOErrorBudgetBurn/.test(firing.message) ||
+              !/HighErrorRate/.test(firing.message)
+            ) {
+              throw new Error(
+                `alerts.firing=${firing.status}: ${firing.message}`,
+              );
+            }
+            return res.body;
+          },
+          { timeoutMs: within(30_000), intervalMs: 2000 },
+        );
+        const firingCheck = checkById(view, 'alerts.firing');
+        expect(
+          firingCheck.status === 'fail',
+          `alerts.firing should be fail (a critical alert fires), is ${firingCheck.status}`,
+        );
+        const states = Object.fromEntries(
+          view.alertStates.map(s => [s.key, s]),
+        );
+        const fast = view.alerts.find(
+          a =>
+            a.key.startsWith('SLOErrorBudgetBurn:') && a.key.endsWith(':fast'),
+        );
+        expect(
+          states[fast.key]?.deployed === 'yes' && states[fast.key]?.firing,
+          `alertStates[${fast.key}] = ${JSON.stringify(states[fast.key])}`,
+        );
+        expect(
+          states.HighErrorRate?.deployed === 'yes' &&
+            states.HighErrorRate?.firing,
+          `alertStates.HighErrorRate = ${JSON.stringify(states.HighErrorRate)}`,
+        );
+        expect(
+          view.live?.status === 'ok',
+          `live.status = ${view.live?.status} (${view.live?.reason ?? ''})`,
+        );
+        const errors = view.live.values.find(v => v.signal === 'errors');
+        expect(
+          errors?.value !== null && errors.value > 50,
+          `live error value ${errors?.value} %, expected ~100`,
+        );
+        return `rules-loaded=pass; ${
+          firingCheck.message
+        }; live errors ${errors.value.toFixed(0)} %`;
+      },
+      { independent: true },
+    );
 
-      // Count the attempts: a stub on Prometheus's port answers 503 (a
-      // retryable TRANSIENT_FAILURE) and records every request it gets.
-      stub = await startCountingStub(prometheusPort);
-      await sleep(1000);
-      const again = await entityView(portal.baseUrl, ENTITY, { token });
-      expect(again.status === 200, `entity view with Prometheus failing: HTTP ${again.status}`);
-      const rulesCalls = stub.requests.filter(r => r.startsWith('/api/v1/rules')).length;
-      expect(rulesCalls === 3, `/api/v1/rules was tried ${rulesCalls} times for one view, expected 3 (seed: max_attempts 3); all: ${stub.requests.join(' ')}`);
-      return `live.status=${live.status}${live.reason ? ` (${live.reason})` : ''}; refused: ${down.ms} ms; 503 stub: ${rulesCalls} attempts on /api/v1/rules, view in ${again.ms} ms`;
-    });
+    await step(
+      "entity view: every generated alert's firing state matches Alertmanager's active alerts, key by key",
+      async () => {
+        // A generated alert's key is its name plus the labels that tell
+        // same-named alerts apart (SLO, burn window): SLOErrorBudgetBurn:availability:fast.
+        const keyOf = labels =>
+          [labels.alertname, labels.slo, labels.burn_window]
+            .filter(Boolean)
+            .join(':');
+        const [res, active] = await Promise.all([
+          entityView(portal.baseUrl, ENTITY, { token }),
+          alertmanagerAlerts(stack.alertmanager.url, ['service="checkout"']),
+        ]);
+        expect(res.status === 200, `GET entity view: HTTP ${res.status}`);
+        const activeKeys = new Set(
+          active
+            .filter(a => a.status.state === 'active')
+            .map(a => keyOf(a.labels)),
+        );
+        const suppressed = new Set(
+          active
+            .filter(a => a.status.state === 'suppressed')
+            .map(a => keyOf(a.labels)),
+        );
+        const wrong = res.body.alertStates
+          .filter(state => state.firing !== activeKeys.has(state.key))
+          .map(
+            state =>
+              `${state.key}: view says ${
+                state.firing ? 'firing' : 'not firing'
+              }, Alertmanager ${
+                activeKeys.has(state.key)
+                  ? 'active'
+                  : suppressed.has(state.key)
+                  ? 'suppressed (inhibited)'
+                  : 'has none'
+              }`,
+          );
+        expect(wrong.length === 0, wrong.join('; '));
+        return `firing: ${[...activeKeys].join(', ')}; inhibited: ${
+          [...suppressed].join(', ') || 'none'
+        }`;
+      },
+      { independent: true },
+    );
+
+    await step(
+      'Prometheus stopped: the entity view still answers with the fallback status after 3 attempts',
+      async () => {
+        const prometheusPort = stack.prometheus.port;
+        await stack.prometheus.handle.stop();
+        await sleep(1000); // let the 500 ms rules cache expire
+        const down = await entityView(portal.baseUrl, ENTITY, { token });
+        expect(
+          down.status === 200,
+          `entity view with Prometheus down: HTTP ${down.status}`,
+        );
+        const live = down.body.live;
+        expect(
+          ['fallback-logs', 'unknown'].includes(live?.status) &&
+            /Metric collection failed/.test(live.reason ?? ''),
+          `live = ${JSON.stringify(live)?.slice(
+            0,
+            300,
+          )}, expected the fallback status`,
+        );
+        // Equal-jitter backoff waits at least 0.5 s + 1 s between the 3 attempts.
+        expect(
+          down.ms >= 1400,
+          `the view answered in ${down.ms} ms: too fast for 3 attempts with backoff`,
+        );
+        const deployed = checkById(down.body, 'deployment.rules-loaded');
+        expect(
+          deployed.status === 'unknown',
+          `deployment.rules-loaded=${deployed.status} with Prometheus down`,
+        );
+        expect(
+          down.body.facts.deployedRules?.status === 'unknown',
+          `facts.deployedRules=${JSON.stringify(
+            down.body.facts.deployedRules,
+          )}`,
+        );
+
+        // Count the attempts: a stub on Prometheus's port answers 503 (a
+        // retryable TRANSIENT_FAILURE) and records every request it gets.
+        stub = await startCountingStub(prometheusPort);
+        await sleep(1000);
+        const again = await entityView(portal.baseUrl, ENTITY, { token });
+        expect(
+          again.status === 200,
+          `entity view with Prometheus failing: HTTP ${again.status}`,
+        );
+        const rulesCalls = stub.requests.filter(r =>
+          r.startsWith('/api/v1/rules'),
+        ).length;
+        expect(
+          rulesCalls === 3,
+          `/api/v1/rules was tried ${rulesCalls} times for one view, expected 3 (seed: max_attempts 3); all: ${stub.requests.join(
+            ' ',
+          )}`,
+        );
+        return `live.status=${live.status}${
+          live.reason ? ` (${live.reason})` : ''
+        }; refused: ${
+          down.ms
+        } ms; 503 stub: ${rulesCalls} attempts on /api/v1/rules, view in ${
+          again.ms
+        } ms`;
+      },
+    );
 
     const failed = results.filter(r => !r.ok);
     if (failed.length > 0) {
-      log(`FAIL alerting e2e: ${failed.length} of ${results.length} steps failed (${failed.map(r => r.name).join('; ')}) in ${elapsed()}`);
+      log(
+        `FAIL alerting e2e: ${failed.length} of ${
+          results.length
+        } steps failed (${failed.map(r => r.name).join('; ')}) in ${elapsed()}`,
+      );
       return { ok: false, skipped: false, results };
     }
     log(`PASS alerting e2e: ${results.length} steps in ${elapsed()}`);
     return { ok: true, skipped: false, results };
   } catch (error) {
-    if (!results.some(r => !r.ok)) log(`FAIL alerting e2e: ${error.stack ?? error.message}`);
+    if (!results.some(r => !r.ok))
+      log(`FAIL alerting e2e: ${error.stack ?? error.message}`);
     for (const handle of group.children) {
-      log(`--- last lines of ${handle.logFile} ---\n${handle.tail(handle.name === 'portal' ? 40 : 15)}`);
+      log(
+        `--- last lines of ${handle.logFile} ---\n${handle.tail(
+          handle.name === 'portal' ? 40 : 15,
+        )}`,
+      );
     }
     return { ok: false, skipped: false, results };
   } finally {
@@ -397,7 +689,12 @@ function expect(condition, message) {
 
 function checkById(view, id) {
   const check = view.checks.find(c => c.id === id);
-  if (!check) throw new Error(`no check ${id} in the entity view (has ${view.checks.map(c => c.id).join(', ')})`);
+  if (!check)
+    throw new Error(
+      `no check ${id} in the entity view (has ${view.checks
+        .map(c => c.id)
+        .join(', ')})`,
+    );
   return check;
 }
 
@@ -406,17 +703,20 @@ function startCountingStub(port) {
   const requests = [];
   const server = createServer((req, res) => {
     requests.push(req.url);
-    res.writeHead(503, { 'content-type': 'text/plain' }).end('stub: unavailable');
+    res
+      .writeHead(503, { 'content-type': 'text/plain' })
+      .end('stub: unavailable');
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () =>
       resolve({
         requests,
-        close: () => new Promise(done => {
-          server.close(() => done());
-          server.closeAllConnections();
-        }),
+        close: () =>
+          new Promise(done => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
       }),
     );
   });

@@ -48,7 +48,9 @@ const { values: args } = parseArgs({
 function numberArg(name, min, max) {
   const value = Number(args[name]);
   if (!Number.isFinite(value) || value < min || value > max) {
-    console.error(`--${name} must be a number between ${min} and ${max}, got '${args[name]}'`);
+    console.error(
+      `--${name} must be a number between ${min} and ${max}, got '${args[name]}'`,
+    );
     process.exit(2);
   }
   return value;
@@ -60,7 +62,9 @@ const rps = numberArg('rps', 0.1, 200);
 
 const binaries = requireStackBinaries();
 if (!binaries) {
-  console.error('demo:stack needs Debian\'s prometheus and prometheus-alertmanager (see the message above).');
+  console.error(
+    "demo:stack needs Debian's prometheus and prometheus-alertmanager (see the message above).",
+  );
   process.exit(1);
 }
 
@@ -70,9 +74,9 @@ let stack;
 let portal;
 
 const finish = stopOnExit(group, async () => {
-  await portal?.stop();
-  await stack?.stopInProcess();
+  // Spawned programs stop in reverse start order: portal, Prometheus, Alertmanager.
   await group.stopAll();
+  await stack?.stopInProcess();
   if (args.keep) console.error(`logs kept in ${workDir}`);
   else rmSync(workDir, { recursive: true, force: true });
   console.error('stopped.');
@@ -81,9 +85,15 @@ const finish = stopOnExit(group, async () => {
 // checkout's catalog entry links example.com runbook/dashboard pages that do
 // not exist; the stack's portal reads a copy without them, so alerts link the
 // portal's generated runbooks and the Observability tab.
-const checkout = withoutAnnotations(findCatalogEntity(ENTITY.kind, ENTITY.name, ENTITY.namespace));
+const checkout = withoutAnnotations(
+  findCatalogEntity(ENTITY.kind, ENTITY.name, ENTITY.namespace),
+);
 const catalogLocations = writeCatalogVariant(workDir, ENTITY);
-const alertTimings = { groupWait: '10s', groupInterval: '1m', repeatInterval: '1h' };
+const alertTimings = {
+  groupWait: '10s',
+  groupInterval: '1m',
+  repeatInterval: '1h',
+};
 
 console.log(`starting the Redline live stack in ${workDir} ...`);
 stack = await startMonitoringStack(group, {
@@ -105,7 +115,9 @@ stack = await startMonitoringStack(group, {
     for (const alert of body.alerts ?? []) {
       const l = alert.labels;
       console.log(
-        `[webhook ${path}] ${alert.status.toUpperCase()} ${l.alertname}${l.burn_window ? ` (${l.burn_window} burn)` : ''} ` +
+        `[webhook ${path}] ${alert.status.toUpperCase()} ${l.alertname}${
+          l.burn_window ? ` (${l.burn_window} burn)` : ''
+        } ` +
           `service=${l.service} severity=${l.severity} receiver=${body.receiver}\n    runbook: ${alert.annotations.runbook_url}`,
       );
     }
@@ -113,7 +125,10 @@ stack = await startMonitoringStack(group, {
 });
 
 const lines = [
-  ['Demo service', `${stack.demoUrl}/api/orders  (metrics: ${stack.demoUrl}/metrics)`],
+  [
+    'Demo service',
+    `${stack.demoUrl}/api/orders  (metrics: ${stack.demoUrl}/metrics)`,
+  ],
   ['Prometheus', `${stack.prometheus.url}/alerts`],
   ['Alertmanager', stack.alertmanager.url],
   ['Webhook receiver', `${stack.webhook.url}  (deliveries are printed below)`],
@@ -131,16 +146,27 @@ if (!args['no-portal']) {
     workDir,
     port: await portOrFree(7007),
     echo: args.verbose,
-    extraConfig: portalConfig(stack, { entity: checkout, catalogLocations, generatorConfig: { alertmanager: alertTimings } }),
+    extraConfig: portalConfig(stack, {
+      entity: checkout,
+      catalogLocations,
+      generatorConfig: { alertmanager: alertTimings },
+    }),
   });
   if (!portal.servesApp) {
-    console.error(`warning: ${portal.baseUrl} does not serve the app (packages/app/dist was missing or being rebuilt at start); the API works, the pages do not`);
+    console.error(
+      `warning: ${portal.baseUrl} does not serve the app (packages/app/dist was missing or being rebuilt at start); the API works, the pages do not`,
+    );
   }
   const entityPage = `${portal.baseUrl}/catalog/${ENTITY.namespace}/${ENTITY.kind}/${ENTITY.name}/observability`;
-  lines.unshift(['Portal', `${portal.baseUrl}  (sign in as guest)`], ['Observability tab', entityPage]);
+  lines.unshift(
+    ['Portal', `${portal.baseUrl}  (sign in as guest)`],
+    ['Observability tab', entityPage],
+  );
   if (!args['no-apply']) {
     const applied = await applyRules(portal.baseUrl, ENTITY);
-    console.log(`applied checkout's generated rules: ${applied.path} (validated: ${applied.validated}, reload: ${applied.reload.status})`);
+    console.log(
+      `applied checkout's generated rules: ${applied.path} (validated: ${applied.validated}, reload: ${applied.reload.status})`,
+    );
   }
 }
 
@@ -148,21 +174,31 @@ if (args['no-portal']) {
   // No portal to apply through: write the same generated file it would.
   const file = writeGeneratedRules(stack, checkout);
   await stack.prometheus.reload();
-  console.log(`wrote checkout's generated rules to ${file} and reloaded Prometheus`);
+  console.log(
+    `wrote checkout's generated rules to ${file} and reloaded Prometheus`,
+  );
 }
 
 console.log('\nRedline live stack is up:');
 for (const [label, url] of lines) console.log(`  ${label.padEnd(18)} ${url}`);
 console.log(`  ${'Logs'.padEnd(18)} ${workDir}/*.log`);
-console.log(`\nFault switch (now errorRate=${errorRate}, latencyMs=${latencyMs}):`);
-console.log(`  curl -X POST ${stack.demoUrl}/admin/faults -H 'content-type: application/json' -d '{"errorRate": 1, "latencyMs": 0}'`);
+console.log(
+  `\nFault switch (now errorRate=${errorRate}, latencyMs=${latencyMs}):`,
+);
+console.log(
+  `  curl -X POST ${stack.demoUrl}/admin/faults -H 'content-type: application/json' -d '{"errorRate": 1, "latencyMs": 0}'`,
+);
 console.log('Press Ctrl-C to stop everything.\n');
 
 // Anything the stack started dying on its own ends the demo rather than leaving half a stack.
 for (const handle of group.children) {
   handle.exited.then(code => {
     if (group.stopping) return;
-    console.error(`${handle.name} exited unexpectedly (${code}); last log lines:\n${handle.tail(20)}`);
+    console.error(
+      `${
+        handle.name
+      } exited unexpectedly (${code}); last log lines:\n${handle.tail(20)}`,
+    );
     finish(1);
   });
 }

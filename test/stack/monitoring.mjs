@@ -12,11 +12,26 @@ import { freePort, waitUntil } from './processes.mjs';
 export const RULE_FILE_GLOB = 'redline-*.yaml';
 
 /** Prometheus config: scrape the demo service, load the rules dir, send to Alertmanager. */
-export function prometheusConfig({ scrapeTargets, rulesDir, alertmanagerHost, scrapeInterval = '2s', evaluationInterval = '2s' }) {
+export function prometheusConfig({
+  scrapeTargets,
+  rulesDir,
+  alertmanagerHost,
+  scrapeInterval = '2s',
+  evaluationInterval = '2s',
+}) {
   return {
-    global: { scrape_interval: scrapeInterval, evaluation_interval: evaluationInterval },
+    global: {
+      scrape_interval: scrapeInterval,
+      evaluation_interval: evaluationInterval,
+    },
     rule_files: [join(rulesDir, RULE_FILE_GLOB)],
-    alerting: alertmanagerHost ? { alertmanagers: [{ static_configs: [{ targets: [alertmanagerHost] }] }] } : undefined,
+    alerting: alertmanagerHost
+      ? {
+          alertmanagers: [
+            { static_configs: [{ targets: [alertmanagerHost] }] },
+          ],
+        }
+      : undefined,
     scrape_configs: [
       {
         job_name: 'demo-service',
@@ -30,7 +45,10 @@ export function prometheusConfig({ scrapeTargets, rulesDir, alertmanagerHost, sc
  * Starts `prometheus`. `workDir` gets `prometheus.yml` and `prometheus-data/`.
  * Resolves with `{ url, port, handle, configFile, reload() }` once `/-/ready` answers.
  */
-export async function startPrometheus(group, { binary = 'prometheus', workDir, port, config, echo = false }) {
+export async function startPrometheus(
+  group,
+  { binary = 'prometheus', workDir, port, config, echo = false },
+) {
   port ??= await freePort();
   const configFile = join(workDir, 'prometheus.yml');
   const dataDir = join(workDir, 'prometheus-data');
@@ -59,7 +77,10 @@ export async function startPrometheus(group, { binary = 'prometheus', workDir, p
     configFile,
     async reload() {
       const res = await fetch(`${url}/-/reload`, { method: 'POST' });
-      if (!res.ok) throw new Error(`prometheus reload: HTTP ${res.status} ${await res.text()}`);
+      if (!res.ok)
+        throw new Error(
+          `prometheus reload: HTTP ${res.status} ${await res.text()}`,
+        );
     },
   };
 }
@@ -68,7 +89,16 @@ export async function startPrometheus(group, { binary = 'prometheus', workDir, p
  * Starts `prometheus-alertmanager` with `configYaml` (a string: the generated
  * artifact, byte for byte). Resolves with `{ url, port, handle, configFile }`.
  */
-export async function startAlertmanager(group, { binary = 'prometheus-alertmanager', workDir, port, configYaml, echo = false }) {
+export async function startAlertmanager(
+  group,
+  {
+    binary = 'prometheus-alertmanager',
+    workDir,
+    port,
+    configYaml,
+    echo = false,
+  },
+) {
   port ??= await freePort();
   const configFile = join(workDir, 'alertmanager.yml');
   const dataDir = join(workDir, 'alertmanager-data');
@@ -103,7 +133,9 @@ async function waitReady(handle, readyUrl) {
       { timeoutMs: 30_000, intervalMs: 200 },
     );
   } catch (error) {
-    throw new Error(`${error.message}\n--- ${handle.logFile} ---\n${handle.tail()}`);
+    throw new Error(
+      `${error.message}\n--- ${handle.logFile} ---\n${handle.tail()}`,
+    );
   }
 }
 
@@ -123,7 +155,20 @@ export async function prometheusAlerts(url) {
 
 /** Instant query; returns the result vector. */
 export async function prometheusQuery(url, query) {
-  const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`);
-  if (!res.ok) throw new Error(`prometheus query ${query}: HTTP ${res.status} ${await res.text()}`);
+  const res = await fetch(
+    `${url}/api/v1/query?query=${encodeURIComponent(query)}`,
+  );
+  if (!res.ok)
+    throw new Error(
+      `prometheus query ${query}: HTTP ${res.status} ${await res.text()}`,
+    );
   return (await res.json()).data.result;
+}
+
+/** Alertmanager's alerts (`/api/v2/alerts`), optionally filtered by label matchers like `service="checkout"`. */
+export async function alertmanagerAlerts(url, filters = []) {
+  const query = filters.map(f => `filter=${encodeURIComponent(f)}`).join('&');
+  const res = await fetch(`${url}/api/v2/alerts${query ? `?${query}` : ''}`);
+  if (!res.ok) throw new Error(`alertmanager alerts: HTTP ${res.status}`);
+  return res.json();
 }

@@ -9,7 +9,8 @@ export async function guestToken(baseUrl) {
   const res = await fetch(`${baseUrl}/api/auth/guest/refresh`, {
     headers: { 'X-Requested-With': 'XMLHttpRequest' },
   });
-  if (!res.ok) throw new Error(`guest refresh: HTTP ${res.status} ${await res.text()}`);
+  if (!res.ok)
+    throw new Error(`guest refresh: HTTP ${res.status} ${await res.text()}`);
   return (await res.json()).backstageIdentity.token;
 }
 
@@ -18,7 +19,11 @@ function entityPath({ kind, namespace, name }) {
 }
 
 /** Calls the portal API with a guest token; returns `{ status, body, ms }` (body parsed when JSON). */
-export async function portalApi(baseUrl, path, { method = 'GET', body, token, timeoutMs = 120_000 } = {}) {
+export async function portalApi(
+  baseUrl,
+  path,
+  { method = 'GET', body, token, timeoutMs = 120_000 } = {},
+) {
   token ??= await guestToken(baseUrl);
   const started = Date.now();
   const res = await fetch(`${baseUrl}${path}`, {
@@ -42,18 +47,30 @@ export async function portalApi(baseUrl, path, { method = 'GET', body, token, ti
 
 /** `POST /api/observability/entity/:kind/:namespace/:name/apply`; throws unless 2xx. */
 export async function applyRules(baseUrl, entity, options = {}) {
-  const res = await portalApi(baseUrl, `/api/observability/entity/${entityPath(entity)}/apply`, {
-    method: 'POST',
-    body: {},
-    ...options,
-  });
+  const res = await portalApi(
+    baseUrl,
+    `/api/observability/entity/${entityPath(entity)}/apply`,
+    {
+      method: 'POST',
+      body: {},
+      ...options,
+    },
+  );
   if (res.status < 200 || res.status >= 300) {
-    throw new Error(`apply ${entityPath(entity)}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+    throw new Error(
+      `apply ${entityPath(entity)}: HTTP ${res.status} ${JSON.stringify(
+        res.body,
+      )}`,
+    );
   }
   return res.body;
 }
 
 /** `GET /api/observability/entity/:kind/:namespace/:name` (the Observability tab's data). */
 export function entityView(baseUrl, entity, options = {}) {
-  return portalApi(baseUrl, `/api/observability/entity/${entityPath(entity)}`, options);
+  return portalApi(
+    baseUrl,
+    `/api/observability/entity/${entityPath(entity)}`,
+    options,
+  );
 }

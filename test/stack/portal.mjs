@@ -26,7 +26,17 @@ const require = createRequire(import.meta.url);
  * `servesApp` is false when packages/app/dist was missing (or being rebuilt)
  * as the backend started.
  */
-export async function startPortal(group, { workDir, extraConfig = {}, port, echo = false, waitForEntity = 'component:default/checkout', timeoutMs = 240_000 }) {
+export async function startPortal(
+  group,
+  {
+    workDir,
+    extraConfig = {},
+    port,
+    echo = false,
+    waitForEntity = 'component:default/checkout',
+    timeoutMs = 240_000,
+  },
+) {
   port ??= await freePort();
   const baseUrl = `http://localhost:${port}`;
   const configFile = join(workDir, 'app-config.stack.yaml');
@@ -36,7 +46,12 @@ export async function startPortal(group, { workDir, extraConfig = {}, port, echo
     stringify({
       ...rest,
       app: { baseUrl, ...rest.app },
-      backend: { baseUrl, listen: { port, host: '127.0.0.1' }, cors: { origin: baseUrl }, ...rest.backend },
+      backend: {
+        baseUrl,
+        listen: { port, host: '127.0.0.1' },
+        cors: { origin: baseUrl },
+        ...rest.backend,
+      },
       observability: { portalBaseUrl: baseUrl, ...observability },
     }),
   );
@@ -69,20 +84,31 @@ export async function startPortal(group, { workDir, extraConfig = {}, port, echo
       async () => {
         if (!handle.running) throw new Error('the backend exited');
         const token = await guestToken(baseUrl);
-        const res = await fetch(`${baseUrl}/api/catalog/entities/by-name/${kind}/${namespace}/${name}`, {
-          headers: { Authorization: `Bearer ${token}` },
-        });
+        const res = await fetch(
+          `${baseUrl}/api/catalog/entities/by-name/${kind}/${namespace}/${name}`,
+          {
+            headers: { Authorization: `Bearer ${token}` },
+          },
+        );
         return res.ok;
       },
       { timeoutMs, intervalMs: 1000 },
     );
   } catch (error) {
-    throw new Error(`${error.message}\n--- ${handle.logFile} ---\n${handle.tail(40)}`);
+    throw new Error(
+      `${error.message}\n--- ${handle.logFile} ---\n${handle.tail(40)}`,
+    );
   }
   // app-backend decides once, at start, whether packages/app/dist/static
   // exists; a build running elsewhere at that moment means no frontend.
-  const home = await fetch(baseUrl).catch(error => ({ status: 0, headers: new Headers(), error }));
-  const servesApp = home.status === 200 && (home.headers.get('content-type') ?? '').includes('text/html');
+  const home = await fetch(baseUrl).catch(error => ({
+    status: 0,
+    headers: new Headers(),
+    error,
+  }));
+  const servesApp =
+    home.status === 200 &&
+    (home.headers.get('content-type') ?? '').includes('text/html');
   return {
     baseUrl,
     port,

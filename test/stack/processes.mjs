@@ -28,7 +28,9 @@ export function portOrFree(preferred) {
     const server = createServer();
     server.unref();
     server.once('error', () => freePort().then(resolve));
-    server.listen(preferred, '127.0.0.1', () => server.close(() => resolve(preferred)));
+    server.listen(preferred, '127.0.0.1', () =>
+      server.close(() => resolve(preferred)),
+    );
   });
 }
 
@@ -38,7 +40,11 @@ export const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
  * Polls `probe` until it returns a truthy value (which is returned) or the
  * time is up. `probe` may throw; the last error is reported on timeout.
  */
-export async function waitUntil(what, probe, { timeoutMs = 60_000, intervalMs = 500 } = {}) {
+export async function waitUntil(
+  what,
+  probe,
+  { timeoutMs = 60_000, intervalMs = 500 } = {},
+) {
   const deadline = Date.now() + timeoutMs;
   let lastError;
   while (Date.now() < deadline) {
@@ -50,7 +56,11 @@ export async function waitUntil(what, probe, { timeoutMs = 60_000, intervalMs = 
     }
     await sleep(intervalMs);
   }
-  throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${lastError ? `: ${lastError.message}` : ''}`);
+  throw new Error(
+    `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${
+      lastError ? `: ${lastError.message}` : ''
+    }`,
+  );
 }
 
 /** The processes one launcher started, stopped together. */
@@ -70,7 +80,9 @@ export class ProcessGroup {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : undefined;
+    const log = logFile
+      ? createWriteStream(logFile, { flags: 'a' })
+      : undefined;
     const forward = stream => chunk => {
       log?.write(chunk);
       if (echo) stream.write(chunk);
@@ -90,7 +102,11 @@ export class ProcessGroup {
       logFile,
       exited,
       get running() {
-        return child.exitCode === null && child.signalCode === null && child.pid !== undefined;
+        return (
+          child.exitCode === null &&
+          child.signalCode === null &&
+          child.pid !== undefined
+        );
       },
       tail: (lines = 40) => tailFile(logFile, lines),
       stop: (timeoutMs = 10_000) => stopChild(handle, timeoutMs),
@@ -139,7 +155,10 @@ function signalGroup(pid, signal) {
 async function stopChild(handle, timeoutMs) {
   if (!handle.running) return;
   signalGroup(handle.child.pid, 'SIGTERM');
-  const timer = setTimeout(() => signalGroup(handle.child.pid, 'SIGKILL'), timeoutMs);
+  const timer = setTimeout(
+    () => signalGroup(handle.child.pid, 'SIGKILL'),
+    timeoutMs,
+  );
   await handle.exited;
   clearTimeout(timer);
   // The leader may exit before its children (backstage-cli waits for its

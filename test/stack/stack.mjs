@@ -5,16 +5,28 @@
  * and loading the rules directory the portal applies to. The portal itself is
  * started by the caller with {@link portalConfig}.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import pino from 'pino';
 import { repoRoot, requireTs } from './ts.mjs';
-import { startAlertmanager, startPrometheus, prometheusConfig } from './monitoring.mjs';
+import {
+  startAlertmanager,
+  startPrometheus,
+  prometheusConfig,
+} from './monitoring.mjs';
 import { startWebhookReceiver } from './webhook-receiver.mjs';
 
 const demoService = () => requireTs('../../packages/demo-service/src/index.ts');
-const common = () => requireTs('@redline/backstage-plugin-observability-common');
+const common = () =>
+  requireTs('@redline/backstage-plugin-observability-common');
 
 /** Binaries the stack needs, with `requireBinary` semantics (fail in CI, loud skip locally). */
 export function requireStackBinaries() {
@@ -39,7 +51,13 @@ export function loadCatalogEntities(dir = join(repoRoot, 'catalog')) {
   for (const file of yamlFiles(dir)) {
     for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
       const value = doc.toJS();
-      if (value && typeof value === 'object' && value.kind && value.metadata?.name) entities.push(value);
+      if (
+        value &&
+        typeof value === 'object' &&
+        value.kind &&
+        value.metadata?.name
+      )
+        entities.push(value);
     }
   }
   return entities;
@@ -51,7 +69,10 @@ export function loadCatalogEntities(dir = join(repoRoot, 'catalog')) {
  * do not exist; without them the generator links the portal's own runbook
  * page and the entity's Observability tab, which the stack can prove answer.
  */
-export const EXTERNAL_LINK_ANNOTATIONS = ['redline.dev/runbook-url', 'redline.dev/dashboard-url'];
+export const EXTERNAL_LINK_ANNOTATIONS = [
+  'redline.dev/runbook-url',
+  'redline.dev/dashboard-url',
+];
 
 function matches(entity, ref) {
   return (
@@ -67,7 +88,11 @@ function matches(entity, ref) {
  * returns the `catalog.locations` config that loads the copy instead of the
  * original (same files, same relative layout as app-config.yaml's locations).
  */
-export function writeCatalogVariant(workDir, ref, annotations = EXTERNAL_LINK_ANNOTATIONS) {
+export function writeCatalogVariant(
+  workDir,
+  ref,
+  annotations = EXTERNAL_LINK_ANNOTATIONS,
+) {
   const source = join(repoRoot, 'catalog');
   const target = join(workDir, 'catalog');
   cpSync(source, target, { recursive: true });
@@ -85,24 +110,38 @@ export function writeCatalogVariant(workDir, ref, annotations = EXTERNAL_LINK_AN
         }
       }
     }
-    if (changed) writeFileSync(file, docs.map(d => d.toString({ lineWidth: 0 })).join(''));
+    if (changed)
+      writeFileSync(file, docs.map(d => d.toString({ lineWidth: 0 })).join(''));
   }
-  if (!found) throw new Error(`catalog has no ${ref.kind} ${ref.namespace ?? 'default'}/${ref.name}`);
+  if (!found)
+    throw new Error(
+      `catalog has no ${ref.kind} ${ref.namespace ?? 'default'}/${ref.name}`,
+    );
 
   // app-config.yaml's file locations are relative to packages/backend.
   const backendDir = join(repoRoot, 'packages/backend');
-  const appConfig = parse(readFileSync(join(repoRoot, 'app-config.yaml'), 'utf8'));
+  const appConfig = parse(
+    readFileSync(join(repoRoot, 'app-config.yaml'), 'utf8'),
+  );
   const locations = (appConfig?.catalog?.locations ?? [])
     .filter(l => l.type === 'file')
-    .map(l => ({ ...l, target: resolve(target, relative(source, resolve(backendDir, l.target))) }))
-    .filter(l => !relative(target, l.target).startsWith('..') && existsSync(l.target));
+    .map(l => ({
+      ...l,
+      target: resolve(target, relative(source, resolve(backendDir, l.target))),
+    }))
+    .filter(
+      l => !relative(target, l.target).startsWith('..') && existsSync(l.target),
+    );
   return locations.length > 0
     ? locations
     : yamlFiles(target).map(file => ({ type: 'file', target: file }));
 }
 
 /** The entity with the given annotations removed (in memory), as {@link writeCatalogVariant} writes it. */
-export function withoutAnnotations(entity, annotations = EXTERNAL_LINK_ANNOTATIONS) {
+export function withoutAnnotations(
+  entity,
+  annotations = EXTERNAL_LINK_ANNOTATIONS,
+) {
   const copy = { ...entity.metadata.annotations };
   for (const key of annotations) delete copy[key];
   return { ...entity, metadata: { ...entity.metadata, annotations: copy } };
@@ -110,8 +149,13 @@ export function withoutAnnotations(entity, annotations = EXTERNAL_LINK_ANNOTATIO
 
 /** One catalog entity by kind and name (namespace `default`), or throws naming what was looked for. */
 export function findCatalogEntity(kind, name, namespace = 'default') {
-  const entity = loadCatalogEntities().find(e => matches(e, { kind, name, namespace }));
-  if (!entity) throw new Error(`catalog has no ${kind} ${namespace}/${name} (looked in catalog/*.yaml)`);
+  const entity = loadCatalogEntities().find(e =>
+    matches(e, { kind, name, namespace }),
+  );
+  if (!entity)
+    throw new Error(
+      `catalog has no ${kind} ${namespace}/${name} (looked in catalog/*.yaml)`,
+    );
   return entity;
 }
 
@@ -144,8 +188,13 @@ export function generatedAlertmanagerYaml(entity, partialConfig) {
   const { parseSpec, resolveGeneratorConfig, generateArtifacts } = common();
   const config = resolveGeneratorConfig(partialConfig);
   const { spec, findings } = parseSpec(entity, config);
-  const file = generateArtifacts(spec, config, findings).files.find(f => f.id === 'alertmanager');
-  if (!file) throw new Error(`the generator produced no alertmanager artifact for ${spec.entityRef}`);
+  const file = generateArtifacts(spec, config, findings).files.find(
+    f => f.id === 'alertmanager',
+  );
+  if (!file)
+    throw new Error(
+      `the generator produced no alertmanager artifact for ${spec.entityRef}`,
+    );
   return file.content;
 }
 
@@ -191,17 +240,31 @@ export async function startMonitoringStack(group, options) {
   mkdirSync(rulesDir, { recursive: true });
   const started = {};
   try {
-    started.webhook = await startWebhookReceiver({ port: ports.webhook ?? 0, onNotification: options.onNotification });
+    started.webhook = await startWebhookReceiver({
+      port: ports.webhook ?? 0,
+      onNotification: options.onNotification,
+    });
 
     const { createDemoService, startTrafficGenerator } = demoService();
     const logger = pino(
-      { base: { service: serviceName }, timestamp: pino.stdTimeFunctions.isoTime },
+      {
+        base: { service: serviceName },
+        timestamp: pino.stdTimeFunctions.isoTime,
+      },
       pino.destination({ dest: join(workDir, 'demo-service.log'), sync: true }),
     );
-    started.demo = createDemoService({ serviceName, baseLatencyMs: 20, faults, logger });
+    started.demo = createDemoService({
+      serviceName,
+      baseLatencyMs: 20,
+      faults,
+      logger,
+    });
     const demoAddress = await started.demo.listen(ports.demo ?? 0);
     started.demoUrl = demoAddress.url;
-    started.traffic = startTrafficGenerator({ baseUrl: demoAddress.url, ratePerSecond: trafficRate });
+    started.traffic = startTrafficGenerator({
+      baseUrl: demoAddress.url,
+      ratePerSecond: trafficRate,
+    });
 
     const { resolveGeneratorConfig } = common();
     const generatorConfig = resolveGeneratorConfig(options.generatorConfig);
@@ -210,7 +273,10 @@ export async function startMonitoringStack(group, options) {
     // The team's path on the receiver shows which team's route a delivery took.
     const team = parseSpec(entity, generatorConfig).spec.team;
     started.alertmanagerYaml = generatedAlertmanagerYaml(
-      withLocalWebhook(entity, `${started.webhook.url}/${encodeURIComponent(team)}`),
+      withLocalWebhook(
+        entity,
+        `${started.webhook.url}/${encodeURIComponent(team)}`,
+      ),
       generatorConfig,
     );
     started.alertmanager = await startAlertmanager(group, {
@@ -249,7 +315,8 @@ export async function startMonitoringStack(group, options) {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(settings),
       });
-      if (!res.ok) throw new Error(`set faults: HTTP ${res.status} ${await res.text()}`);
+      if (!res.ok)
+        throw new Error(`set faults: HTTP ${res.status} ${await res.text()}`);
       return res.json();
     },
     /** Stops the in-process parts; the spawned ones stop with `group.stopAll()`. */
@@ -270,7 +337,10 @@ async function stopInProcess(started) {
  * `redline.dev/prometheus-instance` (so the annotation resolves) and is the
  * default for everyone else.
  */
-export function portalConfig(stack, { entity, generatorConfig = {}, observability = {}, catalogLocations } = {}) {
+export function portalConfig(
+  stack,
+  { entity, generatorConfig = {}, observability = {}, catalogLocations } = {},
+) {
   const annotations = entity?.metadata?.annotations ?? {};
   const promName = annotations['redline.dev/prometheus-instance'] ?? 'local';
   const amName = annotations['redline.dev/alertmanager-instance'] ?? 'local';
@@ -279,15 +349,27 @@ export function portalConfig(stack, { entity, generatorConfig = {}, observabilit
     observability: {
       ...observability,
       prometheus: {
-        instances: [{ name: promName, url: stack.prometheus.url, rulesDirectory: stack.rulesDir, default: true }],
+        instances: [
+          {
+            name: promName,
+            url: stack.prometheus.url,
+            rulesDirectory: stack.rulesDir,
+            default: true,
+          },
+        ],
         ...observability.prometheus,
       },
       alertmanager: {
         ...generatorConfig.alertmanager,
-        instances: [{ name: amName, url: stack.alertmanager.url, default: true }],
+        instances: [
+          { name: amName, url: stack.alertmanager.url, default: true },
+        ],
         ...observability.alertmanager,
       },
-      runbookCheck: { allowedHosts: ['localhost', '127.0.0.1'], ...observability.runbookCheck },
+      runbookCheck: {
+        allowedHosts: ['localhost', '127.0.0.1'],
+        ...observability.runbookCheck,
+      },
     },
   };
 }

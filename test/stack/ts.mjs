@@ -11,4 +11,7 @@ require('@backstage/cli/config/nodeTransform.cjs');
 /** `require` relative to test/stack/, able to load `.ts` files and workspace packages. */
 export const requireTs = require;
 
-export const repoRoot = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+export const repoRoot = new URL('../..', import.meta.url).pathname.replace(
+  /\/$/,
+  '',
+);

@@ -29,7 +29,11 @@ export function startWebhookReceiver({ port = 0, onNotification } = {}) {
         res.writeHead(400).end('invalid JSON');
         return;
       }
-      const notification = { path: req.url, receivedAt: new Date().toISOString(), body };
+      const notification = {
+        path: req.url,
+        receivedAt: new Date().toISOString(),
+        body,
+      };
       notifications.push(notification);
       onNotification?.(notification);
       res.writeHead(200).end('ok');
@@ -45,7 +49,11 @@ export function startWebhookReceiver({ port = 0, onNotification } = {}) {
         /** Every alert delivered so far (flattened over notifications), with its receiver and status. */
         alerts() {
           return notifications.flatMap(n =>
-            (n.body.alerts ?? []).map(alert => ({ ...alert, receiver: n.body.receiver, path: n.path })),
+            (n.body.alerts ?? []).map(alert => ({
+              ...alert,
+              receiver: n.body.receiver,
+              path: n.path,
+            })),
           );
         },
         /** Waits until some delivered alert satisfies `predicate`; returns it. */

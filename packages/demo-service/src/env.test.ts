@@ -14,7 +14,12 @@ describe('readDemoServiceEnv', () => {
   });
 
   it('reads faults and traffic', () => {
-    const env = readDemoServiceEnv({ FAULT_ERROR_RATE: '1', FAULT_LATENCY_MS: '300', TRAFFIC_RPS: '20', PORT: '0' });
+    const env = readDemoServiceEnv({
+      FAULT_ERROR_RATE: '1',
+      FAULT_LATENCY_MS: '300',
+      TRAFFIC_RPS: '20',
+      PORT: '0',
+    });
     expect(env.faults).toEqual({ errorRate: 1, latencyMs: 300 });
     expect(env.trafficRate).toBe(20);
     expect(env.port).toBe(0);

@@ -2,8 +2,14 @@ import { FaultInjector, parseFaultUpdate } from './faults';
 
 describe('parseFaultUpdate', () => {
   it('accepts partial updates', () => {
-    expect(parseFaultUpdate({ errorRate: 1 })).toEqual({ ok: true, value: { errorRate: 1 } });
-    expect(parseFaultUpdate({ latencyMs: 250, errorRate: 0 })).toEqual({ ok: true, value: { latencyMs: 250, errorRate: 0 } });
+    expect(parseFaultUpdate({ errorRate: 1 })).toEqual({
+      ok: true,
+      value: { errorRate: 1 },
+    });
+    expect(parseFaultUpdate({ latencyMs: 250, errorRate: 0 })).toEqual({
+      ok: true,
+      value: { latencyMs: 250, errorRate: 0 },
+    });
     expect(parseFaultUpdate({})).toEqual({ ok: true, value: {} });
   });
 

@@ -27,22 +27,53 @@ export const MAX_LATENCY_MS = 60_000;
  */
 export function parseFaultUpdate(input: unknown): FaultParseResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { ok: false, field: 'body', message: 'expected a JSON object like {"errorRate": 0.5, "latencyMs": 200}' };
+    return {
+      ok: false,
+      field: 'body',
+      message:
+        'expected a JSON object like {"errorRate": 0.5, "latencyMs": 200}',
+    };
   }
   const value: Partial<FaultSettings> = {};
   for (const [key, raw] of Object.entries(input as Record<string, unknown>)) {
     if (key === 'errorRate') {
-      if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0 || raw > 1) {
-        return { ok: false, field: 'errorRate', message: `errorRate must be a number between 0 and 1, got ${JSON.stringify(raw)}` };
+      if (
+        typeof raw !== 'number' ||
+        !Number.isFinite(raw) ||
+        raw < 0 ||
+        raw > 1
+      ) {
+        return {
+          ok: false,
+          field: 'errorRate',
+          message: `errorRate must be a number between 0 and 1, got ${JSON.stringify(
+            raw,
+          )}`,
+        };
       }
       value.errorRate = raw;
     } else if (key === 'latencyMs') {
-      if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0 || raw > MAX_LATENCY_MS) {
-        return { ok: false, field: 'latencyMs', message: `latencyMs must be an integer between 0 and ${MAX_LATENCY_MS}, got ${JSON.stringify(raw)}` };
+      if (
+        typeof raw !== 'number' ||
+        !Number.isInteger(raw) ||
+        raw < 0 ||
+        raw > MAX_LATENCY_MS
+      ) {
+        return {
+          ok: false,
+          field: 'latencyMs',
+          message: `latencyMs must be an integer between 0 and ${MAX_LATENCY_MS}, got ${JSON.stringify(
+            raw,
+          )}`,
+        };
       }
       value.latencyMs = raw;
     } else {
-      return { ok: false, field: key, message: `unknown field '${key}': expected errorRate or latencyMs` };
+      return {
+        ok: false,
+        field: key,
+        message: `unknown field '${key}': expected errorRate or latencyMs`,
+      };
     }
   }
   return { ok: true, value };
@@ -57,7 +88,10 @@ export class FaultInjector {
   #settings: FaultSettings;
   readonly #random: () => number;
 
-  constructor(initial?: Partial<FaultSettings>, random: () => number = Math.random) {
+  constructor(
+    initial?: Partial<FaultSettings>,
+    random: () => number = Math.random,
+  ) {
     this.#settings = { errorRate: 0, latencyMs: 0, ...initial };
     this.#random = random;
   }

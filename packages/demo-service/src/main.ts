@@ -30,8 +30,14 @@ async function main() {
   const { url } = await service.listen(env.port, env.host);
   let traffic: TrafficGenerator | undefined;
   if (env.trafficRate > 0) {
-    traffic = startTrafficGenerator({ baseUrl: url, ratePerSecond: env.trafficRate });
-    logger.info({ ratePerSecond: env.trafficRate }, 'traffic generator started');
+    traffic = startTrafficGenerator({
+      baseUrl: url,
+      ratePerSecond: env.trafficRate,
+    });
+    logger.info(
+      { ratePerSecond: env.trafficRate },
+      'traffic generator started',
+    );
   }
   const stop = async (signal: string) => {
     logger.info({ signal }, 'stopping');

@@ -24,7 +24,9 @@ export interface RedMetrics {
  */
 export function createRedMetrics(serviceName: string): RedMetrics {
   const registry = new Registry();
-  registry.setDefaultLabels({ [DEFAULT_METRIC_NAMES.serviceLabel]: serviceName });
+  registry.setDefaultLabels({
+    [DEFAULT_METRIC_NAMES.serviceLabel]: serviceName,
+  });
 
   const requests = new Counter({
     name: DEFAULT_METRIC_NAMES.requestsTotal,

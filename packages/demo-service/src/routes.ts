@@ -26,14 +26,33 @@ export interface RouteMatch {
 /** Maps a request path to its endpoint template. @public */
 export function matchRoute(pathname: string): RouteMatch {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
-  if (path === '/api/orders') return { endpoint: '/api/orders', params: {}, measured: true, faulty: true };
+  if (path === '/api/orders')
+    return {
+      endpoint: '/api/orders',
+      params: {},
+      measured: true,
+      faulty: true,
+    };
   const order = /^\/api\/orders\/([^/]+)$/.exec(path);
   if (order) {
-    return { endpoint: '/api/orders/:id', params: { id: decodeURIComponentSafe(order[1]) }, measured: true, faulty: true };
+    return {
+      endpoint: '/api/orders/:id',
+      params: { id: decodeURIComponentSafe(order[1]) },
+      measured: true,
+      faulty: true,
+    };
   }
-  if (path === '/healthz') return { endpoint: '/healthz', params: {}, measured: false, faulty: false };
-  if (path === '/metrics') return { endpoint: '/metrics', params: {}, measured: false, faulty: false };
-  if (path === '/admin/faults') return { endpoint: '/admin/faults', params: {}, measured: false, faulty: false };
+  if (path === '/healthz')
+    return { endpoint: '/healthz', params: {}, measured: false, faulty: false };
+  if (path === '/metrics')
+    return { endpoint: '/metrics', params: {}, measured: false, faulty: false };
+  if (path === '/admin/faults')
+    return {
+      endpoint: '/admin/faults',
+      params: {},
+      measured: false,
+      faulty: false,
+    };
   // Unknown paths still count as traffic (a client hitting a wrong URL is a
   // symptom worth seeing) but share one label value.
   return { endpoint: 'unmatched', params: {}, measured: true, faulty: false };

@@ -3,10 +3,21 @@
  * the seed describes (RED metrics, JSON logs with correlation IDs, spans), with
  * a fault switch so alerts can be made to fire on demand.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import {
+  context,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Span,
+} from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import pino, { type Logger } from 'pino';
 import { FaultInjector, parseFaultUpdate, type FaultSettings } from './faults';
@@ -46,29 +57,50 @@ export interface DemoService {
 const MAX_BODY_BYTES = 64 * 1024;
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly field?: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
 }
 
 /** Creates the demo service (not yet listening). @public */
-export function createDemoService(options: DemoServiceOptions = {}): DemoService {
+export function createDemoService(
+  options: DemoServiceOptions = {},
+): DemoService {
   const serviceName = options.serviceName ?? 'checkout';
   const random = options.random ?? Math.random;
   const baseLatencyMs = options.baseLatencyMs ?? 0;
-  const logger = options.logger ?? pino({ base: { service: serviceName }, timestamp: pino.stdTimeFunctions.isoTime });
+  const logger =
+    options.logger ??
+    pino({
+      base: { service: serviceName },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    });
   const metrics = createRedMetrics(serviceName);
   const faults = new FaultInjector(options.faults, random);
   const tracing = createTracing(serviceName, options.spanExporter);
-  const orders = new Map<string, { id: string; items: unknown[]; createdAt: string }>();
+  const orders = new Map<
+    string,
+    { id: string; items: unknown[]; createdAt: string }
+  >();
 
-  async function handleBusiness(req: IncomingMessage, route: RouteMatch, span: Span): Promise<[number, unknown]> {
+  async function handleBusiness(
+    req: IncomingMessage,
+    route: RouteMatch,
+    span: Span,
+  ): Promise<[number, unknown]> {
     const jitter = baseLatencyMs > 0 ? Math.round(random() * baseLatencyMs) : 0;
     const delay = jitter + (route.faulty ? faults.settings.latencyMs : 0);
     if (delay > 0) await sleep(delay);
     if (route.faulty && faults.shouldFail()) {
       span.setAttribute('fault.injected', true);
-      throw new HttpError(500, 'injected fault: the fault switch is on (POST /admin/faults {"errorRate": 0} to clear it)');
+      throw new HttpError(
+        500,
+        'injected fault: the fault switch is on (POST /admin/faults {"errorRate": 0} to clear it)',
+      );
     }
     if (route.endpoint === '/api/orders' && req.method === 'GET') {
       return [200, { items: [...orders.values()].slice(-20) }];
@@ -78,11 +110,16 @@ export function createDemoService(options: DemoServiceOptions = {}): DemoService
     }
     if (route.endpoint === '/api/orders/:id' && req.method === 'GET') {
       const order = orders.get(route.params.id);
-      if (!order) throw new HttpError(404, `order '${route.params.id}' not found`, 'id');
+      if (!order)
+        throw new HttpError(404, `order '${route.params.id}' not found`, 'id');
       return [200, order];
     }
-    if (route.endpoint === 'unmatched') throw new HttpError(404, 'no such endpoint');
-    throw new HttpError(405, `method ${req.method} not allowed on ${route.endpoint}`);
+    if (route.endpoint === 'unmatched')
+      throw new HttpError(404, 'no such endpoint');
+    throw new HttpError(
+      405,
+      `method ${req.method} not allowed on ${route.endpoint}`,
+    );
   }
 
   /** The seed's order flow, one child span per step so a trace shows where time went. */
@@ -91,11 +128,20 @@ export function createDemoService(options: DemoServiceOptions = {}): DemoService
     const body = await tracer.startActiveSpan('validate_order', async span => {
       try {
         const parsed = await readJson(req);
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-          throw new HttpError(400, 'body must be a JSON object like {"items": []}', 'body');
+        if (
+          typeof parsed !== 'object' ||
+          parsed === null ||
+          Array.isArray(parsed)
+        ) {
+          throw new HttpError(
+            400,
+            'body must be a JSON object like {"items": []}',
+            'body',
+          );
         }
         const items = (parsed as { items?: unknown }).items ?? [];
-        if (!Array.isArray(items)) throw new HttpError(400, 'items must be an array', 'items');
+        if (!Array.isArray(items))
+          throw new HttpError(400, 'items must be an array', 'items');
         return { items };
       } finally {
         span.end();
@@ -110,15 +156,26 @@ export function createDemoService(options: DemoServiceOptions = {}): DemoService
       span.setAttribute('order.id', id);
       span.end();
     });
-    const order = { id, items: body.items, createdAt: new Date().toISOString() };
+    const order = {
+      id,
+      items: body.items,
+      createdAt: new Date().toISOString(),
+    };
     orders.set(id, order);
     if (orders.size > 1000) orders.delete(orders.keys().next().value as string);
     return order;
   }
 
-  async function handleOperational(req: IncomingMessage, route: RouteMatch): Promise<[number, unknown, string?]> {
+  async function handleOperational(
+    req: IncomingMessage,
+    route: RouteMatch,
+  ): Promise<[number, unknown, string?]> {
     if (route.endpoint === '/metrics' && req.method === 'GET') {
-      return [200, await metrics.registry.metrics(), metrics.registry.contentType];
+      return [
+        200,
+        await metrics.registry.metrics(),
+        metrics.registry.contentType,
+      ];
     }
     if (route.endpoint === '/healthz' && req.method === 'GET') {
       return [200, { status: 'ok', service: serviceName }];
@@ -133,10 +190,16 @@ export function createDemoService(options: DemoServiceOptions = {}): DemoService
       logger.warn({ faults: settings }, 'fault settings changed');
       return [200, settings];
     }
-    throw new HttpError(405, `method ${req.method} not allowed on ${route.endpoint}`);
+    throw new HttpError(
+      405,
+      `method ${req.method} not allowed on ${route.endpoint}`,
+    );
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     const started = process.hrtime.bigint();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = matchRoute(url.pathname);
@@ -163,15 +226,23 @@ export function createDemoService(options: DemoServiceOptions = {}): DemoService
       parent,
     );
     const { traceId, spanId } = span.spanContext();
-    const log = logger.child({ correlation_id: correlation.id, trace_id: traceId, span_id: spanId });
+    const log = logger.child({
+      correlation_id: correlation.id,
+      trace_id: traceId,
+      span_id: spanId,
+    });
     if (!continued && req.headers.traceparent !== undefined) {
-      log.warn({ traceparent: req.headers.traceparent }, 'Trace context missing. Generating new trace ID.');
+      log.warn(
+        { traceparent: req.headers.traceparent },
+        'Trace context missing. Generating new trace ID.',
+      );
     }
 
     res.setHeader(CORRELATION_HEADER, correlation.id);
     const outgoing: Record<string, string> = {};
     tracing.inject(trace.setSpan(parent, span), outgoing);
-    for (const [key, value] of Object.entries(outgoing)) res.setHeader(key, value);
+    for (const [key, value] of Object.entries(outgoing))
+      res.setHeader(key, value);
 
     if (route.measured) {
       metrics.activeConnections.inc();
@@ -179,30 +250,52 @@ export function createDemoService(options: DemoServiceOptions = {}): DemoService
     }
     let status = 500;
     try {
-      const [code, body, contentType] = await context.with(trace.setSpan(parent, span), () =>
-        route.measured ? handleBusiness(req, route, span) : handleOperational(req, route),
+      const [code, body, contentType] = await context.with(
+        trace.setSpan(parent, span),
+        () =>
+          route.measured
+            ? handleBusiness(req, route, span)
+            : handleOperational(req, route),
       );
       status = code;
       send(res, code, body, contentType);
     } catch (error) {
       const httpError =
-        error instanceof HttpError ? error : new HttpError(500, `internal error: ${(error as Error).message}`);
+        error instanceof HttpError
+          ? error
+          : new HttpError(500, `internal error: ${(error as Error).message}`);
       status = httpError.status;
       if (status >= 500) {
         span.recordException(httpError);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: httpError.message });
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: httpError.message,
+        });
       }
-      send(res, status, { error: httpError.message, field: httpError.field, correlationId: correlation.id });
+      send(res, status, {
+        error: httpError.message,
+        field: httpError.field,
+        correlationId: correlation.id,
+      });
     } finally {
       span.setAttribute('http.response.status_code', status);
       span.end();
       if (route.measured) {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        const labels = { method, endpoint: route.endpoint, status: String(status) };
+        const labels = {
+          method,
+          endpoint: route.endpoint,
+          status: String(status),
+        };
         metrics.requests.inc(labels);
         metrics.duration.observe(labels, seconds);
         metrics.activeConnections.dec();
-        const fields = { method, endpoint: route.endpoint, status, duration_ms: Math.round(seconds * 1000) };
+        const fields = {
+          method,
+          endpoint: route.endpoint,
+          status,
+          duration_ms: Math.round(seconds * 1000),
+        };
         if (status >= 500) log.error(fields, 'request_failed');
         else log.info(fields, 'request_completed');
       }
@@ -230,8 +323,13 @@ export function createDemoService(options: DemoServiceOptions = {}): DemoService
         server.listen(port, host, () => {
           server.off('error', reject);
           const address = server.address() as AddressInfo;
-          const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
-          logger.info({ url, faults: faults.settings }, 'demo service listening');
+          const url = `http://${host.includes(':') ? `[${host}]` : host}:${
+            address.port
+          }`;
+          logger.info(
+            { url, faults: faults.settings },
+            'demo service listening',
+          );
           resolve({ url, port: address.port });
         });
       });
@@ -248,13 +346,20 @@ export function createDemoService(options: DemoServiceOptions = {}): DemoService
   };
 }
 
-function send(res: ServerResponse, status: number, body: unknown, contentType?: string): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType?: string,
+): void {
   if (res.headersSent) {
     res.end();
     return;
   }
   if (typeof body === 'string') {
-    res.writeHead(status, { 'content-type': contentType ?? 'text/plain; charset=utf-8' });
+    res.writeHead(status, {
+      'content-type': contentType ?? 'text/plain; charset=utf-8',
+    });
     res.end(body);
     return;
   }
@@ -267,7 +372,12 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `request body larger than ${MAX_BODY_BYTES} bytes`, 'body');
+    if (size > MAX_BODY_BYTES)
+      throw new HttpError(
+        413,
+        `request body larger than ${MAX_BODY_BYTES} bytes`,
+        'body',
+      );
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();

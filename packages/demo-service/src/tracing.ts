@@ -28,7 +28,9 @@ function ensureContextManager(): void {
   if (contextManagerInstalled) return;
   // Returns false when another component already installed one; that one
   // propagates context as well, so either way we are done.
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  context.setGlobalContextManager(
+    new AsyncLocalStorageContextManager().enable(),
+  );
   contextManagerInstalled = true;
 }
 
@@ -48,7 +50,10 @@ export interface DemoTracing {
  * headers, which is enough to correlate logs and traces in the demo.
  * @public
  */
-export function createTracing(serviceName: string, exporter?: SpanExporter): DemoTracing {
+export function createTracing(
+  serviceName: string,
+  exporter?: SpanExporter,
+): DemoTracing {
   ensureContextManager();
   const provider = new BasicTracerProvider({
     spanProcessors: exporter ? [new SimpleSpanProcessor(exporter)] : [],
@@ -56,8 +61,10 @@ export function createTracing(serviceName: string, exporter?: SpanExporter): Dem
   const propagator = new W3CTraceContextPropagator();
   return {
     tracer: provider.getTracer(serviceName),
-    extract: headers => propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter),
-    inject: (ctx, carrier) => propagator.inject(ctx, carrier, defaultTextMapSetter),
+    extract: headers =>
+      propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter),
+    inject: (ctx, carrier) =>
+      propagator.inject(ctx, carrier, defaultTextMapSetter),
     shutdown: () => provider.shutdown(),
   };
 }

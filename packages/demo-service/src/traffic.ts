@@ -23,14 +23,21 @@ export interface TrafficGenerator {
 const MIX: Array<{ method: 'GET' | 'POST'; path: string; body?: unknown }> = [
   { method: 'GET', path: '/api/orders' },
   { method: 'GET', path: '/api/orders' },
-  { method: 'POST', path: '/api/orders', body: { items: [{ sku: 'demo-1', quantity: 1 }] } },
+  {
+    method: 'POST',
+    path: '/api/orders',
+    body: { items: [{ sku: 'demo-1', quantity: 1 }] },
+  },
   { method: 'GET', path: '/api/orders/unknown-order' },
 ];
 
 /** Starts sending a mix of requests until `stop()` is called. @public */
-export function startTrafficGenerator(options: TrafficOptions): TrafficGenerator {
+export function startTrafficGenerator(
+  options: TrafficOptions,
+): TrafficGenerator {
   const rate = options.ratePerSecond ?? 10;
-  if (!(rate > 0 && rate <= 1000)) throw new Error(`ratePerSecond must be in (0, 1000], got ${rate}`);
+  if (!(rate > 0 && rate <= 1000))
+    throw new Error(`ratePerSecond must be in (0, 1000], got ${rate}`);
   const counts: Record<number, number> = {};
   const inFlight = new Set<Promise<void>>();
   let n = 0;
