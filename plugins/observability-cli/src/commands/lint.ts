@@ -51,7 +51,8 @@ Exit codes:
   2  at least one error, an unreadable path, no rule file found, or bad usage`;
 
 const YAML_FILE = /\.ya?ml$/i;
-const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'dist-types']);
+// Build output (dist/) is linted: generated rule files are what gets deployed.
+const SKIPPED_DIRS = new Set(['node_modules']);
 const RULE_FILE_HINT = /^\s*(groups\s*:|kind\s*:\s*["']?PrometheusRule\b)/m;
 
 interface CollectedFiles {

@@ -33,7 +33,6 @@ const GAUGE_SUFFIXES = [
   '_utilization',
   '_utilisation',
   '_connections',
-  '_time_seconds',
   '_timestamp',
   '_timestamp_seconds',
   '_up',
@@ -68,6 +67,12 @@ const GAUGE_NAMES = new Set([
 
 export function isRecordedName(name: string): boolean {
   return name.includes(':');
+}
+
+/** The name without its counter suffix: `container_fs_inodes_total` → `container_fs_inodes`. */
+export function counterStem(name: string): string {
+  const suffix = COUNTER_SUFFIXES.find(s => name.endsWith(s));
+  return suffix ? name.slice(0, -suffix.length) : name;
 }
 
 export function isCounterLike(name: string): boolean {

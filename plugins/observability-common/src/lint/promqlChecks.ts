@@ -6,6 +6,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { LintRuleId } from './catalogue';
 import {
+  counterStem,
   isBucketSeries,
   isCounterLike,
   isHighCardinalityLabel,
@@ -62,6 +63,7 @@ function countersWithoutRate(parsed: ParsedPromql): ExpressionIssue[] {
     const name = metricName(parsed, selector);
     if (!name || !isCounterLike(name) || rawValueIsHarmless(parsed, selector))
       continue;
+    if (isCapacityOfSiblingGauge(parsed, selector, name)) continue;
     issues.push({
       ruleId: 'promql/counter-without-rate',
       offset: selector.from,
@@ -72,7 +74,7 @@ function countersWithoutRate(parsed: ParsedPromql): ExpressionIssue[] {
       )}[5m]) (per second) or increase(${textOf(
         parsed,
         selector,
-      )}[1h]) (per window)`,
+      )}[1h]) (per window); if the exporter names a gauge this way (some count things with _count or _total), rename it or ignore this finding`,
     });
   }
   return issues;
@@ -106,6 +108,38 @@ function rawValueIsHarmless(
       default:
         break;
     }
+  }
+  return false;
+}
+
+/**
+ * `container_fs_inodes_free / container_fs_inodes_total`: exporters name a
+ * capacity `_total` next to a gauge of the same family. When the other side
+ * of the arithmetic is a non-counter sibling, the `_total` is a gauge too.
+ */
+function isCapacityOfSiblingGauge(
+  parsed: ParsedPromql,
+  selector: SyntaxNode,
+  name: string,
+): boolean {
+  const stem = counterStem(name);
+  let child = selector;
+  for (let node = selector.parent; node; child = node, node = node.parent) {
+    if (node.type.name !== 'BinaryExpr') continue;
+    const op = binaryOperator(node)?.type.name;
+    if (op !== 'Div' && op !== 'Sub' && op !== 'Mul') continue;
+    const from = child.from;
+    const other = expressionChildren(node).find(side => side.from !== from);
+    if (!other) return false;
+    return findAll(parsed, VECTOR_SELECTOR, other).some(sibling => {
+      const siblingName = metricName(parsed, sibling);
+      return (
+        siblingName !== undefined &&
+        siblingName !== name &&
+        siblingName.startsWith(stem) &&
+        !isCounterLike(siblingName)
+      );
+    });
   }
   return false;
 }
@@ -251,10 +285,10 @@ function zeroness(parsed: ParsedPromql, node: SyntaxNode): Zeroness {
       if (value === undefined) return 'unknown';
       return value === 0 ? 'can-be-zero' : 'non-zero';
     }
-    case 'VectorSelector': {
-      const name = metricName(parsed, target);
-      return name && isCounterLike(name) ? 'can-be-zero' : 'unknown';
-    }
+    // A raw series says nothing certain: counters used raw are their own
+    // finding, and exporters name capacity gauges `_total` too.
+    case 'VectorSelector':
+      return 'unknown';
     case 'FunctionCall':
       return functionZeroness(parsed, target);
     case 'AggregateExpr': {
