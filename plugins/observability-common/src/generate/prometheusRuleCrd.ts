@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import type { ObservabilitySpec } from '../spec/types';
 import { kubernetesLabelValue, kubernetesName, sanitizeText } from './escape';
 import {
+  quoteForBothYamlVersions,
   renderRuleFileYaml,
   ruleGroupsForYaml,
   YAML_OPTIONS,
@@ -79,5 +80,9 @@ export function renderPrometheusRuleCrd(
     .split('\n')
     .map(line => (line ? `  ${line}` : line))
     .join('\n');
-  return `${stringify(header(spec), YAML_OPTIONS)}spec:\n${indented}`;
+  return `${stringify(
+    header(spec),
+    quoteForBothYamlVersions,
+    YAML_OPTIONS,
+  )}spec:\n${indented}`;
 }

@@ -76,6 +76,8 @@ describe('rule generation on arbitrary entities', () => {
         // Go's YAML parser reads U+2028/U+2029 as line breaks and rejects U+FFFE/U+FFFF.
         expect(yaml).not.toMatch(/[\u2028\u2029\uFFFE\uFFFF]/);
         const reparsed = parse(yaml);
+        // Readers resolving YAML 1.1 (Go's yaml.v2, kubectl) see the same strings.
+        expect(parse(yaml, { version: '1.1' })).toEqual(reparsed);
         expect(reparsed).toEqual({ groups: ruleGroupsForYaml(rules.groups) });
         const names = rules.groups.map(g => g.name);
         expect(new Set(names).size).toBe(names.length);
