@@ -250,6 +250,36 @@ describe('CoverageEvaluator', () => {
     expect((await store.listRows({ offset: 0, limit: 50 })).totalItems).toBe(4);
   });
 
+  it('keeps the event loop turning while it generates', async () => {
+    const store = await newStore();
+    const many = Array.from({ length: 60 }, (_, i) =>
+      component(`svc-${i}`, 'payments', { 'redline.dev/slo-availability': '99.9' }),
+    );
+    const catalog = fakeCatalog(many, ['group:default/payments']);
+    let ticks = 0;
+    const timer = setInterval(() => {
+      ticks += 1;
+    }, 1);
+    try {
+      const started = performance.now();
+      await CoverageEvaluator.create({
+        catalog: catalog as any,
+        auth: mockServices.auth(),
+        store,
+        logger: mockServices.logger.mock(),
+        generatorConfig: DEFAULT_GENERATOR_CONFIG,
+        pageSize: 60,
+      }).run();
+      const elapsed = performance.now() - started;
+      // One page of 60 real generations: without yielding, the timer could
+      // not fire until the page was done. It fires at least once per slice.
+      expect(ticks).toBeGreaterThanOrEqual(Math.floor(elapsed / 60));
+      expect(ticks).toBeGreaterThan(1);
+    } finally {
+      clearInterval(timer);
+    }
+  });
+
   it('stops between pages when aborted and records no history for the partial run', async () => {
     const store = await newStore();
     const controller = new AbortController();

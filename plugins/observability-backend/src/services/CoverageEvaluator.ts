@@ -154,6 +154,7 @@ export class CoverageEvaluator {
     const credentials = await auth.getOwnServiceCredentials();
     const cycle = new CycleFacts(this.#options.liveFacts, signal);
     const owners = new Map<string, boolean | undefined>();
+    const yielder = new EventLoopYielder();
 
     let cursor: string | undefined;
     let pages = 0;
@@ -183,6 +184,8 @@ export class CoverageEvaluator {
 
       const rows: CoverageEntityRow[] = [];
       for (const { entity, spec } of parsed) {
+        await yielder.maybeYield();
+        throwIfAborted(signal);
         try {
           if (spec instanceof Error) throw spec;
           rows.push(await this.#evaluate(spec, evaluatedAt, owners, cycle));
@@ -275,6 +278,23 @@ export class CoverageEvaluator {
       ...(summary.topFailingCheck ? { topFailingCheck: summary.topFailingCheck } : {}),
       evaluatedAt,
     };
+  }
+}
+
+/**
+ * Generation is synchronous CPU work (milliseconds per entity); a page of
+ * hundreds would block the backend's event loop for seconds, stalling every
+ * HTTP request meanwhile. Yielding a macrotask turn every few milliseconds
+ * keeps the portal responsive while an evaluation runs.
+ */
+class EventLoopYielder {
+  static readonly SLICE_MS = 15;
+  #sliceStart = performance.now();
+
+  async maybeYield(): Promise<void> {
+    if (performance.now() - this.#sliceStart < EventLoopYielder.SLICE_MS) return;
+    await new Promise<void>(resolve => setImmediate(resolve));
+    this.#sliceStart = performance.now();
   }
 }
 
