@@ -68,7 +68,11 @@ export interface EntityViewResponse {
   entityRef: string;
   spec: ObservabilitySpec;
   redTargets: RedTarget[];
-  /** Present only when a Prometheus instance answers for this entity. */
+  /**
+   * Present when a Prometheus instance is configured for this entity.
+   * `status` says whether it answered: `ok`, `fallback-logs` (metrics failed,
+   * the entity has a log stream) or `unknown`, with `reason`.
+   */
   live?: { status: 'ok' | 'unknown' | 'fallback-logs'; reason?: string; values: RedLiveValue[] };
   alerts: GeneratedAlert[];
   alertStates: AlertState[];
