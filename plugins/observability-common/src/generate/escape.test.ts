@@ -12,6 +12,7 @@ import {
   leBucketRegex,
   promEqualMatcher,
   sanitizeText,
+  unescapePromTemplateText,
 } from './escape';
 import { expandTemplate } from './__promtool__/ruleTestKit';
 
@@ -56,6 +57,15 @@ describe('escapePromTemplateText', () => {
     )}{{ $value | humanizePercentage }}`;
     expect(text).toBe('name{{ "{" }}{{ $value | humanizePercentage }}');
     expect(expandTemplate(text, 0.5)).toBe('name{50%');
+  });
+
+  it('is reversed by unescapePromTemplateText, which keeps $value actions', () => {
+    for (const s of ['a {{ b }} c{', '{{{', 'plain']) {
+      expect(unescapePromTemplateText(escapePromTemplateText(s))).toBe(s);
+    }
+    expect(
+      unescapePromTemplateText('x {{ $value | humanizePercentage }}'),
+    ).toBe('x {{ $value | humanizePercentage }}');
   });
 
   it('leaves text without braces alone and expands back to the original', () => {

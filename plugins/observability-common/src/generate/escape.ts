@@ -85,6 +85,16 @@ export function escapePromTemplateText(s: string): string {
   );
 }
 
+/**
+ * Reverses {@link escapePromTemplateText}: the catalog text as an alert shows
+ * it after Prometheus expands it. For displaying generated labels and
+ * annotations outside Prometheus (UI, runbooks); `$value` actions stay as they are.
+ * @public
+ */
+export function unescapePromTemplateText(s: string): string {
+  return s.replace(/\{\{ "(\{\{|\{)" \}\}/g, (_, braces: string) => braces);
+}
+
 /** Characters with a meaning in RE2 syntax. */
 const REGEX_META = /[\\.+*?()|[\]{}^$]/g;
 
