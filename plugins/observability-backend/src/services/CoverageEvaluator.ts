@@ -90,6 +90,23 @@ export interface CoverageEvaluatorOptions {
 const OWNER_FIELDS = ['kind', 'metadata.namespace', 'metadata.name'];
 
 /**
+ * Generation is synchronous CPU work (milliseconds per entity); a page of
+ * hundreds would block the backend's event loop for seconds, stalling every
+ * HTTP request meanwhile. Yielding a macrotask turn every few milliseconds
+ * keeps the portal responsive while an evaluation runs.
+ */
+class EventLoopYielder {
+  static readonly SLICE_MS = 15;
+  #sliceStart = performance.now();
+
+  async maybeYield(): Promise<void> {
+    if (performance.now() - this.#sliceStart < EventLoopYielder.SLICE_MS) return;
+    await new Promise<void>(resolve => setImmediate(resolve));
+    this.#sliceStart = performance.now();
+  }
+}
+
+/**
  * Rules snapshots of one cycle, fetched lazily and once per instance: a
  * cycle whose entities all use the default Prometheus makes one call.
  */
@@ -278,23 +295,6 @@ export class CoverageEvaluator {
       ...(summary.topFailingCheck ? { topFailingCheck: summary.topFailingCheck } : {}),
       evaluatedAt,
     };
-  }
-}
-
-/**
- * Generation is synchronous CPU work (milliseconds per entity); a page of
- * hundreds would block the backend's event loop for seconds, stalling every
- * HTTP request meanwhile. Yielding a macrotask turn every few milliseconds
- * keeps the portal responsive while an evaluation runs.
- */
-class EventLoopYielder {
-  static readonly SLICE_MS = 15;
-  #sliceStart = performance.now();
-
-  async maybeYield(): Promise<void> {
-    if (performance.now() - this.#sliceStart < EventLoopYielder.SLICE_MS) return;
-    await new Promise<void>(resolve => setImmediate(resolve));
-    this.#sliceStart = performance.now();
   }
 }
 
