@@ -5,15 +5,26 @@ import {
   TestApiProvider,
 } from '@backstage/frontend-test-utils';
 import { coreExtensionData } from '@backstage/frontend-plugin-api';
-import { EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
-import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import observabilityPlugin, {
   observabilityEntityCard,
   observabilityEntityContent,
   observabilityPage,
 } from './alpha';
 import { observabilityApiRef } from './api';
-import { checkoutView, coverageHistory, coverageResponse, makeEntity } from './testUtils/fixtures';
+import {
+  checkoutView,
+  coverageHistory,
+  coverageResponse,
+  makeEntity,
+} from './testUtils/fixtures';
 import { mockObservabilityApi } from './testUtils/mockApi';
 
 const api = () =>
@@ -31,7 +42,9 @@ describe('observability plugin (new frontend system)', () => {
   it('declares the tab at path observability, filtered to components, APIs and resources', () => {
     const tester = createExtensionTester(observabilityEntityContent);
     expect(tester.get(coreExtensionData.routePath)).toBe('observability');
-    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Observability');
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe(
+      'Observability',
+    );
     const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
     expect(filter(makeEntity('checkout'))).toBe(true);
     expect(filter({ ...makeEntity('x'), kind: 'API' })).toBe(true);
@@ -43,24 +56,39 @@ describe('observability plugin (new frontend system)', () => {
     const tester = createExtensionTester(observabilityEntityContent);
     await renderInTestApp(
       <TestApiProvider apis={[[observabilityApiRef, api()]]}>
-        <EntityProvider entity={makeEntity('checkout')}>{tester.reactElement()}</EntityProvider>
+        <EntityProvider entity={makeEntity('checkout')}>
+          {tester.reactElement()}
+        </EntityProvider>
       </TestApiProvider>,
     );
-    expect(await screen.findByText('RED targets', {}, { timeout: 10000 })).toBeInTheDocument();
+    expect(
+      await screen.findByText('RED targets', {}, { timeout: 10000 }),
+    ).toBeInTheDocument();
     expect(screen.getByText('> 0.5 %')).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Scaffold alerts' })).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Scaffold alerts' }),
+    ).toBeInTheDocument();
   });
 
   it('renders the overview card extension with the same filter', async () => {
     const tester = createExtensionTester(observabilityEntityCard);
-    expect(tester.get(EntityCardBlueprint.dataRefs.filterFunction)!({ ...makeEntity('g'), kind: 'Group' })).toBe(false);
+    expect(
+      tester.get(EntityCardBlueprint.dataRefs.filterFunction)!({
+        ...makeEntity('g'),
+        kind: 'Group',
+      }),
+    ).toBe(false);
     await renderInTestApp(
       <TestApiProvider apis={[[observabilityApiRef, api()]]}>
-        <EntityProvider entity={makeEntity('checkout')}>{tester.reactElement()}</EntityProvider>
+        <EntityProvider entity={makeEntity('checkout')}>
+          {tester.reactElement()}
+        </EntityProvider>
       </TestApiProvider>,
       { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
     );
-    expect(await screen.findByText('Confidence 82 %', {}, { timeout: 10000 })).toBeInTheDocument();
+    expect(
+      await screen.findByText('Confidence 82 %', {}, { timeout: 10000 }),
+    ).toBeInTheDocument();
   });
 
   it('renders the coverage page at /observability with a title for the nav', async () => {
@@ -68,9 +96,17 @@ describe('observability plugin (new frontend system)', () => {
     expect(tester.get(coreExtensionData.routePath)).toBe('/observability');
     expect(tester.get(coreExtensionData.title)).toBe('Observability');
     await renderInTestApp(
-      <TestApiProvider apis={[[observabilityApiRef, api()]]}>{tester.reactElement()}</TestApiProvider>,
+      <TestApiProvider apis={[[observabilityApiRef, api()]]}>
+        {tester.reactElement()}
+      </TestApiProvider>,
     );
     // The page is a lazy import; its first load in a cold jest worker can exceed the default 1 s.
-    expect(await screen.findByRole('region', { name: 'Coverage summary' }, { timeout: 10000 })).toBeInTheDocument();
+    expect(
+      await screen.findByRole(
+        'region',
+        { name: 'Coverage summary' },
+        { timeout: 10000 },
+      ),
+    ).toBeInTheDocument();
   });
 });

@@ -5,10 +5,17 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import MonitorHeartIcon from '@mui/icons-material/MonitorHeart';
 import { ObservabilityClient, observabilityApiRef } from './api';
-import { rootRouteRef, runbookRouteRef, scaffolderTemplateRouteRef } from './routes';
+import {
+  rootRouteRef,
+  runbookRouteRef,
+  scaffolderTemplateRouteRef,
+} from './routes';
 
 /** The kinds Redline describes: services, their APIs and their resources. */
 const servedKinds = { kind: { $in: ['component', 'api', 'resource'] } };
@@ -19,7 +26,8 @@ export const observabilityApi = ApiBlueprint.make({
     defineParams({
       api: observabilityApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new ObservabilityClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new ObservabilityClient({ discoveryApi, fetchApi }),
     }),
 });
 
@@ -30,7 +38,10 @@ export const observabilityPage = PageBlueprint.make({
     routeRef: rootRouteRef,
     title: 'Observability',
     icon: <MonitorHeartIcon fontSize="inherit" />,
-    loader: () => import('./components/ObservabilityPage').then(m => <m.ObservabilityPage header={false} />),
+    loader: () =>
+      import('./components/ObservabilityPage').then(m => (
+        <m.ObservabilityPage header={false} />
+      )),
   },
 });
 
@@ -42,7 +53,9 @@ export const observabilityEntityContent = EntityContentBlueprint.make({
     title: 'Observability',
     filter: servedKinds,
     loader: () =>
-      import('./components/EntityObservabilityContent').then(m => <m.EntityObservabilityContent />),
+      import('./components/EntityObservabilityContent').then(m => (
+        <m.EntityObservabilityContent />
+      )),
   },
 });
 
@@ -51,7 +64,10 @@ export const observabilityEntityCard = EntityCardBlueprint.make({
   name: 'overview',
   params: {
     filter: servedKinds,
-    loader: () => import('./components/EntityObservabilityCard').then(m => <m.EntityObservabilityCard />),
+    loader: () =>
+      import('./components/EntityObservabilityCard').then(m => (
+        <m.EntityObservabilityCard />
+      )),
   },
 });
 
@@ -66,5 +82,10 @@ export default createFrontendPlugin({
   icon: <MonitorHeartIcon fontSize="inherit" />,
   routes: { root: rootRouteRef, runbook: runbookRouteRef },
   externalRoutes: { scaffolderTemplate: scaffolderTemplateRouteRef },
-  extensions: [observabilityApi, observabilityPage, observabilityEntityContent, observabilityEntityCard],
+  extensions: [
+    observabilityApi,
+    observabilityPage,
+    observabilityEntityContent,
+    observabilityEntityCard,
+  ],
 });

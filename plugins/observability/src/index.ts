@@ -13,4 +13,8 @@ export {
 } from './plugin';
 export { observabilityApiRef, ObservabilityClient } from './api';
 export type { ObservabilityApi, ArtifactText, DownloadedFile } from './api';
-export { rootRouteRef, runbookRouteRef, scaffolderTemplateRouteRef } from './routes';
+export {
+  rootRouteRef,
+  runbookRouteRef,
+  scaffolderTemplateRouteRef,
+} from './routes';

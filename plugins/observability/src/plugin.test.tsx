@@ -1,7 +1,10 @@
 import { Route, Routes } from 'react-router-dom';
 import { screen } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import {
   EntityObservabilityCard,
   EntityObservabilityContent,
@@ -11,7 +14,12 @@ import {
   observabilityPlugin,
   rootRouteRef,
 } from './index';
-import { checkoutView, coverageHistory, coverageResponse, makeEntity } from './testUtils/fixtures';
+import {
+  checkoutView,
+  coverageHistory,
+  coverageResponse,
+  makeEntity,
+} from './testUtils/fixtures';
 import { mockObservabilityApi } from './testUtils/mockApi';
 
 const api = () =>
@@ -44,8 +52,12 @@ describe('legacy exports', () => {
       </TestApiProvider>,
       { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
     );
-    expect(await screen.findByText('RED targets', {}, { timeout: 10000 })).toBeInTheDocument();
-    expect(await screen.findByText('Confidence 82 %', {}, { timeout: 10000 })).toBeInTheDocument();
+    expect(
+      await screen.findByText('RED targets', {}, { timeout: 10000 }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText('Confidence 82 %', {}, { timeout: 10000 }),
+    ).toBeInTheDocument();
   });
 
   it('renders ObservabilityPage with its header', async () => {
@@ -55,9 +67,24 @@ describe('legacy exports', () => {
           <Route path="/observability/*" element={<ObservabilityPage />} />
         </Routes>
       </TestApiProvider>,
-      { routeEntries: ['/observability'], mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+      {
+        routeEntries: ['/observability'],
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
     );
-    expect(await screen.findByRole('heading', { name: 'Observability' }, { timeout: 10000 })).toBeInTheDocument();
-    expect(await screen.findByRole('region', { name: 'Coverage summary' }, { timeout: 10000 })).toBeInTheDocument();
+    expect(
+      await screen.findByRole(
+        'heading',
+        { name: 'Observability' },
+        { timeout: 10000 },
+      ),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByRole(
+        'region',
+        { name: 'Coverage summary' },
+        { timeout: 10000 },
+      ),
+    ).toBeInTheDocument();
   });
 });

@@ -7,7 +7,11 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { ObservabilityClient, observabilityApiRef } from './api';
-import { rootRouteRef, runbookRouteRef, scaffolderTemplateRouteRef } from './routes';
+import {
+  rootRouteRef,
+  runbookRouteRef,
+  scaffolderTemplateRouteRef,
+} from './routes';
 
 /**
  * Redline's frontend plugin for apps on the legacy frontend system. Apps on
@@ -20,7 +24,8 @@ export const observabilityPlugin = createPlugin({
     createApiFactory({
       api: observabilityApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new ObservabilityClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new ObservabilityClient({ discoveryApi, fetchApi }),
     }),
   ],
   routes: { root: rootRouteRef, runbook: runbookRouteRef },
@@ -35,7 +40,8 @@ export const observabilityPlugin = createPlugin({
 export const ObservabilityPage = observabilityPlugin.provide(
   createRoutableExtension({
     name: 'ObservabilityPage',
-    component: () => import('./components/ObservabilityPage').then(m => m.ObservabilityPage),
+    component: () =>
+      import('./components/ObservabilityPage').then(m => m.ObservabilityPage),
     mountPoint: rootRouteRef,
   }),
 );
@@ -48,7 +54,10 @@ export const EntityObservabilityContent = observabilityPlugin.provide(
   createComponentExtension({
     name: 'EntityObservabilityContent',
     component: {
-      lazy: () => import('./components/EntityObservabilityContent').then(m => m.EntityObservabilityContent),
+      lazy: () =>
+        import('./components/EntityObservabilityContent').then(
+          m => m.EntityObservabilityContent,
+        ),
     },
   }),
 );
@@ -61,7 +70,10 @@ export const EntityObservabilityCard = observabilityPlugin.provide(
   createComponentExtension({
     name: 'EntityObservabilityCard',
     component: {
-      lazy: () => import('./components/EntityObservabilityCard').then(m => m.EntityObservabilityCard),
+      lazy: () =>
+        import('./components/EntityObservabilityCard').then(
+          m => m.EntityObservabilityCard,
+        ),
     },
   }),
 );

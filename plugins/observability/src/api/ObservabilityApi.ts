@@ -34,17 +34,28 @@ export interface ObservabilityApi {
   /** Everything the Observability tab shows for one entity. */
   getEntityView(entity: CompoundEntityRef): Promise<EntityViewResponse>;
   /** One generated file, e.g. `prometheus-rules` or `runbook:HighErrorRate`. */
-  getArtifact(entity: CompoundEntityRef, artifactId: ArtifactId): Promise<ArtifactText>;
+  getArtifact(
+    entity: CompoundEntityRef,
+    artifactId: ArtifactId,
+  ): Promise<ArtifactText>;
   /** One generated runbook (Markdown) by alert name. */
-  getRunbook(entity: CompoundEntityRef, alert: string): Promise<RunbookResponse>;
+  getRunbook(
+    entity: CompoundEntityRef,
+    alert: string,
+  ): Promise<RunbookResponse>;
   /** Live alerts for the entity, grouped and deduplicated by the backend. */
   getEntityAlerts(entity: CompoundEntityRef): Promise<EntityAlertsResponse>;
   /** All generated files of an entity as a zip archive. */
   getBundle(entity: CompoundEntityRef): Promise<DownloadedFile>;
   /** Writes the entity's rules to the configured Prometheus and reloads it. Rejects with a 403 when not permitted. */
-  applyArtifacts(entity: CompoundEntityRef, options?: { instance?: string }): Promise<ApplyResponse>;
+  applyArtifacts(
+    entity: CompoundEntityRef,
+    options?: { instance?: string },
+  ): Promise<ApplyResponse>;
   getCoverage(query?: CoverageQuery): Promise<CoverageResponse>;
-  getCoverageHistory(options?: { team?: string }): Promise<CoverageHistoryPoint[]>;
+  getCoverageHistory(options?: {
+    team?: string;
+  }): Promise<CoverageHistoryPoint[]>;
   /** The coverage table (same filters) as CSV. */
   exportCoverageCsv(query?: CoverageQuery): Promise<DownloadedFile>;
 }

@@ -3,7 +3,11 @@ import { setupServer } from 'msw/node';
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
 import { ObservabilityClient } from './ObservabilityClient';
-import { checkoutView, coverageHistory, coverageResponse } from '../testUtils/fixtures';
+import {
+  checkoutView,
+  coverageHistory,
+  coverageResponse,
+} from '../testUtils/fixtures';
 
 const baseUrl = 'http://backend.test/api/observability';
 const checkout = { kind: 'Component', namespace: 'Default', name: 'checkout' };
@@ -19,7 +23,9 @@ describe('ObservabilityClient', () => {
 
   it('fetches the entity view at the lower-cased entity path', async () => {
     server.use(
-      http.get(`${baseUrl}/entity/component/default/checkout`, () => HttpResponse.json(checkoutView)),
+      http.get(`${baseUrl}/entity/component/default/checkout`, () =>
+        HttpResponse.json(checkoutView),
+      ),
     );
     await expect(client.getEntityView(checkout)).resolves.toEqual(checkoutView);
   });
@@ -27,23 +33,40 @@ describe('ObservabilityClient', () => {
   it('fetches RED targets', async () => {
     server.use(
       http.get(`${baseUrl}/entity/component/default/checkout/red`, () =>
-        HttpResponse.json({ entityRef: checkoutView.entityRef, spec: checkoutView.spec, redTargets: checkoutView.redTargets, findings: [] }),
+        HttpResponse.json({
+          entityRef: checkoutView.entityRef,
+          spec: checkoutView.spec,
+          redTargets: checkoutView.redTargets,
+          findings: [],
+        }),
       ),
     );
     const result = await client.getRedTargets(checkout);
-    expect(result.redTargets.map(t => t.signal)).toEqual(['rate', 'errors', 'duration']);
+    expect(result.redTargets.map(t => t.signal)).toEqual([
+      'rate',
+      'errors',
+      'duration',
+    ]);
   });
 
   it('throws a ResponseError carrying the backend message on a non-ok response', async () => {
     server.use(
       http.get(`${baseUrl}/entity/component/default/nope`, () =>
         HttpResponse.json(
-          { error: { name: 'NotFoundError', message: 'No entity component:default/nope' }, response: { statusCode: 404 } },
+          {
+            error: {
+              name: 'NotFoundError',
+              message: 'No entity component:default/nope',
+            },
+            response: { statusCode: 404 },
+          },
           { status: 404 },
         ),
       ),
     );
-    const error = await client.getEntityView({ ...checkout, name: 'nope' }).catch(e => e);
+    const error = await client
+      .getEntityView({ ...checkout, name: 'nope' })
+      .catch(e => e);
     expect(error).toBeInstanceOf(ResponseError);
     expect(error.statusCode).toBe(404);
     expect(error.cause.message).toBe('No entity component:default/nope');
@@ -52,22 +75,37 @@ describe('ObservabilityClient', () => {
   it('escapes artifact ids and returns text with its media type', async () => {
     let seenPath = '';
     server.use(
-      http.get(`${baseUrl}/entity/component/default/checkout/artifacts/:id`, ({ request }) => {
-        seenPath = new URL(request.url).pathname;
-        return new HttpResponse('# HighErrorRate', { headers: { 'Content-Type': 'text/markdown; charset=utf-8' } });
-      }),
+      http.get(
+        `${baseUrl}/entity/component/default/checkout/artifacts/:id`,
+        ({ request }) => {
+          seenPath = new URL(request.url).pathname;
+          return new HttpResponse('# HighErrorRate', {
+            headers: { 'Content-Type': 'text/markdown; charset=utf-8' },
+          });
+        },
+      ),
     );
     const result = await client.getArtifact(checkout, 'runbook:HighErrorRate');
-    expect(seenPath).toBe('/api/observability/entity/component/default/checkout/artifacts/runbook%3AHighErrorRate');
-    expect(result).toEqual({ content: '# HighErrorRate', mediaType: 'text/markdown' });
+    expect(seenPath).toBe(
+      '/api/observability/entity/component/default/checkout/artifacts/runbook%3AHighErrorRate',
+    );
+    expect(result).toEqual({
+      content: '# HighErrorRate',
+      mediaType: 'text/markdown',
+    });
   });
 
   it('downloads the bundle with the server-provided file name', async () => {
     server.use(
-      http.get(`${baseUrl}/entity/component/default/checkout/bundle.zip`, () =>
-        new HttpResponse(new Uint8Array([80, 75, 3, 4]), {
-          headers: { 'Content-Type': 'application/zip', 'Content-Disposition': 'attachment; filename="checkout.zip"' },
-        }),
+      http.get(
+        `${baseUrl}/entity/component/default/checkout/bundle.zip`,
+        () =>
+          new HttpResponse(new Uint8Array([80, 75, 3, 4]), {
+            headers: {
+              'Content-Type': 'application/zip',
+              'Content-Disposition': 'attachment; filename="checkout.zip"',
+            },
+          }),
       ),
     );
     const file = await client.getBundle(checkout);
@@ -78,15 +116,26 @@ describe('ObservabilityClient', () => {
   it('posts apply and surfaces a 403 as a ResponseError', async () => {
     let body: unknown;
     server.use(
-      http.post(`${baseUrl}/entity/component/default/checkout/apply`, async ({ request }) => {
-        body = await request.json();
-        return HttpResponse.json(
-          { error: { name: 'NotAllowedError', message: 'Not allowed to apply' }, response: { statusCode: 403 } },
-          { status: 403 },
-        );
-      }),
+      http.post(
+        `${baseUrl}/entity/component/default/checkout/apply`,
+        async ({ request }) => {
+          body = await request.json();
+          return HttpResponse.json(
+            {
+              error: {
+                name: 'NotAllowedError',
+                message: 'Not allowed to apply',
+              },
+              response: { statusCode: 403 },
+            },
+            { status: 403 },
+          );
+        },
+      ),
     );
-    const error = await client.applyArtifacts(checkout, { instance: 'default' }).catch(e => e);
+    const error = await client
+      .applyArtifacts(checkout, { instance: 'default' })
+      .catch(e => e);
     expect(body).toEqual({ instance: 'default' });
     expect(error).toBeInstanceOf(ResponseError);
     expect(error.statusCode).toBe(403);
@@ -100,38 +149,81 @@ describe('ObservabilityClient', () => {
         return HttpResponse.json(coverageResponse);
       }),
     );
-    await client.getCoverage({ owner: ['payments', 'search'], tier: [], system: [''], page: 2, pageSize: 20, order: 'desc' });
+    await client.getCoverage({
+      owner: ['payments', 'search'],
+      tier: [],
+      system: [''],
+      page: 2,
+      pageSize: 20,
+      order: 'desc',
+    });
     const params = new URLSearchParams(search);
     expect(params.getAll('owner')).toEqual(['payments', 'search']);
     expect(params.has('tier')).toBe(false);
     expect(params.has('system')).toBe(false);
-    expect([params.get('page'), params.get('pageSize'), params.get('order')]).toEqual(['2', '20', 'desc']);
+    expect([
+      params.get('page'),
+      params.get('pageSize'),
+      params.get('order'),
+    ]).toEqual(['2', '20', 'desc']);
   });
 
   it('fetches a runbook and the live alerts', async () => {
     server.use(
-      http.get(`${baseUrl}/entity/component/default/checkout/runbooks/HighErrorRate`, () =>
-        HttpResponse.json({ entityRef: 'component:default/checkout', alert: 'HighErrorRate', title: 'HighErrorRate', path: 'runbooks/HighErrorRate.md', markdown: '# x' }),
+      http.get(
+        `${baseUrl}/entity/component/default/checkout/runbooks/HighErrorRate`,
+        () =>
+          HttpResponse.json({
+            entityRef: 'component:default/checkout',
+            alert: 'HighErrorRate',
+            title: 'HighErrorRate',
+            path: 'runbooks/HighErrorRate.md',
+            markdown: '# x',
+          }),
       ),
       http.get(`${baseUrl}/entity/component/default/checkout/alerts`, () =>
-        HttpResponse.json({ entityRef: 'component:default/checkout', status: 'ok', alerts: checkoutView.firing, rawCount: 4, storm: false }),
+        HttpResponse.json({
+          entityRef: 'component:default/checkout',
+          status: 'ok',
+          alerts: checkoutView.firing,
+          rawCount: 4,
+          storm: false,
+        }),
       ),
     );
-    await expect(client.getRunbook(checkout, 'HighErrorRate')).resolves.toMatchObject({ markdown: '# x' });
-    await expect(client.getEntityAlerts(checkout)).resolves.toMatchObject({ rawCount: 4, alerts: checkoutView.firing });
+    await expect(
+      client.getRunbook(checkout, 'HighErrorRate'),
+    ).resolves.toMatchObject({ markdown: '# x' });
+    await expect(client.getEntityAlerts(checkout)).resolves.toMatchObject({
+      rawCount: 4,
+      alerts: checkoutView.firing,
+    });
   });
 
   it('fetches coverage history for a team and exports CSV', async () => {
     server.use(
       http.get(`${baseUrl}/coverage/history`, ({ request }) =>
-        HttpResponse.json(new URL(request.url).searchParams.get('team') === 'payments' ? coverageHistory : []),
+        HttpResponse.json(
+          new URL(request.url).searchParams.get('team') === 'payments'
+            ? coverageHistory
+            : [],
+        ),
       ),
-      http.get(`${baseUrl}/coverage/export.csv`, () =>
-        new HttpResponse('entityRef,confidence\ncomponent:default/checkout,0.82\n', { headers: { 'Content-Type': 'text/csv' } }),
+      http.get(
+        `${baseUrl}/coverage/export.csv`,
+        () =>
+          new HttpResponse(
+            'entityRef,confidence\ncomponent:default/checkout,0.82\n',
+            { headers: { 'Content-Type': 'text/csv' } },
+          ),
       ),
     );
-    await expect(client.getCoverageHistory({ team: 'payments' })).resolves.toHaveLength(3);
-    const csv = await client.exportCoverageCsv({ owner: ['group:default/payments'] });
+    await expect(
+      client.getCoverageHistory({ team: 'payments' }),
+    ).resolves.toHaveLength(3);
+    const csv = await client.exportCoverageCsv({
+      owner: ['group:default/payments'],
+    });
     expect(csv.fileName).toBe('observability-coverage.csv');
     expect(await csv.blob.text()).toContain('component:default/checkout,0.82');
   });

@@ -12,7 +12,11 @@ import type {
   RedTargetsResponse,
   RunbookResponse,
 } from '@redline/backstage-plugin-observability-common';
-import type { ArtifactText, DownloadedFile, ObservabilityApi } from './ObservabilityApi';
+import type {
+  ArtifactText,
+  DownloadedFile,
+  ObservabilityApi,
+} from './ObservabilityApi';
 
 /**
  * Builds `kind/namespace/name` for the backend's entity routes. The backend
@@ -67,26 +71,42 @@ export class ObservabilityClient implements ObservabilityApi {
     return this.#json(`/entity/${entityPath(entity)}`);
   }
 
-  async getArtifact(entity: CompoundEntityRef, artifactId: ArtifactId): Promise<ArtifactText> {
+  async getArtifact(
+    entity: CompoundEntityRef,
+    artifactId: ArtifactId,
+  ): Promise<ArtifactText> {
     const response = await this.#fetch(
-      `/entity/${entityPath(entity)}/artifacts/${encodeURIComponent(artifactId)}`,
+      `/entity/${entityPath(entity)}/artifacts/${encodeURIComponent(
+        artifactId,
+      )}`,
     );
     return {
       content: await response.text(),
-      mediaType: (response.headers.get('content-type') ?? 'text/plain').split(';')[0].trim(),
+      mediaType: (response.headers.get('content-type') ?? 'text/plain')
+        .split(';')[0]
+        .trim(),
     };
   }
 
-  async getRunbook(entity: CompoundEntityRef, alert: string): Promise<RunbookResponse> {
-    return this.#json(`/entity/${entityPath(entity)}/runbooks/${encodeURIComponent(alert)}`);
+  async getRunbook(
+    entity: CompoundEntityRef,
+    alert: string,
+  ): Promise<RunbookResponse> {
+    return this.#json(
+      `/entity/${entityPath(entity)}/runbooks/${encodeURIComponent(alert)}`,
+    );
   }
 
-  async getEntityAlerts(entity: CompoundEntityRef): Promise<EntityAlertsResponse> {
+  async getEntityAlerts(
+    entity: CompoundEntityRef,
+  ): Promise<EntityAlertsResponse> {
     return this.#json(`/entity/${entityPath(entity)}/alerts`);
   }
 
   async getBundle(entity: CompoundEntityRef): Promise<DownloadedFile> {
-    const response = await this.#fetch(`/entity/${entityPath(entity)}/bundle.zip`);
+    const response = await this.#fetch(
+      `/entity/${entityPath(entity)}/bundle.zip`,
+    );
     return {
       blob: await response.blob(),
       fileName: fileNameFrom(response, `${entity.name}-observability.zip`),
@@ -108,13 +128,20 @@ export class ObservabilityClient implements ObservabilityApi {
     return this.#json(`/coverage${coverageSearch(query)}`);
   }
 
-  async getCoverageHistory(options: { team?: string } = {}): Promise<CoverageHistoryPoint[]> {
+  async getCoverageHistory(
+    options: { team?: string } = {},
+  ): Promise<CoverageHistoryPoint[]> {
     return this.#json(`/coverage/history${coverageSearch(options)}`);
   }
 
   async exportCoverageCsv(query?: CoverageQuery): Promise<DownloadedFile> {
-    const response = await this.#fetch(`/coverage/export.csv${coverageSearch(query)}`);
-    return { blob: await response.blob(), fileName: fileNameFrom(response, 'observability-coverage.csv') };
+    const response = await this.#fetch(
+      `/coverage/export.csv${coverageSearch(query)}`,
+    );
+    return {
+      blob: await response.blob(),
+      fileName: fileNameFrom(response, 'observability-coverage.csv'),
+    };
   }
 
   async #json<T>(path: string, init?: RequestInit): Promise<T> {

@@ -13,7 +13,9 @@ describe('format helpers', () => {
   });
 
   it('keeps only absolute http(s) URLs', () => {
-    expect(safeHttpUrl('https://grafana.example.com/d/x')).toBe('https://grafana.example.com/d/x');
+    expect(safeHttpUrl('https://grafana.example.com/d/x')).toBe(
+      'https://grafana.example.com/d/x',
+    );
     // Built from parts so the linter does not mistake the test input for a script URL in our code.
     expect(safeHttpUrl(['javascript', 'alert(1)'].join(':'))).toBe('');
     expect(safeHttpUrl('data:text/html,hi')).toBe('');

@@ -4,9 +4,15 @@ export function percent(share: number, digits = 0): string {
 }
 
 /** Live values are in the target's unit; keep a few significant digits. */
-export function formatValue(value: number | null, unit: 'percent' | 'ms'): string {
+export function formatValue(
+  value: number | null,
+  unit: 'percent' | 'ms',
+): string {
   if (value === null || !Number.isFinite(value)) return 'no data';
-  const rounded = Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3).replace(/\.?0+$/, '');
+  const rounded =
+    Math.abs(value) >= 100
+      ? value.toFixed(0)
+      : value.toPrecision(3).replace(/\.?0+$/, '');
   return unit === 'ms' ? `${rounded} ms` : `${rounded} %`;
 }
 
@@ -19,7 +25,9 @@ export function safeHttpUrl(uri: string | undefined | null): string {
   if (!uri) return '';
   try {
     const url = new URL(uri);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : '';
+    return url.protocol === 'http:' || url.protocol === 'https:'
+      ? url.toString()
+      : '';
   } catch {
     return '';
   }

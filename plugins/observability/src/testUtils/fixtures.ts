@@ -16,16 +16,26 @@ import type {
 } from '@redline/backstage-plugin-observability-common';
 import { DEFAULT_METRIC_NAMES } from '@redline/backstage-plugin-observability-common';
 
-export function makeEntity(name: string, annotations: Record<string, string> = {}): Entity {
+export function makeEntity(
+  name: string,
+  annotations: Record<string, string> = {},
+): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: { name, namespace: 'default', annotations },
-    spec: { type: 'service', lifecycle: 'production', owner: 'group:default/payments' },
+    spec: {
+      type: 'service',
+      lifecycle: 'production',
+      owner: 'group:default/payments',
+    },
   };
 }
 
-export function makeSpec(name: string, overrides: Partial<ObservabilitySpec> = {}): ObservabilitySpec {
+export function makeSpec(
+  name: string,
+  overrides: Partial<ObservabilitySpec> = {},
+): ObservabilitySpec {
   return {
     entityRef: `component:default/${name}`,
     kind: 'Component',
@@ -53,11 +63,17 @@ export function makeSpec(name: string, overrides: Partial<ObservabilitySpec> = {
 
 export function makeRedTargets(
   service: string,
-  thresholds: { errorRate?: [number, string?]; latency?: [number, string?]; rateDrop?: [number, string?] } = {},
+  thresholds: {
+    errorRate?: [number, string?];
+    latency?: [number, string?];
+    rateDrop?: [number, string?];
+  } = {},
 ): RedTarget[] {
   const sel = `service="${service}"`;
   const source = (t?: [number, string?]) =>
-    t?.[1] ? { source: 'annotation' as const, annotation: t[1] } : { source: 'default' as const };
+    t?.[1]
+      ? { source: 'annotation' as const, annotation: t[1] }
+      : { source: 'default' as const };
   const rateDrop = thresholds.rateDrop?.[0] ?? 50;
   const errorRate = thresholds.errorRate?.[0] ?? 1;
   const latency = thresholds.latency?.[0] ?? 500;
@@ -98,7 +114,12 @@ export function makeRedTargets(
   ];
 }
 
-function alert(name: string, severity: GeneratedAlert['severity'], expr: string, forDuration?: string): GeneratedAlert {
+function alert(
+  name: string,
+  severity: GeneratedAlert['severity'],
+  expr: string,
+  forDuration?: string,
+): GeneratedAlert {
   return {
     name,
     key: name,
@@ -129,7 +150,12 @@ const checkoutAlerts: GeneratedAlert[] = [
     '5m',
   ),
   {
-    ...alert('SLOErrorBudgetBurn', 'critical', 'slo:sli_error:ratio_rate1h{service="checkout"} > (14.4 * 0.001)', '2m'),
+    ...alert(
+      'SLOErrorBudgetBurn',
+      'critical',
+      'slo:sli_error:ratio_rate1h{service="checkout"} > (14.4 * 0.001)',
+      '2m',
+    ),
     key: 'SLOErrorBudgetBurn:availability:fast',
   },
 ];
@@ -154,8 +180,20 @@ const checkoutRunbooks: Runbook[] = [
 ];
 
 const checkoutChecks: CheckResult[] = [
-  { id: 'metadata.slo', category: 'metadata', title: 'SLO declared', status: 'pass', message: 'Availability 99.9 % and latency SLO declared' },
-  { id: 'ownership.owner', category: 'ownership', title: 'Owner exists', status: 'pass', message: 'group:default/payments exists in the catalog' },
+  {
+    id: 'metadata.slo',
+    category: 'metadata',
+    title: 'SLO declared',
+    status: 'pass',
+    message: 'Availability 99.9 % and latency SLO declared',
+  },
+  {
+    id: 'ownership.owner',
+    category: 'ownership',
+    title: 'Owner exists',
+    status: 'pass',
+    message: 'group:default/payments exists in the catalog',
+  },
   {
     id: 'routing.receiver',
     category: 'routing',
@@ -172,7 +210,13 @@ const checkoutChecks: CheckResult[] = [
     message: 'HighLatency is not loaded in Prometheus "default"',
     fix: 'Apply the generated rules from the Scaffold alerts dialog',
   },
-  { id: 'metrics.present', category: 'metrics', title: 'RED metrics present', status: 'unknown', message: 'Prometheus did not answer: timeout after 3 attempts' },
+  {
+    id: 'metrics.present',
+    category: 'metrics',
+    title: 'RED metrics present',
+    status: 'unknown',
+    message: 'Prometheus did not answer: timeout after 3 attempts',
+  },
 ];
 
 /** `checkout`: fully described, availability 99.9 % and a latency SLO, live data. */
@@ -182,14 +226,37 @@ export const checkoutView: EntityViewResponse = {
     tier: 'tier-1',
     thresholds: {
       rateDropPercent: { value: 50, source: 'default' },
-      errorRatePercent: { value: 0.5, source: 'annotation', annotation: 'redline.dev/error-rate-threshold' },
-      latencyP99Ms: { value: 300, source: 'annotation', annotation: 'redline.dev/latency-p99-threshold' },
+      errorRatePercent: {
+        value: 0.5,
+        source: 'annotation',
+        annotation: 'redline.dev/error-rate-threshold',
+      },
+      latencyP99Ms: {
+        value: 300,
+        source: 'annotation',
+        annotation: 'redline.dev/latency-p99-threshold',
+      },
     },
     slos: [
-      { slo: 'availability', objectivePercent: 99.9, windowDays: 30, annotation: 'redline.dev/slo-availability' },
-      { slo: 'latency', objectivePercent: 99, thresholdSeconds: 0.3, windowDays: 30, annotation: 'redline.dev/slo-latency' },
+      {
+        slo: 'availability',
+        objectivePercent: 99.9,
+        windowDays: 30,
+        annotation: 'redline.dev/slo-availability',
+      },
+      {
+        slo: 'latency',
+        objectivePercent: 99,
+        thresholdSeconds: 0.3,
+        windowDays: 30,
+        annotation: 'redline.dev/slo-latency',
+      },
     ],
-    describedAnnotations: ['redline.dev/slo-availability', 'redline.dev/slo-latency', 'redline.dev/runbook-url'],
+    describedAnnotations: [
+      'redline.dev/slo-availability',
+      'redline.dev/slo-latency',
+      'redline.dev/runbook-url',
+    ],
   }),
   redTargets: makeRedTargets('checkout', {
     errorRate: [0.5, 'redline.dev/error-rate-threshold'],
@@ -198,27 +265,85 @@ export const checkoutView: EntityViewResponse = {
   live: {
     status: 'ok',
     values: [
-      { signal: 'rate', value: 12.5, trend: [[1, 11], [2, 12], [3, 12.5]] },
-      { signal: 'errors', value: 0.21, trend: [[1, 0.1], [2, 0.3], [3, 0.21]] },
-      { signal: 'duration', value: 245, trend: [[1, 230], [2, 260], [3, 245]] },
+      {
+        signal: 'rate',
+        value: 12.5,
+        trend: [
+          [1, 11],
+          [2, 12],
+          [3, 12.5],
+        ],
+      },
+      {
+        signal: 'errors',
+        value: 0.21,
+        trend: [
+          [1, 0.1],
+          [2, 0.3],
+          [3, 0.21],
+        ],
+      },
+      {
+        signal: 'duration',
+        value: 245,
+        trend: [
+          [1, 230],
+          [2, 260],
+          [3, 245],
+        ],
+      },
     ],
   },
   alerts: checkoutAlerts,
   alertStates: [
     { key: 'HighErrorRate', deployed: 'yes', firing: true },
     { key: 'HighLatency', deployed: 'no', firing: false },
-    { key: 'SLOErrorBudgetBurn:availability:fast', deployed: 'unknown', firing: false },
+    {
+      key: 'SLOErrorBudgetBurn:availability:fast',
+      deployed: 'unknown',
+      firing: false,
+    },
   ],
   runbooks: checkoutRunbooks,
   artifacts: [
-    { id: 'prometheus-rules', path: 'prometheus-rules.yaml', mediaType: 'application/yaml', label: 'Prometheus rules' },
-    { id: 'prometheus-rule-crd', path: 'prometheus-rule.yaml', mediaType: 'application/yaml', label: 'PrometheusRule resource' },
-    { id: 'alertmanager', path: 'alertmanager.yaml', mediaType: 'application/yaml', label: 'Alertmanager' },
-    { id: 'grafana-dashboard', path: 'grafana-dashboard.json', mediaType: 'application/json', label: 'Grafana dashboard' },
-    { id: 'runbook:HighErrorRate', path: 'runbooks/HighErrorRate.md', mediaType: 'text/markdown', label: 'Runbook: HighErrorRate' },
+    {
+      id: 'prometheus-rules',
+      path: 'prometheus-rules.yaml',
+      mediaType: 'application/yaml',
+      label: 'Prometheus rules',
+    },
+    {
+      id: 'prometheus-rule-crd',
+      path: 'prometheus-rule.yaml',
+      mediaType: 'application/yaml',
+      label: 'PrometheusRule resource',
+    },
+    {
+      id: 'alertmanager',
+      path: 'alertmanager.yaml',
+      mediaType: 'application/yaml',
+      label: 'Alertmanager',
+    },
+    {
+      id: 'grafana-dashboard',
+      path: 'grafana-dashboard.json',
+      mediaType: 'application/json',
+      label: 'Grafana dashboard',
+    },
+    {
+      id: 'runbook:HighErrorRate',
+      path: 'runbooks/HighErrorRate.md',
+      mediaType: 'text/markdown',
+      label: 'Runbook: HighErrorRate',
+    },
   ],
   output: {
-    observability_design: { pillars: ['metrics', 'logs'], tools: ['prometheus'], dashboards: [], level: 'FULL_OBSERVABILITY_DESIGN' },
+    observability_design: {
+      pillars: ['metrics', 'logs'],
+      tools: ['prometheus'],
+      dashboards: [],
+      level: 'FULL_OBSERVABILITY_DESIGN',
+    },
     configuration: [],
     alerts: [],
     runbooks: ['runbooks/HighErrorRate.md'],
@@ -228,10 +353,34 @@ export const checkoutView: EntityViewResponse = {
   confidence: {
     score: 0.82,
     factors: [
-      { id: 'slo', label: 'SLO declared', weight: 0.3, met: true, detail: '2 SLOs' },
-      { id: 'runbook', label: 'Runbook reachable', weight: 0.2, met: true, detail: 'HTTP 200' },
-      { id: 'deployed', label: 'Rules deployed', weight: 0.3, met: false, detail: '1 of 3 alerts loaded' },
-      { id: 'owner', label: 'Owner exists', weight: 0.2, met: true, detail: 'group:default/payments' },
+      {
+        id: 'slo',
+        label: 'SLO declared',
+        weight: 0.3,
+        met: true,
+        detail: '2 SLOs',
+      },
+      {
+        id: 'runbook',
+        label: 'Runbook reachable',
+        weight: 0.2,
+        met: true,
+        detail: 'HTTP 200',
+      },
+      {
+        id: 'deployed',
+        label: 'Rules deployed',
+        weight: 0.3,
+        met: false,
+        detail: '1 of 3 alerts loaded',
+      },
+      {
+        id: 'owner',
+        label: 'Owner exists',
+        weight: 0.2,
+        met: true,
+        detail: 'group:default/payments',
+      },
     ],
   },
   findings: [],
@@ -281,7 +430,15 @@ export const legacyBillingView: EntityViewResponse = {
   ],
   confidence: {
     score: 0.2,
-    factors: [{ id: 'slo', label: 'SLO declared', weight: 0.3, met: false, detail: 'none' }],
+    factors: [
+      {
+        id: 'slo',
+        label: 'SLO declared',
+        weight: 0.3,
+        met: false,
+        detail: 'none',
+      },
+    ],
   },
   findings: [],
   firing: [],
@@ -298,7 +455,8 @@ export const brokenAnnotationsView: EntityViewResponse = {
     {
       id: 'annotation.invalid',
       severity: 'error',
-      message: 'redline.dev/slo-availability must be a percentage between 0 and 100',
+      message:
+        'redline.dev/slo-availability must be a percentage between 0 and 100',
       annotation: 'redline.dev/slo-availability',
       value: 'lots',
       expected: 'a number in (0, 100), e.g. "99.9"',
@@ -354,15 +512,56 @@ export const coverageResponse: CoverageResponse = {
   page: 1,
   pageSize: 2,
   teams: [
-    { team: 'payments', services: 6, withSlo: 0.5, withRunbooks: 0.33, withRulesDeployed: 0.17, meanConfidence: 0.55 },
-    { team: 'search', services: 5, withSlo: 0.8, withRunbooks: 0.6, withRulesDeployed: 0.4, meanConfidence: 0.71 },
+    {
+      team: 'payments',
+      services: 6,
+      withSlo: 0.5,
+      withRunbooks: 0.33,
+      withRulesDeployed: 0.17,
+      meanConfidence: 0.55,
+    },
+    {
+      team: 'search',
+      services: 5,
+      withSlo: 0.8,
+      withRunbooks: 0.6,
+      withRulesDeployed: 0.4,
+      meanConfidence: 0.71,
+    },
   ],
-  summary: { services: 32, withSlo: 0.47, withRunbooks: 0.41, withRulesDeployed: 0.25, meanConfidence: 0.58 },
+  summary: {
+    services: 32,
+    withSlo: 0.47,
+    withRunbooks: 0.41,
+    withRulesDeployed: 0.25,
+    meanConfidence: 0.58,
+  },
   evaluatedAt: '2026-11-25T04:00:00Z',
 };
 
 export const coverageHistory: CoverageHistoryPoint[] = [
-  { evaluatedAt: '2026-11-22T00:00:00Z', services: 30, withSlo: 0.3, withRunbooks: 0.3, withRulesDeployed: 0.1, meanConfidence: 0.41 },
-  { evaluatedAt: '2026-11-23T00:00:00Z', services: 31, withSlo: 0.4, withRunbooks: 0.35, withRulesDeployed: 0.2, meanConfidence: 0.5 },
-  { evaluatedAt: '2026-11-24T00:00:00Z', services: 32, withSlo: 0.47, withRunbooks: 0.41, withRulesDeployed: 0.25, meanConfidence: 0.58 },
+  {
+    evaluatedAt: '2026-11-22T00:00:00Z',
+    services: 30,
+    withSlo: 0.3,
+    withRunbooks: 0.3,
+    withRulesDeployed: 0.1,
+    meanConfidence: 0.41,
+  },
+  {
+    evaluatedAt: '2026-11-23T00:00:00Z',
+    services: 31,
+    withSlo: 0.4,
+    withRunbooks: 0.35,
+    withRulesDeployed: 0.2,
+    meanConfidence: 0.5,
+  },
+  {
+    evaluatedAt: '2026-11-24T00:00:00Z',
+    services: 32,
+    withSlo: 0.47,
+    withRunbooks: 0.41,
+    withRulesDeployed: 0.25,
+    meanConfidence: 0.58,
+  },
 ];

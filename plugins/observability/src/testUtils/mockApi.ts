@@ -1,8 +1,11 @@
 import type { ObservabilityApi } from '../api';
 
 /** An ObservabilityApi whose every method rejects unless the test overrides it. */
-export function mockObservabilityApi(overrides: Partial<ObservabilityApi> = {}): jest.Mocked<ObservabilityApi> {
-  const unexpected = (name: string) => jest.fn(() => Promise.reject(new Error(`unexpected call to ${name}`)));
+export function mockObservabilityApi(
+  overrides: Partial<ObservabilityApi> = {},
+): jest.Mocked<ObservabilityApi> {
+  const unexpected = (name: string) =>
+    jest.fn(() => Promise.reject(new Error(`unexpected call to ${name}`)));
   return {
     getRedTargets: unexpected('getRedTargets'),
     getEntityView: unexpected('getEntityView'),
@@ -14,9 +17,11 @@ export function mockObservabilityApi(overrides: Partial<ObservabilityApi> = {}):
     getCoverage: unexpected('getCoverage'),
     getCoverageHistory: unexpected('getCoverageHistory'),
     exportCoverageCsv: unexpected('exportCoverageCsv'),
-    ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, jest.fn(v as any)])),
+    ...Object.fromEntries(
+      Object.entries(overrides).map(([k, v]) => [k, jest.fn(v as any)]),
+    ),
   } as unknown as jest.Mocked<ObservabilityApi>;
 }
 
 /** A promise that never settles, to hold a component in its loading state. */
-export const pending = <T,>(): Promise<T> => new Promise<T>(() => {});
+export const pending = <T>(): Promise<T> => new Promise<T>(() => {});

@@ -5,7 +5,10 @@ import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import type { AlertState, GeneratedAlert } from '@redline/backstage-plugin-observability-common';
+import type {
+  AlertState,
+  GeneratedAlert,
+} from '@redline/backstage-plugin-observability-common';
 import { safeHttpUrl } from '../../lib/format';
 
 /** @public */
@@ -15,7 +18,13 @@ export interface AlertRulesTableProps {
 }
 
 /** PromQL can be long; it is shown only when asked for, keeping the table scannable. */
-export function ExpressionToggle({ name, expr }: { name: string; expr: string }) {
+export function ExpressionToggle({
+  name,
+  expr,
+}: {
+  name: string;
+  expr: string;
+}) {
   const [open, setOpen] = useState(false);
   const id = useId();
   return (
@@ -51,7 +60,11 @@ export function ExpressionToggle({ name, expr }: { name: string; expr: string })
   );
 }
 
-const severityColor = { critical: 'error', warning: 'warning', info: 'info' } as const;
+const severityColor = {
+  critical: 'error',
+  warning: 'warning',
+  info: 'info',
+} as const;
 
 type Row = GeneratedAlert & { state?: AlertState };
 
@@ -65,7 +78,12 @@ function StateChips({ state }: { state?: AlertState }) {
   const deployed = deployedChip[state?.deployed ?? 'unknown'];
   return (
     <Stack direction="row" spacing={0.5}>
-      <Chip size="small" variant="outlined" color={deployed.color} label={deployed.label} />
+      <Chip
+        size="small"
+        variant="outlined"
+        color={deployed.color}
+        label={deployed.label}
+      />
       {state?.firing && <Chip size="small" color="error" label="firing" />}
     </Stack>
   );
@@ -83,9 +101,13 @@ export function AlertRulesTable({ alerts, alertStates }: AlertRulesTableProps) {
       field: 'name',
       render: row => (
         <>
-          <Typography variant="body2" fontWeight="bold">{row.name}</Typography>
+          <Typography variant="body2" fontWeight="bold">
+            {row.name}
+          </Typography>
           {row.key !== row.name && (
-            <Typography variant="caption" color="text.secondary">{row.key}</Typography>
+            <Typography variant="caption" color="text.secondary">
+              {row.key}
+            </Typography>
           )}
         </>
       ),
@@ -93,10 +115,20 @@ export function AlertRulesTable({ alerts, alertStates }: AlertRulesTableProps) {
     {
       title: 'Severity',
       field: 'severity',
-      render: row => <Chip size="small" color={severityColor[row.severity]} label={row.severity} />,
+      render: row => (
+        <Chip
+          size="small"
+          color={severityColor[row.severity]}
+          label={row.severity}
+        />
+      ),
     },
     { title: 'For', field: 'for', render: row => row.for ?? '—' },
-    { title: 'Expression', field: 'expr', render: row => <ExpressionToggle name={row.key} expr={row.expr} /> },
+    {
+      title: 'Expression',
+      field: 'expr',
+      render: row => <ExpressionToggle name={row.key} expr={row.expr} />,
+    },
     {
       title: 'Runbook',
       field: 'runbookUrl',
@@ -105,18 +137,32 @@ export function AlertRulesTable({ alerts, alertStates }: AlertRulesTableProps) {
         return href ? <Link to={href}>Runbook</Link> : '—';
       },
     },
-    { title: 'State', field: 'key', render: row => <StateChips state={row.state} /> },
+    {
+      title: 'State',
+      field: 'key',
+      render: row => <StateChips state={row.state} />,
+    },
   ];
-  const data: Row[] = alerts.map(alert => ({ ...alert, state: stateByKey.get(alert.key) }));
+  const data: Row[] = alerts.map(alert => ({
+    ...alert,
+    state: stateByKey.get(alert.key),
+  }));
   return (
     <Table<Row>
       title="Alert rules"
-      options={{ paging: false, search: false, padding: 'dense', sorting: false, draggable: false }}
+      options={{
+        paging: false,
+        search: false,
+        padding: 'dense',
+        sorting: false,
+        draggable: false,
+      }}
       columns={columns}
       data={data}
       emptyContent={
         <Typography sx={{ p: 2 }} color="text.secondary">
-          No alert rules were generated. Describe the service (see above) or use Scaffold alerts.
+          No alert rules were generated. Describe the service (see above) or use
+          Scaffold alerts.
         </Typography>
       }
     />

@@ -7,16 +7,30 @@ import {
   Table,
   type TableColumn,
 } from '@backstage/core-components';
+import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
-import type { CheckResult, CheckStatus } from '@redline/backstage-plugin-observability-common';
+import type {
+  CheckResult,
+  CheckStatus,
+} from '@redline/backstage-plugin-observability-common';
 
 /** @public */
 export interface ChecksTableProps {
   checks: CheckResult[];
 }
 
-const statusLabel: Record<CheckStatus, string> = { pass: 'Pass', warn: 'Warn', fail: 'Fail', unknown: 'Unknown' };
-const statusOrder: Record<CheckStatus, number> = { fail: 0, warn: 1, unknown: 2, pass: 3 };
+const statusLabel: Record<CheckStatus, string> = {
+  pass: 'Pass',
+  warn: 'Warn',
+  fail: 'Fail',
+  unknown: 'Unknown',
+};
+const statusOrder: Record<CheckStatus, number> = {
+  fail: 0,
+  warn: 1,
+  unknown: 2,
+  pass: 3,
+};
 
 /** Icon plus text: colour alone would not reach screen-reader or colour-blind users. */
 export function CheckStatusLabel({ status }: { status: CheckStatus }) {
@@ -53,19 +67,43 @@ type Row = CheckResult & { rowId: string };
  */
 export function ChecksTable({ checks }: ChecksTableProps) {
   const columns: TableColumn<Row>[] = [
-    { title: 'Status', field: 'status', width: '110px', render: row => <CheckStatusLabel status={row.status} /> },
+    {
+      title: 'Status',
+      field: 'status',
+      cellStyle: { whiteSpace: 'nowrap' },
+      render: row => <CheckStatusLabel status={row.status} />,
+    },
     {
       title: 'Check',
       field: 'title',
+      cellStyle: { minWidth: 160 },
       render: row => (
         <>
-          <Typography variant="body2" fontWeight="bold">{row.title}</Typography>
-          <Typography variant="caption" color="text.secondary">{row.category}</Typography>
+          <Typography variant="body2" fontWeight="bold">
+            {row.title}
+          </Typography>
+          <Typography variant="caption" color="text.secondary">
+            {row.category}
+          </Typography>
         </>
       ),
     },
-    { title: 'Message', field: 'message' },
-    { title: 'Fix', field: 'fix', width: '40%', render: row => <Fix fix={row.fix} /> },
+    {
+      // The fix sits under the message: a separate column squeezed both on narrow screens.
+      title: 'Message and fix',
+      field: 'message',
+      cellStyle: { minWidth: 320 },
+      render: row => (
+        <>
+          <Typography variant="body2">{row.message}</Typography>
+          {row.fix && (
+            <Box sx={{ mt: 1 }}>
+              <Fix fix={row.fix} />
+            </Box>
+          )}
+        </>
+      ),
+    },
   ];
   const data = [...checks]
     .sort((a, b) => statusOrder[a.status] - statusOrder[b.status])
@@ -73,10 +111,20 @@ export function ChecksTable({ checks }: ChecksTableProps) {
   return (
     <Table<Row>
       title="Checks"
-      options={{ paging: false, search: false, padding: 'dense', sorting: false, draggable: false }}
+      options={{
+        paging: false,
+        search: false,
+        padding: 'dense',
+        sorting: false,
+        draggable: false,
+      }}
       columns={columns}
       data={data}
-      emptyContent={<Typography sx={{ p: 2 }} color="text.secondary">No checks were run for this entity.</Typography>}
+      emptyContent={
+        <Typography sx={{ p: 2 }} color="text.secondary">
+          No checks were run for this entity.
+        </Typography>
+      }
     />
   );
 }

@@ -18,7 +18,13 @@ export function scoreColor(score: number): 'success' | 'warning' | 'error' {
 }
 
 /** A round gauge with the score as a percentage. @public */
-export function ConfidenceGauge({ score, size = 64 }: { score: number; size?: number }) {
+export function ConfidenceGauge({
+  score,
+  size = 64,
+}: {
+  score: number;
+  size?: number;
+}) {
   return (
     <Box sx={{ position: 'relative', display: 'inline-flex' }}>
       <CircularProgress
@@ -30,10 +36,18 @@ export function ConfidenceGauge({ score, size = 64 }: { score: number; size?: nu
         aria-label={`Confidence score ${percent(score)}`}
       />
       <Box
-        sx={{ position: 'absolute', inset: 0, display: 'flex', alignItems: 'center', justifyContent: 'center' }}
+        sx={{
+          position: 'absolute',
+          inset: 0,
+          display: 'flex',
+          alignItems: 'center',
+          justifyContent: 'center',
+        }}
         aria-hidden
       >
-        <Typography variant="body2" fontWeight="bold">{Math.round(score * 100)}</Typography>
+        <Typography variant="body2" fontWeight="bold">
+          {Math.round(score * 100)}
+        </Typography>
       </Box>
     </Box>
   );
@@ -50,17 +64,34 @@ export interface ConfidenceSummaryProps {
  * @public
  */
 export function ConfidenceSummary({ confidence }: ConfidenceSummaryProps) {
-  const factors = [...confidence.factors].sort((a, b) => Number(a.met) - Number(b.met) || b.weight - a.weight);
+  const factors = [...confidence.factors].sort(
+    (a, b) => Number(a.met) - Number(b.met) || b.weight - a.weight,
+  );
   return (
-    <Box sx={{ display: 'flex', gap: 3, alignItems: 'flex-start', flexWrap: 'wrap' }}>
+    <Box
+      sx={{
+        display: 'flex',
+        gap: 3,
+        alignItems: 'flex-start',
+        flexWrap: 'wrap',
+      }}
+    >
       <Box sx={{ textAlign: 'center' }}>
         <ConfidenceGauge score={confidence.score} size={80} />
-        <Typography variant="caption" display="block" color="text.secondary">Confidence</Typography>
+        <Typography variant="caption" display="block" color="text.secondary">
+          Confidence
+        </Typography>
       </Box>
       {factors.length === 0 ? (
-        <Typography color="text.secondary">No factors were evaluated.</Typography>
+        <Typography color="text.secondary">
+          No factors were evaluated.
+        </Typography>
       ) : (
-        <List dense aria-label="Confidence breakdown" sx={{ flex: 1, minWidth: 240 }}>
+        <List
+          dense
+          aria-label="Confidence breakdown"
+          sx={{ flex: 1, minWidth: 240 }}
+        >
           {factors.map(factor => (
             <ListItem key={factor.id} disableGutters>
               <ListItemIcon sx={{ minWidth: 32 }}>

@@ -1,2 +1,6 @@
-export { ConfidenceGauge, ConfidenceSummary, scoreColor } from './ConfidenceSummary';
+export {
+  ConfidenceGauge,
+  ConfidenceSummary,
+  scoreColor,
+} from './ConfidenceSummary';
 export type { ConfidenceSummaryProps } from './ConfidenceSummary';

@@ -12,7 +12,12 @@ export interface CoverageFilterValues {
   tier: string;
 }
 
-export const EMPTY_FILTERS: CoverageFilterValues = { owner: '', system: '', lifecycle: '', tier: '' };
+export const EMPTY_FILTERS: CoverageFilterValues = {
+  owner: '',
+  system: '',
+  lifecycle: '',
+  tier: '',
+};
 
 const LIFECYCLES = ['production', 'experimental', 'deprecated'];
 const TIERS = ['tier-1', 'tier-2', 'tier-3'];
@@ -29,29 +34,72 @@ export function CoverageFilters({
   onApply: (filters: CoverageFilterValues) => void;
 }) {
   const [draft, setDraft] = useState(value);
-  const set = (key: keyof CoverageFilterValues) => (event: { target: { value: string } }) =>
-    setDraft(current => ({ ...current, [key]: event.target.value }));
+  const set =
+    (key: keyof CoverageFilterValues) =>
+    (event: { target: { value: string } }) =>
+      setDraft(current => ({ ...current, [key]: event.target.value }));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onApply(draft);
   };
   return (
-    <Stack component="form" direction="row" spacing={2} useFlexGap flexWrap="wrap" alignItems="center" onSubmit={submit} aria-label="Coverage filters">
-      <TextField size="small" label="Owner" helperText="group ref or team name" value={draft.owner} onChange={set('owner')} />
-      <TextField size="small" label="System" value={draft.system} onChange={set('system')} />
-      <TextField select size="small" label="Lifecycle" value={draft.lifecycle} onChange={set('lifecycle')} sx={{ minWidth: 150 }}>
+    <Stack
+      component="form"
+      direction="row"
+      spacing={2}
+      useFlexGap
+      flexWrap="wrap"
+      alignItems="center"
+      onSubmit={submit}
+      aria-label="Coverage filters"
+    >
+      <TextField
+        size="small"
+        label="Owner"
+        placeholder="payments or group:default/payments"
+        value={draft.owner}
+        onChange={set('owner')}
+        sx={{ minWidth: 260 }}
+      />
+      <TextField
+        size="small"
+        label="System"
+        value={draft.system}
+        onChange={set('system')}
+      />
+      <TextField
+        select
+        size="small"
+        label="Lifecycle"
+        value={draft.lifecycle}
+        onChange={set('lifecycle')}
+        sx={{ minWidth: 150 }}
+      >
         <MenuItem value="">Any</MenuItem>
         {LIFECYCLES.map(l => (
-          <MenuItem key={l} value={l}>{l}</MenuItem>
+          <MenuItem key={l} value={l}>
+            {l}
+          </MenuItem>
         ))}
       </TextField>
-      <TextField select size="small" label="Tier" value={draft.tier} onChange={set('tier')} sx={{ minWidth: 110 }}>
+      <TextField
+        select
+        size="small"
+        label="Tier"
+        value={draft.tier}
+        onChange={set('tier')}
+        sx={{ minWidth: 110 }}
+      >
         <MenuItem value="">Any</MenuItem>
         {TIERS.map(t => (
-          <MenuItem key={t} value={t}>{t}</MenuItem>
+          <MenuItem key={t} value={t}>
+            {t}
+          </MenuItem>
         ))}
       </TextField>
-      <Button type="submit" variant="outlined">Apply filters</Button>
+      <Button type="submit" variant="outlined">
+        Apply filters
+      </Button>
       <Button
         onClick={() => {
           setDraft(EMPTY_FILTERS);

@@ -18,7 +18,11 @@ function renderPage(api: ObservabilityApi) {
 
 const fullApi = () =>
   mockObservabilityApi({
-    getCoverage: async query => ({ ...coverageResponse, page: query?.page ?? 1, pageSize: query?.pageSize ?? 25 }),
+    getCoverage: async query => ({
+      ...coverageResponse,
+      page: query?.page ?? 1,
+      pageSize: query?.pageSize ?? 25,
+    }),
     getCoverageHistory: async () => coverageHistory,
   });
 
@@ -29,8 +33,14 @@ describe('CoverageOverview', () => {
   });
 
   it('shows an error panel when coverage cannot be loaded', async () => {
-    await renderPage(mockObservabilityApi({ getCoverage: () => Promise.reject(new Error('coverage store down')) }));
-    expect(await screen.findByText('Error: coverage store down', { selector: 'h6' })).toBeInTheDocument();
+    await renderPage(
+      mockObservabilityApi({
+        getCoverage: () => Promise.reject(new Error('coverage store down')),
+      }),
+    );
+    expect(
+      await screen.findByText('Error: coverage store down', { selector: 'h6' }),
+    ).toBeInTheDocument();
   });
 
   it('shows an empty state before the first evaluation', async () => {
@@ -42,7 +52,13 @@ describe('CoverageOverview', () => {
           page: 1,
           pageSize: 1,
           teams: [],
-          summary: { services: 0, withSlo: 0, withRunbooks: 0, withRulesDeployed: 0, meanConfidence: 0 },
+          summary: {
+            services: 0,
+            withSlo: 0,
+            withRunbooks: 0,
+            withRulesDeployed: 0,
+            meanConfidence: 0,
+          },
         }),
       }),
     );
@@ -52,13 +68,23 @@ describe('CoverageOverview', () => {
   it('shows summary figures, the team table and the overall trend', async () => {
     const api = fullApi();
     await renderPage(api);
-    const summary = await screen.findByRole('region', { name: 'Coverage summary' });
+    const summary = await screen.findByRole('region', {
+      name: 'Coverage summary',
+    });
     expect(summary).toHaveTextContent('32Services');
     expect(summary).toHaveTextContent('47 %With SLO');
     expect(summary).toHaveTextContent('58 %Mean confidence');
-    const payments = screen.getByRole('button', { name: 'Show entities of payments' }).closest('tr')!;
-    expect(within(payments).getAllByRole('cell').map(c => c.textContent)).toEqual(['payments', '6', '50 %', '33 %', '17 %', '55 %']);
-    expect(await screen.findByRole('img', { name: /Coverage trend for all teams/ })).toBeInTheDocument();
+    const payments = screen
+      .getByRole('button', { name: 'Show entities of payments' })
+      .closest('tr')!;
+    expect(
+      within(payments)
+        .getAllByRole('cell')
+        .map(c => c.textContent),
+    ).toEqual(['payments', '6', '50 %', '33 %', '17 %', '55 %']);
+    expect(
+      await screen.findByRole('img', { name: /Coverage trend for all teams/ }),
+    ).toBeInTheDocument();
     expect(api.getCoverageHistory).toHaveBeenCalledWith({});
     expect(api.getCoverage).toHaveBeenCalledWith({ page: 1, pageSize: 1 });
   });
@@ -66,48 +92,101 @@ describe('CoverageOverview', () => {
   it('drills down into a team with server paging and sorting, and back', async () => {
     const api = fullApi();
     await renderPage(api);
-    await userEvent.click(await screen.findByRole('button', { name: 'Show entities of payments' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Show entities of payments' }),
+    );
     const table = await screen.findByRole('table', { name: 'Entities' });
-    expect(api.getCoverage).toHaveBeenLastCalledWith({ owner: ['payments'], page: 1, pageSize: 25, sort: 'confidence', order: 'asc' });
-    expect(api.getCoverageHistory).toHaveBeenLastCalledWith({ team: 'payments' });
+    expect(api.getCoverage).toHaveBeenLastCalledWith({
+      owner: ['payments'],
+      page: 1,
+      pageSize: 25,
+      sort: 'confidence',
+      order: 'asc',
+    });
+    expect(api.getCoverageHistory).toHaveBeenLastCalledWith({
+      team: 'payments',
+    });
     const checkout = within(table).getByRole('link', { name: 'checkout' });
-    expect(checkout).toHaveAttribute('href', '/catalog/default/component/checkout/observability');
+    expect(checkout).toHaveAttribute(
+      'href',
+      '/catalog/default/component/checkout/observability',
+    );
     expect(within(table).getByText('SLO declared')).toBeInTheDocument();
     expect(within(table).getByText('(+3 more)')).toBeInTheDocument();
 
-    await userEvent.click(screen.getByRole('button', { name: 'Go to next page' }));
-    await waitFor(() => expect(api.getCoverage).toHaveBeenLastCalledWith(expect.objectContaining({ owner: ['payments'], page: 2 })));
-
-    await userEvent.click(within(await screen.findByRole('table', { name: 'Entities' })).getByRole('button', { name: 'Entity' }));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Go to next page' }),
+    );
     await waitFor(() =>
-      expect(api.getCoverage).toHaveBeenLastCalledWith(expect.objectContaining({ sort: 'name', order: 'asc', page: 1 })),
+      expect(api.getCoverage).toHaveBeenLastCalledWith(
+        expect.objectContaining({ owner: ['payments'], page: 2 }),
+      ),
+    );
+
+    await userEvent.click(
+      within(await screen.findByRole('table', { name: 'Entities' })).getByRole(
+        'button',
+        { name: 'Entity' },
+      ),
+    );
+    await waitFor(() =>
+      expect(api.getCoverage).toHaveBeenLastCalledWith(
+        expect.objectContaining({ sort: 'name', order: 'asc', page: 1 }),
+      ),
     );
 
     await userEvent.click(screen.getByRole('button', { name: 'All teams' }));
-    expect(await screen.findByRole('button', { name: 'Show entities of search' })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('button', { name: 'Show entities of search' }),
+    ).toBeInTheDocument();
   });
 
   it('applies filters on submit and exports the filtered CSV', async () => {
     const api = fullApi();
-    api.exportCoverageCsv.mockResolvedValue({ blob: new Blob(['a,b\n']), fileName: 'observability-coverage.csv' });
-    const clicked: string[] = [];
-    Object.assign(URL, { createObjectURL: jest.fn(() => 'blob:x'), revokeObjectURL: jest.fn() });
-    jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function recordClick(this: HTMLAnchorElement) {
-      clicked.push(this.download);
+    api.exportCoverageCsv.mockResolvedValue({
+      blob: new Blob(['a,b\n']),
+      fileName: 'observability-coverage.csv',
     });
+    const clicked: string[] = [];
+    Object.assign(URL, {
+      createObjectURL: jest.fn(() => 'blob:x'),
+      revokeObjectURL: jest.fn(),
+    });
+    jest
+      .spyOn(HTMLAnchorElement.prototype, 'click')
+      .mockImplementation(function recordClick(this: HTMLAnchorElement) {
+        clicked.push(this.download);
+      });
     await renderPage(api);
     await screen.findByRole('region', { name: 'Coverage summary' });
-    await userEvent.type(screen.getByRole('textbox', { name: 'System' }), 'commerce');
+    await userEvent.type(
+      screen.getByRole('textbox', { name: 'System' }),
+      'commerce',
+    );
     await userEvent.click(screen.getByRole('combobox', { name: 'Lifecycle' }));
-    await userEvent.click(await screen.findByRole('option', { name: 'production' }));
-    await userEvent.click(screen.getByRole('button', { name: 'Apply filters' }));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'production' }),
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Apply filters' }),
+    );
     await waitFor(() =>
-      expect(api.getCoverage).toHaveBeenLastCalledWith({ system: ['commerce'], lifecycle: ['production'], page: 1, pageSize: 1 }),
+      expect(api.getCoverage).toHaveBeenLastCalledWith({
+        system: ['commerce'],
+        lifecycle: ['production'],
+        page: 1,
+        pageSize: 1,
+      }),
     );
     await screen.findByRole('region', { name: 'Coverage summary' });
     await userEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
-    await waitFor(() => expect(clicked).toEqual(['observability-coverage.csv']));
-    expect(api.exportCoverageCsv).toHaveBeenCalledWith({ system: ['commerce'], lifecycle: ['production'] });
+    await waitFor(() =>
+      expect(clicked).toEqual(['observability-coverage.csv']),
+    );
+    expect(api.exportCoverageCsv).toHaveBeenCalledWith({
+      system: ['commerce'],
+      lifecycle: ['production'],
+    });
     jest.restoreAllMocks();
   });
 });

@@ -28,10 +28,17 @@ import { saveBlob } from '../../lib/download';
 import { percent } from '../../lib/format';
 import { CoverageTrendChart } from '../CoverageTrendChart';
 import { TeamEntitiesTable } from '../TeamEntitiesTable';
-import { CoverageFilters, EMPTY_FILTERS, type CoverageFilterValues } from './CoverageFilters';
+import {
+  CoverageFilters,
+  EMPTY_FILTERS,
+  type CoverageFilterValues,
+} from './CoverageFilters';
 
 /** Filter form values → the wire query; an empty field means "any". */
-export function toQuery(filters: CoverageFilterValues, team?: string): CoverageQuery {
+export function toQuery(
+  filters: CoverageFilterValues,
+  team?: string,
+): CoverageQuery {
   const list = (value: string) => (value.trim() ? [value.trim()] : undefined);
   return {
     // Drilling into a team narrows the owner filter to that team's name, which the backend matches.
@@ -44,9 +51,16 @@ export function toQuery(filters: CoverageFilterValues, team?: string): CoverageQ
 
 function Figure({ label, value }: { label: string; value: string }) {
   return (
-    <Paper variant="outlined" sx={{ p: 2, textAlign: 'center', height: '100%' }}>
-      <Typography variant="h4" component="p">{value}</Typography>
-      <Typography variant="body2" color="text.secondary">{label}</Typography>
+    <Paper
+      variant="outlined"
+      sx={{ p: 2, textAlign: 'center', height: '100%' }}
+    >
+      <Typography variant="h4" component="p">
+        {value}
+      </Typography>
+      <Typography variant="body2" color="text.secondary">
+        {label}
+      </Typography>
     </Paper>
   );
 }
@@ -60,7 +74,12 @@ function SummaryFigures({ summary }: { summary: CoverageResponse['summary'] }) {
     { label: 'Mean confidence', value: percent(summary.meanConfidence) },
   ];
   return (
-    <Grid container spacing={2} component="section" aria-label="Coverage summary">
+    <Grid
+      container
+      spacing={2}
+      component="section"
+      aria-label="Coverage summary"
+    >
       {figures.map(f => (
         <Grid item xs={6} sm={4} md key={f.label}>
           <Figure {...f} />
@@ -72,62 +91,123 @@ function SummaryFigures({ summary }: { summary: CoverageResponse['summary'] }) {
 
 type TeamRow = TeamCoverageSummary & { id: string };
 
-function TeamsTable({ teams, onSelect }: { teams: TeamCoverageSummary[]; onSelect: (team: string) => void }) {
-  const share = (field: keyof TeamCoverageSummary) => (row: TeamRow) => percent(row[field] as number);
+function TeamsTable({
+  teams,
+  onSelect,
+}: {
+  teams: TeamCoverageSummary[];
+  onSelect: (team: string) => void;
+}) {
+  const share = (field: keyof TeamCoverageSummary) => (row: TeamRow) =>
+    percent(row[field] as number);
   const columns: TableColumn<TeamRow>[] = [
     {
       title: 'Team',
       field: 'team',
       render: row => (
-        <Link component="button" variant="body2" onClick={() => onSelect(row.team)} aria-label={`Show entities of ${row.team}`}>
+        <Link
+          component="button"
+          variant="body2"
+          onClick={() => onSelect(row.team)}
+          aria-label={`Show entities of ${row.team}`}
+        >
           {row.team}
         </Link>
       ),
     },
     { title: 'Services', field: 'services', type: 'numeric' },
     { title: 'With SLO', field: 'withSlo', render: share('withSlo') },
-    { title: 'With runbooks', field: 'withRunbooks', render: share('withRunbooks') },
-    { title: 'Rules deployed', field: 'withRulesDeployed', render: share('withRulesDeployed') },
-    { title: 'Mean confidence', field: 'meanConfidence', render: share('meanConfidence'), defaultSort: 'asc' },
+    {
+      title: 'With runbooks',
+      field: 'withRunbooks',
+      render: share('withRunbooks'),
+    },
+    {
+      title: 'Rules deployed',
+      field: 'withRulesDeployed',
+      render: share('withRulesDeployed'),
+    },
+    {
+      title: 'Mean confidence',
+      field: 'meanConfidence',
+      render: share('meanConfidence'),
+      defaultSort: 'asc',
+    },
   ];
   return (
     <Table<TeamRow>
       title="Teams"
-      options={{ paging: false, search: false, padding: 'dense', draggable: false }}
+      options={{
+        paging: false,
+        search: false,
+        padding: 'dense',
+        draggable: false,
+      }}
       columns={columns}
       data={teams.map(t => ({ ...t, id: t.team }))}
-      emptyContent={<Typography sx={{ p: 2 }} color="text.secondary">No team matches these filters.</Typography>}
+      emptyContent={
+        <Typography sx={{ p: 2 }} color="text.secondary">
+          No team matches these filters.
+        </Typography>
+      }
     />
   );
 }
 
 function TrendCard({ team }: { team?: string }) {
   const api = useApi(observabilityApiRef);
-  const { value, loading, error } = useAsync(() => api.getCoverageHistory(team ? { team } : {}), [api, team]);
+  const { value, loading, error } = useAsync(
+    () => api.getCoverageHistory(team ? { team } : {}),
+    [api, team],
+  );
   return (
     <InfoCard title={`Trend — ${team ?? 'all teams'}`}>
       {loading && <Progress />}
       {error && <ResponseErrorPanel error={error} />}
-      {value && <CoverageTrendChart points={value} scope={team ?? 'all teams'} />}
+      {value && (
+        <CoverageTrendChart points={value} scope={team ?? 'all teams'} />
+      )}
     </InfoCard>
   );
 }
 
-function TeamDrillDown({ team, filters, onBack }: { team: string; filters: CoverageFilterValues; onBack: () => void }) {
+function TeamDrillDown({
+  team,
+  filters,
+  onBack,
+}: {
+  team: string;
+  filters: CoverageFilterValues;
+  onBack: () => void;
+}) {
   const api = useApi(observabilityApiRef);
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(25);
-  const [sort, setSort] = useState<{ field?: CoverageSortField; order: 'asc' | 'desc' }>({ field: 'confidence', order: 'asc' });
+  const [sort, setSort] = useState<{
+    field?: CoverageSortField;
+    order: 'asc' | 'desc';
+  }>({ field: 'confidence', order: 'asc' });
   const { value, loading, error } = useAsync(
-    () => api.getCoverage({ ...toQuery(filters, team), page, pageSize, sort: sort.field, order: sort.order }),
+    () =>
+      api.getCoverage({
+        ...toQuery(filters, team),
+        page,
+        pageSize,
+        sort: sort.field,
+        order: sort.order,
+      }),
     [api, team, filters, page, pageSize, sort],
   );
   return (
     <InfoCard
       title={
         <Breadcrumbs aria-label="Drill-down">
-          <Link component="button" variant="h5" onClick={onBack}>All teams</Link>
-          <Typography variant="h5" component="span" color="text.primary">{team}</Typography>
+          <Link component="button" variant="h5" onClick={onBack}>
+            All teams
+          </Link>
+          <Typography variant="h5" component="span" color="text.primary">
+            {team}
+          </Typography>
         </Breadcrumbs>
       }
     >
@@ -198,14 +278,18 @@ export function CoverageOverview() {
             </Typography>
           )}
         </Grid>
-        <Grid item xs={12} lg={team ? 12 : 7}>
+        <Grid item xs={12}>
           {team ? (
-            <TeamDrillDown team={team} filters={filters} onBack={() => setTeam(undefined)} />
+            <TeamDrillDown
+              team={team}
+              filters={filters}
+              onBack={() => setTeam(undefined)}
+            />
           ) : (
             <TeamsTable teams={value.teams} onSelect={setTeam} />
           )}
         </Grid>
-        <Grid item xs={12} lg={team ? 12 : 5}>
+        <Grid item xs={12}>
           <TrendCard team={team} />
         </Grid>
       </Grid>
@@ -214,7 +298,16 @@ export function CoverageOverview() {
 
   return (
     <Box>
-      <Box sx={{ display: 'flex', justifyContent: 'space-between', alignItems: 'flex-start', gap: 2, mb: 3, flexWrap: 'wrap' }}>
+      <Box
+        sx={{
+          display: 'flex',
+          justifyContent: 'space-between',
+          alignItems: 'flex-start',
+          gap: 2,
+          mb: 3,
+          flexWrap: 'wrap',
+        }}
+      >
         <CoverageFilters
           value={filters}
           onApply={next => {
@@ -222,11 +315,17 @@ export function CoverageOverview() {
             setTeam(undefined);
           }}
         />
-        <Button variant="outlined" onClick={exportCsv} disabled={exported.loading}>
+        <Button
+          variant="outlined"
+          onClick={exportCsv}
+          disabled={exported.loading}
+        >
           {exported.loading ? 'Exporting…' : 'Export CSV'}
         </Button>
       </Box>
-      {exported.error && <ResponseErrorPanel error={exported.error} title="Export failed" />}
+      {exported.error && (
+        <ResponseErrorPanel error={exported.error} title="Export failed" />
+      )}
       {body}
     </Box>
   );

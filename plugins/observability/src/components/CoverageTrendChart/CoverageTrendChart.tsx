@@ -13,9 +13,17 @@ export interface CoverageTrendChartProps {
   height?: number;
 }
 
-type SeriesKey = 'meanConfidence' | 'withSlo' | 'withRunbooks' | 'withRulesDeployed';
+type SeriesKey =
+  | 'meanConfidence'
+  | 'withSlo'
+  | 'withRunbooks'
+  | 'withRulesDeployed';
 
-const SERIES: Array<{ key: SeriesKey; label: string; color: 'primary' | 'secondary' | 'success' | 'warning' }> = [
+const SERIES: Array<{
+  key: SeriesKey;
+  label: string;
+  color: 'primary' | 'secondary' | 'success' | 'warning';
+}> = [
   { key: 'meanConfidence', label: 'Mean confidence', color: 'primary' },
   { key: 'withSlo', label: 'With SLO', color: 'secondary' },
   { key: 'withRunbooks', label: 'With runbooks', color: 'success' },
@@ -29,7 +37,12 @@ const SERIES: Array<{ key: SeriesKey; label: string; color: 'primary' | 'seconda
  * come from the theme palette so light and dark themes both work.
  * @public
  */
-export function CoverageTrendChart({ points, scope, width = 560, height = 200 }: CoverageTrendChartProps) {
+export function CoverageTrendChart({
+  points,
+  scope,
+  width = 560,
+  height = 200,
+}: CoverageTrendChartProps) {
   const theme = useTheme();
   const sorted = [...points]
     .map(p => ({ ...p, t: Date.parse(p.evaluatedAt) }))
@@ -38,7 +51,8 @@ export function CoverageTrendChart({ points, scope, width = 560, height = 200 }:
   if (sorted.length < 2) {
     return (
       <Typography color="text.secondary">
-        Not enough history yet for a trend ({sorted.length} evaluation{sorted.length === 1 ? '' : 's'}).
+        Not enough history yet for a trend ({sorted.length} evaluation
+        {sorted.length === 1 ? '' : 's'}).
       </Typography>
     );
   }
@@ -47,9 +61,12 @@ export function CoverageTrendChart({ points, scope, width = 560, height = 200 }:
   const innerH = height - margin.top - margin.bottom;
   const [t0, t1] = [sorted[0].t, sorted[sorted.length - 1].t];
   const x = (t: number) => margin.left + ((t - t0) / (t1 - t0 || 1)) * innerW;
-  const y = (share: number) => margin.top + (1 - Math.min(1, Math.max(0, share))) * innerH;
+  const y = (share: number) =>
+    margin.top + (1 - Math.min(1, Math.max(0, share))) * innerH;
   const last = sorted[sorted.length - 1];
-  const description = SERIES.map(s => `${s.label} ${percent(last[s.key])}`).join(', ');
+  const description = SERIES.map(
+    s => `${s.label} ${percent(last[s.key])}`,
+  ).join(', ');
   const day = (t: number) => new Date(t).toISOString().slice(0, 10);
 
   return (
@@ -70,13 +87,32 @@ export function CoverageTrendChart({ points, scope, width = 560, height = 200 }:
               y2={y(tick)}
               stroke={theme.palette.divider}
             />
-            <text x={margin.left - 6} y={y(tick) + 4} textAnchor="end" fontSize={10} fill={theme.palette.text.secondary}>
+            <text
+              x={margin.left - 6}
+              y={y(tick) + 4}
+              textAnchor="end"
+              fontSize={10}
+              fill={theme.palette.text.secondary}
+            >
               {tick * 100}%
             </text>
           </g>
         ))}
-        <text x={margin.left} y={height - 6} fontSize={10} fill={theme.palette.text.secondary}>{day(t0)}</text>
-        <text x={width - margin.right} y={height - 6} fontSize={10} textAnchor="end" fill={theme.palette.text.secondary}>
+        <text
+          x={margin.left}
+          y={height - 6}
+          fontSize={10}
+          fill={theme.palette.text.secondary}
+        >
+          {day(t0)}
+        </text>
+        <text
+          x={width - margin.right}
+          y={height - 6}
+          fontSize={10}
+          textAnchor="end"
+          fill={theme.palette.text.secondary}
+        >
           {day(t1)}
         </text>
         {SERIES.map(series => (
@@ -86,14 +122,34 @@ export function CoverageTrendChart({ points, scope, width = 560, height = 200 }:
             fill="none"
             stroke={theme.palette[series.color].main}
             strokeWidth={2}
-            points={sorted.map(p => `${x(p.t).toFixed(1)},${y(p[series.key]).toFixed(1)}`).join(' ')}
+            points={sorted
+              .map(p => `${x(p.t).toFixed(1)},${y(p[series.key]).toFixed(1)}`)
+              .join(' ')}
           />
         ))}
       </svg>
-      <Box component="ul" aria-label="Legend" sx={{ display: 'flex', gap: 2, listStyle: 'none', p: 0, m: 0, flexWrap: 'wrap' }}>
+      <Box
+        component="ul"
+        aria-label="Legend"
+        sx={{
+          display: 'flex',
+          gap: 2,
+          listStyle: 'none',
+          p: 0,
+          m: 0,
+          flexWrap: 'wrap',
+        }}
+      >
         {SERIES.map(series => (
-          <Box component="li" key={series.key} sx={{ display: 'flex', alignItems: 'center', gap: 0.5 }}>
-            <Box sx={{ width: 12, height: 3, bgcolor: `${series.color}.main` }} aria-hidden />
+          <Box
+            component="li"
+            key={series.key}
+            sx={{ display: 'flex', alignItems: 'center', gap: 0.5 }}
+          >
+            <Box
+              sx={{ width: 12, height: 3, bgcolor: `${series.color}.main` }}
+              aria-hidden
+            />
             <Typography variant="caption">
               {series.label}: {percent(last[series.key])}
             </Typography>

@@ -1,6 +1,9 @@
 import { screen } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { observabilityApiRef, type ObservabilityApi } from '../../api';
 import { EntityObservabilityCard } from './EntityObservabilityCard';
 import { checkoutView, makeEntity } from '../../testUtils/fixtures';
@@ -24,21 +27,41 @@ describe('EntityObservabilityCard', () => {
   });
 
   it('shows an error panel', async () => {
-    await renderCard(mockObservabilityApi({ getEntityView: () => Promise.reject(new Error('view failed')) }));
-    expect(await screen.findByText('Error: view failed', { selector: 'h6' })).toBeInTheDocument();
+    await renderCard(
+      mockObservabilityApi({
+        getEntityView: () => Promise.reject(new Error('view failed')),
+      }),
+    );
+    expect(
+      await screen.findByText('Error: view failed', { selector: 'h6' }),
+    ).toBeInTheDocument();
   });
 
   it('says so when nothing was evaluated', async () => {
-    await renderCard(mockObservabilityApi({ getEntityView: async () => ({ ...checkoutView, checks: [] }) }));
-    expect(await screen.findByText('No observability checks have been evaluated for this entity yet.')).toBeInTheDocument();
+    await renderCard(
+      mockObservabilityApi({
+        getEntityView: async () => ({ ...checkoutView, checks: [] }),
+      }),
+    );
+    expect(
+      await screen.findByText(
+        'No observability checks have been evaluated for this entity yet.',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('shows the score, the most important failing check and a link to the tab', async () => {
-    await renderCard(mockObservabilityApi({ getEntityView: async () => checkoutView }));
+    await renderCard(
+      mockObservabilityApi({ getEntityView: async () => checkoutView }),
+    );
     expect(await screen.findByText('Confidence 82 %')).toBeInTheDocument();
     expect(screen.getByText('Fail')).toBeInTheDocument();
-    expect(screen.getByText(/Rules deployed: HighLatency is not loaded/)).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: /Open the Observability tab/ })).toHaveAttribute(
+    expect(
+      screen.getByText(/Rules deployed: HighLatency is not loaded/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: /Open the Observability tab/ }),
+    ).toHaveAttribute(
       'href',
       '/catalog/default/component/checkout/observability',
     );
@@ -47,7 +70,13 @@ describe('EntityObservabilityCard', () => {
   it('says all checks pass when none fails or warns', async () => {
     await renderCard(
       mockObservabilityApi({
-        getEntityView: async () => ({ ...checkoutView, checks: checkoutView.checks.map(c => ({ ...c, status: 'pass' as const })) }),
+        getEntityView: async () => ({
+          ...checkoutView,
+          checks: checkoutView.checks.map(c => ({
+            ...c,
+            status: 'pass' as const,
+          })),
+        }),
       }),
     );
     expect(await screen.findByText('All checks pass.')).toBeInTheDocument();

@@ -1,7 +1,15 @@
 import useAsync from 'react-use/esm/useAsync';
-import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/core-plugin-api';
-import { entityRouteParams, entityRouteRef, useEntity } from '@backstage/plugin-catalog-react';
+import {
+  entityRouteParams,
+  entityRouteRef,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
 import { getCompoundEntityRef } from '@backstage/catalog-model';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
@@ -11,11 +19,20 @@ import { percent } from '../../lib/format';
 import { CheckStatusLabel } from '../ChecksTable';
 import { ConfidenceGauge } from '../ConfidenceSummary';
 
-const rank: Record<CheckResult['status'], number> = { fail: 0, warn: 1, unknown: 2, pass: 3 };
+const rank: Record<CheckResult['status'], number> = {
+  fail: 0,
+  warn: 1,
+  unknown: 2,
+  pass: 3,
+};
 
 /** The check to show on the overview: the first failure, else the first warning. */
-export function mostImportantCheck(checks: CheckResult[]): CheckResult | undefined {
-  return [...checks].filter(c => c.status === 'fail' || c.status === 'warn').sort((a, b) => rank[a.status] - rank[b.status])[0];
+export function mostImportantCheck(
+  checks: CheckResult[],
+): CheckResult | undefined {
+  return [...checks]
+    .filter(c => c.status === 'fail' || c.status === 'warn')
+    .sort((a, b) => rank[a.status] - rank[b.status])[0];
 }
 
 /**
@@ -28,25 +45,37 @@ export function EntityObservabilityCard() {
   const api = useApi(observabilityApiRef);
   const entityRoute = useRouteRef(entityRouteRef);
   const ref = getCompoundEntityRef(entity);
-  const { value, loading, error } = useAsync(() => api.getEntityView(ref), [api, ref.kind, ref.namespace, ref.name]);
+  const { value, loading, error } = useAsync(
+    () => api.getEntityView(ref),
+    [api, ref.kind, ref.namespace, ref.name],
+  );
   const tab = `${entityRoute(entityRouteParams(entity))}/observability`;
 
   let body;
   if (loading) body = <Progress />;
   else if (error) body = <ResponseErrorPanel error={error} />;
   else if (!value || value.checks.length === 0) {
-    body = <Typography color="text.secondary">No observability checks have been evaluated for this entity yet.</Typography>;
+    body = (
+      <Typography color="text.secondary">
+        No observability checks have been evaluated for this entity yet.
+      </Typography>
+    );
   } else {
     const top = mostImportantCheck(value.checks);
     body = (
       <Box sx={{ display: 'flex', gap: 2, alignItems: 'center' }}>
         <ConfidenceGauge score={value.confidence.score} />
         <Box sx={{ minWidth: 0 }}>
-          <Typography variant="subtitle2">Confidence {percent(value.confidence.score)}</Typography>
+          <Typography variant="subtitle2">
+            Confidence {percent(value.confidence.score)}
+          </Typography>
           {top ? (
             <>
               <CheckStatusLabel status={top.status} />
-              <Typography variant="body2" component="span"> {top.title}: {top.message}</Typography>
+              <Typography variant="body2" component="span">
+                {' '}
+                {top.title}: {top.message}
+              </Typography>
             </>
           ) : (
             <Typography variant="body2">All checks pass.</Typography>
@@ -56,7 +85,10 @@ export function EntityObservabilityCard() {
     );
   }
   return (
-    <InfoCard title="Observability" deepLink={{ title: 'Open the Observability tab', link: tab }}>
+    <InfoCard
+      title="Observability"
+      deepLink={{ title: 'Open the Observability tab', link: tab }}
+    >
       {body}
     </InfoCard>
   );

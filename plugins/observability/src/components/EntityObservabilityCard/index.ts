@@ -1,1 +1,4 @@
-export { EntityObservabilityCard, mostImportantCheck } from './EntityObservabilityCard';
+export {
+  EntityObservabilityCard,
+  mostImportantCheck,
+} from './EntityObservabilityCard';

@@ -1,6 +1,11 @@
 import { useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { EmptyState, InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { getCompoundEntityRef } from '@backstage/catalog-model';
@@ -15,7 +20,10 @@ import { ChecksTable } from '../ChecksTable';
 import { ConfidenceSummary } from '../ConfidenceSummary';
 import { FindingsList } from '../FindingsList';
 import { FiringAlerts } from '../FiringAlerts';
-import { MissingMetadataGuide, exampleAnnotations } from '../MissingMetadataGuide';
+import {
+  MissingMetadataGuide,
+  exampleAnnotations,
+} from '../MissingMetadataGuide';
 import { RedTargetsTable } from '../RedTargetsTable';
 import { RunbookList } from '../RunbookList';
 import { ScaffoldAlertsDialog } from '../ScaffoldAlertsDialog';
@@ -34,20 +42,39 @@ const designLevelText: Record<string, string> = {
 function ObservabilityView({ view }: { view: EntityViewResponse }) {
   const [dialogOpen, setDialogOpen] = useState(false);
   const entityRef = useMemo(
-    () => ({ kind: view.spec.kind, namespace: view.spec.namespace, name: view.spec.name }),
+    () => ({
+      kind: view.spec.kind,
+      namespace: view.spec.namespace,
+      name: view.spec.name,
+    }),
     [view.spec.kind, view.spec.namespace, view.spec.name],
   );
   const level = view.output.observability_design.level;
-  const firingUnknown = view.facts.firingAlerts?.status === 'unknown' ? view.facts.firingAlerts.reason : undefined;
+  const firingUnknown =
+    view.facts.firingAlerts?.status === 'unknown'
+      ? view.facts.firingAlerts.reason
+      : undefined;
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
         <InfoCard
           title="Observability"
-          subheader={level ? `${designLevelText[level] ?? level}${view.output.observability_design.level_reason ? ` — ${view.output.observability_design.level_reason}` : ''}` : undefined}
+          subheader={
+            level
+              ? `${designLevelText[level] ?? level}${
+                  view.output.observability_design.level_reason
+                    ? ` — ${view.output.observability_design.level_reason}`
+                    : ''
+                }`
+              : undefined
+          }
           action={
             <Box sx={{ pt: 1, pr: 1 }}>
-              <Button variant="contained" onClick={() => setDialogOpen(true)} aria-haspopup="dialog">
+              <Button
+                variant="contained"
+                onClick={() => setDialogOpen(true)}
+                aria-haspopup="dialog"
+              >
                 Scaffold alerts
               </Button>
             </Box>
@@ -88,7 +115,12 @@ function ObservabilityView({ view }: { view: EntityViewResponse }) {
         <ChecksTable checks={view.checks} />
       </Grid>
       {dialogOpen && (
-        <ScaffoldAlertsDialog open onClose={() => setDialogOpen(false)} entityRef={entityRef} view={view} />
+        <ScaffoldAlertsDialog
+          open
+          onClose={() => setDialogOpen(false)}
+          entityRef={entityRef}
+          view={view}
+        />
       )}
     </Grid>
   );
@@ -118,10 +150,14 @@ export function EntityObservabilityContent() {
         description={
           <>
             <Typography paragraph>
-              Redline could not derive RED targets for {entity.metadata.name}. Describe the service with these
-              annotations in its catalog-info.yaml:
+              Redline could not derive RED targets for {entity.metadata.name}.
+              Describe the service with these annotations in its
+              catalog-info.yaml:
             </Typography>
-            <Typography component="pre" sx={{ fontFamily: 'monospace', whiteSpace: 'pre-wrap' }}>
+            <Typography
+              component="pre"
+              sx={{ fontFamily: 'monospace', whiteSpace: 'pre-wrap' }}
+            >
               {exampleAnnotations(entity.metadata.name)}
             </Typography>
           </>

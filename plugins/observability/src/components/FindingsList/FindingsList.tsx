@@ -11,7 +11,11 @@ export interface FindingsListProps {
   findings: Finding[];
 }
 
-const severityOrder: Record<Finding['severity'], number> = { error: 0, warning: 1, info: 2 };
+const severityOrder: Record<Finding['severity'], number> = {
+  error: 0,
+  warning: 1,
+  info: 2,
+};
 
 /**
  * Problems found while reading the entity's metadata, worst first. Each names
@@ -21,11 +25,22 @@ const severityOrder: Record<Finding['severity'], number> = { error: 0, warning: 
  */
 export function FindingsList({ findings }: FindingsListProps) {
   if (findings.length === 0) {
-    return <Typography color="text.secondary">No problems found in this entity's metadata.</Typography>;
+    return (
+      <Typography color="text.secondary">
+        No problems found in this entity's metadata.
+      </Typography>
+    );
   }
-  const sorted = [...findings].sort((a, b) => severityOrder[a.severity] - severityOrder[b.severity]);
+  const sorted = [...findings].sort(
+    (a, b) => severityOrder[a.severity] - severityOrder[b.severity],
+  );
   return (
-    <Stack spacing={1} component="ul" sx={{ listStyle: 'none', p: 0, m: 0 }} aria-label="Findings">
+    <Stack
+      spacing={1}
+      component="ul"
+      sx={{ listStyle: 'none', p: 0, m: 0 }}
+      aria-label="Findings"
+    >
       {sorted.map((finding, index) => (
         <li key={`${finding.id}-${finding.annotation ?? ''}-${index}`}>
           <Alert severity={finding.severity}>
@@ -35,18 +50,25 @@ export function FindingsList({ findings }: FindingsListProps) {
                 Annotation <code>{finding.annotation}</code>
                 {finding.value !== undefined && (
                   <>
-                    {' '}has value <code>{JSON.stringify(finding.value)}</code>
+                    {' '}
+                    has value <code>{JSON.stringify(finding.value)}</code>
                   </>
                 )}
                 {finding.expected && <>; expected {finding.expected}</>}
               </Typography>
             )}
             {!finding.annotation && finding.expected && (
-              <Typography variant="body2">Expected {finding.expected}</Typography>
+              <Typography variant="body2">
+                Expected {finding.expected}
+              </Typography>
             )}
             {finding.fix && (
               <Box sx={{ mt: 1 }}>
-                <CodeSnippet text={finding.fix} language="yaml" showCopyCodeButton />
+                <CodeSnippet
+                  text={finding.fix}
+                  language="yaml"
+                  showCopyCodeButton
+                />
               </Box>
             )}
           </Alert>

@@ -16,7 +16,12 @@ export interface FiringAlertsProps {
 }
 
 const severityRank = (severity?: string) =>
-  ({ critical: 0, page: 0, error: 1, warning: 2, info: 3 } as Record<string, number>)[severity ?? ''] ?? 4;
+  ((
+    { critical: 0, page: 0, error: 1, warning: 2, info: 3 } as Record<
+      string,
+      number
+    >
+  )[severity ?? ''] ?? 4);
 
 /**
  * Live alerts grouped by severity (the backend has already folded duplicates,
@@ -28,8 +33,14 @@ export function FiringAlerts({ alerts, unknownReason }: FiringAlertsProps) {
   if (alerts.length === 0) {
     return (
       <Box>
-        {unknownReason && <Alert severity="info" sx={{ mb: 1 }}>Live alerts unavailable: {unknownReason}</Alert>}
-        <Typography color="text.secondary">No alerts are firing for this entity.</Typography>
+        {unknownReason && (
+          <Alert severity="info" sx={{ mb: 1 }}>
+            Live alerts unavailable: {unknownReason}
+          </Alert>
+        )}
+        <Typography color="text.secondary">
+          No alerts are firing for this entity.
+        </Typography>
       </Box>
     );
   }
@@ -38,7 +49,9 @@ export function FiringAlerts({ alerts, unknownReason }: FiringAlertsProps) {
     const key = alert.severity ?? 'unspecified';
     groups.set(key, [...(groups.get(key) ?? []), alert]);
   }
-  const ordered = [...groups.entries()].sort(([a], [b]) => severityRank(a) - severityRank(b));
+  const ordered = [...groups.entries()].sort(
+    ([a], [b]) => severityRank(a) - severityRank(b),
+  );
   return (
     <Box>
       {ordered.map(([severity, items]) => (
@@ -46,13 +59,25 @@ export function FiringAlerts({ alerts, unknownReason }: FiringAlertsProps) {
           key={severity}
           dense
           aria-label={`${severity} alerts`}
-          subheader={<ListSubheader disableSticky>{`${severity} (${items.length})`}</ListSubheader>}
+          subheader={
+            <ListSubheader
+              disableSticky
+            >{`${severity} (${items.length})`}</ListSubheader>
+          }
         >
           {items.map(alert => (
             <ListItem key={`${alert.name}-${JSON.stringify(alert.labels)}`}>
               <ListItemText
                 primary={
-                  <Box component="span" sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
+                  <Box
+                    component="span"
+                    sx={{
+                      display: 'flex',
+                      gap: 1,
+                      alignItems: 'center',
+                      flexWrap: 'wrap',
+                    }}
+                  >
                     <span>{alert.name}</span>
                     <Chip
                       size="small"
@@ -60,10 +85,20 @@ export function FiringAlerts({ alerts, unknownReason }: FiringAlertsProps) {
                       color={alert.state === 'firing' ? 'error' : 'default'}
                       variant={alert.state === 'firing' ? 'filled' : 'outlined'}
                     />
-                    {alert.count > 1 && <Chip size="small" variant="outlined" label={`×${alert.count}`} />}
+                    {alert.count > 1 && (
+                      <Chip
+                        size="small"
+                        variant="outlined"
+                        label={`×${alert.count}`}
+                      />
+                    )}
                   </Box>
                 }
-                secondary={[alert.annotations.summary, alert.activeAt && `since ${new Date(alert.activeAt).toLocaleString()}`]
+                secondary={[
+                  alert.annotations.summary,
+                  alert.activeAt &&
+                    `since ${new Date(alert.activeAt).toLocaleString()}`,
+                ]
                   .filter(Boolean)
                   .join(' — ')}
               />

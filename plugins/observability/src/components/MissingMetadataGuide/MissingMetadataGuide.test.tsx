@@ -1,14 +1,25 @@
 import { screen } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/test-utils';
-import { MissingMetadataGuide, exampleAnnotations } from './MissingMetadataGuide';
+import {
+  MissingMetadataGuide,
+  exampleAnnotations,
+} from './MissingMetadataGuide';
 
 describe('MissingMetadataGuide', () => {
   it('explains the defaults and offers a copyable annotation snippet', async () => {
-    await renderInTestApp(<MissingMetadataGuide serviceName="legacy-billing" />);
-    const guide = screen.getByRole('alert', { name: 'How to describe this service' });
-    expect(guide).toHaveTextContent('more than 1 % of requests fail for 5 minutes');
+    await renderInTestApp(
+      <MissingMetadataGuide serviceName="legacy-billing" />,
+    );
+    const guide = screen.getByRole('alert', {
+      name: 'How to describe this service',
+    });
+    expect(guide).toHaveTextContent(
+      'more than 1 % of requests fail for 5 minutes',
+    );
     expect(guide).toHaveTextContent('redline.dev/slo-latency: "99% < 300ms"');
-    expect(screen.getByRole('button', { name: 'Copy text' })).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Copy text' }),
+    ).toBeInTheDocument();
   });
 
   it('builds valid YAML annotations for the service', () => {

@@ -23,7 +23,11 @@ export function exampleAnnotations(serviceName: string): string {
     [ANNOTATIONS.errorRateThreshold, '1'],
     [ANNOTATIONS.latencyP99Threshold, '500ms'],
   ];
-  return ['metadata:', '  annotations:', ...lines.map(([key, value]) => `    ${key}: ${JSON.stringify(value)}`)].join('\n');
+  return [
+    'metadata:',
+    '  annotations:',
+    ...lines.map(([key, value]) => `    ${key}: ${JSON.stringify(value)}`),
+  ].join('\n');
 }
 
 /**
@@ -32,18 +36,25 @@ export function exampleAnnotations(serviceName: string): string {
  * `catalog-info.yaml` to make them the service's own.
  * @public
  */
-export function MissingMetadataGuide({ serviceName }: MissingMetadataGuideProps) {
+export function MissingMetadataGuide({
+  serviceName,
+}: MissingMetadataGuideProps) {
   return (
     <Alert severity="info" aria-label="How to describe this service">
       <AlertTitle>This service has no observability metadata yet</AlertTitle>
       <Typography variant="body2" paragraph>
-        The RED targets below use the defaults: alert when traffic drops by more than 50 % against last week,
-        when more than 1 % of requests fail for 5 minutes, or when P99 latency exceeds 500 ms for 5 minutes.
-        Declare an SLO, a tier and a runbook in the entity's <code>catalog-info.yaml</code> to get SLO burn-rate
-        alerts, routing and a higher confidence score:
+        The RED targets below use the defaults: alert when traffic drops by more
+        than 50 % against last week, when more than 1 % of requests fail for 5
+        minutes, or when P99 latency exceeds 500 ms for 5 minutes. Declare an
+        SLO, a tier and a runbook in the entity's <code>catalog-info.yaml</code>{' '}
+        to get SLO burn-rate alerts, routing and a higher confidence score:
       </Typography>
       <Box sx={{ maxWidth: 720 }}>
-        <CodeSnippet text={exampleAnnotations(serviceName)} language="yaml" showCopyCodeButton />
+        <CodeSnippet
+          text={exampleAnnotations(serviceName)}
+          language="yaml"
+          showCopyCodeButton
+        />
       </Box>
     </Alert>
   );

@@ -1,2 +1,5 @@
-export { MissingMetadataGuide, exampleAnnotations } from './MissingMetadataGuide';
+export {
+  MissingMetadataGuide,
+  exampleAnnotations,
+} from './MissingMetadataGuide';
 export type { MissingMetadataGuideProps } from './MissingMetadataGuide';

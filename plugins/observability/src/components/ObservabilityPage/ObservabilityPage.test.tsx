@@ -4,48 +4,88 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { observabilityApiRef, type ObservabilityApi } from '../../api';
 import { ObservabilityPage } from './ObservabilityPage';
-import { checkoutView, coverageHistory, coverageResponse } from '../../testUtils/fixtures';
+import {
+  checkoutView,
+  coverageHistory,
+  coverageResponse,
+} from '../../testUtils/fixtures';
 import { mockObservabilityApi, pending } from '../../testUtils/mockApi';
 
 function renderAt(path: string, api: ObservabilityApi, header?: boolean) {
   return renderInTestApp(
     <TestApiProvider apis={[[observabilityApiRef, api]]}>
       <Routes>
-        <Route path="/observability/*" element={<ObservabilityPage header={header} />} />
+        <Route
+          path="/observability/*"
+          element={<ObservabilityPage header={header} />}
+        />
       </Routes>
     </TestApiProvider>,
-    { routeEntries: [path], mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    {
+      routeEntries: [path],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    },
   );
 }
 
 describe('ObservabilityPage', () => {
   it('shows progress in the page while coverage loads', async () => {
-    await renderAt('/observability', mockObservabilityApi({ getCoverage: pending }));
-    expect(screen.getByRole('heading', { name: 'Observability' })).toBeInTheDocument();
+    await renderAt(
+      '/observability',
+      mockObservabilityApi({ getCoverage: pending }),
+    );
+    expect(
+      screen.getByRole('heading', { name: 'Observability' }),
+    ).toBeInTheDocument();
     expect(screen.getByTestId('progress')).toBeInTheDocument();
   });
 
   it('shows an error from the backend', async () => {
-    await renderAt('/observability', mockObservabilityApi({ getCoverage: () => Promise.reject(new Error('backend down')) }));
-    expect(await screen.findByText('Error: backend down', { selector: 'h6' })).toBeInTheDocument();
+    await renderAt(
+      '/observability',
+      mockObservabilityApi({
+        getCoverage: () => Promise.reject(new Error('backend down')),
+      }),
+    );
+    expect(
+      await screen.findByText('Error: backend down', { selector: 'h6' }),
+    ).toBeInTheDocument();
   });
 
   it('shows the coverage overview at the root, without its own header when asked', async () => {
     await renderAt(
       '/observability',
-      mockObservabilityApi({ getCoverage: async () => coverageResponse, getCoverageHistory: async () => coverageHistory }),
+      mockObservabilityApi({
+        getCoverage: async () => coverageResponse,
+        getCoverageHistory: async () => coverageHistory,
+      }),
       false,
     );
-    expect(await screen.findByRole('region', { name: 'Coverage summary' })).toBeInTheDocument();
-    expect(screen.queryByRole('heading', { name: 'Observability' })).not.toBeInTheDocument();
+    expect(
+      await screen.findByRole('region', { name: 'Coverage summary' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('heading', { name: 'Observability' }),
+    ).not.toBeInTheDocument();
   });
 
   it('routes runbook links generated into alerts to the rendered runbook', async () => {
     const api = mockObservabilityApi({
-      getRunbook: async () => ({ entityRef: checkoutView.entityRef, ...checkoutView.runbooks[0] }),
+      getRunbook: async () => ({
+        entityRef: checkoutView.entityRef,
+        ...checkoutView.runbooks[0],
+      }),
     });
-    await renderAt('/observability/runbooks/default/component/checkout/HighErrorRate', api);
-    expect(await screen.findByRole('heading', { name: 'Debug checklist' })).toBeInTheDocument();
-    expect(api.getRunbook).toHaveBeenCalledWith({ kind: 'component', namespace: 'default', name: 'checkout' }, 'HighErrorRate');
+    await renderAt(
+      '/observability/runbooks/default/component/checkout/HighErrorRate',
+      api,
+    );
+    expect(
+      await screen.findByRole('heading', { name: 'Debug checklist' }),
+    ).toBeInTheDocument();
+    expect(api.getRunbook).toHaveBeenCalledWith(
+      { kind: 'component', namespace: 'default', name: 'checkout' },
+      'HighErrorRate',
+    );
   });
 });

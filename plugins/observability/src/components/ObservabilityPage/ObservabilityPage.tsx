@@ -23,14 +23,20 @@ export function ObservabilityPage({ header = true }: ObservabilityPageProps) {
     <Content>
       <Routes>
         <Route path="/" element={<CoverageOverview />} />
-        <Route path="/runbooks/:namespace/:kind/:name/:alert" element={<RunbookPage />} />
+        <Route
+          path="/runbooks/:namespace/:kind/:name/:alert"
+          element={<RunbookPage />}
+        />
       </Routes>
     </Content>
   );
   if (!header) return content;
   return (
     <Page themeId="tool">
-      <Header title="Observability" subtitle="Alerts, SLOs and runbooks across the catalog" />
+      <Header
+        title="Observability"
+        subtitle="Alerts, SLOs and runbooks across the catalog"
+      />
       {content}
     </Page>
   );

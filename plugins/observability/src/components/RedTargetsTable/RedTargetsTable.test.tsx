@@ -5,22 +5,39 @@ import { checkoutView, legacyBillingView } from '../../testUtils/fixtures';
 
 describe('RedTargetsTable', () => {
   it('shows the three RED rows with their own thresholds, sources and live values', async () => {
-    await renderInTestApp(<RedTargetsTable targets={checkoutView.redTargets} live={checkoutView.live} />);
+    await renderInTestApp(
+      <RedTargetsTable
+        targets={checkoutView.redTargets}
+        live={checkoutView.live}
+      />,
+    );
     const errorRow = screen.getByText('Error ratio').closest('tr')!;
     expect(within(errorRow).getByText('> 0.5 %')).toBeInTheDocument();
-    expect(within(errorRow).getByText('annotation: redline.dev/error-rate-threshold')).toBeInTheDocument();
+    expect(
+      within(errorRow).getByText(
+        'annotation: redline.dev/error-rate-threshold',
+      ),
+    ).toBeInTheDocument();
     expect(within(errorRow).getByText('0.21 %')).toBeInTheDocument();
-    expect(within(errorRow).getByRole('img', { name: 'Error ratio trend' })).toBeInTheDocument();
+    expect(
+      within(errorRow).getByRole('img', { name: 'Error ratio trend' }),
+    ).toBeInTheDocument();
     const latencyRow = screen.getByText('P99 latency').closest('tr')!;
     expect(within(latencyRow).getByText('> 300 ms')).toBeInTheDocument();
     expect(within(latencyRow).getByText('245 ms')).toBeInTheDocument();
     const rateRow = screen.getByText('Request rate').closest('tr')!;
     expect(within(rateRow).getByText('default')).toBeInTheDocument();
-    expect(within(rateRow).getByText('sum(rate(http_requests_total{service="checkout"}[5m]))').tagName).toBe('CODE');
+    expect(
+      within(rateRow).getByText(
+        'sum(rate(http_requests_total{service="checkout"}[5m]))',
+      ).tagName,
+    ).toBe('CODE');
   });
 
   it('hides the live column without live data and shows seed defaults', async () => {
-    await renderInTestApp(<RedTargetsTable targets={legacyBillingView.redTargets} />);
+    await renderInTestApp(
+      <RedTargetsTable targets={legacyBillingView.redTargets} />,
+    );
     expect(screen.queryByText('Live')).not.toBeInTheDocument();
     expect(screen.getByText('> 1 %')).toBeInTheDocument();
     expect(screen.getByText('> 500 ms')).toBeInTheDocument();
@@ -32,15 +49,23 @@ describe('RedTargetsTable', () => {
     await renderInTestApp(
       <RedTargetsTable
         targets={checkoutView.redTargets}
-        live={{ status: 'fallback-logs', reason: 'Prometheus unreachable', values: [] }}
+        live={{
+          status: 'fallback-logs',
+          reason: 'Prometheus unreachable',
+          values: [],
+        }}
       />,
     );
-    expect(screen.getByText('Live data: fallback-logs — Prometheus unreachable')).toBeInTheDocument();
+    expect(
+      screen.getByText('Live data: fallback-logs — Prometheus unreachable'),
+    ).toBeInTheDocument();
     expect(screen.getAllByText('no data')).toHaveLength(3);
   });
 
   it('renders an empty message without targets', async () => {
     await renderInTestApp(<RedTargetsTable targets={[]} />);
-    expect(screen.getByText('No RED targets could be computed for this entity.')).toBeInTheDocument();
+    expect(
+      screen.getByText('No RED targets could be computed for this entity.'),
+    ).toBeInTheDocument();
   });
 });

@@ -2,7 +2,10 @@ import { Table, type TableColumn } from '@backstage/core-components';
 import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import Typography from '@mui/material/Typography';
-import type { EntityViewResponse, RedTarget } from '@redline/backstage-plugin-observability-common';
+import type {
+  EntityViewResponse,
+  RedTarget,
+} from '@redline/backstage-plugin-observability-common';
 import { formatValue } from '../../lib/format';
 import { Sparkline } from '../Sparkline';
 
@@ -16,8 +19,17 @@ export interface RedTargetsTableProps {
 type Row = RedTarget & { id: string };
 
 /** `default` or `annotation: redline.dev/…` — tells a team what to edit to change a value. */
-export function SourceChip({ source, annotation }: { source: RedTarget['source']; annotation?: string }) {
-  const label = source === 'annotation' && annotation ? `annotation: ${annotation}` : source;
+export function SourceChip({
+  source,
+  annotation,
+}: {
+  source: RedTarget['source'];
+  annotation?: string;
+}) {
+  const label =
+    source === 'annotation' && annotation
+      ? `annotation: ${annotation}`
+      : source;
   return (
     <Chip
       size="small"
@@ -39,28 +51,47 @@ export function RedTargetsTable({ targets, live }: RedTargetsTableProps) {
     {
       title: 'Signal',
       field: 'name',
+      cellStyle: { minWidth: 160, maxWidth: 260 },
       render: row => (
         <>
-          <Typography variant="body2" fontWeight="bold">{row.name}</Typography>
-          <Typography variant="caption" color="text.secondary">{row.description}</Typography>
+          <Typography variant="body2" fontWeight="bold">
+            {row.name}
+          </Typography>
+          <Typography variant="caption" color="text.secondary">
+            {row.description}
+          </Typography>
         </>
       ),
     },
     {
       title: 'PromQL',
       field: 'promql',
+      cellStyle: { minWidth: 320 },
       render: row => (
-        <Box component="code" sx={{ fontFamily: 'monospace', fontSize: '0.8rem', wordBreak: 'break-all' }}>
+        <Box
+          component="code"
+          sx={{
+            fontFamily: 'monospace',
+            fontSize: '0.8rem',
+            wordBreak: 'break-all',
+          }}
+        >
           {row.promql}
         </Box>
       ),
     },
-    { title: 'Threshold', field: 'thresholdDisplay' },
-    { title: 'For', field: 'for' },
+    {
+      title: 'Threshold',
+      field: 'thresholdDisplay',
+      cellStyle: { whiteSpace: 'nowrap' },
+    },
+    { title: 'For', field: 'for', cellStyle: { whiteSpace: 'nowrap' } },
     {
       title: 'Source',
       field: 'source',
-      render: row => <SourceChip source={row.source} annotation={row.annotation} />,
+      render: row => (
+        <SourceChip source={row.source} annotation={row.annotation} />
+      ),
     },
   ];
   if (live) {
@@ -69,9 +100,21 @@ export function RedTargetsTable({ targets, live }: RedTargetsTableProps) {
       field: 'signal',
       render: row => {
         const value = liveBySignal.get(row.signal);
-        if (!value) return <Typography variant="body2" color="text.secondary">no data</Typography>;
+        if (!value)
+          return (
+            <Typography variant="body2" color="text.secondary">
+              no data
+            </Typography>
+          );
         return (
-          <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, whiteSpace: 'nowrap' }}>
+          <Box
+            sx={{
+              display: 'flex',
+              alignItems: 'center',
+              gap: 1,
+              whiteSpace: 'nowrap',
+            }}
+          >
             <span>{formatValue(value.value, row.unit)}</span>
             <Sparkline points={value.trend} label={`${row.name} trend`} />
           </Box>
@@ -84,12 +127,24 @@ export function RedTargetsTable({ targets, live }: RedTargetsTableProps) {
   return (
     <Table<Row>
       title="RED targets"
-      subtitle={live && live.status !== 'ok' ? `Live data: ${live.status}${live.reason ? ` — ${live.reason}` : ''}` : undefined}
-      options={{ paging: false, search: false, padding: 'dense', sorting: false, draggable: false }}
+      subtitle={
+        live && live.status !== 'ok'
+          ? `Live data: ${live.status}${live.reason ? ` — ${live.reason}` : ''}`
+          : undefined
+      }
+      options={{
+        paging: false,
+        search: false,
+        padding: 'dense',
+        sorting: false,
+        draggable: false,
+      }}
       columns={columns}
       data={data}
       emptyContent={
-        <Typography sx={{ p: 2 }} color="text.secondary">No RED targets could be computed for this entity.</Typography>
+        <Typography sx={{ p: 2 }} color="text.secondary">
+          No RED targets could be computed for this entity.
+        </Typography>
       }
     />
   );

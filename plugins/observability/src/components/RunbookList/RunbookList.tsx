@@ -14,12 +14,20 @@ export interface RunbookListProps {
 /** One collapsible, sanitised runbook per alert. @public */
 export function RunbookList({ runbooks }: RunbookListProps) {
   if (runbooks.length === 0) {
-    return <Typography color="text.secondary">No runbooks were generated for this entity.</Typography>;
+    return (
+      <Typography color="text.secondary">
+        No runbooks were generated for this entity.
+      </Typography>
+    );
   }
   return (
     <div>
       {runbooks.map(runbook => (
-        <Accordion key={runbook.path} disableGutters TransitionProps={{ unmountOnExit: true }}>
+        <Accordion
+          key={runbook.path}
+          disableGutters
+          TransitionProps={{ unmountOnExit: true }}
+        >
           <AccordionSummary
             expandIcon={<ExpandMoreIcon />}
             id={`runbook-${runbook.alert}-header`}

@@ -16,9 +16,14 @@ describe('RunbookMarkdown', () => {
       />,
     );
     expect(screen.getByRole('heading', { name: 'Title' })).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: /dashboard/ })).toHaveAttribute('href', 'https://grafana.example.com/d/x');
+    expect(screen.getByRole('link', { name: /dashboard/ })).toHaveAttribute(
+      'href',
+      'https://grafana.example.com/d/x',
+    );
     expect(screen.queryByRole('link', { name: 'bad' })).not.toBeInTheDocument();
-    expect(screen.queryByRole('link', { name: 'data' })).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('link', { name: 'data' }),
+    ).not.toBeInTheDocument();
     expect(screen.queryByRole('link', { name: 'rel' })).not.toBeInTheDocument();
     expect(screen.getByText(/and bad and data and rel/)).toBeInTheDocument();
     expect(document.querySelector('script')).toBeNull();

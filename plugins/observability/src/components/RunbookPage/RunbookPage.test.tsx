@@ -11,11 +11,16 @@ function renderRunbook(api: ObservabilityApi) {
   return renderInTestApp(
     <TestApiProvider apis={[[observabilityApiRef, api]]}>
       <Routes>
-        <Route path="/observability/runbooks/:namespace/:kind/:name/:alert" element={<RunbookPage />} />
+        <Route
+          path="/observability/runbooks/:namespace/:kind/:name/:alert"
+          element={<RunbookPage />}
+        />
       </Routes>
     </TestApiProvider>,
     {
-      routeEntries: ['/observability/runbooks/default/component/checkout/HighErrorRate'],
+      routeEntries: [
+        '/observability/runbooks/default/component/checkout/HighErrorRate',
+      ],
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     },
   );
@@ -28,31 +33,59 @@ describe('RunbookPage', () => {
   });
 
   it('shows an error panel for an unknown runbook', async () => {
-    await renderRunbook(mockObservabilityApi({ getRunbook: () => Promise.reject(new Error('No runbook HighErrorRate')) }));
-    expect(await screen.findByText('Error: No runbook HighErrorRate', { selector: 'h6' })).toBeInTheDocument();
+    await renderRunbook(
+      mockObservabilityApi({
+        getRunbook: () => Promise.reject(new Error('No runbook HighErrorRate')),
+      }),
+    );
+    expect(
+      await screen.findByText('Error: No runbook HighErrorRate', {
+        selector: 'h6',
+      }),
+    ).toBeInTheDocument();
   });
 
   it('shows an empty state for an empty runbook', async () => {
     await renderRunbook(
       mockObservabilityApi({
-        getRunbook: async () => ({ entityRef: 'component:default/checkout', alert: 'HighErrorRate', title: 'x', path: 'runbooks/x.md', markdown: ' ' }),
+        getRunbook: async () => ({
+          entityRef: 'component:default/checkout',
+          alert: 'HighErrorRate',
+          title: 'x',
+          path: 'runbooks/x.md',
+          markdown: ' ',
+        }),
       }),
     );
-    expect(await screen.findByText('No runbook for HighErrorRate')).toBeInTheDocument();
+    expect(
+      await screen.findByText('No runbook for HighErrorRate'),
+    ).toBeInTheDocument();
   });
 
   it('renders the runbook for the alert in the URL, linking back to the tab', async () => {
     const runbook = checkoutView.runbooks[0];
     const api = mockObservabilityApi({
-      getRunbook: async () => ({ entityRef: 'component:default/checkout', ...runbook }),
+      getRunbook: async () => ({
+        entityRef: 'component:default/checkout',
+        ...runbook,
+      }),
     });
     await renderRunbook(api);
-    expect(await screen.findByRole('heading', { name: 'Debug checklist' })).toBeInTheDocument();
-    expect(api.getRunbook).toHaveBeenCalledWith({ kind: 'component', namespace: 'default', name: 'checkout' }, 'HighErrorRate');
-    expect(screen.getByRole('link', { name: 'component:default/checkout' })).toHaveAttribute(
+    expect(
+      await screen.findByRole('heading', { name: 'Debug checklist' }),
+    ).toBeInTheDocument();
+    expect(api.getRunbook).toHaveBeenCalledWith(
+      { kind: 'component', namespace: 'default', name: 'checkout' },
+      'HighErrorRate',
+    );
+    expect(
+      screen.getByRole('link', { name: 'component:default/checkout' }),
+    ).toHaveAttribute(
       'href',
       '/catalog/default/component/checkout/observability',
     );
-    expect(screen.queryByRole('link', { name: 'this' })).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('link', { name: 'this' }),
+    ).not.toBeInTheDocument();
   });
 });

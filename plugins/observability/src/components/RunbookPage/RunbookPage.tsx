@@ -1,8 +1,17 @@
 import useAsync from 'react-use/esm/useAsync';
 import { useParams } from 'react-router-dom';
-import { EmptyState, InfoCard, Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  EmptyState,
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/core-plugin-api';
-import { entityRouteParams, entityRouteRef } from '@backstage/plugin-catalog-react';
+import {
+  entityRouteParams,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import Typography from '@mui/material/Typography';
 import { observabilityApiRef } from '../../api';
 import { RunbookMarkdown } from '../RunbookMarkdown';
@@ -13,7 +22,12 @@ import { RunbookMarkdown } from '../RunbookMarkdown';
  * @public
  */
 export function RunbookPage() {
-  const { namespace = 'default', kind = '', name = '', alert = '' } = useParams();
+  const {
+    namespace = 'default',
+    kind = '',
+    name = '',
+    alert = '',
+  } = useParams();
   const api = useApi(observabilityApiRef);
   const entityRoute = useRouteRef(entityRouteRef);
   const entity = { kind, namespace, name };
@@ -32,16 +46,16 @@ export function RunbookPage() {
       />
     );
   }
-  const tab = `${entityRoute(entityRouteParams(`${kind}:${namespace}/${name}`))}/observability`;
+  const tab = `${entityRoute(
+    entityRouteParams(`${kind}:${namespace}/${name}`),
+  )}/observability`;
   return (
-    <InfoCard
-      title={value.title}
-      subheader={
-        <Typography variant="body2" color="text.secondary">
-          Runbook for <Link to={tab}>{`${kind}:${namespace}/${name}`}</Link> · {value.path}
-        </Typography>
-      }
-    >
+    // No card title: the runbook's own first heading is the title.
+    <InfoCard>
+      <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
+        Runbook for <Link to={tab}>{`${kind}:${namespace}/${name}`}</Link> ·{' '}
+        {value.path}
+      </Typography>
       <RunbookMarkdown markdown={value.markdown} />
     </InfoCard>
   );

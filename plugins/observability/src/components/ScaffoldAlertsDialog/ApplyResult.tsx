@@ -6,14 +6,24 @@ import type { ApplyResponse } from '@redline/backstage-plugin-observability-comm
 export function ApplyResult({ result }: { result: ApplyResponse }) {
   const reloadFailed = result.reload.status === 'failed';
   return (
-    <Alert severity={reloadFailed ? 'warning' : 'success'} sx={{ mt: 2 }} role="status">
+    <Alert
+      severity={reloadFailed ? 'warning' : 'success'}
+      sx={{ mt: 2 }}
+      role="status"
+    >
       <AlertTitle>
-        {result.changed ? 'Rules written' : 'Rules unchanged'} on instance “{result.instance}”
+        {result.changed ? 'Rules written' : 'Rules unchanged'} on instance “
+        {result.instance}”
       </AlertTitle>
       <div>
         Path: <code>{result.path}</code>
       </div>
-      <div>Validated: {result.validated === 'promtool' ? 'promtool check rules passed' : 'skipped'}</div>
+      <div>
+        Validated:{' '}
+        {result.validated === 'promtool'
+          ? 'promtool check rules passed'
+          : 'skipped'}
+      </div>
       <div>
         Reload: {result.reload.status}
         {result.reload.message ? ` — ${result.reload.message}` : ''}

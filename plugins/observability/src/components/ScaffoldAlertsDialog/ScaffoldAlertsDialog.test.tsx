@@ -13,18 +13,35 @@ const rules = 'groups:\n  - name: checkout-red\n    rules: []\n';
 
 async function renderDialog(
   api: ObservabilityApi,
-  options: { canApply?: boolean; artifacts?: typeof checkoutView.artifacts; scaffolder?: boolean } = {},
+  options: {
+    canApply?: boolean;
+    artifacts?: typeof checkoutView.artifacts;
+    scaffolder?: boolean;
+  } = {},
 ) {
   const onClose = jest.fn();
-  const view = { artifacts: options.artifacts ?? checkoutView.artifacts, canApply: options.canApply ?? true };
+  const view = {
+    artifacts: options.artifacts ?? checkoutView.artifacts,
+    canApply: options.canApply ?? true,
+  };
   return {
     onClose,
     ...(await renderInTestApp(
       <TestApiProvider apis={[[observabilityApiRef, api]]}>
-        <ScaffoldAlertsDialog open onClose={onClose} entityRef={entityRef} view={view} />
+        <ScaffoldAlertsDialog
+          open
+          onClose={onClose}
+          entityRef={entityRef}
+          view={view}
+        />
       </TestApiProvider>,
       options.scaffolder
-        ? { mountedRoutes: { '/create/templates/:namespace/:templateName': scaffolderTemplateRouteRef } }
+        ? {
+            mountedRoutes: {
+              '/create/templates/:namespace/:templateName':
+                scaffolderTemplateRouteRef,
+            },
+          }
         : {},
     )),
   };
@@ -33,8 +50,18 @@ async function renderDialog(
 async function forbidden(): Promise<ResponseError> {
   return ResponseError.fromResponse(
     new Response(
-      JSON.stringify({ error: { name: 'NotAllowedError', message: 'Not allowed to apply artifacts' }, response: { statusCode: 403 } }),
-      { status: 403, statusText: 'Forbidden', headers: { 'Content-Type': 'application/json' } },
+      JSON.stringify({
+        error: {
+          name: 'NotAllowedError',
+          message: 'Not allowed to apply artifacts',
+        },
+        response: { statusCode: 403 },
+      }),
+      {
+        status: 403,
+        statusText: 'Forbidden',
+        headers: { 'Content-Type': 'application/json' },
+      },
     ),
   );
 }
@@ -47,9 +74,11 @@ describe('ScaffoldAlertsDialog', () => {
   beforeEach(() => {
     clicked = [];
     Object.assign(URL, { createObjectURL, revokeObjectURL });
-    jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function recordClick(this: HTMLAnchorElement) {
-      clicked.push(this);
-    });
+    jest
+      .spyOn(HTMLAnchorElement.prototype, 'click')
+      .mockImplementation(function recordClick(this: HTMLAnchorElement) {
+        clicked.push(this);
+      });
   });
   afterEach(() => jest.restoreAllMocks());
 
@@ -60,14 +89,24 @@ describe('ScaffoldAlertsDialog', () => {
   });
 
   it('shows an error panel when the preview fails', async () => {
-    await renderDialog(mockObservabilityApi({ getArtifact: () => Promise.reject(new Error('artifact exploded')) }));
-    expect(await screen.findByText('Error: artifact exploded', { selector: 'h6' })).toBeInTheDocument();
+    await renderDialog(
+      mockObservabilityApi({
+        getArtifact: () => Promise.reject(new Error('artifact exploded')),
+      }),
+    );
+    expect(
+      await screen.findByText('Error: artifact exploded', { selector: 'h6' }),
+    ).toBeInTheDocument();
   });
 
   it('says so when nothing was generated', async () => {
     await renderDialog(mockObservabilityApi(), { artifacts: [] });
-    expect(screen.getByText('No artifacts were generated for this entity.')).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Download all (zip)' })).toBeDisabled();
+    expect(
+      screen.getByText('No artifacts were generated for this entity.'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Download all (zip)' }),
+    ).toBeDisabled();
   });
 
   it('previews the chosen artifact with highlighting, copy and single download', async () => {
@@ -78,43 +117,99 @@ describe('ScaffoldAlertsDialog', () => {
           : { content: rules, mediaType: 'application/yaml' },
     });
     await renderDialog(api);
-    const labels = ['Prometheus rules', 'PrometheusRule resource', 'Alertmanager', 'Grafana dashboard', 'Runbook: HighErrorRate'];
-    for (const label of labels) expect(screen.getByRole('checkbox', { name: label })).toBeChecked();
-    const preview = await screen.findByRole('region', { name: 'Preview of prometheus-rules.yaml' });
+    const labels = [
+      'Prometheus rules',
+      'PrometheusRule resource',
+      'Alertmanager',
+      'Grafana dashboard',
+      'Runbook: HighErrorRate',
+    ];
+    for (const label of labels)
+      expect(screen.getByRole('checkbox', { name: label })).toBeChecked();
+    const preview = await screen.findByRole('region', {
+      name: 'Preview of prometheus-rules.yaml',
+    });
     expect(preview).toHaveTextContent('checkout-red');
-    expect(within(preview).getByRole('button', { name: 'Copy text' })).toBeInTheDocument();
+    expect(
+      within(preview).getByRole('button', { name: 'Copy text' }),
+    ).toBeInTheDocument();
 
-    await userEvent.click(within(preview).getByRole('button', { name: 'Download prometheus-rules.yaml' }));
+    await userEvent.click(
+      within(preview).getByRole('button', {
+        name: 'Download prometheus-rules.yaml',
+      }),
+    );
     expect(clicked[0].download).toBe('prometheus-rules.yaml');
     const blob = (createObjectURL.mock.calls[0] as unknown as [Blob])[0];
     expect(await blob.text()).toBe(rules);
 
-    await userEvent.click(screen.getByRole('radio', { name: 'Preview Grafana dashboard' }));
-    expect(await screen.findByRole('region', { name: 'Preview of grafana-dashboard.json' })).toHaveTextContent('"checkout"');
-    expect(api.getArtifact).toHaveBeenLastCalledWith(entityRef, 'grafana-dashboard');
+    await userEvent.click(
+      screen.getByRole('radio', { name: 'Preview Grafana dashboard' }),
+    );
+    expect(
+      await screen.findByRole('region', {
+        name: 'Preview of grafana-dashboard.json',
+      }),
+    ).toHaveTextContent('"checkout"');
+    expect(api.getArtifact).toHaveBeenLastCalledWith(
+      entityRef,
+      'grafana-dashboard',
+    );
   });
 
   it('moves the preview off an artifact that gets unchecked', async () => {
-    await renderDialog(mockObservabilityApi({ getArtifact: async () => ({ content: rules, mediaType: 'application/yaml' }) }));
-    await screen.findByRole('region', { name: 'Preview of prometheus-rules.yaml' });
-    await userEvent.click(screen.getByRole('checkbox', { name: 'Prometheus rules' }));
-    expect(await screen.findByRole('region', { name: 'Preview of prometheus-rule.yaml' })).toBeInTheDocument();
-    expect(screen.getByRole('radio', { name: 'Preview Prometheus rules' })).toBeDisabled();
+    await renderDialog(
+      mockObservabilityApi({
+        getArtifact: async () => ({
+          content: rules,
+          mediaType: 'application/yaml',
+        }),
+      }),
+    );
+    await screen.findByRole('region', {
+      name: 'Preview of prometheus-rules.yaml',
+    });
+    await userEvent.click(
+      screen.getByRole('checkbox', { name: 'Prometheus rules' }),
+    );
+    expect(
+      await screen.findByRole('region', {
+        name: 'Preview of prometheus-rule.yaml',
+      }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('radio', { name: 'Preview Prometheus rules' }),
+    ).toBeDisabled();
   });
 
   it('downloads everything as a zip', async () => {
     const api = mockObservabilityApi({
-      getArtifact: async () => ({ content: rules, mediaType: 'application/yaml' }),
-      getBundle: async () => ({ blob: new Blob(['PK']), fileName: 'checkout-observability.zip' }),
+      getArtifact: async () => ({
+        content: rules,
+        mediaType: 'application/yaml',
+      }),
+      getBundle: async () => ({
+        blob: new Blob(['PK']),
+        fileName: 'checkout-observability.zip',
+      }),
     });
     await renderDialog(api);
-    await userEvent.click(screen.getByRole('button', { name: 'Download all (zip)' }));
-    await waitFor(() => expect(clicked.map(a => a.download)).toEqual(['checkout-observability.zip']));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Download all (zip)' }),
+    );
+    await waitFor(() =>
+      expect(clicked.map(a => a.download)).toEqual([
+        'checkout-observability.zip',
+      ]),
+    );
   });
 
   it('applies when permitted and shows path, change, validation and reload status', async () => {
     const api = mockObservabilityApi({
-      getArtifact: async () => ({ content: rules, mediaType: 'application/yaml' }),
+      getArtifact: async () => ({
+        content: rules,
+        mediaType: 'application/yaml',
+      }),
       applyArtifacts: async () => ({
         entityRef: 'component:default/checkout',
         instance: 'default',
@@ -127,10 +222,14 @@ describe('ScaffoldAlertsDialog', () => {
       }),
     });
     await renderDialog(api);
-    await userEvent.click(screen.getByRole('button', { name: 'Apply to Prometheus' }));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Apply to Prometheus' }),
+    );
     const status = await screen.findByRole('status');
     expect(status).toHaveTextContent('Rules written on instance “default”');
-    expect(status).toHaveTextContent('/etc/prometheus/rules/redline/component-default-checkout.yaml');
+    expect(status).toHaveTextContent(
+      '/etc/prometheus/rules/redline/component-default-checkout.yaml',
+    );
     expect(status).toHaveTextContent('promtool check rules passed');
     expect(status).toHaveTextContent('Reload: ok');
   });
@@ -139,23 +238,44 @@ describe('ScaffoldAlertsDialog', () => {
     const error = await forbidden();
     await renderDialog(
       mockObservabilityApi({
-        getArtifact: async () => ({ content: rules, mediaType: 'application/yaml' }),
+        getArtifact: async () => ({
+          content: rules,
+          mediaType: 'application/yaml',
+        }),
         applyArtifacts: () => Promise.reject(error),
       }),
     );
-    await userEvent.click(screen.getByRole('button', { name: 'Apply to Prometheus' }));
-    expect(await screen.findByText(/Apply refused: you lack the observability.artifacts.apply permission/, { selector: 'h6' })).toBeInTheDocument();
-    expect(screen.getByText('Not allowed to apply artifacts')).toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Apply to Prometheus' }),
+    );
+    expect(
+      await screen.findByText(
+        /Apply refused: you lack the observability.artifacts.apply permission/,
+        { selector: 'h6' },
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Not allowed to apply artifacts'),
+    ).toBeInTheDocument();
     expect(screen.queryByRole('status')).not.toBeInTheDocument();
   });
 
   it('hides Apply without permission and links a pull request when the scaffolder is installed', async () => {
     await renderDialog(
-      mockObservabilityApi({ getArtifact: async () => ({ content: rules, mediaType: 'application/yaml' }) }),
+      mockObservabilityApi({
+        getArtifact: async () => ({
+          content: rules,
+          mediaType: 'application/yaml',
+        }),
+      }),
       { canApply: false, scaffolder: true },
     );
-    expect(screen.queryByRole('button', { name: 'Apply to Prometheus' })).not.toBeInTheDocument();
-    expect(screen.getByText(/you can open a pull request instead/)).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Apply to Prometheus' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.getByText(/you can open a pull request instead/),
+    ).toBeInTheDocument();
     const link = screen.getByRole('link', { name: 'Open pull request' });
     const url = new URL(link.getAttribute('href')!, 'http://localhost');
     expect(url.pathname).toBe('/create/templates/default/observability-pr');
@@ -166,16 +286,27 @@ describe('ScaffoldAlertsDialog', () => {
   });
 
   it('has no pull-request link without the scaffolder', async () => {
-    await renderDialog(mockObservabilityApi({ getArtifact: async () => ({ content: rules, mediaType: 'application/yaml' }) }));
-    expect(screen.queryByRole('link', { name: 'Open pull request' })).not.toBeInTheDocument();
+    await renderDialog(
+      mockObservabilityApi({
+        getArtifact: async () => ({
+          content: rules,
+          mediaType: 'application/yaml',
+        }),
+      }),
+    );
+    expect(
+      screen.queryByRole('link', { name: 'Open pull request' }),
+    ).not.toBeInTheDocument();
   });
 
   it('maps media types to highlighter languages', () => {
-    expect(['application/yaml', 'application/json', 'text/markdown', 'text/plain'].map(languageOf)).toEqual([
-      'yaml',
-      'json',
-      'markdown',
-      'plaintext',
-    ]);
+    expect(
+      [
+        'application/yaml',
+        'application/json',
+        'text/markdown',
+        'text/plain',
+      ].map(languageOf),
+    ).toEqual(['yaml', 'json', 'markdown', 'plaintext']);
   });
 });

@@ -1,9 +1,17 @@
 import { useEffect, useId, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
-import { CodeSnippet, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  CodeSnippet,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { configApiRef, useApi, useRouteRef } from '@backstage/core-plugin-api';
-import { type CompoundEntityRef, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  type CompoundEntityRef,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -18,7 +26,11 @@ import FormLabel from '@mui/material/FormLabel';
 import Radio from '@mui/material/Radio';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import type { ArtifactFile, ArtifactId, EntityViewResponse } from '@redline/backstage-plugin-observability-common';
+import type {
+  ArtifactFile,
+  ArtifactId,
+  EntityViewResponse,
+} from '@redline/backstage-plugin-observability-common';
 import { observabilityApiRef } from '../../api';
 import { saveBlob } from '../../lib/download';
 import { scaffolderTemplateRouteRef } from '../../routes';
@@ -35,7 +47,9 @@ export interface ScaffoldAlertsDialogProps {
 type ArtifactMeta = Omit<ArtifactFile, 'content'>;
 
 /** Syntax-highlighting language for the preview. */
-export function languageOf(mediaType: string): 'yaml' | 'json' | 'markdown' | 'plaintext' {
+export function languageOf(
+  mediaType: string,
+): 'yaml' | 'json' | 'markdown' | 'plaintext' {
   if (mediaType.includes('yaml')) return 'yaml';
   if (mediaType.includes('json')) return 'json';
   if (mediaType.includes('markdown')) return 'markdown';
@@ -50,21 +64,32 @@ export const DEFAULT_SCAFFOLDER_TEMPLATE = 'template:default/observability-pr';
  * generated files, or undefined when the scaffolder is not installed (the
  * optional external route is then unbound).
  */
-function usePullRequestLink(entityRef: CompoundEntityRef, artifacts: ArtifactId[]): string | undefined {
+function usePullRequestLink(
+  entityRef: CompoundEntityRef,
+  artifacts: ArtifactId[],
+): string | undefined {
   const templateRoute = useRouteRef(scaffolderTemplateRouteRef);
   const config = useApi(configApiRef);
   if (!templateRoute) return undefined;
   const template = parseEntityRef(
-    config.getOptionalString('observability.scaffolderTemplate') ?? DEFAULT_SCAFFOLDER_TEMPLATE,
+    config.getOptionalString('observability.scaffolderTemplate') ??
+      DEFAULT_SCAFFOLDER_TEMPLATE,
     { defaultKind: 'template', defaultNamespace: 'default' },
   );
   const formData = { entityRef: stringifyEntityRef(entityRef), artifacts };
-  return `${templateRoute({ namespace: template.namespace, templateName: template.name })}?formData=${encodeURIComponent(
-    JSON.stringify(formData),
-  )}`;
+  return `${templateRoute({
+    namespace: template.namespace,
+    templateName: template.name,
+  })}?formData=${encodeURIComponent(JSON.stringify(formData))}`;
 }
 
-function ArtifactPreview({ entityRef, artifact }: { entityRef: CompoundEntityRef; artifact: ArtifactMeta }) {
+function ArtifactPreview({
+  entityRef,
+  artifact,
+}: {
+  entityRef: CompoundEntityRef;
+  artifact: ArtifactMeta;
+}) {
   const api = useApi(observabilityApiRef);
   const { value, loading, error } = useAsync(
     () => api.getArtifact(entityRef, artifact.id),
@@ -72,21 +97,39 @@ function ArtifactPreview({ entityRef, artifact }: { entityRef: CompoundEntityRef
   );
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
-  if (!value?.content) return <Typography color="text.secondary">This file is empty.</Typography>;
+  if (!value?.content)
+    return <Typography color="text.secondary">This file is empty.</Typography>;
   return (
     <Box aria-label={`Preview of ${artifact.path}`} role="region">
-      <Stack direction="row" justifyContent="space-between" alignItems="center" sx={{ mb: 1 }}>
-        <Typography variant="subtitle2" component="h3">{artifact.path}</Typography>
+      <Stack
+        direction="row"
+        justifyContent="space-between"
+        alignItems="center"
+        sx={{ mb: 1 }}
+      >
+        <Typography variant="subtitle2" component="h3">
+          {artifact.path}
+        </Typography>
         <Button
           size="small"
           variant="outlined"
-          onClick={() => saveBlob(new Blob([value.content], { type: artifact.mediaType }), artifact.path.split('/').pop()!)}
+          onClick={() =>
+            saveBlob(
+              new Blob([value.content], { type: artifact.mediaType }),
+              artifact.path.split('/').pop()!,
+            )
+          }
         >
           Download {artifact.path.split('/').pop()}
         </Button>
       </Stack>
       <Box sx={{ maxHeight: 420, overflow: 'auto' }}>
-        <CodeSnippet text={value.content} language={languageOf(artifact.mediaType)} showCopyCodeButton showLineNumbers />
+        <CodeSnippet
+          text={value.content}
+          language={languageOf(artifact.mediaType)}
+          showCopyCodeButton
+          showLineNumbers
+        />
       </Box>
     </Box>
   );
@@ -98,11 +141,20 @@ function ArtifactPreview({ entityRef, artifact }: { entityRef: CompoundEntityRef
  * when permitted, or open a pull request through the scaffolder.
  * @public
  */
-export function ScaffoldAlertsDialog({ open, onClose, entityRef, view }: ScaffoldAlertsDialogProps) {
+export function ScaffoldAlertsDialog({
+  open,
+  onClose,
+  entityRef,
+  view,
+}: ScaffoldAlertsDialogProps) {
   const api = useApi(observabilityApiRef);
   const titleId = useId();
-  const [selected, setSelected] = useState<ArtifactId[]>(() => view.artifacts.map(a => a.id));
-  const [previewId, setPreviewId] = useState<ArtifactId | undefined>(view.artifacts[0]?.id);
+  const [selected, setSelected] = useState<ArtifactId[]>(() =>
+    view.artifacts.map(a => a.id),
+  );
+  const [previewId, setPreviewId] = useState<ArtifactId | undefined>(
+    view.artifacts[0]?.id,
+  );
   const prLink = usePullRequestLink(entityRef, selected);
 
   // Keep the preview on a selected artifact when the selection changes.
@@ -117,20 +169,39 @@ export function ScaffoldAlertsDialog({ open, onClose, entityRef, view }: Scaffol
     return file.fileName;
   }, [api, entityRef]);
 
-  const [applied, apply] = useAsyncFn(() => api.applyArtifacts(entityRef), [api, entityRef]);
+  const [applied, apply] = useAsyncFn(
+    () => api.applyArtifacts(entityRef),
+    [api, entityRef],
+  );
 
   const toggle = (id: ArtifactId) =>
-    setSelected(current => (current.includes(id) ? current.filter(x => x !== id) : [...current, id]));
+    setSelected(current =>
+      current.includes(id) ? current.filter(x => x !== id) : [...current, id],
+    );
   const preview = view.artifacts.find(a => a.id === previewId);
 
   return (
-    <Dialog open={open} onClose={onClose} maxWidth="lg" fullWidth aria-labelledby={titleId}>
+    <Dialog
+      open={open}
+      onClose={onClose}
+      maxWidth="lg"
+      fullWidth
+      aria-labelledby={titleId}
+    >
       <DialogTitle id={titleId}>Scaffold alerts</DialogTitle>
       <DialogContent dividers>
         {view.artifacts.length === 0 ? (
-          <Typography color="text.secondary">No artifacts were generated for this entity.</Typography>
+          <Typography color="text.secondary">
+            No artifacts were generated for this entity.
+          </Typography>
         ) : (
-          <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '280px 1fr' }, gap: 2 }}>
+          <Box
+            sx={{
+              display: 'grid',
+              gridTemplateColumns: { xs: '1fr', md: '280px 1fr' },
+              gap: 2,
+            }}
+          >
             <Box component="fieldset" sx={{ border: 0, p: 0, m: 0 }}>
               <FormLabel component="legend">Artifacts</FormLabel>
               <FormGroup>
@@ -139,7 +210,10 @@ export function ScaffoldAlertsDialog({ open, onClose, entityRef, view }: Scaffol
                     <FormControlLabel
                       sx={{ flex: 1 }}
                       control={
-                        <Checkbox checked={selected.includes(artifact.id)} onChange={() => toggle(artifact.id)} />
+                        <Checkbox
+                          checked={selected.includes(artifact.id)}
+                          onChange={() => toggle(artifact.id)}
+                        />
                       }
                       label={artifact.label}
                     />
@@ -158,12 +232,16 @@ export function ScaffoldAlertsDialog({ open, onClose, entityRef, view }: Scaffol
               {preview ? (
                 <ArtifactPreview entityRef={entityRef} artifact={preview} />
               ) : (
-                <Typography color="text.secondary">Select an artifact to preview it.</Typography>
+                <Typography color="text.secondary">
+                  Select an artifact to preview it.
+                </Typography>
               )}
             </Box>
           </Box>
         )}
-        {bundle.error && <ResponseErrorPanel error={bundle.error} title="Download failed" />}
+        {bundle.error && (
+          <ResponseErrorPanel error={bundle.error} title="Download failed" />
+        )}
         {applied.loading && <Progress />}
         {applied.error && (
           <ResponseErrorPanel
@@ -178,13 +256,17 @@ export function ScaffoldAlertsDialog({ open, onClose, entityRef, view }: Scaffol
         {applied.value && <ApplyResult result={applied.value} />}
         {!view.canApply && (
           <Alert severity="info" sx={{ mt: 2 }}>
-            Applying rules directly needs the <code>observability.artifacts.apply</code> permission
+            Applying rules directly needs the{' '}
+            <code>observability.artifacts.apply</code> permission
             {prLink ? '; you can open a pull request instead.' : '.'}
           </Alert>
         )}
       </DialogContent>
       <DialogActions>
-        <Button onClick={downloadBundle} disabled={bundle.loading || view.artifacts.length === 0}>
+        <Button
+          onClick={downloadBundle}
+          disabled={bundle.loading || view.artifacts.length === 0}
+        >
           {bundle.loading ? 'Preparing zip…' : 'Download all (zip)'}
         </Button>
         {prLink && (
@@ -193,7 +275,11 @@ export function ScaffoldAlertsDialog({ open, onClose, entityRef, view }: Scaffol
           </Button>
         )}
         {view.canApply && (
-          <Button variant="contained" onClick={apply} disabled={applied.loading}>
+          <Button
+            variant="contained"
+            onClick={apply}
+            disabled={applied.loading}
+          >
             Apply to Prometheus
           </Button>
         )}

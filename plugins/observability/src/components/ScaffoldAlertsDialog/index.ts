@@ -1,2 +1,6 @@
-export { ScaffoldAlertsDialog, DEFAULT_SCAFFOLDER_TEMPLATE, languageOf } from './ScaffoldAlertsDialog';
+export {
+  ScaffoldAlertsDialog,
+  DEFAULT_SCAFFOLDER_TEMPLATE,
+  languageOf,
+} from './ScaffoldAlertsDialog';
 export type { ScaffoldAlertsDialogProps } from './ScaffoldAlertsDialog';

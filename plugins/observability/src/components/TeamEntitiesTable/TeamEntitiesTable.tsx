@@ -1,6 +1,10 @@
 import { Link } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/core-plugin-api';
-import { entityRouteParams, entityRouteRef } from '@backstage/plugin-catalog-react';
+import {
+  entityRouteParams,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
@@ -10,7 +14,10 @@ import TablePagination from '@mui/material/TablePagination';
 import TableRow from '@mui/material/TableRow';
 import TableSortLabel from '@mui/material/TableSortLabel';
 import Typography from '@mui/material/Typography';
-import type { CoverageEntityRow, CoverageSortField } from '@redline/backstage-plugin-observability-common';
+import type {
+  CoverageEntityRow,
+  CoverageSortField,
+} from '@redline/backstage-plugin-observability-common';
 import { percent } from '../../lib/format';
 
 /** @public */
@@ -28,7 +35,12 @@ export interface TeamEntitiesTableProps {
 }
 
 const yesNo = (value: boolean) => (
-  <Chip size="small" variant="outlined" color={value ? 'success' : 'default'} label={value ? 'yes' : 'no'} />
+  <Chip
+    size="small"
+    variant="outlined"
+    color={value ? 'success' : 'default'}
+    label={value ? 'yes' : 'no'}
+  />
 );
 
 const COLUMNS: Array<{ field: CoverageSortField; label: string }> = [
@@ -54,52 +66,83 @@ export function TeamEntitiesTable(props: TeamEntitiesTableProps) {
   const { items, totalItems, page, pageSize, sort, order } = props;
   const entityRoute = useRouteRef(entityRouteRef);
   if (totalItems === 0) {
-    return <Typography sx={{ p: 2 }} color="text.secondary">No entities match these filters.</Typography>;
+    return (
+      <Typography sx={{ p: 2 }} color="text.secondary">
+        No entities match these filters.
+      </Typography>
+    );
   }
   return (
     <>
-      <Table size="small" aria-label="Entities">
-        <TableHead>
-          <TableRow>
-            {COLUMNS.map(column => (
-              <TableCell key={column.field} sortDirection={sort === column.field ? order : false}>
-                <TableSortLabel
-                  active={sort === column.field}
-                  direction={sort === column.field ? order : 'asc'}
-                  onClick={() =>
-                    props.onSortChange(column.field, sort === column.field && order === 'asc' ? 'desc' : 'asc')
-                  }
+      {/* Cells do not wrap mid-word; a narrow screen scrolls the table instead. */}
+      <Box sx={{ overflowX: 'auto' }}>
+        <Table
+          size="small"
+          aria-label="Entities"
+          sx={{
+            '& th, & td': { whiteSpace: 'nowrap', wordBreak: 'normal' },
+            '& td:last-of-type': { whiteSpace: 'normal', minWidth: 200 },
+          }}
+        >
+          <TableHead>
+            <TableRow>
+              {COLUMNS.map(column => (
+                <TableCell
+                  key={column.field}
+                  sortDirection={sort === column.field ? order : false}
                 >
-                  {column.label}
-                </TableSortLabel>
-              </TableCell>
-            ))}
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {items.map(row => (
-            <TableRow key={row.entityRef} hover>
-              <TableCell>
-                <Link to={`${entityRoute(entityRouteParams(row.entityRef))}/observability`}>{row.name}</Link>
-              </TableCell>
-              <TableCell>{row.kind}</TableCell>
-              <TableCell>{row.system ?? '—'}</TableCell>
-              <TableCell>{row.lifecycle ?? '—'}</TableCell>
-              <TableCell>{row.tier ?? '—'}</TableCell>
-              <TableCell>{yesNo(row.hasSlo)}</TableCell>
-              <TableCell>{yesNo(row.hasRunbook)}</TableCell>
-              <TableCell>{row.rulesDeployed}</TableCell>
-              <TableCell>{percent(row.confidence)}</TableCell>
-              <TableCell>
-                {row.topFailingCheck ?? '—'}
-                {row.failingChecks > 1 && (
-                  <Typography variant="caption" color="text.secondary"> (+{row.failingChecks - 1} more)</Typography>
-                )}
-              </TableCell>
+                  <TableSortLabel
+                    active={sort === column.field}
+                    direction={sort === column.field ? order : 'asc'}
+                    onClick={() =>
+                      props.onSortChange(
+                        column.field,
+                        sort === column.field && order === 'asc'
+                          ? 'desc'
+                          : 'asc',
+                      )
+                    }
+                  >
+                    {column.label}
+                  </TableSortLabel>
+                </TableCell>
+              ))}
             </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+          </TableHead>
+          <TableBody>
+            {items.map(row => (
+              <TableRow key={row.entityRef} hover>
+                <TableCell>
+                  <Link
+                    to={`${entityRoute(
+                      entityRouteParams(row.entityRef),
+                    )}/observability`}
+                  >
+                    {row.name}
+                  </Link>
+                </TableCell>
+                <TableCell>{row.kind}</TableCell>
+                <TableCell>{row.system ?? '—'}</TableCell>
+                <TableCell>{row.lifecycle ?? '—'}</TableCell>
+                <TableCell>{row.tier ?? '—'}</TableCell>
+                <TableCell>{yesNo(row.hasSlo)}</TableCell>
+                <TableCell>{yesNo(row.hasRunbook)}</TableCell>
+                <TableCell>{row.rulesDeployed}</TableCell>
+                <TableCell>{percent(row.confidence)}</TableCell>
+                <TableCell>
+                  {row.topFailingCheck ?? '—'}
+                  {row.failingChecks > 1 && (
+                    <Typography variant="caption" color="text.secondary">
+                      {' '}
+                      (+{row.failingChecks - 1} more)
+                    </Typography>
+                  )}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </Box>
       <TablePagination
         component="div"
         count={totalItems}
@@ -107,7 +150,9 @@ export function TeamEntitiesTable(props: TeamEntitiesTableProps) {
         rowsPerPage={pageSize}
         rowsPerPageOptions={[10, 25, 50, 100]}
         onPageChange={(_event, next) => props.onPageChange(next + 1)}
-        onRowsPerPageChange={event => props.onPageSizeChange(Number(event.target.value))}
+        onRowsPerPageChange={event =>
+          props.onPageSizeChange(Number(event.target.value))
+        }
       />
     </>
   );
