@@ -6,6 +6,7 @@
  *
  *   node plugins/observability-backend/bench/api.mjs
  *     [--entities 10000] [--duration 10] [--connections 10] [--only entity|coverage] [--json]
+ *     [--scenario <part of a name>] [--cpu-prof <dir>]   (V8 CPU profile of the entity server)
  *
  * Entity routes: the real router and services (bench/entityServer.ts) in a
  * child process, each request for a random entity of the catalog, with a
@@ -31,6 +32,8 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') args.json = true;
+    else if (arg === '--cpu-prof') args.cpuProf = argv[++i];
+    else if (arg === '--scenario') args.scenario = argv[++i];
     else if (arg === '--only') {
       args.only = argv[++i];
       if (!['entity', 'coverage'].includes(args.only)) throw new Error('--only takes entity or coverage');
@@ -113,9 +116,11 @@ function listen(server) {
   );
 }
 
-function startEntityServer({ entities, prometheusUrl, alertmanagerUrl }) {
+function startEntityServer({ entities, prometheusUrl, alertmanagerUrl, cpuProf }) {
   const transform = require.resolve('@backstage/cli/config/nodeTransform.cjs');
-  const child = spawn(process.execPath, ['--require', transform, join(here, 'entityServer.ts')], {
+  // --cpu-prof <dir>: write a V8 CPU profile of the server for the flame graph.
+  const profile = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`] : [];
+  const child = spawn(process.execPath, [...profile, '--require', transform, join(here, 'entityServer.ts')], {
     cwd: join(here, '..'),
     env: {
       ...process.env,
@@ -169,15 +174,15 @@ function cannon(options) {
   });
 }
 
-export async function runEntityBench({ entities = 10_000, duration = 10, connections = 10 } = {}) {
+export async function runEntityBench({ entities = 10_000, duration = 10, connections = 10, cpuProf, scenario: only } = {}) {
   const prometheus = fakePrometheus(entities);
   const alertmanager = fakeAlertmanager();
   const [prometheusUrl, alertmanagerUrl] = await Promise.all([listen(prometheus), listen(alertmanager)]);
-  const server = await startEntityServer({ entities, prometheusUrl, alertmanagerUrl });
+  const server = await startEntityServer({ entities, prometheusUrl, alertmanagerUrl, cpuProf });
   const baseUrl = `http://127.0.0.1:${server.port}/api/observability`;
   const results = [];
   try {
-    for (const scenario of entityScenarios(entities)) {
+    for (const scenario of entityScenarios(entities).filter(s => !only || s.name.includes(only))) {
       const result = await cannon({
         url: baseUrl,
         connections: scenario.heavy ? Math.min(4, connections) : connections,
