@@ -117,8 +117,9 @@ function run(entities) {
   };
 }
 
-// Warm up the JIT and the module cache on a separate catalog, as a long-running backend would be.
-run(syntheticCatalog(200, 7));
+// Warm up the JIT and the module cache on a separate catalog, as a long-running
+// backend would be; without it the first catalog also pays for compilation.
+run(syntheticCatalog(1_500, 7));
 
 const results = [small, large].map(n => {
   const catalog = syntheticCatalog(n, 42);
@@ -136,10 +137,15 @@ for (const r of results) {
   );
 }
 const [a, b] = results;
-console.log(`time ratio ${b.n}/${a.n}: ${fmt(b.seconds / a.seconds, 2)} (linear growth ≈ ${fmt(b.n / a.n, 0)})`);
+console.log(
+  `time ratio ${b.n}/${a.n}: ${fmt(b.seconds / a.seconds, 2)} wall, ${fmt(b.cpuSeconds / a.cpuSeconds, 2)} CPU (linear growth ≈ ${fmt(b.n / a.n, 0)})`,
+);
 const target = 10;
 const projected = (b.seconds / b.n) * 10_000;
 const projectedCpu = (b.cpuSeconds / b.n) * 10_000;
+let verdict = 'MISSED';
+if (projected < target) verdict = 'met';
+else if (projectedCpu < target) verdict = 'met in CPU time (wall time inflated by a busy machine)';
 console.log(
-  `10 000 entities: ${fmt(projected)} s wall, ${fmt(projectedCpu)} s CPU; target < ${target} s: ${projected < target ? 'met' : projectedCpu < target ? 'met in CPU time (wall time inflated by a busy machine)' : 'MISSED'}${b.n === 10_000 ? '' : ' (projected)'}`,
+  `10 000 entities: ${fmt(projected)} s wall, ${fmt(projectedCpu)} s CPU; target < ${target} s: ${verdict}${b.n === 10_000 ? '' : ' (projected)'}`,
 );

@@ -14,6 +14,7 @@ import {
   parseSpec,
   resolveGeneratorConfig,
 } from '@redline/backstage-plugin-observability-common';
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test/support is the repo's shared test kit, not a package
 import { requireBinary } from '../../../test/support/binaries';
 import { readCatalog } from './catalogFiles';
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test/support is the repo's shared test kit, not a package
 import { describeWithBinary } from '../../../../test/support/binaries';
 import { resolveGeneratorConfig } from '../spec/config';
 import {
@@ -110,6 +111,7 @@ describe('generateAlertmanagerFragment', () => {
 
   it('rejects a slack channel or webhook it cannot trust', () => {
     const spec = makeSpec({
+      // eslint-disable-next-line no-script-url -- the hostile value under test
       routing: { slackChannel: 'a b{{ .x }}', webhookUrl: 'javascript:alert(1)' },
     });
     const { fragment, findings } = generateAlertmanagerFragment(spec, config);

@@ -23,10 +23,10 @@ describe('generateArtifacts', () => {
       ['otel-collector', 'otel-collector.yaml', 'application/yaml'],
       ['loki-rules', 'loki-rules.yaml', 'application/yaml'],
     ]);
-    for (const file of artifacts.files) {
-      if (file.mediaType === 'application/json') expect(() => JSON.parse(file.content)).not.toThrow();
-      if (file.mediaType === 'application/yaml') expect(() => parse(file.content)).not.toThrow();
-    }
+    const json = artifacts.files.filter(f => f.mediaType === 'application/json');
+    const yaml = artifacts.files.filter(f => f.mediaType === 'application/yaml');
+    expect(json.map(f => typeof JSON.parse(f.content))).toEqual(json.map(() => 'object'));
+    expect(yaml.map(f => typeof parse(f.content))).toEqual(yaml.map(() => 'object'));
   });
 
   it('writes rule file and PrometheusRule with the same rules as the rule objects', () => {

@@ -88,6 +88,7 @@ describe('generateRunbooks', () => {
     const spec = makeSpec({
       title: 'Evil](javascript:alert(1)) <script>x</script>\n# Heading',
       owner: 'group:default/`x`',
+      // eslint-disable-next-line no-script-url -- the hostile value under test
       links: { logQueryUrl: 'javascript:alert(1)', traceUrl: 'https://t.example.com/a b)(c' },
       routing: { slackChannel: 'x`y' },
     });

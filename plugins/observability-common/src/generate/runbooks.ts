@@ -133,11 +133,14 @@ function diagnosisGuide(spec: ObservabilitySpec, config: GeneratorConfig): strin
   const traceUrl = spec.links.traceUrl
     ? fillUrlTemplate(spec.links.traceUrl, { service })
     : undefined;
-  const logSearch = logUrl
-    ? `${markdownLink('log search', logUrl)} (replace \`{correlation_id}\` with the request's correlation ID)`
-    : spec.links.logSelector
-      ? `LogQL ${markdownCode(`${spec.links.logSelector} |= "<correlation-id>"`)}`
-      : `your log aggregator, filtered on service ${markdownCode(service)} (no log link is declared: add \`redline.dev/log-query-url\`)`;
+  let logSearch: string;
+  if (logUrl) {
+    logSearch = `${markdownLink('log search', logUrl)} (replace \`{correlation_id}\` with the request's correlation ID)`;
+  } else if (spec.links.logSelector) {
+    logSearch = `LogQL ${markdownCode(`${spec.links.logSelector} |= "<correlation-id>"`)}`;
+  } else {
+    logSearch = `your log aggregator, filtered on service ${markdownCode(service)} (no log link is declared: add \`redline.dev/log-query-url\`)`;
+  }
   const traceSearch = traceUrl
     ? `${markdownLink('trace view', traceUrl)} (replace \`{trace_id}\` with the trace ID from the log line)`
     : `your tracing UI, filtered on ${markdownCode(`service.name=${service}`)} (no trace link is declared: add \`redline.dev/trace-url\`)`;
