@@ -1,7 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LINT_RULES } from './catalogue';
-import { lintRuleFileText } from './lint';
+import { DEFAULT_METRIC_NAMES } from '../spec/config';
+import { lintRuleFileText, lintRuleGroups } from './lint';
 
 const FIXTURES = join(__dirname, '__fixtures__');
 const read = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
@@ -118,6 +119,40 @@ describe('rule linter fixtures', () => {
     expect(finding.fix).toContain('P99 latency > 500 ms');
     expect(finding.fix).toContain('histogram_quantile(0.99, sum by (le)');
     expect(finding.fix).toContain('severity: warning');
+  });
+
+  it('suggests symptom expressions that pass the linter themselves', () => {
+    const { requestsTotal: total, durationHistogram: histogram } =
+      DEFAULT_METRIC_NAMES;
+    const cause = (metric: string) =>
+      lintRuleGroups([
+        {
+          name: 'g',
+          rules: [
+            {
+              alert: 'Cause',
+              expr: `${metric} > 1`,
+              for: '5m',
+              labels: { severity: 'critical' },
+            },
+          ],
+        },
+      ]).find(f => f.ruleId === 'alert/cause-not-symptom')!;
+    for (const metric of [
+      'rate(app_exceptions_total[5m])',
+      'rate(node_cpu_seconds_total[5m])',
+      'node_filesystem_avail_bytes',
+    ]) {
+      const suggestion = cause(metric)
+        .fix.replace(/^page on the [^:]+: /, '')
+        .replace(/; keep this alert.*$/, '');
+      expect(suggestion).toMatch(new RegExp(`${total}|${histogram}`));
+      expect(
+        lintRuleGroups([
+          { name: 'g', rules: [{ record: 'job:symptom:x', expr: suggestion }] },
+        ]),
+      ).toEqual([]);
+    }
   });
 
   it('names the group and rule in file findings too', () => {

@@ -53,11 +53,15 @@ const CAUSE_WORDS: Record<CauseKind, string> = {
 };
 
 const { requestsTotal, statusLabel, durationHistogram } = DEFAULT_METRIC_NAMES;
-const ERROR_RATE = `error rate > 1 %: sum(rate(${requestsTotal}{${statusLabel}=~"5.."}[5m])) / sum(rate(${requestsTotal}[5m])) > 0.01`;
+const ERROR_RATE = `error rate > 1 %: sum(rate(${requestsTotal}{${statusLabel}=~"5.."}[5m])) / (sum(rate(${requestsTotal}[5m])) > 0) > 0.01`;
 const P99_LATENCY = `P99 latency > 500 ms: histogram_quantile(0.99, sum by (le) (rate(${durationHistogram}_bucket[5m]))) > 0.5`;
-const AVAILABILITY = `availability < 99.9 %: sum(rate(${requestsTotal}{${statusLabel}!~"5.."}[5m])) / sum(rate(${requestsTotal}[5m])) < 0.999`;
+const AVAILABILITY = `availability < 99.9 %: sum(rate(${requestsTotal}{${statusLabel}!~"5.."}[5m])) / (sum(rate(${requestsTotal}[5m])) > 0) < 0.999`;
 
-/** The seed's symptom alternatives: exceptions → error rate, CPU → latency, disk → availability. */
+/**
+ * The seed's symptom alternatives: exceptions → error rate, CPU → latency,
+ * disk → availability. Ratios carry the `> 0` guard so the suggestion passes
+ * the linter's own division-by-zero check.
+ */
 const SYMPTOM_FIX: Record<CauseKind, string> = {
   exceptions: `page on the ${ERROR_RATE}`,
   cpu: `page on the ${P99_LATENCY}`,
