@@ -102,6 +102,13 @@ export interface Config {
       initialDelayMs?: number;
       /** Upper bound of one delay in milliseconds. Default 8000. */
       maxDelayMs?: number;
+      /**
+       * After a target (one Prometheus, Alertmanager or runbook host) failed
+       * every attempt, calls to it fail at once for this many milliseconds —
+       * views degrade immediately instead of each waiting out the retries.
+       * Default 30000; 0 turns it off.
+       */
+      openCircuitMs?: number;
     };
 
     /** The apply route. */

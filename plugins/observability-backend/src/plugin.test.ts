@@ -346,6 +346,15 @@ describe('observability backend plugin', () => {
       expect(res.body.live.status).toBe('unknown');
       expect(res.body.live.reason).toMatch(/did not answer within 300 ms after 3 attempts/);
       expect(slow.requestsTo('/api/v1/series')).toHaveLength(3);
+
+      // The next view does not wait out the retries again: the instance's circuit is open.
+      const started = Date.now();
+      const again = await request(server).get(`${API}/entity/component/default/slow`);
+      expect(again.status).toBe(200);
+      expect(again.body.live.status).toBe('unknown');
+      expect(again.body.live.reason).toMatch(/next try in \d+ s/);
+      expect(Date.now() - started).toBeLessThan(300 * 3);
+      expect(slow.requestsTo('/api/v1/series')).toHaveLength(3);
     });
 
     it('runbook links on hosts that are not allowed are never fetched', async () => {

@@ -2,6 +2,24 @@ import { CORRELATION_HEADER, RequestContext } from '../telemetry/context';
 import { endSpan, startClientSpan } from '../telemetry/tracing';
 import { OutboundError, RetryOptions, RetryPolicy, withRetry } from './retry';
 
+/** @public */
+export interface OutboundHttpOptions {
+  retry: RetryPolicy;
+  /** Timeout of one attempt unless the request sets its own. */
+  timeoutMs: number;
+  /**
+   * After a target failed every attempt (timeouts, connection errors, 5xx),
+   * calls to it fail at once for this long instead of retrying again.
+   * 0 (default) disables this.
+   */
+  openCircuitMs?: number;
+  /** Tests pass a recording sleep to assert the backoff without waiting. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
 /** One outbound request. @public */
 export interface OutboundRequest {
   /** Short name of the callee for spans and logs, e.g. `prometheus:main`. */
@@ -35,30 +53,23 @@ export class OutboundHttp {
   readonly #sleep?: RetryOptions['sleep'];
   readonly #random?: RetryOptions['random'];
   readonly #fetch: typeof fetch;
+  readonly #openCircuitMs: number;
+  readonly #now: () => number;
+  /** Targets whose last call failed every attempt, and when. */
+  readonly #openCircuits = new Map<string, { at: number; error: OutboundError }>();
 
-  static create(options: {
-    retry: RetryPolicy;
-    timeoutMs: number;
-    /** Tests pass a recording sleep to assert the backoff without waiting. */
-    sleep?: (ms: number) => Promise<void>;
-    random?: () => number;
-    fetch?: typeof fetch;
-  }): OutboundHttp {
+  static create(options: OutboundHttpOptions): OutboundHttp {
     return new OutboundHttp(options);
   }
 
-  private constructor(options: {
-    retry: RetryPolicy;
-    timeoutMs: number;
-    sleep?: (ms: number) => Promise<void>;
-    random?: () => number;
-    fetch?: typeof fetch;
-  }) {
+  private constructor(options: OutboundHttpOptions) {
     this.#policy = options.retry;
     this.#defaultTimeoutMs = options.timeoutMs;
     this.#sleep = options.sleep;
     this.#random = options.random;
     this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#openCircuitMs = options.openCircuitMs ?? 0;
+    this.#now = options.now ?? Date.now;
   }
 
   get retryPolicy(): RetryPolicy {
@@ -67,17 +78,39 @@ export class OutboundHttp {
 
   /** Sends `request`; throws {@link OutboundError} after the last failed attempt. */
   async send(request: OutboundRequest, ctx: RequestContext): Promise<OutboundResponse> {
+    const open = this.#openCircuits.get(request.target);
+    if (open) {
+      const ago = this.#now() - open.at;
+      if (ago < this.#openCircuitMs) {
+        // A target that just failed every attempt is not hammered again by
+        // every view: callers degrade at once with the original reason.
+        throw new OutboundError(
+          `${open.error.message} (${Math.round(ago / 1000)} s ago, after ${open.error.attempts} attempts; next try in ${Math.ceil(
+            (this.#openCircuitMs - ago) / 1000,
+          )} s)`,
+          { kind: open.error.kind, status: open.error.status, attempts: 0, cause: open.error },
+        );
+      }
+      this.#openCircuits.delete(request.target);
+    }
     const policy =
       request.retry === false ? { ...this.#policy, attempts: 1 } : this.#policy;
-    return withRetry(attempt => this.#attempt(request, attempt, ctx), {
-      policy,
-      sleep: this.#sleep,
-      random: this.#random,
-      onRetry: ({ attempt, delayMs, error }) =>
-        ctx.logger.warn(
-          `${request.target}: attempt ${attempt}/${policy.attempts} failed (${error.kind}: ${error.message}); retrying in ${delayMs} ms`,
-        ),
-    });
+    try {
+      return await withRetry(attempt => this.#attempt(request, attempt, ctx), {
+        policy,
+        sleep: this.#sleep,
+        random: this.#random,
+        onRetry: ({ attempt, delayMs, error }) =>
+          ctx.logger.warn(
+            `${request.target}: attempt ${attempt}/${policy.attempts} failed (${error.kind}: ${error.message}); retrying in ${delayMs} ms`,
+          ),
+      });
+    } catch (error) {
+      if (this.#openCircuitMs > 0 && error instanceof OutboundError && error.retryable) {
+        this.#openCircuits.set(request.target, { at: this.#now(), error });
+      }
+      throw error;
+    }
   }
 
   /** Like {@link OutboundHttp.send}, parsing the body as JSON. */

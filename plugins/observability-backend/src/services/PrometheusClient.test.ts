@@ -189,6 +189,48 @@ describe('PrometheusClient', () => {
     ]);
   });
 
+  it('fails fast while a target that failed every attempt is in its open-circuit window', async () => {
+    let now = 1_000_000;
+    server.script({ status: 503 }, { status: 503 }, { status: 503 }).otherwise(() =>
+      promOk({ resultType: 'vector', result: [] }),
+    );
+    const sleeps: number[] = [];
+    const http = OutboundHttp.create({
+      retry: policy,
+      timeoutMs: 1000,
+      openCircuitMs: 30_000,
+      sleep: async ms => void sleeps.push(ms),
+      now: () => now,
+    });
+    const client = PrometheusClient.create({
+      instance: { name: 'main', url: server.url, default: true },
+      http,
+      serviceLabel: 'service',
+      rulesTtlMs: 1000,
+    });
+    await expect(client.queryScalar('up', ctx)).rejects.toMatchObject({ kind: 'server', attempts: 3 });
+    expect(server.requests).toHaveLength(3);
+
+    now += 5_000;
+    const fast = await client.queryScalar('up', ctx).catch(e => e);
+    expect(fast).toMatchObject({ kind: 'server', attempts: 0 });
+    expect(fast.message).toMatch(/answered 503.*\(5 s ago, after 3 attempts; next try in 25 s\)/);
+    expect(server.requests).toHaveLength(3);
+    expect(sleeps).toHaveLength(2);
+
+    now += 25_001;
+    await expect(client.queryScalar('up', ctx)).resolves.toBeNull();
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it('does not open the circuit for a client error', async () => {
+    server.script({ status: 400, text: 'bad' }).otherwise(() => promOk({ resultType: 'vector', result: [] }));
+    const http = OutboundHttp.create({ retry: policy, timeoutMs: 1000, openCircuitMs: 30_000, sleep: async () => {} });
+    const client = PrometheusClient.create({ instance: { name: 'm', url: server.url, default: true }, http, serviceLabel: 'service', rulesTtlMs: 1 });
+    await expect(client.queryScalar('up{', ctx)).rejects.toMatchObject({ kind: 'client' });
+    await expect(client.queryScalar('up', ctx)).resolves.toBeNull();
+  });
+
   describe('telemetry of outbound calls', () => {
     let tracing: ReturnType<typeof installInMemoryTracing>;
     beforeEach(() => {

@@ -6,7 +6,7 @@ describe('readObservabilityConfig', () => {
     const config = readObservabilityConfig(new ConfigReader({ app: { baseUrl: 'https://portal.example.com/' } }));
     expect(config.generator.portalBaseUrl).toBe('https://portal.example.com');
     expect(config.generator.metrics.requestsTotal).toBe('http_requests_total');
-    expect(config.retry).toEqual(DEFAULT_RETRY_POLICY);
+    expect(config.retry).toEqual({ ...DEFAULT_RETRY_POLICY, openCircuitMs: 30000 });
     expect(DEFAULT_RETRY_POLICY).toEqual({ attempts: 3, initialDelayMs: 1000, maxDelayMs: 8000 });
     expect(config.prometheus).toEqual({ instances: [], timeoutMs: 5000, rulesCacheTtlMs: 30000 });
     expect(config.runbookCheck).toEqual({ allowedHosts: [], timeoutMs: 3000 });
@@ -34,7 +34,7 @@ describe('readObservabilityConfig', () => {
             instances: [{ name: 'am', url: 'http://am:9093' }],
           },
           runbookCheck: { allowedHosts: ['Wiki.Example.com', '*.docs.example.com'], timeoutMs: 200 },
-          retry: { attempts: 5, initialDelayMs: 10, maxDelayMs: 100 },
+          retry: { attempts: 5, initialDelayMs: 10, maxDelayMs: 100, openCircuitMs: 0 },
           apply: { promtoolPath: '/opt/promtool' },
         },
       }),
@@ -48,7 +48,7 @@ describe('readObservabilityConfig', () => {
     ]);
     expect(config.alertmanager).toEqual({ stormThreshold: 50, instances: [{ name: 'am', url: 'http://am:9093', default: false }] });
     expect(config.runbookCheck).toEqual({ allowedHosts: ['wiki.example.com', '*.docs.example.com'], timeoutMs: 200 });
-    expect(config.retry).toEqual({ attempts: 5, initialDelayMs: 10, maxDelayMs: 100 });
+    expect(config.retry).toEqual({ attempts: 5, initialDelayMs: 10, maxDelayMs: 100, openCircuitMs: 0 });
     expect(config.apply.promtoolPath).toBe('/opt/promtool');
   });
 

@@ -33,7 +33,7 @@ export interface ObservabilityBackendConfig {
     stormThreshold: number;
   };
   runbookCheck: { allowedHosts: string[]; timeoutMs: number };
-  retry: RetryPolicy;
+  retry: RetryPolicy & { openCircuitMs: number };
   apply: { promtoolPath: string };
 }
 
@@ -130,6 +130,7 @@ export function readObservabilityConfig(config: Config): ObservabilityBackendCon
       attempts,
       initialDelayMs: retry?.getOptionalNumber('initialDelayMs') ?? DEFAULT_RETRY_POLICY.initialDelayMs,
       maxDelayMs: retry?.getOptionalNumber('maxDelayMs') ?? DEFAULT_RETRY_POLICY.maxDelayMs,
+      openCircuitMs: retry?.getOptionalNumber('openCircuitMs') ?? 30_000,
     },
     apply: {
       promtoolPath: root?.getOptionalString('apply.promtoolPath') ?? 'promtool',

@@ -44,6 +44,7 @@ export async function createObservabilityServices(options: {
   const http = OutboundHttp.create({
     retry: config.retry,
     timeoutMs: config.prometheus.timeoutMs,
+    openCircuitMs: config.retry.openCircuitMs,
   });
   const prometheus = config.prometheus.instances.map(instance =>
     PrometheusClient.create({
