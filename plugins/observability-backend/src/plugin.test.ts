@@ -6,6 +6,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {
@@ -592,6 +593,35 @@ describe('observability backend plugin', () => {
       expect(fresh.attributes['redline.trace_context']).toBe('regenerated');
       expect(fresh.spanContext().traceId).not.toBe(traceId);
       expect(fresh.parentSpanContext).toBeUndefined();
+    });
+  });
+
+  describe('when the permission backend fails', () => {
+    it('the view still answers, with canApply: false', async () => {
+      const { server } = await startTestBackend({
+        features: [
+          observabilityPlugin,
+          catalogServiceMock.factory({ entities: testEntities({ runbookUrl: `${runbooks.url}/runbooks/checkout` }) }),
+          createServiceFactory({
+            service: coreServices.permissions,
+            deps: {},
+            factory: () => ({
+              authorize: async () => {
+                throw new Error('permission backend unavailable');
+              },
+              authorizeConditional: async () => {
+                throw new Error('permission backend unavailable');
+              },
+            }),
+          }),
+        ],
+      });
+      const view = await request(server).get(`${API}/entity/component/default/legacy-billing`);
+      expect(view.status).toBe(200);
+      expect(view.body.canApply).toBe(false);
+      const apply = await request(server).post(`${API}/entity/component/default/legacy-billing/apply`);
+      expect(apply.status).toBe(500);
+      expect(apply.body.error.stack).toBeUndefined();
     });
   });
 

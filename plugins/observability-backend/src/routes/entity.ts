@@ -79,7 +79,15 @@ export function createEntityRouter(deps: RouteDeps) {
       facts.liveValues(spec, redTargets, ctx),
       permissions
         .authorize([{ permission: observabilityArtifactsApplyPermission }], { credentials })
-        .then(([decision]) => decision.result === AuthorizeResult.ALLOW),
+        .then(
+          ([decision]) => decision.result === AuthorizeResult.ALLOW,
+          error => {
+            // The view must answer even when the permission backend does not;
+            // the apply route itself still asks (and fails) on its own.
+            ctx.logger.warn(`Could not check ${observabilityArtifactsApplyPermission.name}: ${error}`);
+            return false;
+          },
+        ),
     ]);
 
     const body: EntityViewResponse = {
