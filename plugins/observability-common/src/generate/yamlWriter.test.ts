@@ -10,7 +10,7 @@ describe('toYaml', () => {
           {
             name: 'redline:checkout:red',
             rules: [
-              { record: 'service:http_requests:rate5m', expr: 'sum(rate(x[5m]))', labels: { team: 'payments' } },
+              { record: 'service:http_requests:rate5m', expr: 'sum(rate(x{a="b"}[5m]))', labels: { team: 'payments' } },
               { alert: 'HighErrorRate', expr: 'a\n/\nb > 0.01\n', for: '5m', labels: {} },
             ],
           },
@@ -25,10 +25,10 @@ describe('toYaml', () => {
     ).toBe(
       [
         'groups:',
-        '  - name: "redline:checkout:red"',
+        "  - name: 'redline:checkout:red'",
         '    rules:',
-        '      - record: "service:http_requests:rate5m"',
-        '        expr: "sum(rate(x[5m]))"',
+        "      - record: 'service:http_requests:rate5m'",
+        '        expr: \'sum(rate(x{a="b"}[5m]))\'',
         '        labels:',
         '          team: payments',
         '      - alert: HighErrorRate',
@@ -41,7 +41,7 @@ describe('toYaml', () => {
         'empty: []',
         'flag: true',
         'count: 3',
-        '"odd key": "yes"',
+        "'odd key': 'yes'",
         'nested:',
         '  - - 1',
         '    - 2',
@@ -52,7 +52,7 @@ describe('toYaml', () => {
   });
 
   it('quotes what YAML would read as something else', () => {
-    const tricky = ['true', 'No', 'null', '~', '1', '0x1F', '1e3', '.5', '-', '- a', 'a: b', 'a #b', '#c', '*a', '&a', '!t', '%x', '@x', '`x', '', ' lead', 'trail ', '{x}', '[x]', "'q'", '"q"', '2024-01-01', '\u2028', '\u0085', '\ufeff'];
+    const tricky = ['true', 'No', 'null', '~', '1', '0x1F', '1e3', '.5', '-', '- a', 'a: b', 'a #b', '#c', '*a', '&a', '!t', '%x', '@x', '`x', '', ' lead', 'trail ', '{x}', '[x]', "'q'", '"q"', '2024-01-01', '\u2028', '\u0085', '\ufeff', "it's", "''", 'a\tb'];
     for (const value of tricky) {
       expect(parse(toYaml({ value }))).toEqual({ value });
     }

@@ -10,9 +10,10 @@
  * and the `yaml` library read back exactly the input:
  * - a string is plain only when it is a simple word that cannot be read as
  *   anything else; multi-line strings become literal blocks when that is
- *   lossless; everything else is double-quoted with JSON escapes (a JSON
- *   string is a valid YAML double-quoted scalar), plus escapes for DEL, C1
- *   controls, U+2028/9 and U+FEFF, which JSON leaves raw;
+ *   lossless; other single-line printable strings are single-quoted;
+ *   everything else is double-quoted with JSON escapes (a JSON string is a
+ *   valid YAML double-quoted scalar), plus escapes for DEL, C1 controls,
+ *   U+2028/9 and U+FEFF, which JSON leaves raw;
  * - keys follow the same rules.
  */
 
@@ -26,7 +27,19 @@ const NOT_IN_BLOCK = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff
 // eslint-disable-next-line no-control-regex
 const EXTRA_ESCAPES = /[\u007f-\u009f\u2028\u2029\ufeff]/g;
 
+/**
+ * A single-line string of printable characters goes in single quotes, where
+ * nothing but `'` needs escaping, so PromQL such as `x{a="b"}` stays readable.
+ * Anything else is a JSON string, which is also a YAML double-quoted scalar.
+ */
 function quoted(text: string): string {
+  if (!text.includes('\n') && !text.includes('\r') && !text.includes('\t') && !NOT_IN_BLOCK.test(text)) {
+    return `'${text.replace(/'/g, "''")}'`;
+  }
+  return doubleQuoted(text);
+}
+
+function doubleQuoted(text: string): string {
   return JSON.stringify(text).replace(
     EXTRA_ESCAPES,
     c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
