@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LINT_RULES } from '@redline/backstage-plugin-observability-common';
 import type { CliIo } from '../io';
+import { generateCommand } from './generate';
 import { LINT_EXIT_CODES, lintCommand } from './lint';
 
 const BIN = resolve(__dirname, '../../bin/redline');
+const CATALOG = resolve(__dirname, '../../../../catalog');
 
 function recorder(): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -214,6 +216,28 @@ describe('redline lint', () => {
     expect(list.stdout[0]).toMatch(
       /^rules\/yaml-syntax\s+error\s+YAML syntax error$/,
     );
+  });
+
+  it("passes Redline's own generated rules for the whole demo catalog (Prometheus, PrometheusRule and Loki files)", async () => {
+    const generated = recorder();
+    expect(
+      await generateCommand([CATALOG, '--out', dir, '--quiet'], generated),
+    ).toBe(0);
+    const io = recorder();
+    expect(await lintCommand(['--format', 'json', dir], io)).toBe(
+      LINT_EXIT_CODES.clean,
+    );
+    const output = JSON.parse(io.stdout.join('\n'));
+    expect(
+      output.files.some((file: string) => file.endsWith('loki-rules.yaml')),
+    ).toBe(true);
+    expect(
+      output.files.some((file: string) =>
+        file.endsWith('prometheus-rule.crd.yaml'),
+      ),
+    ).toBe(true);
+    expect(output.ruleCount).toBeGreaterThan(500);
+    expect(output.findings).toEqual([]);
   });
 
   it('runs through bin/redline with the exit code and no stack trace', () => {

@@ -243,6 +243,49 @@ describe('lintRuleFiles', () => {
   });
 });
 
+describe('Loki ruler files', () => {
+  const lokiFile = (expr: string, extra = '') => `groups:
+  - name: logs
+    rules:
+      - alert: LogErrors
+        expr: ${JSON.stringify(expr)}
+${extra}`;
+
+  it('applies the alerting practices but not the PromQL checks to LogQL', () => {
+    const expr =
+      'sum(count_over_time({app="checkout"} |~ `(?i)error` [5m])) / (sum(count_over_time({app="checkout"}[5m])) > 0) > 0.005';
+    expect(lintRuleFileText(lokiFile(expr)).map(f => f.ruleId)).toEqual([
+      'alert/missing-for',
+      'alert/missing-severity',
+      'alert/missing-summary',
+      'alert/missing-description',
+      'alert/missing-runbook-url',
+    ]);
+    expect(
+      lintRuleFileText(
+        lokiFile(
+          'sum(rate({job="x"} | json | level="error" [5m])) > 1',
+          '        for: 5m\n',
+        ),
+      ).map(f => f.ruleId),
+    ).not.toContain('promql/syntax');
+    expect(
+      lintRuleFileText(
+        lokiFile('count_over_time({job="x"} != "debug" !~ "trace" [5m]) > 1'),
+      ).map(f => f.ruleId),
+    ).not.toContain('promql/syntax');
+  });
+
+  it('still treats PromQL with regex matchers and pipes inside strings as PromQL', () => {
+    const findings = lintRuleFileText(
+      lokiFile('sum(rate(x_total{a!~"b|c"}[5m])) by (user_id) > 1'),
+    );
+    expect(findings.map(f => f.ruleId)).toContain(
+      'promql/high-cardinality-label',
+    );
+  });
+});
+
 describe('YAML anchors, aliases and merge keys', () => {
   it('reads through them like Prometheus does', () => {
     const text = `groups:

@@ -6,6 +6,7 @@
  */
 import { DEFAULT_METRIC_NAMES } from '../spec/config';
 import { LintRuleId, makeFinding } from './catalogue';
+import { looksLikeLogQL } from './logql';
 import { CauseKind, causeKind } from './metricKinds';
 import { checkExpression, isMultiWindowCondition } from './promqlChecks';
 import { findSyntaxError } from './promqlSyntax';
@@ -91,6 +92,10 @@ function at(rule: RuleUnderLint, position: Position | undefined): LintLocation {
 }
 
 function lintRule(rule: RuleUnderLint): LintFinding[] {
+  if (looksLikeLogQL(rule.expr)) {
+    // A Loki ruler rule: the alerting practices apply, the PromQL checks do not.
+    return rule.kind === 'alert' ? alertPractices(rule, false) : [];
+  }
   const findings: LintFinding[] = [];
   const parsed = parsePromql(rule.expr);
   const syntaxError = findSyntaxError(parsed);
