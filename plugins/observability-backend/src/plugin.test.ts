@@ -467,6 +467,9 @@ describe('observability backend plugin', () => {
       const malformed = await request(server).post(`${API}/design`).set('Content-Type', 'application/json').send('{bad');
       expect(malformed.status).toBe(400);
       expect(malformed.body.error).toMatchObject({ name: 'InputError', message: expect.stringMatching(/request body: not valid JSON/) });
+      const badRef = await request(server).post(`${API}/design`).send({ query: 'valid query', entityRef: 'not a ref!' });
+      expect(badRef.status).toBe(400);
+      expect(badRef.body.error.message).toMatch(/^Invalid entityRef: /);
       const missing = await request(server).post(`${API}/design`).send({ query: 'valid query', entityRef: 'component:default/nope' });
       expect(missing.status).toBe(404);
     });

@@ -5,7 +5,7 @@ import {
 } from '@redline/backstage-plugin-observability-common';
 import Router from 'express-promise-router';
 import type { RouteDeps } from './types';
-import { jsonBody, parseOrThrow } from './validation';
+import { entityRefString, jsonBody, parseOrThrow } from './validation';
 
 /**
  * The seed's agent contract as an API: its `input_schema` in, its
@@ -20,9 +20,10 @@ export function createDesignRouter(deps: RouteDeps) {
   router.post('/design', jsonBody('64kb'), async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const input = parseOrThrow(designInputSchema, req.body, 'design input');
-    const entityRef = (input as { entityRef?: string }).entityRef;
     let spec: ObservabilitySpec | undefined;
-    if (entityRef) {
+    if (input.entityRef !== undefined) {
+      // The catalog would throw a bare TypeError on a malformed ref; answer 400 instead.
+      const entityRef = parseOrThrow(entityRefString, input.entityRef, 'entityRef');
       spec = entities.describe(await entities.load(entityRef, credentials)).spec;
     }
     const output = designObservability(input, spec, config.generator);

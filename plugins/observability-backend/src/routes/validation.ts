@@ -10,7 +10,9 @@ import { z } from 'zod';
  */
 export function describeIssues(error: z.ZodError): string {
   return error.issues
-    .map(issue => `${issue.path.length ? issue.path.join('.') : '(body)'}: ${issue.message}`)
+    .map(issue =>
+      issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    )
     .join('; ');
 }
 
