@@ -27,6 +27,15 @@ export function ConfidenceGauge({
 }) {
   return (
     <Box sx={{ position: 'relative', display: 'inline-flex' }}>
+      {/* The full-circle track, so a low score still reads as "10 of 100". */}
+      <CircularProgress
+        variant="determinate"
+        value={100}
+        size={size}
+        thickness={5}
+        sx={{ color: 'action.disabledBackground', position: 'absolute' }}
+        aria-hidden
+      />
       <CircularProgress
         variant="determinate"
         value={Math.round(score * 100)}
