@@ -30,8 +30,12 @@ export async function signedInPage(browser, baseUrl) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
   const page = await context.newPage();
   await page.goto(`${baseUrl}/catalog`);
+  // The guest sign-in card renders after the app bundle loads; wait for it
+  // explicitly (isVisible does not wait).
   const guest = page.getByRole('button', { name: /enter/i }).first();
-  if (await guest.isVisible({ timeout: 15_000 }).catch(() => false)) await guest.click();
+  await guest.waitFor({ state: 'visible', timeout: 60_000 });
+  await guest.click();
+  await page.getByText('Guest').first().waitFor({ state: 'hidden', timeout: 30_000 }).catch(() => undefined);
   await page.waitForLoadState('networkidle');
   return page;
 }

@@ -80,9 +80,19 @@ export async function startPortal({ extraConfig = {}, waitForEntity = 'component
     observability: { portalBaseUrl: baseUrl, ...(extraConfig.observability ?? {}) },
   };
   writeFileSync(configFile, stringify(config));
+  // Run the backend's TypeScript through the CLI's node transform rather than
+  // `backstage-cli package start`, which watches files and restarts on change.
   const child = spawn(
-    'npx',
-    ['backstage-cli', 'package', 'start', '--config', '../../app-config.yaml', '--config', configFile],
+    process.execPath,
+    [
+      '--require',
+      '@backstage/cli/config/nodeTransform.cjs',
+      'src/index.ts',
+      '--config',
+      '../../app-config.yaml',
+      '--config',
+      configFile,
+    ],
     { cwd: join(repoRoot, 'packages/backend'), detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'development' } },
   );
   let output = '';

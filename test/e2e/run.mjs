@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+/**
+ * End-to-end tests against the real portal (production build of the app
+ * served by the backend, demo catalog, SQLite in memory), in Debian's
+ * Chromium, plus the live alerting test against real Prometheus and
+ * Alertmanager. Writes test/e2e/artifacts/summary.json with pass/fail counts
+ * for the README's test command.
+ *
+ * In CI a missing Chromium fails; locally the browser scenarios are skipped
+ * with a loud message.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildFrontend, repoRoot, startPortal } from './portal.mjs';
+import { artifactsDir, launchBrowser } from './browser.mjs';
+import { browserScenarios } from './scenarios.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+const results = [];
+
+async function runScenario(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`PASS ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } catch (error) {
+    results.push({ name, ok: false, error: String(error?.stack ?? error) });
+    console.log(`FAIL ${name}: ${error?.message ?? error}`);
+  }
+}
+
+function finish() {
+  mkdirSync(artifactsDir, { recursive: true });
+  const passed = results.filter(r => r.ok).length;
+  const failed = results.length - passed;
+  writeFileSync(join(artifactsDir, 'summary.json'), JSON.stringify({ passed, failed, results }, null, 2));
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+mkdirSync(artifactsDir, { recursive: true });
+
+if (!existsSync(CHROMIUM)) {
+  const message = `'chromium' not found: install it with 'apt-get install -y --no-install-recommends chromium'`;
+  if (process.env.CI) {
+    results.push({ name: 'browser available', ok: false, error: message });
+    console.log(`FAIL ${message} (required in CI)`);
+  } else {
+    console.warn(`\n!!! SKIPPING browser scenarios: ${message}\n`);
+  }
+} else {
+  buildFrontend();
+  const portal = await startPortal();
+  const browser = await launchBrowser(CHROMIUM);
+  try {
+    for (const [name, scenario] of browserScenarios) {
+      await runScenario(name, () => scenario({ browser, portal }));
+    }
+  } finally {
+    await browser.close();
+    await portal.stop();
+  }
+}
+
+const alerting = join(repoRoot, 'test/e2e/alerting.e2e.mjs');
+if (existsSync(alerting)) {
+  const { runAlertingE2E } = await import(alerting);
+  // Its steps are counted one by one, like the browser scenarios.
+  const outcome = await runAlertingE2E({ build: !existsSync(CHROMIUM) });
+  for (const r of outcome.results ?? []) results.push({ ...r, name: `live alerting: ${r.name}` });
+  if (!outcome.ok && !(outcome.results ?? []).some(r => !r.ok)) {
+    results.push({ name: 'live alerting', ok: Boolean(outcome.skipped), error: 'failed before its first step' });
+  }
+}
+
+finish();

@@ -1,0 +1,126 @@
+/**
+ * Browser scenarios. Expected values come from the backend's API for the same
+ * entity (real data flow), never from constants copied into the test.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { screenshot, signedInPage } from './browser.mjs';
+
+async function api(portal, path) {
+  const token = await portal.token();
+  const res = await fetch(`${portal.baseUrl}/api/observability${path}`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  assert.equal(res.status, 200, `GET ${path} answered ${res.status}`);
+  return res.json();
+}
+
+async function openTab(page, portal, name) {
+  await page.goto(`${portal.baseUrl}/catalog/default/component/${name}/observability`);
+  await page.getByRole('heading', { name: 'RED targets' }).waitFor({ timeout: 60_000 });
+}
+
+/** Each RED row (name + threshold text) is visible in the RED targets table. */
+async function expectRedRows(page, redTargets) {
+  assert.equal(redTargets.length, 3, 'three RED targets');
+  for (const target of redTargets) {
+    const row = page.getByRole('row').filter({ hasText: target.name });
+    await row.first().waitFor({ timeout: 30_000 });
+    const text = await row.first().innerText();
+    assert.ok(text.includes(target.thresholdDisplay), `row "${target.name}" shows "${target.thresholdDisplay}", got: ${text}`);
+  }
+}
+
+async function checkoutSmoke({ browser, portal }) {
+  const { redTargets } = await api(portal, '/entity/component/default/checkout/red');
+  // checkout declares its own thresholds: every RED value comes from an annotation.
+  assert.deepEqual(redTargets.map(t => t.source), ['annotation', 'annotation', 'annotation']);
+  const page = await signedInPage(browser, portal.baseUrl);
+  await openTab(page, portal, 'checkout');
+  await expectRedRows(page, redTargets);
+  await screenshot(page, 'checkout-observability-tab');
+  await page.close();
+}
+
+async function legacyBillingDefaults({ browser, portal }) {
+  const { redTargets } = await api(portal, '/entity/component/default/legacy-billing/red');
+  assert.deepEqual(redTargets.map(t => t.source), ['default', 'default', 'default']);
+  const page = await signedInPage(browser, portal.baseUrl);
+  await openTab(page, portal, 'legacy-billing');
+  await expectRedRows(page, redTargets);
+  // The guided explanation of how to describe the service, with a YAML snippet.
+  await page.getByLabel('How to describe this service').waitFor({ timeout: 30_000 });
+  await page.getByText('redline.dev/slo-availability').first().waitFor();
+  await screenshot(page, 'legacy-billing-guided');
+  await page.close();
+}
+
+async function brokenAnnotationsFindings({ browser, portal }) {
+  const { findings } = await api(portal, '/entity/component/default/broken-annotations/red');
+  const invalid = findings.filter(f => f.id === 'annotation.invalid');
+  assert.ok(invalid.length >= 10, `expected a finding per broken annotation, got ${invalid.length}`);
+  const page = await signedInPage(browser, portal.baseUrl);
+  await openTab(page, portal, 'broken-annotations');
+  const list = page.getByRole('list', { name: 'Findings' });
+  await list.waitFor({ timeout: 30_000 });
+  for (const finding of invalid.slice(0, 5)) {
+    await list.getByText(finding.annotation, { exact: false }).first().waitFor();
+  }
+  assert.equal(await page.getByText('Error in', { exact: false }).count(), 0, 'no error panel');
+  await screenshot(page, 'broken-annotations-findings');
+  await page.close();
+}
+
+async function scaffoldAndDownload({ browser, portal }) {
+  const page = await signedInPage(browser, portal.baseUrl);
+  await openTab(page, portal, 'checkout');
+  await page.getByRole('button', { name: /scaffold alerts/i }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  await dialog.getByRole('radio', { name: /Preview Prometheus rules/i }).check();
+  const preview = dialog.getByRole('region', { name: /Preview of prometheus-rules.yaml/ });
+  await preview.getByText('SLOErrorBudgetBurn').first().waitFor({ timeout: 30_000 });
+  await screenshot(page, 'scaffold-alerts-dialog');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    preview.getByRole('button', { name: /Download prometheus-rules.yaml/ }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'prometheus-rules.yaml');
+  const text = readFileSync(await download.path(), 'utf8');
+  assert.match(text, /^groups:/m);
+  assert.match(text, /alert: HighErrorRate/);
+  const [zip] = await Promise.all([
+    page.waitForEvent('download'),
+    dialog.getByRole('button', { name: /Download all \(zip\)/ }).click(),
+  ]);
+  assert.match(zip.suggestedFilename(), /\.zip$/);
+  const bytes = readFileSync(await zip.path());
+  assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', 'a zip archive');
+  await page.close();
+}
+
+async function coverageFilterDrillDown({ browser, portal }) {
+  const coverage = await api(portal, '/coverage?pageSize=100');
+  const team = coverage.teams.find(t => t.team === 'payments');
+  assert.ok(team, 'payments has a coverage summary');
+  const page = await signedInPage(browser, portal.baseUrl);
+  await page.goto(`${portal.baseUrl}/observability`);
+  const teamRow = page.getByRole('row').filter({ hasText: 'payments' }).first();
+  await teamRow.waitFor({ timeout: 60_000 });
+  await screenshot(page, 'coverage-page');
+  await teamRow.getByRole('button', { name: /payments/i }).first().click();
+  await page.getByRole('link', { name: 'checkout', exact: true }).first().waitFor({ timeout: 30_000 });
+  const rows = await page.getByRole('row').filter({ hasText: 'payments' }).count();
+  assert.ok(rows >= team.services, `drill-down lists payments' ${team.services} services (rows: ${rows})`);
+  await screenshot(page, 'coverage-drill-down');
+  await page.close();
+}
+
+/** [name, fn] in order; the first is the issue's smoke test. */
+export const browserScenarios = [
+  ['checkout tab shows its three RED targets with its own thresholds', checkoutSmoke],
+  ['legacy-billing shows seed defaults and a guided explanation', legacyBillingDefaults],
+  ['broken-annotations shows readable findings, not an error page', brokenAnnotationsFindings],
+  ['scaffold dialog previews and downloads rules and the zip bundle', scaffoldAndDownload],
+  ['coverage page: team drill-down', coverageFilterDrillDown],
+];
