@@ -246,10 +246,16 @@ describe('createCoverageRouter', () => {
       expect(res.text).not.toContain('search');
     });
 
-    it('rejects paging parameters it does not use', async () => {
-      const res = await get('/coverage/export.csv?page=2');
+    it("accepts the table's query with its paging but exports every row", async () => {
+      const res = await get('/coverage/export.csv?page=2&pageSize=1&sort=name');
+      expect(res.status).toBe(200);
+      expect(res.text.trim().split('\r\n')).toHaveLength(ROWS.length + 1);
+    });
+
+    it('answers 400 naming the field for a bad filter', async () => {
+      const res = await get('/coverage/export.csv?order=sideways');
       expect(res.status).toBe(400);
-      expect(res.body.error.message).toContain('page');
+      expect(res.body.error.message).toContain('order');
     });
   });
 

@@ -6,6 +6,7 @@ import { ConflictError } from '@backstage/errors';
 import {
   COVERAGE_SORT_FIELDS,
   CoverageEntityRow,
+  CoverageSortField,
   CoverageRefreshResponse,
   CoverageResponse,
 } from '@redline/backstage-plugin-observability-common';
@@ -58,7 +59,9 @@ const listQuery = z.strictObject({
   pageSize: z.coerce.number().int().min(1).max(500).default(25),
 });
 
-const exportQuery = z.strictObject(filterShape);
+// Takes the table's query as is (a client may pass its page along) but
+// always exports every matching row.
+const exportQuery = listQuery;
 
 const historyQuery = z
   .strictObject({
@@ -75,11 +78,13 @@ const historyQuery = z
 /** ISO-8601 in UTC with milliseconds: the form the store keeps and compares. */
 const toUtc = (iso?: string) => (iso ? new Date(iso).toISOString() : undefined);
 
-function filterOf(query: z.output<typeof exportQuery>): CoverageFilter & {
-  sort?: z.output<typeof exportQuery>['sort'];
+/** The filter and order of a validated query, without its paging. */
+function filterOf(query: z.output<typeof listQuery>): CoverageFilter & {
+  sort?: CoverageSortField;
   order?: 'asc' | 'desc';
 } {
-  return query;
+  const { owner, system, lifecycle, kind, tier, q, sort, order } = query;
+  return { owner, system, lifecycle, kind, tier, q, sort, order };
 }
 
 const CSV_COLUMNS = COVERAGE_SORT_FIELDS;
