@@ -1,0 +1,65 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { renderInTestApp } from '@backstage/test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import {
+  TeamEntitiesTable,
+  type TeamEntitiesTableProps,
+} from './TeamEntitiesTable';
+import { coverageResponse } from '../../testUtils/fixtures';
+
+function renderTable(overrides: Partial<TeamEntitiesTableProps> = {}) {
+  const props: TeamEntitiesTableProps = {
+    items: coverageResponse.items,
+    totalItems: 32,
+    page: 1,
+    pageSize: 10,
+    sort: 'confidence',
+    order: 'asc',
+    onPageChange: jest.fn(),
+    onPageSizeChange: jest.fn(),
+    onSortChange: jest.fn(),
+    ...overrides,
+  };
+  return renderInTestApp(<TeamEntitiesTable {...props} />, {
+    mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+  }).then(() => props);
+}
+
+describe('TeamEntitiesTable', () => {
+  it('renders one page of rows with links to each Observability tab', async () => {
+    await renderTable();
+    const rows = within(screen.getByRole('table', { name: 'Entities' }))
+      .getAllByRole('row')
+      .slice(1);
+    expect(rows).toHaveLength(2);
+    expect(
+      within(rows[1]).getByRole('link', { name: 'legacy-billing' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/legacy-billing/observability',
+    );
+    expect(rows[1]).toHaveTextContent('deprecated');
+    expect(rows[1]).toHaveTextContent('20 %');
+    expect(screen.getByText('1–10 of 32')).toBeInTheDocument();
+  });
+
+  it('reports 1-based pages and toggles the sort order of the active column', async () => {
+    const props = await renderTable();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Go to next page' }),
+    );
+    expect(props.onPageChange).toHaveBeenCalledWith(2);
+    await userEvent.click(screen.getByRole('button', { name: 'Confidence' }));
+    expect(props.onSortChange).toHaveBeenCalledWith('confidence', 'desc');
+    await userEvent.click(screen.getByRole('button', { name: 'Tier' }));
+    expect(props.onSortChange).toHaveBeenLastCalledWith('tier', 'asc');
+  });
+
+  it('says so when nothing matches', async () => {
+    await renderTable({ items: [], totalItems: 0 });
+    expect(
+      screen.getByText('No entities match these filters.'),
+    ).toBeInTheDocument();
+  });
+});
