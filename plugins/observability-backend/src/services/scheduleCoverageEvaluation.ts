@@ -44,8 +44,10 @@ export async function scheduleCoverageEvaluation(options: {
   const schedule = readCoverageSchedule(config);
   await scheduler.scheduleTask({
     id: COVERAGE_TASK_ID,
-    scope: 'global',
     ...schedule,
+    // After the spread: the config reader returns `scope: undefined`, and a
+    // configured `local` must not make every replica run its own evaluation.
+    scope: 'global',
     fn: async signal => {
       try {
         await evaluator.run(signal);
