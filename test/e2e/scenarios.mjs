@@ -15,6 +15,27 @@ async function api(portal, path) {
   return res.json();
 }
 
+/**
+ * Coverage is evaluated on a schedule; the first run may have seen a catalog
+ * still being ingested. Ask for a run and wait until it covers every Component.
+ */
+async function coverageOfWholeCatalog(portal) {
+  const token = await portal.token();
+  const headers = { Authorization: `Bearer ${token}` };
+  const components = await (
+    await fetch(`${portal.baseUrl}/api/catalog/entities/by-query?filter=kind=component&limit=1`, { headers })
+  ).json();
+  const refresh = await fetch(`${portal.baseUrl}/api/observability/coverage/refresh`, { method: 'POST', headers });
+  assert.ok(refresh.ok, `coverage refresh answered ${refresh.status}`);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const coverage = await api(portal, '/coverage?pageSize=100');
+    if (coverage.summary.services === components.totalItems) return coverage;
+    assert.ok(Date.now() < deadline, `coverage has ${coverage.summary.services} of ${components.totalItems} services`);
+    await new Promise(r => setTimeout(r, 1000));
+  }
+}
+
 async function openTab(page, portal, name) {
   await page.goto(`${portal.baseUrl}/catalog/default/component/${name}/observability`);
   await page.getByRole('heading', { name: 'RED targets' }).waitFor({ timeout: 60_000 });
@@ -100,18 +121,29 @@ async function scaffoldAndDownload({ browser, portal }) {
 }
 
 async function coverageFilterDrillDown({ browser, portal }) {
-  const coverage = await api(portal, '/coverage?pageSize=100');
-  const team = coverage.teams.find(t => t.team === 'payments');
+  const all = await coverageOfWholeCatalog(portal);
+  const team = all.teams.find(t => t.team === 'payments');
   assert.ok(team, 'payments has a coverage summary');
+  const filtered = await api(portal, '/coverage?owner=payments&pageSize=100');
   const page = await signedInPage(browser, portal.baseUrl);
   await page.goto(`${portal.baseUrl}/observability`);
-  const teamRow = page.getByRole('row').filter({ hasText: 'payments' }).first();
-  await teamRow.waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Show entities of payments' }).waitFor({ timeout: 60_000 });
   await screenshot(page, 'coverage-page');
-  await teamRow.getByRole('button', { name: /payments/i }).first().click();
+
+  // Filter by team: the summary now counts only payments' services.
+  await page.getByLabel('Owner').fill('payments');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  const summary = page.getByLabel('Coverage summary');
+  await summary.getByText(String(filtered.summary.services), { exact: true }).waitFor({ timeout: 30_000 });
+  assert.equal(await page.getByRole('button', { name: /^Show entities of / }).count(), 1, 'only payments is listed');
+
+  // Drill down: the team's services, each linking to its entity page.
+  await page.getByRole('button', { name: 'Show entities of payments' }).click();
   await page.getByRole('link', { name: 'checkout', exact: true }).first().waitFor({ timeout: 30_000 });
-  const rows = await page.getByRole('row').filter({ hasText: 'payments' }).count();
-  assert.ok(rows >= team.services, `drill-down lists payments' ${team.services} services (rows: ${rows})`);
+  for (const row of filtered.items) {
+    await page.getByRole('link', { name: row.name, exact: true }).first().waitFor();
+  }
+  assert.equal(filtered.items.length, team.services);
   await screenshot(page, 'coverage-drill-down');
   await page.close();
 }
@@ -122,5 +154,5 @@ export const browserScenarios = [
   ['legacy-billing shows seed defaults and a guided explanation', legacyBillingDefaults],
   ['broken-annotations shows readable findings, not an error page', brokenAnnotationsFindings],
   ['scaffold dialog previews and downloads rules and the zip bundle', scaffoldAndDownload],
-  ['coverage page: team drill-down', coverageFilterDrillDown],
+  ['coverage page: filter by team, then drill down to its services', coverageFilterDrillDown],
 ];
