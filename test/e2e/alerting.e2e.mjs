@@ -57,6 +57,8 @@ const ENTITY = { kind: 'component', namespace: 'default', name: 'checkout' };
 /** The issue's budget for the whole test. */
 const TOTAL_BUDGET_MS = 10 * 60_000;
 /** Alertmanager timings for the generated routes: the defaults (30s/5m) would only slow the test down. */
+/** Short enough to wait out once in the last step. */
+const OPEN_CIRCUIT_MS = 4000;
 const ALERT_TIMINGS = {
   groupWait: '2s',
   groupInterval: '10s',
@@ -186,7 +188,12 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
           generatorConfig: { alertmanager: ALERT_TIMINGS },
           // One /api/v1/rules answer is reused for 30 s by default; the test
           // looks again within seconds.
-          observability: { prometheus: { rulesCacheTtlMs: 500 } },
+          // The circuit opened after a target failed every attempt stays open
+          // 30 s by default; the test waits for it to close once.
+          observability: {
+            prometheus: { rulesCacheTtlMs: 500 },
+            retry: { openCircuitMs: OPEN_CIRCUIT_MS },
+          },
         }),
       });
       token = await guestToken(portal.baseUrl);
@@ -632,14 +639,44 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
           )}`,
         );
 
-        // Count the attempts: a stub on Prometheus's port answers 503 (a
-        // retryable TRANSIENT_FAILURE) and records every request it gets.
+        expect(
+          /after 3 attempts/.test(live.reason),
+          `the fallback reason does not say 3 attempts were made: ${live.reason}`,
+        );
+
+        // A stub on Prometheus' port answers 503 (a retryable
+        // TRANSIENT_FAILURE) and records every request it gets.
         stub = await startCountingStub(prometheusPort);
-        await sleep(1000);
+
+        // Right after every attempt failed, the circuit is open: the view
+        // degrades at once without calling Prometheus.
+        const open = await entityView(portal.baseUrl, ENTITY, { token });
+        expect(
+          open.status === 200,
+          `entity view with the circuit open: HTTP ${open.status}`,
+        );
+        expect(
+          open.body.live?.status === live.status,
+          `live.status with the circuit open: ${open.body.live?.status}`,
+        );
+        expect(
+          stub.requests.length === 0,
+          `with the circuit open Prometheus was called: ${stub.requests.join(
+            ' ',
+          )}`,
+        );
+
+        // Once it closes, one view makes exactly the seed's 3 attempts.
+        await sleep(OPEN_CIRCUIT_MS + 500);
+        stub.requests.length = 0;
         const again = await entityView(portal.baseUrl, ENTITY, { token });
         expect(
           again.status === 200,
-          `entity view with Prometheus failing: HTTP ${again.status}`,
+          `entity view with Prometheus answering 503: HTTP ${again.status}`,
+        );
+        expect(
+          again.body.live?.status === live.status,
+          `live.status with 503s: ${again.body.live?.status}`,
         );
         const rulesCalls = stub.requests.filter(r =>
           r.startsWith('/api/v1/rules'),
@@ -650,13 +687,10 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
             ' ',
           )}`,
         );
-        return `live.status=${live.status}${
-          live.reason ? ` (${live.reason})` : ''
-        }; refused: ${
-          down.ms
-        } ms; 503 stub: ${rulesCalls} attempts on /api/v1/rules, view in ${
-          again.ms
-        } ms`;
+        return (
+          `live.status=${live.status}; refused: 3 attempts in ${down.ms} ms; circuit open: ${open.ms} ms, ` +
+          `0 calls; 503 stub: ${rulesCalls} attempts on /api/v1/rules, view in ${again.ms} ms`
+        );
       },
     );
 
