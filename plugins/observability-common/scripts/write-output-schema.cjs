@@ -12,4 +12,4 @@ const { observabilityOutputJsonSchema } = require('../src/generate/outputSchema.
 
 const file = join(__dirname, '..', 'schema', 'observability-output.schema.json');
 writeFileSync(file, `${JSON.stringify(observabilityOutputJsonSchema(), null, 2)}\n`);
-console.log(`wrote ${file}`);
+process.stdout.write(`wrote ${file}\n`);
