@@ -3,7 +3,7 @@ export interface Config {
   observability?: {
     /**
      * Scaffolder template that opens a pull request with the generated
-     * files, as an entity ref (`template:default/observability-pr`, the
+     * files, as an entity ref (`template:default/redline-observability-pull-request`, the
      * default). The "Open pull request" button appears only when the
      * scaffolder plugin is installed; it passes
      * `formData = { entityRef, artifacts }` to the template.

@@ -6,8 +6,23 @@
  * plugin with its scaffolder module.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
 
 const backend = createBackend();
+
+// Backstage adds stack traces to error responses when NODE_ENV is
+// development, which `npm start` sets. Redline promises readable errors and
+// never a stack trace, so the error middleware is told not to, in every mode.
+backend.add(
+  rootHttpRouterServiceFactory({
+    configure({ applyDefaults, middleware }) {
+      const errorMiddleware = middleware.error.bind(middleware);
+      middleware.error = options =>
+        errorMiddleware({ ...options, showStackTraces: false });
+      applyDefaults();
+    },
+  }),
+);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));

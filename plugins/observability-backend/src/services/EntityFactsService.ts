@@ -3,8 +3,10 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   deployedRulesFact,
   formatLintLocation,
+  isInstanceOf,
   fromPrometheusApiGroups,
   lintRuleGroups,
+  prometheusAlertNames,
 } from '@redline/backstage-plugin-observability-common';
 import type {
   AlertState,
@@ -363,22 +365,17 @@ function lintLiveRules(
 
 /** Deployed/firing state of each generated alert. @public */
 export function alertStatesOf(artifacts: GeneratedArtifacts, facts: EntityFacts): AlertState[] {
-  const firing = new Set(
+  const firing =
     facts.firingAlerts?.status === 'ok'
-      ? facts.firingAlerts.alerts.filter(a => a.state === 'firing').map(a => a.name)
-      : [],
-  );
+      ? facts.firingAlerts.alerts.filter(a => a.state === 'firing')
+      : [];
   const loaded =
     facts.deployedRules?.status === 'ok' ? new Set(facts.deployedRules.loadedAlerts) : undefined;
   // Alerts that go elsewhere (the Loki log fallback) cannot be seen in Prometheus.
-  const inPrometheus = new Set(
-    artifacts.rules.groups.flatMap(group =>
-      group.rules.flatMap(rule => ('alert' in rule ? [rule.alert] : [])),
-    ),
-  );
+  const inPrometheus = new Set(prometheusAlertNames(artifacts));
   return artifacts.alerts.map(alert => {
     let deployed: AlertState['deployed'] = 'unknown';
     if (loaded && inPrometheus.has(alert.name)) deployed = loaded.has(alert.name) ? 'yes' : 'no';
-    return { key: alert.key, deployed, firing: firing.has(alert.name) };
+    return { key: alert.key, deployed, firing: firing.some(live => isInstanceOf(alert, live)) };
   });
 }

@@ -3,7 +3,7 @@
  * Prometheus for `/api/v1/rules` once per cycle and calls this for every
  * entity, instead of one HTTP call per entity.
  */
-import type { GeneratedArtifacts } from '../generate/types';
+import type { GeneratedAlert, GeneratedArtifacts } from '../generate/types';
 import type { ObservabilitySpec } from '../spec/types';
 import type { DeployedRulesSnapshot, EntityFacts, LoadedRule } from './types';
 
@@ -17,8 +17,45 @@ function belongsTo(rule: LoadedRule, spec: ObservabilitySpec): boolean {
   return rule.query.includes(spec.selector.value);
 }
 
+/**
+ * Names of the generated alerts that belong in Prometheus: those in the rule
+ * file. The log-based fallback alert goes to the Loki ruler instead, so it can
+ * never be "loaded" in Prometheus and must not be expected there.
+ * @public
+ */
+export function prometheusAlertNames(artifacts: GeneratedArtifacts): string[] {
+  const names = new Set<string>();
+  for (const group of artifacts.rules.groups) {
+    for (const rule of group.rules) {
+      if ('alert' in rule) names.add(rule.alert);
+    }
+  }
+  return [...names].sort();
+}
+
+/** Labels that tell apart generated alerts sharing a name (SLOs, burn windows). */
+const DISTINGUISHING_LABELS = ['slo', 'burn_window'];
+
+/**
+ * Whether a live alert is an instance of a generated one: same name and the
+ * same SLO and burn window where the generated alert has them, so a burning
+ * availability SLO does not light up the latency SLO's alerts.
+ * @public
+ */
+export function isInstanceOf(
+  generated: GeneratedAlert,
+  live: { name: string; labels: Record<string, string> },
+): boolean {
+  if (live.name !== generated.name) return false;
+  return DISTINGUISHING_LABELS.every(
+    label =>
+      generated.labels[label] === undefined ||
+      live.labels[label] === generated.labels[label],
+  );
+}
+
 function generatedNames(artifacts: GeneratedArtifacts) {
-  const alerts = new Set(artifacts.alerts.map(a => a.name));
+  const alerts = new Set(prometheusAlertNames(artifacts));
   const records = new Set<string>();
   for (const group of artifacts.rules.groups) {
     for (const rule of group.rules) {

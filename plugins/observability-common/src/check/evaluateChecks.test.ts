@@ -29,12 +29,14 @@ function artifactsFor(
   overrides: Partial<GeneratedArtifacts> = {},
 ): GeneratedArtifacts {
   const { fragment, findings } = generateAlertmanagerFragment(spec, DEFAULT_GENERATOR_CONFIG);
-  const alerts = [
+  const prometheusAlerts = [
     alert(spec, 'HighErrorRate'),
     alert(spec, 'HighLatencyP99'),
     alert(spec, 'SLOErrorBudgetBurn', 'SLOErrorBudgetBurn:availability:fast'),
     alert(spec, 'SLOErrorBudgetBurn', 'SLOErrorBudgetBurn:availability:slow'),
   ];
+  // The log-based fallback goes to the Loki ruler, not into the Prometheus rule file.
+  const alerts = [...prometheusAlerts, alert(spec, 'LogErrorRateFallback')];
   return {
     entityRef: spec.entityRef,
     serviceName: spec.serviceName.value,
@@ -44,6 +46,7 @@ function artifactsFor(
           name: 'red',
           rules: [
             { record: 'service:http_requests:rate5m', expr: `sum by (service) (rate(http_requests_total{${spec.selector.value}}[5m]))` },
+            ...prometheusAlerts.map(a => ({ alert: a.name, expr: a.expr, labels: a.labels, annotations: a.annotations })),
           ],
         },
       ],
@@ -249,6 +252,11 @@ describe('evaluateChecks', () => {
       expect(c.status).toBe('warn');
       expect(c.message).toContain('HighLatencyP99');
       expect(c.message).toContain('SLOErrorBudgetBurn');
+    });
+    it('does not expect the Loki-only fallback alert in Prometheus', () => {
+      const c = byId(run(spec, ok(['HighErrorRate', 'HighLatencyP99', 'SLOErrorBudgetBurn'])), 'deployment.rules-loaded');
+      expect(c.message).not.toContain('LogErrorRateFallback');
+      expect(c.message).toBe('All 3 alert(s) are loaded.');
     });
     it('fails when none is loaded', () => {
       const checks = run(spec, ok([]));

@@ -5,6 +5,7 @@
  */
 import type { GeneratedArtifacts } from '../generate/types';
 import type { ObservabilitySpec } from '../spec/types';
+import { prometheusAlertNames } from './deployedRules';
 import { ownerSnippet } from './fixSnippets';
 import type { CheckResult, EntityFacts } from './types';
 
@@ -97,7 +98,7 @@ export function rulesLoadedCheck(artifacts: GeneratedArtifacts, facts: EntityFac
   const fact = facts.deployedRules;
   if (!fact) return { ...base, status: 'unknown', message: 'No Prometheus was asked.' };
   if (fact.status !== 'ok') return { ...base, status: 'unknown', message: fact.reason };
-  const expected = [...new Set(artifacts.alerts.map(a => a.name))].sort();
+  const expected = prometheusAlertNames(artifacts);
   if (expected.length === 0) {
     return { ...base, status: 'warn', message: 'No alerts were generated for this entity.' };
   }
