@@ -200,12 +200,11 @@ export const COVERAGE_SORT_FIELDS = [
 export type CoverageSortField = (typeof COVERAGE_SORT_FIELDS)[number];
 
 /**
- * Query of `GET /coverage` and `GET /coverage/export.csv`. List filters take
- * repeated parameters or comma-separated values; `owner` matches the owner
- * ref (`group:default/payments`) or the team name (`payments`).
+ * Which rows a coverage query looks at. Every list matches any of its values;
+ * `owner` matches the owner ref or the team name.
  * @public
  */
-export interface CoverageQuery {
+export interface CoverageFilter {
   owner?: string[];
   system?: string[];
   lifecycle?: string[];
@@ -213,6 +212,15 @@ export interface CoverageQuery {
   tier?: string[];
   /** Case-insensitive substring of the entity ref. */
   q?: string;
+}
+
+/**
+ * Query of `GET /coverage` and `GET /coverage/export.csv`. List filters take
+ * repeated parameters or comma-separated values; `owner` matches the owner
+ * ref (`group:default/payments`) or the team name (`payments`).
+ * @public
+ */
+export interface CoverageQuery extends CoverageFilter {
   sort?: CoverageSortField;
   order?: 'asc' | 'desc';
   /** 1-based. */

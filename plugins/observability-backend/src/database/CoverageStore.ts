@@ -1,25 +1,14 @@
 import type {
   CoverageEntityRow,
+  CoverageFilter,
   CoverageHistoryPoint,
   CoverageResponse,
   CoverageSortField,
   TeamCoverageSummary,
 } from '@redline/backstage-plugin-observability-common';
 
-/**
- * Which rows a coverage query looks at. Every list matches any of its values;
- * `owner` matches the owner ref or the team name.
- * @public
- */
-export interface CoverageFilter {
-  owner?: string[];
-  system?: string[];
-  lifecycle?: string[];
-  kind?: string[];
-  tier?: string[];
-  /** Case-insensitive substring of the entity ref. */
-  q?: string;
-}
+/** Re-exported: the store filters exactly what the route accepts. @public */
+export type { CoverageFilter };
 
 /** @public */
 export interface CoverageListOptions extends CoverageFilter {

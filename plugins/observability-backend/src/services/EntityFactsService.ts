@@ -10,8 +10,8 @@ import {
 } from '@redline/backstage-plugin-observability-common';
 import type {
   AlertState,
+  EntityAlertsResponse,
   EntityFacts,
-  FiringAlert,
   GeneratedArtifacts,
   ObservabilitySpec,
   RedLiveValue,
@@ -28,19 +28,8 @@ import type { RunbookChecker } from './RunbookChecker';
 /** Live RED values block of the entity view. @public */
 export type LiveValues = NonNullable<import('@redline/backstage-plugin-observability-common').EntityViewResponse['live']>;
 
-/** Live alerts for one entity, grouped. @public */
-export interface EntityAlerts {
-  status: 'ok' | 'unknown';
-  reason?: string;
-  source?: 'alertmanager' | 'prometheus';
-  instance?: string;
-  alerts: FiringAlert[];
-  /** Raw alerts before dedupe and grouping. */
-  rawCount: number;
-  /** True when the raw count crossed the storm threshold (ALERT_STORM). */
-  storm: boolean;
-  message?: string;
-}
+/** Live alerts for one entity, grouped: the alerts route's answer without its entity ref. @public */
+export type EntityAlerts = Omit<EntityAlertsResponse, 'entityRef'>;
 
 /** Options of one gathering. @public */
 export interface GatherOptions {
