@@ -3,11 +3,12 @@
  * into entities, collecting every problem as a readable line with the file
  * and position instead of throwing.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { relative } from 'node:path';
 import type { parseSpec } from '@redline/backstage-plugin-observability-common';
 import { parseAllDocuments } from 'yaml';
 import { messageOf } from './io';
+import { listYamlFiles } from './yamlFiles';
 
 /** A catalog entity, as parseSpec takes it. */
 export type Entity = Parameters<typeof parseSpec>[0];
@@ -26,22 +27,8 @@ export interface CatalogReadResult {
   errors: string[];
 }
 
-const YAML_FILE = /\.ya?ml$/i;
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'dist-types']);
 
-function listYamlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (entry.name.startsWith('.')) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name)) out.push(...listYamlFiles(path));
-    } else if (entry.isFile() && YAML_FILE.test(entry.name)) {
-      out.push(path);
-    }
-  }
-  return out;
-}
 
 function isEntityLike(value: unknown): value is Entity {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -107,7 +94,7 @@ export function readCatalog(path: string, cwd = process.cwd()): CatalogReadResul
   }
   let files: string[];
   try {
-    files = isDir ? listYamlFiles(path) : [path];
+    files = isDir ? listYamlFiles(path, SKIPPED_DIRS) : [path];
   } catch (error) {
     result.errors.push(`${path}: cannot list folder (${messageOf(error)})`);
     return result;

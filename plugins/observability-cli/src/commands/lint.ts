@@ -5,8 +5,7 @@
  * the linter from -common. This file only does the I/O: finding files,
  * reading them, printing findings and choosing the exit code.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   formatLintLocation,
@@ -16,6 +15,7 @@ import {
   lintRuleFiles,
 } from '@redline/backstage-plugin-observability-common';
 import { CliIo, messageOf, processIo } from '../io';
+import { listYamlFiles } from '../yamlFiles';
 
 /** Exit codes, by the worst thing found. @public */
 export const LINT_EXIT_CODES = {
@@ -50,7 +50,6 @@ Exit codes:
   1  at least one warning
   2  at least one error, an unreadable path, no rule file found, or bad usage`;
 
-const YAML_FILE = /\.ya?ml$/i;
 // Build output (dist/) is linted: generated rule files are what gets deployed.
 const SKIPPED_DIRS = new Set(['node_modules']);
 const RULE_FILE_HINT = /^\s*(groups\s*:|kind\s*:\s*["']?PrometheusRule\b)/m;
@@ -208,7 +207,7 @@ function collectFiles(paths: string[]): CollectedFiles {
       continue;
     }
     try {
-      for (const file of listYamlFiles(path)) add(file, false);
+      for (const file of listYamlFiles(path, SKIPPED_DIRS)) add(file, false);
     } catch (error) {
       collected.unreadable.push({ path, message: reason(error) });
     }
@@ -216,22 +215,6 @@ function collectFiles(paths: string[]): CollectedFiles {
   return collected;
 }
 
-function listYamlFiles(dir: string): string[] {
-  const out: string[] = [];
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-    a.name.localeCompare(b.name, 'en'),
-  );
-  for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name)) out.push(...listYamlFiles(path));
-    } else if (entry.isFile() && YAML_FILE.test(entry.name)) {
-      out.push(path);
-    }
-  }
-  return out;
-}
 
 /** "ENOENT: no such file or directory, open 'x'" → "no such file or directory". */
 function reason(error: unknown): string {
