@@ -149,15 +149,19 @@ const checkoutAlerts: GeneratedAlert[] = [
     'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{service="checkout"}[5m]))) > 0.3',
     '5m',
   ),
-  {
-    ...alert(
+  (() => {
+    // As generated: the SLO and burn window are labels, the key combines them.
+    const burn = alert(
       'SLOErrorBudgetBurn',
       'critical',
       'slo:sli_error:ratio_rate1h{service="checkout"} > (14.4 * 0.001)',
-      '2m',
-    ),
-    key: 'SLOErrorBudgetBurn:availability:fast',
-  },
+    );
+    return {
+      ...burn,
+      key: 'SLOErrorBudgetBurn:availability:fast',
+      labels: { ...burn.labels, slo: 'availability', burn_window: 'fast' },
+    };
+  })(),
 ];
 
 const checkoutRunbooks: Runbook[] = [

@@ -27,7 +27,7 @@ describe('AlertRulesTable', () => {
     expect(within(latency).getByText('not deployed')).toBeInTheDocument();
     expect(within(latency).queryByText('firing')).not.toBeInTheDocument();
     expect(
-      screen.getByText('SLOErrorBudgetBurn:availability:fast'),
+      screen.getByText('availability · fast'),
     ).toBeInTheDocument();
     expect(screen.getByText('deployment unknown')).toBeInTheDocument();
   });

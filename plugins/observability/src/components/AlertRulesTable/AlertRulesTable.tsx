@@ -99,18 +99,26 @@ export function AlertRulesTable({ alerts, alertStates }: AlertRulesTableProps) {
     {
       title: 'Alert',
       field: 'name',
-      render: row => (
-        <>
-          <Typography variant="body2" fontWeight="bold">
-            {row.name}
-          </Typography>
-          {row.key !== row.name && (
-            <Typography variant="caption" color="text.secondary">
-              {row.key}
+      // Alert names are long CamelCase words; keep them on one line.
+      cellStyle: { minWidth: 220, whiteSpace: 'nowrap' },
+      render: row => {
+        // Alerts sharing a name differ by SLO and burn window: say which.
+        const variant = [row.labels.slo, row.labels.burn_window]
+          .filter(Boolean)
+          .join(' · ');
+        return (
+          <>
+            <Typography variant="body2" fontWeight="bold">
+              {row.name}
             </Typography>
-          )}
-        </>
-      ),
+            {variant && (
+              <Typography variant="caption" color="text.secondary">
+                {variant}
+              </Typography>
+            )}
+          </>
+        );
+      },
     },
     {
       title: 'Severity',
