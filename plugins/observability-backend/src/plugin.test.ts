@@ -282,6 +282,8 @@ describe('observability backend plugin', () => {
       expect(body.facts.lintFindings?.length).toBeGreaterThan(0);
       expect(body.facts.lintFindings!.filter(f => f.location.includes('CheckoutHighCpu')).map(f => f.ruleId)).toEqual(expect.arrayContaining([expect.stringMatching(/cause|for/)]));
       expect(body.facts.lintFindings!.every(f => f.location.startsWith('prometheus:main'))).toBe(true);
+      // Each finding carries the linter's fix hint for the tab.
+      expect(body.facts.lintFindings!.every(f => typeof f.fix === 'string' && f.fix.length > 0)).toBe(true);
       expect(['warn', 'fail']).toContain(body.checks.find(c => c.id === 'lint.rules')?.status);
       expect(body.confidence.score).toBeGreaterThan(0);
       expect(body.confidence.score).toBeLessThanOrEqual(1);

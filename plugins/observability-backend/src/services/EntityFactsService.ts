@@ -349,6 +349,7 @@ function lintLiveRules(
     severity: f.severity,
     message: f.message,
     location: formatLintLocation(f.location),
+    fix: f.fix,
   }));
 }
 

@@ -51,7 +51,14 @@ export interface EntityFacts {
     | { status: 'ok'; alerts: FiringAlert[] }
     | { status: 'unknown'; reason: string };
   /** Lint findings on the entity's live rules (rule linter). */
-  lintFindings?: Array<{ ruleId: string; severity: 'error' | 'warning' | 'info'; message: string; location: string }>;
+  lintFindings?: Array<{
+    ruleId: string;
+    severity: 'error' | 'warning' | 'info';
+    message: string;
+    location: string;
+    /** How to fix it (the linter's hint). */
+    fix?: string;
+  }>;
 }
 
 /** A firing (or pending) alert as seen by Prometheus/Alertmanager, after grouping. @public */

@@ -17,6 +17,7 @@ import type { EntityViewResponse } from '@redline/backstage-plugin-observability
 import { observabilityApiRef } from '../../api';
 import { AlertRulesTable } from '../AlertRulesTable';
 import { ChecksTable } from '../ChecksTable';
+import { LintFindingsList } from '../LintFindingsList';
 import { ConfidenceSummary } from '../ConfidenceSummary';
 import { FindingsList } from '../FindingsList';
 import { FiringAlerts } from '../FiringAlerts';
@@ -113,6 +114,14 @@ function ObservabilityView({ view }: { view: EntityViewResponse }) {
       </Grid>
       <Grid item xs={12}>
         <ChecksTable checks={view.checks} />
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title={`Rule lint${view.facts.lintFindings ? ` (${view.facts.lintFindings.length})` : ''}`}>
+          <LintFindingsList
+            findings={view.facts.lintFindings}
+            unknownReason={view.facts.deployedRules?.status === 'unknown' ? view.facts.deployedRules.reason : undefined}
+          />
+        </InfoCard>
       </Grid>
       {dialogOpen && (
         <ScaffoldAlertsDialog

@@ -1,0 +1,2 @@
+export { LintFindingsList } from './LintFindingsList';
+export type { LintFindingsListProps } from './LintFindingsList';
