@@ -40,8 +40,9 @@ export async function signedInPage(browser, baseUrl) {
   return page;
 }
 
-export async function screenshot(page, name) {
+/** Saves a full-page screenshot, or only the viewport (`fullPage: false`, e.g. for the README). */
+export async function screenshot(page, name, { fullPage = true } = {}) {
   const path = join(artifactsDir, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   return path;
 }

@@ -60,6 +60,7 @@ async function checkoutSmoke({ browser, portal }) {
   await openTab(page, portal, 'checkout');
   await expectRedRows(page, redTargets);
   await screenshot(page, 'checkout-observability-tab');
+  await screenshot(page, 'checkout-observability-tab-viewport', { fullPage: false });
   await page.close();
 }
 
@@ -101,7 +102,7 @@ async function scaffoldAndDownload({ browser, portal }) {
   await dialog.getByRole('radio', { name: /Preview Prometheus rules/i }).check();
   const preview = dialog.getByRole('region', { name: /Preview of prometheus-rules.yaml/ });
   await preview.getByText('SLOErrorBudgetBurn').first().waitFor({ timeout: 30_000 });
-  await screenshot(page, 'scaffold-alerts-dialog');
+  await screenshot(page, 'scaffold-alerts-dialog', { fullPage: false });
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     preview.getByRole('button', { name: /Download prometheus-rules.yaml/ }).click(),
