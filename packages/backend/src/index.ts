@@ -7,18 +7,16 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import { withoutStackTraces } from './withoutStackTraces';
 
 const backend = createBackend();
 
-// Backstage adds stack traces to error responses when NODE_ENV is
-// development, which `npm start` sets. Redline promises readable errors and
-// never a stack trace, so the error middleware is told not to, in every mode.
+// Error responses never carry stack traces, whatever NODE_ENV says (see
+// withoutStackTraces); the rest of the root router is Backstage's default.
 backend.add(
   rootHttpRouterServiceFactory({
-    configure({ applyDefaults, middleware }) {
-      const errorMiddleware = middleware.error.bind(middleware);
-      middleware.error = options =>
-        errorMiddleware({ ...options, showStackTraces: false });
+    configure({ app, applyDefaults }) {
+      app.use(withoutStackTraces);
       applyDefaults();
     },
   }),
