@@ -110,24 +110,12 @@ export class EntityFactsService {
 
   /** The Prometheus client for this entity, or why there is none. */
   prometheusFor(spec: ObservabilitySpec): { client?: PrometheusClient; reason?: string } {
-    const { instance, reason } = selectInstance(
-      this.#prometheus.map(c => c.instance),
-      spec.prometheusInstance,
-    );
-    return instance
-      ? { client: this.#prometheus.find(c => c.instance === instance) }
-      : { reason: `Prometheus: ${reason}` };
+    return clientFor(this.#prometheus, spec.prometheusInstance, 'Prometheus');
   }
 
   /** The Alertmanager client for this entity, or why there is none. */
   alertmanagerFor(spec: ObservabilitySpec): { client?: AlertmanagerClient; reason?: string } {
-    const { instance, reason } = selectInstance(
-      this.#alertmanagers.map(c => c.instance),
-      spec.alertmanagerInstance,
-    );
-    return instance
-      ? { client: this.#alertmanagers.find(c => c.instance === instance) }
-      : { reason: `Alertmanager: ${reason}` };
+    return clientFor(this.#alertmanagers, spec.alertmanagerInstance, 'Alertmanager');
   }
 
   /** All facts for one entity. Never throws. */
@@ -351,6 +339,16 @@ function lintLiveRules(
     location: formatLintLocation(f.location),
     fix: f.fix,
   }));
+}
+
+/** The configured client the entity's annotation (or the default) names, or why there is none. */
+function clientFor<C extends { instance: { name: string; default: boolean } }>(
+  clients: C[],
+  requested: string | undefined,
+  label: string,
+): { client?: C; reason?: string } {
+  const { instance, reason } = selectInstance(clients.map(c => c.instance), requested);
+  return instance ? { client: clients.find(c => c.instance === instance) } : { reason: `${label}: ${reason}` };
 }
 
 /** Deployed/firing state of each generated alert. @public */

@@ -10,6 +10,7 @@ import type {
   GeneratedAlert,
 } from '@redline/backstage-plugin-observability-common';
 import { safeHttpUrl } from '../../lib/format';
+import { staticTableOptions } from '../../lib/tableOptions';
 
 /** @public */
 export interface AlertRulesTableProps {
@@ -158,13 +159,7 @@ export function AlertRulesTable({ alerts, alertStates }: AlertRulesTableProps) {
   return (
     <Table<Row>
       title="Alert rules"
-      options={{
-        paging: false,
-        search: false,
-        padding: 'dense',
-        sorting: false,
-        draggable: false,
-      }}
+      options={staticTableOptions}
       columns={columns}
       data={data}
       emptyContent={

@@ -13,6 +13,7 @@ import type {
   CheckResult,
   CheckStatus,
 } from '@redline/backstage-plugin-observability-common';
+import { staticTableOptions } from '../../lib/tableOptions';
 
 /** @public */
 export interface ChecksTableProps {
@@ -111,13 +112,7 @@ export function ChecksTable({ checks }: ChecksTableProps) {
   return (
     <Table<Row>
       title="Checks"
-      options={{
-        paging: false,
-        search: false,
-        padding: 'dense',
-        sorting: false,
-        draggable: false,
-      }}
+      options={staticTableOptions}
       columns={columns}
       data={data}
       emptyContent={

@@ -8,6 +8,7 @@ import type {
 } from '@redline/backstage-plugin-observability-common';
 import { formatValue } from '../../lib/format';
 import { Sparkline } from '../Sparkline';
+import { staticTableOptions } from '../../lib/tableOptions';
 
 /** @public */
 export interface RedTargetsTableProps {
@@ -132,13 +133,7 @@ export function RedTargetsTable({ targets, live }: RedTargetsTableProps) {
           ? `Live data: ${live.status}${live.reason ? ` — ${live.reason}` : ''}`
           : undefined
       }
-      options={{
-        paging: false,
-        search: false,
-        padding: 'dense',
-        sorting: false,
-        draggable: false,
-      }}
+      options={staticTableOptions}
       columns={columns}
       data={data}
       emptyContent={
