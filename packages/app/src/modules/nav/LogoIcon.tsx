@@ -1,23 +1,16 @@
 import { makeStyles } from '@material-ui/core';
+import { PulseLine } from './PulseLine';
 
 const useStyles = makeStyles({
   svg: { width: 'auto', height: 28 },
 });
 
-/** The Redline pulse line, for the collapsed sidebar. */
+/** The pulse line alone, for the collapsed sidebar. */
 export const LogoIcon = () => {
   const classes = useStyles();
   return (
     <svg className={classes.svg} viewBox="0 0 46 36" role="img" aria-label="Redline">
-      <polyline
-        points="2,20 14,20 20,6 28,32 34,20 44,20"
-        fill="none"
-        stroke="#e53935"
-        strokeWidth="4"
-        strokeLinejoin="round"
-        strokeLinecap="round"
-      />
+      <PulseLine />
     </svg>
   );
 };
-
