@@ -26,7 +26,11 @@ function run(name, command, args, env = {}) {
     });
     child.on('close', code => {
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      console.log(`=== ${name}: ${code === 0 ? 'ok' : `FAILED (exit ${code})`} in ${seconds} s`);
+      console.log(
+        `=== ${name}: ${
+          code === 0 ? 'ok' : `FAILED (exit ${code})`
+        } in ${seconds} s`,
+      );
       resolve({ name, ok: code === 0, seconds });
     });
   });
@@ -36,7 +40,10 @@ function readJestCounts() {
   try {
     const report = JSON.parse(readFileSync(jestReport, 'utf8'));
     rmSync(jestReport, { force: true });
-    return { passed: report.numPassedTests, failed: report.numFailedTests + report.numRuntimeErrorTestSuites };
+    return {
+      passed: report.numPassedTests,
+      failed: report.numFailedTests + report.numRuntimeErrorTestSuites,
+    };
   } catch {
     return { passed: 0, failed: 1 };
   }
@@ -59,15 +66,20 @@ results.push(e2e);
 
 const e2eCounts = (() => {
   try {
-    return JSON.parse(readFileSync(join(root, 'test/e2e/artifacts/summary.json'), 'utf8'));
+    return JSON.parse(
+      readFileSync(join(root, 'test/e2e/artifacts/summary.json'), 'utf8'),
+    );
   } catch {
     return { passed: 0, failed: e2e.ok ? 0 : 1 };
   }
 })();
 
 console.log('\n=== summary');
-for (const r of results) console.log(`${r.ok ? 'ok    ' : 'FAILED'} ${r.name} (${r.seconds} s)`);
-const stepFailures = results.filter(r => !r.ok && r.name !== 'unit tests' && r.name !== 'end-to-end').length;
+for (const r of results)
+  console.log(`${r.ok ? 'ok    ' : 'FAILED'} ${r.name} (${r.seconds} s)`);
+const stepFailures = results.filter(
+  r => !r.ok && r.name !== 'unit tests' && r.name !== 'end-to-end',
+).length;
 const passed = unit.passed + e2eCounts.passed;
 const failed = unit.failed + e2eCounts.failed + stepFailures;
 console.log(`${passed} passed, ${failed} failed`);

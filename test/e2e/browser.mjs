@@ -22,12 +22,19 @@ const CHROMIUM_ARGS = [
 
 export async function launchBrowser(executablePath) {
   mkdirSync(artifactsDir, { recursive: true });
-  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
 }
 
 /** Opens a page signed in as guest (the app shows a sign-in page first). */
 export async function signedInPage(browser, baseUrl) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 1000 },
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   await page.goto(`${baseUrl}/catalog`);
   // The guest sign-in card renders after the app bundle loads; wait for it
@@ -35,7 +42,11 @@ export async function signedInPage(browser, baseUrl) {
   const guest = page.getByRole('button', { name: /enter/i }).first();
   await guest.waitFor({ state: 'visible', timeout: 60_000 });
   await guest.click();
-  await page.getByText('Guest').first().waitFor({ state: 'hidden', timeout: 30_000 }).catch(() => undefined);
+  await page
+    .getByText('Guest')
+    .first()
+    .waitFor({ state: 'hidden', timeout: 30_000 })
+    .catch(() => undefined);
   await page.waitForLoadState('networkidle');
   return page;
 }

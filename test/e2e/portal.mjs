@@ -25,7 +25,9 @@ export function buildFrontend() {
     stdio: 'inherit',
   });
   if (result.status !== 0) throw new Error('frontend build failed');
-  console.log(`frontend built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `frontend built in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 /** Starts the portal; `stop()` ends the backend and removes its work directory. */
@@ -33,8 +35,15 @@ export async function startPortal({ extraConfig = {}, echo = false } = {}) {
   const group = new ProcessGroup();
   const workDir = mkdtempSync(join(tmpdir(), 'redline-e2e-'));
   try {
-    const portal = await startStackPortal(group, { workDir, extraConfig, echo });
-    if (!portal.servesApp) throw new Error('the backend does not serve the built app (packages/app/dist missing?)');
+    const portal = await startStackPortal(group, {
+      workDir,
+      extraConfig,
+      echo,
+    });
+    if (!portal.servesApp)
+      throw new Error(
+        'the backend does not serve the built app (packages/app/dist missing?)',
+      );
     return {
       ...portal,
       stop: async () => {

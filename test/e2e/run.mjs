@@ -23,7 +23,9 @@ async function runScenario(name, fn) {
   try {
     await fn();
     results.push({ name, ok: true });
-    console.log(`PASS ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    console.log(
+      `PASS ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    );
   } catch (error) {
     results.push({ name, ok: false, error: String(error?.stack ?? error) });
     console.log(`FAIL ${name}: ${error?.message ?? error}`);
@@ -34,7 +36,10 @@ function finish() {
   mkdirSync(artifactsDir, { recursive: true });
   const passed = results.filter(r => r.ok).length;
   const failed = results.length - passed;
-  writeFileSync(join(artifactsDir, 'summary.json'), JSON.stringify({ passed, failed, results }, null, 2));
+  writeFileSync(
+    join(artifactsDir, 'summary.json'),
+    JSON.stringify({ passed, failed, results }, null, 2),
+  );
   console.log(`e2e: ${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
 }
@@ -68,9 +73,14 @@ if (existsSync(alerting)) {
   const { runAlertingE2E } = await import(alerting);
   // Its steps are counted one by one, like the browser scenarios.
   const outcome = await runAlertingE2E({ build: !existsSync(CHROMIUM) });
-  for (const r of outcome.results ?? []) results.push({ ...r, name: `live alerting: ${r.name}` });
+  for (const r of outcome.results ?? [])
+    results.push({ ...r, name: `live alerting: ${r.name}` });
   if (!outcome.ok && !(outcome.results ?? []).some(r => !r.ok)) {
-    results.push({ name: 'live alerting', ok: Boolean(outcome.skipped), error: 'failed before its first step' });
+    results.push({
+      name: 'live alerting',
+      ok: Boolean(outcome.skipped),
+      error: 'failed before its first step',
+    });
   }
 }
 

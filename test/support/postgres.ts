@@ -43,7 +43,9 @@ export interface TestPostgres {
 function freePortSync(): number {
   const script =
     "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close();});";
-  return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+  return Number(
+    execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }),
+  );
 }
 
 /** Runs a command as `postgres` when we are root, as ourselves otherwise. */
@@ -63,8 +65,12 @@ function runAsServerUser(binary: string, args: string[]): string {
 
 function postgresIds(): { uid: number; gid: number } | undefined {
   try {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }));
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }));
+    const uid = Number(
+      execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }),
+    );
+    const gid = Number(
+      execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }),
+    );
     return { uid, gid };
   } catch {
     return undefined;
@@ -86,7 +92,8 @@ export function startTestPostgres(): TestPostgres {
   const socketDir = root;
   if (process.getuid?.() === 0) {
     const ids = postgresIds();
-    if (!ids) throw new Error("running as root but there is no 'postgres' user");
+    if (!ids)
+      throw new Error("running as root but there is no 'postgres' user");
     chownSync(root, ids.uid, ids.gid);
   }
   chmodSync(root, 0o700);
@@ -102,8 +109,10 @@ export function startTestPostgres(): TestPostgres {
 
   try {
     runAsServerUser(initdb, [
-      '-D', dataDir,
-      '-U', 'postgres',
+      '-D',
+      dataDir,
+      '-U',
+      'postgres',
       '--auth=trust',
       '--encoding=UTF8',
       '--no-sync',
@@ -123,10 +132,15 @@ export function startTestPostgres(): TestPostgres {
       ].join(' ');
       try {
         runAsServerUser(pgCtl, [
-          '-D', dataDir,
-          '-o', options,
-          '-l', join(root, 'server.log'),
-          '-w', '-t', '30',
+          '-D',
+          dataDir,
+          '-o',
+          options,
+          '-l',
+          join(root, 'server.log'),
+          '-w',
+          '-t',
+          '30',
           'start',
         ]);
         break;
@@ -147,7 +161,9 @@ export function startTestPostgres(): TestPostgres {
     stop();
     const stderr = (error as { stderr?: string }).stderr;
     throw new Error(
-      `could not start a throwaway PostgreSQL cluster: ${stderr || String(error)}`,
+      `could not start a throwaway PostgreSQL cluster: ${
+        stderr || String(error)
+      }`,
     );
   }
 }

@@ -28,7 +28,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
 function parseArgs(argv) {
-  const args = { entities: 10_000, duration: 10, connections: 10, json: false, only: undefined };
+  const args = {
+    entities: 10_000,
+    duration: 10,
+    connections: 10,
+    json: false,
+    only: undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') args.json = true;
@@ -36,10 +42,12 @@ function parseArgs(argv) {
     else if (arg === '--scenario') args.scenario = argv[++i];
     else if (arg === '--only') {
       args.only = argv[++i];
-      if (!['entity', 'coverage'].includes(args.only)) throw new Error('--only takes entity or coverage');
+      if (!['entity', 'coverage'].includes(args.only))
+        throw new Error('--only takes entity or coverage');
     } else if (['--entities', '--duration', '--connections'].includes(arg)) {
       const value = Number(argv[++i]);
-      if (!Number.isFinite(value) || value <= 0) throw new Error(`${arg} needs a positive number`);
+      if (!Number.isFinite(value) || value <= 0)
+        throw new Error(`${arg} needs a positive number`);
       args[arg.slice(2)] = value;
     } else {
       throw new Error(`unknown argument ${arg}`);
@@ -58,8 +66,22 @@ function fakePrometheus(entities) {
       name: `redline-${service}`,
       file: `/etc/prometheus/rules/redline-${service}.yaml`,
       rules: [
-        { type: 'alerting', name: 'HighErrorRate', query: 'x', labels: { service, severity: 'critical' }, state: 'inactive', alerts: [] },
-        { type: 'alerting', name: 'HighLatency', query: 'x', labels: { service, severity: 'warning' }, state: 'inactive', alerts: [] },
+        {
+          type: 'alerting',
+          name: 'HighErrorRate',
+          query: 'x',
+          labels: { service, severity: 'critical' },
+          state: 'inactive',
+          alerts: [],
+        },
+        {
+          type: 'alerting',
+          name: 'HighLatency',
+          query: 'x',
+          labels: { service, severity: 'warning' },
+          state: 'inactive',
+          alerts: [],
+        },
       ],
     });
   }
@@ -73,13 +95,26 @@ function fakePrometheus(entities) {
         res.end(rules);
         return;
       case '/api/v1/series':
-        res.end(ok([{ __name__: 'http_requests_total' }, { __name__: 'http_request_duration_seconds_bucket' }]));
+        res.end(
+          ok([
+            { __name__: 'http_requests_total' },
+            { __name__: 'http_request_duration_seconds_bucket' },
+          ]),
+        );
         return;
       case '/api/v1/query':
-        res.end(ok({ resultType: 'vector', result: [{ metric: {}, value: [Date.now() / 1000, '0.12'] }] }));
+        res.end(
+          ok({
+            resultType: 'vector',
+            result: [{ metric: {}, value: [Date.now() / 1000, '0.12'] }],
+          }),
+        );
         return;
       case '/api/v1/query_range': {
-        const values = Array.from({ length: 12 }, (_, k) => [k * 300, String(0.1 + k / 100)]);
+        const values = Array.from({ length: 12 }, (_, k) => [
+          k * 300,
+          String(0.1 + k / 100),
+        ]);
         res.end(ok({ resultType: 'matrix', result: [{ metric: {}, values }] }));
         return;
       }
@@ -93,13 +128,19 @@ function fakePrometheus(entities) {
 /** Answers like Alertmanager's /api/v2/alerts: a few alerts for some services. */
 function fakeAlertmanager() {
   return http.createServer((req, res) => {
-    const filter = new URL(req.url, 'http://x').searchParams.get('filter') ?? '';
+    const filter =
+      new URL(req.url, 'http://x').searchParams.get('filter') ?? '';
     const service = /service="([^"]+)"/.exec(filter)?.[1] ?? 'unknown';
     const firing = Number(service.slice(-1)) % 3 === 0;
     const alerts = firing
       ? [1, 2, 3].map(n => ({
           fingerprint: `${service}-${n}`,
-          labels: { alertname: 'HighErrorRate', service, severity: 'critical', instance: `pod-${n}` },
+          labels: {
+            alertname: 'HighErrorRate',
+            service,
+            severity: 'critical',
+            instance: `pod-${n}`,
+          },
           annotations: {},
           startsAt: new Date().toISOString(),
           status: { state: 'active' },
@@ -112,33 +153,47 @@ function fakeAlertmanager() {
 
 function listen(server) {
   return new Promise(resolve =>
-    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${server.address().port}`)),
+    server.listen(0, '127.0.0.1', () =>
+      resolve(`http://127.0.0.1:${server.address().port}`),
+    ),
   );
 }
 
-function startEntityServer({ entities, prometheusUrl, alertmanagerUrl, cpuProf }) {
+function startEntityServer({
+  entities,
+  prometheusUrl,
+  alertmanagerUrl,
+  cpuProf,
+}) {
   const transform = require.resolve('@backstage/cli/config/nodeTransform.cjs');
   // --cpu-prof <dir>: write a V8 CPU profile of the server for the flame graph.
   const profile = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`] : [];
-  const child = spawn(process.execPath, [...profile, '--require', transform, join(here, 'entityServer.ts')], {
-    cwd: join(here, '..'),
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      REDLINE_BENCH_ENTITIES: String(entities),
-      REDLINE_BENCH_PROMETHEUS_URL: prometheusUrl,
-      REDLINE_BENCH_ALERTMANAGER_URL: alertmanagerUrl,
+  const child = spawn(
+    process.execPath,
+    [...profile, '--require', transform, join(here, 'entityServer.ts')],
+    {
+      cwd: join(here, '..'),
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        REDLINE_BENCH_ENTITIES: String(entities),
+        REDLINE_BENCH_PROMETHEUS_URL: prometheusUrl,
+        REDLINE_BENCH_ALERTMANAGER_URL: alertmanagerUrl,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  );
   return new Promise((resolve, reject) => {
     let buffer = '';
     child.stdout.on('data', chunk => {
       buffer += chunk;
       const line = buffer.split('\n').find(l => l.startsWith('{'));
-      if (line) resolve({ ...JSON.parse(line), stop: () => child.kill('SIGTERM') });
+      if (line)
+        resolve({ ...JSON.parse(line), stop: () => child.kill('SIGTERM') });
     });
-    child.on('exit', code => reject(new Error(`entity bench server exited with ${code}`)));
+    child.on('exit', code =>
+      reject(new Error(`entity bench server exited with ${code}`)),
+    );
     child.on('error', reject);
   });
 }
@@ -146,14 +201,26 @@ function startEntityServer({ entities, prometheusUrl, alertmanagerUrl, cpuProf }
 /** The entity routes the Observability tab, downloads and the design form call. */
 function entityScenarios(entities) {
   const randomEntity = () =>
-    `/entity/component/default/svc-${String(Math.floor(Math.random() * entities)).padStart(5, '0')}`;
+    `/entity/component/default/svc-${String(
+      Math.floor(Math.random() * entities),
+    ).padStart(5, '0')}`;
   return [
     { name: 'GET /entity/…/red', path: () => `${randomEntity()}/red` },
     { name: 'GET /entity/… (full view, live)', path: () => randomEntity() },
-    { name: 'GET /entity/…/artifacts/prometheus-rules', path: () => `${randomEntity()}/artifacts/prometheus-rules` },
-    { name: 'GET /entity/…/runbooks/HighErrorRate', path: () => `${randomEntity()}/runbooks/HighErrorRate` },
+    {
+      name: 'GET /entity/…/artifacts/prometheus-rules',
+      path: () => `${randomEntity()}/artifacts/prometheus-rules`,
+    },
+    {
+      name: 'GET /entity/…/runbooks/HighErrorRate',
+      path: () => `${randomEntity()}/runbooks/HighErrorRate`,
+    },
     { name: 'GET /entity/…/alerts', path: () => `${randomEntity()}/alerts` },
-    { name: 'GET /entity/…/bundle.zip', path: () => `${randomEntity()}/bundle.zip`, heavy: true },
+    {
+      name: 'GET /entity/…/bundle.zip',
+      path: () => `${randomEntity()}/bundle.zip`,
+      heavy: true,
+    },
     {
       name: 'POST /design',
       method: 'POST',
@@ -161,8 +228,14 @@ function entityScenarios(entities) {
       body: () =>
         JSON.stringify({
           query: 'Design metrics and alerting for this service',
-          context: { observability_pillar: 'metrics', stack: 'prometheus-grafana', environment: 'production' },
-          entityRef: `component:default/svc-${String(Math.floor(Math.random() * entities)).padStart(5, '0')}`,
+          context: {
+            observability_pillar: 'metrics',
+            stack: 'prometheus-grafana',
+            environment: 'production',
+          },
+          entityRef: `component:default/svc-${String(
+            Math.floor(Math.random() * entities),
+          ).padStart(5, '0')}`,
         }),
     },
   ];
@@ -170,19 +243,37 @@ function entityScenarios(entities) {
 
 function cannon(options) {
   return new Promise((resolve, reject) => {
-    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+    autocannon(options, (error, result) =>
+      error ? reject(error) : resolve(result),
+    );
   });
 }
 
-export async function runEntityBench({ entities = 10_000, duration = 10, connections = 10, cpuProf, scenario: only } = {}) {
+export async function runEntityBench({
+  entities = 10_000,
+  duration = 10,
+  connections = 10,
+  cpuProf,
+  scenario: only,
+} = {}) {
   const prometheus = fakePrometheus(entities);
   const alertmanager = fakeAlertmanager();
-  const [prometheusUrl, alertmanagerUrl] = await Promise.all([listen(prometheus), listen(alertmanager)]);
-  const server = await startEntityServer({ entities, prometheusUrl, alertmanagerUrl, cpuProf });
+  const [prometheusUrl, alertmanagerUrl] = await Promise.all([
+    listen(prometheus),
+    listen(alertmanager),
+  ]);
+  const server = await startEntityServer({
+    entities,
+    prometheusUrl,
+    alertmanagerUrl,
+    cpuProf,
+  });
   const baseUrl = `http://127.0.0.1:${server.port}/api/observability`;
   const results = [];
   try {
-    for (const scenario of entityScenarios(entities).filter(s => !only || s.name.includes(only))) {
+    for (const scenario of entityScenarios(entities).filter(
+      s => !only || s.name.includes(only),
+    )) {
       const result = await cannon({
         url: baseUrl,
         connections: scenario.heavy ? Math.min(4, connections) : connections,
@@ -226,7 +317,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const report = {};
   if (args.only !== 'coverage') {
     report.entity = await runEntityBench(args);
-    if (!args.json) printTable('Entity routes (random entity per request, live Prometheus/Alertmanager fakes)', report.entity.results);
+    if (!args.json)
+      printTable(
+        'Entity routes (random entity per request, live Prometheus/Alertmanager fakes)',
+        report.entity.results,
+      );
   }
   if (args.only !== 'entity') {
     report.coverage = await runCoverageBench(args);
@@ -239,10 +334,17 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     }
   }
   if (args.json) console.log(JSON.stringify(report, null, 2));
-  const all = [...(report.entity?.results ?? []), ...(report.coverage?.results ?? [])];
+  const all = [
+    ...(report.entity?.results ?? []),
+    ...(report.coverage?.results ?? []),
+  ];
   const failed = all.filter(r => r.non2xx + r.errors > 0);
   if (failed.length) {
-    console.error(`\n${failed.length} scenario(s) had non-2xx answers or errors: ${failed.map(f => f.scenario).join(', ')}`);
+    console.error(
+      `\n${failed.length} scenario(s) had non-2xx answers or errors: ${failed
+        .map(f => f.scenario)
+        .join(', ')}`,
+    );
     process.exitCode = 1;
   }
 }

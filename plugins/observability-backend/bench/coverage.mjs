@@ -28,11 +28,18 @@ export const COVERAGE_SCENARIOS = [
     name: 'GET /coverage filtered + sorted',
     path: '/coverage?owner=team-7,team-8&lifecycle=production&sort=confidence&order=desc&pageSize=50',
   },
-  { name: 'GET /coverage deep page', path: '/coverage?sort=failingChecks&order=desc&page=150&pageSize=50' },
+  {
+    name: 'GET /coverage deep page',
+    path: '/coverage?sort=failingChecks&order=desc&page=150&pageSize=50',
+  },
   { name: 'GET /coverage search', path: '/coverage?q=svc-09&tier=tier-1' },
   { name: 'GET /coverage/history', path: '/coverage/history' },
   { name: 'GET /coverage/history?team', path: '/coverage/history?team=team-3' },
-  { name: 'GET /coverage/export.csv (all rows)', path: '/coverage/export.csv', heavy: true },
+  {
+    name: 'GET /coverage/export.csv (all rows)',
+    path: '/coverage/export.csv',
+    heavy: true,
+  },
 ];
 
 function parseArgs(argv) {
@@ -61,7 +68,11 @@ export function startCoverageServer({ entities }) {
     ['--require', transform, join(here, 'coverageServer.ts')],
     {
       cwd: join(here, '..'),
-      env: { ...process.env, NODE_ENV: 'production', REDLINE_BENCH_ENTITIES: String(entities) },
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        REDLINE_BENCH_ENTITIES: String(entities),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -75,14 +86,18 @@ export function startCoverageServer({ entities }) {
         resolve({ ...info, stop: () => child.kill('SIGTERM') });
       }
     });
-    child.on('exit', code => reject(new Error(`bench server exited with ${code}`)));
+    child.on('exit', code =>
+      reject(new Error(`bench server exited with ${code}`)),
+    );
     child.on('error', reject);
   });
 }
 
 function cannon(options) {
   return new Promise((resolve, reject) => {
-    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+    autocannon(options, (error, result) =>
+      error ? reject(error) : resolve(result),
+    );
   });
 }
 
@@ -90,14 +105,21 @@ function cannon(options) {
  * Runs every scenario against a server on `baseUrl` (the plugin's base, e.g.
  * `http://127.0.0.1:7007/api/observability`), with `headers` for auth.
  */
-export async function runCoverageScenarios({ baseUrl, headers = {}, duration = 10, connections = 10 }) {
+export async function runCoverageScenarios({
+  baseUrl,
+  headers = {},
+  duration = 10,
+  connections = 10,
+}) {
   const results = [];
   for (const scenario of COVERAGE_SCENARIOS) {
     const result = await cannon({
       url: `${baseUrl}${scenario.path}`,
       headers,
       connections: scenario.heavy ? Math.min(2, connections) : connections,
-      duration: scenario.heavy ? Math.max(3, Math.round(duration / 2)) : duration,
+      duration: scenario.heavy
+        ? Math.max(3, Math.round(duration / 2))
+        : duration,
     });
     const ok = result['2xx'];
     results.push({
@@ -117,17 +139,29 @@ export async function runCoverageScenarios({ baseUrl, headers = {}, duration = 1
 export function printTable(title, rows) {
   console.log(`\n${title}`);
   console.log(
-    `${'scenario'.padEnd(40)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'req/s'.padStart(9)} ${'requests'.padStart(9)} ${'non-2xx'.padStart(8)}`,
+    `${'scenario'.padEnd(40)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(
+      8,
+    )} ${'req/s'.padStart(9)} ${'requests'.padStart(9)} ${'non-2xx'.padStart(
+      8,
+    )}`,
   );
   for (const r of rows) {
     console.log(
-      `${r.scenario.padEnd(40)} ${String(r.p50Ms).padStart(8)} ${String(r.p99Ms).padStart(8)} ${String(r.reqPerSec).padStart(9)} ${String(r.requests).padStart(9)} ${String(r.non2xx + r.errors).padStart(8)}`,
+      `${r.scenario.padEnd(40)} ${String(r.p50Ms).padStart(8)} ${String(
+        r.p99Ms,
+      ).padStart(8)} ${String(r.reqPerSec).padStart(9)} ${String(
+        r.requests,
+      ).padStart(9)} ${String(r.non2xx + r.errors).padStart(8)}`,
     );
   }
 }
 
 /** The whole benchmark: evaluate, serve, drive, report. */
-export async function runCoverageBench({ entities = 10_000, duration = 10, connections = 10 } = {}) {
+export async function runCoverageBench({
+  entities = 10_000,
+  duration = 10,
+  connections = 10,
+} = {}) {
   const server = await startCoverageServer({ entities });
   try {
     const results = await runCoverageScenarios({
@@ -157,7 +191,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   }
   const failed = results.filter(r => r.non2xx + r.errors > 0);
   if (failed.length) {
-    console.error(`\n${failed.length} scenario(s) had non-2xx answers or errors`);
+    console.error(
+      `\n${failed.length} scenario(s) had non-2xx answers or errors`,
+    );
     process.exitCode = 1;
   }
 }

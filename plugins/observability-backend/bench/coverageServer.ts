@@ -22,16 +22,26 @@ import { createCoverageRouter } from '../src/routes/coverage';
 import { CoverageEvaluator } from '../src/services/CoverageEvaluator';
 
 const TEAMS = 40;
-const LIFECYCLES = ['production', 'production', 'production', 'experimental', 'deprecated'];
+const LIFECYCLES = [
+  'production',
+  'production',
+  'production',
+  'experimental',
+  'deprecated',
+];
 
 /** Entity i of the synthetic catalog; deterministic so runs compare. */
 export function syntheticEntity(i: number): Entity {
   const team = `team-${i % TEAMS}`;
   const name = `svc-${String(i).padStart(5, '0')}`;
   const annotations: Record<string, string> = {};
-  if (i % 3 === 0) annotations['redline.dev/slo-availability'] = i % 2 ? '99.9' : '99.5';
+  if (i % 3 === 0)
+    annotations['redline.dev/slo-availability'] = i % 2 ? '99.9' : '99.5';
   if (i % 7 === 0) annotations['redline.dev/slo-latency'] = '99% < 300ms';
-  if (i % 4 === 0) annotations['redline.dev/runbook-url'] = `https://runbooks.example.com/${name}`;
+  if (i % 4 === 0)
+    annotations[
+      'redline.dev/runbook-url'
+    ] = `https://runbooks.example.com/${name}`;
   if (i % 5 !== 0) annotations['redline.dev/tier'] = String((i % 3) + 1);
   if (i % 2 === 0) annotations['redline.dev/slack-channel'] = `${team}-alerts`;
   if (i % 6 === 0) annotations['pagerduty.com/integration-key'] = 'bench-key';
@@ -98,7 +108,12 @@ async function main() {
     onPage: () => {
       pages += 1;
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
-      process.stderr.write(`\r  evaluated ${Math.min(pages * pageSize, total)} / ${total} entities`);
+      process.stderr.write(
+        `\r  evaluated ${Math.min(
+          pages * pageSize,
+          total,
+        )} / ${total} entities`,
+      );
     },
   });
   const started = process.hrtime.bigint();
@@ -130,12 +145,15 @@ async function main() {
       })}\n`,
     );
   });
-  const stop = () => server.close(() => knex.destroy().then(() => process.exit(0)));
+  const stop = () =>
+    server.close(() => knex.destroy().then(() => process.exit(0)));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }
 
 main().catch(error => {
-  process.stderr.write(`coverage bench server failed: ${error?.stack ?? error}\n`);
+  process.stderr.write(
+    `coverage bench server failed: ${error?.stack ?? error}\n`,
+  );
   process.exit(1);
 });

@@ -23,7 +23,8 @@ function syntheticEntity(i: number): Entity {
   const team = `team-${i % TEAMS}`;
   const name = `svc-${String(i).padStart(5, '0')}`;
   const annotations: Record<string, string> = {};
-  if (i % 3 === 0) annotations['redline.dev/slo-availability'] = i % 2 ? '99.9' : '99.5';
+  if (i % 3 === 0)
+    annotations['redline.dev/slo-availability'] = i % 2 ? '99.9' : '99.5';
   if (i % 7 === 0) annotations['redline.dev/slo-latency'] = '99% < 300ms';
   if (i % 4 === 0) annotations['redline.dev/log-selector'] = `{app="${name}"}`;
   if (i % 5 !== 0) annotations['redline.dev/tier'] = String((i % 3) + 1);
@@ -33,7 +34,11 @@ function syntheticEntity(i: number): Entity {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: { name, namespace: 'default', annotations },
-    spec: { type: 'service', owner: `group:default/${team}`, lifecycle: 'production' },
+    spec: {
+      type: 'service',
+      owner: `group:default/${team}`,
+      lifecycle: 'production',
+    },
   };
 }
 
@@ -53,9 +58,14 @@ function syntheticCatalog(total: number) {
     });
   }
   return {
-    async getEntityByRef(ref: string | { kind: string; namespace?: string; name: string }) {
-      const { kind, namespace, name } = typeof ref === 'string' ? parseEntityRef(ref) : ref;
-      return entities.get(`${kind}:${namespace ?? 'default'}/${name}`.toLocaleLowerCase('en-US'));
+    async getEntityByRef(
+      ref: string | { kind: string; namespace?: string; name: string },
+    ) {
+      const { kind, namespace, name } =
+        typeof ref === 'string' ? parseEntityRef(ref) : ref;
+      return entities.get(
+        `${kind}:${namespace ?? 'default'}/${name}`.toLocaleLowerCase('en-US'),
+      );
     },
   };
 }
@@ -75,10 +85,14 @@ async function main() {
       app: { baseUrl: 'http://localhost:3000' },
       observability: {
         prometheus: {
-          instances: prometheusUrl ? [{ name: 'bench', url: prometheusUrl, default: true }] : [],
+          instances: prometheusUrl
+            ? [{ name: 'bench', url: prometheusUrl, default: true }]
+            : [],
         },
         alertmanager: {
-          instances: alertmanagerUrl ? [{ name: 'bench', url: alertmanagerUrl, default: true }] : [],
+          instances: alertmanagerUrl
+            ? [{ name: 'bench', url: alertmanagerUrl, default: true }]
+            : [],
         },
       },
     },
@@ -96,17 +110,24 @@ async function main() {
     ...services,
   });
   const middleware = MiddlewareFactory.create({ config: rootConfig, logger });
-  const app = express().use('/api/observability', router).use(middleware.error());
+  const app = express()
+    .use('/api/observability', router)
+    .use(middleware.error());
   const server = app.listen(0, '127.0.0.1', () => {
     const { port } = server.address() as AddressInfo;
-    process.stdout.write(`${JSON.stringify({ ready: true, port, entities: total })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ ready: true, port, entities: total })}\n`,
+    );
   });
-  const stop = () => server.close(() => knex.destroy().then(() => process.exit(0)));
+  const stop = () =>
+    server.close(() => knex.destroy().then(() => process.exit(0)));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }
 
 main().catch(error => {
-  process.stderr.write(`entity bench server failed: ${error?.stack ?? error}\n`);
+  process.stderr.write(
+    `entity bench server failed: ${error?.stack ?? error}\n`,
+  );
   process.exit(1);
 });

@@ -33,19 +33,29 @@ exports.up = async function up(knex) {
     table
       .string('run_id', 64)
       .notNullable()
-      .comment('The evaluation run that last wrote this row; older runs are pruned');
+      .comment(
+        'The evaluation run that last wrote this row; older runs are pruned',
+      );
     table.index(['team'], 'observability_coverage_team_idx');
     table.index(['owner'], 'observability_coverage_owner_idx');
     table.index(['run_id'], 'observability_coverage_run_idx');
     // The columns the coverage page sorts by most, and max(evaluated_at).
     // (column, entity_ref) matches ORDER BY column, entity_ref both ways.
-    table.index(['confidence', 'entity_ref'], 'observability_coverage_confidence_idx');
-    table.index(['failing_checks', 'entity_ref'], 'observability_coverage_failing_idx');
+    table.index(
+      ['confidence', 'entity_ref'],
+      'observability_coverage_confidence_idx',
+    );
+    table.index(
+      ['failing_checks', 'entity_ref'],
+      'observability_coverage_failing_idx',
+    );
     table.index(['evaluated_at'], 'observability_coverage_evaluated_idx');
   });
 
   await knex.schema.createTable('observability_coverage_history', table => {
-    table.comment('Coverage snapshots after each evaluation, overall (team null) and per team');
+    table.comment(
+      'Coverage snapshots after each evaluation, overall (team null) and per team',
+    );
     table.bigIncrements('id').primary();
     table.string('evaluated_at', 32).notNullable();
     table.string('team', 255).nullable();
@@ -54,7 +64,10 @@ exports.up = async function up(knex) {
     table.double('with_runbooks').notNullable();
     table.double('with_rules_deployed').notNullable();
     table.double('mean_confidence').notNullable();
-    table.index(['team', 'evaluated_at'], 'observability_coverage_history_team_idx');
+    table.index(
+      ['team', 'evaluated_at'],
+      'observability_coverage_history_team_idx',
+    );
   });
 };
 

@@ -6,7 +6,10 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {
@@ -44,19 +47,41 @@ function mainPrometheus(server: FakeServer) {
                   query: 'x',
                   labels: { service: 'checkout', severity: 'critical' },
                   state: 'firing',
-                  alerts: [{ labels: { service: 'checkout', severity: 'critical' }, annotations: {}, state: 'firing' }],
+                  alerts: [
+                    {
+                      labels: { service: 'checkout', severity: 'critical' },
+                      annotations: {},
+                      state: 'firing',
+                    },
+                  ],
                 },
-                { type: 'recording', name: 'service:x', query: 'sum(rate(http_requests_total{service="checkout"}[5m]))' },
+                {
+                  type: 'recording',
+                  name: 'service:x',
+                  query:
+                    'sum(rate(http_requests_total{service="checkout"}[5m]))',
+                },
                 // Hand-written, cause-based and without `for`: the linter must flag it.
-                { type: 'alerting', name: 'CheckoutHighCpu', query: 'rate(process_cpu_seconds_total{service="checkout"}[5m]) > 0.8', labels: { service: 'checkout' } },
+                {
+                  type: 'alerting',
+                  name: 'CheckoutHighCpu',
+                  query:
+                    'rate(process_cpu_seconds_total{service="checkout"}[5m]) > 0.8',
+                  labels: { service: 'checkout' },
+                },
               ],
             },
           ],
         });
       case '/api/v1/series':
         return promOk(
-          url.searchParams.getAll('match[]').some(m => m.includes('service="checkout"'))
-            ? [{ __name__: 'http_requests_total' }, { __name__: 'http_request_duration_seconds_bucket' }]
+          url.searchParams
+            .getAll('match[]')
+            .some(m => m.includes('service="checkout"'))
+            ? [
+                { __name__: 'http_requests_total' },
+                { __name__: 'http_request_duration_seconds_bucket' },
+              ]
             : [],
         );
       case '/api/v1/query_range': {
@@ -66,7 +91,18 @@ function mainPrometheus(server: FakeServer) {
         let value = '12.5';
         if (q.startsWith('histogram_quantile')) value = '0.25';
         else if (q.includes('5..')) value = '0.004';
-        return promOk({ resultType: 'matrix', result: [{ metric: {}, values: [[end - 300, '0.5'], [end, value]] }] });
+        return promOk({
+          resultType: 'matrix',
+          result: [
+            {
+              metric: {},
+              values: [
+                [end - 300, '0.5'],
+                [end, value],
+              ],
+            },
+          ],
+        });
       }
       case '/-/reload':
         return { status: 200, text: '' };
@@ -110,20 +146,30 @@ describe('observability backend plugin', () => {
   });
 
   afterAll(async () => {
-    await Promise.all([prometheus, flaky, slow, alertmanager, runbooks].map(s => s.stop()));
+    await Promise.all(
+      [prometheus, flaky, slow, alertmanager, runbooks].map(s => s.stop()),
+    );
     await fs.rm(rulesDirectory, { recursive: true, force: true });
   });
 
   beforeEach(() => {
-    for (const server of [prometheus, flaky, slow, alertmanager, runbooks]) server.reset();
+    for (const server of [prometheus, flaky, slow, alertmanager, runbooks])
+      server.reset();
     mainPrometheus(prometheus);
     flakyPrometheus(flaky);
     slow.otherwise(() => ({ stall: true }));
-    runbooks.otherwise(req => (req.url === '/runbooks/checkout' ? { status: 200 } : { status: 404 }));
+    runbooks.otherwise(req =>
+      req.url === '/runbooks/checkout' ? { status: 200 } : { status: 404 },
+    );
     alertmanager.otherwise(req => {
-      const filter = new URL(req.url, 'http://x').searchParams.get('filter') ?? '';
+      const filter =
+        new URL(req.url, 'http://x').searchParams.get('filter') ?? '';
       if (filter !== 'service="checkout"') return { status: 200, json: [] };
-      const alert = (fingerprint: string, labels: Record<string, string>, state = 'active') => ({
+      const alert = (
+        fingerprint: string,
+        labels: Record<string, string>,
+        state = 'active',
+      ) => ({
         fingerprint,
         labels: { service: 'checkout', ...labels },
         annotations: { summary: labels.alertname },
@@ -133,27 +179,54 @@ describe('observability backend plugin', () => {
       return {
         status: 200,
         json: [
-          alert('a1', { alertname: 'HighErrorRate', severity: 'critical', instance: 'pod-1' }),
-          alert('a1', { alertname: 'HighErrorRate', severity: 'critical', instance: 'pod-1' }),
-          alert('a2', { alertname: 'HighErrorRate', severity: 'critical', instance: 'pod-2' }),
-          alert('a3', { alertname: 'HighErrorRate', severity: 'critical', instance: 'pod-3' }),
-          alert('b1', { alertname: 'HighLatency', severity: 'warning' }, 'suppressed'),
+          alert('a1', {
+            alertname: 'HighErrorRate',
+            severity: 'critical',
+            instance: 'pod-1',
+          }),
+          alert('a1', {
+            alertname: 'HighErrorRate',
+            severity: 'critical',
+            instance: 'pod-1',
+          }),
+          alert('a2', {
+            alertname: 'HighErrorRate',
+            severity: 'critical',
+            instance: 'pod-2',
+          }),
+          alert('a3', {
+            alertname: 'HighErrorRate',
+            severity: 'critical',
+            instance: 'pod-3',
+          }),
+          alert(
+            'b1',
+            { alertname: 'HighLatency', severity: 'warning' },
+            'suppressed',
+          ),
         ],
       };
     });
   });
 
   async function startBackend(
-    options: { permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY; promtoolPath?: string } = {},
+    options: {
+      permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+      promtoolPath?: string;
+    } = {},
   ) {
     const down = await closedPortUrl();
     const { server } = await startTestBackend({
       features: [
         observabilityPlugin,
         catalogServiceMock.factory({
-          entities: testEntities({ runbookUrl: `${runbooks.url}/runbooks/checkout` }),
+          entities: testEntities({
+            runbookUrl: `${runbooks.url}/runbooks/checkout`,
+          }),
         }),
-        mockServices.permissions.factory({ result: options.permission ?? AuthorizeResult.ALLOW }),
+        mockServices.permissions.factory({
+          result: options.permission ?? AuthorizeResult.ALLOW,
+        }),
         mockServices.rootConfig.factory({
           data: {
             app: { baseUrl: 'http://portal.test' },
@@ -161,7 +234,12 @@ describe('observability backend plugin', () => {
               prometheus: {
                 timeoutMs: 300,
                 instances: [
-                  { name: 'main', url: prometheus.url, default: true, rulesDirectory },
+                  {
+                    name: 'main',
+                    url: prometheus.url,
+                    default: true,
+                    rulesDirectory,
+                  },
                   { name: 'down', url: down },
                   { name: 'flaky', url: flaky.url },
                   { name: 'slow', url: slow.url },
@@ -177,7 +255,9 @@ describe('observability backend plugin', () => {
               runbookCheck: { allowedHosts: ['127.0.0.1'], timeoutMs: 300 },
               // The seed's policy shrunk 25x so the test runs fast; the shape is the same.
               retry: { attempts: 3, initialDelayMs: 40, maxDelayMs: 320 },
-              apply: { promtoolPath: options.promtoolPath ?? '/nonexistent/promtool' },
+              apply: {
+                promtoolPath: options.promtoolPath ?? '/nonexistent/promtool',
+              },
             },
           },
         }),
@@ -189,24 +269,45 @@ describe('observability backend plugin', () => {
   describe('with permission', () => {
     let server: Awaited<ReturnType<typeof startBackend>>;
     beforeAll(async () => {
-      server = await startBackend({ promtoolPath: findBinary('promtool') ?? '/nonexistent/promtool' });
+      server = await startBackend({
+        promtoolPath: findBinary('promtool') ?? '/nonexistent/promtool',
+      });
     });
 
     it('GET /entity/.../red answers the spec, RED targets and findings', async () => {
-      const res = await request(server).get(`${API}/entity/component/default/checkout/red`);
+      const res = await request(server).get(
+        `${API}/entity/component/default/checkout/red`,
+      );
       expect(res.status).toBe(200);
       const body = res.body as RedTargetsResponse;
       expect(body.entityRef).toBe('component:default/checkout');
-      expect(body.redTargets.map(t => t.signal)).toEqual(['rate', 'errors', 'duration']);
-      expect(body.redTargets[1]).toMatchObject({ threshold: 2, source: 'annotation' });
-      expect(body.redTargets[2]).toMatchObject({ threshold: 500, source: 'default' });
-      expect(body.spec.slos.map(s => s.slo).sort()).toEqual(['availability', 'latency']);
+      expect(body.redTargets.map(t => t.signal)).toEqual([
+        'rate',
+        'errors',
+        'duration',
+      ]);
+      expect(body.redTargets[1]).toMatchObject({
+        threshold: 2,
+        source: 'annotation',
+      });
+      expect(body.redTargets[2]).toMatchObject({
+        threshold: 500,
+        source: 'default',
+      });
+      expect(body.spec.slos.map(s => s.slo).sort()).toEqual([
+        'availability',
+        'latency',
+      ]);
     });
 
     it('GET /entity/.../red of a bare entity uses the seed defaults', async () => {
-      const res = await request(server).get(`${API}/entity/component/default/legacy-billing/red`);
+      const res = await request(server).get(
+        `${API}/entity/component/default/legacy-billing/red`,
+      );
       expect(res.status).toBe(200);
-      expect(res.body.redTargets.map((t: any) => [t.threshold, t.source])).toEqual([
+      expect(
+        res.body.redTargets.map((t: any) => [t.threshold, t.source]),
+      ).toEqual([
         [50, 'default'],
         [1, 'default'],
         [500, 'default'],
@@ -214,25 +315,40 @@ describe('observability backend plugin', () => {
     });
 
     it('answers 400 naming the bad part of the entity ref', async () => {
-      const kind = await request(server).get(`${API}/entity/comp%20onent/default/checkout`);
+      const kind = await request(server).get(
+        `${API}/entity/comp%20onent/default/checkout`,
+      );
       expect(kind.status).toBe(400);
       expect(kind.body.error.name).toBe('InputError');
       expect(kind.body.error.message).toMatch(/kind: must start with a letter/);
       expect(kind.body.error.stack).toBeUndefined();
-      const ns = await request(server).get(`${API}/entity/component/bad_ns!/checkout/red`);
+      const ns = await request(server).get(
+        `${API}/entity/component/bad_ns!/checkout/red`,
+      );
       expect(ns.status).toBe(400);
       expect(ns.body.error.message).toMatch(/namespace:/);
-      const name = await request(server).get(`${API}/entity/component/default/-checkout-/red`);
+      const name = await request(server).get(
+        `${API}/entity/component/default/-checkout-/red`,
+      );
       expect(name.status).toBe(400);
       expect(name.body.error.message).toMatch(/name:/);
     });
 
     it('answers 404 for an unknown entity and 401 without credentials', async () => {
-      const missing = await request(server).get(`${API}/entity/component/default/nope`);
+      const missing = await request(server).get(
+        `${API}/entity/component/default/nope`,
+      );
       expect(missing.status).toBe(404);
       expect(missing.body.error.name).toBe('NotFoundError');
-      for (const route of ['/entity/component/default/checkout', '/entity/component/default/checkout/red', '/entity/component/default/checkout/alerts', '/entity/component/default/checkout/bundle.zip']) {
-        const res = await request(server).get(`${API}${route}`).set('Authorization', mockCredentials.none.header());
+      for (const route of [
+        '/entity/component/default/checkout',
+        '/entity/component/default/checkout/red',
+        '/entity/component/default/checkout/alerts',
+        '/entity/component/default/checkout/bundle.zip',
+      ]) {
+        const res = await request(server)
+          .get(`${API}${route}`)
+          .set('Authorization', mockCredentials.none.header());
         expect(res.status).toBe(401);
       }
       const design = await request(server)
@@ -250,41 +366,87 @@ describe('observability backend plugin', () => {
     });
 
     it('GET /entity/... assembles the full view with live values, checks and firing alerts', async () => {
-      const res = await request(server).get(`${API}/entity/component/default/checkout`);
+      const res = await request(server).get(
+        `${API}/entity/component/default/checkout`,
+      );
       expect(res.status).toBe(200);
       const body = res.body as EntityViewResponse;
       expect(body.canApply).toBe(true);
       expect(body.live?.status).toBe('ok');
-      const values = Object.fromEntries(body.live!.values.map(v => [v.signal, v]));
+      const values = Object.fromEntries(
+        body.live!.values.map(v => [v.signal, v]),
+      );
       expect(values.rate).toMatchObject({ value: 12.5, unit: 'req/s' });
       expect(values.errors).toMatchObject({ value: 0.4, unit: 'percent' });
       expect(values.duration).toMatchObject({ value: 250, unit: 'ms' });
       const end = values.duration.trend[1][0];
-      expect(values.duration.trend).toEqual([[end - 300, 500], [end, 250]]);
-      expect(values.errors.trend).toEqual([[end - 300, 50], [end, 0.4]]);
+      expect(values.duration.trend).toEqual([
+        [end - 300, 500],
+        [end, 250],
+      ]);
+      expect(values.errors.trend).toEqual([
+        [end - 300, 50],
+        [end, 0.4],
+      ]);
       // One range query per RED signal, no instant queries.
       expect(prometheus.requestsTo('/api/v1/query_range')).toHaveLength(3);
       expect(prometheus.requestsTo('/api/v1/query?')).toHaveLength(0);
 
       expect(body.facts.ownerExists).toBe(true);
-      expect(body.facts.runbooks).toEqual([{ url: `${runbooks.url}/runbooks/checkout`, ok: true, status: 200 }]);
-      expect(body.facts.metrics).toEqual({ status: 'ok', present: ['http_requests_total', 'http_request_duration_seconds_bucket'], missing: [] });
-      expect(body.facts.deployedRules).toMatchObject({ status: 'ok', loadedAlerts: ['HighErrorRate'] });
-      expect(body.alertStates.find(a => a.key === 'HighErrorRate')).toMatchObject({ deployed: 'yes', firing: true });
+      expect(body.facts.runbooks).toEqual([
+        { url: `${runbooks.url}/runbooks/checkout`, ok: true, status: 200 },
+      ]);
+      expect(body.facts.metrics).toEqual({
+        status: 'ok',
+        present: [
+          'http_requests_total',
+          'http_request_duration_seconds_bucket',
+        ],
+        missing: [],
+      });
+      expect(body.facts.deployedRules).toMatchObject({
+        status: 'ok',
+        loadedAlerts: ['HighErrorRate'],
+      });
+      expect(
+        body.alertStates.find(a => a.key === 'HighErrorRate'),
+      ).toMatchObject({ deployed: 'yes', firing: true });
       expect(body.firing.map(a => [a.name, a.count, a.state])).toEqual([
         ['HighErrorRate', 3, 'firing'],
         ['HighLatency', 1, 'suppressed'],
       ]);
-      expect(body.artifacts.map(a => a.id)).toEqual(expect.arrayContaining(['prometheus-rules', 'grafana-dashboard', 'alertmanager']));
+      expect(body.artifacts.map(a => a.id)).toEqual(
+        expect.arrayContaining([
+          'prometheus-rules',
+          'grafana-dashboard',
+          'alertmanager',
+        ]),
+      );
       expect(body.artifacts.every(a => !('content' in a))).toBe(true);
       expect(body.checks.length).toBeGreaterThan(3);
-      expect(body.checks.find(c => c.id === 'runbook.links-answer')?.status).toBe('pass');
+      expect(
+        body.checks.find(c => c.id === 'runbook.links-answer')?.status,
+      ).toBe('pass');
       expect(body.facts.lintFindings?.length).toBeGreaterThan(0);
-      expect(body.facts.lintFindings!.filter(f => f.location.includes('CheckoutHighCpu')).map(f => f.ruleId)).toEqual(expect.arrayContaining([expect.stringMatching(/cause|for/)]));
-      expect(body.facts.lintFindings!.every(f => f.location.startsWith('prometheus:main'))).toBe(true);
+      expect(
+        body.facts
+          .lintFindings!.filter(f => f.location.includes('CheckoutHighCpu'))
+          .map(f => f.ruleId),
+      ).toEqual(expect.arrayContaining([expect.stringMatching(/cause|for/)]));
+      expect(
+        body.facts.lintFindings!.every(f =>
+          f.location.startsWith('prometheus:main'),
+        ),
+      ).toBe(true);
       // Each finding carries the linter's fix hint for the tab.
-      expect(body.facts.lintFindings!.every(f => typeof f.fix === 'string' && f.fix.length > 0)).toBe(true);
-      expect(['warn', 'fail']).toContain(body.checks.find(c => c.id === 'lint.rules')?.status);
+      expect(
+        body.facts.lintFindings!.every(
+          f => typeof f.fix === 'string' && f.fix.length > 0,
+        ),
+      ).toBe(true);
+      expect(['warn', 'fail']).toContain(
+        body.checks.find(c => c.id === 'lint.rules')?.status,
+      );
       expect(body.confidence.score).toBeGreaterThan(0);
       expect(body.confidence.score).toBeLessThanOrEqual(1);
       // One /api/v1/rules call served the facts and the alert states.
@@ -292,22 +454,35 @@ describe('observability backend plugin', () => {
     });
 
     it('reports the missing owner of a bare entity and still answers', async () => {
-      const res = await request(server).get(`${API}/entity/component/default/legacy-billing`);
+      const res = await request(server).get(
+        `${API}/entity/component/default/legacy-billing`,
+      );
       expect(res.status).toBe(200);
       expect(res.body.facts.ownerExists).toBe(false);
-      expect(res.body.facts.metrics).toMatchObject({ status: 'ok', present: [] });
-      expect(res.body.facts.deployedRules).toMatchObject({ status: 'ok', loadedAlerts: [] });
+      expect(res.body.facts.metrics).toMatchObject({
+        status: 'ok',
+        present: [],
+      });
+      expect(res.body.facts.deployedRules).toMatchObject({
+        status: 'ok',
+        loadedAlerts: [],
+      });
     });
 
     it('an unreachable Prometheus with a log stream degrades to fallback-logs after 3 attempts', async () => {
       const started = Date.now();
-      const res = await request(server).get(`${API}/entity/component/default/degraded-logs`);
+      const res = await request(server).get(
+        `${API}/entity/component/default/degraded-logs`,
+      );
       expect(res.status).toBe(200);
       const body = res.body as EntityViewResponse;
       expect(body.live).toMatchObject({ status: 'fallback-logs', values: [] });
       expect(body.live!.reason).toMatch(/Using log-based metrics as fallback/);
       expect(body.live!.reason).toMatch(/ECONNREFUSED.*after 3 attempts/);
-      expect(body.facts.metrics).toMatchObject({ status: 'unknown', fallback: 'logs' });
+      expect(body.facts.metrics).toMatchObject({
+        status: 'unknown',
+        fallback: 'logs',
+      });
       expect(body.facts.deployedRules).toMatchObject({ status: 'unknown' });
       expect(body.facts.firingAlerts).toMatchObject({ status: 'unknown' });
       expect(body.alertStates.every(a => a.deployed === 'unknown')).toBe(true);
@@ -316,7 +491,9 @@ describe('observability backend plugin', () => {
     });
 
     it('an unreachable Prometheus without a log stream reports unknown with the reason', async () => {
-      const res = await request(server).get(`${API}/entity/component/default/degraded-bare`);
+      const res = await request(server).get(
+        `${API}/entity/component/default/degraded-bare`,
+      );
       expect(res.status).toBe(200);
       expect(res.body.live.status).toBe('unknown');
       expect(res.body.live.reason).toMatch(/no log source is configured/);
@@ -325,7 +502,9 @@ describe('observability backend plugin', () => {
     });
 
     it('a flaky Prometheus is retried with growing backoff and the view is complete', async () => {
-      const res = await request(server).get(`${API}/entity/component/default/flaky`);
+      const res = await request(server).get(
+        `${API}/entity/component/default/flaky`,
+      );
       expect(res.status).toBe(200);
       expect(res.body.live.status).toBe('ok');
       expect(res.body.facts.metrics.status).toBe('ok');
@@ -335,24 +514,35 @@ describe('observability backend plugin', () => {
       expect(series).toHaveLength(3);
       // Backoff 40 ms then 80 ms, each with jitter in [base/2, base].
       for (const attempts of [rules, series]) {
-        const gaps = [attempts[1].at - attempts[0].at, attempts[2].at - attempts[1].at];
+        const gaps = [
+          attempts[1].at - attempts[0].at,
+          attempts[2].at - attempts[1].at,
+        ];
         expect(gaps[0]).toBeGreaterThanOrEqual(19);
         expect(gaps[1]).toBeGreaterThanOrEqual(39);
       }
       // Each attempt carried the caller's correlation id.
-      expect(new Set(rules.map(r => r.headers['x-correlation-id'])).size).toBe(1);
+      expect(new Set(rules.map(r => r.headers['x-correlation-id'])).size).toBe(
+        1,
+      );
     });
 
     it('a slow Prometheus times out on every attempt and the view still answers', async () => {
-      const res = await request(server).get(`${API}/entity/component/default/slow`);
+      const res = await request(server).get(
+        `${API}/entity/component/default/slow`,
+      );
       expect(res.status).toBe(200);
       expect(res.body.live.status).toBe('unknown');
-      expect(res.body.live.reason).toMatch(/did not answer within 300 ms after 3 attempts/);
+      expect(res.body.live.reason).toMatch(
+        /did not answer within 300 ms after 3 attempts/,
+      );
       expect(slow.requestsTo('/api/v1/series')).toHaveLength(3);
 
       // The next view does not wait out the retries again: the instance's circuit is open.
       const started = Date.now();
-      const again = await request(server).get(`${API}/entity/component/default/slow`);
+      const again = await request(server).get(
+        `${API}/entity/component/default/slow`,
+      );
       expect(again.status).toBe(200);
       expect(again.body.live.status).toBe('unknown');
       expect(again.body.live.reason).toMatch(/next try in \d+ s/);
@@ -361,33 +551,62 @@ describe('observability backend plugin', () => {
     });
 
     it('runbook links on hosts that are not allowed are never fetched', async () => {
-      const res = await request(server).get(`${API}/entity/component/default/elsewhere`);
+      const res = await request(server).get(
+        `${API}/entity/component/default/elsewhere`,
+      );
       expect(res.status).toBe(200);
       expect(res.body.facts.runbooks).toEqual([
-        { url: 'https://wiki.example.org/runbooks/elsewhere', ok: false, skipped: 'host not allowed', error: 'host not allowed' },
+        {
+          url: 'https://wiki.example.org/runbooks/elsewhere',
+          ok: false,
+          skipped: 'host not allowed',
+          error: 'host not allowed',
+        },
       ]);
     });
 
     it('downloads one artifact with its media type and file name', async () => {
-      const rules = await request(server).get(`${API}/entity/component/default/checkout/artifacts/prometheus-rules`);
+      const rules = await request(server).get(
+        `${API}/entity/component/default/checkout/artifacts/prometheus-rules`,
+      );
       expect(rules.status).toBe(200);
-      expect(rules.headers['content-type']).toBe('application/yaml; charset=utf-8');
-      expect(rules.headers['content-disposition']).toMatch(/attachment; filename="checkout-prometheus-rules.yaml"/);
+      expect(rules.headers['content-type']).toBe(
+        'application/yaml; charset=utf-8',
+      );
+      expect(rules.headers['content-disposition']).toMatch(
+        /attachment; filename="checkout-prometheus-rules.yaml"/,
+      );
       expect(rules.text).toMatch(/^groups:/m);
       expect(rules.text).toMatch(/alert: HighErrorRate/);
 
-      const dashboard = await request(server).get(`${API}/entity/component/default/checkout/artifacts/grafana-dashboard`);
-      expect(dashboard.headers['content-type']).toBe('application/json; charset=utf-8');
+      const dashboard = await request(server).get(
+        `${API}/entity/component/default/checkout/artifacts/grafana-dashboard`,
+      );
+      expect(dashboard.headers['content-type']).toBe(
+        'application/json; charset=utf-8',
+      );
       expect(() => JSON.parse(dashboard.text)).not.toThrow();
 
-      const runbook = await request(server).get(`${API}/entity/component/default/checkout/artifacts/runbook%3AHighErrorRate`);
+      const runbook = await request(server).get(
+        `${API}/entity/component/default/checkout/artifacts/runbook%3AHighErrorRate`,
+      );
       expect(runbook.status).toBe(200);
-      expect(runbook.headers['content-type']).toBe('text/markdown; charset=utf-8');
-      expect(runbook.headers['content-disposition']).toMatch(/filename="checkout-HighErrorRate.md"/);
+      expect(runbook.headers['content-type']).toBe(
+        'text/markdown; charset=utf-8',
+      );
+      expect(runbook.headers['content-disposition']).toMatch(
+        /filename="checkout-HighErrorRate.md"/,
+      );
 
-      const unknown = await request(server).get(`${API}/entity/component/default/checkout/artifacts/nope`);
+      const unknown = await request(server).get(
+        `${API}/entity/component/default/checkout/artifacts/nope`,
+      );
       expect(unknown.status).toBe(404);
-      const bad = await request(server).get(`${API}/entity/component/default/checkout/artifacts/${encodeURIComponent('../etc/passwd')}`);
+      const bad = await request(server).get(
+        `${API}/entity/component/default/checkout/artifacts/${encodeURIComponent(
+          '../etc/passwd',
+        )}`,
+      );
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toMatch(/artifactId/);
     });
@@ -403,30 +622,66 @@ describe('observability backend plugin', () => {
         });
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe('application/zip');
-      expect(res.headers['content-disposition']).toMatch(/filename="checkout-observability.zip"/);
+      expect(res.headers['content-disposition']).toMatch(
+        /filename="checkout-observability.zip"/,
+      );
       const zip = await JSZip.loadAsync(res.body as Buffer);
       const names = Object.keys(zip.files).filter(n => !zip.files[n].dir);
-      expect(names).toEqual(expect.arrayContaining(['checkout/prometheus-rules.yaml', 'checkout/grafana-dashboard.json', 'checkout/runbooks/HighErrorRate.md']));
-      const view = await request(server).get(`${API}/entity/component/default/checkout/artifacts/prometheus-rules`);
-      expect(await zip.file('checkout/prometheus-rules.yaml')!.async('string')).toBe(view.text);
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'checkout/prometheus-rules.yaml',
+          'checkout/grafana-dashboard.json',
+          'checkout/runbooks/HighErrorRate.md',
+        ]),
+      );
+      const view = await request(server).get(
+        `${API}/entity/component/default/checkout/artifacts/prometheus-rules`,
+      );
+      expect(
+        await zip.file('checkout/prometheus-rules.yaml')!.async('string'),
+      ).toBe(view.text);
     });
 
     it('serves a runbook as Markdown JSON', async () => {
-      const res = await request(server).get(`${API}/entity/component/default/checkout/runbooks/HighErrorRate`);
+      const res = await request(server).get(
+        `${API}/entity/component/default/checkout/runbooks/HighErrorRate`,
+      );
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ entityRef: 'component:default/checkout', alert: 'HighErrorRate', path: 'runbooks/HighErrorRate.md' });
+      expect(res.body).toMatchObject({
+        entityRef: 'component:default/checkout',
+        alert: 'HighErrorRate',
+        path: 'runbooks/HighErrorRate.md',
+      });
       expect(res.body.markdown).toMatch(/^# /m);
-      expect((await request(server).get(`${API}/entity/component/default/checkout/runbooks/Nope`)).status).toBe(404);
-      const bad = await request(server).get(`${API}/entity/component/default/checkout/runbooks/${encodeURIComponent('a b')}`);
+      expect(
+        (
+          await request(server).get(
+            `${API}/entity/component/default/checkout/runbooks/Nope`,
+          )
+        ).status,
+      ).toBe(404);
+      const bad = await request(server).get(
+        `${API}/entity/component/default/checkout/runbooks/${encodeURIComponent(
+          'a b',
+        )}`,
+      );
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toMatch(/alert:/);
     });
 
     it('GET /entity/.../alerts groups and dedupes live alerts and flags a storm', async () => {
-      const res = await request(server).get(`${API}/entity/component/default/checkout/alerts`);
+      const res = await request(server).get(
+        `${API}/entity/component/default/checkout/alerts`,
+      );
       expect(res.status).toBe(200);
       const body = res.body as EntityAlertsResponse;
-      expect(body).toMatchObject({ status: 'ok', source: 'alertmanager', instance: 'main', rawCount: 5, storm: true });
+      expect(body).toMatchObject({
+        status: 'ok',
+        source: 'alertmanager',
+        instance: 'main',
+        rawCount: 5,
+        storm: true,
+      });
       expect(body.message).toMatch(/Alert storm detected/);
       expect(body.alerts.map(a => [a.name, a.count, a.state])).toEqual([
         ['HighErrorRate', 3, 'firing'],
@@ -434,20 +689,35 @@ describe('observability backend plugin', () => {
       ]);
       expect(body.alerts[0].labels.instance).toBeUndefined();
       const [call] = alertmanager.requestsTo('/api/v2/alerts');
-      expect(new URL(call.url, 'http://x').searchParams.get('filter')).toBe('service="checkout"');
+      expect(new URL(call.url, 'http://x').searchParams.get('filter')).toBe(
+        'service="checkout"',
+      );
     });
 
     it('GET /entity/.../alerts reports unknown when the Alertmanager is unreachable', async () => {
-      const res = await request(server).get(`${API}/entity/component/default/degraded-logs/alerts`);
+      const res = await request(server).get(
+        `${API}/entity/component/default/degraded-logs/alerts`,
+      );
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ status: 'unknown', alerts: [], storm: false });
+      expect(res.body).toMatchObject({
+        status: 'unknown',
+        alerts: [],
+        storm: false,
+      });
       expect(res.body.reason).toMatch(/alertmanager:down is unreachable/);
     });
 
     it('POST /design answers the seed output schema shaped by the request', async () => {
       const res = await request(server)
         .post(`${API}/design`)
-        .send({ query: 'Design observability for checkout', context: { observability_pillar: 'metrics', stack: 'prometheus-grafana' }, entityRef: 'component:default/checkout' });
+        .send({
+          query: 'Design observability for checkout',
+          context: {
+            observability_pillar: 'metrics',
+            stack: 'prometheus-grafana',
+          },
+          entityRef: 'component:default/checkout',
+        });
       expect(res.status).toBe(200);
       expect(res.body.observability_design.pillars).toEqual(expect.any(Array));
       expect(res.body.observability_design.tools).toEqual(expect.any(Array));
@@ -455,29 +725,50 @@ describe('observability backend plugin', () => {
       expect(res.body.confidence_score).toBeLessThanOrEqual(1);
       expect(Array.isArray(res.body.configuration)).toBe(true);
 
-      const generic = await request(server).post(`${API}/design`).send({ query: 'logs only please', context: { observability_pillar: 'logs' } });
+      const generic = await request(server)
+        .post(`${API}/design`)
+        .send({
+          query: 'logs only please',
+          context: { observability_pillar: 'logs' },
+        });
       expect(generic.status).toBe(200);
     });
 
     it('POST /design answers 400 naming the field, 404 for an unknown entity', async () => {
-      const short = await request(server).post(`${API}/design`).send({ query: 'abc' });
+      const short = await request(server)
+        .post(`${API}/design`)
+        .send({ query: 'abc' });
       expect(short.status).toBe(400);
       expect(short.body.error.message).toMatch(/query/);
-      const stack = await request(server).post(`${API}/design`).send({ query: 'valid query', context: { stack: 'splunk' } });
+      const stack = await request(server)
+        .post(`${API}/design`)
+        .send({ query: 'valid query', context: { stack: 'splunk' } });
       expect(stack.status).toBe(400);
       expect(stack.body.error.message).toMatch(/context\.stack/);
-      const malformed = await request(server).post(`${API}/design`).set('Content-Type', 'application/json').send('{bad');
+      const malformed = await request(server)
+        .post(`${API}/design`)
+        .set('Content-Type', 'application/json')
+        .send('{bad');
       expect(malformed.status).toBe(400);
-      expect(malformed.body.error).toMatchObject({ name: 'InputError', message: expect.stringMatching(/request body: not valid JSON/) });
-      const badRef = await request(server).post(`${API}/design`).send({ query: 'valid query', entityRef: 'not a ref!' });
+      expect(malformed.body.error).toMatchObject({
+        name: 'InputError',
+        message: expect.stringMatching(/request body: not valid JSON/),
+      });
+      const badRef = await request(server)
+        .post(`${API}/design`)
+        .send({ query: 'valid query', entityRef: 'not a ref!' });
       expect(badRef.status).toBe(400);
       expect(badRef.body.error.message).toMatch(/^Invalid entityRef: /);
-      const missing = await request(server).post(`${API}/design`).send({ query: 'valid query', entityRef: 'component:default/nope' });
+      const missing = await request(server)
+        .post(`${API}/design`)
+        .send({ query: 'valid query', entityRef: 'component:default/nope' });
       expect(missing.status).toBe(404);
     });
 
     it('POST /entity/.../apply writes atomically, is idempotent, reloads and records who', async () => {
-      const first = await request(server).post(`${API}/entity/component/default/checkout/apply`).send({});
+      const first = await request(server)
+        .post(`${API}/entity/component/default/checkout/apply`)
+        .send({});
       expect(first.status).toBe(200);
       const body = first.body as ApplyResponse;
       expect(body).toMatchObject({
@@ -488,79 +779,144 @@ describe('observability backend plugin', () => {
         reload: { status: 'ok' },
         appliedBy: mockCredentials.user().principal.userEntityRef,
       });
-      expect(body.validated).toBe(findBinary('promtool') ? 'promtool' : 'skipped');
+      expect(body.validated).toBe(
+        findBinary('promtool') ? 'promtool' : 'skipped',
+      );
       const written = await fs.readFile(body.path, 'utf8');
-      const download = await request(server).get(`${API}/entity/component/default/checkout/artifacts/prometheus-rules`);
+      const download = await request(server).get(
+        `${API}/entity/component/default/checkout/artifacts/prometheus-rules`,
+      );
       expect(written).toBe(download.text);
       // No temporary file is left next to the rules.
-      expect(await fs.readdir(rulesDirectory)).toEqual(['redline-checkout.yaml']);
-      expect(prometheus.requestsTo('/-/reload').map(r => r.method)).toEqual(['POST']);
+      expect(await fs.readdir(rulesDirectory)).toEqual([
+        'redline-checkout.yaml',
+      ]);
+      expect(prometheus.requestsTo('/-/reload').map(r => r.method)).toEqual([
+        'POST',
+      ]);
 
-      const second = await request(server).post(`${API}/entity/component/default/checkout/apply`);
+      const second = await request(server).post(
+        `${API}/entity/component/default/checkout/apply`,
+      );
       expect(second.status).toBe(200);
-      expect(second.body).toMatchObject({ changed: false, reload: { status: 'skipped' } });
+      expect(second.body).toMatchObject({
+        changed: false,
+        reload: { status: 'skipped' },
+      });
       expect(prometheus.requestsTo('/-/reload')).toHaveLength(1);
 
-      const history = await request(server).get(`${API}/entity/component/default/checkout/apply`);
+      const history = await request(server).get(
+        `${API}/entity/component/default/checkout/apply`,
+      );
       expect(history.status).toBe(200);
       expect(history.body.items).toEqual([
-        expect.objectContaining({ changed: false, reload: { status: 'skipped', message: 'file unchanged' }, appliedAt: second.body.appliedAt }),
-        expect.objectContaining({ changed: true, reload: { status: 'ok' }, appliedBy: body.appliedBy, appliedAt: body.appliedAt, validated: body.validated }),
+        expect.objectContaining({
+          changed: false,
+          reload: { status: 'skipped', message: 'file unchanged' },
+          appliedAt: second.body.appliedAt,
+        }),
+        expect.objectContaining({
+          changed: true,
+          reload: { status: 'ok' },
+          appliedBy: body.appliedBy,
+          appliedAt: body.appliedAt,
+          validated: body.validated,
+        }),
       ]);
 
       const metrics = await request(server).get(`${API}/metrics`);
-      expect(metrics.text).toMatch(/alerts_configured\{target="prometheus"\} [1-9]/);
+      expect(metrics.text).toMatch(
+        /alerts_configured\{target="prometheus"\} [1-9]/,
+      );
     });
 
     it('POST /entity/.../apply answers 400 for a bad body and 409 without a rules directory', async () => {
-      const bad = await request(server).post(`${API}/entity/component/default/checkout/apply`).send({ instance: 42 });
+      const bad = await request(server)
+        .post(`${API}/entity/component/default/checkout/apply`)
+        .send({ instance: 42 });
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toMatch(/instance/);
-      const extra = await request(server).post(`${API}/entity/component/default/checkout/apply`).send({ force: true });
+      const extra = await request(server)
+        .post(`${API}/entity/component/default/checkout/apply`)
+        .send({ force: true });
       expect(extra.status).toBe(400);
-      const noDir = await request(server).post(`${API}/entity/component/default/checkout/apply`).send({ instance: 'flaky' });
+      const noDir = await request(server)
+        .post(`${API}/entity/component/default/checkout/apply`)
+        .send({ instance: 'flaky' });
       expect(noDir.status).toBe(409);
       expect(noDir.body.error.message).toMatch(/no rulesDirectory/);
-      const unknownInstance = await request(server).post(`${API}/entity/component/default/checkout/apply`).send({ instance: 'nope' });
+      const unknownInstance = await request(server)
+        .post(`${API}/entity/component/default/checkout/apply`)
+        .send({ instance: 'nope' });
       expect(unknownInstance.status).toBe(409);
-      expect(unknownInstance.body.error.message).toMatch(/instance 'nope'.*not configured/);
-      const missing = await request(server).post(`${API}/entity/component/default/nope/apply`);
+      expect(unknownInstance.body.error.message).toMatch(
+        /instance 'nope'.*not configured/,
+      );
+      const missing = await request(server).post(
+        `${API}/entity/component/default/nope/apply`,
+      );
       expect(missing.status).toBe(404);
     });
 
     it('GET /metrics serves the plugin metrics in Prometheus format without a token', async () => {
-      await request(server).get(`${API}/entity/component/default/checkout/alerts`);
-      await request(server).get(`${API}/entity/component/default/checkout/artifacts/grafana-dashboard`);
-      const res = await request(server).get(`${API}/metrics`).set('Authorization', mockCredentials.none.header());
+      await request(server).get(
+        `${API}/entity/component/default/checkout/alerts`,
+      );
+      await request(server).get(
+        `${API}/entity/component/default/checkout/artifacts/grafana-dashboard`,
+      );
+      const res = await request(server)
+        .get(`${API}/metrics`)
+        .set('Authorization', mockCredentials.none.header());
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/plain/);
       expect(res.text).toMatch(/^# TYPE dashboards_created counter$/m);
-      expect(res.text).toMatch(/^dashboards_created\{source="download"\} [1-9]/m);
+      expect(res.text).toMatch(
+        /^dashboards_created\{source="download"\} [1-9]/m,
+      );
       expect(res.text).toMatch(/^# TYPE alerts_configured counter$/m);
       expect(res.text).toMatch(/^# TYPE avg_response_time histogram$/m);
-      expect(res.text).toMatch(/^avg_response_time_count\{method="GET",route="[^"]*alerts",status="200"\} [1-9]/m);
-      expect(res.text).toMatch(/^incidents_analyzed\{source="alertmanager"\} [1-9]/m);
+      expect(res.text).toMatch(
+        /^avg_response_time_count\{method="GET",route="[^"]*alerts",status="200"\} [1-9]/m,
+      );
+      expect(res.text).toMatch(
+        /^incidents_analyzed\{source="alertmanager"\} [1-9]/m,
+      );
     });
 
     it('mounts the coverage routes under /coverage', async () => {
       const res = await request(server).get(`${API}/coverage`);
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ items: expect.any(Array), page: 1 });
-      const unauthenticated = await request(server).get(`${API}/coverage`).set('Authorization', mockCredentials.none.header());
+      const unauthenticated = await request(server)
+        .get(`${API}/coverage`)
+        .set('Authorization', mockCredentials.none.header());
       expect(unauthenticated.status).toBe(401);
     });
 
     it('echoes or generates the correlation id', async () => {
-      const given = await request(server).get(`${API}/entity/component/default/checkout/red`).set('x-correlation-id', 'abc-123');
+      const given = await request(server)
+        .get(`${API}/entity/component/default/checkout/red`)
+        .set('x-correlation-id', 'abc-123');
       expect(given.headers['x-correlation-id']).toBe('abc-123');
-      const generated = await request(server).get(`${API}/entity/component/default/checkout/red`);
+      const generated = await request(server).get(
+        `${API}/entity/component/default/checkout/red`,
+      );
       expect(generated.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
-      const hostile = await request(server).get(`${API}/entity/component/default/checkout/red`).set('x-correlation-id', 'a b<script>');
+      const hostile = await request(server)
+        .get(`${API}/entity/component/default/checkout/red`)
+        .set('x-correlation-id', 'a b<script>');
       expect(hostile.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
       // Carried into outbound calls.
-      await request(server).get(`${API}/entity/component/default/checkout`).set('x-correlation-id', 'trace-me-1');
-      expect(prometheus.requests.map(r => r.headers['x-correlation-id'])).toContain('trace-me-1');
-      expect(alertmanager.requests.map(r => r.headers['x-correlation-id'])).toContain('trace-me-1');
+      await request(server)
+        .get(`${API}/entity/component/default/checkout`)
+        .set('x-correlation-id', 'trace-me-1');
+      expect(
+        prometheus.requests.map(r => r.headers['x-correlation-id']),
+      ).toContain('trace-me-1');
+      expect(
+        alertmanager.requests.map(r => r.headers['x-correlation-id']),
+      ).toContain('trace-me-1');
     });
   });
 
@@ -583,18 +939,30 @@ describe('observability backend plugin', () => {
       const serverSpan = spans.find(s => s.kind === 1 /* SERVER */);
       expect(serverSpan).toBeDefined();
       expect(serverSpan!.spanContext().traceId).toBe(traceId);
-      expect(serverSpan!.attributes['redline.trace_context']).toBe('propagated');
+      expect(serverSpan!.attributes['redline.trace_context']).toBe(
+        'propagated',
+      );
       const clientSpans = spans.filter(s => s.kind === 2 /* CLIENT */);
       expect(clientSpans.length).toBeGreaterThanOrEqual(4);
-      expect(clientSpans.every(s => s.spanContext().traceId === traceId)).toBe(true);
-      expect(clientSpans.every(s => s.parentSpanContext?.spanId === serverSpan!.spanContext().spanId)).toBe(true);
+      expect(clientSpans.every(s => s.spanContext().traceId === traceId)).toBe(
+        true,
+      );
+      expect(
+        clientSpans.every(
+          s => s.parentSpanContext?.spanId === serverSpan!.spanContext().spanId,
+        ),
+      ).toBe(true);
       // The callee saw the client span as its parent.
       const rulesCall = prometheus.requestsTo('/api/v1/rules')[0];
-      expect(rulesCall.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-`));
+      expect(rulesCall.headers.traceparent).toMatch(
+        new RegExp(`^00-${traceId}-`),
+      );
 
       tracing.exporter.reset();
       await request(server).get(`${API}/entity/component/default/checkout/red`);
-      const [fresh] = tracing.exporter.getFinishedSpans().filter(s => s.kind === 1);
+      const [fresh] = tracing.exporter
+        .getFinishedSpans()
+        .filter(s => s.kind === 1);
       expect(fresh.attributes['redline.trace_context']).toBe('regenerated');
       expect(fresh.spanContext().traceId).not.toBe(traceId);
       expect(fresh.parentSpanContext).toBeUndefined();
@@ -606,7 +974,11 @@ describe('observability backend plugin', () => {
       const { server } = await startTestBackend({
         features: [
           observabilityPlugin,
-          catalogServiceMock.factory({ entities: testEntities({ runbookUrl: `${runbooks.url}/runbooks/checkout` }) }),
+          catalogServiceMock.factory({
+            entities: testEntities({
+              runbookUrl: `${runbooks.url}/runbooks/checkout`,
+            }),
+          }),
           createServiceFactory({
             service: coreServices.permissions,
             deps: {},
@@ -621,10 +993,14 @@ describe('observability backend plugin', () => {
           }),
         ],
       });
-      const view = await request(server).get(`${API}/entity/component/default/legacy-billing`);
+      const view = await request(server).get(
+        `${API}/entity/component/default/legacy-billing`,
+      );
       expect(view.status).toBe(200);
       expect(view.body.canApply).toBe(false);
-      const apply = await request(server).post(`${API}/entity/component/default/legacy-billing/apply`);
+      const apply = await request(server).post(
+        `${API}/entity/component/default/legacy-billing/apply`,
+      );
       expect(apply.status).toBe(500);
       expect(apply.body.error.stack).toBeUndefined();
     });
@@ -633,11 +1009,15 @@ describe('observability backend plugin', () => {
   describe('without permission', () => {
     it('POST /entity/.../apply answers 403 and the view says canApply: false', async () => {
       const server = await startBackend({ permission: AuthorizeResult.DENY });
-      const res = await request(server).post(`${API}/entity/component/default/checkout/apply`).send({});
+      const res = await request(server)
+        .post(`${API}/entity/component/default/checkout/apply`)
+        .send({});
       expect(res.status).toBe(403);
       expect(res.body.error.name).toBe('NotAllowedError');
       expect(res.body.error.message).toMatch(/observability\.artifacts\.apply/);
-      const view = await request(server).get(`${API}/entity/component/default/checkout`);
+      const view = await request(server).get(
+        `${API}/entity/component/default/checkout`,
+      );
       expect(view.body.canApply).toBe(false);
     });
   });

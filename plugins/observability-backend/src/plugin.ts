@@ -35,12 +35,20 @@ export const observabilityPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
       },
       async init(deps) {
-        const { logger, httpRouter, httpAuth, permissions, permissionsRegistry } = deps;
+        const {
+          logger,
+          httpRouter,
+          httpAuth,
+          permissions,
+          permissionsRegistry,
+        } = deps;
         permissionsRegistry.addPermissions(observabilityPermissions);
 
         // The coverage store runs the plugin's migrations (coverage tables and
         // apply_log) before anything else touches the database.
-        const coverageStore = await DatabaseCoverageStore.create({ database: deps.database });
+        const coverageStore = await DatabaseCoverageStore.create({
+          database: deps.database,
+        });
         const services = await createObservabilityServices({
           rootConfig: deps.config,
           database: deps.database,
@@ -54,7 +62,10 @@ export const observabilityPlugin = createBackendPlugin({
           store: coverageStore,
           logger: logger.child({ task: 'coverage' }),
           generatorConfig: services.config.generator,
-          liveFacts: PrometheusLiveFacts.create({ prometheus: services.prometheus, logger }),
+          liveFacts: PrometheusLiveFacts.create({
+            prometheus: services.prometheus,
+            logger,
+          }),
         });
         await scheduleCoverageEvaluation({
           scheduler: deps.scheduler,
@@ -68,7 +79,10 @@ export const observabilityPlugin = createBackendPlugin({
           scheduler: deps.scheduler,
         });
 
-        httpRouter.addAuthPolicy({ path: '/metrics', allow: 'unauthenticated' });
+        httpRouter.addAuthPolicy({
+          path: '/metrics',
+          allow: 'unauthenticated',
+        });
         httpRouter.use(
           await createRouter({
             logger,

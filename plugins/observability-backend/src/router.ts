@@ -19,9 +19,16 @@ export interface RouterOptions extends RouteDeps {
  * router's error middleware (no stack traces leave the backend).
  * @internal
  */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const router = Router();
-  router.use(createTelemetryMiddleware({ logger: options.logger, metrics: options.metrics }));
+  router.use(
+    createTelemetryMiddleware({
+      logger: options.logger,
+      metrics: options.metrics,
+    }),
+  );
 
   // Prometheus scrapes this without a Backstage token (see addAuthPolicy in plugin.ts).
   router.get('/metrics', async (_req, res) => {

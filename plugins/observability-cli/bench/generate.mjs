@@ -25,7 +25,10 @@ const {
   resolveGeneratorConfig,
 } = require('@redline/backstage-plugin-observability-common');
 
-const sizes = process.argv.slice(2).map(Number).filter(n => Number.isInteger(n) && n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter(n => Number.isInteger(n) && n > 0);
 const [small, large] = sizes.length === 2 ? sizes : [1_000, 10_000];
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run sees the same catalog. */
@@ -40,7 +43,16 @@ function random(seed) {
   };
 }
 
-const TEAMS = ['payments', 'search', 'identity', 'platform', 'data', 'mobile', 'growth', 'ads'];
+const TEAMS = [
+  'payments',
+  'search',
+  'identity',
+  'platform',
+  'data',
+  'mobile',
+  'growth',
+  'ads',
+];
 
 /**
  * A catalog shaped like a real one: a third fully described (SLOs, links,
@@ -50,18 +62,29 @@ function syntheticCatalog(n, seed) {
   const rnd = random(seed);
   const pick = list => list[Math.floor(rnd() * list.length)];
   return Array.from({ length: n }, (_, i) => {
-    const name = `svc-${i}-${pick(['api', 'worker', 'gateway', 'web', 'indexer'])}`;
+    const name = `svc-${i}-${pick([
+      'api',
+      'worker',
+      'gateway',
+      'web',
+      'indexer',
+    ])}`;
     const team = pick(TEAMS);
     const shape = i % 3;
     const annotations = {};
     if (shape === 0) {
       Object.assign(annotations, {
         'redline.dev/slo-availability': pick(['99', '99.5', '99.9', '99.95']),
-        'redline.dev/slo-latency': pick(['99% < 300ms', '95% < 500ms', '99.5% < 1s']),
+        'redline.dev/slo-latency': pick([
+          '99% < 300ms',
+          '95% < 500ms',
+          '99.5% < 1s',
+        ]),
         'redline.dev/error-rate-threshold': pick(['0.5', '1', '2']),
         'redline.dev/latency-p99-threshold': pick(['300ms', '500ms', '1s']),
         'redline.dev/runbook-url': `https://runbooks.example.com/${team}/${name}`,
-        'redline.dev/log-query-url': 'https://logs.example.com/explore?service={service}&q={correlation_id}',
+        'redline.dev/log-query-url':
+          'https://logs.example.com/explore?service={service}&q={correlation_id}',
         'redline.dev/trace-url': 'https://traces.example.com/trace/{trace_id}',
         'redline.dev/log-selector': `{app="${name}"}`,
         'redline.dev/slack-channel': `${team}-alerts`,
@@ -72,19 +95,32 @@ function syntheticCatalog(n, seed) {
       Object.assign(annotations, {
         'redline.dev/slo-availability': pick(['99', '99.9']),
         'redline.dev/slack-channel': `${team}-alerts`,
-        'redline.dev/log-query-url': 'https://logs.example.com/explore?service={service}&q={correlation_id}',
+        'redline.dev/log-query-url':
+          'https://logs.example.com/explore?service={service}&q={correlation_id}',
       });
     }
     return {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
-      metadata: { name, namespace: 'default', title: `Service ${i}`, annotations },
-      spec: { type: 'service', lifecycle: 'production', owner: `group:default/${team}`, system: `${team}-system` },
+      metadata: {
+        name,
+        namespace: 'default',
+        title: `Service ${i}`,
+        annotations,
+      },
+      spec: {
+        type: 'service',
+        lifecycle: 'production',
+        owner: `group:default/${team}`,
+        system: `${team}-system`,
+      },
     };
   });
 }
 
-const config = resolveGeneratorConfig({ portalBaseUrl: 'https://portal.example.com' });
+const config = resolveGeneratorConfig({
+  portalBaseUrl: 'https://portal.example.com',
+});
 
 /** Generates everything for the catalog; times generation and JSON.stringify of the results separately. */
 function run(entities) {
@@ -111,7 +147,8 @@ function run(entities) {
     seconds: Number(generateNs) / 1e9,
     stringifySeconds: Number(stringifyNs) / 1e9,
     // CPU time of generation alone: the run's CPU time minus its stringify share.
-    cpuSeconds: ((cpu.user + cpu.system) / 1e6) * (Number(generateNs) / 1e9 / wall),
+    cpuSeconds:
+      ((cpu.user + cpu.system) / 1e6) * (Number(generateNs) / 1e9 / wall),
     files,
     bytes,
   };
@@ -128,24 +165,46 @@ const results = [small, large].map(n => {
 });
 
 const fmt = (x, digits = 2) => x.toFixed(digits);
-console.log(`redline generate benchmark — node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} (${availableParallelism()} cores available, one thread used)`);
-console.log('(wall-clock per phase with hrtime; CPU = process CPU time, which excludes waiting for a busy machine)');
-console.log('entities | generate s | CPU s | entities/s | JSON.stringify s | generate/stringify | files  | artifact MB');
+console.log(
+  `redline generate benchmark — node ${process.version}, ${
+    cpus()[0]?.model ?? 'cpu'
+  } (${availableParallelism()} cores available, one thread used)`,
+);
+console.log(
+  '(wall-clock per phase with hrtime; CPU = process CPU time, which excludes waiting for a busy machine)',
+);
+console.log(
+  'entities | generate s | CPU s | entities/s | JSON.stringify s | generate/stringify | files  | artifact MB',
+);
 for (const r of results) {
   console.log(
-    `${String(r.n).padStart(8)} | ${fmt(r.seconds).padStart(10)} | ${fmt(r.cpuSeconds).padStart(5)} | ${fmt(r.n / r.seconds, 0).padStart(10)} | ${fmt(r.stringifySeconds).padStart(16)} | ${fmt(r.seconds / r.stringifySeconds, 1).padStart(18)} | ${String(r.files).padStart(6)} | ${fmt(r.bytes / 1e6, 1)}`,
+    `${String(r.n).padStart(8)} | ${fmt(r.seconds).padStart(10)} | ${fmt(
+      r.cpuSeconds,
+    ).padStart(5)} | ${fmt(r.n / r.seconds, 0).padStart(10)} | ${fmt(
+      r.stringifySeconds,
+    ).padStart(16)} | ${fmt(r.seconds / r.stringifySeconds, 1).padStart(
+      18,
+    )} | ${String(r.files).padStart(6)} | ${fmt(r.bytes / 1e6, 1)}`,
   );
 }
 const [a, b] = results;
 console.log(
-  `time ratio ${b.n}/${a.n}: ${fmt(b.seconds / a.seconds, 2)} wall, ${fmt(b.cpuSeconds / a.cpuSeconds, 2)} CPU (linear growth ≈ ${fmt(b.n / a.n, 0)})`,
+  `time ratio ${b.n}/${a.n}: ${fmt(b.seconds / a.seconds, 2)} wall, ${fmt(
+    b.cpuSeconds / a.cpuSeconds,
+    2,
+  )} CPU (linear growth ≈ ${fmt(b.n / a.n, 0)})`,
 );
 const target = 10;
 const projected = (b.seconds / b.n) * 10_000;
 const projectedCpu = (b.cpuSeconds / b.n) * 10_000;
 let verdict = 'MISSED';
 if (projected < target) verdict = 'met';
-else if (projectedCpu < target) verdict = 'met in CPU time (wall time inflated by a busy machine)';
+else if (projectedCpu < target)
+  verdict = 'met in CPU time (wall time inflated by a busy machine)';
 console.log(
-  `10 000 entities: ${fmt(projected)} s wall, ${fmt(projectedCpu)} s CPU; target < ${target} s: ${verdict}${b.n === 10_000 ? '' : ' (projected)'}`,
+  `10 000 entities: ${fmt(projected)} s wall, ${fmt(
+    projectedCpu,
+  )} s CPU; target < ${target} s: ${verdict}${
+    b.n === 10_000 ? '' : ' (projected)'
+  }`,
 );

@@ -29,9 +29,9 @@ export interface CatalogReadResult {
 
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'dist-types']);
 
-
 function isEntityLike(value: unknown): value is Entity {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return false;
   const v = value as Record<string, unknown>;
   const metadata = v.metadata as Record<string, unknown> | undefined;
   return (
@@ -43,7 +43,11 @@ function isEntityLike(value: unknown): value is Entity {
   );
 }
 
-function readFile(file: string, shown: string, result: CatalogReadResult): void {
+function readFile(
+  file: string,
+  shown: string,
+  result: CatalogReadResult,
+): void {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -59,7 +63,9 @@ function readFile(file: string, shown: string, result: CatalogReadResult): void 
       for (const error of doc.errors) {
         const pos = error.linePos?.[0];
         const where = pos ? `${shown}:${pos.line}:${pos.col}` : source;
-        const message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        const message = error.message
+          .split('\n')[0]
+          .replace(/ at line \d+, column \d+:?$/, '');
         result.errors.push(`${where}: invalid YAML: ${message}`);
       }
       return;
@@ -80,7 +86,10 @@ function readFile(file: string, shown: string, result: CatalogReadResult): void 
  * Reads one file or every `*.yaml`/`*.yml` under a folder (hidden entries,
  * `node_modules` and build output skipped), in a stable order.
  */
-export function readCatalog(path: string, cwd = process.cwd()): CatalogReadResult {
+export function readCatalog(
+  path: string,
+  cwd = process.cwd(),
+): CatalogReadResult {
   const result: CatalogReadResult = { files: [], entities: [], errors: [] };
   let isDir: boolean;
   try {
@@ -88,7 +97,11 @@ export function readCatalog(path: string, cwd = process.cwd()): CatalogReadResul
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     result.errors.push(
-      `${path}: ${code === 'ENOENT' ? 'no such file or folder' : `cannot read (${messageOf(error)})`}`,
+      `${path}: ${
+        code === 'ENOENT'
+          ? 'no such file or folder'
+          : `cannot read (${messageOf(error)})`
+      }`,
     );
     return result;
   }

@@ -19,7 +19,9 @@ import { requireBinary } from '../../../test/support/binaries';
 import { readCatalog } from './catalogFiles';
 
 const CATALOG_DIR = resolve(__dirname, '../../../catalog');
-const config = resolveGeneratorConfig({ portalBaseUrl: 'https://portal.example.com' });
+const config = resolveGeneratorConfig({
+  portalBaseUrl: 'https://portal.example.com',
+});
 
 interface Generated {
   name: string;
@@ -33,14 +35,20 @@ interface Generated {
 function generateDemo(dir: string): Generated[] {
   const catalog = readCatalog(CATALOG_DIR);
   expect(catalog.errors).toEqual([]);
-  const components = catalog.entities.filter(e => e.entity.kind === 'Component');
+  const components = catalog.entities.filter(
+    e => e.entity.kind === 'Component',
+  );
   expect(components.length).toBeGreaterThanOrEqual(30);
   return components.map(({ entity }, i) => {
     const { spec, findings } = parseSpec(entity, config);
     const artifacts = generateArtifacts(spec, config, findings);
-    const file = (id: string) => artifacts.files.find(f => f.id === id)!.content;
+    const file = (id: string) =>
+      artifacts.files.find(f => f.id === id)!.content;
     const rulesFile = join(dir, `${i}-${entity.metadata.name}.rules.yaml`);
-    const alertmanagerFile = join(dir, `${i}-${entity.metadata.name}.alertmanager.yaml`);
+    const alertmanagerFile = join(
+      dir,
+      `${i}-${entity.metadata.name}.alertmanager.yaml`,
+    );
     writeFileSync(rulesFile, file('prometheus-rules'));
     writeFileSync(alertmanagerFile, file('alertmanager'));
     const { fragment } = generateAlertmanagerFragment(spec, config);
@@ -71,18 +79,28 @@ describe('demo catalog proof', () => {
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
     it('passes promtool check rules (one invocation for all files)', () => {
-      const result = spawnSync(promtool!, ['check', 'rules', ...generated.map(g => g.rulesFile)], {
-        encoding: 'utf8',
-      });
+      const result = spawnSync(
+        promtool!,
+        ['check', 'rules', ...generated.map(g => g.rulesFile)],
+        {
+          encoding: 'utf8',
+        },
+      );
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
-      expect(result.stdout.match(/SUCCESS: \d+ rules found/g)).toHaveLength(generated.length);
+      expect(result.stdout.match(/SUCCESS: \d+ rules found/g)).toHaveLength(
+        generated.length,
+      );
     });
 
     it('passes amtool check-config', () => {
-      const result = spawnSync(amtool!, ['check-config', ...generated.map(g => g.alertmanagerFile)], {
-        encoding: 'utf8',
-      });
+      const result = spawnSync(
+        amtool!,
+        ['check-config', ...generated.map(g => g.alertmanagerFile)],
+        {
+          encoding: 'utf8',
+        },
+      );
       expect(result.status).toBe(0);
       expect(result.stdout.match(/SUCCESS/g)).toHaveLength(generated.length);
     });
@@ -107,7 +125,12 @@ describe('demo catalog proof', () => {
             ],
             { encoding: 'utf8' },
           );
-          expect({ component: g.name, severity, routed: result.stdout.trim(), status: result.status }).toEqual({
+          expect({
+            component: g.name,
+            severity,
+            routed: result.stdout.trim(),
+            status: result.status,
+          }).toEqual({
             component: g.name,
             severity,
             routed: receiver,
@@ -117,7 +140,10 @@ describe('demo catalog proof', () => {
       }
       // Teams that declare both a pager and a ticket channel really get two receivers.
       const checkout = generated.find(g => g.name === 'checkout')!;
-      expect([checkout.pager, checkout.ticket]).toEqual(['payments-pager', 'payments-ticket']);
+      expect([checkout.pager, checkout.ticket]).toEqual([
+        'payments-pager',
+        'payments-ticket',
+      ]);
     });
   });
 });

@@ -25,15 +25,24 @@ const COMMANDS: Record<string, () => Command> = {
   generate: () => require('./commands/generate').generateCommand,
   // lintCommand takes only its arguments and writes to the process streams itself.
   lint: () => {
-    const { lintCommand } = require('./commands/lint') as typeof import('./commands/lint');
+    const { lintCommand } =
+      require('./commands/lint') as typeof import('./commands/lint');
     return args => lintCommand(args);
   },
 };
 
 /** Dispatches to a command and returns the exit code; never throws. */
-export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CliIo = processIo,
+): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+  if (
+    command === undefined ||
+    command === '--help' ||
+    command === '-h' ||
+    command === 'help'
+  ) {
     (command === undefined ? io.err : io.out)(USAGE);
     return command === undefined ? 2 : 0;
   }

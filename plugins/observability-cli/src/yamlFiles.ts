@@ -8,7 +8,10 @@ const YAML_FILE = /\.ya?ml$/i;
  * dot-folders and the named folders. Shared by `generate` (catalog files) and
  * `lint` (rule files), which differ only in what they skip.
  */
-export function listYamlFiles(dir: string, skippedDirs: ReadonlySet<string>): string[] {
+export function listYamlFiles(
+  dir: string,
+  skippedDirs: ReadonlySet<string>,
+): string[] {
   const out: string[] = [];
   const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
     a.name.localeCompare(b.name, 'en'),
@@ -17,7 +20,8 @@ export function listYamlFiles(dir: string, skippedDirs: ReadonlySet<string>): st
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!skippedDirs.has(entry.name)) out.push(...listYamlFiles(path, skippedDirs));
+      if (!skippedDirs.has(entry.name))
+        out.push(...listYamlFiles(path, skippedDirs));
     } else if (entry.isFile() && YAML_FILE.test(entry.name)) {
       out.push(path);
     }

@@ -8,8 +8,18 @@
 require('@backstage/cli/config/nodeTransform.cjs');
 const { writeFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { observabilityOutputJsonSchema } = require('../src/generate/outputSchema.ts');
+const {
+  observabilityOutputJsonSchema,
+} = require('../src/generate/outputSchema.ts');
 
-const file = join(__dirname, '..', 'schema', 'observability-output.schema.json');
-writeFileSync(file, `${JSON.stringify(observabilityOutputJsonSchema(), null, 2)}\n`);
+const file = join(
+  __dirname,
+  '..',
+  'schema',
+  'observability-output.schema.json',
+);
+writeFileSync(
+  file,
+  `${JSON.stringify(observabilityOutputJsonSchema(), null, 2)}\n`,
+);
 process.stdout.write(`wrote ${file}\n`);

@@ -73,7 +73,11 @@ export interface EntityViewResponse {
    * `status` says whether it answered: `ok`, `fallback-logs` (metrics failed,
    * the entity has a log stream) or `unknown`, with `reason`.
    */
-  live?: { status: 'ok' | 'unknown' | 'fallback-logs'; reason?: string; values: RedLiveValue[] };
+  live?: {
+    status: 'ok' | 'unknown' | 'fallback-logs';
+    reason?: string;
+    values: RedLiveValue[];
+  };
   alerts: GeneratedAlert[];
   alertStates: AlertState[];
   runbooks: Runbook[];
@@ -137,7 +141,13 @@ export interface CoverageResponse {
   page: number;
   pageSize: number;
   teams: TeamCoverageSummary[];
-  summary: { services: number; withSlo: number; withRunbooks: number; withRulesDeployed: number; meanConfidence: number };
+  summary: {
+    services: number;
+    withSlo: number;
+    withRunbooks: number;
+    withRulesDeployed: number;
+    meanConfidence: number;
+  };
   evaluatedAt?: string;
 }
 

@@ -44,6 +44,8 @@ export function testEntities(options: { runbookUrl: string }): Entity[] {
     // A Prometheus that never answers in time.
     component('slow', { 'redline.dev/prometheus-instance': 'slow' }),
     // Runbook on a host Redline must not contact.
-    component('elsewhere', { 'redline.dev/runbook-url': 'https://wiki.example.org/runbooks/elsewhere' }),
+    component('elsewhere', {
+      'redline.dev/runbook-url': 'https://wiki.example.org/runbooks/elsewhere',
+    }),
   ];
 }

@@ -23,12 +23,17 @@ export class FakeServer {
   readonly requests: SeenRequest[] = [];
   #server = http.createServer((req, res) => this.#handle(req, res));
   #script: Array<FakeAnswer> = [];
-  #fallback: (req: SeenRequest) => FakeAnswer = () => ({ status: 404, text: 'not found' });
+  #fallback: (req: SeenRequest) => FakeAnswer = () => ({
+    status: 404,
+    text: 'not found',
+  });
   #stalled: http.ServerResponse[] = [];
 
   static async start(): Promise<FakeServer> {
     const server = new FakeServer();
-    await new Promise<void>(resolve => server.#server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>(resolve =>
+      server.#server.listen(0, '127.0.0.1', resolve),
+    );
     return server;
   }
 

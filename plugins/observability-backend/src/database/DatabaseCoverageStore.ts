@@ -76,7 +76,12 @@ const SORT_COLUMNS: Record<CoverageSortField, string> = {
   evaluatedAt: 'evaluated_at',
 };
 
-const NULLABLE_COLUMNS = new Set(['system', 'lifecycle', 'tier', 'top_failing_check']);
+const NULLABLE_COLUMNS = new Set([
+  'system',
+  'lifecycle',
+  'tier',
+  'top_failing_check',
+]);
 
 function toDbRow(runId: string, row: CoverageEntityRow): DbRow {
   return {
@@ -159,7 +164,10 @@ export class DatabaseCoverageStore implements CoverageStore {
     if (!database.migrations?.skip) {
       await client.migrate.latest({ directory: migrationsDir });
     }
-    return new DatabaseCoverageStore(client, options.summaryCacheTtlMs ?? 10_000);
+    return new DatabaseCoverageStore(
+      client,
+      options.summaryCacheTtlMs ?? 10_000,
+    );
   }
 
   readonly #db: Knex;
@@ -167,7 +175,13 @@ export class DatabaseCoverageStore implements CoverageStore {
   /** Summaries by filter: a full grouped scan per page view is the costliest query here. */
   readonly #summaries = new Map<
     string,
-    { at: number; value: Promise<{ summary: CoverageSummary; teams: TeamCoverageSummary[] }> }
+    {
+      at: number;
+      value: Promise<{
+        summary: CoverageSummary;
+        teams: TeamCoverageSummary[];
+      }>;
+    }
   >();
 
   private constructor(db: Knex, summaryTtlMs: number) {
@@ -179,7 +193,10 @@ export class DatabaseCoverageStore implements CoverageStore {
     this.#summaries.clear();
     for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
       const chunk = rows.slice(i, i + UPSERT_CHUNK).map(r => toDbRow(runId, r));
-      await this.#db<DbRow>(ROWS).insert(chunk).onConflict('entity_ref').merge();
+      await this.#db<DbRow>(ROWS)
+        .insert(chunk)
+        .onConflict('entity_ref')
+        .merge();
     }
   }
 
@@ -199,7 +216,10 @@ export class DatabaseCoverageStore implements CoverageStore {
       if (values?.length) query.whereIn(key, values);
     }
     if (filter.q) {
-      query.whereRaw('lower(entity_ref) like ? escape ?', [likePattern(filter.q), '\\']);
+      query.whereRaw('lower(entity_ref) like ? escape ?', [
+        likePattern(filter.q),
+        '\\',
+      ]);
     }
     return query;
   }
@@ -240,7 +260,8 @@ export class DatabaseCoverageStore implements CoverageStore {
       filter.q,
     ]);
     const cached = this.#summaries.get(key);
-    if (cached && Date.now() - cached.at < this.#summaryTtlMs) return cached.value;
+    if (cached && Date.now() - cached.at < this.#summaryTtlMs)
+      return cached.value;
     if (this.#summaries.size >= 200) this.#summaries.clear();
     const value = this.#computeSummary(filter);
     this.#summaries.set(key, { at: Date.now(), value });
@@ -256,7 +277,9 @@ export class DatabaseCoverageStore implements CoverageStore {
     const aggregates = [
       db.raw('count(*) as services'),
       db.raw('avg(case when has_slo then 1.0 else 0.0 end) as with_slo'),
-      db.raw('avg(case when has_runbook then 1.0 else 0.0 end) as with_runbooks'),
+      db.raw(
+        'avg(case when has_runbook then 1.0 else 0.0 end) as with_runbooks',
+      ),
       db.raw(
         "avg(case when rules_deployed = 'yes' then 1.0 else 0.0 end) as with_rules_deployed",
       ),
@@ -277,8 +300,12 @@ export class DatabaseCoverageStore implements CoverageStore {
       meanConfidence: Number(row.mean_confidence),
     }));
     const services = teams.reduce((n, t) => n + t.services, 0);
-    const weighted = (key: 'withSlo' | 'withRunbooks' | 'withRulesDeployed' | 'meanConfidence') =>
-      services === 0 ? 0 : teams.reduce((sum, t) => sum + t[key] * t.services, 0) / services;
+    const weighted = (
+      key: 'withSlo' | 'withRunbooks' | 'withRulesDeployed' | 'meanConfidence',
+    ) =>
+      services === 0
+        ? 0
+        : teams.reduce((sum, t) => sum + t[key] * t.services, 0) / services;
     return {
       summary: {
         services,
@@ -292,7 +319,9 @@ export class DatabaseCoverageStore implements CoverageStore {
   }
 
   async lastEvaluatedAt(): Promise<string | undefined> {
-    const [row] = (await this.#db<DbRow>(ROWS).max({ last: 'evaluated_at' })) as Array<{
+    const [row] = (await this.#db<DbRow>(ROWS).max({
+      last: 'evaluated_at',
+    })) as Array<{
       last: string | null;
     }>;
     return row?.last ?? undefined;
@@ -310,15 +339,21 @@ export class DatabaseCoverageStore implements CoverageStore {
       mean_confidence: p.meanConfidence,
     }));
     for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
-      await this.#db<DbHistoryRow>(HISTORY).insert(rows.slice(i, i + UPSERT_CHUNK));
+      await this.#db<DbHistoryRow>(HISTORY).insert(
+        rows.slice(i, i + UPSERT_CHUNK),
+      );
     }
   }
 
   async pruneHistory(before: string): Promise<number> {
-    return this.#db<DbHistoryRow>(HISTORY).where('evaluated_at', '<', before).delete();
+    return this.#db<DbHistoryRow>(HISTORY)
+      .where('evaluated_at', '<', before)
+      .delete();
   }
 
-  async listHistory(query: CoverageHistoryQuery): Promise<CoverageHistoryPoint[]> {
+  async listHistory(
+    query: CoverageHistoryQuery,
+  ): Promise<CoverageHistoryPoint[]> {
     const q = this.#db<DbHistoryRow>(HISTORY);
     if (query.team !== undefined) q.where('team', query.team);
     else q.whereNull('team');

@@ -16,12 +16,17 @@ export function createAlertsRouter(deps: RouteDeps) {
   const router = Router();
 
   router.get('/entity/:kind/:namespace/:name/alerts', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const ref = entityRefFromParams(req.params);
     const entity = await entities.load(ref, credentials);
     const { spec } = entities.describe(entity);
     const alerts = await facts.alerts(spec, getRequestContext(req, logger));
-    const body: EntityAlertsResponse = { entityRef: stringifyEntityRef(entity), ...alerts };
+    const body: EntityAlertsResponse = {
+      entityRef: stringifyEntityRef(entity),
+      ...alerts,
+    };
     res.json(body);
   });
 

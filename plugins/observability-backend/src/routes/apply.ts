@@ -27,59 +27,91 @@ const applyBody = z
  * @internal
  */
 export function createApplyRouter(deps: RouteDeps) {
-  const { httpAuth, permissions, entities, facts, applier, applyLog, metrics, logger } = deps;
+  const {
+    httpAuth,
+    permissions,
+    entities,
+    facts,
+    applier,
+    applyLog,
+    metrics,
+    logger,
+  } = deps;
   const router = Router();
 
-  router.post('/entity/:kind/:namespace/:name/apply', jsonBody(), async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const [decision] = await permissions.authorize(
-      [{ permission: observabilityArtifactsApplyPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Applying rules needs the permission ${observabilityArtifactsApplyPermission.name}`,
+  router.post(
+    '/entity/:kind/:namespace/:name/apply',
+    jsonBody(),
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      const [decision] = await permissions.authorize(
+        [{ permission: observabilityArtifactsApplyPermission }],
+        { credentials },
       );
-    }
-    const ref = entityRefFromParams(req.params);
-    const body = parseOrThrow(applyBody, req.body ?? {}, 'request body');
-    const entity = await entities.load(ref, credentials);
-    const { spec, artifacts } = entities.generate(entity);
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          `Applying rules needs the permission ${observabilityArtifactsApplyPermission.name}`,
+        );
+      }
+      const ref = entityRefFromParams(req.params);
+      const body = parseOrThrow(applyBody, req.body ?? {}, 'request body');
+      const entity = await entities.load(ref, credentials);
+      const { spec, artifacts } = entities.generate(entity);
 
-    const { client: prometheus, reason } = facts.prometheusFor({
-      ...spec,
-      prometheusInstance: body.instance ?? spec.prometheusInstance,
-    });
-    if (!prometheus) {
-      throw new ConflictError(`Cannot apply rules for ${stringifyEntityRef(entity)}: ${reason}`);
-    }
-    const rulesFile = artifacts.files.find(f => f.id === 'prometheus-rules');
-    if (!rulesFile) {
-      throw new ConflictError(`No Prometheus rules were generated for ${stringifyEntityRef(entity)}`);
-    }
-    const principal = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
-    const appliedBy = principal.userEntityRef ?? principal.subject ?? principal.type;
-    const alertCount = artifacts.rules.groups
-      .flatMap(group => group.rules)
-      .filter(rule => 'alert' in rule).length;
+      const { client: prometheus, reason } = facts.prometheusFor({
+        ...spec,
+        prometheusInstance: body.instance ?? spec.prometheusInstance,
+      });
+      if (!prometheus) {
+        throw new ConflictError(
+          `Cannot apply rules for ${stringifyEntityRef(entity)}: ${reason}`,
+        );
+      }
+      const rulesFile = artifacts.files.find(f => f.id === 'prometheus-rules');
+      if (!rulesFile) {
+        throw new ConflictError(
+          `No Prometheus rules were generated for ${stringifyEntityRef(
+            entity,
+          )}`,
+        );
+      }
+      const principal = credentials.principal as {
+        type: string;
+        userEntityRef?: string;
+        subject?: string;
+      };
+      const appliedBy =
+        principal.userEntityRef ?? principal.subject ?? principal.type;
+      const alertCount = artifacts.rules.groups
+        .flatMap(group => group.rules)
+        .filter(rule => 'alert' in rule).length;
 
-    const result = await applier.apply(
-      {
-        entityRef: stringifyEntityRef(entity),
-        serviceName: spec.serviceName.value,
-        rules: rulesFile.content,
-        prometheus,
-        appliedBy,
-      },
-      getRequestContext(req, logger),
-    );
-    if (result.changed) metrics.alertsConfigured.inc({ target: 'prometheus' }, alertCount);
-    res.json(result);
-  });
+      const result = await applier.apply(
+        {
+          entityRef: stringifyEntityRef(entity),
+          serviceName: spec.serviceName.value,
+          rules: rulesFile.content,
+          prometheus,
+          appliedBy,
+        },
+        getRequestContext(req, logger),
+      );
+      if (result.changed)
+        metrics.alertsConfigured.inc({ target: 'prometheus' }, alertCount);
+      res.json(result);
+    },
+  );
 
   router.get('/entity/:kind/:namespace/:name/apply', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const entity = await entities.load(entityRefFromParams(req.params), credentials);
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const entity = await entities.load(
+      entityRefFromParams(req.params),
+      credentials,
+    );
     const entityRef = stringifyEntityRef(entity);
     const body: ApplyHistoryResponse = {
       entityRef,

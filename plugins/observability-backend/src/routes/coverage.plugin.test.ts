@@ -25,13 +25,17 @@ const API = '/api/observability';
 
 describe('coverage through the plugin', () => {
   let prometheus: FakeServer;
-  const entities = testEntities({ runbookUrl: 'http://127.0.0.1:1/runbooks/checkout' });
+  const entities = testEntities({
+    runbookUrl: 'http://127.0.0.1:1/runbooks/checkout',
+  });
 
   beforeAll(async () => {
     prometheus = await FakeServer.start();
     // Checkout's generated alerts are loaded; nothing else is.
     const checkout = entities.find(e => e.metadata.name === 'checkout')!;
-    const config = resolveGeneratorConfig({ portalBaseUrl: 'http://portal.test' });
+    const config = resolveGeneratorConfig({
+      portalBaseUrl: 'http://portal.test',
+    });
     const { spec, findings } = parseSpec(checkout, config);
     const { alerts } = generateArtifacts(spec, config, findings);
     prometheus.otherwise(req =>
@@ -83,7 +87,11 @@ describe('coverage through the plugin', () => {
               },
               retry: { attempts: 2, initialDelayMs: 5, maxDelayMs: 10 },
               coverage: {
-                schedule: { frequency: { minutes: 30 }, timeout: { minutes: 1 }, initialDelay: { minutes: 5 } },
+                schedule: {
+                  frequency: { minutes: 30 },
+                  timeout: { minutes: 1 },
+                  initialDelay: { minutes: 5 },
+                },
               },
             },
           },
@@ -97,26 +105,37 @@ describe('coverage through the plugin', () => {
     const server = await startBackend();
     const auth = mockCredentials.user.header();
 
-    const before = await request(server).get(`${API}/coverage`).set('Authorization', auth);
+    const before = await request(server)
+      .get(`${API}/coverage`)
+      .set('Authorization', auth);
     expect(before.status).toBe(200);
     expect(before.body).toMatchObject({ items: [], totalItems: 0 });
     expect(before.body.evaluatedAt).toBeUndefined();
 
     prometheus.reset();
-    const refresh = await request(server).post(`${API}/coverage/refresh`).set('Authorization', auth);
+    const refresh = await request(server)
+      .post(`${API}/coverage/refresh`)
+      .set('Authorization', auth);
     expect(refresh.status).toBe(202);
     expect(refresh.body).toEqual({ status: 'triggered' });
     // Three Components use the default Prometheus: one rules call for all.
     expect(prometheus.requestsTo('/api/v1/rules')).toHaveLength(1);
 
-    const res = await request(server).get(`${API}/coverage?sort=name`).set('Authorization', auth);
+    const res = await request(server)
+      .get(`${API}/coverage?sort=name`)
+      .set('Authorization', auth);
     expect(res.status).toBe(200);
     const body = res.body as CoverageResponse;
     const components = entities.filter(e => e.kind === 'Component');
     expect(body.totalItems).toBe(components.length);
     expect(body.evaluatedAt).toEqual(expect.any(String));
     const byName = Object.fromEntries(body.items.map(i => [i.name, i]));
-    expect(byName.checkout).toMatchObject({ hasSlo: true, hasRunbook: true, rulesDeployed: 'yes', team: 'payments' });
+    expect(byName.checkout).toMatchObject({
+      hasSlo: true,
+      hasRunbook: true,
+      rulesDeployed: 'yes',
+      team: 'payments',
+    });
     expect(byName['legacy-billing']).toMatchObject({
       hasSlo: false,
       rulesDeployed: 'no',
@@ -124,24 +143,38 @@ describe('coverage through the plugin', () => {
       topFailingCheck: 'Owner exists',
     });
     expect(byName['degraded-bare'].rulesDeployed).toBe('unknown');
-    expect(body.teams.map(t => t.team).sort()).toEqual(['ghost-team', 'payments']);
+    expect(body.teams.map(t => t.team).sort()).toEqual([
+      'ghost-team',
+      'payments',
+    ]);
 
     const filtered = await request(server)
       .get(`${API}/coverage?owner=ghost-team`)
       .set('Authorization', auth);
-    expect(filtered.body.items.map((i: any) => i.name)).toEqual(['legacy-billing']);
-
-    const history = await request(server).get(`${API}/coverage/history`).set('Authorization', auth);
-    expect(history.status).toBe(200);
-    expect(history.body as CoverageHistoryPoint[]).toEqual([
-      expect.objectContaining({ services: components.length, withSlo: 1 / components.length }),
+    expect(filtered.body.items.map((i: any) => i.name)).toEqual([
+      'legacy-billing',
     ]);
 
-    const csv = await request(server).get(`${API}/coverage/export.csv`).set('Authorization', auth);
+    const history = await request(server)
+      .get(`${API}/coverage/history`)
+      .set('Authorization', auth);
+    expect(history.status).toBe(200);
+    expect(history.body as CoverageHistoryPoint[]).toEqual([
+      expect.objectContaining({
+        services: components.length,
+        withSlo: 1 / components.length,
+      }),
+    ]);
+
+    const csv = await request(server)
+      .get(`${API}/coverage/export.csv`)
+      .set('Authorization', auth);
     expect(csv.status).toBe(200);
     expect(csv.text.trim().split('\r\n')).toHaveLength(components.length + 1);
 
-    const bad = await request(server).get(`${API}/coverage?pageSize=0`).set('Authorization', auth);
+    const bad = await request(server)
+      .get(`${API}/coverage?pageSize=0`)
+      .set('Authorization', auth);
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('pageSize');
 

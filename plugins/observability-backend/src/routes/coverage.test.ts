@@ -17,7 +17,10 @@ import { createCoverageRouter, csvCell } from './coverage';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
-function row(name: string, overrides: Partial<CoverageEntityRow> = {}): CoverageEntityRow {
+function row(
+  name: string,
+  overrides: Partial<CoverageEntityRow> = {},
+): CoverageEntityRow {
   return {
     entityRef: `component:default/${name}`,
     name,
@@ -39,8 +42,19 @@ function row(name: string, overrides: Partial<CoverageEntityRow> = {}): Coverage
 
 const ROWS = [
   row('checkout'),
-  row('cart', { confidence: 0.4, failingChecks: 2, topFailingCheck: 'Owner exists', hasRunbook: false }),
-  row('search', { owner: 'group:default/discovery', team: 'discovery', system: 'catalog', confidence: 0.6, hasSlo: false }),
+  row('cart', {
+    confidence: 0.4,
+    failingChecks: 2,
+    topFailingCheck: 'Owner exists',
+    hasRunbook: false,
+  }),
+  row('search', {
+    owner: 'group:default/discovery',
+    team: 'discovery',
+    system: 'catalog',
+    confidence: 0.6,
+    hasSlo: false,
+  }),
   row('legacy-billing', {
     owner: 'group:default/finance',
     team: 'finance',
@@ -54,7 +68,12 @@ const ROWS = [
     failingChecks: 5,
     topFailingCheck: 'Alerts routed to the owner, "really", badly\nsecond line',
   }),
-  row('broken-annotations', { team: 'payments', tier: 'tier-3', confidence: 0.2, topFailingCheck: '=HYPERLINK("x")' }),
+  row('broken-annotations', {
+    team: 'payments',
+    tier: 'tier-3',
+    confidence: 0.2,
+    topFailingCheck: '=HYPERLINK("x")',
+  }),
 ];
 
 describe('createCoverageRouter', () => {
@@ -68,9 +87,31 @@ describe('createCoverageRouter', () => {
     });
     await store.upsertRows('run-1', ROWS);
     await store.addHistory([
-      { evaluatedAt: '2026-11-25T04:00:00.000Z', services: 5, withSlo: 0.4, withRunbooks: 0.2, withRulesDeployed: 0.2, meanConfidence: 0.3 },
-      { evaluatedAt: '2026-11-25T04:00:00.000Z', team: 'payments', services: 3, withSlo: 1, withRunbooks: 0.3, withRulesDeployed: 0.3, meanConfidence: 0.5 },
-      { evaluatedAt: '2026-11-25T05:00:00.000Z', services: 5, withSlo: 0.6, withRunbooks: 0.4, withRulesDeployed: 0.6, meanConfidence: 0.44 },
+      {
+        evaluatedAt: '2026-11-25T04:00:00.000Z',
+        services: 5,
+        withSlo: 0.4,
+        withRunbooks: 0.2,
+        withRulesDeployed: 0.2,
+        meanConfidence: 0.3,
+      },
+      {
+        evaluatedAt: '2026-11-25T04:00:00.000Z',
+        team: 'payments',
+        services: 3,
+        withSlo: 1,
+        withRunbooks: 0.3,
+        withRulesDeployed: 0.3,
+        meanConfidence: 0.5,
+      },
+      {
+        evaluatedAt: '2026-11-25T05:00:00.000Z',
+        services: 5,
+        withSlo: 0.6,
+        withRunbooks: 0.4,
+        withRulesDeployed: 0.6,
+        meanConfidence: 0.44,
+      },
     ]);
     triggerTask = jest.fn();
     const router = await createCoverageRouter({
@@ -111,15 +152,28 @@ describe('createCoverageRouter', () => {
 
     it('filters on the server by owner, team, system, lifecycle, kind and tier', async () => {
       const names = async (query: string) =>
-        ((await get(`/coverage?${query}`)).body as CoverageResponse).items.map(i => i.name);
-      expect(await names('owner=group:default/finance')).toEqual(['legacy-billing']);
-      expect(await names('owner=discovery&owner=finance')).toEqual(['legacy-billing', 'search']);
-      expect(await names('owner=discovery,finance')).toEqual(['legacy-billing', 'search']);
+        ((await get(`/coverage?${query}`)).body as CoverageResponse).items.map(
+          i => i.name,
+        );
+      expect(await names('owner=group:default/finance')).toEqual([
+        'legacy-billing',
+      ]);
+      expect(await names('owner=discovery&owner=finance')).toEqual([
+        'legacy-billing',
+        'search',
+      ]);
+      expect(await names('owner=discovery,finance')).toEqual([
+        'legacy-billing',
+        'search',
+      ]);
       expect(await names('system=catalog')).toEqual(['search']);
       expect(await names('lifecycle=deprecated')).toEqual(['legacy-billing']);
-      expect(await names('kind=Component&tier=tier-3')).toEqual(['broken-annotations']);
+      expect(await names('kind=Component&tier=tier-3')).toEqual([
+        'broken-annotations',
+      ]);
       expect(await names('q=BILL')).toEqual(['legacy-billing']);
-      const filtered = (await get('/coverage?owner=payments')).body as CoverageResponse;
+      const filtered = (await get('/coverage?owner=payments'))
+        .body as CoverageResponse;
       expect(filtered.totalItems).toBe(3);
       expect(filtered.summary.services).toBe(3);
       expect(filtered.teams.map(t => t.team)).toEqual(['payments']);
@@ -127,7 +181,9 @@ describe('createCoverageRouter', () => {
 
     it('sorts by any column, ascending and descending', async () => {
       const names = async (query: string) =>
-        ((await get(`/coverage?${query}`)).body as CoverageResponse).items.map(i => i.name);
+        ((await get(`/coverage?${query}`)).body as CoverageResponse).items.map(
+          i => i.name,
+        );
       expect(await names('sort=confidence&order=desc')).toEqual([
         'checkout',
         'search',
@@ -135,7 +191,9 @@ describe('createCoverageRouter', () => {
         'broken-annotations',
         'legacy-billing',
       ]);
-      expect(await names('sort=failingChecks&order=desc&pageSize=1')).toEqual(['legacy-billing']);
+      expect(await names('sort=failingChecks&order=desc&pageSize=1')).toEqual([
+        'legacy-billing',
+      ]);
       expect(await names('sort=team')).toEqual([
         'search',
         'legacy-billing',
@@ -154,7 +212,10 @@ describe('createCoverageRouter', () => {
 
     it('pages with page and pageSize', async () => {
       const res = await get('/coverage?sort=name&page=2&pageSize=2');
-      expect(res.body.items.map((i: CoverageEntityRow) => i.name)).toEqual(['checkout', 'legacy-billing']);
+      expect(res.body.items.map((i: CoverageEntityRow) => i.name)).toEqual([
+        'checkout',
+        'legacy-billing',
+      ]);
       expect(res.body.totalItems).toBe(5);
       expect(res.body.page).toBe(2);
       const beyond = await get('/coverage?page=99&pageSize=2');
@@ -182,7 +243,11 @@ describe('createCoverageRouter', () => {
     });
 
     it('answers 401 without valid credentials', async () => {
-      for (const path of ['/coverage', '/coverage/history', '/coverage/export.csv']) {
+      for (const path of [
+        '/coverage',
+        '/coverage/history',
+        '/coverage/export.csv',
+      ]) {
         const res = await request(app)
           .get(path)
           .set('Authorization', mockCredentials.user.invalidHeader());
@@ -203,15 +268,27 @@ describe('createCoverageRouter', () => {
       expect(overall.body.map((p: any) => p.withSlo)).toEqual([0.4, 0.6]);
       const team = await get('/coverage/history?team=payments');
       expect(team.body).toEqual([
-        { evaluatedAt: '2026-11-25T04:00:00.000Z', team: 'payments', services: 3, withSlo: 1, withRunbooks: 0.3, withRulesDeployed: 0.3, meanConfidence: 0.5 },
+        {
+          evaluatedAt: '2026-11-25T04:00:00.000Z',
+          team: 'payments',
+          services: 3,
+          withSlo: 1,
+          withRunbooks: 0.3,
+          withRulesDeployed: 0.3,
+          meanConfidence: 0.5,
+        },
       ]);
     });
 
     it('bounds by from/to, accepting any offset', async () => {
       const res = await get(
-        `/coverage/history?from=${encodeURIComponent('2026-11-25T06:30:00+02:00')}&to=2026-11-25T05:30:00Z`,
+        `/coverage/history?from=${encodeURIComponent(
+          '2026-11-25T06:30:00+02:00',
+        )}&to=2026-11-25T05:30:00Z`,
       );
-      expect(res.body.map((p: any) => p.evaluatedAt)).toEqual(['2026-11-25T05:00:00.000Z']);
+      expect(res.body.map((p: any) => p.evaluatedAt)).toEqual([
+        '2026-11-25T05:00:00.000Z',
+      ]);
     });
 
     it.each([
@@ -229,7 +306,9 @@ describe('createCoverageRouter', () => {
 
   describe('GET /coverage/export.csv', () => {
     it('exports the filtered, sorted rows as CSV with proper escaping', async () => {
-      const res = await get('/coverage/export.csv?owner=payments,finance&sort=confidence&order=asc');
+      const res = await get(
+        '/coverage/export.csv?owner=payments,finance&sort=confidence&order=asc',
+      );
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
       expect(res.headers['content-disposition']).toContain('coverage.csv');
@@ -271,7 +350,9 @@ describe('createCoverageRouter', () => {
     });
 
     it('says so when a run is already in progress', async () => {
-      triggerTask.mockRejectedValueOnce(new ConflictError('Task is currently running'));
+      triggerTask.mockRejectedValueOnce(
+        new ConflictError('Task is currently running'),
+      );
       const res = await request(app)
         .post('/coverage/refresh')
         .set('Authorization', mockCredentials.user.header());
@@ -280,7 +361,9 @@ describe('createCoverageRouter', () => {
     });
 
     it('passes other scheduler errors through as typed errors', async () => {
-      triggerTask.mockRejectedValueOnce(new NotFoundError('Task does not exist'));
+      triggerTask.mockRejectedValueOnce(
+        new NotFoundError('Task does not exist'),
+      );
       const res = await request(app)
         .post('/coverage/refresh')
         .set('Authorization', mockCredentials.user.header());

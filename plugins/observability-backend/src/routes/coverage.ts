@@ -124,15 +124,16 @@ export async function createCoverageRouter(
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const query = parseOrThrow(listQuery, req.query, 'coverage query');
     const filter = filterOf(query);
-    const [{ items, totalItems }, { summary, teams }, evaluatedAt] = await Promise.all([
-      store.listRows({
-        ...filter,
-        offset: (query.page - 1) * query.pageSize,
-        limit: query.pageSize,
-      }),
-      store.summarize(filter),
-      store.lastEvaluatedAt(),
-    ]);
+    const [{ items, totalItems }, { summary, teams }, evaluatedAt] =
+      await Promise.all([
+        store.listRows({
+          ...filter,
+          offset: (query.page - 1) * query.pageSize,
+          limit: query.pageSize,
+        }),
+        store.summarize(filter),
+        store.lastEvaluatedAt(),
+      ]);
     const body: CoverageResponse = {
       items,
       totalItems,
@@ -160,13 +161,19 @@ export async function createCoverageRouter(
 
   router.get('/export.csv', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const filter = filterOf(parseOrThrow(exportQuery, req.query, 'coverage query'));
+    const filter = filterOf(
+      parseOrThrow(exportQuery, req.query, 'coverage query'),
+    );
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', 'attachment; filename="coverage.csv"');
     res.write(`${CSV_COLUMNS.join(',')}\r\n`);
     // Batches keep memory flat however large the catalog is.
     for (let offset = 0; ; offset += EXPORT_BATCH) {
-      const { items } = await store.listRows({ ...filter, offset, limit: EXPORT_BATCH });
+      const { items } = await store.listRows({
+        ...filter,
+        offset,
+        limit: EXPORT_BATCH,
+      });
       if (items.length > 0) res.write(items.map(csvLine).join(''));
       if (items.length < EXPORT_BATCH) break;
     }
@@ -181,7 +188,10 @@ export async function createCoverageRouter(
     } catch (error) {
       // The scheduler refuses to trigger a run in progress: that is fine,
       // fresh results are on their way.
-      if (!(error instanceof ConflictError) && (error as Error)?.name !== 'ConflictError') {
+      if (
+        !(error instanceof ConflictError) &&
+        (error as Error)?.name !== 'ConflictError'
+      ) {
         throw error;
       }
       body = { status: 'already-running' };

@@ -18,16 +18,27 @@ export function createDesignRouter(deps: RouteDeps) {
   const router = Router();
 
   router.post('/design', jsonBody('64kb'), async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const input = parseOrThrow(designInputSchema, req.body, 'design input');
     let spec: ObservabilitySpec | undefined;
     if (input.entityRef !== undefined) {
       // The catalog would throw a bare TypeError on a malformed ref; answer 400 instead.
-      const entityRef = parseOrThrow(entityRefString, input.entityRef, 'entityRef');
-      spec = entities.describe(await entities.load(entityRef, credentials)).spec;
+      const entityRef = parseOrThrow(
+        entityRefString,
+        input.entityRef,
+        'entityRef',
+      );
+      spec = entities.describe(
+        await entities.load(entityRef, credentials),
+      ).spec;
     }
     const output = designObservability(input, spec, config.generator);
-    metrics.dashboardsCreated.inc({ source: 'design' }, output.observability_design.dashboards.length);
+    metrics.dashboardsCreated.inc(
+      { source: 'design' },
+      output.observability_design.dashboards.length,
+    );
     res.json(output);
   });
 

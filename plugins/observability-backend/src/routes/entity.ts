@@ -30,12 +30,17 @@ const artifactIdSchema = z
 const alertNameSchema = z
   .string()
   .max(200, 'must be at most 200 characters')
-  .regex(/^[A-Za-z_][A-Za-z0-9_:.-]*$/, 'must be an alert name like HighErrorRate');
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_:.-]*$/,
+    'must be an alert name like HighErrorRate',
+  );
 
 /** `attachment; filename="x"` with a UTF-8 fallback for names outside ASCII. */
 function attachment(fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(
+    fileName,
+  )}`;
 }
 
 /**
@@ -56,7 +61,9 @@ export function createEntityRouter(deps: RouteDeps) {
   }
 
   router.get(`${ENTITY}/red`, async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const entity = await loadEntity(req.params, credentials);
     const { spec, findings, redTargets } = entities.describe(entity);
     const body: RedTargetsResponse = {
@@ -69,7 +76,9 @@ export function createEntityRouter(deps: RouteDeps) {
   });
 
   router.get(ENTITY, async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const ctx = getRequestContext(req, logger);
     const entity = await loadEntity(req.params, credentials);
     const { spec, findings, redTargets, artifacts } = entities.generate(entity);
@@ -78,13 +87,17 @@ export function createEntityRouter(deps: RouteDeps) {
       facts.gather(spec, artifacts, { credentials, ctx }),
       facts.liveValues(spec, redTargets, ctx),
       permissions
-        .authorize([{ permission: observabilityArtifactsApplyPermission }], { credentials })
+        .authorize([{ permission: observabilityArtifactsApplyPermission }], {
+          credentials,
+        })
         .then(
           ([decision]) => decision.result === AuthorizeResult.ALLOW,
           error => {
             // The view must answer even when the permission backend does not;
             // the apply route itself still asks (and fails) on its own.
-            ctx.logger.warn(`Could not check ${observabilityArtifactsApplyPermission.name}: ${error}`);
+            ctx.logger.warn(
+              `Could not check ${observabilityArtifactsApplyPermission.name}: ${error}`,
+            );
             return false;
           },
         ),
@@ -111,19 +124,26 @@ export function createEntityRouter(deps: RouteDeps) {
   });
 
   router.get(`${ENTITY}/artifacts/:artifactId`, async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const artifactId = parseOrThrow(artifactIdSchema, req.params.artifactId, 'artifactId');
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const artifactId = parseOrThrow(
+      artifactIdSchema,
+      req.params.artifactId,
+      'artifactId',
+    );
     const entity = await loadEntity(req.params, credentials);
     const { artifacts } = entities.generate(entity);
     const file = artifacts.files.find(f => f.id === artifactId);
     if (!file) {
       throw new NotFoundError(
-        `No artifact '${artifactId}' for ${stringifyEntityRef(entity)} (available: ${artifacts.files
-          .map(f => f.id)
-          .join(', ')})`,
+        `No artifact '${artifactId}' for ${stringifyEntityRef(
+          entity,
+        )} (available: ${artifacts.files.map(f => f.id).join(', ')})`,
       );
     }
-    if (file.id === 'grafana-dashboard') metrics.dashboardsCreated.inc({ source: 'download' });
+    if (file.id === 'grafana-dashboard')
+      metrics.dashboardsCreated.inc({ source: 'download' });
     res.setHeader('Content-Type', `${file.mediaType}; charset=utf-8`);
     res.setHeader(
       'Content-Disposition',
@@ -133,7 +153,9 @@ export function createEntityRouter(deps: RouteDeps) {
   });
 
   router.get(`${ENTITY}/bundle.zip`, async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const entity = await loadEntity(req.params, credentials);
     const { artifacts } = entities.generate(entity);
     if (artifacts.files.some(f => f.id === 'grafana-dashboard')) {
@@ -144,23 +166,31 @@ export function createEntityRouter(deps: RouteDeps) {
     for (const file of artifacts.files) {
       folder.file(file.path, file.content, { date: new Date(0) });
     }
-    const buffer = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    const buffer = await zip.generateAsync({
+      type: 'nodebuffer',
+      compression: 'DEFLATE',
+    });
     res.setHeader('Content-Type', 'application/zip');
-    res.setHeader('Content-Disposition', attachment(`${artifacts.serviceName}-observability.zip`));
+    res.setHeader(
+      'Content-Disposition',
+      attachment(`${artifacts.serviceName}-observability.zip`),
+    );
     res.send(buffer);
   });
 
   router.get(`${ENTITY}/runbooks/:alert`, async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const alert = parseOrThrow(alertNameSchema, req.params.alert, 'alert');
     const entity = await loadEntity(req.params, credentials);
     const { artifacts } = entities.generate(entity);
     const runbook = artifacts.runbooks.find(r => r.alert === alert);
     if (!runbook) {
       throw new NotFoundError(
-        `No runbook for alert '${alert}' on ${stringifyEntityRef(entity)} (available: ${artifacts.runbooks
-          .map(r => r.alert)
-          .join(', ')})`,
+        `No runbook for alert '${alert}' on ${stringifyEntityRef(
+          entity,
+        )} (available: ${artifacts.runbooks.map(r => r.alert).join(', ')})`,
       );
     }
     const body: RunbookResponse = {

@@ -11,7 +11,9 @@ import { z } from 'zod';
 export function describeIssues(error: z.ZodError): string {
   return error.issues
     .map(issue =>
-      issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+      issue.path.length
+        ? `${issue.path.join('.')}: ${issue.message}`
+        : issue.message,
     )
     .join('; ');
 }
@@ -34,7 +36,10 @@ export function parseOrThrow<T extends z.ZodType>(
 const kind = z
   .string()
   .max(63, 'must be at most 63 characters')
-  .regex(/^[A-Za-z][A-Za-z0-9]*$/, 'must start with a letter and contain only letters and digits');
+  .regex(
+    /^[A-Za-z][A-Za-z0-9]*$/,
+    'must start with a letter and contain only letters and digits',
+  );
 const namespace = z
   .string()
   .max(63, 'must be at most 63 characters')
@@ -53,7 +58,9 @@ const name = z
 const entityRefParams = z.object({ kind, namespace, name });
 
 /** Validates `:kind/:namespace/:name` route params. @internal */
-export function entityRefFromParams(params: Record<string, string>): CompoundEntityRef {
+export function entityRefFromParams(
+  params: Record<string, string>,
+): CompoundEntityRef {
   return parseOrThrow(
     entityRefParams,
     { kind: params.kind, namespace: params.namespace, name: params.name },
@@ -85,7 +92,9 @@ export function jsonBody(limit = '100kb') {
           new InputError(
             type === 'entity.too.large'
               ? `Invalid request body: must be at most ${limit}`
-              : `Invalid request body: not valid JSON (${(error as Error).message})`,
+              : `Invalid request body: not valid JSON (${
+                  (error as Error).message
+                })`,
           ),
         );
         return;

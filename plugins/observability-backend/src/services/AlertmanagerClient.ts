@@ -10,7 +10,11 @@ export interface AlertmanagerApiAlert {
   startsAt?: string;
   endsAt?: string;
   updatedAt?: string;
-  status: { state: 'active' | 'suppressed' | 'unprocessed'; silencedBy?: string[]; inhibitedBy?: string[] };
+  status: {
+    state: 'active' | 'suppressed' | 'unprocessed';
+    silencedBy?: string[];
+    inhibitedBy?: string[];
+  };
   receivers?: Array<{ name: string }>;
 }
 
@@ -28,11 +32,17 @@ export class AlertmanagerClient {
   readonly #instance: AlertmanagerInstanceConfig;
   readonly #http: OutboundHttp;
 
-  static create(options: { instance: AlertmanagerInstanceConfig; http: OutboundHttp }) {
+  static create(options: {
+    instance: AlertmanagerInstanceConfig;
+    http: OutboundHttp;
+  }) {
     return new AlertmanagerClient(options.instance, options.http);
   }
 
-  private constructor(instance: AlertmanagerInstanceConfig, http: OutboundHttp) {
+  private constructor(
+    instance: AlertmanagerInstanceConfig,
+    http: OutboundHttp,
+  ) {
     this.#instance = instance;
     this.#http = http;
   }

@@ -75,7 +75,10 @@ describe('ApplyLogStore', () => {
 
     it('can run the migrations twice (coverage store and apply log both call them)', async () => {
       const knex = await databases.init(databaseId);
-      const database = mockServices.database({ knex, migrations: { skip: false } });
+      const database = mockServices.database({
+        knex,
+        migrations: { skip: false },
+      });
       await ApplyLogStore.create({ database });
       const store = await ApplyLogStore.create({ database });
       await store.record(entry());

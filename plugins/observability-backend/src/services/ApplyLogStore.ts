@@ -45,7 +45,9 @@ const migrationsDir = resolvePackagePath(
  * one store at startup is harmless as long as the calls are sequential.
  * @public
  */
-export async function migrateObservabilityDatabase(database: DatabaseService): Promise<Knex> {
+export async function migrateObservabilityDatabase(
+  database: DatabaseService,
+): Promise<Knex> {
   const client = await database.getClient();
   if (!database.migrations?.skip) {
     await client.migrate.latest({ directory: migrationsDir });
@@ -57,8 +59,12 @@ export async function migrateObservabilityDatabase(database: DatabaseService): P
 export class ApplyLogStore {
   readonly #db: Knex;
 
-  static async create(options: { database: DatabaseService }): Promise<ApplyLogStore> {
-    return new ApplyLogStore(await migrateObservabilityDatabase(options.database));
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<ApplyLogStore> {
+    return new ApplyLogStore(
+      await migrateObservabilityDatabase(options.database),
+    );
   }
 
   private constructor(db: Knex) {

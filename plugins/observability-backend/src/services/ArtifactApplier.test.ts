@@ -12,7 +12,11 @@ import { ArtifactApplier } from './ArtifactApplier';
 import { OutboundHttp } from './OutboundHttp';
 import { PrometheusClient } from './PrometheusClient';
 
-const ctx: RequestContext = { correlationId: 'c-1', logger: mockServices.logger.mock(), trace: ROOT_CONTEXT };
+const ctx: RequestContext = {
+  correlationId: 'c-1',
+  logger: mockServices.logger.mock(),
+  trace: ROOT_CONTEXT,
+};
 
 const VALID = `groups:
   - name: redline-checkout
@@ -35,7 +39,9 @@ const INVALID = `groups:
 
 function recordingLog() {
   const entries: ApplyLogEntry[] = [];
-  const log = { record: async (e: ApplyLogEntry) => void entries.push(e) } as unknown as ApplyLogStore;
+  const log = {
+    record: async (e: ApplyLogEntry) => void entries.push(e),
+  } as unknown as ApplyLogStore;
   return { log, entries };
 }
 
@@ -65,28 +71,62 @@ describe('ArtifactApplier', () => {
   });
 
   it('names files redline-<service>.yaml and never lets a name leave the directory', () => {
-    expect(ArtifactApplier.fileNameFor('checkout')).toBe('redline-checkout.yaml');
-    expect(ArtifactApplier.fileNameFor('../../etc/passwd')).toBe('redline-__.._etc_passwd.yaml');
+    expect(ArtifactApplier.fileNameFor('checkout')).toBe(
+      'redline-checkout.yaml',
+    );
+    expect(ArtifactApplier.fileNameFor('../../etc/passwd')).toBe(
+      'redline-__.._etc_passwd.yaml',
+    );
     expect(ArtifactApplier.fileNameFor('a/b c')).toBe('redline-a_b_c.yaml');
   });
 
   it('without promtool it writes, reloads and says validation was skipped', async () => {
     const { log, entries } = recordingLog();
-    const applier = ArtifactApplier.create({ promtoolPath: '/nonexistent/promtool', log });
+    const applier = ArtifactApplier.create({
+      promtoolPath: '/nonexistent/promtool',
+      log,
+    });
     const result = await applier.apply(
-      { entityRef: 'component:default/checkout', serviceName: 'checkout', rules: VALID, prometheus: client(prometheus.url, directory), appliedBy: 'user:default/alice' },
+      {
+        entityRef: 'component:default/checkout',
+        serviceName: 'checkout',
+        rules: VALID,
+        prometheus: client(prometheus.url, directory),
+        appliedBy: 'user:default/alice',
+      },
       ctx,
     );
-    expect(result).toMatchObject({ changed: true, validated: 'skipped', reload: { status: 'ok' } });
-    expect(await fs.readFile(path.join(directory, 'redline-checkout.yaml'), 'utf8')).toBe(VALID);
-    expect(entries).toEqual([expect.objectContaining({ appliedBy: 'user:default/alice', correlationId: 'c-1', changed: true })]);
+    expect(result).toMatchObject({
+      changed: true,
+      validated: 'skipped',
+      reload: { status: 'ok' },
+    });
+    expect(
+      await fs.readFile(path.join(directory, 'redline-checkout.yaml'), 'utf8'),
+    ).toBe(VALID);
+    expect(entries).toEqual([
+      expect.objectContaining({
+        appliedBy: 'user:default/alice',
+        correlationId: 'c-1',
+        changed: true,
+      }),
+    ]);
   });
 
   it('keeps the written file and reports a failed reload when Prometheus is down', async () => {
     const { log, entries } = recordingLog();
-    const applier = ArtifactApplier.create({ promtoolPath: '/nonexistent/promtool', log });
+    const applier = ArtifactApplier.create({
+      promtoolPath: '/nonexistent/promtool',
+      log,
+    });
     const result = await applier.apply(
-      { entityRef: 'component:default/checkout', serviceName: 'checkout', rules: VALID, prometheus: client(await closedPortUrl(), directory), appliedBy: 'user:default/alice' },
+      {
+        entityRef: 'component:default/checkout',
+        serviceName: 'checkout',
+        rules: VALID,
+        prometheus: client(await closedPortUrl(), directory),
+        appliedBy: 'user:default/alice',
+      },
       ctx,
     );
     expect(result.reload.status).toBe('failed');
@@ -96,10 +136,19 @@ describe('ArtifactApplier', () => {
   });
 
   it('refuses an instance without a rules directory', async () => {
-    const applier = ArtifactApplier.create({ promtoolPath: 'promtool', log: recordingLog().log });
+    const applier = ArtifactApplier.create({
+      promtoolPath: 'promtool',
+      log: recordingLog().log,
+    });
     await expect(
       applier.apply(
-        { entityRef: 'component:default/checkout', serviceName: 'checkout', rules: VALID, prometheus: client(prometheus.url), appliedBy: 'x' },
+        {
+          entityRef: 'component:default/checkout',
+          serviceName: 'checkout',
+          rules: VALID,
+          prometheus: client(prometheus.url),
+          appliedBy: 'x',
+        },
         ctx,
       ),
     ).rejects.toMatchObject({ name: 'ConflictError' });
@@ -120,7 +169,13 @@ describeWithBinary('promtool')('ArtifactApplier with promtool', promtool => {
     const applier = ArtifactApplier.create({ promtoolPath: promtool, log });
     const error = await applier
       .apply(
-        { entityRef: 'component:default/broken', serviceName: 'broken', rules: INVALID, prometheus: client('http://127.0.0.1:1', directory), appliedBy: 'x' },
+        {
+          entityRef: 'component:default/broken',
+          serviceName: 'broken',
+          rules: INVALID,
+          prometheus: client('http://127.0.0.1:1', directory),
+          appliedBy: 'x',
+        },
         ctx,
       )
       .catch(e => e);
@@ -135,9 +190,18 @@ describeWithBinary('promtool')('ArtifactApplier with promtool', promtool => {
     const server = await FakeServer.start();
     server.otherwise(() => ({ status: 200 }));
     try {
-      const applier = ArtifactApplier.create({ promtoolPath: promtool, log: recordingLog().log });
+      const applier = ArtifactApplier.create({
+        promtoolPath: promtool,
+        log: recordingLog().log,
+      });
       const result = await applier.apply(
-        { entityRef: 'component:default/checkout', serviceName: 'checkout', rules: VALID, prometheus: client(server.url, directory), appliedBy: 'x' },
+        {
+          entityRef: 'component:default/checkout',
+          serviceName: 'checkout',
+          rules: VALID,
+          prometheus: client(server.url, directory),
+          appliedBy: 'x',
+        },
         ctx,
       );
       expect(result.validated).toBe('promtool');

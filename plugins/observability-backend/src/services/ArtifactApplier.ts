@@ -20,7 +20,9 @@ export interface ApplyRequest {
 }
 
 /** Outcome of running promtool. @internal */
-type Validation = { validated: 'promtool' } | { validated: 'skipped'; why: string };
+type Validation =
+  | { validated: 'promtool' }
+  | { validated: 'skipped'; why: string };
 
 /**
  * Writes an entity's rules where its Prometheus loads them: validated first
@@ -35,11 +37,19 @@ export class ArtifactApplier {
   readonly #log: ApplyLogStore;
   readonly #now: () => Date;
 
-  static create(options: { promtoolPath: string; log: ApplyLogStore; now?: () => Date }) {
+  static create(options: {
+    promtoolPath: string;
+    log: ApplyLogStore;
+    now?: () => Date;
+  }) {
     return new ArtifactApplier(options);
   }
 
-  private constructor(options: { promtoolPath: string; log: ApplyLogStore; now?: () => Date }) {
+  private constructor(options: {
+    promtoolPath: string;
+    log: ApplyLogStore;
+    now?: () => Date;
+  }) {
     this.#promtoolPath = options.promtoolPath;
     this.#log = options.log;
     this.#now = options.now ?? (() => new Date());
@@ -47,11 +57,16 @@ export class ArtifactApplier {
 
   /** `redline-<service>.yaml`, reduced to characters that cannot leave the directory. */
   static fileNameFor(serviceName: string): string {
-    const safe = serviceName.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_');
+    const safe = serviceName
+      .replace(/[^A-Za-z0-9_.-]/g, '_')
+      .replace(/^\.+/, '_');
     return `redline-${safe || 'service'}.yaml`;
   }
 
-  async apply(request: ApplyRequest, ctx: RequestContext): Promise<ApplyResponse> {
+  async apply(
+    request: ApplyRequest,
+    ctx: RequestContext,
+  ): Promise<ApplyResponse> {
     const instance = request.prometheus.instance;
     if (!instance.rulesDirectory) {
       throw new ConflictError(
@@ -59,7 +74,10 @@ export class ArtifactApplier {
       );
     }
     const directory = path.resolve(instance.rulesDirectory);
-    const target = path.join(directory, ArtifactApplier.fileNameFor(request.serviceName));
+    const target = path.join(
+      directory,
+      ArtifactApplier.fileNameFor(request.serviceName),
+    );
     const validation = await this.#validate(request.rules, ctx);
 
     const existing = await fs.readFile(target, 'utf8').catch(error => {
@@ -67,7 +85,10 @@ export class ArtifactApplier {
       throw error;
     });
     const changed = existing !== request.rules;
-    let reload: ApplyResponse['reload'] = { status: 'skipped', message: 'file unchanged' };
+    let reload: ApplyResponse['reload'] = {
+      status: 'skipped',
+      message: 'file unchanged',
+    };
 
     if (changed) {
       await this.#writeAtomically(directory, target, request.rules);
@@ -78,8 +99,13 @@ export class ArtifactApplier {
       } catch (error) {
         // The file is in place; Prometheus picks it up on its next restart or
         // reload, so this is reported rather than rolled back.
-        reload = { status: 'failed', message: String((error as Error)?.message ?? error) };
-        ctx.logger.warn(`Reload of prometheus:${instance.name} failed: ${reload.message}`);
+        reload = {
+          status: 'failed',
+          message: String((error as Error)?.message ?? error),
+        };
+        ctx.logger.warn(
+          `Reload of prometheus:${instance.name} failed: ${reload.message}`,
+        );
       }
     }
 
@@ -128,18 +154,26 @@ export class ArtifactApplier {
   }
 
   async #validate(rules: string, ctx: RequestContext): Promise<Validation> {
-    const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'redline-apply-'));
+    const directory = await fs.mkdtemp(
+      path.join(os.tmpdir(), 'redline-apply-'),
+    );
     const file = path.join(directory, 'rules.yaml');
     try {
       await fs.writeFile(file, rules, 'utf8');
       const result = await run(this.#promtoolPath, ['check', 'rules', file]);
       if (result.missing) {
-        ctx.logger.warn(`promtool not found at '${this.#promtoolPath}'; applying without validation`);
+        ctx.logger.warn(
+          `promtool not found at '${
+            this.#promtoolPath
+          }'; applying without validation`,
+        );
         return { validated: 'skipped', why: 'promtool not found' };
       }
       if (result.code !== 0) {
         throw new InputError(
-          `Generated rules failed promtool validation: ${(result.stderr || result.stdout)
+          `Generated rules failed promtool validation: ${(
+            result.stderr || result.stdout
+          )
             .replaceAll(file, 'rules.yaml')
             .trim()}`,
         );
@@ -154,7 +188,12 @@ export class ArtifactApplier {
 function run(
   command: string,
   args: string[],
-): Promise<{ code: number; stdout: string; stderr: string; missing?: boolean }> {
+): Promise<{
+  code: number;
+  stdout: string;
+  stderr: string;
+  missing?: boolean;
+}> {
   return new Promise(resolve => {
     execFile(command, args, { timeout: 30_000 }, (error, stdout, stderr) => {
       if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {

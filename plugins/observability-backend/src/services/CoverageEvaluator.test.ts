@@ -29,7 +29,12 @@ function component(
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: { name, namespace: 'default', annotations },
-    spec: { type: 'service', lifecycle: 'production', ...(owner ? { owner } : {}), system: 'shop' },
+    spec: {
+      type: 'service',
+      lifecycle: 'production',
+      ...(owner ? { owner } : {}),
+      system: 'shop',
+    },
   };
 }
 
@@ -49,24 +54,40 @@ function fakeCatalog(entities: Entity[], existingGroups: string[]) {
       let offset = 0;
       let pool = entities;
       if (request.cursor) {
-        const decoded = JSON.parse(Buffer.from(request.cursor, 'base64').toString());
+        const decoded = JSON.parse(
+          Buffer.from(request.cursor, 'base64').toString(),
+        );
         offset = decoded.offset;
         pool = entities.filter(e => decoded.kinds.includes(e.kind));
       } else {
         pool = entities.filter(e => request.filter.kind.includes(e.kind));
       }
       const items = pool.slice(offset, offset + limit);
-      const next = offset + limit < pool.length
-        ? Buffer.from(JSON.stringify({ offset: offset + limit, kinds: request.filter?.kind ?? ['Component'] })).toString('base64')
-        : undefined;
-      return { items, totalItems: pool.length, pageInfo: next ? { nextCursor: next } : {} };
+      const next =
+        offset + limit < pool.length
+          ? Buffer.from(
+              JSON.stringify({
+                offset: offset + limit,
+                kinds: request.filter?.kind ?? ['Component'],
+              }),
+            ).toString('base64')
+          : undefined;
+      return {
+        items,
+        totalItems: pool.length,
+        pageInfo: next ? { nextCursor: next } : {},
+      };
     },
     async getEntitiesByRefs(request: { entityRefs: string[] }) {
       ownerLookups.push(request.entityRefs);
       return {
         items: request.entityRefs.map(ref =>
           existingGroups.includes(ref)
-            ? { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: ref.split('/')[1] } }
+            ? {
+                apiVersion: 'backstage.io/v1alpha1',
+                kind: 'Group',
+                metadata: { name: ref.split('/')[1] },
+              }
             : undefined,
         ),
       };
@@ -90,7 +111,9 @@ function rulesFor(entity: Entity): DeployedRulesSnapshot {
 
 async function newStore() {
   const knex = await databases.init('SQLITE_3');
-  return DatabaseCoverageStore.create({ database: mockServices.database({ knex }) });
+  return DatabaseCoverageStore.create({
+    database: mockServices.database({ knex }),
+  });
 }
 
 describe('CoverageEvaluator', () => {
@@ -109,11 +132,21 @@ describe('CoverageEvaluator', () => {
   const broken = component('broken-annotations', 'finance', {
     'redline.dev/slo-availability': 'lots',
   });
-  const api: Entity = { ...component('not-a-component', 'payments'), kind: 'API' };
+  const api: Entity = {
+    ...component('not-a-component', 'payments'),
+    kind: 'API',
+  };
   const catalogEntities = [checkout, legacy, orphan, secondary, broken, api];
 
-  function setup(store: CoverageStore, liveFacts?: LiveFactsSource, extra: Partial<Parameters<typeof CoverageEvaluator.create>[0]> = {}) {
-    const catalog = fakeCatalog(catalogEntities, ['group:default/payments', 'group:default/finance']);
+  function setup(
+    store: CoverageStore,
+    liveFacts?: LiveFactsSource,
+    extra: Partial<Parameters<typeof CoverageEvaluator.create>[0]> = {},
+  ) {
+    const catalog = fakeCatalog(catalogEntities, [
+      'group:default/payments',
+      'group:default/finance',
+    ]);
     const pages: CoveragePageEvent[] = [];
     const evaluator = CoverageEvaluator.create({
       catalog: catalog as any,
@@ -136,14 +169,21 @@ describe('CoverageEvaluator', () => {
     const liveFacts: LiveFactsSource = {
       async fetchDeployedRules(instance) {
         fetches.push(instance);
-        if (instance === 'secondary') throw new Error('connect ECONNREFUSED 127.0.0.1:9999');
+        if (instance === 'secondary')
+          throw new Error('connect ECONNREFUSED 127.0.0.1:9999');
         return rulesFor(checkout);
       },
     };
     const { evaluator, catalog, pages } = setup(store, liveFacts);
 
     const result = await evaluator.run();
-    expect(result).toMatchObject({ entities: 5, pages: 3, failed: 0, pruned: 0, evaluatedAt: '2026-11-25T05:00:00.000Z' });
+    expect(result).toMatchObject({
+      entities: 5,
+      pages: 3,
+      failed: 0,
+      pruned: 0,
+      evaluatedAt: '2026-11-25T05:00:00.000Z',
+    });
 
     // One /api/v1/rules per instance per cycle, however many entities and pages.
     expect(fetches.sort()).toEqual(['secondary', undefined].sort());
@@ -156,9 +196,19 @@ describe('CoverageEvaluator', () => {
     expect(catalog.ownerLookups.length).toBeLessThanOrEqual(3);
     expect(pages.map(p => p.rowsHeld)).toEqual([2, 2, 1]);
 
-    const { items } = await store.listRows({ offset: 0, limit: 50, sort: 'name' });
+    const { items } = await store.listRows({
+      offset: 0,
+      limit: 50,
+      sort: 'name',
+    });
     const byName = Object.fromEntries(items.map(i => [i.name, i]));
-    expect(Object.keys(byName).sort()).toEqual(['broken-annotations', 'checkout', 'legacy-billing', 'orphan', 'search']);
+    expect(Object.keys(byName).sort()).toEqual([
+      'broken-annotations',
+      'checkout',
+      'legacy-billing',
+      'orphan',
+      'search',
+    ]);
 
     expect(byName.checkout).toMatchObject({
       entityRef: 'component:default/checkout',
@@ -173,8 +223,15 @@ describe('CoverageEvaluator', () => {
       rulesDeployed: 'yes',
       evaluatedAt: '2026-11-25T05:00:00.000Z',
     });
-    expect(byName['legacy-billing']).toMatchObject({ hasSlo: false, hasRunbook: false, rulesDeployed: 'no', team: 'finance' });
-    expect(byName.checkout.confidence).toBeGreaterThan(byName['legacy-billing'].confidence);
+    expect(byName['legacy-billing']).toMatchObject({
+      hasSlo: false,
+      hasRunbook: false,
+      rulesDeployed: 'no',
+      team: 'finance',
+    });
+    expect(byName.checkout.confidence).toBeGreaterThan(
+      byName['legacy-billing'].confidence,
+    );
     expect(byName.orphan.topFailingCheck).toBe('Owner exists');
     expect(byName.search.rulesDeployed).toBe('unknown');
     expect(byName['broken-annotations'].hasSlo).toBe(false);
@@ -182,7 +239,12 @@ describe('CoverageEvaluator', () => {
 
     const history = await store.listHistory({});
     expect(history).toEqual([
-      expect.objectContaining({ evaluatedAt: '2026-11-25T05:00:00.000Z', services: 5, withSlo: 0.2, withRunbooks: 0.2 }),
+      expect.objectContaining({
+        evaluatedAt: '2026-11-25T05:00:00.000Z',
+        services: 5,
+        withSlo: 0.2,
+        withRunbooks: 0.2,
+      }),
     ]);
     expect(history[0].withRulesDeployed).toBeCloseTo(0.2);
     expect(await store.listHistory({ team: 'payments' })).toEqual([
@@ -194,7 +256,9 @@ describe('CoverageEvaluator', () => {
     const store = await newStore();
     await setup(store).evaluator.run();
     const { items } = await store.listRows({ offset: 0, limit: 50 });
-    expect(new Set(items.map(i => i.rulesDeployed))).toEqual(new Set(['unknown']));
+    expect(new Set(items.map(i => i.rulesDeployed))).toEqual(
+      new Set(['unknown']),
+    );
   });
 
   it('prunes entities that left the catalog and adds a history point per run', async () => {
@@ -209,8 +273,12 @@ describe('CoverageEvaluator', () => {
       expect(second.pruned).toBe(1);
       const { items } = await store.listRows({ offset: 0, limit: 50 });
       expect(items.map(i => i.name)).not.toContain('orphan');
-      expect(items.every(i => i.evaluatedAt === '2026-11-25T05:30:00.000Z')).toBe(true);
-      expect((await store.listHistory({})).map(p => [p.evaluatedAt, p.services])).toEqual([
+      expect(
+        items.every(i => i.evaluatedAt === '2026-11-25T05:30:00.000Z'),
+      ).toBe(true);
+      expect(
+        (await store.listHistory({})).map(p => [p.evaluatedAt, p.services]),
+      ).toEqual([
         ['2026-11-25T05:00:00.000Z', 5],
         ['2026-11-25T05:30:00.000Z', 4],
       ]);
@@ -229,7 +297,10 @@ describe('CoverageEvaluator', () => {
       withRulesDeployed: 0,
       meanConfidence: 0,
     });
-    await store.addHistory([point('2026-11-01T00:00:00.000Z'), point('2026-11-20T00:00:00.000Z')]);
+    await store.addHistory([
+      point('2026-11-01T00:00:00.000Z'),
+      point('2026-11-20T00:00:00.000Z'),
+    ]);
     const { evaluator } = setup(store, undefined, { historyRetentionDays: 10 });
     await evaluator.run();
     expect((await store.listHistory({})).map(p => p.evaluatedAt)).toEqual([
@@ -253,7 +324,9 @@ describe('CoverageEvaluator', () => {
   it('keeps the event loop turning while it generates', async () => {
     const store = await newStore();
     const many = Array.from({ length: 60 }, (_, i) =>
-      component(`svc-${i}`, 'payments', { 'redline.dev/slo-availability': '99.9' }),
+      component(`svc-${i}`, 'payments', {
+        'redline.dev/slo-availability': '99.9',
+      }),
     );
     const catalog = fakeCatalog(many, ['group:default/payments']);
     let ticks = 0;
@@ -297,9 +370,16 @@ describe('CoverageEvaluator', () => {
     const total = 10_000;
     const pageSize = 250;
     const entities = Array.from({ length: total }, (_, i) =>
-      component(`svc-${String(i).padStart(5, '0')}`, `team-${i % 40}`, i % 3 === 0 ? { 'redline.dev/slo-availability': '99.5' } : {}),
+      component(
+        `svc-${String(i).padStart(5, '0')}`,
+        `team-${i % 40}`,
+        i % 3 === 0 ? { 'redline.dev/slo-availability': '99.5' } : {},
+      ),
     );
-    const catalog = fakeCatalog(entities, Array.from({ length: 40 }, (_, i) => `group:default/team-${i}`));
+    const catalog = fakeCatalog(
+      entities,
+      Array.from({ length: 40 }, (_, i) => `group:default/team-${i}`),
+    );
     const realStore = await newStore();
     let largestWrite = 0;
     const store: CoverageStore = {
@@ -349,7 +429,10 @@ describe('CoverageEvaluator', () => {
     expect(result.entities).toBe(total);
     expect(result.pages).toBe(total / pageSize);
     expect(catalog.requests).toHaveLength(total / pageSize);
-    expect(catalog.requests[0]).toEqual({ filter: { kind: ['Component'] }, limit: pageSize });
+    expect(catalog.requests[0]).toEqual({
+      filter: { kind: ['Component'] },
+      limit: pageSize,
+    });
     for (const r of catalog.requests.slice(1)) {
       expect(Object.keys(r).sort()).toEqual(['cursor', 'limit']);
       expect(r.limit).toBe(pageSize);

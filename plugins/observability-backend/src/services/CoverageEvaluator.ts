@@ -100,7 +100,8 @@ class EventLoopYielder {
   #sliceStart = performance.now();
 
   async maybeYield(): Promise<void> {
-    if (performance.now() - this.#sliceStart < EventLoopYielder.SLICE_MS) return;
+    if (performance.now() - this.#sliceStart < EventLoopYielder.SLICE_MS)
+      return;
     await new Promise<void>(resolve => setImmediate(resolve));
     this.#sliceStart = performance.now();
   }
@@ -115,12 +116,17 @@ class CycleFacts {
   readonly #signal?: AbortSignal;
   readonly #rules = new Map<string, Promise<DeployedRulesSnapshot>>();
 
-  constructor(source: LiveFactsSource | undefined, signal: AbortSignal | undefined) {
+  constructor(
+    source: LiveFactsSource | undefined,
+    signal: AbortSignal | undefined,
+  ) {
     this.#source = source;
     this.#signal = signal;
   }
 
-  deployedRules(spec: ObservabilitySpec): Promise<DeployedRulesSnapshot> | undefined {
+  deployedRules(
+    spec: ObservabilitySpec,
+  ): Promise<DeployedRulesSnapshot> | undefined {
     const source = this.#source;
     if (!source) return undefined;
     const key = spec.prometheusInstance ?? '';
@@ -131,9 +137,9 @@ class CycleFacts {
         .catch(
           (error): DeployedRulesSnapshot => ({
             status: 'unknown',
-            reason: `Prometheus${spec.prometheusInstance ? ` "${spec.prometheusInstance}"` : ''}: ${
-              error instanceof Error ? error.message : String(error)
-            }`,
+            reason: `Prometheus${
+              spec.prometheusInstance ? ` "${spec.prometheusInstance}"` : ''
+            }: ${error instanceof Error ? error.message : String(error)}`,
           }),
         );
       this.#rules.set(key, pending);
@@ -210,7 +216,9 @@ export class CoverageEvaluator {
           // One odd entity must not stop the other 9 999.
           failed += 1;
           logger.warn(
-            `Coverage: could not evaluate ${entity.kind}:${entity.metadata?.namespace ?? 'default'}/${entity.metadata?.name}: ${error}`,
+            `Coverage: could not evaluate ${entity.kind}:${
+              entity.metadata?.namespace ?? 'default'
+            }/${entity.metadata?.name}: ${error}`,
           );
         }
       }
@@ -233,8 +241,11 @@ export class CoverageEvaluator {
     ];
     await store.addHistory(history);
     // A point every 30 minutes for every team adds up; keep a bit over a year.
-    const retentionMs = (this.#options.historyRetentionDays ?? 400) * 86_400_000;
-    await store.pruneHistory(new Date(Date.parse(evaluatedAt) - retentionMs).toISOString());
+    const retentionMs =
+      (this.#options.historyRetentionDays ?? 400) * 86_400_000;
+    await store.pruneHistory(
+      new Date(Date.parse(evaluatedAt) - retentionMs).toISOString(),
+    );
     logger.info(
       `Coverage: evaluated ${entities} entities in ${pages} page(s), ${failed} failed, ${pruned} pruned; ${Math.round(
         summary.withSlo * 100,
@@ -275,7 +286,8 @@ export class CoverageEvaluator {
     const facts: EntityFacts = {};
     if (spec.owner) facts.ownerExists = owners.get(spec.owner);
     const snapshot = await cycle.deployedRules(spec);
-    if (snapshot) facts.deployedRules = deployedRulesFact(snapshot, spec, artifacts);
+    if (snapshot)
+      facts.deployedRules = deployedRulesFact(snapshot, spec, artifacts);
     const checks = evaluateChecks(spec, artifacts, facts, findings);
     const summary = summarizeChecks(checks);
     return {
@@ -292,7 +304,9 @@ export class CoverageEvaluator {
       rulesDeployed: summary.rulesDeployed,
       confidence: artifacts.confidence.score,
       failingChecks: summary.failing,
-      ...(summary.topFailingCheck ? { topFailingCheck: summary.topFailingCheck } : {}),
+      ...(summary.topFailingCheck
+        ? { topFailingCheck: summary.topFailingCheck }
+        : {}),
       evaluatedAt,
     };
   }

@@ -18,7 +18,11 @@ const entity: Entity = {
       'redline.dev/log-selector': '{app="checkout"}',
     },
   },
-  spec: { type: 'service', owner: 'group:default/payments', lifecycle: 'production' },
+  spec: {
+    type: 'service',
+    owner: 'group:default/payments',
+    lifecycle: 'production',
+  },
 };
 
 function artifacts() {
@@ -27,7 +31,13 @@ function artifacts() {
 }
 
 function firing(labels: Record<string, string>): FiringAlert {
-  return { name: labels.alertname, state: 'firing', labels, annotations: {}, count: 1 };
+  return {
+    name: labels.alertname,
+    state: 'firing',
+    labels,
+    annotations: {},
+    count: 1,
+  };
 }
 
 describe('alertStatesOf', () => {
@@ -36,13 +46,21 @@ describe('alertStatesOf', () => {
     const states = alertStatesOf(generated, {
       firingAlerts: {
         status: 'ok',
-        alerts: [firing({ alertname: 'SLOErrorBudgetBurn', slo: 'availability', burn_window: 'fast' })],
+        alerts: [
+          firing({
+            alertname: 'SLOErrorBudgetBurn',
+            slo: 'availability',
+            burn_window: 'fast',
+          }),
+        ],
       },
     });
     const firingKeys = states.filter(s => s.firing).map(s => s.key);
     expect(firingKeys).toEqual(['SLOErrorBudgetBurn:availability:fast']);
     // The latency SLO shares the alert name and must stay quiet.
-    expect(states.some(s => s.key.startsWith('SLOErrorBudgetBurn:latency'))).toBe(true);
+    expect(
+      states.some(s => s.key.startsWith('SLOErrorBudgetBurn:latency')),
+    ).toBe(true);
   });
 
   it('reports the Loki fallback alert as unknown in Prometheus, the rest as deployed or not', () => {
@@ -51,7 +69,11 @@ describe('alertStatesOf', () => {
       .filter(a => a.name !== 'LogErrorRateFallback')
       .map(a => a.name);
     const states = alertStatesOf(generated, {
-      deployedRules: { status: 'ok', loadedAlerts: prometheusNames, loadedRecords: [] },
+      deployedRules: {
+        status: 'ok',
+        loadedAlerts: prometheusNames,
+        loadedRecords: [],
+      },
     });
     const byKey = Object.fromEntries(states.map(s => [s.key, s.deployed]));
     expect(byKey.LogErrorRateFallback).toBe('unknown');

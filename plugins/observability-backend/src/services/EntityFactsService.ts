@@ -19,14 +19,21 @@ import type {
 } from '@redline/backstage-plugin-observability-common';
 import type { RequestContext } from '../telemetry/context';
 import type { ObservabilityMetrics } from '../telemetry/metrics';
-import { RawAlert, fromAlertmanager, fromPrometheusRules, groupAlerts } from './alertGrouping';
+import {
+  RawAlert,
+  fromAlertmanager,
+  fromPrometheusRules,
+  groupAlerts,
+} from './alertGrouping';
 import type { AlertmanagerClient } from './AlertmanagerClient';
 import { selectInstance } from './config';
 import type { PrometheusClient, RulesSnapshot } from './PrometheusClient';
 import type { RunbookChecker } from './RunbookChecker';
 
 /** Live RED values block of the entity view. @public */
-export type LiveValues = NonNullable<import('@redline/backstage-plugin-observability-common').EntityViewResponse['live']>;
+export type LiveValues = NonNullable<
+  import('@redline/backstage-plugin-observability-common').EntityViewResponse['live']
+>;
 
 /** Live alerts for one entity, grouped: the alerts route's answer without its entity ref. @public */
 export type EntityAlerts = Omit<EntityAlertsResponse, 'entityRef'>;
@@ -48,7 +55,10 @@ export interface GatherOptions {
  * RED target PromQL yields requests/s, a 0–1 ratio and seconds; the view
  * shows percent and milliseconds like the thresholds next to them.
  */
-const UNIT_SCALE: Record<RedTarget['signal'], { factor: number; unit: RedLiveValue['unit'] }> = {
+const UNIT_SCALE: Record<
+  RedTarget['signal'],
+  { factor: number; unit: RedLiveValue['unit'] }
+> = {
   rate: { factor: 1, unit: 'req/s' },
   errors: { factor: 100, unit: 'percent' },
   duration: { factor: 1000, unit: 'ms' },
@@ -56,7 +66,8 @@ const UNIT_SCALE: Record<RedTarget['signal'], { factor: number; unit: RedLiveVal
 
 function reasonOf(error: unknown): string {
   const err = error as { message?: string; attempts?: number };
-  const attempts = err?.attempts && err.attempts > 1 ? ` after ${err.attempts} attempts` : '';
+  const attempts =
+    err?.attempts && err.attempts > 1 ? ` after ${err.attempts} attempts` : '';
   return `${err?.message ?? String(error)}${attempts}`;
 }
 
@@ -109,13 +120,23 @@ export class EntityFactsService {
   }
 
   /** The Prometheus client for this entity, or why there is none. */
-  prometheusFor(spec: ObservabilitySpec): { client?: PrometheusClient; reason?: string } {
+  prometheusFor(spec: ObservabilitySpec): {
+    client?: PrometheusClient;
+    reason?: string;
+  } {
     return clientFor(this.#prometheus, spec.prometheusInstance, 'Prometheus');
   }
 
   /** The Alertmanager client for this entity, or why there is none. */
-  alertmanagerFor(spec: ObservabilitySpec): { client?: AlertmanagerClient; reason?: string } {
-    return clientFor(this.#alertmanagers, spec.alertmanagerInstance, 'Alertmanager');
+  alertmanagerFor(spec: ObservabilitySpec): {
+    client?: AlertmanagerClient;
+    reason?: string;
+  } {
+    return clientFor(
+      this.#alertmanagers,
+      spec.alertmanagerInstance,
+      'Alertmanager',
+    );
   }
 
   /** All facts for one entity. Never throws. */
@@ -123,8 +144,13 @@ export class EntityFactsService {
     spec: ObservabilitySpec,
     artifacts: GeneratedArtifacts,
     options: GatherOptions,
-  ): Promise<{ facts: EntityFacts; alerts: EntityAlerts; rules?: RulesSnapshot }> {
-    const { client: prometheus, reason: noPrometheus } = this.prometheusFor(spec);
+  ): Promise<{
+    facts: EntityFacts;
+    alerts: EntityAlerts;
+    rules?: RulesSnapshot;
+  }> {
+    const { client: prometheus, reason: noPrometheus } =
+      this.prometheusFor(spec);
     const rulesPromise = prometheus
       ? prometheus.rules(options.ctx).then(
           snapshot => ({ snapshot }),
@@ -134,7 +160,9 @@ export class EntityFactsService {
 
     const [ownerExists, runbooks, metrics, rules] = await Promise.all([
       this.#ownerExists(spec, options),
-      options.skipRunbooks ? Promise.resolve(undefined) : this.#checkRunbooks(spec, options.ctx),
+      options.skipRunbooks
+        ? Promise.resolve(undefined)
+        : this.#checkRunbooks(spec, options.ctx),
       this.#metricPresence(spec, prometheus, noPrometheus, options.ctx),
       rulesPromise,
     ]);
@@ -149,7 +177,11 @@ export class EntityFactsService {
       artifacts,
     );
 
-    const alerts = await this.alerts(spec, options.ctx, 'snapshot' in rules ? rules.snapshot : undefined);
+    const alerts = await this.alerts(
+      spec,
+      options.ctx,
+      'snapshot' in rules ? rules.snapshot : undefined,
+    );
     const firingAlerts: EntityFacts['firingAlerts'] =
       alerts.status === 'ok'
         ? { status: 'ok', alerts: alerts.alerts }
@@ -157,11 +189,22 @@ export class EntityFactsService {
 
     const lintFindings =
       'snapshot' in rules
-        ? lintLiveRules(rules.snapshot, spec.serviceName.value, prometheus!.instance.name)
+        ? lintLiveRules(
+            rules.snapshot,
+            spec.serviceName.value,
+            prometheus!.instance.name,
+          )
         : undefined;
 
     return {
-      facts: { ownerExists, runbooks, deployedRules, metrics, firingAlerts, lintFindings },
+      facts: {
+        ownerExists,
+        runbooks,
+        deployedRules,
+        metrics,
+        firingAlerts,
+        lintFindings,
+      },
       alerts,
       rules: 'snapshot' in rules ? rules.snapshot : undefined,
     };
@@ -177,7 +220,8 @@ export class EntityFactsService {
     snapshot?: RulesSnapshot,
   ): Promise<EntityAlerts> {
     const service = spec.serviceName.value;
-    const { client: alertmanager, reason: noAlertmanager } = this.alertmanagerFor(spec);
+    const { client: alertmanager, reason: noAlertmanager } =
+      this.alertmanagerFor(spec);
     let raw: RawAlert[];
     let source: EntityAlerts['source'];
     let instance: string;
@@ -185,9 +229,12 @@ export class EntityFactsService {
       if (alertmanager) {
         source = 'alertmanager';
         instance = alertmanager.instance.name;
-        raw = fromAlertmanager(await alertmanager.alertsFor(spec.metrics.serviceLabel, service, ctx));
+        raw = fromAlertmanager(
+          await alertmanager.alertsFor(spec.metrics.serviceLabel, service, ctx),
+        );
       } else {
-        const { client: prometheus, reason: noPrometheus } = this.prometheusFor(spec);
+        const { client: prometheus, reason: noPrometheus } =
+          this.prometheusFor(spec);
         if (!prometheus) {
           return {
             status: 'unknown',
@@ -203,7 +250,13 @@ export class EntityFactsService {
         raw = fromPrometheusRules(rules.forService(service).rules);
       }
     } catch (error) {
-      return { status: 'unknown', reason: reasonOf(error), alerts: [], rawCount: 0, storm: false };
+      return {
+        status: 'unknown',
+        reason: reasonOf(error),
+        alerts: [],
+        rawCount: 0,
+        storm: false,
+      };
     }
 
     const alerts = groupAlerts(raw);
@@ -213,8 +266,19 @@ export class EntityFactsService {
       message = `Alert storm detected. Aggregating related alerts: ${raw.length} raw alerts folded into ${alerts.length}.`;
       ctx.logger.warn(message, { service });
     }
-    this.#metrics?.incidentsAnalyzed.inc({ source }, alerts.filter(a => a.state === 'firing').length);
-    return { status: 'ok', source, instance, alerts, rawCount: raw.length, storm, message };
+    this.#metrics?.incidentsAnalyzed.inc(
+      { source },
+      alerts.filter(a => a.state === 'firing').length,
+    );
+    return {
+      status: 'ok',
+      source,
+      instance,
+      alerts,
+      rawCount: raw.length,
+      storm,
+      message,
+    };
   }
 
   /** Current value and a one-hour trend of each RED signal. */
@@ -282,9 +346,16 @@ export class EntityFactsService {
     if (!prometheus) {
       return { status: 'unknown', reason: noPrometheus ?? 'no Prometheus' };
     }
-    const names = [spec.metrics.requestsTotal, `${spec.metrics.durationHistogram}_bucket`];
+    const names = [
+      spec.metrics.requestsTotal,
+      `${spec.metrics.durationHistogram}_bucket`,
+    ];
     try {
-      const presence = await prometheus.seriesPresence(names, spec.selector.value, ctx);
+      const presence = await prometheus.seriesPresence(
+        names,
+        spec.selector.value,
+        ctx,
+      );
       return { status: 'ok', ...presence };
     } catch (error) {
       const { status, reason } = this.degraded(spec, reasonOf(error));
@@ -294,7 +365,10 @@ export class EntityFactsService {
     }
   }
 
-  async #ownerExists(spec: ObservabilitySpec, options: GatherOptions): Promise<boolean | undefined> {
+  async #ownerExists(
+    spec: ObservabilitySpec,
+    options: GatherOptions,
+  ): Promise<boolean | undefined> {
     if (!spec.owner) return false;
     if (options.knownOwners) return options.knownOwners.has(spec.owner);
     try {
@@ -303,7 +377,9 @@ export class EntityFactsService {
       });
       return owner !== undefined;
     } catch (error) {
-      options.ctx.logger.warn(`Could not look up owner ${spec.owner}: ${reasonOf(error)}`);
+      options.ctx.logger.warn(
+        `Could not look up owner ${spec.owner}: ${reasonOf(error)}`,
+      );
       return undefined;
     }
   }
@@ -313,7 +389,9 @@ export class EntityFactsService {
    * runbooks the portal itself serves, which need no reachability check.
    */
   async #checkRunbooks(spec: ObservabilitySpec, ctx: RequestContext) {
-    return spec.links.runbookUrl ? this.#runbooks.checkAll([spec.links.runbookUrl], ctx) : [];
+    return spec.links.runbookUrl
+      ? this.#runbooks.checkAll([spec.links.runbookUrl], ctx)
+      : [];
   }
 }
 
@@ -332,7 +410,10 @@ function lintLiveRules(
     name: group.name,
     rules: group.rules.filter(rule => mine.rules.includes(rule)),
   }));
-  return lintRuleGroups(fromPrometheusApiGroups(groups), `prometheus:${instance}`).map(f => ({
+  return lintRuleGroups(
+    fromPrometheusApiGroups(groups),
+    `prometheus:${instance}`,
+  ).map(f => ({
     ruleId: f.ruleId,
     severity: f.severity,
     message: f.message,
@@ -347,23 +428,38 @@ function clientFor<C extends { instance: { name: string; default: boolean } }>(
   requested: string | undefined,
   label: string,
 ): { client?: C; reason?: string } {
-  const { instance, reason } = selectInstance(clients.map(c => c.instance), requested);
-  return instance ? { client: clients.find(c => c.instance === instance) } : { reason: `${label}: ${reason}` };
+  const { instance, reason } = selectInstance(
+    clients.map(c => c.instance),
+    requested,
+  );
+  return instance
+    ? { client: clients.find(c => c.instance === instance) }
+    : { reason: `${label}: ${reason}` };
 }
 
 /** Deployed/firing state of each generated alert. @public */
-export function alertStatesOf(artifacts: GeneratedArtifacts, facts: EntityFacts): AlertState[] {
+export function alertStatesOf(
+  artifacts: GeneratedArtifacts,
+  facts: EntityFacts,
+): AlertState[] {
   const firing =
     facts.firingAlerts?.status === 'ok'
       ? facts.firingAlerts.alerts.filter(a => a.state === 'firing')
       : [];
   const loaded =
-    facts.deployedRules?.status === 'ok' ? new Set(facts.deployedRules.loadedAlerts) : undefined;
+    facts.deployedRules?.status === 'ok'
+      ? new Set(facts.deployedRules.loadedAlerts)
+      : undefined;
   // Alerts that go elsewhere (the Loki log fallback) cannot be seen in Prometheus.
   const inPrometheus = new Set(prometheusAlertNames(artifacts));
   return artifacts.alerts.map(alert => {
     let deployed: AlertState['deployed'] = 'unknown';
-    if (loaded && inPrometheus.has(alert.name)) deployed = loaded.has(alert.name) ? 'yes' : 'no';
-    return { key: alert.key, deployed, firing: firing.some(live => isInstanceOf(alert, live)) };
+    if (loaded && inPrometheus.has(alert.name))
+      deployed = loaded.has(alert.name) ? 'yes' : 'no';
+    return {
+      key: alert.key,
+      deployed,
+      firing: firing.some(live => isInstanceOf(alert, live)),
+    };
   });
 }

@@ -78,7 +78,11 @@ export class EntityObservabilityService {
   /** {@link EntityObservabilityService.describe} plus every generated artifact. */
   generate(entity: Entity): GeneratedEntity {
     const described = this.describe(entity);
-    const artifacts = generateArtifacts(described.spec, this.#generator, described.findings);
+    const artifacts = generateArtifacts(
+      described.spec,
+      this.#generator,
+      described.findings,
+    );
     return { ...described, artifacts };
   }
 }

@@ -56,7 +56,10 @@ export class OutboundHttp {
   readonly #openCircuitMs: number;
   readonly #now: () => number;
   /** Targets whose last call failed every attempt, and when. */
-  readonly #openCircuits = new Map<string, { at: number; error: OutboundError }>();
+  readonly #openCircuits = new Map<
+    string,
+    { at: number; error: OutboundError }
+  >();
 
   static create(options: OutboundHttpOptions): OutboundHttp {
     return new OutboundHttp(options);
@@ -77,7 +80,10 @@ export class OutboundHttp {
   }
 
   /** Sends `request`; throws {@link OutboundError} after the last failed attempt. */
-  async send(request: OutboundRequest, ctx: RequestContext): Promise<OutboundResponse> {
+  async send(
+    request: OutboundRequest,
+    ctx: RequestContext,
+  ): Promise<OutboundResponse> {
     const open = this.#openCircuits.get(request.target);
     if (open) {
       const ago = this.#now() - open.at;
@@ -85,10 +91,17 @@ export class OutboundHttp {
         // A target that just failed every attempt is not hammered again by
         // every view: callers degrade at once with the original reason.
         throw new OutboundError(
-          `${open.error.message} (${Math.round(ago / 1000)} s ago, after ${open.error.attempts} attempts; next try in ${Math.ceil(
+          `${open.error.message} (${Math.round(ago / 1000)} s ago, after ${
+            open.error.attempts
+          } attempts; next try in ${Math.ceil(
             (this.#openCircuitMs - ago) / 1000,
           )} s)`,
-          { kind: open.error.kind, status: open.error.status, attempts: 0, cause: open.error },
+          {
+            kind: open.error.kind,
+            status: open.error.status,
+            attempts: 0,
+            cause: open.error,
+          },
         );
       }
       this.#openCircuits.delete(request.target);
@@ -106,7 +119,11 @@ export class OutboundHttp {
           ),
       });
     } catch (error) {
-      if (this.#openCircuitMs > 0 && error instanceof OutboundError && error.retryable) {
+      if (
+        this.#openCircuitMs > 0 &&
+        error instanceof OutboundError &&
+        error.retryable
+      ) {
         this.#openCircuits.set(request.target, { at: this.#now(), error });
       }
       throw error;
@@ -116,7 +133,10 @@ export class OutboundHttp {
   /** Like {@link OutboundHttp.send}, parsing the body as JSON. */
   async json<T>(request: OutboundRequest, ctx: RequestContext): Promise<T> {
     const response = await this.send(
-      { ...request, headers: { accept: 'application/json', ...request.headers } },
+      {
+        ...request,
+        headers: { accept: 'application/json', ...request.headers },
+      },
       ctx,
     );
     try {
@@ -175,18 +195,29 @@ export class OutboundHttp {
       }
       if (response.status >= 500) {
         throw new OutboundError(
-          `${request.target} answered ${response.status}: ${text.slice(0, 200)}`,
+          `${request.target} answered ${response.status}: ${text.slice(
+            0,
+            200,
+          )}`,
           { kind: 'server', status: response.status },
         );
       }
       if (response.status >= 400) {
         throw new OutboundError(
-          `${request.target} answered ${response.status}: ${text.slice(0, 200)}`,
+          `${request.target} answered ${response.status}: ${text.slice(
+            0,
+            200,
+          )}`,
           { kind: 'client', status: response.status },
         );
       }
       endSpan(span);
-      return { status: response.status, headers: response.headers, text, attempts: attempt };
+      return {
+        status: response.status,
+        headers: response.headers,
+        text,
+        attempts: attempt,
+      };
     } catch (error) {
       endSpan(span, error);
       throw error;
@@ -194,17 +225,26 @@ export class OutboundHttp {
   }
 }
 
-function classifyFetchError(error: unknown, target: string, timeoutMs: number): OutboundError {
+function classifyFetchError(
+  error: unknown,
+  target: string,
+  timeoutMs: number,
+): OutboundError {
   const name = (error as Error)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return new OutboundError(`${target} did not answer within ${timeoutMs} ms`, {
-      kind: 'timeout',
-      cause: error,
-    });
+    return new OutboundError(
+      `${target} did not answer within ${timeoutMs} ms`,
+      {
+        kind: 'timeout',
+        cause: error,
+      },
+    );
   }
   // undici reports refused/reset/DNS failures as a TypeError whose cause has the code.
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  const detail = cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
+  const cause = (error as { cause?: { code?: string; message?: string } })
+    ?.cause;
+  const detail =
+    cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
   return new OutboundError(`${target} is unreachable (${detail})`, {
     kind: 'connection',
     cause: error,

@@ -9,7 +9,10 @@ import { OutboundError } from './retry';
 
 const policy = { attempts: 3, initialDelayMs: 1000, maxDelayMs: 8000 };
 
-function setup(url: string, options: { timeoutMs?: number; now?: () => number } = {}) {
+function setup(
+  url: string,
+  options: { timeoutMs?: number; now?: () => number } = {},
+) {
   const sleeps: number[] = [];
   const http = OutboundHttp.create({
     retry: policy,
@@ -52,7 +55,12 @@ const rulesData = {
           labels: { service: 'checkout', severity: 'critical' },
           state: 'firing',
           alerts: [
-            { labels: { service: 'checkout', instance: 'a' }, annotations: {}, state: 'firing', activeAt: '2026-11-25T00:00:00Z' },
+            {
+              labels: { service: 'checkout', instance: 'a' },
+              annotations: {},
+              state: 'firing',
+              activeAt: '2026-11-25T00:00:00Z',
+            },
           ],
         },
       ],
@@ -60,7 +68,14 @@ const rulesData = {
     {
       name: 'redline-search',
       file: '/rules/redline-search.yaml',
-      rules: [{ type: 'alerting', name: 'HighLatency', query: 'y', labels: { service: 'search' } }],
+      rules: [
+        {
+          type: 'alerting',
+          name: 'HighLatency',
+          query: 'y',
+          labels: { service: 'search' },
+        },
+      ],
     },
   ],
 };
@@ -75,7 +90,14 @@ describe('PrometheusClient', () => {
   });
 
   it('a flaky Prometheus (503, 503, then 200) answers on the third attempt after 1 s and 2 s of backoff', async () => {
-    server.script({ status: 503, text: 'overloaded' }, { status: 502, text: 'bad gateway' }, promOk({ resultType: 'vector', result: [{ metric: {}, value: [1, '0.25'] }] }));
+    server.script(
+      { status: 503, text: 'overloaded' },
+      { status: 502, text: 'bad gateway' },
+      promOk({
+        resultType: 'vector',
+        result: [{ metric: {}, value: [1, '0.25'] }],
+      }),
+    );
     const { client, sleeps } = setup(server.url);
     await expect(client.queryScalar('up', ctx)).resolves.toBe(0.25);
     expect(server.requests).toHaveLength(3);
@@ -83,7 +105,10 @@ describe('PrometheusClient', () => {
   });
 
   it('a slow Prometheus that stalls once is timed out and retried', async () => {
-    server.script({ stall: true }, promOk({ resultType: 'vector', result: [] }));
+    server.script(
+      { stall: true },
+      promOk({ resultType: 'vector', result: [] }),
+    );
     const { client, sleeps } = setup(server.url, { timeoutMs: 300 });
     await expect(client.queryScalar('up', ctx)).resolves.toBeNull();
     expect(server.requests).toHaveLength(2);
@@ -110,14 +135,20 @@ describe('PrometheusClient', () => {
   });
 
   it('a connection dropped mid-request counts as a connection error and is retried', async () => {
-    server.script({ destroy: true }, promOk({ resultType: 'vector', result: [] }));
+    server.script(
+      { destroy: true },
+      promOk({ resultType: 'vector', result: [] }),
+    );
     const { client } = setup(server.url);
     await expect(client.queryScalar('up', ctx)).resolves.toBeNull();
     expect(server.requests).toHaveLength(2);
   });
 
   it('does not retry a 400 (bad query)', async () => {
-    server.script({ status: 400, json: { status: 'error', errorType: 'bad_data', error: 'parse error' } });
+    server.script({
+      status: 400,
+      json: { status: 'error', errorType: 'bad_data', error: 'parse error' },
+    });
     const { client, sleeps } = setup(server.url);
     const error = await client.queryScalar('up{', ctx).catch(e => e);
     expect(error).toMatchObject({ kind: 'client', status: 400, attempts: 1 });
@@ -128,7 +159,9 @@ describe('PrometheusClient', () => {
   it('fetches /api/v1/rules once for many concurrent entities and indexes it by service label', async () => {
     server.otherwise(() => promOk(rulesData));
     const { client } = setup(server.url);
-    const snapshots = await Promise.all(Array.from({ length: 50 }, () => client.rules(ctx)));
+    const snapshots = await Promise.all(
+      Array.from({ length: 50 }, () => client.rules(ctx)),
+    );
     expect(server.requestsTo('/api/v1/rules')).toHaveLength(1);
     expect(client.rulesFetchCount).toBe(1);
     const snapshot = snapshots[0];
@@ -138,7 +171,10 @@ describe('PrometheusClient', () => {
       loadedRecords: ['service:http_requests:rate5m'],
     });
     expect(snapshot.forService('search').loadedAlerts).toEqual(['HighLatency']);
-    expect(snapshot.forService('unknown')).toMatchObject({ loadedAlerts: [], loadedRecords: [] });
+    expect(snapshot.forService('unknown')).toMatchObject({
+      loadedAlerts: [],
+      loadedRecords: [],
+    });
 
     // Within the TTL no new call; sequential callers reuse the snapshot too.
     await client.rules(ctx);
@@ -147,9 +183,14 @@ describe('PrometheusClient', () => {
 
   it('refetches the rules after the TTL and after a failure', async () => {
     let now = 1_000_000;
-    server.script({ status: 500 }, { status: 500 }, { status: 500 }).otherwise(() => promOk(rulesData));
+    server
+      .script({ status: 500 }, { status: 500 }, { status: 500 })
+      .otherwise(() => promOk(rulesData));
     const { client } = setup(server.url, { now: () => now });
-    await expect(client.rules(ctx)).rejects.toMatchObject({ kind: 'server', attempts: 3 });
+    await expect(client.rules(ctx)).rejects.toMatchObject({
+      kind: 'server',
+      attempts: 3,
+    });
     await client.rules(ctx);
     expect(server.requestsTo('/api/v1/rules')).toHaveLength(4);
     now += 31_000;
@@ -158,7 +199,9 @@ describe('PrometheusClient', () => {
   });
 
   it('asks /api/v1/series which RED metrics exist, in one call', async () => {
-    server.otherwise(() => promOk([{ __name__: 'http_requests_total', service: 'checkout' }]));
+    server.otherwise(() =>
+      promOk([{ __name__: 'http_requests_total', service: 'checkout' }]),
+    );
     const { client } = setup(server.url);
     const presence = await client.seriesPresence(
       ['http_requests_total', 'http_request_duration_seconds_bucket'],
@@ -180,10 +223,24 @@ describe('PrometheusClient', () => {
 
   it('reads range queries as [seconds, value] pairs', async () => {
     server.otherwise(() =>
-      promOk({ resultType: 'matrix', result: [{ metric: {}, values: [[10, '1'], [20, 'NaN'], [30, '3']] }] }),
+      promOk({
+        resultType: 'matrix',
+        result: [
+          {
+            metric: {},
+            values: [
+              [10, '1'],
+              [20, 'NaN'],
+              [30, '3'],
+            ],
+          },
+        ],
+      }),
     );
     const { client } = setup(server.url);
-    await expect(client.queryRange('up', { start: 0, end: 30, stepSeconds: 10 }, ctx)).resolves.toEqual([
+    await expect(
+      client.queryRange('up', { start: 0, end: 30, stepSeconds: 10 }, ctx),
+    ).resolves.toEqual([
       [10, 1],
       [30, 3],
     ]);
@@ -191,9 +248,9 @@ describe('PrometheusClient', () => {
 
   it('fails fast while a target that failed every attempt is in its open-circuit window', async () => {
     let now = 1_000_000;
-    server.script({ status: 503 }, { status: 503 }, { status: 503 }).otherwise(() =>
-      promOk({ resultType: 'vector', result: [] }),
-    );
+    server
+      .script({ status: 503 }, { status: 503 }, { status: 503 })
+      .otherwise(() => promOk({ resultType: 'vector', result: [] }));
     const sleeps: number[] = [];
     const http = OutboundHttp.create({
       retry: policy,
@@ -208,13 +265,18 @@ describe('PrometheusClient', () => {
       serviceLabel: 'service',
       rulesTtlMs: 1000,
     });
-    await expect(client.queryScalar('up', ctx)).rejects.toMatchObject({ kind: 'server', attempts: 3 });
+    await expect(client.queryScalar('up', ctx)).rejects.toMatchObject({
+      kind: 'server',
+      attempts: 3,
+    });
     expect(server.requests).toHaveLength(3);
 
     now += 5_000;
     const fast = await client.queryScalar('up', ctx).catch(e => e);
     expect(fast).toMatchObject({ kind: 'server', attempts: 0 });
-    expect(fast.message).toMatch(/answered 503.*\(5 s ago, after 3 attempts; next try in 25 s\)/);
+    expect(fast.message).toMatch(
+      /answered 503.*\(5 s ago, after 3 attempts; next try in 25 s\)/,
+    );
     expect(server.requests).toHaveLength(3);
     expect(sleeps).toHaveLength(2);
 
@@ -224,10 +286,24 @@ describe('PrometheusClient', () => {
   });
 
   it('does not open the circuit for a client error', async () => {
-    server.script({ status: 400, text: 'bad' }).otherwise(() => promOk({ resultType: 'vector', result: [] }));
-    const http = OutboundHttp.create({ retry: policy, timeoutMs: 1000, openCircuitMs: 30_000, sleep: async () => {} });
-    const client = PrometheusClient.create({ instance: { name: 'm', url: server.url, default: true }, http, serviceLabel: 'service', rulesTtlMs: 1 });
-    await expect(client.queryScalar('up{', ctx)).rejects.toMatchObject({ kind: 'client' });
+    server
+      .script({ status: 400, text: 'bad' })
+      .otherwise(() => promOk({ resultType: 'vector', result: [] }));
+    const http = OutboundHttp.create({
+      retry: policy,
+      timeoutMs: 1000,
+      openCircuitMs: 30_000,
+      sleep: async () => {},
+    });
+    const client = PrometheusClient.create({
+      instance: { name: 'm', url: server.url, default: true },
+      http,
+      serviceLabel: 'service',
+      rulesTtlMs: 1,
+    });
+    await expect(client.queryScalar('up{', ctx)).rejects.toMatchObject({
+      kind: 'client',
+    });
     await expect(client.queryScalar('up', ctx)).resolves.toBeNull();
   });
 
@@ -241,13 +317,24 @@ describe('PrometheusClient', () => {
     });
 
     it('sends the correlation ID and traceparent, one CLIENT span per attempt', async () => {
-      server.script({ status: 503 }, promOk({ resultType: 'vector', result: [] }));
+      server.script(
+        { status: 503 },
+        promOk({ resultType: 'vector', result: [] }),
+      );
       const { client } = setup(server.url);
       await client.queryScalar('up', ctx);
-      expect(server.requests.map(r => r.headers['x-correlation-id'])).toEqual(['corr-123', 'corr-123']);
+      expect(server.requests.map(r => r.headers['x-correlation-id'])).toEqual([
+        'corr-123',
+        'corr-123',
+      ]);
       const spans = tracing.exporter.getFinishedSpans();
-      expect(spans.map(s => s.name)).toEqual(['GET prometheus:main', 'GET prometheus:main']);
-      expect(spans.map(s => s.attributes['http.request.resend_count'])).toEqual([0, 1]);
+      expect(spans.map(s => s.name)).toEqual([
+        'GET prometheus:main',
+        'GET prometheus:main',
+      ]);
+      expect(spans.map(s => s.attributes['http.request.resend_count'])).toEqual(
+        [0, 1],
+      );
       expect(spans[0].status.code).toBe(2); // ERROR for the 503
       expect(spans[1].status.code).not.toBe(2);
       server.requests.forEach((request, i) => {

@@ -49,7 +49,11 @@ export class RulesSnapshot {
   readonly groups: PrometheusApiRuleGroup[];
   readonly #byService = new Map<string, ServiceRules>();
 
-  constructor(groups: PrometheusApiRuleGroup[], serviceLabel: string, fetchedAt: number) {
+  constructor(
+    groups: PrometheusApiRuleGroup[],
+    serviceLabel: string,
+    fetchedAt: number,
+  ) {
     this.groups = groups;
     this.fetchedAt = fetchedAt;
     for (const group of groups) {
@@ -57,12 +61,18 @@ export class RulesSnapshot {
         for (const service of servicesOf(rule, serviceLabel)) {
           let entry = this.#byService.get(service);
           if (!entry) {
-            entry = { loadedAlerts: [], loadedRecords: [], rules: [], groups: [] };
+            entry = {
+              loadedAlerts: [],
+              loadedRecords: [],
+              rules: [],
+              groups: [],
+            };
             this.#byService.set(service, entry);
           }
           entry.rules.push(rule);
           if (!entry.groups.includes(group)) entry.groups.push(group);
-          const names = rule.type === 'alerting' ? entry.loadedAlerts : entry.loadedRecords;
+          const names =
+            rule.type === 'alerting' ? entry.loadedAlerts : entry.loadedRecords;
           if (!names.includes(rule.name)) names.push(rule.name);
         }
       }
@@ -88,7 +98,12 @@ export class RulesSnapshot {
 
   forService(service: string): ServiceRules {
     return (
-      this.#byService.get(service) ?? { loadedAlerts: [], loadedRecords: [], rules: [], groups: [] }
+      this.#byService.get(service) ?? {
+        loadedAlerts: [],
+        loadedRecords: [],
+        rules: [],
+        groups: [],
+      }
     );
   }
 
@@ -110,8 +125,12 @@ function servicesOf(rule: PrometheusApiRule, serviceLabel: string): string[] {
   const fromLabel = rule.labels?.[serviceLabel];
   if (fromLabel) return [fromLabel];
   const services = new Set<string>();
-  const matcher = new RegExp(`\\b${escapeRegExp(serviceLabel)}\\s*=\\s*"([^"]+)"`, 'g');
-  for (const match of rule.query?.matchAll(matcher) ?? []) services.add(match[1]);
+  const matcher = new RegExp(
+    `\\b${escapeRegExp(serviceLabel)}\\s*=\\s*"([^"]+)"`,
+    'g',
+  );
+  for (const match of rule.query?.matchAll(matcher) ?? [])
+    services.add(match[1]);
   return [...services];
 }
 
@@ -122,8 +141,17 @@ interface PromApiEnvelope<T> {
   error?: string;
 }
 
-type InstantVector = { resultType: 'vector'; result: Array<{ metric: Record<string, string>; value: [number, string] }> };
-type RangeMatrix = { resultType: 'matrix'; result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> };
+type InstantVector = {
+  resultType: 'vector';
+  result: Array<{ metric: Record<string, string>; value: [number, string] }>;
+};
+type RangeMatrix = {
+  resultType: 'matrix';
+  result: Array<{
+    metric: Record<string, string>;
+    values: Array<[number, string]>;
+  }>;
+};
 
 /**
  * Client for one Prometheus server. Every call goes through
@@ -178,7 +206,11 @@ export class PrometheusClient {
    */
   async rules(ctx: RequestContext): Promise<RulesSnapshot> {
     const cached = this.#rules;
-    if (cached && 'snapshot' in cached && this.#now() - cached.snapshot.fetchedAt < this.#rulesTtlMs) {
+    if (
+      cached &&
+      'snapshot' in cached &&
+      this.#now() - cached.snapshot.fetchedAt < this.#rulesTtlMs
+    ) {
       return cached.snapshot;
     }
     if (cached && 'pending' in cached) return cached.pending;
@@ -203,13 +235,27 @@ export class PrometheusClient {
 
   async #fetchRules(ctx: RequestContext): Promise<RulesSnapshot> {
     this.#rulesFetches++;
-    const data = await this.#api<{ groups: PrometheusApiRuleGroup[] }>('/api/v1/rules', ctx);
-    ctx.logger.debug(`prometheus:${this.#instance.name}: loaded ${data.groups.length} rule groups`);
-    return new RulesSnapshot(data.groups ?? [], this.#serviceLabel, this.#now());
+    const data = await this.#api<{ groups: PrometheusApiRuleGroup[] }>(
+      '/api/v1/rules',
+      ctx,
+    );
+    ctx.logger.debug(
+      `prometheus:${this.#instance.name}: loaded ${
+        data.groups.length
+      } rule groups`,
+    );
+    return new RulesSnapshot(
+      data.groups ?? [],
+      this.#serviceLabel,
+      this.#now(),
+    );
   }
 
   /** Instant query; the first sample's value, or null when the vector is empty. */
-  async queryScalar(promql: string, ctx: RequestContext): Promise<number | null> {
+  async queryScalar(
+    promql: string,
+    ctx: RequestContext,
+  ): Promise<number | null> {
     const data = await this.#api<InstantVector>(
       `/api/v1/query?${new URLSearchParams({ query: promql })}`,
       ctx,
@@ -230,7 +276,10 @@ export class PrometheusClient {
       end: String(range.end),
       step: String(range.stepSeconds),
     });
-    const data = await this.#api<RangeMatrix>(`/api/v1/query_range?${params}`, ctx);
+    const data = await this.#api<RangeMatrix>(
+      `/api/v1/query_range?${params}`,
+      ctx,
+    );
     return (data.result?.[0]?.values ?? [])
       .map(([t, v]) => [t, toNumber(v)] as [number, number])
       .filter(([, v]) => Number.isFinite(v));
@@ -247,9 +296,16 @@ export class PrometheusClient {
     lookbackSeconds = 3600,
   ): Promise<{ present: string[]; missing: string[] }> {
     const end = Math.floor(this.#now() / 1000);
-    const params = new URLSearchParams({ start: String(end - lookbackSeconds), end: String(end) });
-    for (const metric of metrics) params.append('match[]', `${metric}{${selector}}`);
-    const data = await this.#api<Array<Record<string, string>>>(`/api/v1/series?${params}`, ctx);
+    const params = new URLSearchParams({
+      start: String(end - lookbackSeconds),
+      end: String(end),
+    });
+    for (const metric of metrics)
+      params.append('match[]', `${metric}{${selector}}`);
+    const data = await this.#api<Array<Record<string, string>>>(
+      `/api/v1/series?${params}`,
+      ctx,
+    );
     const seen = new Set((data ?? []).map(series => series.__name__));
     return {
       present: metrics.filter(m => seen.has(m)),
@@ -260,7 +316,11 @@ export class PrometheusClient {
   /** Asks Prometheus to re-read its rule files (needs `--web.enable-lifecycle`). */
   async reload(ctx: RequestContext): Promise<void> {
     await this.#http.send(
-      { target: this.#target(), url: `${this.#instance.url}/-/reload`, method: 'POST' },
+      {
+        target: this.#target(),
+        url: `${this.#instance.url}/-/reload`,
+        method: 'POST',
+      },
       ctx,
     );
     this.invalidateRules();
@@ -273,7 +333,9 @@ export class PrometheusClient {
     );
     if (envelope.status !== 'success') {
       throw new OutboundError(
-        `${this.#target()} query failed: ${envelope.errorType ?? 'error'}: ${envelope.error ?? 'unknown'}`,
+        `${this.#target()} query failed: ${envelope.errorType ?? 'error'}: ${
+          envelope.error ?? 'unknown'
+        }`,
         { kind: 'client' },
       );
     }

@@ -15,7 +15,10 @@ export class PrometheusLiveFacts implements LiveFactsSource {
   readonly #clients: PrometheusClient[];
   readonly #logger: LoggerService;
 
-  static create(options: { prometheus: PrometheusClient[]; logger: LoggerService }) {
+  static create(options: {
+    prometheus: PrometheusClient[];
+    logger: LoggerService;
+  }) {
     return new PrometheusLiveFacts(options.prometheus, options.logger);
   }
 
@@ -24,14 +27,19 @@ export class PrometheusLiveFacts implements LiveFactsSource {
     this.#logger = logger;
   }
 
-  async fetchDeployedRules(instance: string | undefined): Promise<DeployedRulesSnapshot> {
+  async fetchDeployedRules(
+    instance: string | undefined,
+  ): Promise<DeployedRulesSnapshot> {
     const { instance: chosen, reason } = selectInstance(
       this.#clients.map(c => c.instance),
       instance,
     );
     const client = this.#clients.find(c => c.instance === chosen);
     if (!client) return { status: 'unknown', reason: `Prometheus: ${reason}` };
-    const ctx = backgroundContext(this.#logger, { task: 'coverage', prometheus: client.instance.name });
+    const ctx = backgroundContext(this.#logger, {
+      task: 'coverage',
+      prometheus: client.instance.name,
+    });
     try {
       const snapshot = await client.rules(ctx);
       return { status: 'ok', rules: snapshot.loadedRules() };
@@ -39,7 +47,9 @@ export class PrometheusLiveFacts implements LiveFactsSource {
       const err = error as { message?: string; attempts?: number };
       return {
         status: 'unknown',
-        reason: `${err.message ?? String(error)}${err.attempts ? ` after ${err.attempts} attempts` : ''}`,
+        reason: `${err.message ?? String(error)}${
+          err.attempts ? ` after ${err.attempts} attempts` : ''
+        }`,
       };
     }
   }

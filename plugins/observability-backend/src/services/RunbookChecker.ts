@@ -20,20 +20,32 @@ export class RunbookChecker {
   readonly #allowedHosts: string[];
   readonly #timeoutMs: number;
 
-  static create(options: { http: OutboundHttp; allowedHosts: string[]; timeoutMs: number }) {
+  static create(options: {
+    http: OutboundHttp;
+    allowedHosts: string[];
+    timeoutMs: number;
+  }) {
     return new RunbookChecker(options);
   }
 
-  private constructor(options: { http: OutboundHttp; allowedHosts: string[]; timeoutMs: number }) {
+  private constructor(options: {
+    http: OutboundHttp;
+    allowedHosts: string[];
+    timeoutMs: number;
+  }) {
     this.#http = options.http;
-    this.#allowedHosts = options.allowedHosts.map(h => h.toLocaleLowerCase('en-US'));
+    this.#allowedHosts = options.allowedHosts.map(h =>
+      h.toLocaleLowerCase('en-US'),
+    );
     this.#timeoutMs = options.timeoutMs;
   }
 
   isAllowed(url: URL): boolean {
     const host = url.hostname.toLocaleLowerCase('en-US');
     return this.#allowedHosts.some(allowed =>
-      allowed.startsWith('*.') ? host.endsWith(allowed.slice(1)) : host === allowed,
+      allowed.startsWith('*.')
+        ? host.endsWith(allowed.slice(1))
+        : host === allowed,
     );
   }
 
@@ -49,19 +61,35 @@ export class RunbookChecker {
       return { url: rawUrl, ok: false, error: 'not a valid absolute URL' };
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      return { url: rawUrl, ok: false, error: `unsupported scheme ${url.protocol}` };
+      return {
+        url: rawUrl,
+        ok: false,
+        error: `unsupported scheme ${url.protocol}`,
+      };
     }
     if (!this.isAllowed(url)) {
-      return { url: rawUrl, ok: false, skipped: HOST_NOT_ALLOWED, error: HOST_NOT_ALLOWED };
+      return {
+        url: rawUrl,
+        ok: false,
+        skipped: HOST_NOT_ALLOWED,
+        error: HOST_NOT_ALLOWED,
+      };
     }
     try {
       const response = await this.#request(url, 'HEAD', ctx);
       return { url: rawUrl, ok: true, status: response };
     } catch (error) {
       // Some servers refuse HEAD (405/501); ask once more with GET.
-      if (error instanceof OutboundError && (error.status === 405 || error.status === 501)) {
+      if (
+        error instanceof OutboundError &&
+        (error.status === 405 || error.status === 501)
+      ) {
         try {
-          return { url: rawUrl, ok: true, status: await this.#request(url, 'GET', ctx) };
+          return {
+            url: rawUrl,
+            ok: true,
+            status: await this.#request(url, 'GET', ctx),
+          };
         } catch (retryError) {
           return failure(rawUrl, retryError);
         }
@@ -70,9 +98,18 @@ export class RunbookChecker {
     }
   }
 
-  async #request(url: URL, method: 'HEAD' | 'GET', ctx: RequestContext): Promise<number> {
+  async #request(
+    url: URL,
+    method: 'HEAD' | 'GET',
+    ctx: RequestContext,
+  ): Promise<number> {
     const response = await this.#http.send(
-      { target: `runbook:${url.hostname}`, url: url.toString(), method, timeoutMs: this.#timeoutMs },
+      {
+        target: `runbook:${url.hostname}`,
+        url: url.toString(),
+        method,
+        timeoutMs: this.#timeoutMs,
+      },
       ctx,
     );
     return response.status;

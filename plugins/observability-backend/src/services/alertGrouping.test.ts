@@ -1,20 +1,80 @@
-import { fromAlertmanager, fromPrometheusRules, groupAlerts } from './alertGrouping';
+import {
+  fromAlertmanager,
+  fromPrometheusRules,
+  groupAlerts,
+} from './alertGrouping';
 
 describe('groupAlerts', () => {
   it('drops exact duplicates, folds per-instance copies and keeps distinct alerts apart', () => {
     const grouped = groupAlerts([
-      { fingerprint: 'f1', labels: { alertname: 'HighErrorRate', severity: 'critical', service: 'checkout', instance: 'a' }, annotations: {}, state: 'firing', activeAt: '2026-11-25T02:00:00Z' },
-      { fingerprint: 'f1', labels: { alertname: 'HighErrorRate', severity: 'critical', service: 'checkout', instance: 'a' }, annotations: {}, state: 'firing' },
-      { fingerprint: 'f2', labels: { alertname: 'HighErrorRate', severity: 'critical', service: 'checkout', instance: 'b', pod: 'p-2' }, annotations: {}, state: 'pending', activeAt: '2026-11-25T01:00:00Z' },
-      { fingerprint: 'f3', labels: { alertname: 'HighErrorRate', severity: 'critical', service: 'checkout', route: '/pay' }, annotations: {}, state: 'firing' },
-      { fingerprint: 'f4', labels: { alertname: 'HighLatencyP99', severity: 'warning', service: 'checkout' }, annotations: { summary: 's' }, state: 'suppressed' },
+      {
+        fingerprint: 'f1',
+        labels: {
+          alertname: 'HighErrorRate',
+          severity: 'critical',
+          service: 'checkout',
+          instance: 'a',
+        },
+        annotations: {},
+        state: 'firing',
+        activeAt: '2026-11-25T02:00:00Z',
+      },
+      {
+        fingerprint: 'f1',
+        labels: {
+          alertname: 'HighErrorRate',
+          severity: 'critical',
+          service: 'checkout',
+          instance: 'a',
+        },
+        annotations: {},
+        state: 'firing',
+      },
+      {
+        fingerprint: 'f2',
+        labels: {
+          alertname: 'HighErrorRate',
+          severity: 'critical',
+          service: 'checkout',
+          instance: 'b',
+          pod: 'p-2',
+        },
+        annotations: {},
+        state: 'pending',
+        activeAt: '2026-11-25T01:00:00Z',
+      },
+      {
+        fingerprint: 'f3',
+        labels: {
+          alertname: 'HighErrorRate',
+          severity: 'critical',
+          service: 'checkout',
+          route: '/pay',
+        },
+        annotations: {},
+        state: 'firing',
+      },
+      {
+        fingerprint: 'f4',
+        labels: {
+          alertname: 'HighLatencyP99',
+          severity: 'warning',
+          service: 'checkout',
+        },
+        annotations: { summary: 's' },
+        state: 'suppressed',
+      },
     ]);
     expect(grouped).toEqual([
       {
         name: 'HighErrorRate',
         severity: 'critical',
         state: 'firing',
-        labels: { alertname: 'HighErrorRate', service: 'checkout', severity: 'critical' },
+        labels: {
+          alertname: 'HighErrorRate',
+          service: 'checkout',
+          severity: 'critical',
+        },
         annotations: {},
         activeAt: '2026-11-25T01:00:00Z',
         count: 2,
@@ -23,7 +83,12 @@ describe('groupAlerts', () => {
         name: 'HighErrorRate',
         severity: 'critical',
         state: 'firing',
-        labels: { alertname: 'HighErrorRate', route: '/pay', service: 'checkout', severity: 'critical' },
+        labels: {
+          alertname: 'HighErrorRate',
+          route: '/pay',
+          service: 'checkout',
+          severity: 'critical',
+        },
         annotations: {},
         activeAt: undefined,
         count: 1,
@@ -32,7 +97,11 @@ describe('groupAlerts', () => {
         name: 'HighLatencyP99',
         severity: 'warning',
         state: 'suppressed',
-        labels: { alertname: 'HighLatencyP99', service: 'checkout', severity: 'warning' },
+        labels: {
+          alertname: 'HighLatencyP99',
+          service: 'checkout',
+          severity: 'warning',
+        },
         annotations: { summary: 's' },
         activeAt: undefined,
         count: 1,
@@ -42,9 +111,25 @@ describe('groupAlerts', () => {
 
   it('maps Alertmanager and Prometheus states', () => {
     const am = fromAlertmanager([
-      { fingerprint: 'a', labels: { alertname: 'A' }, annotations: {}, status: { state: 'active' }, startsAt: 't1' },
-      { fingerprint: 'b', labels: { alertname: 'B' }, annotations: {}, status: { state: 'suppressed' } },
-      { fingerprint: 'c', labels: { alertname: 'C' }, annotations: {}, status: { state: 'unprocessed' } },
+      {
+        fingerprint: 'a',
+        labels: { alertname: 'A' },
+        annotations: {},
+        status: { state: 'active' },
+        startsAt: 't1',
+      },
+      {
+        fingerprint: 'b',
+        labels: { alertname: 'B' },
+        annotations: {},
+        status: { state: 'suppressed' },
+      },
+      {
+        fingerprint: 'c',
+        labels: { alertname: 'C' },
+        annotations: {},
+        status: { state: 'unprocessed' },
+      },
     ]);
     expect(am.map(a => [a.labels.alertname, a.state, a.activeAt])).toEqual([
       ['A', 'firing', 't1'],
@@ -52,9 +137,28 @@ describe('groupAlerts', () => {
       ['C', 'pending', undefined],
     ]);
     const prom = fromPrometheusRules([
-      { type: 'alerting', name: 'HighErrorRate', query: 'x', alerts: [{ labels: { service: 's' }, annotations: {}, state: 'pending', activeAt: 't' }] },
+      {
+        type: 'alerting',
+        name: 'HighErrorRate',
+        query: 'x',
+        alerts: [
+          {
+            labels: { service: 's' },
+            annotations: {},
+            state: 'pending',
+            activeAt: 't',
+          },
+        ],
+      },
       { type: 'recording', name: 'r', query: 'y' },
     ]);
-    expect(prom).toEqual([{ labels: { alertname: 'HighErrorRate', service: 's' }, annotations: {}, state: 'pending', activeAt: 't' }]);
+    expect(prom).toEqual([
+      {
+        labels: { alertname: 'HighErrorRate', service: 's' },
+        annotations: {},
+        state: 'pending',
+        activeAt: 't',
+      },
+    ]);
   });
 });

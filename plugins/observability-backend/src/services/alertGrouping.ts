@@ -25,7 +25,11 @@ export interface RawAlert {
   activeAt?: string;
 }
 
-const STATE_RANK: Record<FiringAlert['state'], number> = { firing: 0, pending: 1, suppressed: 2 };
+const STATE_RANK: Record<FiringAlert['state'], number> = {
+  firing: 0,
+  pending: 1,
+  suppressed: 2,
+};
 
 function stableLabels(labels: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
@@ -66,8 +70,12 @@ export function groupAlerts(raw: RawAlert[]): FiringAlert[] {
       continue;
     }
     existing.count++;
-    if (STATE_RANK[alert.state] < STATE_RANK[existing.state]) existing.state = alert.state;
-    if (alert.activeAt && (!existing.activeAt || alert.activeAt < existing.activeAt)) {
+    if (STATE_RANK[alert.state] < STATE_RANK[existing.state])
+      existing.state = alert.state;
+    if (
+      alert.activeAt &&
+      (!existing.activeAt || alert.activeAt < existing.activeAt)
+    ) {
       existing.activeAt = alert.activeAt;
     }
   }

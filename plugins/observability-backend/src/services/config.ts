@@ -44,7 +44,9 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: 8000,
 };
 
-function readInstances<T extends { name: string; url: string; default: boolean }>(
+function readInstances<
+  T extends { name: string; url: string; default: boolean },
+>(
   config: Config | undefined,
   extra: (instance: Config) => Omit<T, 'name' | 'url' | 'default'>,
 ): T[] {
@@ -61,7 +63,9 @@ function readInstances<T extends { name: string; url: string; default: boolean }
   const names = new Set<string>();
   for (const instance of instances) {
     if (names.has(instance.name)) {
-      throw new Error(`Duplicate instance name '${instance.name}' in observability config`);
+      throw new Error(
+        `Duplicate instance name '${instance.name}' in observability config`,
+      );
     }
     names.add(instance.name);
   }
@@ -73,7 +77,9 @@ function readInstances<T extends { name: string; url: string; default: boolean }
  * start (Backstage's usual behaviour) rather than every request later.
  * @public
  */
-export function readObservabilityConfig(config: Config): ObservabilityBackendConfig {
+export function readObservabilityConfig(
+  config: Config,
+): ObservabilityBackendConfig {
   const root = config.getOptionalConfig('observability');
   const metrics = root?.getOptionalConfig('metrics');
   const prometheus = root?.getOptionalConfig('prometheus');
@@ -102,34 +108,48 @@ export function readObservabilityConfig(config: Config): ObservabilityBackendCon
     alertmanager: withoutUndefined(alertmanagerTimings),
   });
 
-  const attempts = retry?.getOptionalNumber('attempts') ?? DEFAULT_RETRY_POLICY.attempts;
+  const attempts =
+    retry?.getOptionalNumber('attempts') ?? DEFAULT_RETRY_POLICY.attempts;
   if (!Number.isInteger(attempts) || attempts < 1) {
-    throw new Error(`observability.retry.attempts must be an integer >= 1, got ${attempts}`);
+    throw new Error(
+      `observability.retry.attempts must be an integer >= 1, got ${attempts}`,
+    );
   }
 
   return {
     generator,
     prometheus: {
-      instances: readInstances<PrometheusInstanceConfig>(prometheus, instance => ({
-        rulesDirectory: instance.getOptionalString('rulesDirectory'),
-      })),
+      instances: readInstances<PrometheusInstanceConfig>(
+        prometheus,
+        instance => ({
+          rulesDirectory: instance.getOptionalString('rulesDirectory'),
+        }),
+      ),
       timeoutMs: prometheus?.getOptionalNumber('timeoutMs') ?? 5000,
-      rulesCacheTtlMs: prometheus?.getOptionalNumber('rulesCacheTtlMs') ?? 30_000,
+      rulesCacheTtlMs:
+        prometheus?.getOptionalNumber('rulesCacheTtlMs') ?? 30_000,
     },
     alertmanager: {
-      instances: readInstances<AlertmanagerInstanceConfig>(alertmanager, () => ({})),
+      instances: readInstances<AlertmanagerInstanceConfig>(
+        alertmanager,
+        () => ({}),
+      ),
       stormThreshold: alertmanager?.getOptionalNumber('stormThreshold') ?? 20,
     },
     runbookCheck: {
-      allowedHosts: (runbookCheck?.getOptionalStringArray('allowedHosts') ?? []).map(h =>
-        h.toLocaleLowerCase('en-US'),
-      ),
+      allowedHosts: (
+        runbookCheck?.getOptionalStringArray('allowedHosts') ?? []
+      ).map(h => h.toLocaleLowerCase('en-US')),
       timeoutMs: runbookCheck?.getOptionalNumber('timeoutMs') ?? 3000,
     },
     retry: {
       attempts,
-      initialDelayMs: retry?.getOptionalNumber('initialDelayMs') ?? DEFAULT_RETRY_POLICY.initialDelayMs,
-      maxDelayMs: retry?.getOptionalNumber('maxDelayMs') ?? DEFAULT_RETRY_POLICY.maxDelayMs,
+      initialDelayMs:
+        retry?.getOptionalNumber('initialDelayMs') ??
+        DEFAULT_RETRY_POLICY.initialDelayMs,
+      maxDelayMs:
+        retry?.getOptionalNumber('maxDelayMs') ??
+        DEFAULT_RETRY_POLICY.maxDelayMs,
       openCircuitMs: retry?.getOptionalNumber('openCircuitMs') ?? 30_000,
     },
     apply: {
@@ -157,7 +177,9 @@ export function selectInstance<T extends { name: string; default: boolean }>(
   return instance ? { instance } : { reason: 'no instance is configured' };
 }
 
-function withoutUndefined<T extends Record<string, unknown>>(value: T): Partial<{
+function withoutUndefined<T extends Record<string, unknown>>(
+  value: T,
+): Partial<{
   [K in keyof T]: Exclude<T[K], undefined>;
 }> {
   return Object.fromEntries(

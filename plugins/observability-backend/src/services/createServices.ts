@@ -82,5 +82,15 @@ export async function createObservabilityServices(options: {
   options.logger.info(
     `Observability: ${prometheus.length} Prometheus and ${alertmanagers.length} Alertmanager instance(s) configured`,
   );
-  return { config, metrics, http, prometheus, alertmanagers, entities, facts, applier, applyLog };
+  return {
+    config,
+    metrics,
+    http,
+    prometheus,
+    alertmanagers,
+    entities,
+    facts,
+    applier,
+    applyLog,
+  };
 }

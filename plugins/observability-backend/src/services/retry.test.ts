@@ -4,9 +4,13 @@ const policy = { attempts: 3, initialDelayMs: 1000, maxDelayMs: 8000 };
 
 describe('backoffDelay', () => {
   it('doubles from 1 s and caps at 8 s, with jitter in [base/2, base]', () => {
-    const bases = [1, 2, 3, 4, 5, 6].map(attempt => backoffDelay(attempt, policy, () => 1));
+    const bases = [1, 2, 3, 4, 5, 6].map(attempt =>
+      backoffDelay(attempt, policy, () => 1),
+    );
     expect(bases).toEqual([1000, 2000, 4000, 8000, 8000, 8000]);
-    const lows = [1, 2, 3, 4].map(attempt => backoffDelay(attempt, policy, () => 0));
+    const lows = [1, 2, 3, 4].map(attempt =>
+      backoffDelay(attempt, policy, () => 0),
+    );
     expect(lows).toEqual([500, 1000, 2000, 4000]);
     expect(backoffDelay(2, policy, () => 0.5)).toBe(1500);
   });
@@ -64,7 +68,8 @@ describe('withRetry', () => {
     const value = await withRetry(
       async attempt => {
         calls++;
-        if (attempt < 3) throw new OutboundError('flaky', { kind: 'server', status: 503 });
+        if (attempt < 3)
+          throw new OutboundError('flaky', { kind: 'server', status: 503 });
         return 'ok';
       },
       {

@@ -14,7 +14,11 @@ export interface RetryPolicy {
 }
 
 /** Why an outbound call failed, in the seed's `retryable_errors` vocabulary. @public */
-export type OutboundFailureKind = 'timeout' | 'connection' | 'server' | 'client';
+export type OutboundFailureKind =
+  | 'timeout'
+  | 'connection'
+  | 'server'
+  | 'client';
 
 /** A failed outbound call, classified so the retry loop knows whether to go again. @public */
 export class OutboundError extends Error {
@@ -24,7 +28,12 @@ export class OutboundError extends Error {
 
   constructor(
     message: string,
-    options: { kind: OutboundFailureKind; status?: number; attempts?: number; cause?: unknown },
+    options: {
+      kind: OutboundFailureKind;
+      status?: number;
+      attempts?: number;
+      cause?: unknown;
+    },
   ) {
     super(message, { cause: options.cause });
     this.name = 'OutboundError';
@@ -49,7 +58,10 @@ export function backoffDelay(
   policy: RetryPolicy,
   random: () => number = Math.random,
 ): number {
-  const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
+  const base = Math.min(
+    policy.maxDelayMs,
+    policy.initialDelayMs * 2 ** (attempt - 1),
+  );
   return Math.round(base / 2 + random() * (base / 2));
 }
 
@@ -78,7 +90,11 @@ export interface RetryOptions {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   /** Called before each wait, e.g. to log "retry 2/3 in 1800 ms". */
-  onRetry?: (info: { attempt: number; delayMs: number; error: OutboundError }) => void;
+  onRetry?: (info: {
+    attempt: number;
+    delayMs: number;
+    error: OutboundError;
+  }) => void;
 }
 
 /**

@@ -36,7 +36,7 @@ describe('scheduleCoverageEvaluation', () => {
 
   it('schedules one global task, every 30 minutes by default', async () => {
     const { tasks, scheduler } = capture();
-    const run = jest.fn(async () => ({}) as any);
+    const run = jest.fn(async () => ({} as any));
     await scheduleCoverageEvaluation({
       scheduler,
       config: new ConfigReader({}),
@@ -60,7 +60,9 @@ describe('scheduleCoverageEvaluation', () => {
     const schedule = readCoverageSchedule(
       new ConfigReader({
         observability: {
-          coverage: { schedule: { frequency: { cron: '*/5 * * * *' }, timeout: 'PT2M' } },
+          coverage: {
+            schedule: { frequency: { cron: '*/5 * * * *' }, timeout: 'PT2M' },
+          },
         },
       }),
     );
@@ -76,19 +78,30 @@ describe('scheduleCoverageEvaluation', () => {
       scheduler,
       config: new ConfigReader({
         observability: {
-          coverage: { schedule: { frequency: { minutes: 5 }, timeout: { minutes: 1 }, scope: 'local' } },
+          coverage: {
+            schedule: {
+              frequency: { minutes: 5 },
+              timeout: { minutes: 1 },
+              scope: 'local',
+            },
+          },
         },
       }),
       logger: mockServices.logger.mock(),
       evaluator: { run: jest.fn() },
     });
-    expect(tasks[0]).toMatchObject({ scope: 'global', frequency: { minutes: 5 } });
+    expect(tasks[0]).toMatchObject({
+      scope: 'global',
+      frequency: { minutes: 5 },
+    });
   });
 
   it('rejects an invalid schedule at startup with the key in the message', () => {
     expect(() =>
       readCoverageSchedule(
-        new ConfigReader({ observability: { coverage: { schedule: { frequency: 'often' } } } }),
+        new ConfigReader({
+          observability: { coverage: { schedule: { frequency: 'often' } } },
+        }),
       ),
     ).toThrow(/frequency|timeout/);
   });
@@ -102,8 +115,12 @@ describe('scheduleCoverageEvaluation', () => {
       logger,
       evaluator: { run: async () => Promise.reject(new Error('catalog down')) },
     });
-    await expect(tasks[0].fn(new AbortController().signal)).rejects.toThrow('catalog down');
-    expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('catalog down'));
+    await expect(tasks[0].fn(new AbortController().signal)).rejects.toThrow(
+      'catalog down',
+    );
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringContaining('catalog down'),
+    );
   });
 });
 
@@ -133,7 +150,7 @@ describeReplicas('two replicas on one PostgreSQL', () => {
       };
     },
     async getEntitiesByRefs(request: { entityRefs: string[] }) {
-      return { items: request.entityRefs.map(() => ({}) as Entity) };
+      return { items: request.entityRefs.map(() => ({} as Entity)) };
     },
   };
 
@@ -149,8 +166,17 @@ describeReplicas('two replicas on one PostgreSQL', () => {
   }
 
   /** A replica: own knex pool, own scheduler, own evaluator, shared database. */
-  async function startReplica(name: string, connection: Knex.Config['connection'], scheduleConfig: object, runs: Run[]) {
-    const knex = knexFactory({ client: 'pg', connection, pool: { min: 0, max: 5 } });
+  async function startReplica(
+    name: string,
+    connection: Knex.Config['connection'],
+    scheduleConfig: object,
+    runs: Run[],
+  ) {
+    const knex = knexFactory({
+      client: 'pg',
+      connection,
+      pool: { min: 0, max: 5 },
+    });
     const database = mockServices.database({ knex });
     const shutdownHooks: Array<() => void | Promise<void>> = [];
     const rootLifecycle = {
@@ -183,7 +209,9 @@ describeReplicas('two replicas on one PostgreSQL', () => {
     });
     await scheduleCoverageEvaluation({
       scheduler,
-      config: new ConfigReader({ observability: { coverage: { schedule: scheduleConfig } } }),
+      config: new ConfigReader({
+        observability: { coverage: { schedule: scheduleConfig } },
+      }),
       logger: mockServices.logger.mock(),
       evaluator: {
         async run(signal) {
@@ -212,13 +240,18 @@ describeReplicas('two replicas on one PostgreSQL', () => {
 
   const waitFor = async (predicate: () => boolean, ms: number) => {
     const until = Date.now() + ms;
-    while (!predicate() && Date.now() < until) await new Promise(r => setTimeout(r, 100));
+    while (!predicate() && Date.now() < until)
+      await new Promise(r => setTimeout(r, 100));
   };
 
   it('runs the evaluation exactly once per interval across both replicas', async () => {
     const connection = await sharedDatabase();
     const runs: Run[] = [];
-    const schedule = { frequency: { seconds: 2 }, timeout: { seconds: 30 }, initialDelay: { seconds: 0 } };
+    const schedule = {
+      frequency: { seconds: 2 },
+      timeout: { seconds: 30 },
+      initialDelay: { seconds: 0 },
+    };
     const started = Date.now();
     const a = await startReplica('a', connection, schedule, runs);
     await startReplica('b', connection, schedule, runs);
@@ -246,7 +279,11 @@ describeReplicas('two replicas on one PostgreSQL', () => {
   it('a trigger from either replica runs it once more, on one replica only', async () => {
     const connection = await sharedDatabase();
     const runs: Run[] = [];
-    const schedule = { frequency: { hours: 1 }, timeout: { minutes: 1 }, initialDelay: { seconds: 0 } };
+    const schedule = {
+      frequency: { hours: 1 },
+      timeout: { minutes: 1 },
+      initialDelay: { seconds: 0 },
+    };
     const a = await startReplica('a', connection, schedule, runs);
     const b = await startReplica('b', connection, schedule, runs);
 

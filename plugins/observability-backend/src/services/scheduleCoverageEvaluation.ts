@@ -11,20 +11,27 @@ import type { CoverageEvaluator } from './CoverageEvaluator';
 export const COVERAGE_TASK_ID = 'observability-coverage-evaluation';
 
 /** Every 30 minutes, 10 minutes at most, first run shortly after start. @public */
-export const DEFAULT_COVERAGE_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
-  frequency: { minutes: 30 },
-  timeout: { minutes: 10 },
-  initialDelay: { seconds: 15 },
-};
+export const DEFAULT_COVERAGE_SCHEDULE: SchedulerServiceTaskScheduleDefinition =
+  {
+    frequency: { minutes: 30 },
+    timeout: { minutes: 10 },
+    initialDelay: { seconds: 15 },
+  };
 
 /** Reads `observability.coverage.schedule`, falling back to the default. @public */
-export function readCoverageSchedule(config: Config): SchedulerServiceTaskScheduleDefinition {
-  const scheduleConfig = config.getOptionalConfig('observability.coverage.schedule');
+export function readCoverageSchedule(
+  config: Config,
+): SchedulerServiceTaskScheduleDefinition {
+  const scheduleConfig = config.getOptionalConfig(
+    'observability.coverage.schedule',
+  );
   if (!scheduleConfig) return DEFAULT_COVERAGE_SCHEDULE;
-  const schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig);
+  const schedule =
+    readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig);
   return {
     ...schedule,
-    initialDelay: schedule.initialDelay ?? DEFAULT_COVERAGE_SCHEDULE.initialDelay,
+    initialDelay:
+      schedule.initialDelay ?? DEFAULT_COVERAGE_SCHEDULE.initialDelay,
   };
 }
 

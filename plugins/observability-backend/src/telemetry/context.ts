@@ -33,7 +33,10 @@ export function setRequestContext(req: Request, ctx: RequestContext): void {
  * fresh one so a route mounted without the middleware (tests) still works.
  * @public
  */
-export function getRequestContext(req: Request, logger: LoggerService): RequestContext {
+export function getRequestContext(
+  req: Request,
+  logger: LoggerService,
+): RequestContext {
   return contexts.get(req) ?? backgroundContext(logger);
 }
 

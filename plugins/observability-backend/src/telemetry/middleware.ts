@@ -57,12 +57,18 @@ export function createTelemetryMiddleware(options: {
     if (!continued) {
       requestLogger.debug('Trace context missing. Generating new trace ID.');
     }
-    setRequestContext(req, { correlationId, logger: requestLogger, trace: traceContext });
+    setRequestContext(req, {
+      correlationId,
+      logger: requestLogger,
+      trace: traceContext,
+    });
 
     const stopTimer = metrics.responseTime.startTimer();
     res.on('finish', () => {
       // The matched route pattern (not the raw path) keeps label cardinality bounded.
-      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+      const route = req.route?.path
+        ? `${req.baseUrl}${req.route.path}`
+        : 'unmatched';
       stopTimer({ method: req.method, route, status: String(res.statusCode) });
       span.updateName(`${req.method} ${route}`);
       span.setAttribute('http.route', route);

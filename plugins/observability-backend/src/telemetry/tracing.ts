@@ -27,7 +27,11 @@ export function startClientSpan(
   parent: Context,
   attributes: Record<string, string | number>,
 ): { span: Span; headers: Record<string, string> } {
-  const span = tracer().startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
+  const span = tracer().startSpan(
+    name,
+    { kind: SpanKind.CLIENT, attributes },
+    parent,
+  );
   const headers: Record<string, string> = {};
   propagation.inject(trace.setSpan(parent, span), headers);
   return { span, headers };
@@ -37,7 +41,10 @@ export function startClientSpan(
 export function endSpan(span: Span, error?: unknown): void {
   if (error) {
     span.recordException(error instanceof Error ? error : String(error));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: String((error as Error)?.message ?? error) });
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: String((error as Error)?.message ?? error),
+    });
   }
   span.end();
 }

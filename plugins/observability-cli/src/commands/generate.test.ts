@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { observabilityOutputSchema } from '@redline/backstage-plugin-observability-common';
@@ -62,7 +70,17 @@ describe('redline generate', () => {
     writeFileSync(file, CHECKOUT);
     const out = join(dir, 'out');
     const io = recorder();
-    const code = await main(['generate', file, '--out', out, '--base-url', 'https://portal.example.com'], io);
+    const code = await main(
+      [
+        'generate',
+        file,
+        '--out',
+        out,
+        '--base-url',
+        'https://portal.example.com',
+      ],
+      io,
+    );
     expect(io.stderr).toEqual([]);
     expect(code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['cart', 'checkout']);
@@ -77,22 +95,36 @@ describe('redline generate', () => {
       'prometheus-rules.yaml',
       'runbooks',
     ]);
-    expect(readdirSync(join(out, 'checkout', 'runbooks'))).toContain('HighErrorRate.md');
-    const output = JSON.parse(readFileSync(join(out, 'checkout', 'observability.json'), 'utf8'));
+    expect(readdirSync(join(out, 'checkout', 'runbooks'))).toContain(
+      'HighErrorRate.md',
+    );
+    const output = JSON.parse(
+      readFileSync(join(out, 'checkout', 'observability.json'), 'utf8'),
+    );
     expect(observabilityOutputSchema.safeParse(output).success).toBe(true);
-    const rules = parse(readFileSync(join(out, 'checkout', 'prometheus-rules.yaml'), 'utf8'));
+    const rules = parse(
+      readFileSync(join(out, 'checkout', 'prometheus-rules.yaml'), 'utf8'),
+    );
     const highErrorRate = rules.groups
       .flatMap((g: { rules: Array<Record<string, unknown>> }) => g.rules)
       .find((r: Record<string, unknown>) => r.alert === 'HighErrorRate');
-    expect((highErrorRate.annotations as Record<string, string>).runbook_url).toMatch(
+    expect(
+      (highErrorRate.annotations as Record<string, string>).runbook_url,
+    ).toMatch(
       /^https:\/\/portal\.example\.com\/observability\/runbooks\/default\/component\/checkout\/HighErrorRate$/,
     );
     const log = io.stdout.join('\n');
-    expect(log).toMatch(/✓ component:default\/checkout → .*checkout \(\d+ files, \d+ alerts, LOGGING_ONLY/);
-    expect(log).toMatch(/error +annotation\.invalid \(redline\.dev\/error-rate-threshold\)/);
+    expect(log).toMatch(
+      /✓ component:default\/checkout → .*checkout \(\d+ files, \d+ alerts, LOGGING_ONLY/,
+    );
+    expect(log).toMatch(
+      /error +annotation\.invalid \(redline\.dev\/error-rate-threshold\)/,
+    );
     expect(log).toContain('2 of 2 components generated');
     // Secrets in the catalog are never written out.
-    expect(readFileSync(join(out, 'checkout', 'alertmanager.yaml'), 'utf8')).not.toContain('abc123');
+    expect(
+      readFileSync(join(out, 'checkout', 'alertmanager.yaml'), 'utf8'),
+    ).not.toContain('abc123');
   });
 
   it('reads a folder recursively', async () => {
@@ -100,19 +132,30 @@ describe('redline generate', () => {
     writeFileSync(join(dir, 'a', 'b', 'catalog-info.yml'), CHECKOUT);
     writeFileSync(join(dir, 'a', 'notes.txt'), 'not yaml');
     const io = recorder();
-    expect(await main(['generate', join(dir, 'a'), '-o', join(dir, 'out')], io)).toBe(0);
-    expect(existsSync(join(dir, 'out', 'cart', 'prometheus-rules.yaml'))).toBe(true);
+    expect(
+      await main(['generate', join(dir, 'a'), '-o', join(dir, 'out')], io),
+    ).toBe(0);
+    expect(existsSync(join(dir, 'out', 'cart', 'prometheus-rules.yaml'))).toBe(
+      true,
+    );
   });
 
   it('exits 1 with a readable message on a missing path or invalid YAML, writing nothing', async () => {
     const io = recorder();
-    expect(await main(['generate', join(dir, 'nope.yaml'), '--out', join(dir, 'out')], io)).toBe(1);
+    expect(
+      await main(
+        ['generate', join(dir, 'nope.yaml'), '--out', join(dir, 'out')],
+        io,
+      ),
+    ).toBe(1);
     expect(io.stderr[0]).toMatch(/nope\.yaml: no such file or folder$/);
 
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, `${CHECKOUT}---\nkind: [unclosed\n`);
     const io2 = recorder();
-    expect(await main(['generate', bad, '--out', join(dir, 'out')], io2)).toBe(1);
+    expect(await main(['generate', bad, '--out', join(dir, 'out')], io2)).toBe(
+      1,
+    );
     expect(io2.stderr[0]).toMatch(/bad\.yaml:\d+:\d+: invalid YAML: /);
     expect(io2.stderr.at(-1)).toContain('nothing was written');
     expect(existsSync(join(dir, 'out'))).toBe(false);
@@ -120,21 +163,33 @@ describe('redline generate', () => {
 
   it('exits 1 when there is no Component, and 2 on usage errors', async () => {
     const groupOnly = join(dir, 'org.yaml');
-    writeFileSync(groupOnly, 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: x\nspec: {type: team, children: []}\n');
+    writeFileSync(
+      groupOnly,
+      'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: x\nspec: {type: team, children: []}\n',
+    );
     const io = recorder();
-    expect(await main(['generate', groupOnly, '--out', join(dir, 'o')], io)).toBe(1);
+    expect(
+      await main(['generate', groupOnly, '--out', join(dir, 'o')], io),
+    ).toBe(1);
     expect(io.stderr[0]).toContain('no Component entities');
 
     const notEntity = join(dir, 'list.yaml');
     writeFileSync(notEntity, '- a\n- b\n');
     const io2 = recorder();
-    expect(await main(['generate', notEntity, '--out', join(dir, 'o')], io2)).toBe(1);
+    expect(
+      await main(['generate', notEntity, '--out', join(dir, 'o')], io2),
+    ).toBe(1);
     expect(io2.stderr[0]).toContain('not a catalog entity');
 
     const io3 = recorder();
     expect(await main(['generate', groupOnly], io3)).toBe(2);
     expect(io3.stderr[0]).toContain('--out <dir> is required');
-    expect(await main(['generate', groupOnly, '--out', 'x', '--base-url', 'ftp://x'], recorder())).toBe(2);
+    expect(
+      await main(
+        ['generate', groupOnly, '--out', 'x', '--base-url', 'ftp://x'],
+        recorder(),
+      ),
+    ).toBe(2);
     expect(await main(['generate', '--bogus'], recorder())).toBe(2);
     expect(await main(['frobnicate'], recorder())).toBe(2);
   });
@@ -148,7 +203,9 @@ describe('redline generate', () => {
         'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: api, namespace: b}\nspec: {type: service, owner: t, lifecycle: production}',
       ].join('\n---\n'),
     );
-    expect(await main(['generate', file, '--out', join(dir, 'out')], recorder())).toBe(0);
+    expect(
+      await main(['generate', file, '--out', join(dir, 'out')], recorder()),
+    ).toBe(0);
     const folders = readdirSync(join(dir, 'out'));
     expect(folders).toHaveLength(2);
     expect(folders).toContain('api');
@@ -157,14 +214,21 @@ describe('redline generate', () => {
 
 describe('bin/redline', () => {
   it('runs from the repository root with --help and reports errors without a stack trace', () => {
-    const help = spawnSync(process.execPath, [BIN, '--help'], { cwd: REPO_ROOT, encoding: 'utf8' });
-    expect(help.status).toBe(0);
-    expect(help.stdout).toContain('Usage: redline <command>');
-
-    const missing = spawnSync(process.execPath, [BIN, 'generate', 'does-not-exist', '--out', '/tmp/x'], {
+    const help = spawnSync(process.execPath, [BIN, '--help'], {
       cwd: REPO_ROOT,
       encoding: 'utf8',
     });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Usage: redline <command>');
+
+    const missing = spawnSync(
+      process.execPath,
+      [BIN, 'generate', 'does-not-exist', '--out', '/tmp/x'],
+      {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+      },
+    );
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('does-not-exist: no such file or folder');
     expect(missing.stderr).not.toMatch(/\n\s+at /);

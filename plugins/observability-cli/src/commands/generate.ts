@@ -37,8 +37,14 @@ Options:
   -h, --help             show this help`;
 
 /** A folder name for the service: path-safe, and unique within the run. */
-function folderName(service: string, entityRef: string, used: Set<string>): string {
-  let name = service.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '') || 'service';
+function folderName(
+  service: string,
+  entityRef: string,
+  used: Set<string>,
+): string {
+  let name =
+    service.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '') ||
+    'service';
   if (used.has(name.toLowerCase())) name = `${name}-${shortHash(entityRef)}`;
   used.add(name.toLowerCase());
   return name;
@@ -46,12 +52,16 @@ function folderName(service: string, entityRef: string, used: Set<string>): stri
 
 function formatFinding(f: Finding): string {
   const where = f.annotation ? ` (${f.annotation})` : '';
-  const value = f.value !== undefined ? ` [value: ${JSON.stringify(f.value)}]` : '';
+  const value =
+    f.value !== undefined ? ` [value: ${JSON.stringify(f.value)}]` : '';
   return `    ${f.severity.padEnd(7)} ${f.id}${where}: ${f.message}${value}`;
 }
 
 /** Runs the command; returns the process exit code. */
-export async function generateCommand(args: string[], io: CliIo = processIo): Promise<number> {
+export async function generateCommand(
+  args: string[],
+  io: CliIo = processIo,
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -75,23 +85,35 @@ export async function generateCommand(args: string[], io: CliIo = processIo): Pr
   }
   if (positionals.length !== 1 || !values.out) {
     io.err(
-      `redline generate: ${positionals.length !== 1 ? 'give exactly one catalog file or folder' : '--out <dir> is required'}\n\n${GENERATE_USAGE}`,
+      `redline generate: ${
+        positionals.length !== 1
+          ? 'give exactly one catalog file or folder'
+          : '--out <dir> is required'
+      }\n\n${GENERATE_USAGE}`,
     );
     return 2;
   }
   const baseUrl = values['base-url'];
   if (baseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(baseUrl)) {
-    io.err(`redline generate: --base-url must be an http(s) URL, got ${JSON.stringify(baseUrl)}`);
+    io.err(
+      `redline generate: --base-url must be an http(s) URL, got ${JSON.stringify(
+        baseUrl,
+      )}`,
+    );
     return 2;
   }
 
   const catalog = readCatalog(positionals[0]);
   if (catalog.errors.length > 0) {
     for (const error of catalog.errors) io.err(`error: ${error}`);
-    io.err(`redline generate: the input could not be read; nothing was written.`);
+    io.err(
+      `redline generate: the input could not be read; nothing was written.`,
+    );
     return 1;
   }
-  const components = catalog.entities.filter(e => e.entity.kind.toLowerCase() === 'component');
+  const components = catalog.entities.filter(
+    e => e.entity.kind.toLowerCase() === 'component',
+  );
   if (components.length === 0) {
     io.err(
       `redline generate: no Component entities in ${positionals[0]} (${catalog.entities.length} other entities in ${catalog.files.length} files); nothing was written.`,
@@ -99,7 +121,9 @@ export async function generateCommand(args: string[], io: CliIo = processIo): Pr
     return 1;
   }
 
-  const config = resolveGeneratorConfig(baseUrl ? { portalBaseUrl: baseUrl } : undefined);
+  const config = resolveGeneratorConfig(
+    baseUrl ? { portalBaseUrl: baseUrl } : undefined,
+  );
   const outDir = resolve(values.out);
   const used = new Set<string>();
   let failed = 0;
@@ -108,10 +132,14 @@ export async function generateCommand(args: string[], io: CliIo = processIo): Pr
     try {
       const { spec, findings } = parseSpec(entity, config);
       const artifacts = generateArtifacts(spec, config, findings);
-      const folder = join(outDir, folderName(artifacts.serviceName, spec.entityRef, used));
+      const folder = join(
+        outDir,
+        folderName(artifacts.serviceName, spec.entityRef, used),
+      );
       for (const file of artifacts.files) {
         const target = resolve(folder, file.path);
-        if (!target.startsWith(folder + sep)) throw new Error(`refusing to write outside ${folder}: ${file.path}`);
+        if (!target.startsWith(folder + sep))
+          throw new Error(`refusing to write outside ${folder}: ${file.path}`);
         mkdirSync(dirname(target), { recursive: true });
         writeFileSync(target, file.content);
       }
@@ -120,7 +148,9 @@ export async function generateCommand(args: string[], io: CliIo = processIo): Pr
       io.out(
         `✓ ${spec.entityRef} → ${folder} (${artifacts.files.length} files, ${artifacts.alerts.length} alerts, ${design.level}, confidence ${artifacts.confidence.score})`,
       );
-      const shown = values.quiet ? artifacts.findings.filter(f => f.severity === 'error') : artifacts.findings;
+      const shown = values.quiet
+        ? artifacts.findings.filter(f => f.severity === 'error')
+        : artifacts.findings;
       for (const finding of shown) io.out(formatFinding(finding));
     } catch (error) {
       failed += 1;
@@ -128,7 +158,9 @@ export async function generateCommand(args: string[], io: CliIo = processIo): Pr
     }
   }
   io.out(
-    `${components.length - failed} of ${components.length} components generated into ${outDir}; ${findingsTotal} findings.`,
+    `${components.length - failed} of ${
+      components.length
+    } components generated into ${outDir}; ${findingsTotal} findings.`,
   );
   return failed > 0 ? 1 : 0;
 }

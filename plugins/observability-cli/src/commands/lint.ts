@@ -215,7 +215,6 @@ function collectFiles(paths: string[]): CollectedFiles {
   return collected;
 }
 
-
 /** "ENOENT: no such file or directory, open 'x'" → "no such file or directory". */
 function reason(error: unknown): string {
   // Errors from another realm (jest's sandbox) fail `instanceof Error`; read the message directly.

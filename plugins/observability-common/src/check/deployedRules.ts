@@ -82,7 +82,8 @@ export function deployedRulesFact(
   const loadedRecords = new Set<string>();
   for (const rule of snapshot.rules) {
     if (rule.type === 'alerting') {
-      if (names.alerts.has(rule.name) && belongsTo(rule, spec)) loadedAlerts.add(rule.name);
+      if (names.alerts.has(rule.name) && belongsTo(rule, spec))
+        loadedAlerts.add(rule.name);
     } else if (names.records.has(rule.name) && belongsTo(rule, spec)) {
       loadedRecords.add(rule.name);
     }

@@ -10,13 +10,21 @@ import { deployedRulesFact } from './deployedRules';
 import { evaluateChecks, summarizeChecks } from './evaluateChecks';
 import type { CheckResult, EntityFacts } from './types';
 
-function alert(spec: ObservabilitySpec, name: string, key = name): GeneratedAlert {
+function alert(
+  spec: ObservabilitySpec,
+  name: string,
+  key = name,
+): GeneratedAlert {
   return {
     name,
     key,
     severity: 'critical',
     expr: 'vector(1)',
-    labels: { severity: 'critical', service: spec.serviceName.value, team: spec.team },
+    labels: {
+      severity: 'critical',
+      service: spec.serviceName.value,
+      team: spec.team,
+    },
     annotations: {},
     runbookUrl: 'https://runbooks.example.com/x',
     runbookPath: `runbooks/${name}.md`,
@@ -28,7 +36,10 @@ function artifactsFor(
   spec: ObservabilitySpec,
   overrides: Partial<GeneratedArtifacts> = {},
 ): GeneratedArtifacts {
-  const { fragment, findings } = generateAlertmanagerFragment(spec, DEFAULT_GENERATOR_CONFIG);
+  const { fragment, findings } = generateAlertmanagerFragment(
+    spec,
+    DEFAULT_GENERATOR_CONFIG,
+  );
   const prometheusAlerts = [
     alert(spec, 'HighErrorRate'),
     alert(spec, 'HighLatencyP99'),
@@ -45,8 +56,16 @@ function artifactsFor(
         {
           name: 'red',
           rules: [
-            { record: 'service:http_requests:rate5m', expr: `sum by (service) (rate(http_requests_total{${spec.selector.value}}[5m]))` },
-            ...prometheusAlerts.map(a => ({ alert: a.name, expr: a.expr, labels: a.labels, annotations: a.annotations })),
+            {
+              record: 'service:http_requests:rate5m',
+              expr: `sum by (service) (rate(http_requests_total{${spec.selector.value}}[5m]))`,
+            },
+            ...prometheusAlerts.map(a => ({
+              alert: a.name,
+              expr: a.expr,
+              labels: a.labels,
+              annotations: a.annotations,
+            })),
           ],
         },
       ],
@@ -77,11 +96,17 @@ function artifactsFor(
 
 function byId(checks: CheckResult[], id: string): CheckResult {
   const found = checks.find(c => c.id === id);
-  if (!found) throw new Error(`no check ${id} in ${checks.map(c => c.id).join(', ')}`);
+  if (!found)
+    throw new Error(`no check ${id} in ${checks.map(c => c.id).join(', ')}`);
   return found;
 }
 
-function run(spec: ObservabilitySpec, facts: EntityFacts = {}, findings: Finding[] = [], artifacts = artifactsFor(spec)) {
+function run(
+  spec: ObservabilitySpec,
+  facts: EntityFacts = {},
+  findings: Finding[] = [],
+  artifacts = artifactsFor(spec),
+) {
   return evaluateChecks(spec, artifacts, facts, findings);
 }
 
@@ -104,11 +129,16 @@ describe('evaluateChecks', () => {
       [{ ownerExists: false }, 'fail'],
       [{}, 'unknown'],
     ] as const)('%j -> %s', (facts, status) => {
-      expect(byId(run(spec, facts), 'ownership.owner-exists').status).toBe(status);
+      expect(byId(run(spec, facts), 'ownership.owner-exists').status).toBe(
+        status,
+      );
     });
 
     it('fails with a spec.owner snippet when there is no owner', () => {
-      const c = byId(run(makeBareSpec(), { ownerExists: true }), 'ownership.owner-exists');
+      const c = byId(
+        run(makeBareSpec(), { ownerExists: true }),
+        'ownership.owner-exists',
+      );
       expect(c.status).toBe('fail');
       expect(c.fix).toContain('spec:\n  owner:');
     });
@@ -116,7 +146,10 @@ describe('evaluateChecks', () => {
 
   describe('runbook.links-answer', () => {
     it('passes when every link answers', () => {
-      const c = byId(run(spec, { runbooks: [{ url: 'https://a', ok: true, status: 200 }] }), 'runbook.links-answer');
+      const c = byId(
+        run(spec, { runbooks: [{ url: 'https://a', ok: true, status: 200 }] }),
+        'runbook.links-answer',
+      );
       expect(c.status).toBe('pass');
     });
     it('fails naming the broken link and its status', () => {
@@ -125,7 +158,11 @@ describe('evaluateChecks', () => {
           runbooks: [
             { url: 'https://a', ok: true, status: 200 },
             { url: 'https://wiki.example.com/gone', ok: false, status: 404 },
-            { url: 'https://slow.example.com', ok: false, error: 'timeout after 3000ms' },
+            {
+              url: 'https://slow.example.com',
+              ok: false,
+              error: 'timeout after 3000ms',
+            },
           ],
         }),
         'runbook.links-answer',
@@ -135,17 +172,32 @@ describe('evaluateChecks', () => {
       expect(c.message).toContain('timeout after 3000ms');
     });
     it('is unknown, not failed, when the host was not allowed to be contacted', () => {
-      const skipped = { url: 'https://wiki.example.com/rb', ok: false, skipped: 'host not allowed', error: 'host not allowed' };
-      const c = byId(run(spec, { runbooks: [skipped] }), 'runbook.links-answer');
+      const skipped = {
+        url: 'https://wiki.example.com/rb',
+        ok: false,
+        skipped: 'host not allowed',
+        error: 'host not allowed',
+      };
+      const c = byId(
+        run(spec, { runbooks: [skipped] }),
+        'runbook.links-answer',
+      );
       expect(c.status).toBe('unknown');
       expect(c.message).toContain('host not allowed');
       expect(c.fix).toContain('allowedHosts');
       const mixed = byId(
-        run(spec, { runbooks: [skipped, { url: 'https://ok.example.com', ok: true, status: 200 }] }),
+        run(spec, {
+          runbooks: [
+            skipped,
+            { url: 'https://ok.example.com', ok: true, status: 200 },
+          ],
+        }),
         'runbook.links-answer',
       );
       expect(mixed.status).toBe('pass');
-      expect(mixed.message).toContain('Not probed: https://wiki.example.com/rb');
+      expect(mixed.message).toContain(
+        'Not probed: https://wiki.example.com/rb',
+      );
     });
     it('is unknown when a runbook URL exists but was not probed', () => {
       expect(byId(run(spec), 'runbook.links-answer').status).toBe('unknown');
@@ -165,7 +217,9 @@ describe('evaluateChecks', () => {
     });
 
     it('warns when critical alerts page nobody (only a Slack channel)', () => {
-      const slackOnly = makeSpec({ routing: { slackChannel: 'payments-alerts' } });
+      const slackOnly = makeSpec({
+        routing: { slackChannel: 'payments-alerts' },
+      });
       const c = byId(run(slackOnly), 'routing.owner-route');
       expect(c.status).toBe('warn');
       expect(c.fix).toContain('pagerduty.com/integration-key');
@@ -180,9 +234,14 @@ describe('evaluateChecks', () => {
 
     it('fails when no route matches the team', () => {
       const other = artifactsFor(makeSpec({ team: 'someone-else' }));
-      const c = byId(run(spec, {}, [], { ...other, alerts: artifactsFor(spec).alerts }), 'routing.owner-route');
+      const c = byId(
+        run(spec, {}, [], { ...other, alerts: artifactsFor(spec).alerts }),
+        'routing.owner-route',
+      );
       expect(c.status).toBe('fail');
-      expect(c.message).toContain('No Alertmanager route matches team="payments"');
+      expect(c.message).toContain(
+        'No Alertmanager route matches team="payments"',
+      );
     });
 
     it('fails when the route points at an undefined receiver', () => {
@@ -214,27 +273,38 @@ describe('evaluateChecks', () => {
         '  - name: pay',
         '    webhook_configs: [{ url: "http://x" }]',
       ].join('\n');
-      expect(byId(run(spec, {}, [], artifacts), 'routing.owner-route').status).toBe('pass');
+      expect(
+        byId(run(spec, {}, [], artifacts), 'routing.owner-route').status,
+      ).toBe('pass');
     });
 
     it('fails when an alert lacks the team label', () => {
       const artifacts = artifactsFor(spec);
-      artifacts.alerts[0] = { ...artifacts.alerts[0], labels: { severity: 'critical' } };
+      artifacts.alerts[0] = {
+        ...artifacts.alerts[0],
+        labels: { severity: 'critical' },
+      };
       const c = byId(run(spec, {}, [], artifacts), 'routing.owner-route');
       expect(c.status).toBe('fail');
       expect(c.message).toContain('HighErrorRate');
     });
 
     it('fails for an unowned entity and is unknown without an Alertmanager file', () => {
-      expect(byId(run(makeBareSpec()), 'routing.owner-route').status).toBe('fail');
+      expect(byId(run(makeBareSpec()), 'routing.owner-route').status).toBe(
+        'fail',
+      );
       const noFile = artifactsFor(spec, { files: [] });
-      expect(byId(run(spec, {}, [], noFile), 'routing.owner-route').status).toBe('unknown');
+      expect(
+        byId(run(spec, {}, [], noFile), 'routing.owner-route').status,
+      ).toBe('unknown');
     });
 
     it('is unknown, not a crash, when the file is not YAML', () => {
       const artifacts = artifactsFor(spec);
       artifacts.files[0].content = 'route: [unclosed';
-      expect(byId(run(spec, {}, [], artifacts), 'routing.owner-route').status).toBe('unknown');
+      expect(
+        byId(run(spec, {}, [], artifacts), 'routing.owner-route').status,
+      ).toBe('unknown');
     });
   });
 
@@ -243,18 +313,40 @@ describe('evaluateChecks', () => {
       deployedRules: { status: 'ok', loadedAlerts, loadedRecords: [] },
     });
     it('passes when every generated alert name is loaded', () => {
-      const c = byId(run(spec, ok(['HighErrorRate', 'HighLatencyP99', 'SLOErrorBudgetBurn'])), 'deployment.rules-loaded');
+      const c = byId(
+        run(
+          spec,
+          ok(['HighErrorRate', 'HighLatencyP99', 'SLOErrorBudgetBurn']),
+        ),
+        'deployment.rules-loaded',
+      );
       expect(c.status).toBe('pass');
-      expect(summarizeChecks(run(spec, ok(['HighErrorRate', 'HighLatencyP99', 'SLOErrorBudgetBurn']))).rulesDeployed).toBe('yes');
+      expect(
+        summarizeChecks(
+          run(
+            spec,
+            ok(['HighErrorRate', 'HighLatencyP99', 'SLOErrorBudgetBurn']),
+          ),
+        ).rulesDeployed,
+      ).toBe('yes');
     });
     it('warns naming the missing ones when some are loaded', () => {
-      const c = byId(run(spec, ok(['HighErrorRate'])), 'deployment.rules-loaded');
+      const c = byId(
+        run(spec, ok(['HighErrorRate'])),
+        'deployment.rules-loaded',
+      );
       expect(c.status).toBe('warn');
       expect(c.message).toContain('HighLatencyP99');
       expect(c.message).toContain('SLOErrorBudgetBurn');
     });
     it('does not expect the Loki-only fallback alert in Prometheus', () => {
-      const c = byId(run(spec, ok(['HighErrorRate', 'HighLatencyP99', 'SLOErrorBudgetBurn'])), 'deployment.rules-loaded');
+      const c = byId(
+        run(
+          spec,
+          ok(['HighErrorRate', 'HighLatencyP99', 'SLOErrorBudgetBurn']),
+        ),
+        'deployment.rules-loaded',
+      );
       expect(c.message).not.toContain('LogErrorRateFallback');
       expect(c.message).toBe('All 3 alert(s) are loaded.');
     });
@@ -264,7 +356,12 @@ describe('evaluateChecks', () => {
       expect(summarizeChecks(checks).rulesDeployed).toBe('no');
     });
     it('is unknown with the reason when Prometheus did not answer', () => {
-      const checks = run(spec, { deployedRules: { status: 'unknown', reason: 'prometheus "main": connection refused' } });
+      const checks = run(spec, {
+        deployedRules: {
+          status: 'unknown',
+          reason: 'prometheus "main": connection refused',
+        },
+      });
       const c = byId(checks, 'deployment.rules-loaded');
       expect(c.status).toBe('unknown');
       expect(c.message).toContain('connection refused');
@@ -274,39 +371,89 @@ describe('evaluateChecks', () => {
 
   describe('metrics.exist', () => {
     it('passes when all RED metrics exist', () => {
-      const c = byId(run(spec, { metrics: { status: 'ok', present: ['http_requests_total'], missing: [] } }), 'metrics.exist');
+      const c = byId(
+        run(spec, {
+          metrics: {
+            status: 'ok',
+            present: ['http_requests_total'],
+            missing: [],
+          },
+        }),
+        'metrics.exist',
+      );
       expect(c.status).toBe('pass');
     });
     it('warns when some are missing', () => {
       const c = byId(
-        run(spec, { metrics: { status: 'ok', present: ['http_requests_total'], missing: ['http_request_duration_seconds_bucket'] } }),
+        run(spec, {
+          metrics: {
+            status: 'ok',
+            present: ['http_requests_total'],
+            missing: ['http_request_duration_seconds_bucket'],
+          },
+        }),
         'metrics.exist',
       );
       expect(c.status).toBe('warn');
       expect(c.message).toContain('http_request_duration_seconds_bucket');
     });
     it('fails when none exist, with a fix naming the selector', () => {
-      const c = byId(run(spec, { metrics: { status: 'ok', present: [], missing: ['http_requests_total'] } }), 'metrics.exist');
+      const c = byId(
+        run(spec, {
+          metrics: {
+            status: 'ok',
+            present: [],
+            missing: ['http_requests_total'],
+          },
+        }),
+        'metrics.exist',
+      );
       expect(c.status).toBe('fail');
       expect(c.fix).toContain('service="checkout"');
     });
     it('warns with the seed message when falling back to logs', () => {
-      const c = byId(run(spec, { metrics: { status: 'unknown', reason: 'timeout after 3 attempts', fallback: 'logs' } }), 'metrics.exist');
+      const c = byId(
+        run(spec, {
+          metrics: {
+            status: 'unknown',
+            reason: 'timeout after 3 attempts',
+            fallback: 'logs',
+          },
+        }),
+        'metrics.exist',
+      );
       expect(c.status).toBe('warn');
       expect(c.message).toContain('Using log-based metrics as fallback.');
     });
     it('is unknown with the reason without a fallback', () => {
-      const c = byId(run(spec, { metrics: { status: 'unknown', reason: 'no Prometheus configured' } }), 'metrics.exist');
+      const c = byId(
+        run(spec, {
+          metrics: { status: 'unknown', reason: 'no Prometheus configured' },
+        }),
+        'metrics.exist',
+      );
       expect(c.status).toBe('unknown');
       expect(c.message).toBe('no Prometheus configured');
     });
   });
 
   describe('alerts.firing', () => {
-    const firing = (severity: string, state: 'firing' | 'pending' = 'firing'): EntityFacts => ({
+    const firing = (
+      severity: string,
+      state: 'firing' | 'pending' = 'firing',
+    ): EntityFacts => ({
       firingAlerts: {
         status: 'ok',
-        alerts: [{ name: 'HighErrorRate', severity, state, labels: {}, annotations: {}, count: 3 }],
+        alerts: [
+          {
+            name: 'HighErrorRate',
+            severity,
+            state,
+            labels: {},
+            annotations: {},
+            count: 3,
+          },
+        ],
       },
     });
     it('passes when nothing fires (pending noted)', () => {
@@ -315,20 +462,34 @@ describe('evaluateChecks', () => {
       expect(c.message).toContain('1 pending');
     });
     it('warns on a firing warning and fails on a firing critical', () => {
-      expect(byId(run(spec, firing('warning')), 'alerts.firing').status).toBe('warn');
+      expect(byId(run(spec, firing('warning')), 'alerts.firing').status).toBe(
+        'warn',
+      );
       const c = byId(run(spec, firing('critical')), 'alerts.firing');
       expect(c.status).toBe('fail');
       expect(c.message).toContain('HighErrorRate ×3');
     });
     it('is unknown without facts or with a reason', () => {
       expect(byId(run(spec), 'alerts.firing').status).toBe('unknown');
-      expect(byId(run(spec, { firingAlerts: { status: 'unknown', reason: 'down' } }), 'alerts.firing').message).toBe('down');
+      expect(
+        byId(
+          run(spec, { firingAlerts: { status: 'unknown', reason: 'down' } }),
+          'alerts.firing',
+        ).message,
+      ).toBe('down');
     });
   });
 
   describe('lint.rules', () => {
     const lint = (severity: 'error' | 'warning' | 'info'): EntityFacts => ({
-      lintFindings: [{ ruleId: 'cause-not-symptom', severity, message: 'CPU usage alert', location: 'rules.yaml:3' }],
+      lintFindings: [
+        {
+          ruleId: 'cause-not-symptom',
+          severity,
+          message: 'CPU usage alert',
+          location: 'rules.yaml:3',
+        },
+      ],
     });
     it.each([
       ['error', 'fail'],
@@ -358,7 +519,9 @@ describe('evaluateChecks', () => {
         'metadata:\n  annotations:\n    redline.dev/slo-availability: "99.9"\n    redline.dev/slo-latency: "99% < 300ms"',
       );
       expect(byId(checks, 'metadata.tier').status).toBe('warn');
-      expect(byId(checks, 'metadata.log-selector').fix).toContain('redline.dev/log-selector');
+      expect(byId(checks, 'metadata.log-selector').fix).toContain(
+        'redline.dev/log-selector',
+      );
     });
 
     it('passes missing annotations that have seed defaults, naming the default', () => {
@@ -366,16 +529,21 @@ describe('evaluateChecks', () => {
       const errorRate = byId(checks, 'metadata.error-rate-threshold');
       expect(errorRate.status).toBe('pass');
       expect(errorRate.message).toContain('1 %');
-      expect(byId(checks, 'metadata.latency-p99-threshold').message).toContain('500 ms');
+      expect(byId(checks, 'metadata.latency-p99-threshold').message).toContain(
+        '500 ms',
+      );
       // Optional routing annotations produce no check when absent.
-      expect(checks.find(c => c.id === 'metadata.slack-channel')).toBeUndefined();
+      expect(
+        checks.find(c => c.id === 'metadata.slack-channel'),
+      ).toBeUndefined();
     });
 
     it('fails an invalid annotation with the finding message and its fix', () => {
       const finding: Finding = {
         id: 'annotation.invalid',
         severity: 'error',
-        message: 'redline.dev/slo-availability must be a number of percent such as "99.9"',
+        message:
+          'redline.dev/slo-availability must be a number of percent such as "99.9"',
         annotation: 'redline.dev/slo-availability',
         value: 'very high',
         expected: 'a percentage in (0, 100)',
@@ -390,19 +558,40 @@ describe('evaluateChecks', () => {
 
     it('warns on a warning finding and builds a snippet when the finding has none', () => {
       const c = byId(
-        run(spec, {}, [{ id: 'annotation.invalid', severity: 'warning', message: 'odd tier', annotation: 'redline.dev/tier' }]),
+        run(spec, {}, [
+          {
+            id: 'annotation.invalid',
+            severity: 'warning',
+            message: 'odd tier',
+            annotation: 'redline.dev/tier',
+          },
+        ]),
         'metadata.tier',
       );
       expect(c.status).toBe('warn');
-      expect(c.fix).toBe('metadata:\n  annotations:\n    redline.dev/tier: "tier-1"');
+      expect(c.fix).toBe(
+        'metadata:\n  annotations:\n    redline.dev/tier: "tier-1"',
+      );
     });
 
     it('gives foreign annotations and generation findings their own checks', () => {
       const checks = run(spec, {}, [
-        { id: 'annotation.invalid', severity: 'error', message: 'bad id', annotation: 'pagerduty.com/service-id', expected: 'P followed by letters' },
-        { id: 'slo.tier-skipped', severity: 'warning', message: 'long tier skipped at 99.999 %' },
+        {
+          id: 'annotation.invalid',
+          severity: 'error',
+          message: 'bad id',
+          annotation: 'pagerduty.com/service-id',
+          expected: 'P followed by letters',
+        },
+        {
+          id: 'slo.tier-skipped',
+          severity: 'warning',
+          message: 'long tier skipped at 99.999 %',
+        },
       ]);
-      expect(byId(checks, 'metadata.pagerduty.com/service-id').status).toBe('fail');
+      expect(byId(checks, 'metadata.pagerduty.com/service-id').status).toBe(
+        'fail',
+      );
       const gen = byId(checks, 'metadata.generation');
       expect(gen.status).toBe('warn');
       expect(gen.message).toContain('long tier skipped');
@@ -410,14 +599,21 @@ describe('evaluateChecks', () => {
 
     it('deduplicates findings passed both as spec and generator findings', () => {
       const f: Finding = { id: 'x', severity: 'warning', message: 'once' };
-      const checks = evaluateChecks(spec, artifactsFor(spec, { findings: [f] }), {}, [f]);
+      const checks = evaluateChecks(
+        spec,
+        artifactsFor(spec, { findings: [f] }),
+        {},
+        [f],
+      );
       expect(byId(checks, 'metadata.generation').message).toBe('once');
     });
   });
 
   describe('summarizeChecks', () => {
     it('counts failures and names the first one in evaluation order', () => {
-      const summary = summarizeChecks(run(makeBareSpec(), { ownerExists: false }));
+      const summary = summarizeChecks(
+        run(makeBareSpec(), { ownerExists: false }),
+      );
       expect(summary.failing).toBeGreaterThanOrEqual(2);
       expect(summary.topFailingCheck).toBe('Owner exists');
     });
@@ -433,11 +629,36 @@ describe('deployedRulesFact', () => {
       {
         status: 'ok',
         rules: [
-          { type: 'alerting', name: 'HighErrorRate', labels: { service: 'checkout', severity: 'critical' }, query: '' },
-          { type: 'alerting', name: 'HighLatencyP99', labels: { service: 'cart' }, query: '' },
-          { type: 'alerting', name: 'SomethingElse', labels: { service: 'checkout' }, query: '' },
-          { type: 'recording', name: 'service:http_requests:rate5m', labels: {}, query: 'sum(rate(http_requests_total{service="checkout"}[5m]))' },
-          { type: 'recording', name: 'service:http_requests:rate5m', labels: {}, query: 'sum(rate(http_requests_total{service="cart"}[5m]))' },
+          {
+            type: 'alerting',
+            name: 'HighErrorRate',
+            labels: { service: 'checkout', severity: 'critical' },
+            query: '',
+          },
+          {
+            type: 'alerting',
+            name: 'HighLatencyP99',
+            labels: { service: 'cart' },
+            query: '',
+          },
+          {
+            type: 'alerting',
+            name: 'SomethingElse',
+            labels: { service: 'checkout' },
+            query: '',
+          },
+          {
+            type: 'recording',
+            name: 'service:http_requests:rate5m',
+            labels: {},
+            query: 'sum(rate(http_requests_total{service="checkout"}[5m]))',
+          },
+          {
+            type: 'recording',
+            name: 'service:http_requests:rate5m',
+            labels: {},
+            query: 'sum(rate(http_requests_total{service="cart"}[5m]))',
+          },
         ],
       },
       spec,
@@ -451,7 +672,13 @@ describe('deployedRulesFact', () => {
   });
 
   it('passes an unknown snapshot through with its reason', () => {
-    expect(deployedRulesFact({ status: 'unknown', reason: 'timeout' }, spec, artifacts)).toEqual({
+    expect(
+      deployedRulesFact(
+        { status: 'unknown', reason: 'timeout' },
+        spec,
+        artifacts,
+      ),
+    ).toEqual({
       status: 'unknown',
       reason: 'timeout',
     });

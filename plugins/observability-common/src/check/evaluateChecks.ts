@@ -67,7 +67,8 @@ export function summarizeChecks(checks: CheckResult[]): CheckSummary {
   const rules = checks.find(c => c.id === 'deployment.rules-loaded');
   let rulesDeployed: CheckSummary['rulesDeployed'] = 'unknown';
   if (rules?.status === 'pass') rulesDeployed = 'yes';
-  else if (rules?.status === 'fail' || rules?.status === 'warn') rulesDeployed = 'no';
+  else if (rules?.status === 'fail' || rules?.status === 'warn')
+    rulesDeployed = 'no';
   return {
     failing: failing.length,
     warnings: checks.filter(c => c.status === 'warn').length,

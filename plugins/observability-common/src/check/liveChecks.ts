@@ -15,7 +15,10 @@ const list = (items: string[], max = 5) =>
     : items.join(', ');
 
 /** `ownership.owner-exists`. @public */
-export function ownerCheck(spec: ObservabilitySpec, facts: EntityFacts): CheckResult {
+export function ownerCheck(
+  spec: ObservabilitySpec,
+  facts: EntityFacts,
+): CheckResult {
   const base = {
     id: 'ownership.owner-exists',
     category: 'ownership' as const,
@@ -25,12 +28,17 @@ export function ownerCheck(spec: ObservabilitySpec, facts: EntityFacts): CheckRe
     return {
       ...base,
       status: 'fail',
-      message: 'The entity has no spec.owner: nobody is accountable for its alerts.',
+      message:
+        'The entity has no spec.owner: nobody is accountable for its alerts.',
       fix: ownerSnippet('group:default/your-team'),
     };
   }
   if (facts.ownerExists === undefined) {
-    return { ...base, status: 'unknown', message: `Could not look up ${spec.owner} in the catalog.` };
+    return {
+      ...base,
+      status: 'unknown',
+      message: `Could not look up ${spec.owner} in the catalog.`,
+    };
   }
   return facts.ownerExists
     ? { ...base, status: 'pass', message: `${spec.owner} is in the catalog.` }
@@ -43,7 +51,10 @@ export function ownerCheck(spec: ObservabilitySpec, facts: EntityFacts): CheckRe
 }
 
 /** `runbook.links-answer`: the entity's runbook links respond. @public */
-export function runbookCheck(spec: ObservabilitySpec, facts: EntityFacts): CheckResult {
+export function runbookCheck(
+  spec: ObservabilitySpec,
+  facts: EntityFacts,
+): CheckResult {
   const base = {
     id: 'runbook.links-answer',
     category: 'runbook' as const,
@@ -53,11 +64,16 @@ export function runbookCheck(spec: ObservabilitySpec, facts: EntityFacts): Check
     return {
       ...base,
       status: 'pass',
-      message: 'Alerts link to the runbooks Redline generates and serves in the portal.',
+      message:
+        'Alerts link to the runbooks Redline generates and serves in the portal.',
     };
   }
   if (!facts.runbooks) {
-    return { ...base, status: 'unknown', message: 'Runbook links were not probed.' };
+    return {
+      ...base,
+      status: 'unknown',
+      message: 'Runbook links were not probed.',
+    };
   }
   // Links the backend chose not to contact (host not allowed) say nothing
   // about whether the page exists.
@@ -71,12 +87,16 @@ export function runbookCheck(spec: ObservabilitySpec, facts: EntityFacts): Check
       ...base,
       status: 'unknown',
       message: `Runbook links were not probed.${skippedNote}`,
-      fix: "Add the runbook host to observability.runbookCheck.allowedHosts to have it checked.",
+      fix: 'Add the runbook host to observability.runbookCheck.allowedHosts to have it checked.',
     };
   }
   const broken = probed.filter(r => !r.ok);
   if (broken.length === 0) {
-    return { ...base, status: 'pass', message: `${probed.length} runbook link(s) answer.${skippedNote}` };
+    return {
+      ...base,
+      status: 'pass',
+      message: `${probed.length} runbook link(s) answer.${skippedNote}`,
+    };
   }
   return {
     ...base,
@@ -89,46 +109,70 @@ export function runbookCheck(spec: ObservabilitySpec, facts: EntityFacts): Check
 }
 
 /** `deployment.rules-loaded`: Prometheus has this entity's generated alerts loaded. @public */
-export function rulesLoadedCheck(artifacts: GeneratedArtifacts, facts: EntityFacts): CheckResult {
+export function rulesLoadedCheck(
+  artifacts: GeneratedArtifacts,
+  facts: EntityFacts,
+): CheckResult {
   const base = {
     id: 'deployment.rules-loaded',
     category: 'deployment' as const,
     title: 'Rules loaded in Prometheus',
   };
   const fact = facts.deployedRules;
-  if (!fact) return { ...base, status: 'unknown', message: 'No Prometheus was asked.' };
-  if (fact.status !== 'ok') return { ...base, status: 'unknown', message: fact.reason };
+  if (!fact)
+    return { ...base, status: 'unknown', message: 'No Prometheus was asked.' };
+  if (fact.status !== 'ok')
+    return { ...base, status: 'unknown', message: fact.reason };
   const expected = prometheusAlertNames(artifacts);
   if (expected.length === 0) {
-    return { ...base, status: 'warn', message: 'No alerts were generated for this entity.' };
+    return {
+      ...base,
+      status: 'warn',
+      message: 'No alerts were generated for this entity.',
+    };
   }
   const loaded = new Set(fact.loadedAlerts);
   const missing = expected.filter(name => !loaded.has(name));
   const fix =
     'Apply the generated rules from the Observability tab (or copy prometheus-rules.yaml into the rules directory) and reload Prometheus.';
   if (missing.length === 0) {
-    return { ...base, status: 'pass', message: `All ${expected.length} alert(s) are loaded.` };
+    return {
+      ...base,
+      status: 'pass',
+      message: `All ${expected.length} alert(s) are loaded.`,
+    };
   }
   if (missing.length === expected.length) {
-    return { ...base, status: 'fail', message: 'None of the generated alerts is loaded.', fix };
+    return {
+      ...base,
+      status: 'fail',
+      message: 'None of the generated alerts is loaded.',
+      fix,
+    };
   }
   return {
     ...base,
     status: 'warn',
-    message: `${missing.length} of ${expected.length} alert(s) not loaded: ${list(missing)}.`,
+    message: `${missing.length} of ${
+      expected.length
+    } alert(s) not loaded: ${list(missing)}.`,
     fix,
   };
 }
 
 /** `metrics.exist`: the RED metrics exist, or the log-based fallback answers. @public */
-export function metricsCheck(spec: ObservabilitySpec, facts: EntityFacts): CheckResult {
+export function metricsCheck(
+  spec: ObservabilitySpec,
+  facts: EntityFacts,
+): CheckResult {
   const base = {
     id: 'metrics.exist',
     category: 'metrics' as const,
     title: 'RED metrics exist',
   };
   const fact = facts.metrics;
-  if (!fact) return { ...base, status: 'unknown', message: 'No Prometheus was asked.' };
+  if (!fact)
+    return { ...base, status: 'unknown', message: 'No Prometheus was asked.' };
   if (fact.status !== 'ok') {
     if (fact.fallback === 'logs') {
       return {
@@ -141,7 +185,11 @@ export function metricsCheck(spec: ObservabilitySpec, facts: EntityFacts): Check
   }
   const fix = `Expose ${spec.metrics.requestsTotal}{${spec.metrics.statusLabel}} and ${spec.metrics.durationHistogram} with ${spec.selector.value}, or correct redline.dev/metrics-selector.`;
   if (fact.missing.length === 0) {
-    return { ...base, status: 'pass', message: `Found ${list(fact.present)} for {${spec.selector.value}}.` };
+    return {
+      ...base,
+      status: 'pass',
+      message: `Found ${list(fact.present)} for {${spec.selector.value}}.`,
+    };
   }
   if (fact.present.length === 0) {
     return {
@@ -167,18 +215,28 @@ export function firingCheck(facts: EntityFacts): CheckResult {
     title: 'Firing alerts',
   };
   const fact = facts.firingAlerts;
-  if (!fact) return { ...base, status: 'unknown', message: 'No Alertmanager or Prometheus was asked.' };
-  if (fact.status !== 'ok') return { ...base, status: 'unknown', message: fact.reason };
+  if (!fact)
+    return {
+      ...base,
+      status: 'unknown',
+      message: 'No Alertmanager or Prometheus was asked.',
+    };
+  if (fact.status !== 'ok')
+    return { ...base, status: 'unknown', message: fact.reason };
   const firing = fact.alerts.filter(a => a.state === 'firing');
   if (firing.length === 0) {
     const pending = fact.alerts.filter(a => a.state === 'pending').length;
     return {
       ...base,
       status: 'pass',
-      message: pending ? `Nothing firing (${pending} pending).` : 'Nothing firing.',
+      message: pending
+        ? `Nothing firing (${pending} pending).`
+        : 'Nothing firing.',
     };
   }
-  const names = firing.map(a => (a.count > 1 ? `${a.name} ×${a.count}` : a.name));
+  const names = firing.map(a =>
+    a.count > 1 ? `${a.name} ×${a.count}` : a.name,
+  );
   const critical = firing.some(a => a.severity === 'critical');
   return {
     ...base,
@@ -196,16 +254,26 @@ export function lintCheck(facts: EntityFacts): CheckResult {
     title: 'Rule lint',
   };
   const found = facts.lintFindings;
-  if (!found) return { ...base, status: 'unknown', message: 'The live rules were not linted.' };
+  if (!found)
+    return {
+      ...base,
+      status: 'unknown',
+      message: 'The live rules were not linted.',
+    };
   const errors = found.filter(f => f.severity === 'error');
   const warnings = found.filter(f => f.severity === 'warning');
   if (errors.length === 0 && warnings.length === 0) {
     return { ...base, status: 'pass', message: 'No lint findings.' };
   }
-  const shown = [...errors, ...warnings].map(f => `${f.ruleId} at ${f.location}: ${f.message}`);
+  const shown = [...errors, ...warnings].map(
+    f => `${f.ruleId} at ${f.location}: ${f.message}`,
+  );
   return {
     ...base,
     status: errors.length ? 'fail' : 'warn',
-    message: `${errors.length} error(s), ${warnings.length} warning(s): ${list(shown, 3)}`,
+    message: `${errors.length} error(s), ${warnings.length} warning(s): ${list(
+      shown,
+      3,
+    )}`,
   };
 }

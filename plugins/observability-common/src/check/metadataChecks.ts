@@ -109,7 +109,8 @@ const POLICIES: AnnotationPolicy[] = [
     missing: () =>
       'No trace search template: runbooks cannot link the request flow (debug checklist step 3).',
     example: () => ({
-      [A.traceUrl]: 'https://traces.example.com/trace/{trace_id}?service={service}',
+      [A.traceUrl]:
+        'https://traces.example.com/trace/{trace_id}?service={service}',
     }),
   },
   {
@@ -158,10 +159,30 @@ const POLICIES: AnnotationPolicy[] = [
   },
   ...(
     [
-      ['metadata.slack-channel', 'Slack channel', A.slackChannel, 'team-alerts'],
-      ['metadata.alert-webhook', 'Alert webhook', A.alertWebhook, 'https://hooks.example.com/alerts'],
-      ['metadata.prometheus-instance', 'Prometheus instance', A.prometheusInstance, 'default'],
-      ['metadata.alertmanager-instance', 'Alertmanager instance', A.alertmanagerInstance, 'default'],
+      [
+        'metadata.slack-channel',
+        'Slack channel',
+        A.slackChannel,
+        'team-alerts',
+      ],
+      [
+        'metadata.alert-webhook',
+        'Alert webhook',
+        A.alertWebhook,
+        'https://hooks.example.com/alerts',
+      ],
+      [
+        'metadata.prometheus-instance',
+        'Prometheus instance',
+        A.prometheusInstance,
+        'default',
+      ],
+      [
+        'metadata.alertmanager-instance',
+        'Alertmanager instance',
+        A.alertmanagerInstance,
+        'default',
+      ],
     ] as const
   ).map(
     ([id, title, annotation, value]): AnnotationPolicy => ({
@@ -244,7 +265,9 @@ export function metadataChecks(
         category: 'metadata',
         title: policy.title,
         status: 'pass',
-        message: `Set by ${(names.length ? names : policy.annotations).join(', ')}.`,
+        message: `Set by ${(names.length ? names : policy.annotations).join(
+          ', ',
+        )}.`,
       });
       continue;
     }
@@ -263,7 +286,8 @@ export function metadataChecks(
   // pagerduty.com/service-id) still get a check of their own.
   const others = new Map<string, Finding[]>();
   for (const f of findings) {
-    if (!f.annotation || covered.has(f.annotation) || f.severity === 'info') continue;
+    if (!f.annotation || covered.has(f.annotation) || f.severity === 'info')
+      continue;
     // Receiver findings belong to the routing check, which explains them.
     if (f.id.startsWith('alertmanager.')) continue;
     others.set(f.annotation, [...(others.get(f.annotation) ?? []), f]);
@@ -282,7 +306,10 @@ export function metadataChecks(
   // Findings about generation itself (an SLO tier left out, say) are not
   // about one annotation but a team must still see them.
   const general = findings.filter(
-    f => !f.annotation && f.severity !== 'info' && !f.id.startsWith('alertmanager.'),
+    f =>
+      !f.annotation &&
+      f.severity !== 'info' &&
+      !f.id.startsWith('alertmanager.'),
   );
   if (general.length > 0) {
     results.push({

@@ -54,11 +54,15 @@ function routeMatchers(route: RouteNode): Matcher[] {
   const result: Matcher[] = [];
   if (Array.isArray(route.matchers)) {
     for (const text of route.matchers) {
-      const m = typeof text === 'string' ? parseAlertmanagerMatcher(text) : undefined;
+      const m =
+        typeof text === 'string' ? parseAlertmanagerMatcher(text) : undefined;
       if (m) result.push(m);
     }
   }
-  for (const [key, op] of [['match', '='], ['match_re', '=~']] as const) {
+  for (const [key, op] of [
+    ['match', '='],
+    ['match_re', '=~'],
+  ] as const) {
     const map = route[key];
     if (map && typeof map === 'object') {
       for (const [label, value] of Object.entries(map)) {
@@ -84,7 +88,8 @@ function findTeamRoute(
   team: string,
   inherited?: string,
 ): { receiver?: string } | undefined {
-  const receiver = typeof route.receiver === 'string' ? route.receiver : inherited;
+  const receiver =
+    typeof route.receiver === 'string' ? route.receiver : inherited;
   if (matchesTeam(route, team)) return { receiver };
   if (Array.isArray(route.routes)) {
     for (const child of route.routes) {
@@ -99,7 +104,10 @@ function findTeamRoute(
 
 function integrations(receiver: Record<string, unknown>): string[] {
   return Object.entries(receiver)
-    .filter(([key, value]) => key.endsWith('_configs') && Array.isArray(value) && value.length > 0)
+    .filter(
+      ([key, value]) =>
+        key.endsWith('_configs') && Array.isArray(value) && value.length > 0,
+    )
     .map(([key]) => key.replace(/_configs$/, ''));
 }
 
@@ -129,7 +137,8 @@ export function routingCheck(
     return {
       ...base,
       status: 'fail',
-      message: 'The entity has no owner, so its alerts cannot be routed to a team.',
+      message:
+        'The entity has no owner, so its alerts cannot be routed to a team.',
       fix: ownerSnippet('group:default/your-team'),
     };
   }
@@ -138,7 +147,9 @@ export function routingCheck(
     return {
       ...base,
       status: 'fail',
-      message: `${unlabelled.length} generated alert(s) lack the label team="${spec.team}" and would bypass the team's route: ${unlabelled
+      message: `${unlabelled.length} generated alert(s) lack the label team="${
+        spec.team
+      }" and would bypass the team's route: ${unlabelled
         .map(a => a.key)
         .slice(0, 5)
         .join(', ')}.`,
@@ -159,7 +170,9 @@ export function routingCheck(
     return {
       ...base,
       status: 'unknown',
-      message: `The generated Alertmanager configuration could not be read: ${String(error)}`,
+      message: `The generated Alertmanager configuration could not be read: ${String(
+        error,
+      )}`,
     };
   }
   const root: RouteNode = config.route ?? { routes: config.routes };
@@ -179,7 +192,9 @@ export function routingCheck(
     return {
       ...base,
       status: 'fail',
-      message: `The route for team="${spec.team}" points at receiver "${found.receiver ?? '(none)'}", which is not defined.`,
+      message: `The route for team="${spec.team}" points at receiver "${
+        found.receiver ?? '(none)'
+      }", which is not defined.`,
     };
   }
   const kinds = integrations(receiver);
@@ -192,18 +207,18 @@ export function routingCheck(
     return {
       ...base,
       status: 'fail',
-      message: `Alerts for team="${spec.team}" reach receiver "${found.receiver}", which notifies nobody.${
-        notes.length ? ` ${notes.join(' ')}` : ''
-      }`,
+      message: `Alerts for team="${spec.team}" reach receiver "${
+        found.receiver
+      }", which notifies nobody.${notes.length ? ` ${notes.join(' ')}` : ''}`,
       fix: RECEIVER_FIX,
     };
   }
   return {
     ...base,
     status: notes.length ? 'warn' : 'pass',
-    message: `Alerts for team="${spec.team}" go to receiver "${found.receiver}" (${kinds.join(', ')}).${
-      notes.length ? ` ${notes.join(' ')}` : ''
-    }`,
+    message: `Alerts for team="${spec.team}" go to receiver "${
+      found.receiver
+    }" (${kinds.join(', ')}).${notes.length ? ` ${notes.join(' ')}` : ''}`,
     ...(notes.length ? { fix: RECEIVER_FIX } : {}),
   };
 }

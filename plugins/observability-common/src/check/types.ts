@@ -38,7 +38,13 @@ export interface EntityFacts {
    * Runbook links and whether they answered. `skipped` says why a link was
    * not contacted (e.g. `host not allowed`); such a link is `unknown`, not failed.
    */
-  runbooks?: Array<{ url: string; ok: boolean; status?: number; error?: string; skipped?: string }>;
+  runbooks?: Array<{
+    url: string;
+    ok: boolean;
+    status?: number;
+    error?: string;
+    skipped?: string;
+  }>;
   /** From Prometheus `/api/v1/rules`: names of loaded alerts carrying this service's label. */
   deployedRules?:
     | { status: 'ok'; loadedAlerts: string[]; loadedRecords: string[] }

@@ -21,7 +21,10 @@ const config = resolveGeneratorConfig({
 
 describe('generateAlertmanagerFragment', () => {
   it('routes the owning team with grouping and timings from config', () => {
-    const { fragment, findings } = generateAlertmanagerFragment(makeSpec(), config);
+    const { fragment, findings } = generateAlertmanagerFragment(
+      makeSpec(),
+      config,
+    );
     expect(findings).toEqual([]);
     expect(fragment.route).toMatchObject({
       receiver: 'payments-ticket',
@@ -30,7 +33,9 @@ describe('generateAlertmanagerFragment', () => {
       group_wait: '45s',
       group_interval: '3m',
       repeat_interval: '2h',
-      routes: [{ receiver: 'payments-pager', matchers: ['severity="critical"'] }],
+      routes: [
+        { receiver: 'payments-pager', matchers: ['severity="critical"'] },
+      ],
     });
     expect(fragment.pagerReceiver).toBe('payments-pager');
     expect(fragment.ticketReceiver).toBe('payments-ticket');
@@ -52,7 +57,10 @@ describe('generateAlertmanagerFragment', () => {
     const pager = fragment.receivers.find(r => r.name === 'payments-pager')!;
     const ticket = fragment.receivers.find(r => r.name === 'payments-ticket')!;
     expect(pager.pagerduty_configs).toEqual([
-      { routing_key_file: '/run/secrets/payments/pagerduty-routing-key', send_resolved: true },
+      {
+        routing_key_file: '/run/secrets/payments/pagerduty-routing-key',
+        send_resolved: true,
+      },
     ]);
     expect(pager.opsgenie_configs![0]).toMatchObject({
       api_key_file: '/run/secrets/payments/opsgenie-api-key',
@@ -78,11 +86,13 @@ describe('generateAlertmanagerFragment', () => {
     const burn = fragment.inhibit_rules.filter(r =>
       r.source_matchers.some(m => m.startsWith('burn_window')),
     );
-    expect(burn.map(r => [r.source_matchers[2], r.target_matchers[2]])).toEqual([
-      ['burn_window="fast"', 'burn_window=~"medium|slow|long"'],
-      ['burn_window="medium"', 'burn_window=~"slow|long"'],
-      ['burn_window="slow"', 'burn_window=~"long"'],
-    ]);
+    expect(burn.map(r => [r.source_matchers[2], r.target_matchers[2]])).toEqual(
+      [
+        ['burn_window="fast"', 'burn_window=~"medium|slow|long"'],
+        ['burn_window="medium"', 'burn_window=~"slow|long"'],
+        ['burn_window="slow"', 'burn_window=~"long"'],
+      ],
+    );
     for (const rule of burn) expect(rule.equal).toEqual(['service', 'slo']);
   });
 
@@ -102,17 +112,26 @@ describe('generateAlertmanagerFragment', () => {
   });
 
   it('keeps a route but reports an error when no receiver is declared', () => {
-    const { fragment, findings } = generateAlertmanagerFragment(makeBareSpec(), config);
+    const { fragment, findings } = generateAlertmanagerFragment(
+      makeBareSpec(),
+      config,
+    );
     expect(fragment.receivers).toEqual([{ name: 'unowned-ticket' }]);
     expect(findings).toEqual([
-      expect.objectContaining({ id: 'alertmanager.no-receiver', severity: 'error' }),
+      expect.objectContaining({
+        id: 'alertmanager.no-receiver',
+        severity: 'error',
+      }),
     ]);
   });
 
   it('rejects a slack channel or webhook it cannot trust', () => {
     const spec = makeSpec({
-      // eslint-disable-next-line no-script-url -- the hostile value under test
-      routing: { slackChannel: 'a b{{ .x }}', webhookUrl: 'javascript:alert(1)' },
+      routing: {
+        slackChannel: 'a b{{ .x }}',
+        // eslint-disable-next-line no-script-url -- the hostile value under test
+        webhookUrl: 'javascript:alert(1)',
+      },
     });
     const { fragment, findings } = generateAlertmanagerFragment(spec, config);
     expect(findings.map(f => f.id)).toEqual([
@@ -126,19 +145,26 @@ describe('generateAlertmanagerFragment', () => {
 
 describe('escaping', () => {
   it('quotes matcher values', () => {
-    expect(alertmanagerMatcher('team', '=', 'a"b\\c\nd')).toBe('team="a\\"b\\\\c\\nd"');
+    expect(alertmanagerMatcher('team', '=', 'a"b\\c\nd')).toBe(
+      'team="a\\"b\\\\c\\nd"',
+    );
   });
 
   it('turns template delimiters into a Go string literal', () => {
     expect(goTemplateLiteral('plain')).toBe('plain');
-    expect(goTemplateLiteral('x {{ .Foo }} "y"')).toBe('{{ "x {{ .Foo }} \\"y\\"" }}');
+    expect(goTemplateLiteral('x {{ .Foo }} "y"')).toBe(
+      '{{ "x {{ .Foo }} \\"y\\"" }}',
+    );
   });
 });
 
 describe('toAlertmanagerConfig', () => {
   it('merges teams once and keeps a catch-all root receiver', () => {
     const a = generateAlertmanagerFragment(makeSpec(), config).fragment;
-    const b = generateAlertmanagerFragment(makeSpec({ name: 'cart' }), config).fragment;
+    const b = generateAlertmanagerFragment(
+      makeSpec({ name: 'cart' }),
+      config,
+    ).fragment;
     const c = generateAlertmanagerFragment(
       makeSpec({ team: 'search', owner: 'group:default/search' }),
       config,
@@ -162,7 +188,9 @@ describe('toAlertmanagerConfig', () => {
     const { fragment } = generateAlertmanagerFragment(makeSpec(), config);
     const text = renderAlertmanagerYaml([fragment]);
     expect(text.startsWith('# Generated by Redline')).toBe(true);
-    expect(parse(text)).toEqual(JSON.parse(JSON.stringify(toAlertmanagerConfig([fragment]))));
+    expect(parse(text)).toEqual(
+      JSON.parse(JSON.stringify(toAlertmanagerConfig([fragment]))),
+    );
   });
 });
 
@@ -182,7 +210,14 @@ describeWithBinary('amtool')('amtool accepts the generated routing', amtool => {
   function routeTest(file: string, expected: string, labels: string[]) {
     return spawnSync(
       amtool,
-      ['config', 'routes', 'test', `--config.file=${file}`, `--verify.receivers=${expected}`, ...labels],
+      [
+        'config',
+        'routes',
+        'test',
+        `--config.file=${file}`,
+        `--verify.receivers=${expected}`,
+        ...labels,
+      ],
       { encoding: 'utf8' },
     );
   }
@@ -190,20 +225,34 @@ describeWithBinary('amtool')('amtool accepts the generated routing', amtool => {
   it('check-config passes and critical pages, warning tickets', () => {
     const { fragment } = generateAlertmanagerFragment(makeSpec(), config);
     const file = writeConfig('full.yaml', renderAlertmanagerYaml([fragment]));
-    const check = execFileSync(amtool, ['check-config', file], { encoding: 'utf8' });
+    const check = execFileSync(amtool, ['check-config', file], {
+      encoding: 'utf8',
+    });
     expect(check).toContain('SUCCESS');
     expect(check).toContain('4 inhibit rules');
 
-    const critical = routeTest(file, 'payments-pager', ['team=payments', 'severity=critical']);
+    const critical = routeTest(file, 'payments-pager', [
+      'team=payments',
+      'severity=critical',
+    ]);
     expect(critical.stdout.trim()).toBe('payments-pager');
     expect(critical.status).toBe(0);
-    const warning = routeTest(file, 'payments-ticket', ['team=payments', 'severity=warning']);
+    const warning = routeTest(file, 'payments-ticket', [
+      'team=payments',
+      'severity=warning',
+    ]);
     expect(warning.stdout.trim()).toBe('payments-ticket');
     expect(warning.status).toBe(0);
     // --verify.receivers really verifies: a wrong expectation exits non-zero.
-    expect(routeTest(file, 'payments-pager', ['team=payments', 'severity=warning']).status).toBe(1);
+    expect(
+      routeTest(file, 'payments-pager', ['team=payments', 'severity=warning'])
+        .status,
+    ).toBe(1);
     // Another team's alerts are not claimed by this fragment.
-    expect(routeTest(file, 'redline-default', ['team=search', 'severity=critical']).status).toBe(0);
+    expect(
+      routeTest(file, 'redline-default', ['team=search', 'severity=critical'])
+        .status,
+    ).toBe(0);
   });
 
   it('check-config passes for every receiver combination and hostile team names', () => {
@@ -214,14 +263,17 @@ describeWithBinary('amtool')('amtool accepts the generated routing', amtool => {
       { pagerduty: { hasIntegrationKey: true } },
       { opsgenie: { team: 'Ops {{ "genie" }}\nteam' } },
     ];
-    const fragments = routings.map((routing, i) =>
-      generateAlertmanagerFragment(
-        makeSpec({ team: `team-${i} "q" \\ {{ .x }}`, routing }),
-        config,
-      ).fragment,
+    const fragments = routings.map(
+      (routing, i) =>
+        generateAlertmanagerFragment(
+          makeSpec({ team: `team-${i} "q" \\ {{ .x }}`, routing }),
+          config,
+        ).fragment,
     );
     const file = writeConfig('combos.yaml', renderAlertmanagerYaml(fragments));
-    const check = spawnSync(amtool, ['check-config', file], { encoding: 'utf8' });
+    const check = spawnSync(amtool, ['check-config', file], {
+      encoding: 'utf8',
+    });
     expect(check.stdout + check.stderr).toContain('SUCCESS');
     expect(check.status).toBe(0);
   });

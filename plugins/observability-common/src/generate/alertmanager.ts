@@ -107,7 +107,10 @@ export function goTemplateLiteral(text: string): string {
 
 /** A path segment safe for secret file names, whatever the team is called. */
 function fileSegment(team: string): string {
-  const slug = team.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[.-]+/, '');
+  const slug = team
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[.-]+/, '');
   return slug || 'team';
 }
 
@@ -117,7 +120,9 @@ const SLACK_CHANNEL = /^[a-z0-9][a-z0-9._-]{0,79}$/;
 function httpUrl(value: string): string | undefined {
   try {
     const url = new URL(portableText(value));
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+    return url.protocol === 'http:' || url.protocol === 'https:'
+      ? url.href
+      : undefined;
   } catch {
     return undefined;
   }
@@ -162,7 +167,8 @@ function receiverConfigs(
       findings.push({
         id: 'alertmanager.invalid-opsgenie-team',
         severity: 'warning',
-        message: 'The Opsgenie team is empty; no Opsgenie receiver was generated.',
+        message:
+          'The Opsgenie team is empty; no Opsgenie receiver was generated.',
         annotation: 'opsgenie.com/team',
         value: routing.opsgenie.team,
         expected: 'the name of an Opsgenie team',
@@ -186,10 +192,12 @@ function receiverConfigs(
       findings.push({
         id: 'alertmanager.invalid-slack-channel',
         severity: 'warning',
-        message: 'The Slack channel is not a valid channel name; no Slack receiver was generated.',
+        message:
+          'The Slack channel is not a valid channel name; no Slack receiver was generated.',
         annotation: 'redline.dev/slack-channel',
         value: routing.slackChannel,
-        expected: 'lowercase letters, digits, `-`, `_` or `.`, at most 80 characters',
+        expected:
+          'lowercase letters, digits, `-`, `_` or `.`, at most 80 characters',
       });
     }
   }
@@ -201,7 +209,8 @@ function receiverConfigs(
       findings.push({
         id: 'alertmanager.invalid-webhook',
         severity: 'warning',
-        message: 'The alert webhook is not an http(s) URL; no webhook receiver was generated.',
+        message:
+          'The alert webhook is not an http(s) URL; no webhook receiver was generated.',
         annotation: 'redline.dev/alert-webhook',
         value: routing.webhookUrl,
         expected: 'an absolute http:// or https:// URL',
@@ -252,7 +261,9 @@ export function generateAlertmanagerFragment(
       severity: 'error',
       message: `No PagerDuty, Opsgenie, Slack or webhook receiver is declared, so alerts for team "${team}" notify nobody.`,
       annotation: 'pagerduty.com/integration-key',
-      fix: `metadata:\n  annotations:\n    pagerduty.com/integration-key: <key>\n    redline.dev/slack-channel: ${fileSegment(team)}-alerts`,
+      fix: `metadata:\n  annotations:\n    pagerduty.com/integration-key: <key>\n    redline.dev/slack-channel: ${fileSegment(
+        team,
+      )}-alerts`,
     });
     ticketReceiver = ticketName;
     pagerReceiver = ticketName;
@@ -273,12 +284,17 @@ export function generateAlertmanagerFragment(
       severity: 'info',
       message: `No Slack channel or webhook is declared: warnings for team "${team}" go to the pager receiver.`,
       annotation: 'redline.dev/slack-channel',
-      fix: `metadata:\n  annotations:\n    redline.dev/slack-channel: ${fileSegment(team)}-alerts`,
+      fix: `metadata:\n  annotations:\n    redline.dev/slack-channel: ${fileSegment(
+        team,
+      )}-alerts`,
     });
     ticketReceiver = pagerName;
     receivers.push({ name: pagerName, ...pager });
   } else {
-    receivers.push({ name: pagerName, ...pager }, { name: ticketName, ...ticket });
+    receivers.push(
+      { name: pagerName, ...pager },
+      { name: ticketName, ...ticket },
+    );
   }
 
   const teamMatcher = alertmanagerMatcher('team', '=', team);
@@ -299,8 +315,14 @@ export function generateAlertmanagerFragment(
 
   const inhibit_rules: AlertmanagerInhibitRule[] = [
     {
-      source_matchers: [teamMatcher, alertmanagerMatcher('severity', '=', 'critical')],
-      target_matchers: [teamMatcher, alertmanagerMatcher('severity', '=', 'warning')],
+      source_matchers: [
+        teamMatcher,
+        alertmanagerMatcher('severity', '=', 'critical'),
+      ],
+      target_matchers: [
+        teamMatcher,
+        alertmanagerMatcher('severity', '=', 'warning'),
+      ],
       equal: ['service', 'slo'],
     },
     ...BURN_WINDOWS.slice(0, -1).map((window, i) => ({
@@ -312,14 +334,25 @@ export function generateAlertmanagerFragment(
       target_matchers: [
         teamMatcher,
         alertmanagerMatcher('alertname', '=', 'SLOErrorBudgetBurn'),
-        alertmanagerMatcher('burn_window', '=~', BURN_WINDOWS.slice(i + 1).join('|')),
+        alertmanagerMatcher(
+          'burn_window',
+          '=~',
+          BURN_WINDOWS.slice(i + 1).join('|'),
+        ),
       ],
       equal: ['service', 'slo'],
     })),
   ];
 
   return {
-    fragment: { team, route, receivers, inhibit_rules, pagerReceiver, ticketReceiver },
+    fragment: {
+      team,
+      route,
+      receivers,
+      inhibit_rules,
+      pagerReceiver,
+      ticketReceiver,
+    },
     findings,
   };
 }
@@ -336,7 +369,9 @@ export function toAlertmanagerConfig(
   const seenTeams = new Set<string>();
   const seenReceivers = new Set<string>([ALERTMANAGER_DEFAULT_RECEIVER]);
   const routes: AlertmanagerRoute[] = [];
-  const receivers: AlertmanagerReceiver[] = [{ name: ALERTMANAGER_DEFAULT_RECEIVER }];
+  const receivers: AlertmanagerReceiver[] = [
+    { name: ALERTMANAGER_DEFAULT_RECEIVER },
+  ];
   const inhibit_rules: AlertmanagerInhibitRule[] = [];
   for (const fragment of fragments) {
     if (seenTeams.has(fragment.team)) continue;
@@ -365,7 +400,9 @@ export function toAlertmanagerConfig(
  * which parts to merge into an existing one.
  * @public
  */
-export function renderAlertmanagerYaml(fragments: AlertmanagerFragment[]): string {
+export function renderAlertmanagerYaml(
+  fragments: AlertmanagerFragment[],
+): string {
   const header = [
     '# Generated by Redline. A complete Alertmanager configuration (amtool check-config passes).',
     '# To merge into an existing config: add route.routes[*] under your root route, and append',

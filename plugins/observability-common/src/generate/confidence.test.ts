@@ -9,7 +9,11 @@ describe('computeConfidence', () => {
 
   it('scores a fully described service high and explains every factor', () => {
     const spec = makeSpec({
-      serviceName: { value: 'checkout', source: 'annotation', annotation: 'redline.dev/service-name' },
+      serviceName: {
+        value: 'checkout',
+        source: 'annotation',
+        annotation: 'redline.dev/service-name',
+      },
     });
     const { score, factors } = computeConfidence(spec, []);
     // Only `thresholds` (0.05) is unmet: the fixture keeps the seed defaults.
@@ -36,10 +40,20 @@ describe('computeConfidence', () => {
     const full = computeConfidence(spec, []).score;
     const error = { id: 'x', severity: 'error' as const, message: 'm' };
     const warning = { id: 'y', severity: 'warning' as const, message: 'm' };
-    expect(computeConfidence(spec, [error, warning]).score).toBeCloseTo(full - 0.05, 10);
-    expect(computeConfidence(spec, Array(10).fill(error)).score).toBeCloseTo(full - 0.25, 10);
+    expect(computeConfidence(spec, [error, warning]).score).toBeCloseTo(
+      full - 0.05,
+      10,
+    );
+    expect(computeConfidence(spec, Array(10).fill(error)).score).toBeCloseTo(
+      full - 0.25,
+      10,
+    );
     const penalised = computeConfidence(makeBareSpec(), [error]);
     expect(penalised.score).toBe(0);
-    expect(penalised.factors.at(-1)).toMatchObject({ id: 'errors', weight: -0.05, met: false });
+    expect(penalised.factors.at(-1)).toMatchObject({
+      id: 'errors',
+      weight: -0.05,
+      met: false,
+    });
   });
 });

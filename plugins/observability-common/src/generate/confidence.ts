@@ -25,7 +25,9 @@ const FACTORS: FactorDefinition[] = [
     weight: 0.15,
     test: s => ({
       met: s.owner !== '',
-      detail: s.owner ? `owned by ${s.owner}` : 'no spec.owner: alerts carry team="unowned"',
+      detail: s.owner
+        ? `owned by ${s.owner}`
+        : 'no spec.owner: alerts carry team="unowned"',
     }),
   },
   {
@@ -44,7 +46,8 @@ const FACTORS: FactorDefinition[] = [
     label: 'Metrics identity',
     weight: 0.1,
     test: s => {
-      const explicit = s.serviceName.source !== 'default' || s.selector.source !== 'default';
+      const explicit =
+        s.serviceName.source !== 'default' || s.selector.source !== 'default';
       return {
         met: explicit,
         detail: explicit
@@ -58,10 +61,14 @@ const FACTORS: FactorDefinition[] = [
     label: 'RED thresholds',
     weight: 0.05,
     test: s => {
-      const set = Object.values(s.thresholds).filter(t => t.source !== 'default').length;
+      const set = Object.values(s.thresholds).filter(
+        t => t.source !== 'default',
+      ).length;
       return {
         met: set > 0,
-        detail: set ? `${set} of 3 set explicitly` : 'seed defaults (1 % errors, 500 ms P99, 50 % drop)',
+        detail: set
+          ? `${set} of 3 set explicitly`
+          : 'seed defaults (1 % errors, 500 ms P99, 50 % drop)',
       };
     },
   },
@@ -82,7 +89,12 @@ const FACTORS: FactorDefinition[] = [
     weight: 0.15,
     test: s => {
       const met = Boolean(s.routing.pagerduty || s.routing.opsgenie);
-      return { met, detail: met ? 'critical alerts page on-call' : 'critical alerts page nobody' };
+      return {
+        met,
+        detail: met
+          ? 'critical alerts page on-call'
+          : 'critical alerts page nobody',
+      };
     },
   },
   {
@@ -91,7 +103,12 @@ const FACTORS: FactorDefinition[] = [
     weight: 0.05,
     test: s => {
       const met = Boolean(s.routing.slackChannel || s.routing.webhookUrl);
-      return { met, detail: met ? 'warnings go to a channel' : 'no Slack channel or webhook' };
+      return {
+        met,
+        detail: met
+          ? 'warnings go to a channel'
+          : 'no Slack channel or webhook',
+      };
     },
   },
   {
@@ -100,7 +117,12 @@ const FACTORS: FactorDefinition[] = [
     weight: 0.1,
     test: s => {
       const met = Boolean(s.links.logQueryUrl || s.links.logSelector);
-      return { met, detail: met ? 'log search and/or log-based fallback alert' : 'no log source declared' };
+      return {
+        met,
+        detail: met
+          ? 'log search and/or log-based fallback alert'
+          : 'no log source declared',
+      };
     },
   },
   {
@@ -109,7 +131,9 @@ const FACTORS: FactorDefinition[] = [
     weight: 0.1,
     test: s => ({
       met: Boolean(s.links.traceUrl),
-      detail: s.links.traceUrl ? 'trace search linked from runbooks' : 'no trace URL declared',
+      detail: s.links.traceUrl
+        ? 'trace search linked from runbooks'
+        : 'no trace URL declared',
     }),
   },
 ];
@@ -130,8 +154,11 @@ const FACTORS: FactorDefinition[] = [
  * | `traces`     | 0.10   | a trace URL is declared                                                    |
  * @public
  */
-export const CONFIDENCE_WEIGHTS: ReadonlyArray<{ id: string; label: string; weight: number }> =
-  FACTORS.map(({ id, label, weight }) => ({ id, label, weight }));
+export const CONFIDENCE_WEIGHTS: ReadonlyArray<{
+  id: string;
+  label: string;
+  weight: number;
+}> = FACTORS.map(({ id, label, weight }) => ({ id, label, weight }));
 
 /**
  * Confidence (0–1) in the generated design:
@@ -147,12 +174,14 @@ export function computeConfidence(
   spec: ObservabilitySpec,
   findings: Finding[],
 ): ConfidenceScore {
-  const factors: ConfidenceFactor[] = FACTORS.map(({ id, label, weight, test }) => ({
-    id,
-    label,
-    weight,
-    ...test(spec),
-  }));
+  const factors: ConfidenceFactor[] = FACTORS.map(
+    ({ id, label, weight, test }) => ({
+      id,
+      label,
+      weight,
+      ...test(spec),
+    }),
+  );
   const earned = factors.reduce((sum, f) => sum + (f.met ? f.weight : 0), 0);
   const errors = findings.filter(f => f.severity === 'error').length;
   const penalty = Math.min(MAX_ERROR_PENALTY, ERROR_PENALTY * errors);
@@ -165,6 +194,7 @@ export function computeConfidence(
       detail: `${errors} error finding(s), −${ERROR_PENALTY} each (at most −${MAX_ERROR_PENALTY})`,
     });
   }
-  const score = Math.round(Math.min(1, Math.max(0, earned - penalty)) * 100) / 100;
+  const score =
+    Math.round(Math.min(1, Math.max(0, earned - penalty)) * 100) / 100;
   return { score, factors };
 }

@@ -24,10 +24,16 @@ export const designInputSchema = z.object({
     .describe('Observability, monitoring, logging, or tracing request'),
   context: z
     .object({
-      observability_pillar: z.enum(['logs', 'metrics', 'traces', 'events']).optional(),
-      stack: z.enum(['elk', 'prometheus-grafana', 'datadog', 'newrelic', 'custom']).optional(),
+      observability_pillar: z
+        .enum(['logs', 'metrics', 'traces', 'events'])
+        .optional(),
+      stack: z
+        .enum(['elk', 'prometheus-grafana', 'datadog', 'newrelic', 'custom'])
+        .optional(),
       environment: z.enum(['development', 'staging', 'production']).optional(),
-      issue_type: z.enum(['performance', 'error', 'availability', 'debugging']).optional(),
+      issue_type: z
+        .enum(['performance', 'error', 'availability', 'debugging'])
+        .optional(),
     })
     .optional(),
   /** Catalog entity to design for, e.g. `component:default/checkout`. */
@@ -49,7 +55,13 @@ const PILLAR_COMPONENTS: Record<Pillar, string[]> = {
 };
 
 const STACK_TOOLS: Record<string, string[]> = {
-  'prometheus-grafana': ['Prometheus', 'Alertmanager', 'Grafana', 'Loki', 'OpenTelemetry Collector'],
+  'prometheus-grafana': [
+    'Prometheus',
+    'Alertmanager',
+    'Grafana',
+    'Loki',
+    'OpenTelemetry Collector',
+  ],
   elk: ['Elasticsearch', 'Logstash', 'Kibana', 'OpenTelemetry Collector'],
   datadog: ['Datadog Agent', 'OpenTelemetry Collector'],
   newrelic: ['New Relic', 'OpenTelemetry Collector'],
@@ -60,16 +72,27 @@ const STACK_TOOLS: Record<string, string[]> = {
 const ISSUE_ALERTS: Record<string, string[]> = {
   performance: ['HighLatencyP99', 'SLOErrorBudgetBurn', 'TrafficDrop'],
   error: ['HighErrorRate', 'LogErrorRateFallback', 'SLOErrorBudgetBurn'],
-  availability: ['SLOErrorBudgetBurn', 'TrafficDrop', 'SLOMetricAbsent', 'HighErrorRate'],
+  availability: [
+    'SLOErrorBudgetBurn',
+    'TrafficDrop',
+    'SLOMetricAbsent',
+    'HighErrorRate',
+  ],
   debugging: ['SLOMetricAbsent', 'LogErrorRateFallback', 'HighErrorRate'],
 };
 
 /** Keyword guess at the pillar when the context names none. */
 function pillarFromQuery(query: string): Pillar | undefined {
   const q = query.toLowerCase();
-  if (/\b(trac(e|es|ing)|spans?|opentelemetry|jaeger|zipkin)\b/.test(q)) return 'traces';
+  if (/\b(trac(e|es|ing)|spans?|opentelemetry|jaeger|zipkin)\b/.test(q))
+    return 'traces';
   if (/\b(logs?|logging|loki|elk|correlation)\b/.test(q)) return 'logs';
-  if (/\b(metrics?|alerts?|alerting|dashboards?|slos?|prometheus|latency|error rate)\b/.test(q)) return 'metrics';
+  if (
+    /\b(metrics?|alerts?|alerting|dashboards?|slos?|prometheus|latency|error rate)\b/.test(
+      q,
+    )
+  )
+    return 'metrics';
   return undefined;
 }
 
@@ -80,7 +103,11 @@ function genericSpec(config: GeneratorConfig): ObservabilitySpec {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
       metadata: { name: 'my-service', namespace: 'default' },
-      spec: { type: 'service', lifecycle: 'production', owner: 'group:default/my-team' },
+      spec: {
+        type: 'service',
+        lifecycle: 'production',
+        owner: 'group:default/my-team',
+      },
     },
     config,
   ).spec;
@@ -117,10 +144,13 @@ export function designObservability(
   let pillars = base.observability_design.pillars;
   let components = new Set(base.configuration.map(c => c.component));
 
-  const asked: Pillar | undefined = context.observability_pillar ?? pillarFromQuery(input.query);
+  const asked: Pillar | undefined =
+    context.observability_pillar ?? pillarFromQuery(input.query);
   if (asked) {
-    if (!context.observability_pillar) reasons.push(`Pillar "${asked}" inferred from the query.`);
-    const available = asked === 'events' || asked === 'metrics' || pillars.includes(asked);
+    if (!context.observability_pillar)
+      reasons.push(`Pillar "${asked}" inferred from the query.`);
+    const available =
+      asked === 'events' || asked === 'metrics' || pillars.includes(asked);
     if (available) {
       pillars = [asked];
       components = new Set(PILLAR_COMPONENTS[asked]);
@@ -140,7 +170,8 @@ export function designObservability(
   );
   const configuration = allConfiguration.filter(
     (c, i, all) =>
-      components.has(c.component) && all.findIndex(d => d.component === c.component) === i,
+      components.has(c.component) &&
+      all.findIndex(d => d.component === c.component) === i,
   );
 
   const stack = context.stack ?? 'prometheus-grafana';
@@ -153,32 +184,45 @@ export function designObservability(
 
   let alerts = base.alerts;
   if (context.environment && context.environment !== 'production') {
-    alerts = alerts.map(a => ({ ...a, severity: a.severity === 'critical' ? 'warning' : a.severity }));
-    reasons.push(`Environment "${context.environment}": critical alerts are downgraded to warning so nothing pages outside production.`);
+    alerts = alerts.map(a => ({
+      ...a,
+      severity: a.severity === 'critical' ? 'warning' : a.severity,
+    }));
+    reasons.push(
+      `Environment "${context.environment}": critical alerts are downgraded to warning so nothing pages outside production.`,
+    );
   }
   let runbooks = base.runbooks;
   if (context.issue_type) {
     const order = ISSUE_ALERTS[context.issue_type];
-    alerts = [...alerts].sort((a, b) => rank(a.name, order) - rank(b.name, order));
+    alerts = [...alerts].sort(
+      (a, b) => rank(a.name, order) - rank(b.name, order),
+    );
     const runbookOrder = artifacts.runbooks.map(r => r.alert);
     runbooks = [...runbooks]
       .map((markdown, i) => ({ markdown, name: runbookOrder[i] }))
       .sort((a, b) => rank(a.name, order) - rank(b.name, order))
       .map(r => r.markdown);
-    reasons.push(`Issue type "${context.issue_type}": the most relevant alerts and runbooks come first.`);
+    reasons.push(
+      `Issue type "${context.issue_type}": the most relevant alerts and runbooks come first.`,
+    );
   }
 
   return {
     observability_design: {
       pillars,
       tools,
-      dashboards: pillars.includes('metrics') ? base.observability_design.dashboards : [],
+      dashboards: pillars.includes('metrics')
+        ? base.observability_design.dashboards
+        : [],
       level,
       level_reason: reasons.filter(Boolean).join(' '),
     },
     configuration,
     alerts,
     runbooks,
-    confidence_score: spec ? base.confidence_score : Math.min(base.confidence_score, 0.3),
+    confidence_score: spec
+      ? base.confidence_score
+      : Math.min(base.confidence_score, 0.3),
   };
 }

@@ -22,20 +22,69 @@ import { generateArtifacts } from './generateArtifacts';
 import { observabilityOutputSchema } from './outputSchema';
 import type { GeneratedArtifacts } from './types';
 
-const config = resolveGeneratorConfig({ portalBaseUrl: 'https://portal.example.com' });
+const config = resolveGeneratorConfig({
+  portalBaseUrl: 'https://portal.example.com',
+});
 
 /** Characters with a meaning in one of the target languages, plus arbitrary code points. */
 const nasty = fc.constantFrom(
-  '{', '}', '{{', '}}', '"', "'", '\\', '\n', '\r', '\t', '`', '$', '#', '|', '<', '>', '[', ']', '(', ')',
-  '*', '_', '%', '&', ':', '- ', '---', '\u0000', '\u0085', '\u2028', '\ud800', '\udc00', '😀', ' ',
-  '{{ $value }}', '${datasource}', '</script>', 'a"} or vector(1) or up{b="', '=~', '!~', ',', 'le',
+  '{',
+  '}',
+  '{{',
+  '}}',
+  '"',
+  "'",
+  '\\',
+  '\n',
+  '\r',
+  '\t',
+  '`',
+  '$',
+  '#',
+  '|',
+  '<',
+  '>',
+  '[',
+  ']',
+  '(',
+  ')',
+  '*',
+  '_',
+  '%',
+  '&',
+  ':',
+  '- ',
+  '---',
+  '\u0000',
+  '\u0085',
+  '\u2028',
+  '\ud800',
+  '\udc00',
+  '😀',
+  ' ',
+  '{{ $value }}',
+  '${datasource}',
+  '</script>',
+  'a"} or vector(1) or up{b="',
+  '=~',
+  '!~',
+  ',',
+  'le',
 );
 const text = fc.string({
-  unit: fc.oneof(nasty, fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), fc.constantFrom('a', 'z', '0', '9', '.', '-')),
+  unit: fc.oneof(
+    nasty,
+    fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+    fc.constantFrom('a', 'z', '0', '9', '.', '-'),
+  ),
   maxLength: 30,
 });
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
-const urlish = fc.oneof(text, fc.webUrl(), fc.webUrl().map(u => `${u}/{service}?q={correlation_id}&t={trace_id}`));
+const urlish = fc.oneof(
+  text,
+  fc.webUrl(),
+  fc.webUrl().map(u => `${u}/{service}?q={correlation_id}&t={trace_id}`),
+);
 const number = fc.oneof(
   fc.double(),
   fc.integer({ min: -10, max: 100_000 }),
@@ -60,7 +109,13 @@ const specArbitrary: fc.Arbitrary<ObservabilitySpec> = fc.record({
   lifecycle: maybe(text),
   tier: maybe(text),
   serviceName: sourced(fc.oneof(text, fc.constant('checkout'))),
-  selector: sourced(fc.oneof(text, fc.constant('service="checkout"'), fc.constant('app=~"a|b",env!="dev"'))),
+  selector: sourced(
+    fc.oneof(
+      text,
+      fc.constant('service="checkout"'),
+      fc.constant('app=~"a|b",env!="dev"'),
+    ),
+  ),
   thresholds: fc.record({
     rateDropPercent: sourced(number),
     errorRatePercent: sourced(number),
@@ -77,12 +132,25 @@ const specArbitrary: fc.Arbitrary<ObservabilitySpec> = fc.record({
     { maxLength: 3 },
   ),
   links: fc.record(
-    { runbookUrl: urlish, dashboardUrl: urlish, logQueryUrl: urlish, traceUrl: urlish, logSelector: fc.oneof(text, fc.constant('{app="x"}'), text.map(t => `{app="${t}"}`)) },
+    {
+      runbookUrl: urlish,
+      dashboardUrl: urlish,
+      logQueryUrl: urlish,
+      traceUrl: urlish,
+      logSelector: fc.oneof(
+        text,
+        fc.constant('{app="x"}'),
+        text.map(t => `{app="${t}"}`),
+      ),
+    },
     { requiredKeys: [] },
   ),
   routing: fc.record(
     {
-      pagerduty: fc.record({ serviceId: maybe(text), hasIntegrationKey: fc.boolean() }),
+      pagerduty: fc.record({
+        serviceId: maybe(text),
+        hasIntegrationKey: fc.boolean(),
+      }),
       opsgenie: fc.record({ team: text }),
       slackChannel: fc.oneof(text, fc.constant('payments-alerts')),
       webhookUrl: urlish,
@@ -104,7 +172,10 @@ const specArbitrary: fc.Arbitrary<ObservabilitySpec> = fc.record({
   alertmanagerInstance: maybe(text),
 });
 
-const annotationKeys = [...Object.values(ANNOTATIONS), ...Object.values(FOREIGN_ANNOTATIONS)];
+const annotationKeys = [
+  ...Object.values(ANNOTATIONS),
+  ...Object.values(FOREIGN_ANNOTATIONS),
+];
 const entityArbitrary = fc.record({
   apiVersion: fc.constant('backstage.io/v1alpha1'),
   kind: fc.constant('Component'),
@@ -112,11 +183,23 @@ const entityArbitrary = fc.record({
     name: fc.oneof(fc.constant('checkout'), text),
     namespace: maybe(text),
     title: maybe(text),
-    annotations: fc.dictionary(fc.oneof(fc.constantFrom(...annotationKeys), text), fc.oneof(text, urlish, number.map(String)), {
-      maxKeys: 10,
-    }),
+    annotations: fc.dictionary(
+      fc.oneof(fc.constantFrom(...annotationKeys), text),
+      fc.oneof(text, urlish, number.map(String)),
+      {
+        maxKeys: 10,
+      },
+    ),
   }),
-  spec: fc.record({ type: fc.constant('service'), owner: maybe(text), system: maybe(text), lifecycle: maybe(text) }, { requiredKeys: [] }),
+  spec: fc.record(
+    {
+      type: fc.constant('service'),
+      owner: maybe(text),
+      system: maybe(text),
+      lifecycle: maybe(text),
+    },
+    { requiredKeys: [] },
+  ),
 });
 
 /** Rule files and Alertmanager configs kept for the real tools. */
@@ -130,11 +213,21 @@ function checkArtifacts(artifacts: GeneratedArtifacts): void {
     if (file.mediaType === 'application/yaml') parse(file.content);
     if (file.mediaType === 'text/markdown') {
       // Only Redline's own headings: catalog text never starts a line with `#`.
-      const headings = file.content.split('\n').filter(l => /^#{1,6}\s/.test(l));
-      expect(headings.slice(1)).toEqual(['## Meaning', '## Impact', '## Diagnosis', '## Mitigation', '## Escalation']);
+      const headings = file.content
+        .split('\n')
+        .filter(l => /^#{1,6}\s/.test(l));
+      expect(headings.slice(1)).toEqual([
+        '## Meaning',
+        '## Impact',
+        '## Diagnosis',
+        '## Mitigation',
+        '## Escalation',
+      ]);
     }
   }
-  const output = JSON.parse(artifacts.files.find(f => f.id === 'observability')!.content);
+  const output = JSON.parse(
+    artifacts.files.find(f => f.id === 'observability')!.content,
+  );
   observabilityOutputSchema.parse(output);
   expect(output.confidence_score).toBeGreaterThanOrEqual(0);
   if (seen++ % SAMPLE_EVERY === 0) {
@@ -149,7 +242,10 @@ function checkArtifacts(artifacts: GeneratedArtifacts): void {
 function failures(output: string): string[] {
   return output
     .split('\n')
-    .filter(l => /FAILED|error|Error/.test(l) && !/failed to validate \d+ file/.test(l));
+    .filter(
+      l =>
+        /FAILED|error|Error/.test(l) && !/failed to validate \d+ file/.test(l),
+    );
 }
 
 describe('generateArtifacts properties', () => {
@@ -173,7 +269,10 @@ describe('generateArtifacts properties', () => {
     fc.assert(
       fc.property(entityArbitrary, entity => {
         runs += 1;
-        const { spec, findings } = parseSpec(entity as Parameters<typeof parseSpec>[0], config);
+        const { spec, findings } = parseSpec(
+          entity as Parameters<typeof parseSpec>[0],
+          config,
+        );
         checkArtifacts(generateArtifacts(spec, config, findings));
       }),
       { numRuns: entityRuns },
@@ -189,7 +288,9 @@ describe('generateArtifacts properties', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   function writeSamples(kind: 'rules' | 'alertmanager'): string[] {
-    expect(samples.length).toBeGreaterThanOrEqual(Math.floor((specRuns + entityRuns) / SAMPLE_EVERY));
+    expect(samples.length).toBeGreaterThanOrEqual(
+      Math.floor((specRuns + entityRuns) / SAMPLE_EVERY),
+    );
     return samples.map((s, i) => {
       const file = join(dir, `${i}.${kind}.yaml`);
       writeFileSync(file, s[kind]);
@@ -199,8 +300,15 @@ describe('generateArtifacts properties', () => {
 
   describeWithBinary('promtool')('a sample through promtool', promtool => {
     it('promtool check rules accepts every sampled rule file', () => {
-      const result = spawnSync(promtool, ['check', 'rules', ...writeSamples('rules')], { encoding: 'utf8' });
-      expect({ status: result.status, failures: failures(result.stdout + result.stderr) }).toEqual({
+      const result = spawnSync(
+        promtool,
+        ['check', 'rules', ...writeSamples('rules')],
+        { encoding: 'utf8' },
+      );
+      expect({
+        status: result.status,
+        failures: failures(result.stdout + result.stderr),
+      }).toEqual({
         status: 0,
         failures: [],
       });
@@ -209,8 +317,15 @@ describe('generateArtifacts properties', () => {
 
   describeWithBinary('amtool')('a sample through amtool', amtool => {
     it('amtool check-config accepts every sampled Alertmanager config', () => {
-      const result = spawnSync(amtool, ['check-config', ...writeSamples('alertmanager')], { encoding: 'utf8' });
-      expect({ status: result.status, failures: failures(result.stdout + result.stderr) }).toEqual({
+      const result = spawnSync(
+        amtool,
+        ['check-config', ...writeSamples('alertmanager')],
+        { encoding: 'utf8' },
+      );
+      expect({
+        status: result.status,
+        failures: failures(result.stdout + result.stderr),
+      }).toEqual({
         status: 0,
         failures: [],
       });

@@ -8,7 +8,9 @@ import { observabilityOutputSchema } from './outputSchema';
 import { generateArtifacts } from './generateArtifacts';
 import { makeBareSpec, makeSpec } from './__testUtils__/makeSpec';
 
-const config = resolveGeneratorConfig({ portalBaseUrl: 'https://portal.example.com' });
+const config = resolveGeneratorConfig({
+  portalBaseUrl: 'https://portal.example.com',
+});
 
 describe('generateArtifacts', () => {
   it('hands out every file with stable ids and paths', () => {
@@ -18,24 +20,39 @@ describe('generateArtifacts', () => {
       ['prometheus-rule-crd', 'prometheus-rule.crd.yaml', 'application/yaml'],
       ['alertmanager', 'alertmanager.yaml', 'application/yaml'],
       ['grafana-dashboard', 'grafana-dashboard.json', 'application/json'],
-      ...artifacts.runbooks.map(r => [`runbook:${r.alert}`, `runbooks/${r.alert}.md`, 'text/markdown']),
+      ...artifacts.runbooks.map(r => [
+        `runbook:${r.alert}`,
+        `runbooks/${r.alert}.md`,
+        'text/markdown',
+      ]),
       ['observability', 'observability.json', 'application/json'],
       ['otel-collector', 'otel-collector.yaml', 'application/yaml'],
       ['loki-rules', 'loki-rules.yaml', 'application/yaml'],
     ]);
-    const json = artifacts.files.filter(f => f.mediaType === 'application/json');
-    const yaml = artifacts.files.filter(f => f.mediaType === 'application/yaml');
-    expect(json.map(f => typeof JSON.parse(f.content))).toEqual(json.map(() => 'object'));
-    expect(yaml.map(f => typeof parse(f.content))).toEqual(yaml.map(() => 'object'));
+    const json = artifacts.files.filter(
+      f => f.mediaType === 'application/json',
+    );
+    const yaml = artifacts.files.filter(
+      f => f.mediaType === 'application/yaml',
+    );
+    expect(json.map(f => typeof JSON.parse(f.content))).toEqual(
+      json.map(() => 'object'),
+    );
+    expect(yaml.map(f => typeof parse(f.content))).toEqual(
+      yaml.map(() => 'object'),
+    );
   });
 
   it('writes rule file and PrometheusRule with the same rules as the rule objects', () => {
     const spec = makeSpec();
     const artifacts = generateArtifacts(spec, config);
-    const content = (id: string) => parse(artifacts.files.find(f => f.id === id)!.content);
+    const content = (id: string) =>
+      parse(artifacts.files.find(f => f.id === id)!.content);
     const groups = ruleGroupsForYaml(artifacts.rules.groups);
     expect(content('prometheus-rules')).toEqual({ groups });
-    expect(content('prometheus-rule-crd')).toEqual(prometheusRuleObject(spec, artifacts.rules));
+    expect(content('prometheus-rule-crd')).toEqual(
+      prometheusRuleObject(spec, artifacts.rules),
+    );
   });
 
   it('writes a runbook for every alert, the log fallback included', () => {
@@ -45,7 +62,9 @@ describe('generateArtifacts', () => {
     expect(names).toContain('SLOErrorBudgetBurn');
     expect(new Set(artifacts.runbooks.map(r => r.alert))).toEqual(names);
     for (const alert of artifacts.alerts) {
-      expect(artifacts.files.some(f => f.path === alert.runbookPath)).toBe(true);
+      expect(artifacts.files.some(f => f.path === alert.runbookPath)).toBe(
+        true,
+      );
     }
   });
 
@@ -57,9 +76,16 @@ describe('generateArtifacts', () => {
     expect(output.observability_design).toMatchObject({
       pillars: ['metrics', 'logs', 'traces'],
       level: 'FULL_OBSERVABILITY_DESIGN',
-      dashboards: [expect.objectContaining({ uid: 'redline-checkout', file: 'grafana-dashboard.json' })],
+      dashboards: [
+        expect.objectContaining({
+          uid: 'redline-checkout',
+          file: 'grafana-dashboard.json',
+        }),
+      ],
     });
-    expect(output.configuration.map((c: { component: string }) => c.component)).toEqual([
+    expect(
+      output.configuration.map((c: { component: string }) => c.component),
+    ).toEqual([
       'prometheus',
       'alertmanager',
       'grafana',
@@ -75,9 +101,13 @@ describe('generateArtifacts', () => {
     const bare = generateArtifacts(makeBareSpec(), config);
     expect(bare.output.observability_design.level).toBe('BASIC_METRICS');
     expect(bare.output.observability_design.pillars).toEqual(['metrics']);
-    expect(bare.output.observability_design.level_reason).toMatch(/falls back past LOGGING_ONLY to BASIC_METRICS/);
+    expect(bare.output.observability_design.level_reason).toMatch(
+      /falls back past LOGGING_ONLY to BASIC_METRICS/,
+    );
     expect(bare.files.some(f => f.id === 'loki-rules')).toBe(false);
-    expect(bare.output.configuration.map(c => c.component)).not.toContain('opentelemetry-collector');
+    expect(bare.output.configuration.map(c => c.component)).not.toContain(
+      'opentelemetry-collector',
+    );
 
     const logsOnly = makeSpec({ links: { logSelector: '{app="checkout"}' } });
     expect(chooseDesignLevel(logsOnly).level).toBe('LOGGING_ONLY');
@@ -99,10 +129,17 @@ describe('generateArtifacts', () => {
       },
       config,
     );
-    const artifacts = generateArtifacts(spec, config, [...findings, ...findings]);
+    const artifacts = generateArtifacts(spec, config, [
+      ...findings,
+      ...findings,
+    ]);
     const ids = artifacts.findings.map(f => `${f.id}:${f.message}`);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(artifacts.findings.map(f => f.annotation)).toContain('redline.dev/slo-availability');
-    expect(artifacts.findings.map(f => f.id)).toContain('alertmanager.no-receiver');
+    expect(artifacts.findings.map(f => f.annotation)).toContain(
+      'redline.dev/slo-availability',
+    );
+    expect(artifacts.findings.map(f => f.id)).toContain(
+      'alertmanager.no-receiver',
+    );
   });
 });

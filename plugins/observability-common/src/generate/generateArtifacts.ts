@@ -5,7 +5,10 @@
  */
 import type { GeneratorConfig } from '../spec/config';
 import type { Finding, ObservabilitySpec } from '../spec/types';
-import { generateAlertmanagerFragment, renderAlertmanagerYaml } from './alertmanager';
+import {
+  generateAlertmanagerFragment,
+  renderAlertmanagerYaml,
+} from './alertmanager';
 import { computeConfidence } from './confidence';
 import {
   generateGrafanaDashboard,
@@ -14,7 +17,11 @@ import {
 } from './grafanaDashboard';
 import { dashboardUrlFor } from './links';
 import { buildObservabilityOutput, ConfigurationEntry } from './output';
-import { generateLokiRules, generateOtelCollectorConfig, renderLokiRulesYaml } from './pillars';
+import {
+  generateLokiRules,
+  generateOtelCollectorConfig,
+  renderLokiRulesYaml,
+} from './pillars';
 import { prometheusRuleObject } from './prometheusRuleCrd';
 import { generatePrometheusRules } from './prometheusRules';
 import { ruleGroupsForYaml } from './ruleFileYaml';
@@ -28,7 +35,10 @@ import type { ArtifactFile, GeneratedArtifacts } from './types';
  * so the already printed rule file is indented under `spec:` instead of
  * printing the (large) groups a second time.
  */
-function crdYamlFromRuleFile(spec: ObservabilitySpec, rulesYaml: string): string {
+function crdYamlFromRuleFile(
+  spec: ObservabilitySpec,
+  rulesYaml: string,
+): string {
   const { spec: _groups, ...head } = prometheusRuleObject(spec, { groups: [] });
   // Every line is indented two more; empty lines (inside literal blocks) stay empty.
   const indented = `  ${rulesYaml.slice(0, -1).replace(/\n(?!\n)/g, '\n  ')}\n`;
@@ -86,12 +96,17 @@ export function generateArtifacts(
 
   // Same objects as renderRuleFileYaml / renderPrometheusRuleCrd, printed by
   // the fast writer (see yamlWriter.ts for why).
-  const rulesYaml = toYaml({ groups: ruleGroupsForYaml(prometheus.rules.groups) });
+  const rulesYaml = toYaml({
+    groups: ruleGroupsForYaml(prometheus.rules.groups),
+  });
   const crdYaml = crdYamlFromRuleFile(spec, rulesYaml);
   const alertmanagerYaml = renderAlertmanagerYaml([alertmanager.fragment]);
   const dashboardJson = renderGrafanaDashboardJson(dashboard);
   const otelYaml = generateOtelCollectorConfig(spec, config);
-  const lokiYaml = loki && loki.alerts.length > 0 ? renderLokiRulesYaml(loki.rules) : undefined;
+  const lokiYaml =
+    loki && loki.alerts.length > 0
+      ? renderLokiRulesYaml(loki.rules)
+      : undefined;
 
   const findings = dedupeFindings([
     ...specFindings,
@@ -120,10 +135,34 @@ export function generateArtifacts(
   });
 
   const files: ArtifactFile[] = [
-    { id: 'prometheus-rules', path: 'prometheus-rules.yaml', mediaType: 'application/yaml', label: 'Prometheus rules', content: rulesYaml },
-    { id: 'prometheus-rule-crd', path: 'prometheus-rule.crd.yaml', mediaType: 'application/yaml', label: 'PrometheusRule resource (prometheus-operator)', content: crdYaml },
-    { id: 'alertmanager', path: 'alertmanager.yaml', mediaType: 'application/yaml', label: 'Alertmanager routing', content: alertmanagerYaml },
-    { id: 'grafana-dashboard', path: 'grafana-dashboard.json', mediaType: 'application/json', label: 'Grafana dashboard', content: dashboardJson },
+    {
+      id: 'prometheus-rules',
+      path: 'prometheus-rules.yaml',
+      mediaType: 'application/yaml',
+      label: 'Prometheus rules',
+      content: rulesYaml,
+    },
+    {
+      id: 'prometheus-rule-crd',
+      path: 'prometheus-rule.crd.yaml',
+      mediaType: 'application/yaml',
+      label: 'PrometheusRule resource (prometheus-operator)',
+      content: crdYaml,
+    },
+    {
+      id: 'alertmanager',
+      path: 'alertmanager.yaml',
+      mediaType: 'application/yaml',
+      label: 'Alertmanager routing',
+      content: alertmanagerYaml,
+    },
+    {
+      id: 'grafana-dashboard',
+      path: 'grafana-dashboard.json',
+      mediaType: 'application/json',
+      label: 'Grafana dashboard',
+      content: dashboardJson,
+    },
     ...runbooks.map(
       (r): ArtifactFile => ({
         id: `runbook:${r.alert}`,
@@ -133,10 +172,30 @@ export function generateArtifacts(
         content: r.markdown,
       }),
     ),
-    { id: 'observability', path: 'observability.json', mediaType: 'application/json', label: 'Observability design (output object)', content: `${JSON.stringify(output, null, 2)}\n` },
-    { id: 'otel-collector', path: 'otel-collector.yaml', mediaType: 'application/yaml', label: 'OpenTelemetry Collector (traces)', content: otelYaml },
+    {
+      id: 'observability',
+      path: 'observability.json',
+      mediaType: 'application/json',
+      label: 'Observability design (output object)',
+      content: `${JSON.stringify(output, null, 2)}\n`,
+    },
+    {
+      id: 'otel-collector',
+      path: 'otel-collector.yaml',
+      mediaType: 'application/yaml',
+      label: 'OpenTelemetry Collector (traces)',
+      content: otelYaml,
+    },
     ...(lokiYaml
-      ? [{ id: 'loki-rules', path: 'loki-rules.yaml', mediaType: 'application/yaml', label: 'Loki rules (log-based fallback alert)', content: lokiYaml } as ArtifactFile]
+      ? [
+          {
+            id: 'loki-rules',
+            path: 'loki-rules.yaml',
+            mediaType: 'application/yaml',
+            label: 'Loki rules (log-based fallback alert)',
+            content: lokiYaml,
+          } as ArtifactFile,
+        ]
       : []),
   ];
 

@@ -6,17 +6,26 @@ import {
 } from './grafanaDashboard';
 import { makeBareSpec, makeSpec } from './__testUtils__/makeSpec';
 
-const config = resolveGeneratorConfig({ portalBaseUrl: 'https://portal.example.com' });
+const config = resolveGeneratorConfig({
+  portalBaseUrl: 'https://portal.example.com',
+});
 
 type Panel = {
   type: string;
   title: string;
-  fieldConfig?: { defaults: { unit?: string; thresholds?: { steps: Array<{ value: number | null }> } } };
+  fieldConfig?: {
+    defaults: {
+      unit?: string;
+      thresholds?: { steps: Array<{ value: number | null }> };
+    };
+  };
   targets?: Array<{ expr: string; legendFormat?: string; refId?: string }>;
 };
 
 function panels(spec = makeSpec()) {
-  const json = JSON.parse(renderGrafanaDashboardJson(generateGrafanaDashboard(spec, config)));
+  const json = JSON.parse(
+    renderGrafanaDashboardJson(generateGrafanaDashboard(spec, config)),
+  );
   return { json, panels: json.panels as Panel[] };
 }
 
@@ -31,10 +40,16 @@ describe('generateGrafanaDashboard', () => {
     });
     const { json, panels: all } = panels(spec);
     expect(json.uid).toBe('redline-checkout');
-    expect(json.templating.list[0]).toMatchObject({ type: 'datasource', name: 'datasource', query: 'prometheus' });
+    expect(json.templating.list[0]).toMatchObject({
+      type: 'datasource',
+      name: 'datasource',
+      query: 'prometheus',
+    });
 
     const rate = all.find(p => p.title === 'Request rate')!;
-    expect(rate.targets![0].expr).toBe('sum(rate(http_requests_total{service="checkout"}[5m]))');
+    expect(rate.targets![0].expr).toBe(
+      'sum(rate(http_requests_total{service="checkout"}[5m]))',
+    );
 
     const errors = all.find(p => p.title === 'Error ratio')!;
     expect(errors.targets![0].expr).toBe(
@@ -58,11 +73,24 @@ describe('generateGrafanaDashboard', () => {
   it('shows the error budget left for each SLO', () => {
     const spec = makeSpec({
       slos: [
-        { slo: 'availability', objectivePercent: 99.9, windowDays: 30, annotation: 'a' },
-        { slo: 'latency', objectivePercent: 99, thresholdSeconds: 0.5, windowDays: 30, annotation: 'b' },
+        {
+          slo: 'availability',
+          objectivePercent: 99.9,
+          windowDays: 30,
+          annotation: 'a',
+        },
+        {
+          slo: 'latency',
+          objectivePercent: 99,
+          thresholdSeconds: 0.5,
+          windowDays: 30,
+          annotation: 'b',
+        },
       ],
     });
-    const budget = panels(spec).panels.filter(p => p.title.startsWith('Error budget remaining'));
+    const budget = panels(spec).panels.filter(p =>
+      p.title.startsWith('Error budget remaining'),
+    );
     expect(budget.map(p => p.targets![0].expr)).toEqual([
       'max(slo:period_error_budget_remaining:ratio{service="checkout",slo="availability"})',
       'max(slo:period_error_budget_remaining:ratio{service="checkout",slo="latency"})',
@@ -72,18 +100,28 @@ describe('generateGrafanaDashboard', () => {
   it('has no budget panel and only the portal link when nothing is declared', () => {
     const { json, panels: all } = panels(makeBareSpec());
     expect(all.some(p => p.title.startsWith('Error budget'))).toBe(false);
-    expect(json.links.map((l: { title: string; url: string }) => [l.title, l.url])).toEqual([
-      ['Service in portal', 'https://portal.example.com/catalog/default/component/checkout'],
+    expect(
+      json.links.map((l: { title: string; url: string }) => [l.title, l.url]),
+    ).toEqual([
+      [
+        'Service in portal',
+        'https://portal.example.com/catalog/default/component/checkout',
+      ],
     ]);
   });
 
   it('links to the service’s logs, traces and runbook', () => {
     const { json } = panels();
-    expect(json.links.map((l: { title: string; url: string }) => [l.title, l.url])).toEqual([
+    expect(
+      json.links.map((l: { title: string; url: string }) => [l.title, l.url]),
+    ).toEqual([
       ['Logs', 'https://grafana.example.com/explore?service=checkout&q='],
       ['Traces', 'https://tempo.example.com/trace/?service=checkout'],
       ['Runbook', 'https://wiki.example.com/runbooks/checkout'],
-      ['Service in portal', 'https://portal.example.com/catalog/default/component/checkout'],
+      [
+        'Service in portal',
+        'https://portal.example.com/catalog/default/component/checkout',
+      ],
     ]);
   });
 

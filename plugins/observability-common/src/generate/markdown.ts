@@ -11,8 +11,9 @@ import { sanitizeText } from './escape';
  * other than tab (dropped) and the ASCII punctuation CommonMark lets us
  * backslash-escape, minus what is always inert in running text.
  */
-// eslint-disable-next-line no-control-regex
-const MARKDOWN_UNSAFE = /\r\n|[\r\n\u2028\u2029]|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\\`*_{}[\]()<>#+\-.!|~&$^]/g;
+const MARKDOWN_UNSAFE =
+  // eslint-disable-next-line no-control-regex
+  /\r\n|[\r\n\u2028\u2029]|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\\`*_{}[\]()<>#+\-.!|~&$^]/g;
 
 /**
  * Escapes text for use inside a Markdown paragraph, heading or table cell:
@@ -22,7 +23,14 @@ const MARKDOWN_UNSAFE = /\r\n|[\r\n\u2028\u2029]|[\u0000-\u0008\u000b\u000c\u000
  */
 export function escapeMarkdown(text: string): string {
   return text.replace(MARKDOWN_UNSAFE, c => {
-    if (c === '\r\n' || c === '\r' || c === '\n' || c === '\u2028' || c === '\u2029') return ' ';
+    if (
+      c === '\r\n' ||
+      c === '\r' ||
+      c === '\n' ||
+      c === '\u2028' ||
+      c === '\u2029'
+    )
+      return ' ';
     return c < ' ' || c === '\u007f' ? '' : `\\${c}`;
   });
 }
@@ -76,8 +84,10 @@ export function isHttpUrl(value: string | undefined): value is string {
  * @public
  */
 export function markdownLink(label: string, url: string | undefined): string {
-  if (isHttpUrl(url)) return `[${escapeMarkdown(label)}](${encodeLinkDestination(url)})`;
-  if (url === undefined || url === '') return `${escapeMarkdown(label)} (not configured)`;
+  if (isHttpUrl(url))
+    return `[${escapeMarkdown(label)}](${encodeLinkDestination(url)})`;
+  if (url === undefined || url === '')
+    return `${escapeMarkdown(label)} (not configured)`;
   return `${escapeMarkdown(label)} (not an http(s) URL: ${markdownCode(url)})`;
 }
 
@@ -86,7 +96,10 @@ export function markdownLink(label: string, url: string | undefined): string {
  * placeholders without a value are left for the reader to replace.
  * @public
  */
-export function fillUrlTemplate(template: string, values: Record<string, string>): string {
+export function fillUrlTemplate(
+  template: string,
+  values: Record<string, string>,
+): string {
   return template.replace(/\{([a-z_]+)\}/g, (whole, key: string) =>
     key in values ? encodeURIComponent(sanitizeText(values[key])) : whole,
   );

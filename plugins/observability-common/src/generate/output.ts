@@ -45,13 +45,16 @@ export interface DesignLevelDecision {
  * Picks the rung of the seed's fallback order the metadata supports.
  * @public
  */
-export function chooseDesignLevel(spec: ObservabilitySpec): DesignLevelDecision {
+export function chooseDesignLevel(
+  spec: ObservabilitySpec,
+): DesignLevelDecision {
   const logs = Boolean(spec.links.logQueryUrl || spec.links.logSelector);
   const traces = Boolean(spec.links.traceUrl);
   if (logs && traces) {
     return {
       level: 'FULL_OBSERVABILITY_DESIGN',
-      reason: 'Metrics, a logs source and a trace source are declared, so the full design applies.',
+      reason:
+        'Metrics, a logs source and a trace source are declared, so the full design applies.',
     };
   }
   if (logs) {
@@ -87,7 +90,8 @@ export function alertForOutput(alert: GeneratedAlert): Record<string, unknown> {
 /** Tools the design relies on, in the order an operator meets them. */
 function toolsFor(spec: ObservabilitySpec, pillars: string[]): string[] {
   const tools = ['Prometheus', 'Alertmanager', 'Grafana'];
-  if (pillars.includes('logs')) tools.push(spec.links.logSelector ? 'Loki' : 'Log aggregator');
+  if (pillars.includes('logs'))
+    tools.push(spec.links.logSelector ? 'Loki' : 'Log aggregator');
   if (pillars.includes('traces')) tools.push('OpenTelemetry Collector');
   if (spec.routing.pagerduty) tools.push('PagerDuty');
   if (spec.routing.opsgenie) tools.push('Opsgenie');
@@ -112,7 +116,9 @@ export interface ObservabilityOutputInput {
  * a log selector) are kept, since rules that exist must be listed.
  * @public
  */
-export function buildObservabilityOutput(input: ObservabilityOutputInput): ObservabilityOutput {
+export function buildObservabilityOutput(
+  input: ObservabilityOutputInput,
+): ObservabilityOutput {
   const { level, reason } = chooseDesignLevel(input.spec);
   const pillars = DESIGN_LEVEL_PILLARS[level];
   const components = new Set(pillars.flatMap(p => PILLAR_COMPONENTS[p] ?? []));

@@ -6,7 +6,11 @@
 import { z } from 'zod';
 
 /** Levels of the seed's fallback order. @public */
-export const designLevelSchema = z.enum(['FULL_OBSERVABILITY_DESIGN', 'LOGGING_ONLY', 'BASIC_METRICS']);
+export const designLevelSchema = z.enum([
+  'FULL_OBSERVABILITY_DESIGN',
+  'LOGGING_ONLY',
+  'BASIC_METRICS',
+]);
 
 /** @public */
 export const observabilityOutputSchema = z
@@ -17,7 +21,9 @@ export const observabilityOutputSchema = z
       dashboards: z.array(z.record(z.string(), z.unknown())),
       level: designLevelSchema
         .optional()
-        .describe('Rung of the fallback order: FULL_OBSERVABILITY_DESIGN, then LOGGING_ONLY, then BASIC_METRICS.'),
+        .describe(
+          'Rung of the fallback order: FULL_OBSERVABILITY_DESIGN, then LOGGING_ONLY, then BASIC_METRICS.',
+        ),
       level_reason: z.string().optional().describe('Why this rung was chosen.'),
     }),
     configuration: z.array(
@@ -27,7 +33,9 @@ export const observabilityOutputSchema = z
       }),
     ),
     alerts: z.array(z.record(z.string(), z.unknown())),
-    runbooks: z.array(z.string()).describe('One Markdown runbook per alert name.'),
+    runbooks: z
+      .array(z.string())
+      .describe('One Markdown runbook per alert name.'),
     confidence_score: z.number().min(0).max(1),
   })
   .meta({

@@ -1,9 +1,15 @@
 import { parse } from 'yaml';
 import { resolveGeneratorConfig } from '../spec/config';
-import { generateLokiRules, generateOtelCollectorConfig, renderLokiRulesYaml } from './pillars';
+import {
+  generateLokiRules,
+  generateOtelCollectorConfig,
+  renderLokiRulesYaml,
+} from './pillars';
 import { makeBareSpec, makeSpec } from './__testUtils__/makeSpec';
 
-const config = resolveGeneratorConfig({ portalBaseUrl: 'https://portal.example.com' });
+const config = resolveGeneratorConfig({
+  portalBaseUrl: 'https://portal.example.com',
+});
 
 describe('generateOtelCollectorConfig', () => {
   it('keeps only this service’s spans, tags the team and exports to an endpoint from the environment', () => {
@@ -11,23 +17,36 @@ describe('generateOtelCollectorConfig', () => {
     expect(doc.processors['filter/redline-checkout'].traces.span).toEqual([
       'resource.attributes["service.name"] != "checkout"',
     ]);
-    expect(doc.processors['resource/redline-checkout'].attributes).toContainEqual({
+    expect(
+      doc.processors['resource/redline-checkout'].attributes,
+    ).toContainEqual({
       key: 'team',
       value: 'payments',
       action: 'upsert',
     });
-    expect(doc.exporters['otlp/traces'].endpoint).toBe('${env:TRACES_OTLP_ENDPOINT}');
+    expect(doc.exporters['otlp/traces'].endpoint).toBe(
+      '${env:TRACES_OTLP_ENDPOINT}',
+    );
     expect(doc.service.pipelines['traces/redline-checkout']).toEqual({
       receivers: ['otlp'],
-      processors: ['memory_limiter', 'filter/redline-checkout', 'resource/redline-checkout', 'batch'],
+      processors: [
+        'memory_limiter',
+        'filter/redline-checkout',
+        'resource/redline-checkout',
+        'batch',
+      ],
       exporters: ['otlp/traces'],
     });
   });
 
   it('quotes hostile service names inside OTTL and keeps component ids simple', () => {
-    const spec = makeSpec({ serviceName: { value: 'a"b\\c d', source: 'annotation' } });
+    const spec = makeSpec({
+      serviceName: { value: 'a"b\\c d', source: 'annotation' },
+    });
     const doc = parse(generateOtelCollectorConfig(spec, config));
-    const filters = Object.keys(doc.processors).filter(k => k.startsWith('filter/'));
+    const filters = Object.keys(doc.processors).filter(k =>
+      k.startsWith('filter/'),
+    );
     expect(filters).toEqual(['filter/redline-a-b-c-d']);
     expect(doc.processors[filters[0]].traces.span[0]).toBe(
       'resource.attributes["service.name"] != "a\\"b\\\\c d"',
@@ -48,7 +67,12 @@ describe('generateLokiRules', () => {
       name: 'LogErrorRateFallback',
       severity: 'warning',
       for: '5m',
-      labels: { severity: 'warning', service: 'checkout', team: 'payments', signal: 'logs' },
+      labels: {
+        severity: 'warning',
+        service: 'checkout',
+        team: 'payments',
+        signal: 'logs',
+      },
       runbookPath: 'runbooks/LogErrorRateFallback.md',
     });
     expect(alert.expr).toBe(
@@ -59,15 +83,25 @@ describe('generateLokiRules', () => {
         '> 0.01',
       ].join('\n'),
     );
-    expect(alert.annotations.description).toContain('{{ $value | humanizePercentage }}');
+    expect(alert.annotations.description).toContain(
+      '{{ $value | humanizePercentage }}',
+    );
     const doc = parse(renderLokiRulesYaml(result.rules));
     expect(doc.groups[0].rules[0].alert).toBe('LogErrorRateFallback');
     expect(doc.groups[0].rules[0].expr).toBe(alert.expr);
   });
 
   it('refuses a selector that is not a stream selector', () => {
-    for (const logSelector of ['app="x"', '{app="x"} or vector(1)', '{app="x"}} |= "a"', '{}']) {
-      const result = generateLokiRules(makeSpec({ links: { logSelector } }), config)!;
+    for (const logSelector of [
+      'app="x"',
+      '{app="x"} or vector(1)',
+      '{app="x"}} |= "a"',
+      '{}',
+    ]) {
+      const result = generateLokiRules(
+        makeSpec({ links: { logSelector } }),
+        config,
+      )!;
       expect(result.alerts).toEqual([]);
       expect(result.findings[0]).toMatchObject({
         id: 'generate.log-selector-invalid',

@@ -16,7 +16,9 @@ const UNPORTABLE =
  * @public
  */
 export function portableText(text: string): string {
-  return text.replace(UNPORTABLE, c => (c === '\u2028' || c === '\u2029' ? ' ' : '\uFFFD'));
+  return text.replace(UNPORTABLE, c =>
+    c === '\u2028' || c === '\u2029' ? ' ' : '\uFFFD',
+  );
 }
 
 /**

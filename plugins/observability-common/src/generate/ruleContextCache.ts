@@ -9,10 +9,16 @@ import type { GeneratorConfig } from '../spec/config';
 import type { ObservabilitySpec } from '../spec/types';
 import { createRuleContext, RuleContext } from './ruleContext';
 
-const cache = new WeakMap<ObservabilitySpec, { config: GeneratorConfig; ctx: RuleContext }>();
+const cache = new WeakMap<
+  ObservabilitySpec,
+  { config: GeneratorConfig; ctx: RuleContext }
+>();
 
 /** `createRuleContext`, memoised per spec object and config object. */
-export function ruleContextFor(spec: ObservabilitySpec, config: GeneratorConfig): RuleContext {
+export function ruleContextFor(
+  spec: ObservabilitySpec,
+  config: GeneratorConfig,
+): RuleContext {
   const hit = cache.get(spec);
   if (hit && hit.config === config) return hit.ctx;
   const ctx = createRuleContext(spec, config);

@@ -1,12 +1,23 @@
 import { resolveGeneratorConfig } from '../spec/config';
-import { escapeMarkdown, fillUrlTemplate, markdownCode, markdownFence, markdownLink } from './markdown';
+import {
+  escapeMarkdown,
+  fillUrlTemplate,
+  markdownCode,
+  markdownFence,
+  markdownLink,
+} from './markdown';
 import { generateRunbooks } from './runbooks';
 import type { GeneratedAlert } from './types';
 import { makeBareSpec, makeSpec } from './__testUtils__/makeSpec';
 
-const config = resolveGeneratorConfig({ portalBaseUrl: 'https://portal.example.com/' });
+const config = resolveGeneratorConfig({
+  portalBaseUrl: 'https://portal.example.com/',
+});
 
-function alert(name: string, extra: Partial<GeneratedAlert> = {}): GeneratedAlert {
+function alert(
+  name: string,
+  extra: Partial<GeneratedAlert> = {},
+): GeneratedAlert {
   return {
     name,
     key: name,
@@ -26,11 +37,21 @@ function alert(name: string, extra: Partial<GeneratedAlert> = {}): GeneratedAler
 
 describe('generateRunbooks', () => {
   it('writes the five sections with this service’s dashboard, logs and traces', () => {
-    const [runbook] = generateRunbooks(makeSpec(), [alert('HighErrorRate')], config);
+    const [runbook] = generateRunbooks(
+      makeSpec(),
+      [alert('HighErrorRate')],
+      config,
+    );
     expect(runbook.path).toBe('runbooks/HighErrorRate.md');
     expect(runbook.title).toBe('HighErrorRate — checkout');
     const md = runbook.markdown;
-    for (const heading of ['Meaning', 'Impact', 'Diagnosis', 'Mitigation', 'Escalation']) {
+    for (const heading of [
+      'Meaning',
+      'Impact',
+      'Diagnosis',
+      'Mitigation',
+      'Escalation',
+    ]) {
       expect(md).toContain(`\n## ${heading}\n`);
     }
     expect(md).toContain(
@@ -39,14 +60,18 @@ describe('generateRunbooks', () => {
     expect(md).toContain(
       '[log search](https://grafana.example.com/explore?service=checkout&q={correlation_id})',
     );
-    expect(md).toContain('[trace view](https://tempo.example.com/trace/{trace_id}?service=checkout)');
+    expect(md).toContain(
+      '[trace view](https://tempo.example.com/trace/{trace_id}?service=checkout)',
+    );
     expect(md).toContain('search by correlation ID');
     expect(md).toContain('Decision tree');
     expect(md).toContain('Missing span      → check instrumentation');
     expect(md).toContain('```promql\nsum(rate(http_requests_total');
     expect(md).toContain('Owning team: ` group:default/payments `');
     expect(md).toContain('PagerDuty service ` PABC123 `');
-    expect(md).toContain('[Checkout](https://portal.example.com/catalog/default/component/checkout)');
+    expect(md).toContain(
+      '[Checkout](https://portal.example.com/catalog/default/component/checkout)',
+    );
   });
 
   it('shares one runbook between alerts of the same name and lists each variant', () => {
@@ -54,7 +79,13 @@ describe('generateRunbooks', () => {
       alert('SLOErrorBudgetBurn', {
         key: `SLOErrorBudgetBurn:availability:${window}`,
         severity,
-        labels: { severity, service: 'checkout', team: 'payments', slo: 'availability', burn_window: window },
+        labels: {
+          severity,
+          service: 'checkout',
+          team: 'payments',
+          slo: 'availability',
+          burn_window: window,
+        },
       });
     const runbooks = generateRunbooks(
       makeSpec(),
@@ -65,8 +96,12 @@ describe('generateRunbooks', () => {
       'runbooks/SLOErrorBudgetBurn.md',
       'runbooks/TrafficDrop.md',
     ]);
-    expect(runbooks[0].markdown).toContain('slo=availability, burn\\_window=fast');
-    expect(runbooks[0].markdown).toContain('slo=availability, burn\\_window=slow');
+    expect(runbooks[0].markdown).toContain(
+      'slo=availability, burn\\_window=fast',
+    );
+    expect(runbooks[0].markdown).toContain(
+      'slo=availability, burn\\_window=slow',
+    );
   });
 
   it('says what is missing when the entity declares nothing', () => {
@@ -88,8 +123,11 @@ describe('generateRunbooks', () => {
     const spec = makeSpec({
       title: 'Evil](javascript:alert(1)) <script>x</script>\n# Heading',
       owner: 'group:default/`x`',
-      // eslint-disable-next-line no-script-url -- the hostile value under test
-      links: { logQueryUrl: 'javascript:alert(1)', traceUrl: 'https://t.example.com/a b)(c' },
+      links: {
+        // eslint-disable-next-line no-script-url -- the hostile value under test
+        logQueryUrl: 'javascript:alert(1)',
+        traceUrl: 'https://t.example.com/a b)(c',
+      },
       routing: { slackChannel: 'x`y' },
     });
     const [runbook] = generateRunbooks(spec, [alert('HighErrorRate')], config);
@@ -98,7 +136,9 @@ describe('generateRunbooks', () => {
     expect(md).not.toContain('](javascript:');
     expect(md).not.toMatch(/\n# Heading/);
     expect(md).toContain('[trace view](https://t.example.com/a%20b%29%28c)');
-    expect(md).toContain('log search (not an http(s) URL: ` javascript:alert(1) `)');
+    expect(md).toContain(
+      'log search (not an http(s) URL: ` javascript:alert(1) `)',
+    );
     expect(md).toContain('`` #x`y ``');
   });
 });
@@ -116,15 +156,19 @@ describe('markdown helpers', () => {
   });
 
   it('links only http(s) URLs', () => {
-    expect(markdownLink('x', 'https://a.example/(b)')).toBe('[x](https://a.example/%28b%29)');
+    expect(markdownLink('x', 'https://a.example/(b)')).toBe(
+      '[x](https://a.example/%28b%29)',
+    );
     expect(markdownLink('x', 'data:text/html,hi')).toBe(
       'x (not an http(s) URL: ` data:text/html,hi `)',
     );
   });
 
   it('fills known placeholders only, URI-encoded', () => {
-    expect(fillUrlTemplate('https://l/{service}?id={correlation_id}', { service: 'a b&c' })).toBe(
-      'https://l/a%20b%26c?id={correlation_id}',
-    );
+    expect(
+      fillUrlTemplate('https://l/{service}?id={correlation_id}', {
+        service: 'a b&c',
+      }),
+    ).toBe('https://l/a%20b%26c?id={correlation_id}');
   });
 });

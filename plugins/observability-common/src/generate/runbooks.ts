@@ -28,7 +28,8 @@ const GUIDES: Record<string, AlertGuide> = {
   HighErrorRate: {
     meaning:
       'More than the allowed share of requests failed with a 5xx status over the last 5 minutes, for at least 5 minutes.',
-    impact: 'Users see failed requests right now; every minute spends error budget.',
+    impact:
+      'Users see failed requests right now; every minute spends error budget.',
     mitigation: [
       'If a deployment started shortly before the alert, roll it back first and investigate afterwards.',
       'If one dependency fails (database, downstream service), fail over or shed the traffic that needs it.',
@@ -39,7 +40,8 @@ const GUIDES: Record<string, AlertGuide> = {
   HighLatencyP99: {
     meaning:
       'The slowest 1 % of requests took longer than the latency threshold over the last 5 minutes, for at least 5 minutes.',
-    impact: 'Some users wait too long; timeouts upstream may turn slowness into errors.',
+    impact:
+      'Some users wait too long; timeouts upstream may turn slowness into errors.',
     mitigation: [
       'Roll back a recent deployment if latency rose right after it.',
       'Scale out if saturation (CPU, connection pools, queue depth) is high.',
@@ -49,7 +51,8 @@ const GUIDES: Record<string, AlertGuide> = {
   TrafficDrop: {
     meaning:
       'The request rate fell below the allowed share of the rate at the same time one week earlier (only when that baseline had traffic).',
-    impact: 'Requests may not be reaching the service at all: routing, DNS, a client release or an upstream outage.',
+    impact:
+      'Requests may not be reaching the service at all: routing, DNS, a client release or an upstream outage.',
     mitigation: [
       'Check load balancer, ingress and DNS changes; revert them if they coincide.',
       'Ask the callers (upstream services, client apps) whether they changed or fail before calling.',
@@ -67,8 +70,10 @@ const GUIDES: Record<string, AlertGuide> = {
     ],
   },
   SLOMetricAbsent: {
-    meaning: 'The metrics the SLO is computed from have disappeared, so the SLO cannot be evaluated.',
-    impact: 'The service may be down, or its instrumentation or scraping broke; error-budget alerts are blind meanwhile.',
+    meaning:
+      'The metrics the SLO is computed from have disappeared, so the SLO cannot be evaluated.',
+    impact:
+      'The service may be down, or its instrumentation or scraping broke; error-budget alerts are blind meanwhile.',
     mitigation: [
       'Check that the service is running and its targets are up in Prometheus.',
       'Check scrape configuration and relabelling changes.',
@@ -78,7 +83,8 @@ const GUIDES: Record<string, AlertGuide> = {
   LogErrorRateFallback: {
     meaning:
       'The share of error-level log lines exceeds the error-rate threshold. This is the log-based fallback for when metrics are missing.',
-    impact: 'Users are likely seeing failures; metrics may be unavailable, so other alerts may stay silent.',
+    impact:
+      'Users are likely seeing failures; metrics may be unavailable, so other alerts may stay silent.',
     mitigation: [
       'Open the logs, group the errors by message and find the dominant one.',
       'Restore metric collection; then confirm with the metric-based alerts.',
@@ -89,7 +95,9 @@ const GUIDES: Record<string, AlertGuide> = {
 const FALLBACK_GUIDE: AlertGuide = {
   meaning: 'A condition defined for this service crossed its threshold.',
   impact: 'See the alert description for what users experience.',
-  mitigation: ['Follow the diagnosis below; roll back recent changes if they coincide.'],
+  mitigation: [
+    'Follow the diagnosis below; roll back recent changes if they coincide.',
+  ],
 };
 
 /**
@@ -97,13 +105,18 @@ const FALLBACK_GUIDE: AlertGuide = {
  * builds them (namespace and kind lower-cased, each URI-encoded).
  * @public
  */
-export function entityPageUrl(spec: ObservabilitySpec, config: GeneratorConfig): string {
+export function entityPageUrl(
+  spec: ObservabilitySpec,
+  config: GeneratorConfig,
+): string {
   const parts = [
     (spec.namespace || 'default').toLowerCase(),
     (spec.kind || 'component').toLowerCase(),
     spec.name,
   ].map(segment => encodeURIComponent(sanitizeText(segment)));
-  return `${config.portalBaseUrl.replace(/\/+$/, '')}/catalog/${parts.join('/')}`;
+  return `${config.portalBaseUrl.replace(/\/+$/, '')}/catalog/${parts.join(
+    '/',
+  )}`;
 }
 
 function section(title: string, body: string[]): string {
@@ -116,15 +129,24 @@ function alertTable(alerts: GeneratedAlert[]): string[] {
       .filter(([k]) => !['service', 'team', 'severity'].includes(k))
       .map(([k, v]) => `${k}=${v}`)
       .join(', ');
-    return `| ${escapeMarkdown(a.severity)} | ${escapeMarkdown(a.for ?? '—')} | ${
-      labels ? escapeMarkdown(labels) : '—'
-    } | ${escapeMarkdown(a.annotations.summary ?? '')} |`;
+    return `| ${escapeMarkdown(a.severity)} | ${escapeMarkdown(
+      a.for ?? '—',
+    )} | ${labels ? escapeMarkdown(labels) : '—'} | ${escapeMarkdown(
+      a.annotations.summary ?? '',
+    )} |`;
   });
-  return ['| Severity | For | Labels | Summary |', '|---|---|---|---|', ...rows];
+  return [
+    '| Severity | For | Labels | Summary |',
+    '|---|---|---|---|',
+    ...rows,
+  ];
 }
 
 /** The checklist and decision tree: the same in every runbook of a service. */
-function diagnosisGuide(spec: ObservabilitySpec, config: GeneratorConfig): string[] {
+function diagnosisGuide(
+  spec: ObservabilitySpec,
+  config: GeneratorConfig,
+): string[] {
   const service = spec.serviceName.value;
   const dashboardUrl = dashboardUrlFor(spec, config);
   const logUrl = spec.links.logQueryUrl
@@ -135,22 +157,39 @@ function diagnosisGuide(spec: ObservabilitySpec, config: GeneratorConfig): strin
     : undefined;
   let logSearch: string;
   if (logUrl) {
-    logSearch = `${markdownLink('log search', logUrl)} (replace \`{correlation_id}\` with the request's correlation ID)`;
+    logSearch = `${markdownLink(
+      'log search',
+      logUrl,
+    )} (replace \`{correlation_id}\` with the request's correlation ID)`;
   } else if (spec.links.logSelector) {
-    logSearch = `LogQL ${markdownCode(`${spec.links.logSelector} |= "<correlation-id>"`)}`;
+    logSearch = `LogQL ${markdownCode(
+      `${spec.links.logSelector} |= "<correlation-id>"`,
+    )}`;
   } else {
-    logSearch = `your log aggregator, filtered on service ${markdownCode(service)} (no log link is declared: add \`redline.dev/log-query-url\`)`;
+    logSearch = `your log aggregator, filtered on service ${markdownCode(
+      service,
+    )} (no log link is declared: add \`redline.dev/log-query-url\`)`;
   }
   const traceSearch = traceUrl
-    ? `${markdownLink('trace view', traceUrl)} (replace \`{trace_id}\` with the trace ID from the log line)`
-    : `your tracing UI, filtered on ${markdownCode(`service.name=${service}`)} (no trace link is declared: add \`redline.dev/trace-url\`)`;
+    ? `${markdownLink(
+        'trace view',
+        traceUrl,
+      )} (replace \`{trace_id}\` with the trace ID from the log line)`
+    : `your tracing UI, filtered on ${markdownCode(
+        `service.name=${service}`,
+      )} (no trace link is declared: add \`redline.dev/trace-url\`)`;
 
   const checklist = [
     `1. **Check the log aggregator: search by correlation ID** in ${logSearch}.`,
-    `2. **Review the metrics dashboard: look for anomalies** on ${markdownLink('the service dashboard', dashboardUrl)} — rate, error ratio and P50/P90/P99 against their thresholds.`,
+    `2. **Review the metrics dashboard: look for anomalies** on ${markdownLink(
+      'the service dashboard',
+      dashboardUrl,
+    )} — rate, error ratio and P50/P90/P99 against their thresholds.`,
     `3. **Trace the request flow: follow the span tree** in ${traceSearch}.`,
     '4. **Correlate across pillars: match timestamps** of the first error log, the metric change and the slow or failed span.',
-    `5. **Review recent changes: check deployments** of ${markdownCode(service)} and its dependencies around the alert's start time.`,
+    `5. **Review recent changes: check deployments** of ${markdownCode(
+      service,
+    )} and its dependencies around the alert's start time.`,
   ];
 
   const tree = markdownFence(
@@ -171,13 +210,25 @@ function diagnosisGuide(spec: ObservabilitySpec, config: GeneratorConfig): strin
     ].join('\n'),
   );
 
-  return ['Debug checklist:', '', ...checklist, '', 'Decision tree:', '', tree, ''];
+  return [
+    'Debug checklist:',
+    '',
+    ...checklist,
+    '',
+    'Decision tree:',
+    '',
+    tree,
+    '',
+  ];
 }
 
 /** The alert's own expressions, each once. */
 function queries(alerts: GeneratedAlert[]): string[] {
   const seen = new Set<string>();
-  const lines = ['The alert expression (paste into Prometheus to see the current value):', ''];
+  const lines = [
+    'The alert expression (paste into Prometheus to see the current value):',
+    '',
+  ];
   for (const alert of alerts) {
     if (seen.has(alert.expr)) continue;
     seen.add(alert.expr);
@@ -186,27 +237,54 @@ function queries(alerts: GeneratedAlert[]): string[] {
   return lines;
 }
 
-function escalation(spec: ObservabilitySpec, config: GeneratorConfig): string[] {
+function escalation(
+  spec: ObservabilitySpec,
+  config: GeneratorConfig,
+): string[] {
   const lines = [
-    `- Owning team: ${spec.owner ? markdownCode(spec.owner) : '**none** — add `spec.owner` to the entity'} (alerts carry ${markdownCode(`team=${spec.team}`)}).`,
-    `- Service in the portal: ${markdownLink(spec.title ?? spec.name, entityPageUrl(spec, config))}.`,
+    `- Owning team: ${
+      spec.owner
+        ? markdownCode(spec.owner)
+        : '**none** — add `spec.owner` to the entity'
+    } (alerts carry ${markdownCode(`team=${spec.team}`)}).`,
+    `- Service in the portal: ${markdownLink(
+      spec.title ?? spec.name,
+      entityPageUrl(spec, config),
+    )}.`,
   ];
   const { routing } = spec;
   if (routing.pagerduty) {
     lines.push(
-      `- On-call: PagerDuty${routing.pagerduty.serviceId ? ` service ${markdownCode(routing.pagerduty.serviceId)}` : ''} — critical alerts page through it.`,
+      `- On-call: PagerDuty${
+        routing.pagerduty.serviceId
+          ? ` service ${markdownCode(routing.pagerduty.serviceId)}`
+          : ''
+      } — critical alerts page through it.`,
     );
   }
   if (routing.opsgenie) {
-    lines.push(`- On-call: Opsgenie team ${markdownCode(routing.opsgenie.team)}.`);
+    lines.push(
+      `- On-call: Opsgenie team ${markdownCode(routing.opsgenie.team)}.`,
+    );
   }
   if (routing.slackChannel) {
-    lines.push(`- Team channel: Slack ${markdownCode(`#${routing.slackChannel.replace(/^#/, '')}`)}.`);
+    lines.push(
+      `- Team channel: Slack ${markdownCode(
+        `#${routing.slackChannel.replace(/^#/, '')}`,
+      )}.`,
+    );
   }
   if (!routing.pagerduty && !routing.opsgenie) {
-    lines.push('- No pager is declared for this team: escalate to the team lead directly and add `pagerduty.com/integration-key` or `opsgenie.com/team`.');
+    lines.push(
+      '- No pager is declared for this team: escalate to the team lead directly and add `pagerduty.com/integration-key` or `opsgenie.com/team`.',
+    );
   }
-  if (spec.system) lines.push(`- If the team cannot be reached, escalate to the owners of system ${markdownCode(spec.system)}.`);
+  if (spec.system)
+    lines.push(
+      `- If the team cannot be reached, escalate to the owners of system ${markdownCode(
+        spec.system,
+      )}.`,
+    );
   return lines;
 }
 
@@ -230,7 +308,9 @@ export function generateRunbooks(
   // Shared by every runbook of the service: built once.
   const guideLines = diagnosisGuide(spec, config);
   const escalationSection = section('Escalation', escalation(spec, config));
-  const intro = `Generated by Redline for ${markdownCode(spec.entityRef)}. Edit the entity's annotations, not this file.`;
+  const intro = `Generated by Redline for ${markdownCode(
+    spec.entityRef,
+  )}. Edit the entity's annotations, not this file.`;
   return [...byPath.entries()].map(([path, group]) => {
     const name = group[0].name;
     const guide = GUIDES[name] ?? FALLBACK_GUIDE;
@@ -243,7 +323,10 @@ export function generateRunbooks(
       section('Meaning', [guide.meaning, '', ...alertTable(group)]),
       section('Impact', [guide.impact]),
       section('Diagnosis', [...guideLines, ...queries(group)]),
-      section('Mitigation', guide.mitigation.map(m => `- ${m}`)),
+      section(
+        'Mitigation',
+        guide.mitigation.map(m => `- ${m}`),
+      ),
       escalationSection,
     ].join('\n');
     return { alert: name, title, path, markdown };

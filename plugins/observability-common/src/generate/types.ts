@@ -96,7 +96,10 @@ export interface ConfidenceScore {
 }
 
 /** The seed's fallback order, stated in every output. @public */
-export type DesignLevel = 'FULL_OBSERVABILITY_DESIGN' | 'LOGGING_ONLY' | 'BASIC_METRICS';
+export type DesignLevel =
+  | 'FULL_OBSERVABILITY_DESIGN'
+  | 'LOGGING_ONLY'
+  | 'BASIC_METRICS';
 
 /** The seed's `output_schema`, plus Redline's stated design level. @public */
 export interface ObservabilityOutput {

@@ -10,8 +10,17 @@ describe('toYaml', () => {
           {
             name: 'redline:checkout:red',
             rules: [
-              { record: 'service:http_requests:rate5m', expr: 'sum(rate(x{a="b"}[5m]))', labels: { team: 'payments' } },
-              { alert: 'HighErrorRate', expr: 'a\n/\nb > 0.01\n', for: '5m', labels: {} },
+              {
+                record: 'service:http_requests:rate5m',
+                expr: 'sum(rate(x{a="b"}[5m]))',
+                labels: { team: 'payments' },
+              },
+              {
+                alert: 'HighErrorRate',
+                expr: 'a\n/\nb > 0.01\n',
+                for: '5m',
+                labels: {},
+              },
             ],
           },
         ],
@@ -52,7 +61,41 @@ describe('toYaml', () => {
   });
 
   it('quotes what YAML would read as something else', () => {
-    const tricky = ['true', 'No', 'null', '~', '1', '0x1F', '1e3', '.5', '-', '- a', 'a: b', 'a #b', '#c', '*a', '&a', '!t', '%x', '@x', '`x', '', ' lead', 'trail ', '{x}', '[x]', "'q'", '"q"', '2024-01-01', '\u2028', '\u0085', '\ufeff', "it's", "''", 'a\tb'];
+    const tricky = [
+      'true',
+      'No',
+      'null',
+      '~',
+      '1',
+      '0x1F',
+      '1e3',
+      '.5',
+      '-',
+      '- a',
+      'a: b',
+      'a #b',
+      '#c',
+      '*a',
+      '&a',
+      '!t',
+      '%x',
+      '@x',
+      '`x',
+      '',
+      ' lead',
+      'trail ',
+      '{x}',
+      '[x]',
+      "'q'",
+      '"q"',
+      '2024-01-01',
+      '\u2028',
+      '\u0085',
+      '\ufeff',
+      "it's",
+      "''",
+      'a\tb',
+    ];
     for (const value of tricky) {
       expect(parse(toYaml({ value }))).toEqual({ value });
     }
@@ -63,19 +106,45 @@ describe('toYaml', () => {
       node: fc.oneof(
         { depthSize: 'small' },
         fc.string({ unit: 'binary' }),
-        fc.string({ unit: fc.constantFrom('a', ' ', '\n', ':', '#', '-', '"', "'", '\\', '{', '|', '\t', '\u2028', '\u0085') }),
+        fc.string({
+          unit: fc.constantFrom(
+            'a',
+            ' ',
+            '\n',
+            ':',
+            '#',
+            '-',
+            '"',
+            "'",
+            '\\',
+            '{',
+            '|',
+            '\t',
+            '\u2028',
+            '\u0085',
+          ),
+        }),
         fc.integer(),
         fc.boolean(),
         fc.array(tie('node'), { maxLength: 4 }),
-        fc.dictionary(fc.string({ unit: 'binary', maxLength: 8 }), tie('node'), { maxKeys: 4 }),
+        fc.dictionary(
+          fc.string({ unit: 'binary', maxLength: 8 }),
+          tie('node'),
+          { maxKeys: 4 },
+        ),
       ),
     })).node;
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ maxLength: 8 }), value, { maxKeys: 5 }), data => {
-        // Lone surrogates are made well-formed before any text reaches a writer (portableText).
-        const wellFormed = JSON.parse(JSON.stringify(data).replace(/\\ud[89a-f][0-9a-f]{2}/gi, '\\ufffd'));
-        expect(parse(toYaml(wellFormed))).toEqual(wellFormed);
-      }),
+      fc.property(
+        fc.dictionary(fc.string({ maxLength: 8 }), value, { maxKeys: 5 }),
+        data => {
+          // Lone surrogates are made well-formed before any text reaches a writer (portableText).
+          const wellFormed = JSON.parse(
+            JSON.stringify(data).replace(/\\ud[89a-f][0-9a-f]{2}/gi, '\\ufffd'),
+          );
+          expect(parse(toYaml(wellFormed))).toEqual(wellFormed);
+        },
+      ),
       { numRuns: 2_000 },
     );
   });

@@ -22,8 +22,9 @@ const PLAIN = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 /** Words YAML 1.1 or 1.2 would read as booleans or null. */
 const RESERVED = /^(?:y|n|yes|no|on|off|true|false|null)$/i;
 /** Characters that cannot appear raw in a literal block (or anywhere, for Go's parser). */
-// eslint-disable-next-line no-control-regex
-const NOT_IN_BLOCK = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udfff]/;
+const NOT_IN_BLOCK =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udfff]/;
 // eslint-disable-next-line no-control-regex
 const EXTRA_ESCAPES = /[\u007f-\u009f\u2028\u2029\ufeff]/g;
 
@@ -33,7 +34,12 @@ const EXTRA_ESCAPES = /[\u007f-\u009f\u2028\u2029\ufeff]/g;
  * Anything else is a JSON string, which is also a YAML double-quoted scalar.
  */
 function quoted(text: string): string {
-  if (!text.includes('\n') && !text.includes('\r') && !text.includes('\t') && !NOT_IN_BLOCK.test(text)) {
+  if (
+    !text.includes('\n') &&
+    !text.includes('\r') &&
+    !text.includes('\t') &&
+    !NOT_IN_BLOCK.test(text)
+  ) {
     return `'${text.replace(/'/g, "''")}'`;
   }
   return doubleQuoted(text);
@@ -63,7 +69,9 @@ function blockLiteral(text: string, indent: string): string | undefined {
   if (/[ \t]\n|[ \t]$/.test(text)) return undefined;
   const body = text.endsWith('\n') ? text.slice(0, -1) : text;
   const header = text.endsWith('\n') ? '|' : '|-';
-  const lines = body.split('\n').map(line => (line === '' ? '' : `${indent}${line}`));
+  const lines = body
+    .split('\n')
+    .map(line => (line === '' ? '' : `${indent}${line}`));
   return `${header}\n${lines.join('\n')}`;
 }
 
@@ -76,7 +84,8 @@ function scalar(value: unknown, indent: string): string {
     return String(value);
   }
   const text = String(value);
-  if ((PLAIN.test(text) && !RESERVED.test(text)) || DURATION.test(text)) return text;
+  if ((PLAIN.test(text) && !RESERVED.test(text)) || DURATION.test(text))
+    return text;
   return blockLiteral(text, indent) ?? quoted(text);
 }
 
@@ -85,7 +94,9 @@ function isNode(value: unknown): value is object {
 }
 
 function isEmptyNode(value: object): boolean {
-  return Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0;
+  return Array.isArray(value)
+    ? value.length === 0
+    : Object.keys(value).length === 0;
 }
 
 function emptyNode(value: object): string {
@@ -97,7 +108,12 @@ function emptyNode(value: object): string {
  * `out`. The first line starts with `first` instead of the indentation, which
  * is how an array item's first key lands right after its `- `.
  */
-function writeNode(value: object, indent: string, out: string[], first: string = indent): void {
+function writeNode(
+  value: object,
+  indent: string,
+  out: string[],
+  first: string = indent,
+): void {
   const childIndent = `${indent}  `;
   let prefix = first;
   if (Array.isArray(value)) {
@@ -105,7 +121,11 @@ function writeNode(value: object, indent: string, out: string[], first: string =
       if (isNode(item) && !isEmptyNode(item)) {
         writeNode(item, childIndent, out, `${prefix}- `);
       } else {
-        out.push(`${prefix}- ${isNode(item) ? emptyNode(item) : scalar(item, childIndent)}`);
+        out.push(
+          `${prefix}- ${
+            isNode(item) ? emptyNode(item) : scalar(item, childIndent)
+          }`,
+        );
       }
       prefix = indent;
     }

@@ -48,8 +48,13 @@ export function resolveGeneratorConfig(
   },
 ): GeneratorConfig {
   return {
-    portalBaseUrl: (partial?.portalBaseUrl ?? DEFAULT_GENERATOR_CONFIG.portalBaseUrl).replace(/\/+$/, ''),
+    portalBaseUrl: (
+      partial?.portalBaseUrl ?? DEFAULT_GENERATOR_CONFIG.portalBaseUrl
+    ).replace(/\/+$/, ''),
     metrics: { ...DEFAULT_METRIC_NAMES, ...partial?.metrics },
-    alertmanager: { ...DEFAULT_GENERATOR_CONFIG.alertmanager, ...partial?.alertmanager },
+    alertmanager: {
+      ...DEFAULT_GENERATOR_CONFIG.alertmanager,
+      ...partial?.alertmanager,
+    },
   };
 }

@@ -9,9 +9,21 @@ const useStyles = makeStyles({
 export const LogoFull = () => {
   const classes = useStyles();
   return (
-    <svg className={classes.svg} viewBox="0 0 180 36" role="img" aria-label="Redline">
+    <svg
+      className={classes.svg}
+      viewBox="0 0 180 36"
+      role="img"
+      aria-label="Redline"
+    >
       <PulseLine />
-      <text x="52" y="27" fill="#ffffff" fontSize="24" fontWeight="700" fontFamily="Helvetica, Arial, sans-serif">
+      <text
+        x="52"
+        y="27"
+        fill="#ffffff"
+        fontSize="24"
+        fontWeight="700"
+        fontFamily="Helvetica, Arial, sans-serif"
+      >
         Redline
       </text>
     </svg>

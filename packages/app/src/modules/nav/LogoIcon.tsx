@@ -9,7 +9,12 @@ const useStyles = makeStyles({
 export const LogoIcon = () => {
   const classes = useStyles();
   return (
-    <svg className={classes.svg} viewBox="0 0 46 36" role="img" aria-label="Redline">
+    <svg
+      className={classes.svg}
+      viewBox="0 0 46 36"
+      role="img"
+      aria-label="Redline"
+    >
       <PulseLine />
     </svg>
   );

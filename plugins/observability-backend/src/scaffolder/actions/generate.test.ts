@@ -7,10 +7,16 @@ import { resolveGeneratorConfig } from '@redline/backstage-plugin-observability-
 import { testEntities } from '../../__testUtils__/entities';
 import { createGenerateObservabilityAction } from './generate';
 
-const generator = resolveGeneratorConfig({ portalBaseUrl: 'http://portal.test' });
+const generator = resolveGeneratorConfig({
+  portalBaseUrl: 'http://portal.test',
+});
 
 /** A scaffolder action context built by hand (the scaffolder test utils package is not installed). */
-function mockContext(input: Record<string, unknown>, workspacePath: string, isDryRun = false) {
+function mockContext(
+  input: Record<string, unknown>,
+  workspacePath: string,
+  isDryRun = false,
+) {
   const outputs: Record<string, unknown> = {};
   return {
     outputs,
@@ -24,7 +30,8 @@ function mockContext(input: Record<string, unknown>, workspacePath: string, isDr
       },
       getInitiatorCredentials: async () => mockCredentials.user(),
       checkpoint: async ({ fn }: { fn: () => Promise<unknown> }) => fn(),
-      createTemporaryDirectory: async () => fs.mkdtemp(path.join(os.tmpdir(), 'redline-tmp-')),
+      createTemporaryDirectory: async () =>
+        fs.mkdtemp(path.join(os.tmpdir(), 'redline-tmp-')),
       task: { id: 'task-1' },
     } as any,
   };
@@ -33,7 +40,9 @@ function mockContext(input: Record<string, unknown>, workspacePath: string, isDr
 describe('redline:observability:generate', () => {
   let workspace: string;
   const action = createGenerateObservabilityAction({
-    catalog: catalogServiceMock({ entities: testEntities({ runbookUrl: 'https://wiki.example.org/rb' }) }),
+    catalog: catalogServiceMock({
+      entities: testEntities({ runbookUrl: 'https://wiki.example.org/rb' }),
+    }),
     generator,
   });
 
@@ -45,21 +54,39 @@ describe('redline:observability:generate', () => {
   });
 
   it('writes every artifact of the entity into <targetPath>/<service>/', async () => {
-    const { ctx, outputs } = mockContext({ entityRef: 'component:default/checkout', targetPath: 'ops' }, workspace);
+    const { ctx, outputs } = mockContext(
+      { entityRef: 'component:default/checkout', targetPath: 'ops' },
+      workspace,
+    );
     await action.handler(ctx);
     expect(outputs.serviceName).toBe('checkout');
     expect(outputs.directory).toBe('ops/checkout');
     const files = outputs.files as string[];
-    expect(files).toEqual(expect.arrayContaining(['ops/checkout/prometheus-rules.yaml', 'ops/checkout/grafana-dashboard.json', 'ops/checkout/runbooks/HighErrorRate.md']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'ops/checkout/prometheus-rules.yaml',
+        'ops/checkout/grafana-dashboard.json',
+        'ops/checkout/runbooks/HighErrorRate.md',
+      ]),
+    );
     for (const file of files) {
       const content = await fs.readFile(path.join(workspace, file), 'utf8');
       expect(content.length).toBeGreaterThan(0);
     }
-    expect(await fs.readFile(path.join(workspace, 'ops/checkout/prometheus-rules.yaml'), 'utf8')).toMatch(/alert: HighErrorRate/);
+    expect(
+      await fs.readFile(
+        path.join(workspace, 'ops/checkout/prometheus-rules.yaml'),
+        'utf8',
+      ),
+    ).toMatch(/alert: HighErrorRate/);
   });
 
   it('defaults the folder to observability/ and writes nothing on a dry run', async () => {
-    const { ctx, outputs } = mockContext({ entityRef: 'component:default/legacy-billing' }, workspace, true);
+    const { ctx, outputs } = mockContext(
+      { entityRef: 'component:default/legacy-billing' },
+      workspace,
+      true,
+    );
     await action.handler(ctx);
     expect(outputs.directory).toBe('observability/legacy-billing');
     expect((outputs.files as string[]).length).toBeGreaterThan(3);
@@ -67,7 +94,18 @@ describe('redline:observability:generate', () => {
   });
 
   it('refuses a target path outside the workspace and an unknown entity', async () => {
-    await expect(action.handler(mockContext({ entityRef: 'component:default/checkout', targetPath: '../../etc' }, workspace).ctx)).rejects.toThrow(/outside/i);
-    await expect(action.handler(mockContext({ entityRef: 'component:default/nope' }, workspace).ctx)).rejects.toMatchObject({ name: 'NotFoundError' });
+    await expect(
+      action.handler(
+        mockContext(
+          { entityRef: 'component:default/checkout', targetPath: '../../etc' },
+          workspace,
+        ).ctx,
+      ),
+    ).rejects.toThrow(/outside/i);
+    await expect(
+      action.handler(
+        mockContext({ entityRef: 'component:default/nope' }, workspace).ctx,
+      ),
+    ).rejects.toMatchObject({ name: 'NotFoundError' });
   });
 });

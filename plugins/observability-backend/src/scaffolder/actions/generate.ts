@@ -46,36 +46,67 @@ export function createGenerateObservabilityAction(options: {
     schema: {
       input: {
         entityRef: z =>
-          z.string().min(1).describe('Entity to generate for, e.g. component:default/checkout'),
+          z
+            .string()
+            .min(1)
+            .describe(
+              'Entity to generate for, e.g. component:default/checkout',
+            ),
         targetPath: z =>
           z
             .string()
             .optional()
-            .describe('Folder inside the workspace; files go to <targetPath>/<service>/. Default: observability'),
+            .describe(
+              'Folder inside the workspace; files go to <targetPath>/<service>/. Default: observability',
+            ),
       },
       output: {
-        serviceName: z => z.string().describe('Service name the artifacts were generated for'),
-        directory: z => z.string().describe('Workspace-relative folder the files were written to'),
-        files: z => z.array(z.string()).describe('Workspace-relative paths written'),
-        findings: z => z.number().describe('Number of findings (invalid or missing metadata)'),
+        serviceName: z =>
+          z.string().describe('Service name the artifacts were generated for'),
+        directory: z =>
+          z
+            .string()
+            .describe('Workspace-relative folder the files were written to'),
+        files: z =>
+          z.array(z.string()).describe('Workspace-relative paths written'),
+        findings: z =>
+          z
+            .number()
+            .describe('Number of findings (invalid or missing metadata)'),
       },
     },
     async handler(ctx) {
       const credentials = await ctx.getInitiatorCredentials();
-      const entity = await catalog.getEntityByRef(ctx.input.entityRef, { credentials });
+      const entity = await catalog.getEntityByRef(ctx.input.entityRef, {
+        credentials,
+      });
       if (!entity) {
-        throw new NotFoundError(`No entity found for ref '${ctx.input.entityRef}'`);
+        throw new NotFoundError(
+          `No entity found for ref '${ctx.input.entityRef}'`,
+        );
       }
       const parsed = parseSpec(entity, generator);
-      const artifacts = generateArtifacts(parsed.spec, generator, parsed.findings);
+      const artifacts = generateArtifacts(
+        parsed.spec,
+        generator,
+        parsed.findings,
+      );
       const service = artifacts.serviceName;
       if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(service)) {
-        throw new InputError(`Service name '${service}' cannot be used as a folder name`);
+        throw new InputError(
+          `Service name '${service}' cannot be used as a folder name`,
+        );
       }
 
-      const relativeDirectory = path.posix.join(ctx.input.targetPath ?? 'observability', service);
+      const relativeDirectory = path.posix.join(
+        ctx.input.targetPath ?? 'observability',
+        service,
+      );
       // Throws when targetPath tries to leave the workspace (../, absolute paths).
-      const directory = resolveSafeChildPath(ctx.workspacePath, relativeDirectory);
+      const directory = resolveSafeChildPath(
+        ctx.workspacePath,
+        relativeDirectory,
+      );
       const written: string[] = [];
       for (const file of artifacts.files) {
         const destination = resolveSafeChildPath(directory, file.path);
@@ -86,7 +117,11 @@ export function createGenerateObservabilityAction(options: {
       }
       const allFindings = [...parsed.findings, ...artifacts.findings];
       ctx.logger.info(
-        `${ctx.isDryRun ? 'Would write' : 'Wrote'} ${written.length} files for ${ctx.input.entityRef} into ${relativeDirectory} (${allFindings.length} findings)`,
+        `${ctx.isDryRun ? 'Would write' : 'Wrote'} ${
+          written.length
+        } files for ${ctx.input.entityRef} into ${relativeDirectory} (${
+          allFindings.length
+        } findings)`,
       );
       for (const finding of allFindings) {
         ctx.logger.warn(`${finding.id}: ${finding.message}`);

@@ -26,9 +26,7 @@ describe('AlertRulesTable', () => {
     const latency = screen.getByText('HighLatency').closest('tr')!;
     expect(within(latency).getByText('not deployed')).toBeInTheDocument();
     expect(within(latency).queryByText('firing')).not.toBeInTheDocument();
-    expect(
-      screen.getByText('availability · fast'),
-    ).toBeInTheDocument();
+    expect(screen.getByText('availability · fast')).toBeInTheDocument();
     expect(screen.getByText('deployment unknown')).toBeInTheDocument();
   });
 

@@ -116,10 +116,20 @@ function ObservabilityView({ view }: { view: EntityViewResponse }) {
         <ChecksTable checks={view.checks} />
       </Grid>
       <Grid item xs={12}>
-        <InfoCard title={`Rule lint${view.facts.lintFindings ? ` (${view.facts.lintFindings.length})` : ''}`}>
+        <InfoCard
+          title={`Rule lint${
+            view.facts.lintFindings
+              ? ` (${view.facts.lintFindings.length})`
+              : ''
+          }`}
+        >
           <LintFindingsList
             findings={view.facts.lintFindings}
-            unknownReason={view.facts.deployedRules?.status === 'unknown' ? view.facts.deployedRules.reason : undefined}
+            unknownReason={
+              view.facts.deployedRules?.status === 'unknown'
+                ? view.facts.deployedRules.reason
+                : undefined
+            }
           />
         </InfoCard>
       </Grid>

@@ -5,16 +5,23 @@ import { LintFindingsList } from './LintFindingsList';
 describe('LintFindingsList', () => {
   it('says why when the live rules were not linted', async () => {
     await renderInTestApp(
-      <LintFindingsList findings={undefined} unknownReason="Prometheus: no instance is configured" />,
+      <LintFindingsList
+        findings={undefined}
+        unknownReason="Prometheus: no instance is configured"
+      />,
     );
     expect(
-      screen.getByText('The live rules were not linted: Prometheus: no instance is configured'),
+      screen.getByText(
+        'The live rules were not linted: Prometheus: no instance is configured',
+      ),
     ).toBeInTheDocument();
   });
 
   it('says so when there is nothing to fix', async () => {
     await renderInTestApp(<LintFindingsList findings={[]} />);
-    expect(screen.getByText(/follow the alerting practices/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/follow the alerting practices/),
+    ).toBeInTheDocument();
   });
 
   it('lists findings worst first, with location and fix', async () => {
@@ -37,10 +44,14 @@ describe('LintFindingsList', () => {
         ]}
       />,
     );
-    const items = within(screen.getByRole('list', { name: 'Rule lint findings' })).getAllByRole('listitem');
+    const items = within(
+      screen.getByRole('list', { name: 'Rule lint findings' }),
+    ).getAllByRole('listitem');
     expect(items).toHaveLength(2);
     expect(items[0]).toHaveTextContent('alert/cause-not-symptom');
     expect(items[1]).toHaveTextContent('alert/missing-runbook-url');
-    expect(items[1]).toHaveTextContent('Fix: Add annotations.runbook_url with an absolute http(s) link.');
+    expect(items[1]).toHaveTextContent(
+      'Fix: Add annotations.runbook_url with an absolute http(s) link.',
+    );
   });
 });

@@ -20,24 +20,36 @@ const order = { error: 0, warning: 1, info: 2 } as const;
  * practices (symptoms not causes, runbook links, `for`, safe PromQL).
  * @public
  */
-export function LintFindingsList({ findings, unknownReason }: LintFindingsListProps) {
+export function LintFindingsList({
+  findings,
+  unknownReason,
+}: LintFindingsListProps) {
   if (!findings) {
     return (
       <Typography color="text.secondary">
-        The live rules were not linted{unknownReason ? `: ${unknownReason}` : '.'}
+        The live rules were not linted
+        {unknownReason ? `: ${unknownReason}` : '.'}
       </Typography>
     );
   }
   if (findings.length === 0) {
     return (
       <Typography color="text.secondary">
-        The rules Prometheus has loaded for this service follow the alerting practices.
+        The rules Prometheus has loaded for this service follow the alerting
+        practices.
       </Typography>
     );
   }
-  const sorted = [...findings].sort((a, b) => order[a.severity] - order[b.severity]);
+  const sorted = [...findings].sort(
+    (a, b) => order[a.severity] - order[b.severity],
+  );
   return (
-    <Stack spacing={1} component="ul" sx={{ listStyle: 'none', p: 0, m: 0 }} aria-label="Rule lint findings">
+    <Stack
+      spacing={1}
+      component="ul"
+      sx={{ listStyle: 'none', p: 0, m: 0 }}
+      aria-label="Rule lint findings"
+    >
       {sorted.map((finding, index) => (
         <li key={`${finding.ruleId}-${finding.location}-${index}`}>
           <Alert severity={finding.severity}>

@@ -278,7 +278,9 @@ describe('ScaffoldAlertsDialog', () => {
     ).toBeInTheDocument();
     const link = screen.getByRole('link', { name: 'Open pull request' });
     const url = new URL(link.getAttribute('href')!, 'http://localhost');
-    expect(url.pathname).toBe('/create/templates/default/redline-observability-pull-request');
+    expect(url.pathname).toBe(
+      '/create/templates/default/redline-observability-pull-request',
+    );
     expect(JSON.parse(url.searchParams.get('formData')!)).toEqual({
       entityRef: 'component:default/checkout',
       artifacts: checkoutView.artifacts.map(a => a.id),

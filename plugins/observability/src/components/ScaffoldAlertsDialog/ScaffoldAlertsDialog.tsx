@@ -57,7 +57,8 @@ export function languageOf(
 }
 
 /** Default template used by "Open pull request"; override with `observability.scaffolderTemplate`. */
-export const DEFAULT_SCAFFOLDER_TEMPLATE = 'template:default/redline-observability-pull-request';
+export const DEFAULT_SCAFFOLDER_TEMPLATE =
+  'template:default/redline-observability-pull-request';
 
 /**
  * Link to the scaffolder template that opens a pull request with the
