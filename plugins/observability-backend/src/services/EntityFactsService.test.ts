@@ -1,11 +1,14 @@
 import type { Entity } from '@backstage/catalog-model';
+import { mockServices } from '@backstage/backend-test-utils';
 import {
+  computeRedTargets,
   DEFAULT_GENERATOR_CONFIG,
   generateArtifacts,
   parseSpec,
   type FiringAlert,
 } from '@redline/backstage-plugin-observability-common';
-import { alertStatesOf } from './EntityFactsService';
+import { backgroundContext } from '../telemetry/context';
+import { alertStatesOf, EntityFactsService } from './EntityFactsService';
 
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -87,5 +90,45 @@ describe('alertStatesOf', () => {
     });
     expect(new Set(states.map(s => s.deployed))).toEqual(new Set(['unknown']));
     expect(states.some(s => s.firing)).toBe(false);
+  });
+});
+
+describe('EntityFactsService.liveValues', () => {
+  it('answers only after every RED query has settled, so no query keeps calling a Prometheus the view gave up on', async () => {
+    const { spec } = parseSpec(entity, DEFAULT_GENERATOR_CONFIG);
+    const redTargets = computeRedTargets(spec);
+    let pending = 0;
+    let settledAfterAnswer = false;
+    let answered = false;
+    // One signal fails at once, the others fail later (as if still retrying).
+    const prometheus = {
+      instance: { name: 'main', url: 'http://127.0.0.1:1', default: true },
+      async queryRange(promql: string) {
+        pending++;
+        const delay = promql === redTargets[0].promql ? 0 : 50;
+        await new Promise(resolve => setTimeout(resolve, delay));
+        pending--;
+        if (answered) settledAfterAnswer = true;
+        throw Object.assign(new Error('connection refused'), { attempts: 3 });
+      },
+    };
+    const service = EntityFactsService.create({
+      catalog: {} as any,
+      prometheus: [prometheus as any],
+      alertmanagers: [],
+      runbooks: {} as any,
+      stormThreshold: 50,
+    });
+    const live = await service.liveValues(
+      spec,
+      redTargets,
+      backgroundContext(mockServices.logger.mock()),
+    );
+    answered = true;
+    expect(pending).toBe(0);
+    expect(live?.status).toBe('fallback-logs');
+    expect(live?.reason).toContain('connection refused after 3 attempts');
+    await new Promise(resolve => setTimeout(resolve, 100));
+    expect(settledAfterAnswer).toBe(false);
   });
 });

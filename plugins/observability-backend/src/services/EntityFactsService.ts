@@ -290,31 +290,41 @@ export class EntityFactsService {
     const { client: prometheus } = this.prometheusFor(spec);
     if (!prometheus) return undefined;
     const end = Math.floor(this.#now() / 1000);
-    try {
-      const values = await Promise.all(
-        redTargets.map(async (target): Promise<RedLiveValue> => {
-          // One range query per signal: its point at `end` is what an instant
-          // query would answer (same lookback), so no second call is needed.
-          const trend = await prometheus.queryRange(
-            target.promql,
-            { start: end - 3600, end, stepSeconds: 300 },
-            ctx,
-          );
-          const last = trend[trend.length - 1];
-          const value = last && last[0] === end ? last[1] : null;
-          const scale = UNIT_SCALE[target.signal];
-          return {
-            signal: target.signal,
-            value: value === null ? null : value * scale.factor,
-            unit: scale.unit,
-            trend: trend.map(([t, v]) => [t, v * scale.factor]),
-          };
-        }),
-      );
-      return { status: 'ok', values };
-    } catch (error) {
-      return { ...this.degraded(spec, reasonOf(error)), values: [] };
+    // allSettled, not all: with Promise.all the first failure answers the
+    // view while the other queries go on retrying in the background, still
+    // calling a Prometheus the view has already given up on.
+    const settled = await Promise.allSettled(
+      redTargets.map(async (target): Promise<RedLiveValue> => {
+        // One range query per signal: its point at `end` is what an instant
+        // query would answer (same lookback), so no second call is needed.
+        const trend = await prometheus.queryRange(
+          target.promql,
+          { start: end - 3600, end, stepSeconds: 300 },
+          ctx,
+        );
+        const last = trend[trend.length - 1];
+        const value = last && last[0] === end ? last[1] : null;
+        const scale = UNIT_SCALE[target.signal];
+        return {
+          signal: target.signal,
+          value: value === null ? null : value * scale.factor,
+          unit: scale.unit,
+          trend: trend.map(([t, v]) => [t, v * scale.factor]),
+        };
+      }),
+    );
+    const failure = settled.find(
+      (result): result is PromiseRejectedResult => result.status === 'rejected',
+    );
+    if (failure) {
+      return { ...this.degraded(spec, reasonOf(failure.reason)), values: [] };
     }
+    return {
+      status: 'ok',
+      values: settled.map(
+        result => (result as PromiseFulfilledResult<RedLiveValue>).value,
+      ),
+    };
   }
 
   /**
