@@ -4,35 +4,34 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { portalApi } from '../stack/portal-api.mjs';
 import { screenshot, signedInPage } from './browser.mjs';
 
-async function api(portal, path) {
-  const token = await portal.token();
-  const res = await fetch(`${portal.baseUrl}/api/observability${path}`, {
-    headers: { Authorization: `Bearer ${token}` },
+/** GET or POST on the portal API as the guest user; asserts the expected status. */
+async function call(portal, path, { method = 'GET', status = 200 } = {}) {
+  const res = await portalApi(portal.baseUrl, path, {
+    method,
+    token: await portal.token(),
   });
-  assert.equal(res.status, 200, `GET ${path} answered ${res.status}`);
-  return res.json();
+  assert.equal(res.status, status, `${method} ${path} answered ${res.status}`);
+  return res.body;
 }
+
+const api = (portal, path) => call(portal, `/api/observability${path}`);
 
 /**
  * Coverage is evaluated on a schedule; the first run may have seen a catalog
  * still being ingested. Ask for a run and wait until it covers every Component.
  */
 async function coverageOfWholeCatalog(portal) {
-  const token = await portal.token();
-  const headers = { Authorization: `Bearer ${token}` };
-  const components = await (
-    await fetch(
-      `${portal.baseUrl}/api/catalog/entities/by-query?filter=kind=component&limit=1`,
-      { headers },
-    )
-  ).json();
-  const refresh = await fetch(
-    `${portal.baseUrl}/api/observability/coverage/refresh`,
-    { method: 'POST', headers },
+  const components = await call(
+    portal,
+    '/api/catalog/entities/by-query?filter=kind=component&limit=1',
   );
-  assert.ok(refresh.ok, `coverage refresh answered ${refresh.status}`);
+  await call(portal, '/api/observability/coverage/refresh', {
+    method: 'POST',
+    status: 202,
+  });
   const deadline = Date.now() + 120_000;
   for (;;) {
     const coverage = await api(portal, '/coverage?pageSize=100');
