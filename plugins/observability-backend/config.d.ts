@@ -92,8 +92,8 @@ export interface Config {
     };
 
     /**
-     * The seed's retry policy for outbound calls (timeouts, connection errors
-     * and 5xx answers only): exponential backoff with jitter.
+     * The seed's retry policy for outbound calls (timeouts, connection errors,
+     * 5xx and 429 answers only): exponential backoff with jitter.
      */
     retry?: {
       /** Total attempts including the first. Default 3. */

@@ -516,21 +516,19 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
           firingCheck.status === 'fail',
           `alerts.firing should be fail (a critical alert fires), is ${firingCheck.status}`,
         );
-        const states = Object.fromEntries(
-          view.alertStates.map(s => [s.key, s]),
-        );
+        const states = Object.fromEntries(view.alerts.map(a => [a.key, a]));
         const fast = view.alerts.find(
           a =>
             a.key.startsWith('SLOErrorBudgetBurn:') && a.key.endsWith(':fast'),
         );
         expect(
           states[fast.key]?.deployed === 'yes' && states[fast.key]?.firing,
-          `alertStates[${fast.key}] = ${JSON.stringify(states[fast.key])}`,
+          `alerts[${fast.key}] = ${JSON.stringify(states[fast.key])}`,
         );
         expect(
           states.HighErrorRate?.deployed === 'yes' &&
             states.HighErrorRate?.firing,
-          `alertStates.HighErrorRate = ${JSON.stringify(states.HighErrorRate)}`,
+          `alerts.HighErrorRate = ${JSON.stringify(states.HighErrorRate)}`,
         );
         expect(
           view.live?.status === 'ok',
@@ -582,7 +580,7 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
             : suppressed.has(key)
             ? 'suppressed (inhibited)'
             : 'has none';
-        const wrong = res.body.alertStates
+        const wrong = res.body.alerts
           .filter(
             state =>
               !suppressed.has(state.key) &&
@@ -633,10 +631,8 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
           `deployment.rules-loaded=${deployed.status} with Prometheus down`,
         );
         expect(
-          down.body.facts.deployedRules?.status === 'unknown',
-          `facts.deployedRules=${JSON.stringify(
-            down.body.facts.deployedRules,
-          )}`,
+          down.body.deployedRules?.status === 'unknown',
+          `deployedRules=${JSON.stringify(down.body.deployedRules)}`,
         );
 
         expect(

@@ -70,7 +70,7 @@ async function expectRedRows(page, redTargets) {
 async function checkoutSmoke({ browser, portal }) {
   const { redTargets } = await api(
     portal,
-    '/entity/component/default/checkout/red',
+    '/entity/component/default/checkout',
   );
   // checkout declares its own thresholds: every RED value comes from an annotation.
   assert.deepEqual(
@@ -90,7 +90,7 @@ async function checkoutSmoke({ browser, portal }) {
 async function legacyBillingDefaults({ browser, portal }) {
   const { redTargets } = await api(
     portal,
-    '/entity/component/default/legacy-billing/red',
+    '/entity/component/default/legacy-billing',
   );
   assert.deepEqual(
     redTargets.map(t => t.source),
@@ -111,7 +111,7 @@ async function legacyBillingDefaults({ browser, portal }) {
 async function brokenAnnotationsFindings({ browser, portal }) {
   const { findings } = await api(
     portal,
-    '/entity/component/default/broken-annotations/red',
+    '/entity/component/default/broken-annotations',
   );
   const invalid = findings.filter(f => f.id === 'annotation.invalid');
   assert.ok(

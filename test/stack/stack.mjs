@@ -185,12 +185,12 @@ export function withLocalWebhook(entity, webhookUrl) {
  * portal's download route, the CLI and the scaffolder hand out, byte for byte.
  */
 export function generatedAlertmanagerYaml(entity, partialConfig) {
-  const { parseSpec, resolveGeneratorConfig, generateArtifacts } = common();
-  const config = resolveGeneratorConfig(partialConfig);
-  const { spec, findings } = parseSpec(entity, config);
-  const file = generateArtifacts(spec, config, findings).files.find(
-    f => f.id === 'alertmanager',
+  const { describeEntity, resolveGeneratorConfig } = common();
+  const { spec, artifacts } = describeEntity(
+    entity,
+    resolveGeneratorConfig(partialConfig),
   );
+  const file = artifacts.files.find(f => f.id === 'alertmanager');
   if (!file)
     throw new Error(
       `the generator produced no alertmanager artifact for ${spec.entityRef}`,
@@ -204,10 +204,11 @@ export function generatedAlertmanagerYaml(entity, partialConfig) {
  * (`redline-<service>.yaml`); for runs without a portal. Returns the path.
  */
 export function writeGeneratedRules(stack, entity, partialConfig) {
-  const { parseSpec, resolveGeneratorConfig, generateArtifacts } = common();
-  const config = resolveGeneratorConfig(partialConfig);
-  const { spec, findings } = parseSpec(entity, config);
-  const artifacts = generateArtifacts(spec, config, findings);
+  const { describeEntity, resolveGeneratorConfig } = common();
+  const { artifacts } = describeEntity(
+    entity,
+    resolveGeneratorConfig(partialConfig),
+  );
   const file = artifacts.files.find(f => f.id === 'prometheus-rules');
   const path = join(stack.rulesDir, `redline-${artifacts.serviceName}.yaml`);
   writeFileSync(path, file.content);
@@ -266,12 +267,11 @@ export async function startMonitoringStack(group, options) {
       ratePerSecond: trafficRate,
     });
 
-    const { resolveGeneratorConfig } = common();
+    const { describeEntity, resolveGeneratorConfig } = common();
     const generatorConfig = resolveGeneratorConfig(options.generatorConfig);
-    const { parseSpec } = common();
     const entity = options.entity ?? findCatalogEntity('Component', 'checkout');
     // The team's path on the receiver shows which team's route a delivery took.
-    const team = parseSpec(entity, generatorConfig).spec.team;
+    const team = describeEntity(entity, generatorConfig).spec.team;
     started.alertmanagerYaml = generatedAlertmanagerYaml(
       withLocalWebhook(
         entity,

@@ -7,3 +7,11 @@
  */
 export { observabilityPlugin as default } from './plugin';
 export type { ObservabilityServices } from './services/createServices';
+export {
+  observabilityChecksExtensionPoint,
+  observabilityGeneratorsExtensionPoint,
+} from './extensions';
+export type {
+  ObservabilityChecksExtensionPoint,
+  ObservabilityGeneratorsExtensionPoint,
+} from './extensions';

@@ -14,9 +14,8 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {
   ApplyResponse,
-  EntityAlertsResponse,
+  CheckResult,
   EntityViewResponse,
-  RedTargetsResponse,
 } from '@redline/backstage-plugin-observability-common';
 import JSZip from 'jszip';
 import request from 'supertest';
@@ -25,6 +24,7 @@ import { findBinary } from '../../../test/support/binaries';
 import { FakeServer, closedPortUrl, promOk } from './__testUtils__/fakeServer';
 import { testEntities } from './__testUtils__/entities';
 import { installInMemoryTracing } from './__testUtils__/otel';
+import { recordingLoggerFactory } from './__testUtils__/recordingLogger';
 import { observabilityPlugin } from './plugin';
 
 const API = '/api/observability';
@@ -73,17 +73,18 @@ function mainPrometheus(server: FakeServer) {
             },
           ],
         });
-      case '/api/v1/series':
-        return promOk(
-          url.searchParams
-            .getAll('match[]')
-            .some(m => m.includes('service="checkout"'))
-            ? [
-                { __name__: 'http_requests_total' },
-                { __name__: 'http_request_duration_seconds_bucket' },
-              ]
-            : [],
-        );
+      case '/api/v1/query':
+        // The label sets of the RED metrics' series: only checkout has any.
+        return promOk({
+          resultType: 'vector',
+          result: [
+            'http_requests_total',
+            'http_request_duration_seconds_bucket',
+          ].map(name => ({
+            metric: { __name__: name, service: 'checkout' },
+            value: [0, '1'],
+          })),
+        });
       case '/api/v1/query_range': {
         // A trend ending at `end` with the current value; the view reads both from this one call.
         const q = url.searchParams.get('query') ?? '';
@@ -126,6 +127,14 @@ function flakyPrometheus(server: FakeServer) {
   });
 }
 
+/** The view's check with this id: every view lists each of Redline's checks. */
+function checkOf(view: EntityViewResponse, id: string): CheckResult {
+  const check = view.checks.find(c => c.id === id);
+  if (!check)
+    throw new Error(`No check ${id} in ${view.checks.map(c => c.id)}`);
+  return check;
+}
+
 describe('observability backend plugin', () => {
   let prometheus: FakeServer;
   let flaky: FakeServer;
@@ -133,6 +142,7 @@ describe('observability backend plugin', () => {
   let alertmanager: FakeServer;
   let runbooks: FakeServer;
   let rulesDirectory: string;
+  const warnings: string[] = [];
 
   beforeAll(async () => {
     [prometheus, flaky, slow, alertmanager, runbooks] = await Promise.all([
@@ -155,6 +165,7 @@ describe('observability backend plugin', () => {
   beforeEach(() => {
     for (const server of [prometheus, flaky, slow, alertmanager, runbooks])
       server.reset();
+    warnings.length = 0;
     mainPrometheus(prometheus);
     flakyPrometheus(flaky);
     slow.otherwise(() => ({ stall: true }));
@@ -219,6 +230,7 @@ describe('observability backend plugin', () => {
     const { server } = await startTestBackend({
       features: [
         observabilityPlugin,
+        recordingLoggerFactory(warnings),
         catalogServiceMock.factory({
           entities: testEntities({
             runbookUrl: `${runbooks.url}/runbooks/checkout`,
@@ -233,6 +245,8 @@ describe('observability backend plugin', () => {
             observability: {
               prometheus: {
                 timeoutMs: 300,
+                // No rules cache across views: each test sees the calls its own requests make.
+                rulesCacheTtlMs: 0,
                 instances: [
                   {
                     name: 'main',
@@ -274,12 +288,12 @@ describe('observability backend plugin', () => {
       });
     });
 
-    it('GET /entity/.../red answers the spec, RED targets and findings', async () => {
+    it('GET /entity/... answers the spec and the RED targets with their sources', async () => {
       const res = await request(server).get(
-        `${API}/entity/component/default/checkout/red`,
+        `${API}/entity/component/default/checkout`,
       );
       expect(res.status).toBe(200);
-      const body = res.body as RedTargetsResponse;
+      const body = res.body as EntityViewResponse;
       expect(body.entityRef).toBe('component:default/checkout');
       expect(body.redTargets.map(t => t.signal)).toEqual([
         'rate',
@@ -298,11 +312,12 @@ describe('observability backend plugin', () => {
         'availability',
         'latency',
       ]);
+      expect(body.findings).toEqual(expect.any(Array));
     });
 
-    it('GET /entity/.../red of a bare entity uses the seed defaults', async () => {
+    it('GET /entity/... of a bare entity uses the seed defaults', async () => {
       const res = await request(server).get(
-        `${API}/entity/component/default/legacy-billing/red`,
+        `${API}/entity/component/default/legacy-billing`,
       );
       expect(res.status).toBe(200);
       expect(
@@ -323,12 +338,12 @@ describe('observability backend plugin', () => {
       expect(kind.body.error.message).toMatch(/kind: must start with a letter/);
       expect(kind.body.error.stack).toBeUndefined();
       const ns = await request(server).get(
-        `${API}/entity/component/bad_ns!/checkout/red`,
+        `${API}/entity/component/bad_ns!/checkout`,
       );
       expect(ns.status).toBe(400);
       expect(ns.body.error.message).toMatch(/namespace:/);
       const name = await request(server).get(
-        `${API}/entity/component/default/-checkout-/red`,
+        `${API}/entity/component/default/-checkout-/artifacts/prometheus-rules`,
       );
       expect(name.status).toBe(400);
       expect(name.body.error.message).toMatch(/name:/);
@@ -342,8 +357,8 @@ describe('observability backend plugin', () => {
       expect(missing.body.error.name).toBe('NotFoundError');
       for (const route of [
         '/entity/component/default/checkout',
-        '/entity/component/default/checkout/red',
-        '/entity/component/default/checkout/alerts',
+        '/entity/component/default/checkout/artifacts/prometheus-rules',
+        '/entity/component/default/checkout/runbooks/HighErrorRate',
         '/entity/component/default/checkout/bundle.zip',
       ]) {
         const res = await request(server)
@@ -360,9 +375,10 @@ describe('observability backend plugin', () => {
 
     it('accepts service credentials', async () => {
       const res = await request(server)
-        .get(`${API}/entity/component/default/checkout/red`)
+        .get(`${API}/entity/component/default/checkout`)
         .set('Authorization', mockCredentials.service.header());
       expect(res.status).toBe(200);
+      expect(res.body.entityRef).toBe('component:default/checkout');
     });
 
     it('GET /entity/... assembles the full view with live values, checks and firing alerts', async () => {
@@ -388,33 +404,51 @@ describe('observability backend plugin', () => {
         [end - 300, 50],
         [end, 0.4],
       ]);
-      // One range query per RED signal, no instant queries.
+      // One range query per RED signal; the only instant query is the
+      // one that reads which RED metrics have series.
       expect(prometheus.requestsTo('/api/v1/query_range')).toHaveLength(3);
-      expect(prometheus.requestsTo('/api/v1/query?')).toHaveLength(0);
+      expect(prometheus.requestsTo('/api/v1/query?')).toHaveLength(1);
+      expect(prometheus.requestsTo('/api/v1/series')).toHaveLength(0);
 
-      expect(body.facts.ownerExists).toBe(true);
-      expect(body.facts.runbooks).toEqual([
-        { url: `${runbooks.url}/runbooks/checkout`, ok: true, status: 200 },
+      expect(checkOf(body, 'ownership.owner-exists')).toMatchObject({
+        status: 'pass',
+        message: 'group:default/payments is in the catalog.',
+      });
+      expect(checkOf(body, 'runbook.links-answer')).toMatchObject({
+        status: 'pass',
+        message: '1 runbook link(s) answer.',
+      });
+      expect(runbooks.requestsTo('/runbooks/checkout')).toHaveLength(1);
+      expect(checkOf(body, 'metrics.exist')).toMatchObject({
+        status: 'pass',
+        message:
+          'Found http_requests_total, http_request_duration_seconds_bucket for {service="checkout"}.',
+      });
+      expect(body.deployedRules).toEqual({ status: 'ok' });
+      const highErrorRate = body.alerts.filter(a => a.name === 'HighErrorRate');
+      expect(highErrorRate).toEqual([
+        expect.objectContaining({ deployed: 'yes', firing: true }),
       ]);
-      expect(body.facts.metrics).toEqual({
+      // Only HighErrorRate is loaded: every other alert meant for
+      // Prometheus is not deployed, and none of them fires.
+      const others = body.alerts.filter(
+        a => a.name !== 'HighErrorRate' && a.deployed !== 'unknown',
+      );
+      expect(others.length).toBeGreaterThan(0);
+      expect(others.every(a => a.deployed === 'no' && !a.firing)).toBe(true);
+      expect(checkOf(body, 'deployment.rules-loaded').status).toBe('warn');
+      expect(body.firing).toMatchObject({
         status: 'ok',
-        present: [
-          'http_requests_total',
-          'http_request_duration_seconds_bucket',
-        ],
-        missing: [],
+        source: 'alertmanager',
       });
-      expect(body.facts.deployedRules).toMatchObject({
-        status: 'ok',
-        loadedAlerts: ['HighErrorRate'],
-      });
-      expect(
-        body.alertStates.find(a => a.key === 'HighErrorRate'),
-      ).toMatchObject({ deployed: 'yes', firing: true });
-      expect(body.firing.map(a => [a.name, a.count, a.state])).toEqual([
+      expect(body.firing.alerts.map(a => [a.name, a.count, a.state])).toEqual([
         ['HighErrorRate', 3, 'firing'],
         ['HighLatency', 1, 'suppressed'],
       ]);
+      expect(checkOf(body, 'alerts.firing')).toMatchObject({
+        status: 'fail',
+        message: '1 alert(s) firing: HighErrorRate ×3.',
+      });
       expect(body.artifacts.map(a => a.id)).toEqual(
         expect.arrayContaining([
           'prometheus-rules',
@@ -427,20 +461,21 @@ describe('observability backend plugin', () => {
       expect(
         body.checks.find(c => c.id === 'runbook.links-answer')?.status,
       ).toBe('pass');
-      expect(body.facts.lintFindings?.length).toBeGreaterThan(0);
+      expect(body.lintFindings?.length).toBeGreaterThan(0);
       expect(
-        body.facts
+        body
           .lintFindings!.filter(f => f.location.includes('CheckoutHighCpu'))
           .map(f => f.ruleId),
       ).toEqual(expect.arrayContaining([expect.stringMatching(/cause|for/)]));
+      // Located in the Prometheus the entity uses (it names none: the default).
       expect(
-        body.facts.lintFindings!.every(f =>
-          f.location.startsWith('prometheus:main'),
+        body.lintFindings!.every(f =>
+          f.location.startsWith('prometheus:default'),
         ),
       ).toBe(true);
       // Each finding carries the linter's fix hint for the tab.
       expect(
-        body.facts.lintFindings!.every(
+        body.lintFindings!.every(
           f => typeof f.fix === 'string' && f.fix.length > 0,
         ),
       ).toBe(true);
@@ -449,7 +484,7 @@ describe('observability backend plugin', () => {
       );
       expect(body.confidence.score).toBeGreaterThan(0);
       expect(body.confidence.score).toBeLessThanOrEqual(1);
-      // One /api/v1/rules call served the facts and the alert states.
+      // One /api/v1/rules call served the checks and the alerts' states.
       expect(prometheus.requestsTo('/api/v1/rules')).toHaveLength(1);
     });
 
@@ -458,14 +493,29 @@ describe('observability backend plugin', () => {
         `${API}/entity/component/default/legacy-billing`,
       );
       expect(res.status).toBe(200);
-      expect(res.body.facts.ownerExists).toBe(false);
-      expect(res.body.facts.metrics).toMatchObject({
-        status: 'ok',
-        present: [],
+      const body = res.body as EntityViewResponse;
+      expect(checkOf(body, 'ownership.owner-exists')).toMatchObject({
+        status: 'fail',
+        message: expect.stringMatching(
+          /^group:default\/ghost-team is not in the catalog/,
+        ),
       });
-      expect(res.body.facts.deployedRules).toMatchObject({
+      // Prometheus answered: there are no series, and none of its rules is loaded.
+      expect(checkOf(body, 'metrics.exist')).toMatchObject({
+        status: 'fail',
+        message: expect.stringMatching(/^No series for/),
+      });
+      expect(body.deployedRules).toEqual({ status: 'ok' });
+      expect(body.alerts.length).toBeGreaterThan(0);
+      expect(body.alerts.every(a => a.deployed === 'no')).toBe(true);
+      expect(checkOf(body, 'deployment.rules-loaded')).toMatchObject({
+        status: 'fail',
+        message: 'None of the generated alerts is loaded.',
+      });
+      expect(body.firing).toEqual({
         status: 'ok',
-        loadedAlerts: [],
+        source: 'alertmanager',
+        alerts: [],
       });
     });
 
@@ -479,13 +529,20 @@ describe('observability backend plugin', () => {
       expect(body.live).toMatchObject({ status: 'fallback-logs', values: [] });
       expect(body.live!.reason).toMatch(/Using log-based metrics as fallback/);
       expect(body.live!.reason).toMatch(/ECONNREFUSED.*after 3 attempts/);
-      expect(body.facts.metrics).toMatchObject({
-        status: 'unknown',
-        fallback: 'logs',
+      expect(checkOf(body, 'metrics.exist')).toMatchObject({
+        status: 'warn',
+        message: expect.stringMatching(
+          /ECONNREFUSED.*Using log-based metrics as fallback/,
+        ),
       });
-      expect(body.facts.deployedRules).toMatchObject({ status: 'unknown' });
-      expect(body.facts.firingAlerts).toMatchObject({ status: 'unknown' });
-      expect(body.alertStates.every(a => a.deployed === 'unknown')).toBe(true);
+      expect(body.deployedRules).toMatchObject({
+        status: 'unknown',
+        reason: expect.stringMatching(/ECONNREFUSED.*after 3 attempts/),
+      });
+      expect(checkOf(body, 'deployment.rules-loaded').status).toBe('unknown');
+      expect(body.firing.status).toBe('unknown');
+      expect(checkOf(body, 'alerts.firing').status).toBe('unknown');
+      expect(body.alerts.every(a => a.deployed === 'unknown')).toBe(true);
       // Two waits of at least base/2 each: 20 ms + 40 ms.
       expect(Date.now() - started).toBeGreaterThanOrEqual(60);
     });
@@ -497,8 +554,11 @@ describe('observability backend plugin', () => {
       expect(res.status).toBe(200);
       expect(res.body.live.status).toBe('unknown');
       expect(res.body.live.reason).toMatch(/no log source is configured/);
-      expect(res.body.facts.metrics.status).toBe('unknown');
-      expect(res.body.facts.metrics.fallback).toBeUndefined();
+      // No fallback to state: the check cannot tell, rather than warning.
+      expect(checkOf(res.body, 'metrics.exist')).toMatchObject({
+        status: 'unknown',
+        message: expect.stringMatching(/ECONNREFUSED.*after 3 attempts/),
+      });
     });
 
     it('a flaky Prometheus is retried with growing backoff and the view is complete', async () => {
@@ -507,10 +567,15 @@ describe('observability backend plugin', () => {
       );
       expect(res.status).toBe(200);
       expect(res.body.live.status).toBe('ok');
-      expect(res.body.facts.metrics.status).toBe('ok');
+      // Answered in the end: flaky has no series of its own, and its rules were read.
+      expect(checkOf(res.body, 'metrics.exist')).toMatchObject({
+        status: 'fail',
+        message: expect.stringMatching(/^No series for/),
+      });
+      expect(res.body.deployedRules).toEqual({ status: 'ok' });
       const rules = flaky.requestsTo('/api/v1/rules');
       expect(rules).toHaveLength(3);
-      const series = flaky.requestsTo('/api/v1/series');
+      const series = flaky.requestsTo('/api/v1/query?');
       expect(series).toHaveLength(3);
       // Backoff 40 ms then 80 ms, each with jitter in [base/2, base].
       for (const attempts of [rules, series]) {
@@ -536,7 +601,7 @@ describe('observability backend plugin', () => {
       expect(res.body.live.reason).toMatch(
         /did not answer within 300 ms after 3 attempts/,
       );
-      expect(slow.requestsTo('/api/v1/series')).toHaveLength(3);
+      expect(slow.requestsTo('/api/v1/query?')).toHaveLength(3);
 
       // The next view does not wait out the retries again: the instance's circuit is open.
       const started = Date.now();
@@ -547,7 +612,7 @@ describe('observability backend plugin', () => {
       expect(again.body.live.status).toBe('unknown');
       expect(again.body.live.reason).toMatch(/next try in \d+ s/);
       expect(Date.now() - started).toBeLessThan(300 * 3);
-      expect(slow.requestsTo('/api/v1/series')).toHaveLength(3);
+      expect(slow.requestsTo('/api/v1/query?')).toHaveLength(3);
     });
 
     it('runbook links on hosts that are not allowed are never fetched', async () => {
@@ -555,14 +620,11 @@ describe('observability backend plugin', () => {
         `${API}/entity/component/default/elsewhere`,
       );
       expect(res.status).toBe(200);
-      expect(res.body.facts.runbooks).toEqual([
-        {
-          url: 'https://wiki.example.org/runbooks/elsewhere',
-          ok: false,
-          skipped: 'host not allowed',
-          error: 'host not allowed',
-        },
-      ]);
+      expect(checkOf(res.body, 'runbook.links-answer')).toMatchObject({
+        status: 'unknown',
+        message:
+          'Runbook links were not probed. Not probed: https://wiki.example.org/runbooks/elsewhere (host not allowed).',
+      });
     });
 
     it('downloads one artifact with its media type and file name', async () => {
@@ -669,42 +731,52 @@ describe('observability backend plugin', () => {
       expect(bad.body.error.message).toMatch(/alert:/);
     });
 
-    it('GET /entity/.../alerts groups and dedupes live alerts and flags a storm', async () => {
+    it("the view groups and dedupes live alerts, asking only for the entity's, and logs a storm", async () => {
       const res = await request(server).get(
-        `${API}/entity/component/default/checkout/alerts`,
+        `${API}/entity/component/default/checkout`,
       );
       expect(res.status).toBe(200);
-      const body = res.body as EntityAlertsResponse;
-      expect(body).toMatchObject({
-        status: 'ok',
-        source: 'alertmanager',
-        instance: 'main',
-        rawCount: 5,
-        storm: true,
-      });
-      expect(body.message).toMatch(/Alert storm detected/);
-      expect(body.alerts.map(a => [a.name, a.count, a.state])).toEqual([
+      const { firing } = res.body as EntityViewResponse;
+      expect(firing).toMatchObject({ status: 'ok', source: 'alertmanager' });
+      expect(firing.alerts.map(a => [a.name, a.count, a.state])).toEqual([
         ['HighErrorRate', 3, 'firing'],
         ['HighLatency', 1, 'suppressed'],
       ]);
-      expect(body.alerts[0].labels.instance).toBeUndefined();
-      const [call] = alertmanager.requestsTo('/api/v2/alerts');
-      expect(new URL(call.url, 'http://x').searchParams.get('filter')).toBe(
+      // Per-instance copies fold into one alert without the instance label.
+      expect(firing.alerts[0].labels.instance).toBeUndefined();
+      const calls = alertmanager.requestsTo('/api/v2/alerts');
+      expect(calls).toHaveLength(1);
+      expect(new URL(calls[0].url, 'http://x').searchParams.get('filter')).toBe(
         'service="checkout"',
       );
+      // Five raw alerts cross the threshold of 3.
+      expect(warnings).toContain(
+        'Alert storm detected. Aggregating related alerts: 5 raw alerts folded into 2.',
+      );
+
+      warnings.length = 0;
+      await request(server).get(
+        `${API}/entity/component/default/legacy-billing`,
+      );
+      expect(warnings.filter(w => /Alert storm/.test(w))).toEqual([]);
     });
 
-    it('GET /entity/.../alerts reports unknown when the Alertmanager is unreachable', async () => {
+    it('the view reports live alerts unknown when the Alertmanager is unreachable', async () => {
       const res = await request(server).get(
-        `${API}/entity/component/default/degraded-logs/alerts`,
+        `${API}/entity/component/default/degraded-logs`,
       );
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({
+      const body = res.body as EntityViewResponse;
+      expect(body.firing).toEqual({
         status: 'unknown',
+        reason: expect.stringMatching(/alertmanager:down is unreachable/),
         alerts: [],
-        storm: false,
       });
-      expect(res.body.reason).toMatch(/alertmanager:down is unreachable/);
+      expect(checkOf(body, 'alerts.firing')).toMatchObject({
+        status: 'unknown',
+        message: expect.stringMatching(/alertmanager:down is unreachable/),
+      });
+      expect(body.alerts.some(a => a.firing)).toBe(false);
     });
 
     it('POST /design answers the seed output schema shaped by the request', async () => {
@@ -826,7 +898,7 @@ describe('observability backend plugin', () => {
 
       const metrics = await request(server).get(`${API}/metrics`);
       expect(metrics.text).toMatch(
-        /alerts_configured\{target="prometheus"\} [1-9]/,
+        /redline_alerts_configured_total\{target="prometheus"\} [1-9]/,
       );
     });
 
@@ -859,9 +931,7 @@ describe('observability backend plugin', () => {
     });
 
     it('GET /metrics serves the plugin metrics in Prometheus format without a token', async () => {
-      await request(server).get(
-        `${API}/entity/component/default/checkout/alerts`,
-      );
+      await request(server).get(`${API}/entity/component/default/checkout`);
       await request(server).get(
         `${API}/entity/component/default/checkout/artifacts/grafana-dashboard`,
       );
@@ -870,17 +940,23 @@ describe('observability backend plugin', () => {
         .set('Authorization', mockCredentials.none.header());
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/plain/);
-      expect(res.text).toMatch(/^# TYPE dashboards_created counter$/m);
       expect(res.text).toMatch(
-        /^dashboards_created\{source="download"\} [1-9]/m,
-      );
-      expect(res.text).toMatch(/^# TYPE alerts_configured counter$/m);
-      expect(res.text).toMatch(/^# TYPE avg_response_time histogram$/m);
-      expect(res.text).toMatch(
-        /^avg_response_time_count\{method="GET",route="[^"]*alerts",status="200"\} [1-9]/m,
+        /^# TYPE redline_dashboards_created_total counter$/m,
       );
       expect(res.text).toMatch(
-        /^incidents_analyzed\{source="alertmanager"\} [1-9]/m,
+        /^redline_dashboards_created_total\{source="download"\} [1-9]/m,
+      );
+      expect(res.text).toMatch(
+        /^# TYPE redline_alerts_configured_total counter$/m,
+      );
+      expect(res.text).toMatch(
+        /^# TYPE redline_http_request_duration_seconds histogram$/m,
+      );
+      expect(res.text).toMatch(
+        /^redline_http_request_duration_seconds_count\{method="GET",route="[^"]*\/entity\/:kind\/:namespace\/:name",status="200"\} [1-9]/m,
+      );
+      expect(res.text).toMatch(
+        /^redline_incidents_analyzed_total\{source="alertmanager"\} [1-9]/m,
       );
     });
 
@@ -895,16 +971,15 @@ describe('observability backend plugin', () => {
     });
 
     it('echoes or generates the correlation id', async () => {
+      const route = `${API}/entity/component/default/checkout/runbooks/HighErrorRate`;
       const given = await request(server)
-        .get(`${API}/entity/component/default/checkout/red`)
+        .get(route)
         .set('x-correlation-id', 'abc-123');
       expect(given.headers['x-correlation-id']).toBe('abc-123');
-      const generated = await request(server).get(
-        `${API}/entity/component/default/checkout/red`,
-      );
+      const generated = await request(server).get(route);
       expect(generated.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
       const hostile = await request(server)
-        .get(`${API}/entity/component/default/checkout/red`)
+        .get(route)
         .set('x-correlation-id', 'a b<script>');
       expect(hostile.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
       // Carried into outbound calls.
@@ -959,7 +1034,9 @@ describe('observability backend plugin', () => {
       );
 
       tracing.exporter.reset();
-      await request(server).get(`${API}/entity/component/default/checkout/red`);
+      await request(server).get(
+        `${API}/entity/component/default/checkout/runbooks/HighErrorRate`,
+      );
       const [fresh] = tracing.exporter
         .getFinishedSpans()
         .filter(s => s.kind === 1);

@@ -2,15 +2,24 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { observabilityPermissions } from '@redline/backstage-plugin-observability-common';
+import {
+  ArtifactGenerator,
+  Check,
+  observabilityPermissions,
+} from '@redline/backstage-plugin-observability-common';
+import {
+  observabilityChecksExtensionPoint,
+  observabilityGeneratorsExtensionPoint,
+} from './extensions';
 import { DatabaseCoverageStore } from './database/DatabaseCoverageStore';
 import { createRouter } from './router';
 import { createCoverageRouter } from './routes/coverage';
 import { CoverageEvaluator } from './services/CoverageEvaluator';
 import { createObservabilityServices } from './services/createServices';
-import { PrometheusLiveFacts } from './services/PrometheusLiveFacts';
 import { scheduleCoverageEvaluation } from './services/scheduleCoverageEvaluation';
+import { backgroundContext } from './telemetry/context';
 
 /**
  * Redline's backend plugin: per-entity artifacts and checks, live alerts,
@@ -20,6 +29,14 @@ import { scheduleCoverageEvaluation } from './services/scheduleCoverageEvaluatio
 export const observabilityPlugin = createBackendPlugin({
   pluginId: 'observability',
   register(env) {
+    const generators: ArtifactGenerator[] = [];
+    const checks: Check[] = [];
+    env.registerExtensionPoint(observabilityGeneratorsExtensionPoint, {
+      addGenerator: (...added) => generators.push(...added),
+    });
+    env.registerExtensionPoint(observabilityChecksExtensionPoint, {
+      addCheck: (...added) => checks.push(...added),
+    });
     env.registerInit({
       deps: {
         logger: coreServices.logger,
@@ -33,6 +50,8 @@ export const observabilityPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        auditor: coreServices.auditor,
+        metrics: metricsServiceRef,
       },
       async init(deps) {
         const {
@@ -44,8 +63,8 @@ export const observabilityPlugin = createBackendPlugin({
         } = deps;
         permissionsRegistry.addPermissions(observabilityPermissions);
 
-        // The coverage store runs the plugin's migrations (coverage tables and
-        // apply_log) before anything else touches the database.
+        // Both stores open the database through migrateObservabilityDatabase,
+        // so the plugin's migrations run once, before either store is used.
         const coverageStore = await DatabaseCoverageStore.create({
           database: deps.database,
         });
@@ -54,6 +73,9 @@ export const observabilityPlugin = createBackendPlugin({
           database: deps.database,
           catalog: deps.catalog,
           logger,
+          metrics: deps.metrics,
+          generators,
+          checks,
         });
 
         const evaluator = CoverageEvaluator.create({
@@ -61,11 +83,13 @@ export const observabilityPlugin = createBackendPlugin({
           auth: deps.auth,
           store: coverageStore,
           logger: logger.child({ task: 'coverage' }),
-          generatorConfig: services.config.generator,
-          liveFacts: PrometheusLiveFacts.create({
-            prometheus: services.prometheus,
-            logger,
-          }),
+          describer: services.entities,
+          newFactCycle: ({ credentials, signal }) =>
+            services.facts.cycle({
+              credentials,
+              ctx: backgroundContext(logger, { task: 'coverage' }, signal),
+              batch: true,
+            }),
         });
         await scheduleCoverageEvaluation({
           scheduler: deps.scheduler,
@@ -86,6 +110,7 @@ export const observabilityPlugin = createBackendPlugin({
         httpRouter.use(
           await createRouter({
             logger,
+            auditor: deps.auditor,
             httpAuth,
             permissions,
             ...services,

@@ -4,12 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import type { EntityAlertsResponse } from '@redline/backstage-plugin-observability-common';
+import type { EntityViewResponse } from '@redline/backstage-plugin-observability-common';
 import request from 'supertest';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test/support is the repo's shared test kit, not a package
 import { describeWithBinary } from '../../../test/support/binaries';
 import { closedPortUrl } from './__testUtils__/fakeServer';
 import { testEntities } from './__testUtils__/entities';
+import { recordingLoggerFactory } from './__testUtils__/recordingLogger';
 import { observabilityPlugin } from './plugin';
 
 jest.setTimeout(60_000);
@@ -104,9 +105,11 @@ describeWithBinary('prometheus-alertmanager')(
     });
 
     it('filters by the service label, dedupes and groups per-instance copies', async () => {
+      const warnings: string[] = [];
       const { server } = await startTestBackend({
         features: [
           observabilityPlugin,
+          recordingLoggerFactory(warnings),
           catalogServiceMock.factory({
             entities: testEntities({
               runbookUrl: 'https://wiki.example.org/rb',
@@ -125,29 +128,39 @@ describeWithBinary('prometheus-alertmanager')(
         ],
       });
       const res = await request(server).get(
-        '/api/observability/entity/component/default/checkout/alerts',
+        '/api/observability/entity/component/default/checkout',
       );
       expect(res.status).toBe(200);
-      const body = res.body as EntityAlertsResponse;
-      expect(body).toMatchObject({
+      const body = res.body as EntityViewResponse;
+      expect(body.firing).toMatchObject({
         status: 'ok',
         source: 'alertmanager',
-        instance: 'real',
-        rawCount: 4,
-        storm: true,
       });
+      // search's alert is filtered out by Alertmanager itself.
       expect(
-        body.alerts.map(a => [a.name, a.severity, a.count, a.state]),
+        body.firing.alerts.map(a => [a.name, a.severity, a.count, a.state]),
       ).toEqual([
         ['HighErrorRate', 'critical', 3, 'firing'],
         ['HighLatencyP99', 'warning', 1, 'firing'],
       ]);
-      const legacy = await request(server).get(
-        '/api/observability/entity/component/default/legacy-billing/alerts',
+      expect(body.alerts.find(a => a.name === 'HighErrorRate')?.firing).toBe(
+        true,
       );
-      expect(legacy.body).toMatchObject({
+      expect(body.checks.find(c => c.id === 'alerts.firing')).toMatchObject({
+        status: 'fail',
+        message: '2 alert(s) firing: HighErrorRate ×3, HighLatencyP99.',
+      });
+      // Four raw alerts of checkout cross the threshold of 3.
+      expect(warnings).toContain(
+        'Alert storm detected. Aggregating related alerts: 4 raw alerts folded into 2.',
+      );
+
+      const legacy = await request(server).get(
+        '/api/observability/entity/component/default/legacy-billing',
+      );
+      expect(legacy.body.firing).toEqual({
         status: 'ok',
-        rawCount: 0,
+        source: 'alertmanager',
         alerts: [],
       });
     });

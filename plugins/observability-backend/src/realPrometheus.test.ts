@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { EntityViewResponse } from '@redline/backstage-plugin-observability-common';
 import request from 'supertest';
@@ -16,6 +17,9 @@ import { observabilityPlugin } from './plugin';
 jest.setTimeout(60_000);
 
 const API = '/api/observability';
+
+const checkOf = (view: EntityViewResponse, id: string) =>
+  view.checks.find(c => c.id === id);
 
 async function waitReady(url: string, child: ChildProcess, log: () => string) {
   for (let i = 0; i < 100; i++) {
@@ -70,15 +74,15 @@ describeWithBinary('prometheus')(
       await fs.rm(directory, { recursive: true, force: true });
     });
 
-    it('writes the rules, reloads Prometheus, and the view then sees them loaded', async () => {
-      const { server } = await startTestBackend({
+    /** A backend on the real Prometheus, with `observability` settings added. */
+    async function startBackend(
+      entities: Entity[],
+      observability: Record<string, unknown> = {},
+    ) {
+      return startTestBackend({
         features: [
           observabilityPlugin,
-          catalogServiceMock.factory({
-            entities: testEntities({
-              runbookUrl: 'https://wiki.example.org/rb',
-            }),
-          }),
+          catalogServiceMock.factory({ entities }),
           mockServices.rootConfig.factory({
             data: {
               observability: {
@@ -94,26 +98,34 @@ describeWithBinary('prometheus')(
                 },
                 retry: { attempts: 2, initialDelayMs: 10, maxDelayMs: 20 },
                 apply: { promtoolPath: findBinary('promtool') ?? 'promtool' },
+                ...observability,
               },
             },
           }),
         ],
       });
+    }
+
+    it('writes the rules, reloads Prometheus, and the view then sees them loaded', async () => {
+      const { server } = await startBackend(
+        testEntities({ runbookUrl: 'https://wiki.example.org/rb' }),
+      );
 
       const before = (
         await request(server).get(`${API}/entity/component/default/checkout`)
       ).body as EntityViewResponse;
-      expect(before.facts.deployedRules).toEqual({
-        status: 'ok',
-        loadedAlerts: [],
-        loadedRecords: [],
-      });
+      // Prometheus answered: nothing of checkout's is loaded, no series exist.
+      expect(before.deployedRules).toEqual({ status: 'ok' });
       expect(
-        before.alertStates.filter(a => a.deployed === 'no').length,
+        before.alerts.filter(a => a.deployed === 'no').length,
       ).toBeGreaterThan(3);
-      expect(before.alertStates.every(a => a.deployed !== 'yes')).toBe(true);
+      expect(before.alerts.every(a => a.deployed !== 'yes')).toBe(true);
       expect(before.live?.status).toBe('ok');
-      expect(before.facts.metrics).toMatchObject({ status: 'ok', present: [] });
+      expect(checkOf(before, 'deployment.rules-loaded')).toMatchObject({
+        status: 'fail',
+        message: 'None of the generated alerts is loaded.',
+      });
+      expect(checkOf(before, 'metrics.exist')?.status).toBe('fail');
 
       const apply = await request(server)
         .post(`${API}/entity/component/default/checkout/apply`)
@@ -147,11 +159,10 @@ describeWithBinary('prometheus')(
         await request(server).get(`${API}/entity/component/default/checkout`)
       ).body as EntityViewResponse;
       for (const alert of after.alerts) {
-        const state = after.alertStates.find(
-          s => s.key === alert.key,
-        )?.deployed;
         // The log-based fallback alert belongs to Loki, which Prometheus cannot vouch for.
-        expect(state).toBe(generated.includes(alert.name) ? 'yes' : 'unknown');
+        expect(alert.deployed).toBe(
+          generated.includes(alert.name) ? 'yes' : 'unknown',
+        );
       }
       // The Loki fallback alert is not expected in Prometheus: after apply,
       // every alert Prometheus should have is loaded and the check passes.
@@ -163,7 +174,7 @@ describeWithBinary('prometheus')(
         ),
       ];
       expect(logOnly).toEqual(['LogErrorRateFallback']);
-      const check = after.checks.find(c => c.id === 'deployment.rules-loaded');
+      const check = checkOf(after, 'deployment.rules-loaded');
       expect(check?.status).toBe('pass');
       expect(check?.message).toBe(
         `All ${new Set(generated).size} alert(s) are loaded.`,
@@ -182,10 +193,65 @@ describeWithBinary('prometheus')(
           `${API}/entity/component/default/legacy-billing`,
         )
       ).body as EntityViewResponse;
-      expect(
-        bare.checks.find(c => c.id === 'deployment.rules-loaded')?.status,
-      ).toBe('pass');
-      expect(bare.alertStates.every(a => a.deployed === 'yes')).toBe(true);
+      expect(checkOf(bare, 'deployment.rules-loaded')?.status).toBe('pass');
+      expect(bare.alerts.every(a => a.deployed === 'yes')).toBe(true);
+    });
+
+    it('honours observability.metrics.serviceLabel: rules generated with `app` are matched on `app`', async () => {
+      const [payments] = testEntities({ runbookUrl: 'https://x.invalid' });
+      const orders: Entity = {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: 'orders',
+          namespace: 'default',
+          annotations: { 'redline.dev/slo-availability': '99.9' },
+        },
+        spec: {
+          type: 'service',
+          owner: 'group:default/payments',
+          lifecycle: 'production',
+        },
+      };
+      const { server } = await startBackend([payments, orders], {
+        metrics: { serviceLabel: 'app' },
+      });
+      const viewOf = async () =>
+        (await request(server).get(`${API}/entity/component/default/orders`))
+          .body as EntityViewResponse;
+
+      const before = await viewOf();
+      expect(before.spec.selector.value).toBe('app="orders"');
+      expect(checkOf(before, 'deployment.rules-loaded')?.status).toBe('fail');
+
+      const apply = await request(server)
+        .post(`${API}/entity/component/default/orders/apply`)
+        .send({});
+      expect(apply.status).toBe(200);
+      expect(apply.body.reload).toEqual({ status: 'ok' });
+
+      // What Prometheus loaded carries `app`, never the default `service`.
+      const loaded = await (await fetch(`${url}/api/v1/rules`)).json();
+      const ordersRules = loaded.data.groups
+        .filter((g: any) => g.file.endsWith('redline-orders.yaml'))
+        .flatMap((g: any) => g.rules);
+      expect(ordersRules.length).toBeGreaterThan(3);
+      for (const rule of ordersRules) {
+        expect(rule.labels).toMatchObject({ app: 'orders' });
+        expect(rule.labels).not.toHaveProperty('service');
+      }
+
+      const after = await viewOf();
+      const alertNames = new Set(
+        ordersRules
+          .filter((r: any) => r.type === 'alerting')
+          .map((r: any) => r.name),
+      );
+      expect(checkOf(after, 'deployment.rules-loaded')).toMatchObject({
+        status: 'pass',
+        message: `All ${alertNames.size} alert(s) are loaded.`,
+      });
+      expect(after.alerts.every(a => a.deployed === 'yes')).toBe(true);
     });
   },
 );

@@ -1,6 +1,5 @@
 import express from 'express';
 import Router from 'express-promise-router';
-import { createAlertsRouter } from './routes/alerts';
 import { createApplyRouter } from './routes/apply';
 import { createDesignRouter } from './routes/design';
 import { createEntityRouter } from './routes/entity';
@@ -30,14 +29,15 @@ export async function createRouter(
     }),
   );
 
-  // Prometheus scrapes this without a Backstage token (see addAuthPolicy in plugin.ts).
+  // Prometheus scrapes this without a Backstage token (see addAuthPolicy in
+  // plugin.ts). It renders the prom-client copy of the plugin's metrics; the
+  // same measurements also go to Backstage's metrics service (see metrics.ts).
   router.get('/metrics', async (_req, res) => {
     res.setHeader('Content-Type', options.metrics.registry.contentType);
     res.send(await options.metrics.registry.metrics());
   });
 
   router.use(createEntityRouter(options));
-  router.use(createAlertsRouter(options));
   router.use(createApplyRouter(options));
   router.use(createDesignRouter(options));
   if (options.coverageRouter) {

@@ -9,9 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  generateAlertmanagerFragment,
-  generateArtifacts,
-  parseSpec,
+  describeEntity,
   resolveGeneratorConfig,
 } from '@redline/backstage-plugin-observability-common';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test/support is the repo's shared test kit, not a package
@@ -40,8 +38,7 @@ function generateDemo(dir: string): Generated[] {
   );
   expect(components.length).toBeGreaterThanOrEqual(30);
   return components.map(({ entity }, i) => {
-    const { spec, findings } = parseSpec(entity, config);
-    const artifacts = generateArtifacts(spec, config, findings);
+    const { artifacts } = describeEntity(entity, config);
     const file = (id: string) =>
       artifacts.files.find(f => f.id === id)!.content;
     const rulesFile = join(dir, `${i}-${entity.metadata.name}.rules.yaml`);
@@ -51,7 +48,7 @@ function generateDemo(dir: string): Generated[] {
     );
     writeFileSync(rulesFile, file('prometheus-rules'));
     writeFileSync(alertmanagerFile, file('alertmanager'));
-    const { fragment } = generateAlertmanagerFragment(spec, config);
+    const fragment = artifacts.alertmanager!;
     return {
       name: entity.metadata.name,
       rulesFile,

@@ -1,6 +1,7 @@
 /**
  * The `redline` command line: generate observability artifacts from catalog
- * files, lint existing Prometheus rule files. Everything it knows comes from
+ * files, lint existing Prometheus rule files, run the tab's checks against a
+ * live Prometheus. Everything it knows comes from
  * `@redline/backstage-plugin-observability-common`.
  *
  * @packageDocumentation
@@ -15,6 +16,10 @@ Commands:
       dashboard, runbooks and the observability output object per Component
   lint <rule files…>
       check existing Prometheus rule files for Redline's findings
+  check <catalog-info.yaml | folder> --prometheus <url> [--alertmanager <url>]
+        [--config <app-config.yaml>] [--format text|json]
+      run the Observability tab's checks per Component against a live
+      Prometheus (and Alertmanager); exit code 1 when a check fails
 
 Run 'redline <command> --help' for a command's options.`;
 
@@ -23,6 +28,7 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 /** Commands load lazily, so `redline lint` does not pay for the generators and vice versa. */
 const COMMANDS: Record<string, () => Command> = {
   generate: () => require('./commands/generate').generateCommand,
+  check: () => require('./commands/check').checkCommand,
   // lintCommand takes only its arguments and writes to the process streams itself.
   lint: () => {
     const { lintCommand } =

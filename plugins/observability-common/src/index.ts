@@ -6,7 +6,9 @@
  */
 export * from './spec';
 export * from './generate';
+export * from './describe';
 export * from './check';
+export * from './facts';
 export * from './types';
 export * from './permissions';
 export * from './lint';

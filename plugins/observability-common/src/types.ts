@@ -4,10 +4,10 @@
  */
 import type { Finding, ObservabilitySpec } from './spec/types';
 import type {
-  ArtifactFile,
+  ArtifactFileInfo,
   ConfidenceScore,
+  DesignLevel,
   GeneratedAlert,
-  ObservabilityOutput,
   Runbook,
 } from './generate/types';
 import type { CheckResult, EntityFacts, FiringAlert } from './check/types';
@@ -37,14 +37,6 @@ export interface RedTarget {
   alertExpr?: string;
 }
 
-/** Response of `GET /entity/:kind/:namespace/:name/red` (the foundation slice). @public */
-export interface RedTargetsResponse {
-  entityRef: string;
-  spec: ObservabilitySpec;
-  redTargets: RedTarget[];
-  findings: Finding[];
-}
-
 /** Live value of a RED signal, when Prometheus is configured. @public */
 export interface RedLiveValue {
   signal: RedTarget['signal'];
@@ -56,14 +48,25 @@ export interface RedLiveValue {
   trend: Array<[number, number]>;
 }
 
-/** Deployed/firing state of one generated alert. @public */
-export interface AlertState {
-  key: string;
+/** A generated alert with its live state, as the tab lists it. @public */
+export interface AlertView extends GeneratedAlert {
+  /** Loaded in the entity's Prometheus; `unknown` when it was not asked or did not answer. */
   deployed: 'yes' | 'no' | 'unknown';
   firing: boolean;
 }
 
-/** Response of `GET /entity/:kind/:namespace/:name` (the Observability tab). @public */
+/** A runbook as the tab lists it; its Markdown is served by the runbook route. @public */
+export type RunbookInfo = Omit<Runbook, 'markdown'>;
+
+/** Whether a live source answered, and why not. @public */
+export type LiveStatus = { status: 'ok' } | { status: 'unknown'; reason: string };
+
+/**
+ * Response of `GET /entity/:kind/:namespace/:name` (the Observability tab):
+ * what the tab shows, each thing once. File text, runbook Markdown and the
+ * seed's output object are fetched when the Scaffold alerts dialog asks.
+ * @public
+ */
 export interface EntityViewResponse {
   entityRef: string;
   spec: ObservabilitySpec;
@@ -78,17 +81,25 @@ export interface EntityViewResponse {
     reason?: string;
     values: RedLiveValue[];
   };
-  alerts: GeneratedAlert[];
-  alertStates: AlertState[];
-  runbooks: Runbook[];
-  /** Artifact files without their content (fetch one via the download route). */
-  artifacts: Array<Omit<ArtifactFile, 'content'>>;
-  output: ObservabilityOutput;
+  /** Generated alerts with their deployed and firing state. */
+  alerts: AlertView[];
+  runbooks: RunbookInfo[];
+  /** Downloadable files, without their text. */
+  artifacts: ArtifactFileInfo[];
+  /** The rung of the seed's fallback order this design is on, and why. */
+  design: { level: DesignLevel; reason: string };
   checks: CheckResult[];
   confidence: ConfidenceScore;
   findings: Finding[];
-  facts: EntityFacts;
-  firing: FiringAlert[];
+  /** Live alerts for the entity, grouped and deduplicated. */
+  firing: LiveStatus & {
+    source?: 'alertmanager' | 'prometheus';
+    alerts: FiringAlert[];
+  };
+  /** Whether Prometheus' loaded rules could be read (`alerts[].deployed` depends on it). */
+  deployedRules: LiveStatus;
+  /** The rule linter's findings on the entity's live rules (absent: not linted). */
+  lintFindings?: NonNullable<EntityFacts['lintFindings']>;
   /** Whether the caller may apply artifacts (permission `observability.artifacts.apply`). */
   canApply: boolean;
 }
@@ -160,22 +171,6 @@ export interface CoverageHistoryPoint {
   withRunbooks: number;
   withRulesDeployed: number;
   meanConfidence: number;
-}
-
-/** Response of `GET /entity/:kind/:namespace/:name/alerts`: live alerts, grouped and deduplicated. @public */
-export interface EntityAlertsResponse {
-  entityRef: string;
-  /** `unknown` when no Alertmanager/Prometheus answered; `reason` says why. */
-  status: 'ok' | 'unknown';
-  reason?: string;
-  source?: 'alertmanager' | 'prometheus';
-  instance?: string;
-  alerts: FiringAlert[];
-  /** Raw alerts before dedupe and grouping. */
-  rawCount: number;
-  /** True when the raw count crossed the configured storm threshold (the seed's ALERT_STORM). */
-  storm: boolean;
-  message?: string;
 }
 
 /** Response of `GET /entity/:kind/:namespace/:name/runbooks/:alert`. @public */

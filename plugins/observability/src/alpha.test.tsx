@@ -19,13 +19,12 @@ import observabilityPlugin, {
   observabilityPage,
 } from './alpha';
 import { observabilityApiRef } from './api';
+import { catalogEntity, checkoutView } from './__testUtils__/fixtures';
 import {
-  checkoutView,
   coverageHistory,
   coverageResponse,
-  makeEntity,
-} from './testUtils/fixtures';
-import { mockObservabilityApi } from './testUtils/mockApi';
+} from './__testUtils__/handWrittenFixtures';
+import { mockObservabilityApi } from './__testUtils__/mockApi';
 
 const api = () =>
   mockObservabilityApi({
@@ -46,17 +45,20 @@ describe('observability plugin (new frontend system)', () => {
       'Observability',
     );
     const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
-    expect(filter(makeEntity('checkout'))).toBe(true);
-    expect(filter({ ...makeEntity('x'), kind: 'API' })).toBe(true);
-    expect(filter({ ...makeEntity('x'), kind: 'Resource' })).toBe(true);
-    expect(filter({ ...makeEntity('payments'), kind: 'Group' })).toBe(false);
+    expect(filter(catalogEntity('checkout'))).toBe(true);
+    expect(filter(catalogEntity('checkout-api', 'API'))).toBe(true);
+    // The demo catalog has no Resource; the filter takes them all the same.
+    expect(filter({ ...catalogEntity('checkout'), kind: 'Resource' })).toBe(
+      true,
+    );
+    expect(filter(catalogEntity('payments', 'Group'))).toBe(false);
   });
 
   it('renders the tab extension with the entity view', async () => {
     const tester = createExtensionTester(observabilityEntityContent);
     await renderInTestApp(
       <TestApiProvider apis={[[observabilityApiRef, api()]]}>
-        <EntityProvider entity={makeEntity('checkout')}>
+        <EntityProvider entity={catalogEntity('checkout')}>
           {tester.reactElement()}
         </EntityProvider>
       </TestApiProvider>,
@@ -65,6 +67,7 @@ describe('observability plugin (new frontend system)', () => {
       await screen.findByText('RED targets', {}, { timeout: 10000 }),
     ).toBeInTheDocument();
     expect(screen.getByText('> 0.5 %')).toBeInTheDocument();
+    expect(screen.getByText('> 400 ms')).toBeInTheDocument();
     expect(
       screen.getByRole('button', { name: 'Scaffold alerts' }),
     ).toBeInTheDocument();
@@ -73,21 +76,20 @@ describe('observability plugin (new frontend system)', () => {
   it('renders the overview card extension with the same filter', async () => {
     const tester = createExtensionTester(observabilityEntityCard);
     expect(
-      tester.get(EntityCardBlueprint.dataRefs.filterFunction)!({
-        ...makeEntity('g'),
-        kind: 'Group',
-      }),
+      tester.get(EntityCardBlueprint.dataRefs.filterFunction)!(
+        catalogEntity('payments', 'Group'),
+      ),
     ).toBe(false);
     await renderInTestApp(
       <TestApiProvider apis={[[observabilityApiRef, api()]]}>
-        <EntityProvider entity={makeEntity('checkout')}>
+        <EntityProvider entity={catalogEntity('checkout')}>
           {tester.reactElement()}
         </EntityProvider>
       </TestApiProvider>,
       { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
     );
     expect(
-      await screen.findByText('Confidence 82 %', {}, { timeout: 10000 }),
+      await screen.findByText('Confidence 100 %', {}, { timeout: 10000 }),
     ).toBeInTheDocument();
   });
 

@@ -14,13 +14,12 @@ import {
   observabilityPlugin,
   rootRouteRef,
 } from './index';
+import { catalogEntity, checkoutView } from './__testUtils__/fixtures';
 import {
-  checkoutView,
   coverageHistory,
   coverageResponse,
-  makeEntity,
-} from './testUtils/fixtures';
-import { mockObservabilityApi } from './testUtils/mockApi';
+} from './__testUtils__/handWrittenFixtures';
+import { mockObservabilityApi } from './__testUtils__/mockApi';
 
 const api = () =>
   mockObservabilityApi({
@@ -45,7 +44,7 @@ describe('legacy exports', () => {
   it('renders EntityObservabilityContent and EntityObservabilityCard', async () => {
     await renderInTestApp(
       <TestApiProvider apis={[[observabilityApiRef, api()]]}>
-        <EntityProvider entity={makeEntity('checkout')}>
+        <EntityProvider entity={catalogEntity('checkout')}>
           <EntityObservabilityContent />
           <EntityObservabilityCard />
         </EntityProvider>
@@ -56,7 +55,7 @@ describe('legacy exports', () => {
       await screen.findByText('RED targets', {}, { timeout: 10000 }),
     ).toBeInTheDocument();
     expect(
-      await screen.findByText('Confidence 82 %', {}, { timeout: 10000 }),
+      await screen.findByText('Confidence 100 %', {}, { timeout: 10000 }),
     ).toBeInTheDocument();
   });
 

@@ -1,7 +1,4 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import type { DatabaseService } from '@backstage/backend-plugin-api';
 import type {
   CoverageEntityRow,
   CoverageHistoryPoint,
@@ -16,17 +13,13 @@ import type {
   CoverageStore,
   CoverageSummary,
 } from './CoverageStore';
+import { migrateObservabilityDatabase } from './migrations';
 
 const ROWS = 'observability_coverage';
 const HISTORY = 'observability_coverage_history';
 
 /** Rows per INSERT: well below SQLite's and PostgreSQL's bound-parameter limits. */
 const UPSERT_CHUNK = 200;
-
-const migrationsDir = resolvePackagePath(
-  '@redline/backstage-plugin-observability-backend',
-  'migrations',
-);
 
 type DbRow = {
   entity_ref: string;
@@ -159,13 +152,8 @@ export class DatabaseCoverageStore implements CoverageStore {
      */
     summaryCacheTtlMs?: number;
   }): Promise<DatabaseCoverageStore> {
-    const { database } = options;
-    const client = await database.getClient();
-    if (!database.migrations?.skip) {
-      await client.migrate.latest({ directory: migrationsDir });
-    }
     return new DatabaseCoverageStore(
-      client,
+      await migrateObservabilityDatabase(options.database),
       options.summaryCacheTtlMs ?? 10_000,
     );
   }

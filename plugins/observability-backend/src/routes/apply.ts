@@ -1,10 +1,13 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   ApplyHistoryResponse,
+  ApplyResponse,
   observabilityArtifactsApplyPermission,
 } from '@redline/backstage-plugin-observability-common';
+import type { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { getRequestContext } from '../telemetry/context';
@@ -36,6 +39,7 @@ export function createApplyRouter(deps: RouteDeps) {
     applyLog,
     metrics,
     logger,
+    auditor,
   } = deps;
   const router = Router();
 
@@ -46,63 +50,104 @@ export function createApplyRouter(deps: RouteDeps) {
       const credentials = await httpAuth.credentials(req, {
         allow: ['user', 'service'],
       });
-      const [decision] = await permissions.authorize(
-        [{ permission: observabilityArtifactsApplyPermission }],
-        { credentials },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          `Applying rules needs the permission ${observabilityArtifactsApplyPermission.name}`,
-        );
-      }
-      const ref = entityRefFromParams(req.params);
-      const body = parseOrThrow(applyBody, req.body ?? {}, 'request body');
-      const entity = await entities.load(ref, credentials);
-      const { spec, artifacts } = entities.generate(entity);
-
-      const { client: prometheus, reason } = facts.prometheusFor({
-        ...spec,
-        prometheusInstance: body.instance ?? spec.prometheusInstance,
-      });
-      if (!prometheus) {
-        throw new ConflictError(
-          `Cannot apply rules for ${stringifyEntityRef(entity)}: ${reason}`,
-        );
-      }
-      const rulesFile = artifacts.files.find(f => f.id === 'prometheus-rules');
-      if (!rulesFile) {
-        throw new ConflictError(
-          `No Prometheus rules were generated for ${stringifyEntityRef(
-            entity,
-          )}`,
-        );
-      }
-      const principal = credentials.principal as {
-        type: string;
-        userEntityRef?: string;
-        subject?: string;
-      };
-      const appliedBy =
-        principal.userEntityRef ?? principal.subject ?? principal.type;
-      const alertCount = artifacts.rules.groups
-        .flatMap(group => group.rules)
-        .filter(rule => 'alert' in rule).length;
-
-      const result = await applier.apply(
-        {
-          entityRef: stringifyEntityRef(entity),
-          serviceName: spec.serviceName.value,
-          rules: rulesFile.content,
-          prometheus,
-          appliedBy,
+      // Every authenticated attempt is audited, refusals and bad input
+      // included: a denied or failed write to a Prometheus rules directory is
+      // as much an audit fact as a successful one. Only validated values go
+      // into the event's meta.
+      const ref = validOrUndefined(() => entityRefFromParams(req.params));
+      const body = applyBody.safeParse(req.body ?? {});
+      const auditorEvent = await auditor.createEvent({
+        eventId: 'artifacts-apply',
+        severityLevel: 'medium',
+        request: req,
+        meta: {
+          ...(ref ? { entityRef: stringifyEntityRef(ref) } : {}),
+          ...(body.success && body.data.instance
+            ? { instance: body.data.instance }
+            : {}),
         },
-        getRequestContext(req, logger),
-      );
-      if (result.changed)
-        metrics.alertsConfigured.inc({ target: 'prometheus' }, alertCount);
+      });
+      let result: ApplyResponse;
+      try {
+        result = await applyRules(req, credentials);
+      } catch (error) {
+        await auditorEvent.fail({
+          error: error instanceof Error ? error : new Error(String(error)),
+        });
+        throw error;
+      }
+      await auditorEvent.success({
+        meta: {
+          entityRef: result.entityRef,
+          instance: result.instance,
+          changed: result.changed,
+          path: result.path,
+          validated: result.validated,
+          reloadStatus: result.reload.status,
+        },
+      });
       res.json(result);
     },
   );
+
+  async function applyRules(
+    req: Request,
+    credentials: BackstageCredentials,
+  ): Promise<ApplyResponse> {
+    const [decision] = await permissions.authorize(
+      [{ permission: observabilityArtifactsApplyPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Applying rules needs the permission ${observabilityArtifactsApplyPermission.name}`,
+      );
+    }
+    const ref = entityRefFromParams(req.params);
+    const body = parseOrThrow(applyBody, req.body ?? {}, 'request body');
+    const entity = await entities.load(ref, credentials);
+    const { spec, artifacts } = entities.describe(entity);
+
+    const { client: prometheus, reason } = facts.prometheusFor({
+      ...spec,
+      prometheusInstance: body.instance ?? spec.prometheusInstance,
+    });
+    if (!prometheus) {
+      throw new ConflictError(
+        `Cannot apply rules for ${stringifyEntityRef(entity)}: ${reason}`,
+      );
+    }
+    const rulesFile = artifacts.files.find(f => f.id === 'prometheus-rules');
+    if (!rulesFile) {
+      throw new ConflictError(
+        `No Prometheus rules were generated for ${stringifyEntityRef(entity)}`,
+      );
+    }
+    const principal = credentials.principal as {
+      type: string;
+      userEntityRef?: string;
+      subject?: string;
+    };
+    const appliedBy =
+      principal.userEntityRef ?? principal.subject ?? principal.type;
+    const alertCount = artifacts.rules.groups
+      .flatMap(group => group.rules)
+      .filter(rule => 'alert' in rule).length;
+
+    const result = await applier.apply(
+      {
+        entityRef: stringifyEntityRef(entity),
+        serviceName: spec.serviceName.value,
+        rules: rulesFile.content,
+        prometheus,
+        appliedBy,
+      },
+      getRequestContext(req, logger),
+    );
+    if (result.changed)
+      metrics.alertsConfigured.inc({ target: 'prometheus' }, alertCount);
+    return result;
+  }
 
   router.get('/entity/:kind/:namespace/:name/apply', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
@@ -132,4 +177,12 @@ export function createApplyRouter(deps: RouteDeps) {
   });
 
   return router;
+}
+
+function validOrUndefined<T>(parse: () => T): T | undefined {
+  try {
+    return parse();
+  } catch {
+    return undefined;
+  }
 }

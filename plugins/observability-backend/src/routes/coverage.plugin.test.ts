@@ -25,12 +25,17 @@ const API = '/api/observability';
 
 describe('coverage through the plugin', () => {
   let prometheus: FakeServer;
+  let alertmanager: FakeServer;
   const entities = testEntities({
     runbookUrl: 'http://127.0.0.1:1/runbooks/checkout',
   });
 
   beforeAll(async () => {
-    prometheus = await FakeServer.start();
+    [prometheus, alertmanager] = await Promise.all([
+      FakeServer.start(),
+      FakeServer.start(),
+    ]);
+    alertmanager.otherwise(() => ({ status: 200, json: [] }));
     // Checkout's generated alerts are loaded; nothing else is.
     const checkout = entities.find(e => e.metadata.name === 'checkout')!;
     const config = resolveGeneratorConfig({
@@ -38,8 +43,10 @@ describe('coverage through the plugin', () => {
     });
     const { spec, findings } = parseSpec(checkout, config);
     const { alerts } = generateArtifacts(spec, config, findings);
-    prometheus.otherwise(req =>
-      req.url.startsWith('/api/v1/rules')
+    prometheus.otherwise(req => {
+      if (req.url.startsWith('/api/v1/query?'))
+        return promOk({ resultType: 'vector', result: [] });
+      return req.url.startsWith('/api/v1/rules')
         ? promOk({
             groups: [
               {
@@ -58,12 +65,12 @@ describe('coverage through the plugin', () => {
               },
             ],
           })
-        : { status: 404, text: 'not found' },
-    );
+        : { status: 404, text: 'not found' };
+    });
   });
 
   afterAll(async () => {
-    await prometheus.stop();
+    await Promise.all([prometheus.stop(), alertmanager.stop()]);
   });
 
   async function startBackend() {
@@ -83,6 +90,12 @@ describe('coverage through the plugin', () => {
                   { name: 'down', url: down },
                   { name: 'flaky', url: down },
                   { name: 'slow', url: down },
+                ],
+              },
+              alertmanager: {
+                instances: [
+                  { name: 'main', url: alertmanager.url, default: true },
+                  { name: 'down', url: down },
                 ],
               },
               retry: { attempts: 2, initialDelayMs: 5, maxDelayMs: 10 },
@@ -113,13 +126,23 @@ describe('coverage through the plugin', () => {
     expect(before.body.evaluatedAt).toBeUndefined();
 
     prometheus.reset();
+    alertmanager.reset();
     const refresh = await request(server)
       .post(`${API}/coverage/refresh`)
       .set('Authorization', auth);
     expect(refresh.status).toBe(202);
     expect(refresh.body).toEqual({ status: 'triggered' });
-    // Three Components use the default Prometheus: one rules call for all.
+    // Three Components use the default Prometheus and six the default
+    // Alertmanager: one rules call, one series query and one alerts call
+    // (for every service, unfiltered) serve them all.
     expect(prometheus.requestsTo('/api/v1/rules')).toHaveLength(1);
+    expect(prometheus.requestsTo('/api/v1/query?')).toHaveLength(1);
+    expect(prometheus.requestsTo('/api/v1/query_range')).toHaveLength(0);
+    const alertCalls = alertmanager.requestsTo('/api/v2/alerts');
+    expect(alertCalls).toHaveLength(1);
+    expect(
+      new URL(alertCalls[0].url, 'http://x').searchParams.has('filter'),
+    ).toBe(false);
 
     const res = await request(server)
       .get(`${API}/coverage?sort=name`)

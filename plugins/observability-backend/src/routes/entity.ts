@@ -5,15 +5,13 @@ import { NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   EntityViewResponse,
-  RedTargetsResponse,
   RunbookResponse,
-  evaluateChecks,
   observabilityArtifactsApplyPermission,
+  toEntityView,
 } from '@redline/backstage-plugin-observability-common';
 import Router from 'express-promise-router';
 import JSZip from 'jszip';
 import { z } from 'zod';
-import { alertStatesOf } from '../services/EntityFactsService';
 import { getRequestContext } from '../telemetry/context';
 import type { RouteDeps } from './types';
 import { entityRefFromParams, parseOrThrow } from './validation';
@@ -44,8 +42,8 @@ function attachment(fileName: string): string {
 }
 
 /**
- * Per-entity routes: RED targets (the foundation slice), the full view,
- * artifact downloads, the zip bundle and runbooks.
+ * Per-entity routes: the tab's view, artifact downloads, the zip bundle and
+ * runbooks.
  * @internal
  */
 export function createEntityRouter(deps: RouteDeps) {
@@ -60,31 +58,17 @@ export function createEntityRouter(deps: RouteDeps) {
     return entities.load(ref, credentials);
   }
 
-  router.get(`${ENTITY}/red`, async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const entity = await loadEntity(req.params, credentials);
-    const { spec, findings, redTargets } = entities.describe(entity);
-    const body: RedTargetsResponse = {
-      entityRef: stringifyEntityRef(entity),
-      spec,
-      redTargets,
-      findings,
-    };
-    res.json(body);
-  });
-
   router.get(ENTITY, async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
     const ctx = getRequestContext(req, logger);
     const entity = await loadEntity(req.params, credentials);
-    const { spec, findings, redTargets, artifacts } = entities.generate(entity);
+    const description = entities.describe(entity);
+    const { spec, redTargets } = description;
 
     const [gathered, live, canApply] = await Promise.all([
-      facts.gather(spec, artifacts, { credentials, ctx }),
+      facts.cycle({ credentials, ctx }).gather(description),
       facts.liveValues(spec, redTargets, ctx),
       permissions
         .authorize([{ permission: observabilityArtifactsApplyPermission }], {
@@ -102,24 +86,25 @@ export function createEntityRouter(deps: RouteDeps) {
           },
         ),
     ]);
+    if (gathered.alerts.source) {
+      metrics.incidentsAnalyzed.inc(
+        { source: gathered.alerts.source },
+        gathered.alerts.alerts.filter(a => a.state === 'firing').length,
+      );
+    }
+    if (gathered.alerts.message)
+      ctx.logger.warn(gathered.alerts.message, {
+        service: spec.serviceName.value,
+      });
 
-    const body: EntityViewResponse = {
+    const body: EntityViewResponse = toEntityView({
       entityRef: stringifyEntityRef(entity),
-      spec,
-      redTargets,
-      ...(live ? { live } : {}),
-      alerts: artifacts.alerts,
-      alertStates: alertStatesOf(artifacts, gathered.facts),
-      runbooks: artifacts.runbooks,
-      artifacts: artifacts.files.map(({ content: _content, ...file }) => file),
-      output: artifacts.output,
-      checks: evaluateChecks(spec, artifacts, gathered.facts, findings),
-      confidence: artifacts.confidence,
-      findings,
-      facts: gathered.facts,
-      firing: gathered.alerts.alerts,
+      description,
+      gathered,
+      checks: entities.check(description, gathered.facts),
+      live,
       canApply,
-    };
+    });
     res.json(body);
   });
 
@@ -133,7 +118,7 @@ export function createEntityRouter(deps: RouteDeps) {
       'artifactId',
     );
     const entity = await loadEntity(req.params, credentials);
-    const { artifacts } = entities.generate(entity);
+    const { artifacts } = entities.describe(entity);
     const file = artifacts.files.find(f => f.id === artifactId);
     if (!file) {
       throw new NotFoundError(
@@ -157,7 +142,7 @@ export function createEntityRouter(deps: RouteDeps) {
       allow: ['user', 'service'],
     });
     const entity = await loadEntity(req.params, credentials);
-    const { artifacts } = entities.generate(entity);
+    const { artifacts } = entities.describe(entity);
     if (artifacts.files.some(f => f.id === 'grafana-dashboard')) {
       metrics.dashboardsCreated.inc({ source: 'bundle' });
     }
@@ -184,7 +169,7 @@ export function createEntityRouter(deps: RouteDeps) {
     });
     const alert = parseOrThrow(alertNameSchema, req.params.alert, 'alert');
     const entity = await loadEntity(req.params, credentials);
-    const { artifacts } = entities.generate(entity);
+    const { artifacts } = entities.describe(entity);
     const runbook = artifacts.runbooks.find(r => r.alert === alert);
     if (!runbook) {
       throw new NotFoundError(

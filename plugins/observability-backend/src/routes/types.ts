@@ -1,9 +1,10 @@
 import type {
+  AuditorService,
   HttpAuthService,
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import type { ApplyLogStore } from '../services/ApplyLogStore';
+import type { ApplyLogStore } from '../database/ApplyLogStore';
 import type { ArtifactApplier } from '../services/ArtifactApplier';
 import type { ObservabilityBackendConfig } from '../services/config';
 import type { EntityFactsService } from '../services/EntityFactsService';
@@ -13,6 +14,7 @@ import type { ObservabilityMetrics } from '../telemetry/metrics';
 /** What the routers need; built once in `plugin.ts`. @internal */
 export interface RouteDeps {
   logger: LoggerService;
+  auditor: AuditorService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   config: ObservabilityBackendConfig;

@@ -1,22 +1,7 @@
+import type { AlertmanagerApiAlert } from '@redline/backstage-plugin-observability-common';
 import type { RequestContext } from '../telemetry/context';
 import type { AlertmanagerInstanceConfig } from './config';
 import type { OutboundHttp } from './OutboundHttp';
-
-/** An alert as Alertmanager's `/api/v2/alerts` returns it. @public */
-export interface AlertmanagerApiAlert {
-  fingerprint: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  startsAt?: string;
-  endsAt?: string;
-  updatedAt?: string;
-  status: {
-    state: 'active' | 'suppressed' | 'unprocessed';
-    silencedBy?: string[];
-    inhibitedBy?: string[];
-  };
-  receivers?: Array<{ name: string }>;
-}
 
 /** Escapes a value for Alertmanager's `filter` matcher syntax. */
 function matcherValue(value: string): string {
@@ -52,13 +37,13 @@ export class AlertmanagerClient {
   }
 
   /**
-   * Active, silenced and inhibited alerts carrying `label="value"`; the
-   * filtering happens in Alertmanager so a storm elsewhere costs us nothing.
+   * Active, silenced and inhibited alerts — only those carrying
+   * `label="value"` when `only` is given: the tab's filtering happens in
+   * Alertmanager, so a storm elsewhere costs it nothing.
    */
-  async alertsFor(
-    label: string,
-    value: string,
+  async alerts(
     ctx: RequestContext,
+    only?: { label: string; value: string },
   ): Promise<AlertmanagerApiAlert[]> {
     const params = new URLSearchParams({
       active: 'true',
@@ -66,7 +51,8 @@ export class AlertmanagerClient {
       inhibited: 'true',
       unprocessed: 'true',
     });
-    params.append('filter', `${label}=${matcherValue(value)}`);
+    if (only)
+      params.append('filter', `${only.label}=${matcherValue(only.value)}`);
     return this.#http.json<AlertmanagerApiAlert[]>(
       {
         target: `alertmanager:${this.#instance.name}`,

@@ -6,8 +6,8 @@ import { ROOT_CONTEXT } from '@opentelemetry/api';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test/support is the repo's shared test kit, not a package
 import { describeWithBinary } from '../../../../test/support/binaries';
 import { FakeServer, closedPortUrl } from '../__testUtils__/fakeServer';
+import type { ApplyLogEntry, ApplyLogStore } from '../database/ApplyLogStore';
 import type { RequestContext } from '../telemetry/context';
-import type { ApplyLogEntry, ApplyLogStore } from './ApplyLogStore';
 import { ArtifactApplier } from './ArtifactApplier';
 import { OutboundHttp } from './OutboundHttp';
 import { PrometheusClient } from './PrometheusClient';
@@ -39,9 +39,10 @@ const INVALID = `groups:
 
 function recordingLog() {
   const entries: ApplyLogEntry[] = [];
-  const log = {
-    record: async (e: ApplyLogEntry) => void entries.push(e),
-  } as unknown as ApplyLogStore;
+  const log: ApplyLogStore = {
+    record: async e => void entries.push(e),
+    list: async () => entries,
+  };
   return { log, entries };
 }
 
@@ -52,7 +53,6 @@ function client(url: string, rulesDirectory?: string) {
       retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 2 },
       timeoutMs: 500,
     }),
-    serviceLabel: 'service',
     rulesTtlMs: 1000,
   });
 }

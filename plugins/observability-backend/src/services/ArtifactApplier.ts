@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConflictError, InputError } from '@backstage/errors';
 import type { ApplyResponse } from '@redline/backstage-plugin-observability-common';
+import type { ApplyLogStore } from '../database/ApplyLogStore';
 import type { RequestContext } from '../telemetry/context';
-import type { ApplyLogStore } from './ApplyLogStore';
 import type { PrometheusClient } from './PrometheusClient';
 
 /** What to apply. @public */

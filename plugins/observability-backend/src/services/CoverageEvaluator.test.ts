@@ -1,20 +1,27 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import {
+  ArtifactGenerator,
   DEFAULT_GENERATOR_CONFIG,
-  DeployedRulesSnapshot,
-  generateArtifacts,
+  describeEntity,
+  evaluateChecks,
+  FactCycle,
+  FactSources,
   GeneratedArtifacts,
   ObservabilitySpec,
   parseSpec,
+  PrometheusApiRuleGroup,
+  withChecks,
+  withGenerators,
 } from '@redline/backstage-plugin-observability-common';
 import type { CoverageStore } from '../database/CoverageStore';
 import { DatabaseCoverageStore } from '../database/DatabaseCoverageStore';
 import {
   CoverageEvaluator,
   CoveragePageEvent,
-  LiveFactsSource,
+  EntityDescriber,
 } from './CoverageEvaluator';
+import { EntityObservabilityService } from './EntityObservabilityService';
 
 jest.setTimeout(120_000);
 
@@ -95,17 +102,46 @@ function fakeCatalog(entities: Entity[], existingGroups: string[]) {
   };
 }
 
-function rulesFor(entity: Entity): DeployedRulesSnapshot {
-  const { spec, findings } = parseSpec(entity, DEFAULT_GENERATOR_CONFIG);
-  const artifacts = generateArtifacts(spec, DEFAULT_GENERATOR_CONFIG, findings);
+/** The rule groups of a Prometheus that has the entity's generated alerts loaded. */
+function rulesFor(entity: Entity): PrometheusApiRuleGroup[] {
+  const { artifacts } = describeEntity(entity, DEFAULT_GENERATOR_CONFIG);
+  return [
+    {
+      name: artifacts.serviceName,
+      file: `${artifacts.serviceName}.yaml`,
+      rules: artifacts.alerts.map(a => ({
+        type: 'alerting' as const,
+        name: a.name,
+        labels: { ...a.labels },
+        query: a.expr,
+      })),
+    },
+  ];
+}
+
+/** The tab's describe step and checks, with these generators added. */
+function realDescriber(
+  generators: ArtifactGenerator[] = [],
+): EntityObservabilityService {
+  return EntityObservabilityService.create({
+    catalog: {} as any,
+    generator: DEFAULT_GENERATOR_CONFIG,
+    generators: withGenerators(generators),
+    checks: withChecks([]),
+  });
+}
+
+/** Owner lookups answered by the fake catalog, plus any other sources. */
+function sourcesOf(
+  catalog: ReturnType<typeof fakeCatalog>,
+  other: FactSources = {},
+): FactSources {
   return {
-    status: 'ok',
-    rules: artifacts.alerts.map(a => ({
-      type: 'alerting' as const,
-      name: a.name,
-      labels: { ...a.labels },
-      query: a.expr,
-    })),
+    async ownersExist(refs) {
+      const { items } = await catalog.getEntitiesByRefs({ entityRefs: refs });
+      return new Map(refs.map((ref, i) => [ref, items[i] !== undefined]));
+    },
+    ...other,
   };
 }
 
@@ -138,9 +174,10 @@ describe('CoverageEvaluator', () => {
   };
   const catalogEntities = [checkout, legacy, orphan, secondary, broken, api];
 
+  /** An evaluator over the catalog above, with a new batch cycle over `live` (and owner lookups) per run. */
   function setup(
     store: CoverageStore,
-    liveFacts?: LiveFactsSource,
+    live: FactSources = {},
     extra: Partial<Parameters<typeof CoverageEvaluator.create>[0]> = {},
   ) {
     const catalog = fakeCatalog(catalogEntities, [
@@ -148,33 +185,43 @@ describe('CoverageEvaluator', () => {
       'group:default/finance',
     ]);
     const pages: CoveragePageEvent[] = [];
+    const logger = mockServices.logger.mock();
     const evaluator = CoverageEvaluator.create({
       catalog: catalog as any,
       auth: mockServices.auth(),
       store,
-      logger: mockServices.logger.mock(),
-      generatorConfig: DEFAULT_GENERATOR_CONFIG,
-      liveFacts,
+      logger,
+      describer: realDescriber(),
+      newFactCycle: () =>
+        new FactCycle(sourcesOf(catalog, live), { batch: true }),
       pageSize: 2,
       onPage: e => pages.push(e),
       now: () => new Date('2026-11-25T05:00:00.000Z'),
       ...extra,
     });
-    return { evaluator, catalog, pages };
+    return { evaluator, catalog, pages, logger };
   }
 
   it('evaluates every Component through the real pipeline into table rows', async () => {
     const store = await newStore();
-    const fetches: Array<string | undefined> = [];
-    const liveFacts: LiveFactsSource = {
-      async fetchDeployedRules(instance) {
-        fetches.push(instance);
+    const calls: string[] = [];
+    const live: FactSources = {
+      async prometheusRules(instance) {
+        calls.push(`rules ${instance}`);
         if (instance === 'secondary')
           throw new Error('connect ECONNREFUSED 127.0.0.1:9999');
         return rulesFor(checkout);
       },
+      async seriesLabelSets(instance, _metrics, labels) {
+        calls.push(`series ${instance} by ${labels}`);
+        return [];
+      },
+      async alertmanagerAlerts(instance, only) {
+        calls.push(`alerts ${instance} ${JSON.stringify(only)}`);
+        return [];
+      },
     };
-    const { evaluator, catalog, pages } = setup(store, liveFacts);
+    const { evaluator, catalog, pages } = setup(store, live);
 
     const result = await evaluator.run();
     expect(result).toMatchObject({
@@ -185,15 +232,24 @@ describe('CoverageEvaluator', () => {
       evaluatedAt: '2026-11-25T05:00:00.000Z',
     });
 
-    // One /api/v1/rules per instance per cycle, however many entities and pages.
-    expect(fetches.sort()).toEqual(['secondary', undefined].sort());
-    // Owners looked up once each, one call per page that brings new ones.
-    expect(catalog.ownerLookups.flat().sort()).toEqual([
-      'group:default/finance',
-      'group:default/ghosts',
-      'group:default/payments',
+    // One rules call and one series query per Prometheus instance, one
+    // alerts call (for every service) per Alertmanager, however many
+    // entities and pages.
+    expect(calls.sort()).toEqual(
+      [
+        'rules undefined',
+        'rules secondary',
+        'series undefined by service',
+        'series secondary by service',
+        'alerts undefined undefined',
+      ].sort(),
+    );
+    // Owners looked up once each, one call per page that brings new ones
+    // (the third page's owner was seen on the first).
+    expect(catalog.ownerLookups).toEqual([
+      ['group:default/payments', 'group:default/finance'],
+      ['group:default/ghosts'],
     ]);
-    expect(catalog.ownerLookups.length).toBeLessThanOrEqual(3);
     expect(pages.map(p => p.rowsHeld)).toEqual([2, 2, 1]);
 
     const { items } = await store.listRows({
@@ -252,10 +308,11 @@ describe('CoverageEvaluator', () => {
     ]);
   });
 
-  it('without live facts, rules are unknown and nothing outbound is asked', async () => {
+  it('without a Prometheus, rules are unknown for every row', async () => {
     const store = await newStore();
     await setup(store).evaluator.run();
     const { items } = await store.listRows({ offset: 0, limit: 50 });
+    expect(items).toHaveLength(5);
     expect(new Set(items.map(i => i.rulesDeployed))).toEqual(
       new Set(['unknown']),
     );
@@ -311,14 +368,23 @@ describe('CoverageEvaluator', () => {
 
   it('logs and skips an entity that cannot be evaluated, keeping the others', async () => {
     const store = await newStore();
-    const generate = (spec: ObservabilitySpec, config: any, findings: any) => {
-      if (spec.name === 'orphan') throw new Error('boom');
-      return generateArtifacts(spec, config, findings);
+    // An added generator with a bug that only one entity triggers.
+    const fragile: ArtifactGenerator = {
+      id: 'fragile',
+      generate({ spec }) {
+        if (spec.name === 'orphan') throw new Error('boom');
+        return {};
+      },
     };
-    const { evaluator } = setup(store, undefined, { generate });
+    const { evaluator, logger } = setup(store, undefined, {
+      describer: realDescriber([fragile]),
+    });
     const result = await evaluator.run();
     expect(result.failed).toBe(1);
     expect((await store.listRows({ offset: 0, limit: 50 })).totalItems).toBe(4);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(/Component:default\/orphan: Error: boom/),
+    );
   });
 
   it('keeps the event loop turning while it generates', async () => {
@@ -340,7 +406,8 @@ describe('CoverageEvaluator', () => {
         auth: mockServices.auth(),
         store,
         logger: mockServices.logger.mock(),
-        generatorConfig: DEFAULT_GENERATOR_CONFIG,
+        describer: realDescriber(),
+        newFactCycle: () => new FactCycle(sourcesOf(catalog), { batch: true }),
         pageSize: 60,
       }).run();
       const elapsed = performance.now() - started;
@@ -391,7 +458,7 @@ describe('CoverageEvaluator', () => {
     };
     // Light artifacts: this test is about paging and memory, not generation
     // (the real generator is exercised above and in the benchmark).
-    const generate = (spec: ObservabilitySpec): GeneratedArtifacts => ({
+    const light = (spec: ObservabilitySpec): GeneratedArtifacts => ({
       entityRef: spec.entityRef,
       serviceName: spec.serviceName.value,
       rules: { groups: [] },
@@ -408,6 +475,14 @@ describe('CoverageEvaluator', () => {
       confidence: { score: spec.slos.length ? 0.6 : 0.2, factors: [] },
       findings: [],
     });
+    const describer: EntityDescriber = {
+      describe(entity) {
+        const { spec, findings } = parseSpec(entity, DEFAULT_GENERATOR_CONFIG);
+        return { spec, findings, redTargets: [], artifacts: light(spec) };
+      },
+      check: (description, facts) =>
+        evaluateChecks(description.spec, description.artifacts, facts),
+    };
     let peakHeld = 0;
     const pages: CoveragePageEvent[] = [];
     const evaluator = CoverageEvaluator.create({
@@ -415,9 +490,9 @@ describe('CoverageEvaluator', () => {
       auth: mockServices.auth(),
       store,
       logger: mockServices.logger.mock(),
-      generatorConfig: DEFAULT_GENERATOR_CONFIG,
+      describer,
+      newFactCycle: () => new FactCycle(sourcesOf(catalog), { batch: true }),
       pageSize,
-      generate,
       onPage: e => {
         pages.push(e);
         peakHeld = Math.max(peakHeld, e.rowsHeld);

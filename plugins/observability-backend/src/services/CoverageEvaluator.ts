@@ -8,36 +8,22 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   CoverageEntityRow,
   CoverageHistoryPoint,
-  DeployedRulesSnapshot,
-  deployedRulesFact,
+  EntityDescription,
   EntityFacts,
-  evaluateChecks,
-  generateArtifacts,
-  GeneratorConfig,
-  ObservabilitySpec,
-  ParsedSpec,
-  parseSpec,
+  FactCycle,
+  CheckResult,
   summarizeChecks,
 } from '@redline/backstage-plugin-observability-common';
 import type { CoverageStore } from '../database/CoverageStore';
 
 /**
- * Live facts shared by every entity of one evaluation cycle. The backend's
- * Prometheus client implements it; the evaluator calls `fetchDeployedRules`
- * at most once per Prometheus instance per cycle (one `/api/v1/rules` for all
- * entities, not one per entity) and matches the snapshot to each entity.
+ * The two steps a coverage row shares with the tab: the describe step and
+ * the checks (the backend's `EntityObservabilityService`).
  * @public
  */
-export interface LiveFactsSource {
-  /**
-   * Every rule loaded in the named Prometheus instance (`undefined`: the
-   * default one). Should not throw: answer `{ status: 'unknown', reason }`
-   * (a throw is turned into exactly that).
-   */
-  fetchDeployedRules(
-    instance: string | undefined,
-    options: { signal?: AbortSignal },
-  ): Promise<DeployedRulesSnapshot>;
+export interface EntityDescriber {
+  describe(entity: Entity): EntityDescription;
+  check(description: EntityDescription, facts: EntityFacts): CheckResult[];
 }
 
 /** Reported after each catalog page, for logs and tests. @public */
@@ -65,12 +51,19 @@ export interface CoverageRunResult {
 
 /** @public */
 export interface CoverageEvaluatorOptions {
-  catalog: Pick<CatalogService, 'queryEntities' | 'getEntitiesByRefs'>;
+  catalog: Pick<CatalogService, 'queryEntities'>;
   auth: Pick<AuthService, 'getOwnServiceCredentials'>;
   store: CoverageStore;
   logger: LoggerService;
-  generatorConfig: GeneratorConfig;
-  liveFacts?: LiveFactsSource;
+  describer: EntityDescriber;
+  /**
+   * A batch fact cycle for one run: the same gatherer the tab uses, so a row
+   * and the tab agree; it fetches rules, series and alerts once per instance.
+   */
+  newFactCycle: (options: {
+    credentials: BackstageCredentials;
+    signal?: AbortSignal;
+  }) => FactCycle;
   /** History points older than this are deleted after each run (default 400 days). */
   historyRetentionDays?: number;
   /** Entities per catalog page (default 500). */
@@ -79,15 +72,7 @@ export interface CoverageEvaluatorOptions {
   kinds?: string[];
   onPage?: (event: CoveragePageEvent) => void;
   now?: () => Date;
-  /**
-   * The generator (default `generateArtifacts`). Replaceable so tests and
-   * benchmarks can measure paging and memory of the evaluator alone on very
-   * large catalogs without paying for full generation of every entity.
-   */
-  generate?: typeof generateArtifacts;
 }
-
-const OWNER_FIELDS = ['kind', 'metadata.namespace', 'metadata.name'];
 
 /**
  * Generation is synchronous CPU work (milliseconds per entity); a page of
@@ -104,47 +89,6 @@ class EventLoopYielder {
       return;
     await new Promise<void>(resolve => setImmediate(resolve));
     this.#sliceStart = performance.now();
-  }
-}
-
-/**
- * Rules snapshots of one cycle, fetched lazily and once per instance: a
- * cycle whose entities all use the default Prometheus makes one call.
- */
-class CycleFacts {
-  readonly #source?: LiveFactsSource;
-  readonly #signal?: AbortSignal;
-  readonly #rules = new Map<string, Promise<DeployedRulesSnapshot>>();
-
-  constructor(
-    source: LiveFactsSource | undefined,
-    signal: AbortSignal | undefined,
-  ) {
-    this.#source = source;
-    this.#signal = signal;
-  }
-
-  deployedRules(
-    spec: ObservabilitySpec,
-  ): Promise<DeployedRulesSnapshot> | undefined {
-    const source = this.#source;
-    if (!source) return undefined;
-    const key = spec.prometheusInstance ?? '';
-    let pending = this.#rules.get(key);
-    if (!pending) {
-      pending = source
-        .fetchDeployedRules(spec.prometheusInstance, { signal: this.#signal })
-        .catch(
-          (error): DeployedRulesSnapshot => ({
-            status: 'unknown',
-            reason: `Prometheus${
-              spec.prometheusInstance ? ` "${spec.prometheusInstance}"` : ''
-            }: ${error instanceof Error ? error.message : String(error)}`,
-          }),
-        );
-      this.#rules.set(key, pending);
-    }
-    return pending;
   }
 }
 
@@ -175,8 +119,7 @@ export class CoverageEvaluator {
     const evaluatedAt = (this.#options.now?.() ?? new Date()).toISOString();
     const runId = `${evaluatedAt}#${Math.random().toString(36).slice(2, 10)}`;
     const credentials = await auth.getOwnServiceCredentials();
-    const cycle = new CycleFacts(this.#options.liveFacts, signal);
-    const owners = new Map<string, boolean | undefined>();
+    const cycle = this.#options.newFactCycle({ credentials, signal });
     const yielder = new EventLoopYielder();
 
     let cursor: string | undefined;
@@ -194,24 +137,33 @@ export class CoverageEvaluator {
       );
       pages += 1;
 
-      // Parse the page first (cheap) so its owners are looked up in one call.
-      const parsed = response.items.map(entity => ({
-        entity,
-        spec: tryParse(entity, this.#options.generatorConfig),
-      }));
-      await this.#lookUpOwners(
-        parsed.map(p => (p.spec instanceof Error ? '' : p.spec.spec.owner)),
-        owners,
-        credentials,
+      // Describe the page first so its owners are looked up in one call.
+      // Describing is the run's CPU work, so it yields like the loop below.
+      const described: Array<{
+        entity: Entity;
+        description: EntityDescription | Error;
+      }> = [];
+      for (const entity of response.items) {
+        await yielder.maybeYield();
+        throwIfAborted(signal);
+        described.push({
+          entity,
+          description: tryDescribe(this.#options.describer, entity),
+        });
+      }
+      await cycle.prefetchOwners(
+        described.flatMap(({ description: d }) =>
+          d instanceof Error ? [] : [d.spec.owner],
+        ),
       );
 
       const rows: CoverageEntityRow[] = [];
-      for (const { entity, spec } of parsed) {
+      for (const { entity, description } of described) {
         await yielder.maybeYield();
         throwIfAborted(signal);
         try {
-          if (spec instanceof Error) throw spec;
-          rows.push(await this.#evaluate(spec, evaluatedAt, owners, cycle));
+          if (description instanceof Error) throw description;
+          rows.push(await this.#evaluate(description, evaluatedAt, cycle));
         } catch (error) {
           // One odd entity must not stop the other 9 999.
           failed += 1;
@@ -254,42 +206,16 @@ export class CoverageEvaluator {
     return { runId, evaluatedAt, entities, pages, failed, pruned };
   }
 
-  /** One catalog call per page, for the owners not seen yet in this run. */
-  async #lookUpOwners(
-    refs: string[],
-    owners: Map<string, boolean | undefined>,
-    credentials: BackstageCredentials,
-  ): Promise<void> {
-    const wanted = [...new Set(refs.filter(ref => ref && !owners.has(ref)))];
-    if (wanted.length === 0) return;
-    try {
-      const { items: found } = await this.#options.catalog.getEntitiesByRefs(
-        { entityRefs: wanted, fields: OWNER_FIELDS },
-        { credentials },
-      );
-      wanted.forEach((ref, i) => owners.set(ref, found[i] !== undefined));
-    } catch (error) {
-      // Unknown, not "missing": the owner check then says it could not look.
-      this.#options.logger.warn(`Coverage: owner lookup failed: ${error}`);
-      wanted.forEach(ref => owners.set(ref, undefined));
-    }
-  }
-
   async #evaluate(
-    { spec, findings }: ParsedSpec,
+    description: EntityDescription,
     evaluatedAt: string,
-    owners: Map<string, boolean | undefined>,
-    cycle: CycleFacts,
+    cycle: FactCycle,
   ): Promise<CoverageEntityRow> {
-    const generate = this.#options.generate ?? generateArtifacts;
-    const artifacts = generate(spec, this.#options.generatorConfig, findings);
-    const facts: EntityFacts = {};
-    if (spec.owner) facts.ownerExists = owners.get(spec.owner);
-    const snapshot = await cycle.deployedRules(spec);
-    if (snapshot)
-      facts.deployedRules = deployedRulesFact(snapshot, spec, artifacts);
-    const checks = evaluateChecks(spec, artifacts, facts, findings);
-    const summary = summarizeChecks(checks);
+    const { spec, artifacts } = description;
+    const { facts } = await cycle.gather(description);
+    const summary = summarizeChecks(
+      this.#options.describer.check(description, facts),
+    );
     return {
       entityRef: spec.entityRef,
       name: spec.name,
@@ -312,10 +238,13 @@ export class CoverageEvaluator {
   }
 }
 
-/** parseSpec never throws on catalog-validated entities; anything else is reported, not fatal. */
-function tryParse(entity: Entity, config: GeneratorConfig): ParsedSpec | Error {
+/** Describing never throws on catalog-validated entities; anything else is reported, not fatal. */
+function tryDescribe(
+  describer: EntityDescriber,
+  entity: Entity,
+): EntityDescription | Error {
   try {
-    return parseSpec(entity, config);
+    return describer.describe(entity);
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }

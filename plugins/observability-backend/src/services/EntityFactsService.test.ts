@@ -1,37 +1,39 @@
 import type { Entity } from '@backstage/catalog-model';
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import {
-  computeRedTargets,
+  alertViews,
+  AlertmanagerApiAlert,
   DEFAULT_GENERATOR_CONFIG,
-  generateArtifacts,
-  parseSpec,
+  describeEntity,
+  PrometheusApiRuleGroup,
   type FiringAlert,
 } from '@redline/backstage-plugin-observability-common';
 import { backgroundContext } from '../telemetry/context';
-import { alertStatesOf, EntityFactsService } from './EntityFactsService';
+import { EntityFactsService } from './EntityFactsService';
 
-const entity: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'checkout',
-    annotations: {
-      'redline.dev/slo-availability': '99.9',
-      'redline.dev/slo-latency': '99% < 300ms',
-      'redline.dev/log-selector': '{app="checkout"}',
+function component(
+  name: string,
+  annotations: Record<string, string> = {},
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default', annotations },
+    spec: {
+      type: 'service',
+      owner: 'group:default/payments',
+      lifecycle: 'production',
     },
-  },
-  spec: {
-    type: 'service',
-    owner: 'group:default/payments',
-    lifecycle: 'production',
-  },
-};
-
-function artifacts() {
-  const { spec, findings } = parseSpec(entity, DEFAULT_GENERATOR_CONFIG);
-  return generateArtifacts(spec, DEFAULT_GENERATOR_CONFIG, findings);
+  };
 }
+
+const entity = component('checkout', {
+  'redline.dev/slo-availability': '99.9',
+  'redline.dev/slo-latency': '99% < 300ms',
+  'redline.dev/log-selector': '{app="checkout"}',
+});
+
+const described = (e: Entity) => describeEntity(e, DEFAULT_GENERATOR_CONFIG);
 
 function firing(labels: Record<string, string>): FiringAlert {
   return {
@@ -43,10 +45,10 @@ function firing(labels: Record<string, string>): FiringAlert {
   };
 }
 
-describe('alertStatesOf', () => {
+describe('alertViews (the tab lists each generated alert with its live state)', () => {
   it('marks only the burning SLO and window as firing, not every alert with the same name', () => {
-    const generated = artifacts();
-    const states = alertStatesOf(generated, {
+    const { artifacts } = described(entity);
+    const views = alertViews(artifacts, {
       firingAlerts: {
         status: 'ok',
         alerts: [
@@ -58,45 +60,256 @@ describe('alertStatesOf', () => {
         ],
       },
     });
-    const firingKeys = states.filter(s => s.firing).map(s => s.key);
+    const firingKeys = views.filter(v => v.firing).map(v => v.key);
     expect(firingKeys).toEqual(['SLOErrorBudgetBurn:availability:fast']);
     // The latency SLO shares the alert name and must stay quiet.
     expect(
-      states.some(s => s.key.startsWith('SLOErrorBudgetBurn:latency')),
+      views.some(v => v.key.startsWith('SLOErrorBudgetBurn:latency')),
     ).toBe(true);
   });
 
   it('reports the Loki fallback alert as unknown in Prometheus, the rest as deployed or not', () => {
-    const generated = artifacts();
-    const prometheusNames = generated.alerts
+    const { artifacts } = described(entity);
+    const prometheusNames = artifacts.alerts
       .filter(a => a.name !== 'LogErrorRateFallback')
       .map(a => a.name);
-    const states = alertStatesOf(generated, {
+    const views = alertViews(artifacts, {
       deployedRules: {
         status: 'ok',
         loadedAlerts: prometheusNames,
         loadedRecords: [],
       },
     });
-    const byKey = Object.fromEntries(states.map(s => [s.key, s.deployed]));
+    const byKey = Object.fromEntries(views.map(v => [v.key, v.deployed]));
     expect(byKey.LogErrorRateFallback).toBe('unknown');
     expect(byKey.HighErrorRate).toBe('yes');
     expect(Object.values(byKey).filter(d => d === 'no')).toEqual([]);
   });
 
   it('is unknown everywhere when Prometheus did not answer', () => {
-    const states = alertStatesOf(artifacts(), {
+    const views = alertViews(described(entity).artifacts, {
       deployedRules: { status: 'unknown', reason: 'connection refused' },
     });
-    expect(new Set(states.map(s => s.deployed))).toEqual(new Set(['unknown']));
-    expect(states.some(s => s.firing)).toBe(false);
+    expect(new Set(views.map(v => v.deployed))).toEqual(new Set(['unknown']));
+    expect(views.some(v => v.firing)).toBe(false);
+  });
+});
+
+/** A Prometheus client that records what it was asked. */
+function fakePrometheus(
+  name: string,
+  groups: PrometheusApiRuleGroup[],
+  isDefault = false,
+) {
+  const calls: string[] = [];
+  return {
+    calls,
+    client: {
+      instance: { name, url: `http://${name}.test`, default: isDefault },
+      async rules() {
+        calls.push('rules');
+        return { groups, fetchedAt: 0 };
+      },
+      async labelSets(metrics: string[], labels: string[]) {
+        calls.push(`labelSets ${metrics.join(',')} by ${labels.join(',')}`);
+        return metrics.map(m => ({ __name__: m, service: 'search' }));
+      },
+    },
+  };
+}
+
+function alertmanagerAlert(
+  labels: Record<string, string>,
+): AlertmanagerApiAlert {
+  return {
+    fingerprint: Object.values(labels).join('/'),
+    labels,
+    annotations: {},
+    status: { state: 'active' },
+  };
+}
+
+describe('EntityFactsService.cycle', () => {
+  const ctx = () => backgroundContext(mockServices.logger.mock());
+  const search = component('search', {
+    'redline.dev/prometheus-instance': 'secondary',
+  });
+  const firingOnSecondary: PrometheusApiRuleGroup = {
+    name: 'search',
+    file: 'search.yaml',
+    rules: [
+      {
+        type: 'alerting',
+        name: 'HighErrorRate',
+        query: 'x',
+        labels: { service: 'search', severity: 'critical' },
+        alerts: [
+          {
+            labels: { service: 'search', severity: 'critical' },
+            annotations: {},
+            state: 'firing',
+          },
+        ],
+      },
+    ],
+  };
+
+  function service(options: {
+    alertmanagerAlerts?: AlertmanagerApiAlert[];
+    owners?: string[];
+  }) {
+    const main = fakePrometheus('main', [], true);
+    const secondary = fakePrometheus('secondary', [firingOnSecondary]);
+    const alertmanagerCalls: Array<
+      { label: string; value: string } | undefined
+    > = [];
+    const ownerLookups: Array<{ refs: string[]; credentials: unknown }> = [];
+    const facts = EntityFactsService.create({
+      catalog: {
+        async getEntitiesByRefs(
+          request: { entityRefs: string[] },
+          opts: { credentials: unknown },
+        ) {
+          ownerLookups.push({
+            refs: request.entityRefs,
+            credentials: opts.credentials,
+          });
+          return {
+            items: request.entityRefs.map(ref =>
+              options.owners?.includes(ref) ? ({} as Entity) : undefined,
+            ),
+          };
+        },
+      } as any,
+      prometheus: [main.client as any, secondary.client as any],
+      alertmanagers: options.alertmanagerAlerts
+        ? [
+            {
+              instance: { name: 'am', url: 'http://am.test', default: true },
+              async alerts(
+                _ctx: unknown,
+                only?: { label: string; value: string },
+              ) {
+                alertmanagerCalls.push(only);
+                return options.alertmanagerAlerts!.filter(
+                  a => !only || a.labels[only.label] === only.value,
+                );
+              },
+            } as any,
+          ]
+        : [],
+      runbooks: { checkAll: async () => [] } as any,
+      stormThreshold: 50,
+    });
+    return { facts, main, secondary, alertmanagerCalls, ownerLookups };
+  }
+
+  it("reads rules, series and alert states from the entity's own Prometheus instance", async () => {
+    const { facts, main, secondary } = service({});
+    const { facts: gathered, alerts } = await facts
+      .cycle({ credentials: mockCredentials.user(), ctx: ctx() })
+      .gather(described(search));
+    expect(main.calls).toEqual([]);
+    expect(secondary.calls).toEqual([
+      'rules',
+      'labelSets http_requests_total,http_request_duration_seconds_bucket by service',
+    ]);
+    expect(gathered.deployedRules).toMatchObject({
+      status: 'ok',
+      loadedAlerts: ['HighErrorRate'],
+    });
+    expect(gathered.metrics).toMatchObject({ status: 'ok', missing: [] });
+    // No Alertmanager configured: Prometheus' own rule states say what fires.
+    expect(alerts).toMatchObject({ status: 'ok', source: 'prometheus' });
+    expect(alerts.alerts.map(a => [a.name, a.state])).toEqual([
+      ['HighErrorRate', 'firing'],
+    ]);
+  });
+
+  it('leaves the facts of an instance that is not configured unknown, saying which', async () => {
+    const { facts } = service({});
+    const { facts: gathered, alerts } = await facts
+      .cycle({ credentials: mockCredentials.user(), ctx: ctx() })
+      .gather(
+        described(
+          component('elsewhere', { 'redline.dev/prometheus-instance': 'nope' }),
+        ),
+      );
+    const reason =
+      "Prometheus: instance 'nope' named by the entity is not configured (configured: main, secondary)";
+    expect(gathered.deployedRules).toEqual({ status: 'unknown', reason });
+    expect(gathered.metrics).toMatchObject({
+      status: 'unknown',
+      reason: expect.stringContaining(reason),
+    });
+    expect(alerts).toMatchObject({ status: 'unknown', reason });
+  });
+
+  it("looks owners up in the catalog with the caller's credentials, once per prefetch", async () => {
+    const credentials = mockCredentials.user('user:default/alice');
+    const { facts, ownerLookups } = service({
+      owners: ['group:default/payments'],
+    });
+    const cycle = facts.cycle({ credentials, ctx: ctx() });
+    await cycle.prefetchOwners([
+      'group:default/payments',
+      'group:default/ghosts',
+      'group:default/payments',
+    ]);
+    const [checkout, orphan] = await Promise.all([
+      cycle.gather(described(entity)),
+      cycle.gather(
+        described({
+          ...component('orphan'),
+          spec: { type: 'service', owner: 'group:default/ghosts' },
+        }),
+      ),
+    ]);
+    expect(checkout.facts.ownerExists).toBe(true);
+    expect(orphan.facts.ownerExists).toBe(false);
+    expect(ownerLookups).toEqual([
+      {
+        refs: ['group:default/payments', 'group:default/ghosts'],
+        credentials,
+      },
+    ]);
+  });
+
+  it("asks Alertmanager for the entity's alerts in the tab, for all alerts once in a batch", async () => {
+    const alertmanagerAlerts = [
+      alertmanagerAlert({ alertname: 'HighErrorRate', service: 'checkout' }),
+      alertmanagerAlert({ alertname: 'HighLatency', service: 'search' }),
+    ];
+    const tab = service({ alertmanagerAlerts });
+    const { alerts } = await tab.facts
+      .cycle({ credentials: mockCredentials.user(), ctx: ctx() })
+      .gather(described(entity));
+    expect(tab.alertmanagerCalls).toEqual([
+      { label: 'service', value: 'checkout' },
+    ]);
+    expect(alerts.source).toBe('alertmanager');
+    expect(alerts.alerts.map(a => a.name)).toEqual(['HighErrorRate']);
+
+    const batch = service({ alertmanagerAlerts });
+    const cycle = batch.facts.cycle({
+      credentials: mockCredentials.service(),
+      ctx: ctx(),
+      batch: true,
+    });
+    const [checkout, other] = await Promise.all([
+      cycle.gather(described(entity)),
+      cycle.gather(described(component('search'))),
+    ]);
+    expect(batch.alertmanagerCalls).toEqual([undefined]);
+    // Each entity still sees only its own alerts.
+    expect(checkout.alerts.alerts.map(a => a.name)).toEqual(['HighErrorRate']);
+    expect(other.alerts.alerts.map(a => a.name)).toEqual(['HighLatency']);
   });
 });
 
 describe('EntityFactsService.liveValues', () => {
   it('answers only after every RED query has settled, so no query keeps calling a Prometheus the view gave up on', async () => {
-    const { spec } = parseSpec(entity, DEFAULT_GENERATOR_CONFIG);
-    const redTargets = computeRedTargets(spec);
+    const { spec, redTargets } = described(entity);
     let pending = 0;
     let settledAfterAnswer = false;
     let answered = false;

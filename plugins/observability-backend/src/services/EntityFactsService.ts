@@ -1,54 +1,32 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  deployedRulesFact,
-  formatLintLocation,
-  isInstanceOf,
-  fromPrometheusApiGroups,
-  lintRuleGroups,
-  prometheusAlertNames,
+  FactCycle,
+  FactSources,
+  metricsUnavailable,
+  reasonOf,
 } from '@redline/backstage-plugin-observability-common';
 import type {
-  AlertState,
-  EntityAlertsResponse,
-  EntityFacts,
-  GeneratedArtifacts,
+  EntityViewResponse,
   ObservabilitySpec,
   RedLiveValue,
   RedTarget,
 } from '@redline/backstage-plugin-observability-common';
 import type { RequestContext } from '../telemetry/context';
-import type { ObservabilityMetrics } from '../telemetry/metrics';
-import {
-  RawAlert,
-  fromAlertmanager,
-  fromPrometheusRules,
-  groupAlerts,
-} from './alertGrouping';
 import type { AlertmanagerClient } from './AlertmanagerClient';
 import { selectInstance } from './config';
-import type { PrometheusClient, RulesSnapshot } from './PrometheusClient';
+import type { PrometheusClient } from './PrometheusClient';
 import type { RunbookChecker } from './RunbookChecker';
 
 /** Live RED values block of the entity view. @public */
-export type LiveValues = NonNullable<
-  import('@redline/backstage-plugin-observability-common').EntityViewResponse['live']
->;
+export type LiveValues = NonNullable<EntityViewResponse['live']>;
 
-/** Live alerts for one entity, grouped: the alerts route's answer without its entity ref. @public */
-export type EntityAlerts = Omit<EntityAlertsResponse, 'entityRef'>;
-
-/** Options of one gathering. @public */
-export interface GatherOptions {
+/** Options of one fact cycle. @public */
+export interface CycleOptions {
   credentials: BackstageCredentials;
   ctx: RequestContext;
-  /**
-   * Owner refs known to exist, for batch evaluation: saves one catalog call
-   * per entity. Without it the owner is looked up.
-   */
-  knownOwners?: ReadonlySet<string>;
-  /** Skip runbook HTTP checks (batch runs may check them less often). */
-  skipRunbooks?: boolean;
+  /** A cycle over many entities (a coverage run): see `FactCycleOptions.batch`. */
+  batch?: boolean;
 }
 
 /**
@@ -64,20 +42,13 @@ const UNIT_SCALE: Record<
   duration: { factor: 1000, unit: 'ms' },
 };
 
-function reasonOf(error: unknown): string {
-  const err = error as { message?: string; attempts?: number };
-  const attempts =
-    err?.attempts && err.attempts > 1 ? ` after ${err.attempts} attempts` : '';
-  return `${err?.message ?? String(error)}${attempts}`;
-}
+const OWNER_FIELDS = ['kind', 'metadata.namespace', 'metadata.name'];
 
 /**
- * Gathers {@link EntityFacts} at the edges: catalog (owner), runbook links,
- * Prometheus (rules loaded — from the shared rules snapshot —, series
- * present, live RED values) and Alertmanager (what fires). Every failure
- * becomes an `unknown` fact with its reason; metric failures fall back to the
- * log signal when the entity has one (the seed's METRIC_COLLECTION_FAILURE →
- * FALLBACK_TO_LOGS). Nothing here throws, so the entity view always answers.
+ * The backend's side of the one fact gatherer: `cycle()` hands `-common`'s
+ * {@link FactCycle} the backend's sources (catalog, runbook probes, the
+ * retrying Prometheus and Alertmanager clients), for the tab and the coverage
+ * run alike. Live RED values, which only the tab shows, are read here too.
  * @public
  */
 export class EntityFactsService {
@@ -86,7 +57,6 @@ export class EntityFactsService {
   readonly #alertmanagers: AlertmanagerClient[];
   readonly #runbooks: RunbookChecker;
   readonly #stormThreshold: number;
-  readonly #metrics?: ObservabilityMetrics;
   readonly #now: () => number;
 
   static create(options: {
@@ -95,7 +65,6 @@ export class EntityFactsService {
     alertmanagers: AlertmanagerClient[];
     runbooks: RunbookChecker;
     stormThreshold: number;
-    metrics?: ObservabilityMetrics;
     now?: () => number;
   }): EntityFactsService {
     return new EntityFactsService(options);
@@ -107,7 +76,6 @@ export class EntityFactsService {
     alertmanagers: AlertmanagerClient[];
     runbooks: RunbookChecker;
     stormThreshold: number;
-    metrics?: ObservabilityMetrics;
     now?: () => number;
   }) {
     this.#catalog = options.catalog;
@@ -115,7 +83,6 @@ export class EntityFactsService {
     this.#alertmanagers = options.alertmanagers;
     this.#runbooks = options.runbooks;
     this.#stormThreshold = options.stormThreshold;
-    this.#metrics = options.metrics;
     this.#now = options.now ?? Date.now;
   }
 
@@ -127,157 +94,45 @@ export class EntityFactsService {
     return clientFor(this.#prometheus, spec.prometheusInstance, 'Prometheus');
   }
 
-  /** The Alertmanager client for this entity, or why there is none. */
-  alertmanagerFor(spec: ObservabilitySpec): {
-    client?: AlertmanagerClient;
-    reason?: string;
-  } {
-    return clientFor(
-      this.#alertmanagers,
-      spec.alertmanagerInstance,
-      'Alertmanager',
-    );
+  /** A new look at the world; see {@link FactCycle}. */
+  cycle(options: CycleOptions): FactCycle {
+    return new FactCycle(this.#sources(options), {
+      stormThreshold: this.#stormThreshold,
+      batch: options.batch,
+    });
   }
 
-  /** All facts for one entity. Never throws. */
-  async gather(
-    spec: ObservabilitySpec,
-    artifacts: GeneratedArtifacts,
-    options: GatherOptions,
-  ): Promise<{
-    facts: EntityFacts;
-    alerts: EntityAlerts;
-    rules?: RulesSnapshot;
-  }> {
-    const { client: prometheus, reason: noPrometheus } =
-      this.prometheusFor(spec);
-    const rulesPromise = prometheus
-      ? prometheus.rules(options.ctx).then(
-          snapshot => ({ snapshot }),
-          error => ({ error: reasonOf(error) }),
-        )
-      : Promise.resolve({ error: noPrometheus! });
-
-    const [ownerExists, runbooks, metrics, rules] = await Promise.all([
-      this.#ownerExists(spec, options),
-      options.skipRunbooks
-        ? Promise.resolve(undefined)
-        : this.#checkRunbooks(spec, options.ctx),
-      this.#metricPresence(spec, prometheus, noPrometheus, options.ctx),
-      rulesPromise,
-    ]);
-
-    // The same matching as the scheduled coverage evaluation, so the tab and
-    // the coverage table agree on what "deployed" means.
-    const deployedRules = deployedRulesFact(
-      'snapshot' in rules
-        ? { status: 'ok', rules: rules.snapshot.loadedRules() }
-        : { status: 'unknown', reason: rules.error },
-      spec,
-      artifacts,
-    );
-
-    const alerts = await this.alerts(
-      spec,
-      options.ctx,
-      'snapshot' in rules ? rules.snapshot : undefined,
-    );
-    const firingAlerts: EntityFacts['firingAlerts'] =
-      alerts.status === 'ok'
-        ? { status: 'ok', alerts: alerts.alerts }
-        : { status: 'unknown', reason: alerts.reason ?? 'unknown' };
-
-    const lintFindings =
-      'snapshot' in rules
-        ? lintLiveRules(
-            rules.snapshot,
-            spec.serviceName.value,
-            prometheus!.instance.name,
-          )
-        : undefined;
-
-    return {
-      facts: {
-        ownerExists,
-        runbooks,
-        deployedRules,
-        metrics,
-        firingAlerts,
-        lintFindings,
-      },
-      alerts,
-      rules: 'snapshot' in rules ? rules.snapshot : undefined,
+  #sources({ credentials, ctx }: CycleOptions): FactSources {
+    const prometheus = (instance: string | undefined) => {
+      const { client, reason } = clientFor(
+        this.#prometheus,
+        instance,
+        'Prometheus',
+      );
+      if (!client) throw new Error(reason);
+      return client;
     };
-  }
-
-  /**
-   * Live alerts, grouped and deduplicated: from the entity's Alertmanager
-   * when one is configured, else from its Prometheus' rule states.
-   */
-  async alerts(
-    spec: ObservabilitySpec,
-    ctx: RequestContext,
-    snapshot?: RulesSnapshot,
-  ): Promise<EntityAlerts> {
-    const service = spec.serviceName.value;
-    const { client: alertmanager, reason: noAlertmanager } =
-      this.alertmanagerFor(spec);
-    let raw: RawAlert[];
-    let source: EntityAlerts['source'];
-    let instance: string;
-    try {
-      if (alertmanager) {
-        source = 'alertmanager';
-        instance = alertmanager.instance.name;
-        raw = fromAlertmanager(
-          await alertmanager.alertsFor(spec.metrics.serviceLabel, service, ctx),
-        );
-      } else {
-        const { client: prometheus, reason: noPrometheus } =
-          this.prometheusFor(spec);
-        if (!prometheus) {
-          return {
-            status: 'unknown',
-            reason: `${noAlertmanager}; ${noPrometheus}`,
-            alerts: [],
-            rawCount: 0,
-            storm: false,
-          };
-        }
-        source = 'prometheus';
-        instance = prometheus.instance.name;
-        const rules = snapshot ?? (await prometheus.rules(ctx));
-        raw = fromPrometheusRules(rules.forService(service).rules);
-      }
-    } catch (error) {
-      return {
-        status: 'unknown',
-        reason: reasonOf(error),
-        alerts: [],
-        rawCount: 0,
-        storm: false,
-      };
-    }
-
-    const alerts = groupAlerts(raw);
-    const storm = raw.length > this.#stormThreshold;
-    let message: string | undefined;
-    if (storm) {
-      message = `Alert storm detected. Aggregating related alerts: ${raw.length} raw alerts folded into ${alerts.length}.`;
-      ctx.logger.warn(message, { service });
-    }
-    this.#metrics?.incidentsAnalyzed.inc(
-      { source },
-      alerts.filter(a => a.state === 'firing').length,
-    );
     return {
-      status: 'ok',
-      source,
-      instance,
-      alerts,
-      rawCount: raw.length,
-      storm,
-      message,
+      prometheusRules: async instance =>
+        (await prometheus(instance).rules(ctx)).groups,
+      seriesLabelSets: async (instance, metrics, labels) =>
+        prometheus(instance).labelSets(metrics, labels, ctx),
+      alertmanagerAlerts: async (instance, only) => {
+        const { client } = clientFor(
+          this.#alertmanagers,
+          instance,
+          'Alertmanager',
+        );
+        return client ? client.alerts(ctx, only) : undefined;
+      },
+      ownersExist: async refs => {
+        const { items } = await this.#catalog.getEntitiesByRefs(
+          { entityRefs: refs, fields: OWNER_FIELDS },
+          { credentials },
+        );
+        return new Map(refs.map((ref, i) => [ref, items[i] !== undefined]));
+      },
+      probeRunbooks: urls => this.#runbooks.checkAll(urls, ctx),
     };
   }
 
@@ -317,7 +172,10 @@ export class EntityFactsService {
       (result): result is PromiseRejectedResult => result.status === 'rejected',
     );
     if (failure) {
-      return { ...this.degraded(spec, reasonOf(failure.reason)), values: [] };
+      return {
+        ...metricsUnavailable(spec, reasonOf(failure.reason)),
+        values: [],
+      };
     }
     return {
       status: 'ok',
@@ -326,110 +184,6 @@ export class EntityFactsService {
       ),
     };
   }
-
-  /**
-   * What to say when metrics cannot be read: the log-based signal when the
-   * entity names a log stream, else `unknown`.
-   */
-  degraded(
-    spec: ObservabilitySpec,
-    reason: string,
-  ): { status: 'fallback-logs' | 'unknown'; reason: string } {
-    if (spec.links.logSelector) {
-      return {
-        status: 'fallback-logs',
-        reason: `Metric collection failed (${reason}). Using log-based metrics as fallback: the generated log alert on ${spec.links.logSelector} still covers this service; Redline does not query the log store itself, so no values are shown.`,
-      };
-    }
-    return {
-      status: 'unknown',
-      reason: `Metric collection failed (${reason}) and no log source is configured (add redline.dev/log-selector for a log-based fallback).`,
-    };
-  }
-
-  async #metricPresence(
-    spec: ObservabilitySpec,
-    prometheus: PrometheusClient | undefined,
-    noPrometheus: string | undefined,
-    ctx: RequestContext,
-  ): Promise<EntityFacts['metrics']> {
-    if (!prometheus) {
-      return { status: 'unknown', reason: noPrometheus ?? 'no Prometheus' };
-    }
-    const names = [
-      spec.metrics.requestsTotal,
-      `${spec.metrics.durationHistogram}_bucket`,
-    ];
-    try {
-      const presence = await prometheus.seriesPresence(
-        names,
-        spec.selector.value,
-        ctx,
-      );
-      return { status: 'ok', ...presence };
-    } catch (error) {
-      const { status, reason } = this.degraded(spec, reasonOf(error));
-      return status === 'fallback-logs'
-        ? { status: 'unknown', reason, fallback: 'logs' }
-        : { status: 'unknown', reason };
-    }
-  }
-
-  async #ownerExists(
-    spec: ObservabilitySpec,
-    options: GatherOptions,
-  ): Promise<boolean | undefined> {
-    if (!spec.owner) return false;
-    if (options.knownOwners) return options.knownOwners.has(spec.owner);
-    try {
-      const owner = await this.#catalog.getEntityByRef(spec.owner, {
-        credentials: options.credentials,
-      });
-      return owner !== undefined;
-    } catch (error) {
-      options.ctx.logger.warn(
-        `Could not look up owner ${spec.owner}: ${reasonOf(error)}`,
-      );
-      return undefined;
-    }
-  }
-
-  /**
-   * Only the entity's own runbook link is probed: generated alerts point at
-   * runbooks the portal itself serves, which need no reachability check.
-   */
-  async #checkRunbooks(spec: ObservabilitySpec, ctx: RequestContext) {
-    return spec.links.runbookUrl
-      ? this.#runbooks.checkAll([spec.links.runbookUrl], ctx)
-      : [];
-  }
-}
-
-/**
- * The rule linter's findings on the rules this service has loaded (whoever
- * wrote them: hand-written rules are where the seed's "symptoms, not causes"
- * advice matters most).
- */
-function lintLiveRules(
-  snapshot: RulesSnapshot,
-  service: string,
-  instance: string,
-): NonNullable<EntityFacts['lintFindings']> {
-  const mine = snapshot.forService(service);
-  const groups = mine.groups.map(group => ({
-    name: group.name,
-    rules: group.rules.filter(rule => mine.rules.includes(rule)),
-  }));
-  return lintRuleGroups(
-    fromPrometheusApiGroups(groups),
-    `prometheus:${instance}`,
-  ).map(f => ({
-    ruleId: f.ruleId,
-    severity: f.severity,
-    message: f.message,
-    location: formatLintLocation(f.location),
-    fix: f.fix,
-  }));
 }
 
 /** The configured client the entity's annotation (or the default) names, or why there is none. */
@@ -445,31 +199,4 @@ function clientFor<C extends { instance: { name: string; default: boolean } }>(
   return instance
     ? { client: clients.find(c => c.instance === instance) }
     : { reason: `${label}: ${reason}` };
-}
-
-/** Deployed/firing state of each generated alert. @public */
-export function alertStatesOf(
-  artifacts: GeneratedArtifacts,
-  facts: EntityFacts,
-): AlertState[] {
-  const firing =
-    facts.firingAlerts?.status === 'ok'
-      ? facts.firingAlerts.alerts.filter(a => a.state === 'firing')
-      : [];
-  const loaded =
-    facts.deployedRules?.status === 'ok'
-      ? new Set(facts.deployedRules.loadedAlerts)
-      : undefined;
-  // Alerts that go elsewhere (the Loki log fallback) cannot be seen in Prometheus.
-  const inPrometheus = new Set(prometheusAlertNames(artifacts));
-  return artifacts.alerts.map(alert => {
-    let deployed: AlertState['deployed'] = 'unknown';
-    if (loaded && inPrometheus.has(alert.name))
-      deployed = loaded.has(alert.name) ? 'yes' : 'no';
-    return {
-      key: alert.key,
-      deployed,
-      firing: firing.some(live => isInstanceOf(alert, live)),
-    };
-  });
 }

@@ -7,39 +7,34 @@ import {
 import { NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  GeneratedArtifacts,
+  ArtifactGenerator,
+  Check,
+  CheckResult,
+  describeEntity,
+  EntityDescription,
+  EntityFacts,
+  evaluateChecks,
   GeneratorConfig,
-  ParsedSpec,
-  RedTarget,
-  computeRedTargets,
-  generateArtifacts,
-  parseSpec,
 } from '@redline/backstage-plugin-observability-common';
 
-/** An entity read into Redline's model. @public */
-export interface DescribedEntity extends ParsedSpec {
-  entity: Entity;
-  redTargets: RedTarget[];
-}
-
-/** A described entity with everything generated for it. @public */
-export interface GeneratedEntity extends DescribedEntity {
-  artifacts: GeneratedArtifacts;
-}
-
 /**
- * Catalog entity → spec → RED targets → artifacts. All pure work happens in
- * `-common`; this class only adds the catalog read (with the caller's
- * credentials, so catalog permissions apply).
+ * The backend's handle on the one describe step: reads the entity from the
+ * catalog (with the caller's credentials, so catalog permissions apply) and
+ * runs `describeEntity` and the checks with the generators and checks
+ * registered through the plugin's extension points.
  * @public
  */
 export class EntityObservabilityService {
   readonly #catalog: CatalogService;
   readonly #generator: GeneratorConfig;
+  readonly #generators: readonly ArtifactGenerator[];
+  readonly #checks: readonly Check[];
 
   static create(options: {
     catalog: CatalogService;
     generator: GeneratorConfig;
+    generators: readonly ArtifactGenerator[];
+    checks: readonly Check[];
   }): EntityObservabilityService {
     return new EntityObservabilityService(options);
   }
@@ -47,9 +42,13 @@ export class EntityObservabilityService {
   private constructor(options: {
     catalog: CatalogService;
     generator: GeneratorConfig;
+    generators: readonly ArtifactGenerator[];
+    checks: readonly Check[];
   }) {
     this.#catalog = options.catalog;
     this.#generator = options.generator;
+    this.#generators = options.generators;
+    this.#checks = options.checks;
   }
 
   get generatorConfig(): GeneratorConfig {
@@ -69,20 +68,20 @@ export class EntityObservabilityService {
     return entity;
   }
 
-  /** Spec, findings and RED targets; never throws for bad metadata (findings instead). */
-  describe(entity: Entity): DescribedEntity {
-    const parsed = parseSpec(entity, this.#generator);
-    return { ...parsed, entity, redTargets: computeRedTargets(parsed.spec) };
+  /** Spec, findings, RED targets and artifacts; never throws for bad metadata. */
+  describe(entity: Entity): EntityDescription {
+    return describeEntity(entity, this.#generator, {
+      generators: this.#generators,
+    });
   }
 
-  /** {@link EntityObservabilityService.describe} plus every generated artifact. */
-  generate(entity: Entity): GeneratedEntity {
-    const described = this.describe(entity);
-    const artifacts = generateArtifacts(
-      described.spec,
-      this.#generator,
-      described.findings,
+  /** Every registered check over a description and its facts. */
+  check(description: EntityDescription, facts: EntityFacts): CheckResult[] {
+    return evaluateChecks(
+      description.spec,
+      description.artifacts,
+      facts,
+      this.#checks,
     );
-    return { ...described, artifacts };
   }
 }

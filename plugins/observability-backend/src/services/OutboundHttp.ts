@@ -1,6 +1,33 @@
+import {
+  BrokenCircuitError,
+  CircuitBreakerPolicy,
+  ConsecutiveBreaker,
+  IPolicy,
+  TaskCancelledError,
+  TimeoutStrategy,
+  circuitBreaker,
+  noop,
+  timeout,
+  wrap,
+} from 'cockatiel';
 import { CORRELATION_HEADER, RequestContext } from '../telemetry/context';
 import { endSpan, startClientSpan } from '../telemetry/tracing';
-import { OutboundError, RetryOptions, RetryPolicy, withRetry } from './retry';
+import {
+  OutboundError,
+  RetryPolicy,
+  retryableFailures,
+  seedRetry,
+} from './retry';
+
+/** A backoff the retry policy scheduled, as {@link OutboundHttpOptions.onRetry} sees it. @public */
+export interface OutboundRetryEvent {
+  target: string;
+  /** The attempt that failed, 1-based. */
+  attempt: number;
+  /** How long cockatiel waits before the next attempt. */
+  delayMs: number;
+  error: OutboundError;
+}
 
 /** @public */
 export interface OutboundHttpOptions {
@@ -8,21 +35,19 @@ export interface OutboundHttpOptions {
   /** Timeout of one attempt unless the request sets its own. */
   timeoutMs: number;
   /**
-   * After a target failed every attempt (timeouts, connection errors, 5xx),
-   * calls to it fail at once for this long instead of retrying again.
-   * 0 (default) disables this.
+   * After a target failed every attempt (timeouts, connection errors, 5xx,
+   * 429), calls to it fail at once for this long instead of retrying again;
+   * then one trial call decides whether it is back. 0 (default) disables this.
    */
   openCircuitMs?: number;
-  /** Tests pass a recording sleep to assert the backoff without waiting. */
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
+  /** Observes every scheduled backoff, e.g. for tests or metrics. */
+  onRetry?: (event: OutboundRetryEvent) => void;
   fetch?: typeof fetch;
-  now?: () => number;
 }
 
 /** One outbound request. @public */
 export interface OutboundRequest {
-  /** Short name of the callee for spans and logs, e.g. `prometheus:main`. */
+  /** Short name of the callee for spans, logs and its circuit, e.g. `prometheus:main`. */
   target: string;
   url: string;
   method?: 'GET' | 'POST' | 'HEAD';
@@ -41,25 +66,29 @@ export interface OutboundResponse {
   attempts: number;
 }
 
+/** One target's circuit and the failure that last opened it (for the fast-fail message). */
+interface Circuit {
+  breaker: CircuitBreakerPolicy;
+  opened?: { at: number; error: OutboundError };
+}
+
 /**
- * The one way this plugin talks to the outside: timeout per attempt, the
- * seed's retry policy, a CLIENT span per attempt (OpenTelemetry counts each
+ * The one way this plugin talks to the outside. Each call runs through
+ * cockatiel's `circuitBreaker(retry(timeout(fetch)))`: a timeout per attempt,
+ * the seed's retry policy, and a circuit per target that one fully failed
+ * call opens. Every attempt gets a CLIENT span (OpenTelemetry counts each
  * resend as its own span) and the correlation ID and `traceparent` headers.
+ * `ctx.signal` cancels the call: the in-flight request is aborted and no
+ * further attempt is made.
  * @public
  */
 export class OutboundHttp {
   readonly #policy: RetryPolicy;
   readonly #defaultTimeoutMs: number;
-  readonly #sleep?: RetryOptions['sleep'];
-  readonly #random?: RetryOptions['random'];
-  readonly #fetch: typeof fetch;
   readonly #openCircuitMs: number;
-  readonly #now: () => number;
-  /** Targets whose last call failed every attempt, and when. */
-  readonly #openCircuits = new Map<
-    string,
-    { at: number; error: OutboundError }
-  >();
+  readonly #onRetry?: OutboundHttpOptions['onRetry'];
+  readonly #fetch: typeof fetch;
+  readonly #circuits = new Map<string, Circuit>();
 
   static create(options: OutboundHttpOptions): OutboundHttp {
     return new OutboundHttp(options);
@@ -68,63 +97,85 @@ export class OutboundHttp {
   private constructor(options: OutboundHttpOptions) {
     this.#policy = options.retry;
     this.#defaultTimeoutMs = options.timeoutMs;
-    this.#sleep = options.sleep;
-    this.#random = options.random;
-    this.#fetch = options.fetch ?? globalThis.fetch;
     this.#openCircuitMs = options.openCircuitMs ?? 0;
-    this.#now = options.now ?? Date.now;
+    this.#onRetry = options.onRetry;
+    this.#fetch = options.fetch ?? globalThis.fetch;
   }
 
   get retryPolicy(): RetryPolicy {
     return this.#policy;
   }
 
-  /** Sends `request`; throws {@link OutboundError} after the last failed attempt. */
+  /**
+   * Sends `request`; throws {@link OutboundError} after the last failed
+   * attempt, at once while the target's circuit is open, and with kind
+   * `cancelled` as soon as `ctx.signal` aborts.
+   */
   async send(
     request: OutboundRequest,
     ctx: RequestContext,
   ): Promise<OutboundResponse> {
-    const open = this.#openCircuits.get(request.target);
-    if (open) {
-      const ago = this.#now() - open.at;
-      if (ago < this.#openCircuitMs) {
-        // A target that just failed every attempt is not hammered again by
-        // every view: callers degrade at once with the original reason.
-        throw new OutboundError(
-          `${open.error.message} (${Math.round(ago / 1000)} s ago, after ${
-            open.error.attempts
-          } attempts; next try in ${Math.ceil(
-            (this.#openCircuitMs - ago) / 1000,
-          )} s)`,
-          {
-            kind: open.error.kind,
-            status: open.error.status,
-            attempts: 0,
-            cause: open.error,
-          },
-        );
-      }
-      this.#openCircuits.delete(request.target);
-    }
+    const signal = ctx.signal;
+    let started = 0;
+    if (signal?.aborted) throw cancelled(request.target, started, signal);
+
     const policy =
       request.retry === false ? { ...this.#policy, attempts: 1 } : this.#policy;
-    try {
-      return await withRetry(attempt => this.#attempt(request, attempt, ctx), {
-        policy,
-        sleep: this.#sleep,
-        random: this.#random,
-        onRetry: ({ attempt, delayMs, error }) =>
-          ctx.logger.warn(
-            `${request.target}: attempt ${attempt}/${policy.attempts} failed (${error.kind}: ${error.message}); retrying in ${delayMs} ms`,
-          ),
+    const retry = seedRetry(policy);
+    retry.onRetry(event => {
+      if (!('error' in event) || !(event.error instanceof OutboundError))
+        return;
+      const { error } = event;
+      ctx.logger.warn(
+        `${request.target}: attempt ${event.attempt}/${policy.attempts} failed (${error.kind}: ${error.message}); retrying in ${event.delay} ms`,
+      );
+      this.#onRetry?.({
+        target: request.target,
+        attempt: event.attempt,
+        delayMs: event.delay,
+        error,
       });
+    });
+    const timeoutMs = request.timeoutMs ?? this.#defaultTimeoutMs;
+    const circuit = this.#circuit(request.target);
+    const gate: IPolicy = circuit?.breaker ?? noop;
+
+    const attempts = wrap(
+      retry,
+      timeout(timeoutMs, TimeoutStrategy.Cooperative),
+    );
+    // The gate gets its own `execute` rather than joining the wrap because a
+    // call queued behind a half-open trial is re-run by cockatiel without the
+    // caller's signal; handing `signal` to the inner policies directly keeps
+    // every attempt cancellable.
+    const call = gate.execute(
+      () =>
+        attempts.execute(context => {
+          // cockatiel still runs the attempt due after a backoff the caller
+          // stopped waiting for; it must not reach the network.
+          if (signal?.aborted) throw cancelled(request.target, started, signal);
+          started = context.attempt + 1;
+          return this.#attempt(
+            request,
+            started,
+            timeoutMs,
+            ctx,
+            context.signal,
+          );
+        }, signal),
+      signal,
+    );
+
+    try {
+      return await settleOnAbort(call, signal, aborted =>
+        cancelled(request.target, started, aborted),
+      );
     } catch (error) {
-      if (
-        this.#openCircuitMs > 0 &&
-        error instanceof OutboundError &&
-        error.retryable
-      ) {
-        this.#openCircuits.set(request.target, { at: this.#now(), error });
+      if (error instanceof BrokenCircuitError && circuit?.opened) {
+        throw this.#refused(circuit.opened);
+      }
+      if (error instanceof TaskCancelledError && signal?.aborted) {
+        throw cancelled(request.target, started, signal);
       }
       throw error;
     }
@@ -150,13 +201,62 @@ export class OutboundHttp {
     }
   }
 
+  /** The target's circuit, shared by every call to it; none when disabled. */
+  #circuit(target: string): Circuit | undefined {
+    if (this.#openCircuitMs <= 0) return undefined;
+    let circuit = this.#circuits.get(target);
+    if (!circuit) {
+      const entry: Circuit = {
+        // One call that used up its retries is enough: waiting out the
+        // retries again on every view is what the circuit is there to stop.
+        breaker: circuitBreaker(retryableFailures, {
+          halfOpenAfter: this.#openCircuitMs,
+          breaker: new ConsecutiveBreaker(1),
+        }),
+      };
+      entry.breaker.onBreak(reason => {
+        if ('error' in reason && reason.error instanceof OutboundError) {
+          entry.opened = { at: Date.now(), error: reason.error };
+        }
+      });
+      this.#circuits.set(target, entry);
+      circuit = entry;
+    }
+    return circuit;
+  }
+
+  /** The fast failure of an open circuit, carrying the reason that opened it. */
+  #refused(opened: { at: number; error: OutboundError }): OutboundError {
+    const ago = Date.now() - opened.at;
+    const { error } = opened;
+    return new OutboundError(
+      `${error.message} (${Math.round(ago / 1000)} s ago, after ${
+        error.attempts
+      } attempts; next try in ${Math.max(
+        1,
+        Math.ceil((this.#openCircuitMs - ago) / 1000),
+      )} s)`,
+      { kind: error.kind, status: error.status, attempts: 0, cause: error },
+    );
+  }
+
   async #attempt(
     request: OutboundRequest,
     attempt: number,
+    timeoutMs: number,
     ctx: RequestContext,
+    attemptSignal: AbortSignal,
   ): Promise<OutboundResponse> {
     const method = request.method ?? 'GET';
-    const url = new URL(request.url);
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch (error) {
+      throw new OutboundError(
+        `${request.target}: invalid URL ${JSON.stringify(request.url)}`,
+        { kind: 'client', attempts: attempt, cause: error },
+      );
+    }
     const { span, headers: traceHeaders } = startClientSpan(
       `${method} ${request.target}`,
       ctx.trace,
@@ -168,7 +268,10 @@ export class OutboundHttp {
         'redline.correlation_id': ctx.correlationId,
       },
     );
-    const timeoutMs = request.timeoutMs ?? this.#defaultTimeoutMs;
+    const failed = (error: unknown) =>
+      ctx.signal?.aborted
+        ? cancelled(request.target, attempt, ctx.signal, error)
+        : classifyFetchError(error, request.target, timeoutMs, attempt);
     try {
       let response: Response;
       try {
@@ -180,27 +283,18 @@ export class OutboundHttp {
             ...traceHeaders,
             [CORRELATION_HEADER]: ctx.correlationId,
           },
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: attemptSignal,
           redirect: 'manual',
         });
       } catch (error) {
-        throw classifyFetchError(error, request.target, timeoutMs);
+        throw failed(error);
       }
       span.setAttribute('http.response.status_code', response.status);
       let text: string;
       try {
         text = method === 'HEAD' ? '' : await response.text();
       } catch (error) {
-        throw classifyFetchError(error, request.target, timeoutMs);
-      }
-      if (response.status >= 500) {
-        throw new OutboundError(
-          `${request.target} answered ${response.status}: ${text.slice(
-            0,
-            200,
-          )}`,
-          { kind: 'server', status: response.status },
-        );
+        throw failed(error);
       }
       if (response.status >= 400) {
         throw new OutboundError(
@@ -208,7 +302,11 @@ export class OutboundHttp {
             0,
             200,
           )}`,
-          { kind: 'client', status: response.status },
+          {
+            kind: response.status >= 500 ? 'server' : 'client',
+            status: response.status,
+            attempts: attempt,
+          },
         );
       }
       endSpan(span);
@@ -225,19 +323,57 @@ export class OutboundHttp {
   }
 }
 
+function cancelled(
+  target: string,
+  attempts: number,
+  signal: AbortSignal,
+  cause: unknown = signal.reason,
+): OutboundError {
+  return new OutboundError(`${target}: call cancelled`, {
+    kind: 'cancelled',
+    attempts,
+    cause,
+  });
+}
+
+/**
+ * `call`, or a rejection with `onAbort(signal)` the moment `signal` aborts, for
+ * waits that do not watch the signal themselves: cockatiel's retry does not
+ * cut a pending backoff short, and a shared request runs on its starter's
+ * signal, not its joiners'.
+ * @public
+ */
+export function settleOnAbort<T>(
+  call: Promise<T>,
+  signal: AbortSignal | undefined,
+  onAbort: (signal: AbortSignal) => Error,
+): Promise<T> {
+  if (!signal) return call;
+  if (signal.aborted) {
+    call.catch(() => {});
+    return Promise.reject(onAbort(signal));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(onAbort(signal));
+    signal.addEventListener('abort', abort, { once: true });
+    call
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
 function classifyFetchError(
   error: unknown,
   target: string,
   timeoutMs: number,
+  attempts: number,
 ): OutboundError {
   const name = (error as Error)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') {
+    // Only the per-attempt timeout aborts the request when the caller did not.
     return new OutboundError(
       `${target} did not answer within ${timeoutMs} ms`,
-      {
-        kind: 'timeout',
-        cause: error,
-      },
+      { kind: 'timeout', attempts, cause: error },
     );
   }
   // undici reports refused/reset/DNS failures as a TypeError whose cause has the code.
@@ -247,6 +383,7 @@ function classifyFetchError(
     cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
   return new OutboundError(`${target} is unreachable (${detail})`, {
     kind: 'connection',
+    attempts,
     cause: error,
   });
 }

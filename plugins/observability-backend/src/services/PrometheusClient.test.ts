@@ -7,35 +7,49 @@ import { OutboundHttp } from './OutboundHttp';
 import { PrometheusClient } from './PrometheusClient';
 import { OutboundError } from './retry';
 
-const policy = { attempts: 3, initialDelayMs: 1000, maxDelayMs: 8000 };
+// The seed's policy (3 attempts, 1 s doubling up to 8 s) at 1/100 scale.
+const policy = { attempts: 3, initialDelayMs: 10, maxDelayMs: 80 };
 
 function setup(
   url: string,
   options: { timeoutMs?: number; now?: () => number } = {},
 ) {
-  const sleeps: number[] = [];
+  const delays: number[] = [];
   const http = OutboundHttp.create({
     retry: policy,
     timeoutMs: options.timeoutMs ?? 2000,
-    // Record the backoff instead of waiting it out.
-    sleep: async ms => void sleeps.push(ms),
-    random: () => 1,
+    onRetry: event => delays.push(event.delayMs),
   });
   const client = PrometheusClient.create({
     instance: { name: 'main', url, default: true },
     http,
-    serviceLabel: 'service',
     rulesTtlMs: 30_000,
     now: options.now,
   });
-  return { client, sleeps };
+  return { client, delays };
 }
+
+/** Asserts the reported backoffs grew as the seed's policy does: [base/2, base) each. */
+function expectBackoff(delays: number[], bases: number[]) {
+  expect(delays).toHaveLength(bases.length);
+  delays.forEach((delay, i) => {
+    expect(delay).toBeGreaterThanOrEqual(bases[i] / 2);
+    expect(delay).toBeLessThan(bases[i]);
+  });
+}
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 const ctx: RequestContext = {
   correlationId: 'corr-123',
   logger: mockServices.logger.mock(),
   trace: ROOT_CONTEXT,
 };
+
+/** A cheap instant query whose answer is the series of `up`. */
+function up(client: PrometheusClient) {
+  return client.labelSets(['up'], [], ctx);
+}
 
 const rulesData = {
   groups: [
@@ -89,19 +103,19 @@ describe('PrometheusClient', () => {
     await server.stop();
   });
 
-  it('a flaky Prometheus (503, 503, then 200) answers on the third attempt after 1 s and 2 s of backoff', async () => {
+  it('a flaky Prometheus (503, 502, then 200) answers on the third attempt after two doubling backoffs', async () => {
     server.script(
       { status: 503, text: 'overloaded' },
       { status: 502, text: 'bad gateway' },
       promOk({
         resultType: 'vector',
-        result: [{ metric: {}, value: [1, '0.25'] }],
+        result: [{ metric: { __name__: 'up' }, value: [1, '1'] }],
       }),
     );
-    const { client, sleeps } = setup(server.url);
-    await expect(client.queryScalar('up', ctx)).resolves.toBe(0.25);
+    const { client, delays } = setup(server.url);
+    await expect(up(client)).resolves.toEqual([{ __name__: 'up' }]);
     expect(server.requests).toHaveLength(3);
-    expect(sleeps).toEqual([1000, 2000]);
+    expectBackoff(delays, [10, 20]);
   });
 
   it('a slow Prometheus that stalls once is timed out and retried', async () => {
@@ -109,29 +123,29 @@ describe('PrometheusClient', () => {
       { stall: true },
       promOk({ resultType: 'vector', result: [] }),
     );
-    const { client, sleeps } = setup(server.url, { timeoutMs: 300 });
-    await expect(client.queryScalar('up', ctx)).resolves.toBeNull();
+    const { client, delays } = setup(server.url, { timeoutMs: 300 });
+    await expect(up(client)).resolves.toEqual([]);
     expect(server.requests).toHaveLength(2);
-    expect(sleeps).toEqual([1000]);
+    expectBackoff(delays, [10]);
   });
 
   it('a Prometheus that always stalls fails with a timeout after 3 attempts', async () => {
     server.otherwise(() => ({ stall: true }));
-    const { client, sleeps } = setup(server.url, { timeoutMs: 400 });
-    const error = await client.queryScalar('up', ctx).catch(e => e);
+    const { client, delays } = setup(server.url, { timeoutMs: 400 });
+    const error = await up(client).catch(e => e);
     expect(error).toBeInstanceOf(OutboundError);
     expect(error).toMatchObject({ kind: 'timeout', attempts: 3 });
     expect(error.message).toMatch(/did not answer within 400 ms/);
     expect(server.requests).toHaveLength(3);
-    expect(sleeps).toEqual([1000, 2000]);
+    expectBackoff(delays, [10, 20]);
   });
 
   it('an unreachable Prometheus fails with a connection error after 3 attempts', async () => {
-    const { client, sleeps } = setup(await closedPortUrl());
-    const error = await client.queryScalar('up', ctx).catch(e => e);
+    const { client, delays } = setup(await closedPortUrl());
+    const error = await up(client).catch(e => e);
     expect(error).toMatchObject({ kind: 'connection', attempts: 3 });
     expect(error.message).toMatch(/unreachable \(ECONNREFUSED\)/);
-    expect(sleeps).toEqual([1000, 2000]);
+    expectBackoff(delays, [10, 20]);
   });
 
   it('a connection dropped mid-request counts as a connection error and is retried', async () => {
@@ -140,7 +154,7 @@ describe('PrometheusClient', () => {
       promOk({ resultType: 'vector', result: [] }),
     );
     const { client } = setup(server.url);
-    await expect(client.queryScalar('up', ctx)).resolves.toBeNull();
+    await expect(up(client)).resolves.toEqual([]);
     expect(server.requests).toHaveLength(2);
   });
 
@@ -149,14 +163,15 @@ describe('PrometheusClient', () => {
       status: 400,
       json: { status: 'error', errorType: 'bad_data', error: 'parse error' },
     });
-    const { client, sleeps } = setup(server.url);
-    const error = await client.queryScalar('up{', ctx).catch(e => e);
+    const { client, delays } = setup(server.url);
+    const error = await client.labelSets(['up{'], [], ctx).catch(e => e);
     expect(error).toMatchObject({ kind: 'client', status: 400, attempts: 1 });
     expect(error.message).toMatch(/parse error/);
-    expect(sleeps).toEqual([]);
+    expect(delays).toEqual([]);
+    expect(server.requests).toHaveLength(1);
   });
 
-  it('fetches /api/v1/rules once for many concurrent entities and indexes it by service label', async () => {
+  it('fetches /api/v1/rules once for many concurrent entities', async () => {
     server.otherwise(() => promOk(rulesData));
     const { client } = setup(server.url);
     const snapshots = await Promise.all(
@@ -166,15 +181,7 @@ describe('PrometheusClient', () => {
     expect(client.rulesFetchCount).toBe(1);
     const snapshot = snapshots[0];
     expect(snapshots.every(s => s === snapshot)).toBe(true);
-    expect(snapshot.forService('checkout')).toMatchObject({
-      loadedAlerts: ['HighErrorRate'],
-      loadedRecords: ['service:http_requests:rate5m'],
-    });
-    expect(snapshot.forService('search').loadedAlerts).toEqual(['HighLatency']);
-    expect(snapshot.forService('unknown')).toMatchObject({
-      loadedAlerts: [],
-      loadedRecords: [],
-    });
+    expect(snapshot.groups).toEqual(rulesData.groups);
 
     // Within the TTL no new call; sequential callers reuse the snapshot too.
     await client.rules(ctx);
@@ -247,41 +254,38 @@ describe('PrometheusClient', () => {
   });
 
   it('fails fast while a target that failed every attempt is in its open-circuit window', async () => {
-    let now = 1_000_000;
     server
       .script({ status: 503 }, { status: 503 }, { status: 503 })
       .otherwise(() => promOk({ resultType: 'vector', result: [] }));
-    const sleeps: number[] = [];
+    const delays: number[] = [];
     const http = OutboundHttp.create({
       retry: policy,
       timeoutMs: 1000,
-      openCircuitMs: 30_000,
-      sleep: async ms => void sleeps.push(ms),
-      now: () => now,
+      openCircuitMs: 1500,
+      onRetry: event => delays.push(event.delayMs),
     });
     const client = PrometheusClient.create({
       instance: { name: 'main', url: server.url, default: true },
       http,
-      serviceLabel: 'service',
       rulesTtlMs: 1000,
     });
-    await expect(client.queryScalar('up', ctx)).rejects.toMatchObject({
+    await expect(up(client)).rejects.toMatchObject({
       kind: 'server',
       attempts: 3,
     });
     expect(server.requests).toHaveLength(3);
 
-    now += 5_000;
-    const fast = await client.queryScalar('up', ctx).catch(e => e);
+    await sleep(600);
+    const fast = await up(client).catch(e => e);
     expect(fast).toMatchObject({ kind: 'server', attempts: 0 });
     expect(fast.message).toMatch(
-      /answered 503.*\(5 s ago, after 3 attempts; next try in 25 s\)/,
+      /answered 503.*\(1 s ago, after 3 attempts; next try in 1 s\)/,
     );
     expect(server.requests).toHaveLength(3);
-    expect(sleeps).toHaveLength(2);
+    expect(delays).toHaveLength(2);
 
-    now += 25_001;
-    await expect(client.queryScalar('up', ctx)).resolves.toBeNull();
+    await sleep(1000);
+    await expect(up(client)).resolves.toEqual([]);
     expect(server.requests).toHaveLength(4);
   });
 
@@ -293,18 +297,57 @@ describe('PrometheusClient', () => {
       retry: policy,
       timeoutMs: 1000,
       openCircuitMs: 30_000,
-      sleep: async () => {},
     });
     const client = PrometheusClient.create({
       instance: { name: 'm', url: server.url, default: true },
       http,
-      serviceLabel: 'service',
       rulesTtlMs: 1,
     });
-    await expect(client.queryScalar('up{', ctx)).rejects.toMatchObject({
+    await expect(client.labelSets(['up{'], [], ctx)).rejects.toMatchObject({
       kind: 'client',
     });
-    await expect(client.queryScalar('up', ctx)).resolves.toBeNull();
+    await expect(up(client)).resolves.toEqual([]);
+  });
+
+  describe('cancellation through the context signal', () => {
+    async function untilRequested(count: number) {
+      while (server.requests.length < count) await sleep(5);
+    }
+
+    it('a cancelled rules fetch is not cached, and a caller that joined it fetches for itself', async () => {
+      server.script({ stall: true }).otherwise(() => promOk(rulesData));
+      const { client } = setup(server.url);
+      const controller = new AbortController();
+      const starter = client
+        .rules({ ...ctx, signal: controller.signal })
+        .catch(e => e);
+      await untilRequested(1);
+      const joiner = client.rules(ctx);
+      controller.abort();
+      expect(await starter).toMatchObject({ kind: 'cancelled', attempts: 1 });
+      const snapshot = await joiner;
+      expect(snapshot.groups).toEqual(rulesData.groups);
+      expect(server.requestsTo('/api/v1/rules')).toHaveLength(2);
+      await expect(client.rules(ctx)).resolves.toBe(snapshot);
+    });
+
+    it('a caller that joined a shared rules fetch stops waiting when its own signal aborts', async () => {
+      server.script({ stall: true }).otherwise(() => promOk(rulesData));
+      const { client } = setup(server.url, { timeoutMs: 300 });
+      const starter = client.rules(ctx);
+      await untilRequested(1);
+      const controller = new AbortController();
+      const joiner = client
+        .rules({ ...ctx, signal: controller.signal })
+        .catch(e => e);
+      const abortedAt = Date.now();
+      controller.abort();
+      expect(await joiner).toMatchObject({ kind: 'cancelled' });
+      expect(Date.now() - abortedAt).toBeLessThan(100);
+      // The starter's fetch goes on: it times out once and is retried.
+      await expect(starter).resolves.toBeDefined();
+      expect(server.requestsTo('/api/v1/rules')).toHaveLength(2);
+    });
   });
 
   describe('telemetry of outbound calls', () => {
@@ -322,7 +365,7 @@ describe('PrometheusClient', () => {
         promOk({ resultType: 'vector', result: [] }),
       );
       const { client } = setup(server.url);
-      await client.queryScalar('up', ctx);
+      await up(client);
       expect(server.requests.map(r => r.headers['x-correlation-id'])).toEqual([
         'corr-123',
         'corr-123',

@@ -1,137 +1,18 @@
-import type { LoadedRule } from '@redline/backstage-plugin-observability-common';
+import type { PrometheusApiRuleGroup } from '@redline/backstage-plugin-observability-common';
 import type { RequestContext } from '../telemetry/context';
 import type { PrometheusInstanceConfig } from './config';
-import type { OutboundHttp } from './OutboundHttp';
+import { type OutboundHttp, settleOnAbort } from './OutboundHttp';
 import { OutboundError } from './retry';
 
-/** A rule as `/api/v1/rules` lists it (the fields Redline reads). @public */
-export interface PrometheusApiRule {
-  type: 'alerting' | 'recording';
-  name: string;
-  query: string;
-  duration?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  state?: 'firing' | 'pending' | 'inactive';
-  health?: string;
-  alerts?: Array<{
-    labels: Record<string, string>;
-    annotations: Record<string, string>;
-    state: 'firing' | 'pending';
-    activeAt?: string;
-    value?: string;
-  }>;
-}
-
-/** A rule group as `/api/v1/rules` lists it. @public */
-export interface PrometheusApiRuleGroup {
-  name: string;
-  file: string;
-  interval?: number;
-  rules: PrometheusApiRule[];
-}
-
-/** What one service has loaded, from the shared rules snapshot. @public */
-export interface ServiceRules {
-  loadedAlerts: string[];
-  loadedRecords: string[];
-  rules: PrometheusApiRule[];
-  groups: PrometheusApiRuleGroup[];
-}
-
-/**
- * One `/api/v1/rules` answer, indexed by the service label so that checking N
- * entities costs one call, not N.
- * @public
- */
+/** One `/api/v1/rules` answer; `-common`'s `RuleIndex` matches it to entities. @public */
 export class RulesSnapshot {
   readonly fetchedAt: number;
   readonly groups: PrometheusApiRuleGroup[];
-  readonly #byService = new Map<string, ServiceRules>();
 
-  constructor(
-    groups: PrometheusApiRuleGroup[],
-    serviceLabel: string,
-    fetchedAt: number,
-  ) {
+  constructor(groups: PrometheusApiRuleGroup[], fetchedAt: number) {
     this.groups = groups;
     this.fetchedAt = fetchedAt;
-    for (const group of groups) {
-      for (const rule of group.rules ?? []) {
-        for (const service of servicesOf(rule, serviceLabel)) {
-          let entry = this.#byService.get(service);
-          if (!entry) {
-            entry = {
-              loadedAlerts: [],
-              loadedRecords: [],
-              rules: [],
-              groups: [],
-            };
-            this.#byService.set(service, entry);
-          }
-          entry.rules.push(rule);
-          if (!entry.groups.includes(group)) entry.groups.push(group);
-          const names =
-            rule.type === 'alerting' ? entry.loadedAlerts : entry.loadedRecords;
-          if (!names.includes(rule.name)) names.push(rule.name);
-        }
-      }
-    }
   }
-
-  #loaded?: LoadedRule[];
-
-  /** Every rule in the shape `-common`'s `deployedRulesFact` matches against. */
-  loadedRules(): LoadedRule[] {
-    this.#loaded ??= this.groups.flatMap(group =>
-      (group.rules ?? []).map(rule => ({
-        type: rule.type,
-        name: rule.name,
-        labels: rule.labels ?? {},
-        query: rule.query ?? '',
-        group: group.name,
-        file: group.file,
-      })),
-    );
-    return this.#loaded;
-  }
-
-  forService(service: string): ServiceRules {
-    return (
-      this.#byService.get(service) ?? {
-        loadedAlerts: [],
-        loadedRecords: [],
-        rules: [],
-        groups: [],
-      }
-    );
-  }
-
-  get serviceCount(): number {
-    return this.#byService.size;
-  }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/**
- * A rule belongs to a service when it carries the service label, or — for
- * recording rules, which often carry no labels — when its expression selects
- * `service="<name>"`.
- */
-function servicesOf(rule: PrometheusApiRule, serviceLabel: string): string[] {
-  const fromLabel = rule.labels?.[serviceLabel];
-  if (fromLabel) return [fromLabel];
-  const services = new Set<string>();
-  const matcher = new RegExp(
-    `\\b${escapeRegExp(serviceLabel)}\\s*=\\s*"([^"]+)"`,
-    'g',
-  );
-  for (const match of rule.query?.matchAll(matcher) ?? [])
-    services.add(match[1]);
-  return [...services];
 }
 
 interface PromApiEnvelope<T> {
@@ -161,7 +42,6 @@ type RangeMatrix = {
 export class PrometheusClient {
   readonly #instance: PrometheusInstanceConfig;
   readonly #http: OutboundHttp;
-  readonly #serviceLabel: string;
   readonly #rulesTtlMs: number;
   readonly #now: () => number;
   #rules?: { snapshot: RulesSnapshot } | { pending: Promise<RulesSnapshot> };
@@ -170,7 +50,6 @@ export class PrometheusClient {
   static create(options: {
     instance: PrometheusInstanceConfig;
     http: OutboundHttp;
-    serviceLabel: string;
     rulesTtlMs: number;
     now?: () => number;
   }): PrometheusClient {
@@ -180,13 +59,11 @@ export class PrometheusClient {
   private constructor(options: {
     instance: PrometheusInstanceConfig;
     http: OutboundHttp;
-    serviceLabel: string;
     rulesTtlMs: number;
     now?: () => number;
   }) {
     this.#instance = options.instance;
     this.#http = options.http;
-    this.#serviceLabel = options.serviceLabel;
     this.#rulesTtlMs = options.rulesTtlMs;
     this.#now = options.now ?? Date.now;
   }
@@ -202,7 +79,9 @@ export class PrometheusClient {
 
   /**
    * The rules snapshot, fetched at most once per TTL however many entities
-   * ask; concurrent callers share one in-flight request.
+   * ask; concurrent callers share one in-flight request. `ctx.signal`
+   * cancels the fetch this caller started, or only its own wait when it
+   * joined another caller's fetch.
    */
   async rules(ctx: RequestContext): Promise<RulesSnapshot> {
     const cached = this.#rules;
@@ -213,7 +92,25 @@ export class PrometheusClient {
     ) {
       return cached.snapshot;
     }
-    if (cached && 'pending' in cached) return cached.pending;
+    if (cached && 'pending' in cached) {
+      const shared = cached.pending.catch(error => {
+        // The shared fetch was cancelled by whoever started it; a caller that
+        // is still interested fetches for itself.
+        if (isCancellation(error) && !ctx.signal?.aborted)
+          return this.rules(ctx);
+        throw error;
+      });
+      return settleOnAbort(
+        shared,
+        ctx.signal,
+        signal =>
+          new OutboundError(`${this.#target()}: call cancelled`, {
+            kind: 'cancelled',
+            attempts: 0,
+            cause: signal.reason,
+          }),
+      );
+    }
 
     const pending = this.#fetchRules(ctx);
     this.#rules = { pending };
@@ -245,23 +142,33 @@ export class PrometheusClient {
       } rule groups`,
     );
     return new RulesSnapshot(
-      data.groups ?? [],
-      this.#serviceLabel,
+      Array.isArray(data?.groups) ? data.groups : [],
       this.#now(),
     );
   }
 
-  /** Instant query; the first sample's value, or null when the vector is empty. */
-  async queryScalar(
-    promql: string,
+  /**
+   * Label sets of the series of `metrics` that have a sample within
+   * Prometheus' lookback (5 minutes), reduced to `__name__` and `labels`:
+   * one small answer tells every entity selecting on those labels whether
+   * its RED metrics exist.
+   */
+  async labelSets(
+    metrics: string[],
+    labels: string[],
     ctx: RequestContext,
-  ): Promise<number | null> {
+  ): Promise<Array<Record<string, string>>> {
+    // Valid metric names ([a-zA-Z_:][a-zA-Z0-9_:]*) hold no regex syntax.
+    const names = metrics.join('|');
+    const by = ['__name__', ...labels].join(', ');
+    const query = `group by (${by}) ({__name__=~"${names}"})`;
     const data = await this.#api<InstantVector>(
-      `/api/v1/query?${new URLSearchParams({ query: promql })}`,
+      `/api/v1/query?${new URLSearchParams({ query })}`,
       ctx,
     );
-    const sample = data.result?.[0]?.value?.[1];
-    return sample === undefined ? null : toNumber(sample);
+    return (Array.isArray(data?.result) ? data.result : []).map(
+      sample => sample.metric ?? {},
+    );
   }
 
   /** Range query over the first series: `[unix seconds, value]` pairs. */
@@ -345,6 +252,10 @@ export class PrometheusClient {
   #target(): string {
     return `prometheus:${this.#instance.name}`;
   }
+}
+
+function isCancellation(error: unknown): boolean {
+  return error instanceof OutboundError && error.kind === 'cancelled';
 }
 
 function toNumber(value: string): number {

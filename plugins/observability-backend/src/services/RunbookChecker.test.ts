@@ -96,6 +96,25 @@ describe('RunbookChecker', () => {
     );
   });
 
+  it('rejects instead of reporting a broken link when the check is cancelled', async () => {
+    server.otherwise(() => ({ stall: true }));
+    const checker = RunbookChecker.create({
+      http,
+      allowedHosts: ['127.0.0.1'],
+      timeoutMs: 5000,
+    });
+    const controller = new AbortController();
+    const results = checker
+      .checkAll([`${server.url}/slow`], { ...ctx, signal: controller.signal })
+      .catch(e => e);
+    while (server.requests.length < 1) await new Promise(r => setTimeout(r, 5));
+    const abortedAt = Date.now();
+    controller.abort();
+    expect(await results).toMatchObject({ kind: 'cancelled', attempts: 1 });
+    expect(Date.now() - abortedAt).toBeLessThan(100);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('times out a runbook host that never answers', async () => {
     server.otherwise(() => ({ stall: true }));
     const checker = RunbookChecker.create({

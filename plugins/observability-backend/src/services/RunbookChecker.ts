@@ -1,4 +1,7 @@
-import type { EntityFacts } from '@redline/backstage-plugin-observability-common';
+import {
+  isHttpUrl,
+  type EntityFacts,
+} from '@redline/backstage-plugin-observability-common';
 import type { RequestContext } from '../telemetry/context';
 import type { OutboundHttp } from './OutboundHttp';
 import { OutboundError } from './retry';
@@ -53,6 +56,7 @@ export class RunbookChecker {
     return Promise.all([...new Set(urls)].map(url => this.check(url, ctx)));
   }
 
+  /** The link's fact; rejects with a `cancelled` {@link OutboundError} once `ctx.signal` aborts. */
   async check(rawUrl: string, ctx: RequestContext): Promise<RunbookFact> {
     let url: URL;
     try {
@@ -60,7 +64,7 @@ export class RunbookChecker {
     } catch {
       return { url: rawUrl, ok: false, error: 'not a valid absolute URL' };
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    if (!isHttpUrl(rawUrl)) {
       return {
         url: rawUrl,
         ok: false,
@@ -117,6 +121,9 @@ export class RunbookChecker {
 }
 
 function failure(url: string, error: unknown): RunbookFact {
+  // A cancelled check says nothing about the link, so it must not become a
+  // "broken runbook" fact: the caller's abort propagates instead.
+  if (error instanceof OutboundError && error.kind === 'cancelled') throw error;
   if (error instanceof OutboundError) {
     return { url, ok: false, status: error.status, error: error.message };
   }

@@ -129,6 +129,27 @@ describe('readObservabilityConfig', () => {
       ),
     ).toThrow(/attempts/);
   });
+
+  it('refuses to start with a metric or label name Prometheus would reject, naming the key', () => {
+    expect(() =>
+      readObservabilityConfig(
+        new ConfigReader({
+          observability: { metrics: { serviceLabel: 'app-name' } },
+        }),
+      ),
+    ).toThrow(
+      'observability.metrics.serviceLabel must be a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*), got "app-name"',
+    );
+    expect(() =>
+      readObservabilityConfig(
+        new ConfigReader({
+          observability: { metrics: { requestsTotal: 'http-requests' } },
+        }),
+      ),
+    ).toThrow(
+      /^observability\.metrics\.requestsTotal must be a Prometheus metric name/,
+    );
+  });
 });
 
 describe('selectInstance', () => {

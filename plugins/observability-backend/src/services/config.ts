@@ -1,5 +1,6 @@
 import type { Config } from '@backstage/config';
 import {
+  findMetricNameProblems,
   GeneratorConfig,
   resolveGeneratorConfig,
 } from '@redline/backstage-plugin-observability-common';
@@ -99,6 +100,17 @@ export function readObservabilityConfig(
     groupInterval: alertmanager?.getOptionalString('groupInterval'),
     repeatInterval: alertmanager?.getOptionalString('repeatInterval'),
   };
+
+  // Falling back to a default name would leave the generated rules and the
+  // backend's own queries disagreeing about the label; refuse to start.
+  const [badName] = findMetricNameProblems(withoutUndefined(metricOverrides));
+  if (badName) {
+    throw new Error(
+      `observability.metrics.${badName.key} must be a Prometheus ${
+        badName.kind
+      } name (${badName.expected}), got ${JSON.stringify(badName.value)}`,
+    );
+  }
 
   const generator = resolveGeneratorConfig({
     portalBaseUrl:

@@ -3,10 +3,18 @@ import type {
   LoggerService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
+import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ArtifactGenerator,
+  Check,
+  withChecks,
+  withGenerators,
+} from '@redline/backstage-plugin-observability-common';
+import type { ApplyLogStore } from '../database/ApplyLogStore';
+import { DatabaseApplyLogStore } from '../database/DatabaseApplyLogStore';
 import { ObservabilityMetrics } from '../telemetry/metrics';
 import { AlertmanagerClient } from './AlertmanagerClient';
-import { ApplyLogStore } from './ApplyLogStore';
 import { ArtifactApplier } from './ArtifactApplier';
 import { ObservabilityBackendConfig, readObservabilityConfig } from './config';
 import { EntityFactsService } from './EntityFactsService';
@@ -38,9 +46,14 @@ export async function createObservabilityServices(options: {
   database: DatabaseService;
   catalog: CatalogService;
   logger: LoggerService;
+  metrics: MetricsService;
+  /** Generators added by other plugins through the extension point. */
+  generators?: readonly ArtifactGenerator[];
+  /** Checks added by other plugins through the extension point. */
+  checks?: readonly Check[];
 }): Promise<ObservabilityServices> {
   const config = readObservabilityConfig(options.rootConfig);
-  const metrics = ObservabilityMetrics.create();
+  const metrics = ObservabilityMetrics.create({ metrics: options.metrics });
   const http = OutboundHttp.create({
     retry: config.retry,
     timeoutMs: config.prometheus.timeoutMs,
@@ -50,7 +63,6 @@ export async function createObservabilityServices(options: {
     PrometheusClient.create({
       instance,
       http,
-      serviceLabel: config.generator.metrics.serviceLabel,
       rulesTtlMs: config.prometheus.rulesCacheTtlMs,
     }),
   );
@@ -65,6 +77,8 @@ export async function createObservabilityServices(options: {
   const entities = EntityObservabilityService.create({
     catalog: options.catalog,
     generator: config.generator,
+    generators: withGenerators(options.generators ?? []),
+    checks: withChecks(options.checks ?? []),
   });
   const facts = EntityFactsService.create({
     catalog: options.catalog,
@@ -72,9 +86,10 @@ export async function createObservabilityServices(options: {
     alertmanagers,
     runbooks,
     stormThreshold: config.alertmanager.stormThreshold,
-    metrics,
   });
-  const applyLog = await ApplyLogStore.create({ database: options.database });
+  const applyLog = await DatabaseApplyLogStore.create({
+    database: options.database,
+  });
   const applier = ArtifactApplier.create({
     promtoolPath: config.apply.promtoolPath,
     log: applyLog,

@@ -1,8 +1,16 @@
+import {
+  ExponentialBackoff,
+  RetryPolicy as CockatielRetryPolicy,
+  halfJitterGenerator,
+  handleWhen,
+  retry,
+} from 'cockatiel';
+
 /**
  * The seed's `retry_config`: a few attempts with exponential backoff and
  * jitter, only for failures that another try can fix (timeouts, refused or
- * reset connections, 5xx answers). A 4xx means the request itself is wrong;
- * repeating it would only add load.
+ * reset connections, 5xx and 429 answers). Any other 4xx means the request
+ * itself is wrong; repeating it would only add load.
  */
 
 /** @public */
@@ -13,17 +21,23 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-/** Why an outbound call failed, in the seed's `retryable_errors` vocabulary. @public */
+/**
+ * Why an outbound call failed, in the seed's `retryable_errors` vocabulary,
+ * plus `cancelled` for calls the caller's `AbortSignal` stopped.
+ * @public
+ */
 export type OutboundFailureKind =
   | 'timeout'
   | 'connection'
   | 'server'
-  | 'client';
+  | 'client'
+  | 'cancelled';
 
-/** A failed outbound call, classified so the retry loop knows whether to go again. @public */
+/** A failed outbound call, classified so the retry policy knows whether to go again. @public */
 export class OutboundError extends Error {
   readonly kind: OutboundFailureKind;
   readonly status?: number;
+  /** Attempts made before giving up; 0 when an open circuit refused the call. */
   readonly attempts: number;
 
   constructor(
@@ -42,93 +56,58 @@ export class OutboundError extends Error {
     this.attempts = options.attempts ?? 1;
   }
 
+  /**
+   * Whether another attempt could succeed. A 429 is the one 4xx that is about
+   * the callee's load, not the request.
+   */
   get retryable(): boolean {
-    return this.kind !== 'client';
+    return (
+      this.kind === 'timeout' ||
+      this.kind === 'connection' ||
+      this.kind === 'server' ||
+      (this.kind === 'client' && this.status === 429)
+    );
   }
 }
 
 /**
- * Delay before attempt `attempt + 1` (1-based `attempt`): the base doubles from
- * `initialDelayMs` up to `maxDelayMs`, and "equal jitter" picks a value in
- * [base/2, base] so replicas that failed together do not retry in lockstep.
+ * The failures both the retry and the circuit breaker act on. Everything
+ * else (other 4xx, cancellations, errors raised before a request was sent)
+ * passes straight through them: it is neither retried nor held against the
+ * target.
  * @public
  */
-export function backoffDelay(
-  attempt: number,
-  policy: RetryPolicy,
-  random: () => number = Math.random,
-): number {
-  const base = Math.min(
-    policy.maxDelayMs,
-    policy.initialDelayMs * 2 ** (attempt - 1),
-  );
-  return Math.round(base / 2 + random() * (base / 2));
-}
+export const retryableFailures = handleWhen(
+  error => error instanceof OutboundError && error.retryable,
+);
 
-/** Resolves after `ms`, early (rejecting) when `signal` aborts. @public */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    function onAbort() {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
+/**
+ * The delays between attempts: the base doubles from `initialDelayMs` up to
+ * `maxDelayMs`, and cockatiel's half jitter picks a value in [base/2, base)
+ * so replicas that failed together do not retry in lockstep.
+ * @public
+ */
+export function seedBackoff(policy: RetryPolicy): ExponentialBackoff<number> {
+  return new ExponentialBackoff({
+    initialDelay: policy.initialDelayMs,
+    maxDelay: policy.maxDelayMs,
+    exponent: 2,
+    generator: halfJitterGenerator,
   });
 }
 
-/** Hooks a test or a caller can swap in. @public */
-export interface RetryOptions {
-  policy: RetryPolicy;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  /** Called before each wait, e.g. to log "retry 2/3 in 1800 ms". */
-  onRetry?: (info: {
-    attempt: number;
-    delayMs: number;
-    error: OutboundError;
-  }) => void;
-}
-
 /**
- * Runs `fn` until it succeeds, fails with a non-retryable error or the
- * attempts are used up. The error that escapes carries the attempt count.
+ * A cockatiel retry making `policy.attempts` attempts in total on
+ * {@link retryableFailures}, waiting {@link seedBackoff} in between.
+ *
+ * The timer is unreferenced because cockatiel (3.x) does not cancel a
+ * pending backoff when the signal aborts: callers that stop waiting on an
+ * abort leave the timer behind, and it must not keep the process alive.
  * @public
  */
-export async function withRetry<T>(
-  fn: (attempt: number) => Promise<T>,
-  options: RetryOptions,
-): Promise<T> {
-  const wait = options.sleep ?? sleep;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn(attempt);
-    } catch (error) {
-      const outbound =
-        error instanceof OutboundError
-          ? error
-          : new OutboundError(String((error as Error)?.message ?? error), {
-              kind: 'client',
-              cause: error,
-            });
-      if (!outbound.retryable || attempt >= options.policy.attempts) {
-        throw new OutboundError(outbound.message, {
-          kind: outbound.kind,
-          status: outbound.status,
-          attempts: attempt,
-          cause: outbound.cause ?? outbound,
-        });
-      }
-      const delayMs = backoffDelay(attempt, options.policy, options.random);
-      options.onRetry?.({ attempt, delayMs, error: outbound });
-      await wait(delayMs);
-    }
-  }
+export function seedRetry(policy: RetryPolicy): CockatielRetryPolicy {
+  return retry(retryableFailures, {
+    maxAttempts: policy.attempts - 1,
+    backoff: seedBackoff(policy),
+  }).dangerouslyUnref();
 }

@@ -7,12 +7,18 @@ import type {
 import { mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
-import { DEFAULT_GENERATOR_CONFIG } from '@redline/backstage-plugin-observability-common';
+import {
+  DEFAULT_GENERATOR_CONFIG,
+  FactCycle,
+  withChecks,
+  withGenerators,
+} from '@redline/backstage-plugin-observability-common';
 import knexFactory, { Knex } from 'knex';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test/support is the repo's shared test kit, not a package
 import { createTestDatabases } from '../../../../test/support/postgres';
 import { DatabaseCoverageStore } from '../database/DatabaseCoverageStore';
 import { CoverageEvaluator } from './CoverageEvaluator';
+import { EntityObservabilityService } from './EntityObservabilityService';
 import {
   COVERAGE_TASK_ID,
   readCoverageSchedule,
@@ -204,7 +210,24 @@ describeReplicas('two replicas on one PostgreSQL', () => {
       auth: mockServices.auth(),
       store,
       logger: mockServices.logger.mock(),
-      generatorConfig: DEFAULT_GENERATOR_CONFIG,
+      describer: EntityObservabilityService.create({
+        catalog: catalog as any,
+        generator: DEFAULT_GENERATOR_CONFIG,
+        generators: withGenerators([]),
+        checks: withChecks([]),
+      }),
+      newFactCycle: () =>
+        new FactCycle(
+          {
+            async ownersExist(refs) {
+              const { items } = await catalog.getEntitiesByRefs({
+                entityRefs: refs,
+              });
+              return new Map(refs.map((ref, i) => [ref, Boolean(items[i])]));
+            },
+          },
+          { batch: true },
+        ),
       pageSize: 5,
     });
     await scheduleCoverageEvaluation({

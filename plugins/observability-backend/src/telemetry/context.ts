@@ -16,6 +16,11 @@ export interface RequestContext {
   correlationId: string;
   logger: LoggerService;
   trace: Context;
+  /**
+   * Cancels the unit of work: outbound calls made with this context abort
+   * their in-flight request and stop retrying once it fires.
+   */
+  signal?: AbortSignal;
 }
 
 /** Header read from callers and sent on every outbound call. @public */
@@ -40,15 +45,21 @@ export function getRequestContext(
   return contexts.get(req) ?? backgroundContext(logger);
 }
 
-/** A context for work no request started, e.g. a scheduled evaluation. @public */
+/**
+ * A context for work no request started, e.g. a scheduled evaluation; pass
+ * the task's `signal` so its outbound calls stop when the task is aborted.
+ * @public
+ */
 export function backgroundContext(
   logger: LoggerService,
   fields: Record<string, string> = {},
+  signal?: AbortSignal,
 ): RequestContext {
   const correlationId = randomUUID();
   return {
     correlationId,
     logger: logger.child({ correlationId, ...fields }),
     trace: ROOT_CONTEXT,
+    ...(signal ? { signal } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
 import express from 'express';
 import request from 'supertest';
 import { getRequestContext } from './context';
@@ -36,7 +37,7 @@ describe('createTelemetryMiddleware', () => {
 
     const text = await metrics.registry.metrics();
     expect(text).toMatch(
-      /avg_response_time_count\{method="GET",route="\/thing\/:id",status="200"\} 1/,
+      /redline_http_request_duration_seconds_count\{method="GET",route="\/thing\/:id",status="200"\} 1/,
     );
   });
 
@@ -51,7 +52,60 @@ describe('createTelemetryMiddleware', () => {
     await request(app).get('/random/abc');
     await request(app).get('/random/def');
     expect(await metrics.registry.metrics()).toMatch(
-      /avg_response_time_count\{method="GET",route="unmatched",status="404"\} 2/,
+      /redline_http_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\} 2/,
+    );
+  });
+
+  it("records the same durations through Backstage's metrics service", async () => {
+    const service = metricsServiceMock.mock();
+    const metrics = ObservabilityMetrics.create({ metrics: service });
+    const app = express()
+      .use(
+        createTelemetryMiddleware({
+          logger: mockServices.logger.mock(),
+          metrics,
+        }),
+      )
+      .get('/thing/:id', (_req, res) => {
+        res.json({});
+      });
+    await request(app).get('/thing/1');
+
+    expect(service.createHistogram).toHaveBeenCalledWith(
+      'redline.http.request.duration',
+      expect.objectContaining({ unit: 's' }),
+    );
+    const histogram = service.createHistogram.mock.results[0].value;
+    expect(histogram.record).toHaveBeenCalledTimes(1);
+    const [seconds, attributes] = histogram.record.mock.calls[0];
+    expect(attributes).toEqual({
+      method: 'GET',
+      route: '/thing/:id',
+      status: '200',
+    });
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThan(10);
+    expect(await metrics.registry.metrics()).toMatch(
+      /redline_http_request_duration_seconds_count\{method="GET",route="\/thing\/:id",status="200"\} 1/,
+    );
+  });
+
+  it('counts into both sinks under the conventional names', async () => {
+    const service = metricsServiceMock.mock();
+    const metrics = ObservabilityMetrics.create({ metrics: service });
+    metrics.alertsConfigured.inc({ target: 'prometheus' }, 3);
+
+    expect(service.createCounter.mock.calls.map(([name]) => name)).toEqual([
+      'redline.dashboards.created',
+      'redline.alerts.configured',
+      'redline.incidents.analyzed',
+    ]);
+    const alerts = service.createCounter.mock.results[1].value;
+    expect(alerts.add).toHaveBeenCalledWith(3, { target: 'prometheus' });
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/^# TYPE redline_alerts_configured_total counter$/m);
+    expect(text).toMatch(
+      /^redline_alerts_configured_total\{target="prometheus"\} 3$/m,
     );
   });
 

@@ -22,7 +22,7 @@ const VALID_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * generated, echoed in the response), a child logger bound to it, a SERVER
  * span continuing the caller's `traceparent` — or, when there is none, a new
  * trace (the seed's TRACE_CONTEXT_LOST → REGENERATE_CONTEXT) — and the
- * response-time histogram.
+ * request-duration histogram.
  * @public
  */
 export function createTelemetryMiddleware(options: {
@@ -63,7 +63,7 @@ export function createTelemetryMiddleware(options: {
       trace: traceContext,
     });
 
-    const stopTimer = metrics.responseTime.startTimer();
+    const stopTimer = metrics.requestDuration.startTimer();
     res.on('finish', () => {
       // The matched route pattern (not the raw path) keeps label cardinality bounded.
       const route = req.route?.path

@@ -9,9 +9,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  describeEntity,
   Finding,
-  generateArtifacts,
-  parseSpec,
+  isHttpUrl,
   resolveGeneratorConfig,
   shortHash,
 } from '@redline/backstage-plugin-observability-common';
@@ -94,7 +94,7 @@ export async function generateCommand(
     return 2;
   }
   const baseUrl = values['base-url'];
-  if (baseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(baseUrl)) {
+  if (baseUrl !== undefined && !isHttpUrl(baseUrl)) {
     io.err(
       `redline generate: --base-url must be an http(s) URL, got ${JSON.stringify(
         baseUrl,
@@ -130,8 +130,7 @@ export async function generateCommand(
   let findingsTotal = 0;
   for (const { entity, source } of components) {
     try {
-      const { spec, findings } = parseSpec(entity, config);
-      const artifacts = generateArtifacts(spec, config, findings);
+      const { spec, artifacts } = describeEntity(entity, config);
       const folder = join(
         outDir,
         folderName(artifacts.serviceName, spec.entityRef, used),

@@ -1,21 +1,6 @@
-/**
- * Matching one Prometheus rules snapshot to an entity. The backend asks each
- * Prometheus for `/api/v1/rules` once per cycle and calls this for every
- * entity, instead of one HTTP call per entity.
- */
+/** Which generated rules an entity's Prometheus has loaded, and how live alerts map to them. */
 import type { GeneratedAlert, GeneratedArtifacts } from '../generate/types';
-import type { ObservabilitySpec } from '../spec/types';
-import type { DeployedRulesSnapshot, EntityFacts, LoadedRule } from './types';
-
-function belongsTo(rule: LoadedRule, spec: ObservabilitySpec): boolean {
-  const label = spec.metrics.serviceLabel;
-  if (rule.labels[label] !== undefined) {
-    return rule.labels[label] === spec.serviceName.value;
-  }
-  // RED recording rules carry no static service label: they are recognised
-  // by the entity's selector inside their query.
-  return rule.query.includes(spec.selector.value);
-}
+import type { EntityFacts, LoadedRule } from './types';
 
 /**
  * Names of the generated alerts that belong in Prometheus: those in the rule
@@ -67,24 +52,21 @@ function generatedNames(artifacts: GeneratedArtifacts) {
 
 /**
  * The `deployedRules` fact for one entity: which of its generated alerts and
- * recording rules Prometheus has loaded (only rules with the generated names
- * that belong to this service count).
+ * recording rules are among the rules Prometheus has loaded for its service
+ * (the entity's share of a rules snapshot, see `RuleIndex`).
  * @public
  */
 export function deployedRulesFact(
-  snapshot: DeployedRulesSnapshot,
-  spec: ObservabilitySpec,
+  serviceRules: ReadonlyArray<Pick<LoadedRule, 'type' | 'name'>>,
   artifacts: GeneratedArtifacts,
 ): NonNullable<EntityFacts['deployedRules']> {
-  if (snapshot.status !== 'ok') return snapshot;
   const names = generatedNames(artifacts);
   const loadedAlerts = new Set<string>();
   const loadedRecords = new Set<string>();
-  for (const rule of snapshot.rules) {
+  for (const rule of serviceRules) {
     if (rule.type === 'alerting') {
-      if (names.alerts.has(rule.name) && belongsTo(rule, spec))
-        loadedAlerts.add(rule.name);
-    } else if (names.records.has(rule.name) && belongsTo(rule, spec)) {
+      if (names.alerts.has(rule.name)) loadedAlerts.add(rule.name);
+    } else if (names.records.has(rule.name)) {
       loadedRecords.add(rule.name);
     }
   }

@@ -1,8 +1,5 @@
 import { makeBareSpec, makeSpec } from '../generate/__testUtils__/makeSpec';
-import {
-  generateAlertmanagerFragment,
-  renderAlertmanagerYaml,
-} from '../generate/alertmanager';
+import { generateAlertmanagerFragment } from '../generate/alertmanager';
 import type { GeneratedAlert, GeneratedArtifacts } from '../generate/types';
 import { DEFAULT_GENERATOR_CONFIG } from '../spec/config';
 import type { Finding, ObservabilitySpec } from '../spec/types';
@@ -31,7 +28,7 @@ function alert(
   };
 }
 
-/** Artifacts with a real Alertmanager file from the real generator. */
+/** Artifacts with a real Alertmanager fragment from the real generator. */
 function artifactsFor(
   spec: ObservabilitySpec,
   overrides: Partial<GeneratedArtifacts> = {},
@@ -72,15 +69,8 @@ function artifactsFor(
     },
     alerts,
     runbooks: [],
-    files: [
-      {
-        id: 'alertmanager',
-        path: 'alertmanager.yaml',
-        mediaType: 'application/yaml',
-        label: 'Alertmanager',
-        content: renderAlertmanagerYaml([fragment]),
-      },
-    ],
+    alertmanager: fragment,
+    files: [],
     output: {
       observability_design: { pillars: [], tools: [], dashboards: [] },
       configuration: [],
@@ -107,7 +97,16 @@ function run(
   findings: Finding[] = [],
   artifacts = artifactsFor(spec),
 ) {
-  return evaluateChecks(spec, artifacts, facts, findings);
+  // Spec findings reach the checks the way describeEntity passes them: in
+  // the artifacts' one deduplicated list.
+  return evaluateChecks(
+    spec,
+    {
+      ...artifacts,
+      findings: [...findings, ...artifacts.findings],
+    },
+    facts,
+  );
 }
 
 describe('evaluateChecks', () => {
@@ -246,36 +245,13 @@ describe('evaluateChecks', () => {
 
     it('fails when the route points at an undefined receiver', () => {
       const artifacts = artifactsFor(spec);
-      artifacts.files[0].content = [
-        'route:',
-        '  receiver: default',
-        '  routes:',
-        '    - matchers: [\'team="payments"\']',
-        '      receiver: ghost',
-        'receivers:',
-        '  - name: default',
-      ].join('\n');
+      artifacts.alertmanager = {
+        ...artifacts.alertmanager!,
+        route: { ...artifacts.alertmanager!.route, receiver: 'ghost' },
+      };
       const c = byId(run(spec, {}, [], artifacts), 'routing.owner-route');
       expect(c.status).toBe('fail');
       expect(c.message).toContain('"ghost"');
-    });
-
-    it('understands legacy match/match_re routes', () => {
-      const artifacts = artifactsFor(spec);
-      artifacts.files[0].content = [
-        'route:',
-        '  receiver: default',
-        '  routes:',
-        '    - match_re: { team: "pay.*" }',
-        '      receiver: pay',
-        'receivers:',
-        '  - name: default',
-        '  - name: pay',
-        '    webhook_configs: [{ url: "http://x" }]',
-      ].join('\n');
-      expect(
-        byId(run(spec, {}, [], artifacts), 'routing.owner-route').status,
-      ).toBe('pass');
     });
 
     it('fails when an alert lacks the team label', () => {
@@ -289,22 +265,14 @@ describe('evaluateChecks', () => {
       expect(c.message).toContain('HighErrorRate');
     });
 
-    it('fails for an unowned entity and is unknown without an Alertmanager file', () => {
+    it('fails for an unowned entity and is unknown without an Alertmanager fragment', () => {
       expect(byId(run(makeBareSpec()), 'routing.owner-route').status).toBe(
         'fail',
       );
-      const noFile = artifactsFor(spec, { files: [] });
-      expect(
-        byId(run(spec, {}, [], noFile), 'routing.owner-route').status,
-      ).toBe('unknown');
-    });
-
-    it('is unknown, not a crash, when the file is not YAML', () => {
-      const artifacts = artifactsFor(spec);
-      artifacts.files[0].content = 'route: [unclosed';
-      expect(
-        byId(run(spec, {}, [], artifacts), 'routing.owner-route').status,
-      ).toBe('unknown');
+      const none = artifactsFor(spec, { alertmanager: undefined });
+      expect(byId(run(spec, {}, [], none), 'routing.owner-route').status).toBe(
+        'unknown',
+      );
     });
   });
 
@@ -596,17 +564,6 @@ describe('evaluateChecks', () => {
       expect(gen.status).toBe('warn');
       expect(gen.message).toContain('long tier skipped');
     });
-
-    it('deduplicates findings passed both as spec and generator findings', () => {
-      const f: Finding = { id: 'x', severity: 'warning', message: 'once' };
-      const checks = evaluateChecks(
-        spec,
-        artifactsFor(spec, { findings: [f] }),
-        {},
-        [f],
-      );
-      expect(byId(checks, 'metadata.generation').message).toBe('once');
-    });
   });
 
   describe('summarizeChecks', () => {
@@ -624,63 +581,20 @@ describe('deployedRulesFact', () => {
   const spec = makeSpec();
   const artifacts = artifactsFor(spec);
 
-  it('keeps only generated names that belong to this service', () => {
+  it("keeps only the generated names among the service's loaded rules", () => {
     const fact = deployedRulesFact(
-      {
-        status: 'ok',
-        rules: [
-          {
-            type: 'alerting',
-            name: 'HighErrorRate',
-            labels: { service: 'checkout', severity: 'critical' },
-            query: '',
-          },
-          {
-            type: 'alerting',
-            name: 'HighLatencyP99',
-            labels: { service: 'cart' },
-            query: '',
-          },
-          {
-            type: 'alerting',
-            name: 'SomethingElse',
-            labels: { service: 'checkout' },
-            query: '',
-          },
-          {
-            type: 'recording',
-            name: 'service:http_requests:rate5m',
-            labels: {},
-            query: 'sum(rate(http_requests_total{service="checkout"}[5m]))',
-          },
-          {
-            type: 'recording',
-            name: 'service:http_requests:rate5m',
-            labels: {},
-            query: 'sum(rate(http_requests_total{service="cart"}[5m]))',
-          },
-        ],
-      },
-      spec,
+      [
+        { type: 'alerting', name: 'HighErrorRate' },
+        { type: 'alerting', name: 'SomethingElse' },
+        { type: 'recording', name: 'service:http_requests:rate5m' },
+        { type: 'recording', name: 'other:record' },
+      ],
       artifacts,
     );
     expect(fact).toEqual({
       status: 'ok',
       loadedAlerts: ['HighErrorRate'],
       loadedRecords: ['service:http_requests:rate5m'],
-    });
-  });
-
-  it('passes an unknown snapshot through with its reason', () => {
-    expect(
-      deployedRulesFact(
-        { status: 'unknown', reason: 'timeout' },
-        spec,
-        artifacts,
-      ),
-    ).toEqual({
-      status: 'unknown',
-      reason: 'timeout',
     });
   });
 });

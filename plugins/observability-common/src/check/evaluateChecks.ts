@@ -3,53 +3,48 @@
  * the UI lists them and the coverage table picks its top failing check from).
  */
 import type { GeneratedArtifacts } from '../generate/types';
-import type { Finding, ObservabilitySpec } from '../spec/types';
-import {
-  firingCheck,
-  lintCheck,
-  metricsCheck,
-  ownerCheck,
-  rulesLoadedCheck,
-  runbookCheck,
-} from './liveChecks';
-import { metadataChecks } from './metadataChecks';
-import { routingCheck } from './routingCheck';
-import type { CheckResult, EntityFacts } from './types';
-
-function uniqueFindings(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter(f => {
-    const key = `${f.id}\u0000${f.annotation ?? ''}\u0000${f.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
+import type { ObservabilitySpec } from '../spec/types';
+import { Check, DEFAULT_CHECKS } from './registry';
+import type { CheckResult, CheckStatus, EntityFacts } from './types';
 
 /**
  * Evaluates every check. Pure: all I/O happened before, its results are in
  * `facts`; a fact that is missing makes its check `unknown`, never a throw.
- * `findings` are the spec's (parse) findings; the generator's are read from
- * `artifacts.findings`.
+ * Findings are read from `artifacts.findings` (the spec's and the
+ * generators', each once).
  * @public
  */
 export function evaluateChecks(
   spec: ObservabilitySpec,
   artifacts: GeneratedArtifacts,
   facts: EntityFacts,
-  findings: Finding[],
+  checks: readonly Check[] = DEFAULT_CHECKS,
 ): CheckResult[] {
-  const all = uniqueFindings([...findings, ...artifacts.findings]);
-  return [
-    ownerCheck(spec, facts),
-    routingCheck(spec, artifacts, all),
-    runbookCheck(spec, facts),
-    rulesLoadedCheck(artifacts, facts),
-    metricsCheck(spec, facts),
-    firingCheck(facts),
-    lintCheck(facts),
-    ...metadataChecks(spec, all),
-  ];
+  return checks.flatMap(check => check.evaluate({ spec, artifacts, facts }));
+}
+
+const SEVERITY: Record<CheckStatus, number> = {
+  fail: 0,
+  warn: 1,
+  unknown: 2,
+  pass: 3,
+};
+
+/**
+ * The check to show first when there is room for one (the overview card, the
+ * coverage table): the first failing check in evaluation order, else the
+ * first warning.
+ * @public
+ */
+export function topCheck(
+  checks: readonly CheckResult[],
+): CheckResult | undefined {
+  let top: CheckResult | undefined;
+  for (const check of checks) {
+    if (check.status !== 'fail' && check.status !== 'warn') continue;
+    if (!top || SEVERITY[check.status] < SEVERITY[top.status]) top = check;
+  }
+  return top;
 }
 
 /** What the coverage table keeps of an entity's checks. @public */
@@ -62,17 +57,17 @@ export interface CheckSummary {
 }
 
 /** @public */
-export function summarizeChecks(checks: CheckResult[]): CheckSummary {
-  const failing = checks.filter(c => c.status === 'fail');
+export function summarizeChecks(checks: readonly CheckResult[]): CheckSummary {
   const rules = checks.find(c => c.id === 'deployment.rules-loaded');
   let rulesDeployed: CheckSummary['rulesDeployed'] = 'unknown';
   if (rules?.status === 'pass') rulesDeployed = 'yes';
   else if (rules?.status === 'fail' || rules?.status === 'warn')
     rulesDeployed = 'no';
+  const top = topCheck(checks);
   return {
-    failing: failing.length,
+    failing: checks.filter(c => c.status === 'fail').length,
     warnings: checks.filter(c => c.status === 'warn').length,
-    topFailingCheck: failing[0]?.title,
+    topFailingCheck: top?.status === 'fail' ? top.title : undefined,
     rulesDeployed,
   };
 }

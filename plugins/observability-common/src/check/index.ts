@@ -1,5 +1,7 @@
 export * from './types';
+export * from './registry';
 export * from './evaluateChecks';
+export * from './belongsToService';
 export * from './metadataChecks';
 export * from './routingCheck';
 export * from './liveChecks';

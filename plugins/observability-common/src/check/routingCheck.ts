@@ -4,7 +4,7 @@
  * route matching the team label, its receiver must exist and notify someone,
  * and every generated alert must carry that team label.
  */
-import { parse } from 'yaml';
+import { toAlertmanagerConfig } from '../generate/alertmanager';
 import type { GeneratedArtifacts } from '../generate/types';
 import type { Finding, ObservabilitySpec } from '../spec/types';
 import { annotationSnippet, ownerSnippet } from './fixSnippets';
@@ -155,27 +155,21 @@ export function routingCheck(
         .join(', ')}.`,
     };
   }
-  const file = artifacts.files.find(f => f.id === 'alertmanager');
-  if (!file) {
+  if (!artifacts.alertmanager) {
     return {
       ...base,
       status: 'unknown',
       message: 'No Alertmanager configuration was generated for this entity.',
     };
   }
-  let config: { route?: RouteNode; routes?: unknown; receivers?: unknown };
-  try {
-    config = parse(file.content) ?? {};
-  } catch (error) {
-    return {
-      ...base,
-      status: 'unknown',
-      message: `The generated Alertmanager configuration could not be read: ${String(
-        error,
-      )}`,
+  // The generated configuration as Alertmanager would load it, read as
+  // objects: what the routes say, not how the YAML happens to be printed.
+  const config: { route?: RouteNode; receivers?: unknown } =
+    toAlertmanagerConfig([artifacts.alertmanager]) as unknown as {
+      route?: RouteNode;
+      receivers?: unknown;
     };
-  }
-  const root: RouteNode = config.route ?? { routes: config.routes };
+  const root: RouteNode = config.route ?? {};
   const found = findTeamRoute(root, spec.team);
   if (!found) {
     return {

@@ -94,8 +94,3 @@ export interface LoadedRule {
   group?: string;
   file?: string;
 }
-
-/** All rules loaded in one Prometheus instance, or why we could not tell. @public */
-export type DeployedRulesSnapshot =
-  | { status: 'ok'; rules: LoadedRule[] }
-  | { status: 'unknown'; reason: string };

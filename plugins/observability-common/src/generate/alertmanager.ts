@@ -5,15 +5,22 @@
  * ever copied from catalog text: keys and webhook URLs that are secrets are
  * referenced by file (`*_file`), which operators fill from their secret store.
  */
-import type { GeneratorConfig } from '../spec/config';
+import { DEFAULT_METRIC_NAMES, type GeneratorConfig } from '../spec/config';
 import type { Finding, ObservabilitySpec } from '../spec/types';
+import { normalizeHttpUrl } from '../spec/url';
 import { sanitizeText } from './escape';
 import { portableText } from './portableText';
 import { ruleContextFor } from './ruleContextCache';
 import { toYaml } from './yamlWriter';
 
-/** Labels every Redline alert is grouped by (one notification per alert, service and SLO). @public */
-export const ALERTMANAGER_GROUP_BY = ['alertname', 'service', 'slo'];
+/**
+ * Labels Redline alerts are grouped by: one notification per alert, service
+ * and SLO, the service named by the configured `metrics.serviceLabel`.
+ * @public
+ */
+export function alertmanagerGroupBy(serviceLabel: string): string[] {
+  return ['alertname', serviceLabel, 'slo'];
+}
 
 /** Where `*_file` secret references point when config does not say otherwise. @public */
 export const DEFAULT_ALERTMANAGER_SECRETS_DIR = '/etc/alertmanager/secrets';
@@ -116,18 +123,6 @@ function fileSegment(team: string): string {
 
 const SLACK_CHANNEL = /^[a-z0-9][a-z0-9._-]{0,79}$/;
 
-/** The normalised (percent-encoded, ASCII) form of an http(s) URL, or undefined. */
-function httpUrl(value: string): string | undefined {
-  try {
-    const url = new URL(portableText(value));
-    return url.protocol === 'http:' || url.protocol === 'https:'
-      ? url.href
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 interface ReceiverConfigs {
   pager: Omit<AlertmanagerReceiver, 'name'>;
   ticket: Omit<AlertmanagerReceiver, 'name'>;
@@ -136,6 +131,7 @@ interface ReceiverConfigs {
 function receiverConfigs(
   spec: ObservabilitySpec,
   team: string,
+  serviceLabel: string,
   secretsDir: string,
   findings: Finding[],
 ): ReceiverConfigs {
@@ -183,8 +179,7 @@ function receiverConfigs(
           api_url_file: `${dir}/slack-webhook-url`,
           channel: `#${channel}`,
           send_resolved: true,
-          title:
-            '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} {{ .CommonLabels.service }}',
+          title: `[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} {{ .CommonLabels.${serviceLabel} }}`,
           text: '{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.runbook_url }}\n{{ end }}',
         },
       ];
@@ -202,7 +197,7 @@ function receiverConfigs(
     }
   }
   if (routing.webhookUrl !== undefined) {
-    const url = httpUrl(routing.webhookUrl);
+    const url = normalizeHttpUrl(portableText(routing.webhookUrl));
     if (url) {
       ticket.webhook_configs = [{ url, send_resolved: true }];
     } else {
@@ -232,8 +227,9 @@ function isEmpty(configs: Omit<AlertmanagerReceiver, 'name'>): boolean {
  *   When one side is missing the other takes its alerts, with a finding, so
  *   nothing is silently dropped; with no receiver at all the route still
  *   exists (alerts stay visible in Alertmanager) and an error finding says so.
- * - Alerts are grouped by alertname, service and SLO with the configured wait,
- *   interval and repeat, so a storm becomes one notification per symptom.
+ * - Alerts are grouped by alertname, the service label and SLO with the
+ *   configured wait, interval and repeat, so a storm becomes one
+ *   notification per symptom.
  * - Inhibition, within the team and for the same service and SLO: critical
  *   silences warning, and a faster error-budget burn silences slower ones.
  * @public
@@ -245,9 +241,16 @@ export function generateAlertmanagerFragment(
   const findings: Finding[] = [];
   // The same `team` value the alert rules carry, so the route matches them.
   const team = portableText(ruleContextFor(spec, config).team);
+  const { serviceLabel } = spec.metrics;
   const secretsDir =
     config.alertmanager.secretsDir ?? DEFAULT_ALERTMANAGER_SECRETS_DIR;
-  const { pager, ticket } = receiverConfigs(spec, team, secretsDir, findings);
+  const { pager, ticket } = receiverConfigs(
+    spec,
+    team,
+    serviceLabel,
+    secretsDir,
+    findings,
+  );
 
   const pagerName = `${team}-pager`;
   const ticketName = `${team}-ticket`;
@@ -301,7 +304,7 @@ export function generateAlertmanagerFragment(
   const route: AlertmanagerRoute = {
     receiver: ticketReceiver,
     matchers: [teamMatcher],
-    group_by: [...ALERTMANAGER_GROUP_BY],
+    group_by: alertmanagerGroupBy(serviceLabel),
     group_wait: config.alertmanager.groupWait,
     group_interval: config.alertmanager.groupInterval,
     repeat_interval: config.alertmanager.repeatInterval,
@@ -323,7 +326,7 @@ export function generateAlertmanagerFragment(
         teamMatcher,
         alertmanagerMatcher('severity', '=', 'warning'),
       ],
-      equal: ['service', 'slo'],
+      equal: [serviceLabel, 'slo'],
     },
     ...BURN_WINDOWS.slice(0, -1).map((window, i) => ({
       source_matchers: [
@@ -340,7 +343,7 @@ export function generateAlertmanagerFragment(
           BURN_WINDOWS.slice(i + 1).join('|'),
         ),
       ],
-      equal: ['service', 'slo'],
+      equal: [serviceLabel, 'slo'],
     })),
   ];
 
@@ -384,10 +387,15 @@ export function toAlertmanagerConfig(
       receivers.push(receiver);
     }
   }
+  // Fragments of one run share one config, so the first names the service
+  // label for the root route too.
+  const groupBy =
+    fragments[0]?.route.group_by ??
+    alertmanagerGroupBy(DEFAULT_METRIC_NAMES.serviceLabel);
   return {
     route: {
       receiver: ALERTMANAGER_DEFAULT_RECEIVER,
-      group_by: [...ALERTMANAGER_GROUP_BY],
+      group_by: [...groupBy],
       routes,
     },
     receivers,

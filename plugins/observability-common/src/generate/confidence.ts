@@ -4,7 +4,7 @@
  * at live systems; that is the checks' job.
  */
 import type { Finding, ObservabilitySpec } from '../spec/types';
-import { isHttpUrl } from './markdown';
+import { isHttpUrl } from '../spec/url';
 import type { ConfidenceFactor, ConfidenceScore } from './types';
 
 /** Points taken off per error-severity finding, and the most that findings can take. */

@@ -13,6 +13,7 @@ import type { GeneratorConfig } from '../spec/config';
 import { parseSpec } from '../spec/parseSpec';
 import type { ObservabilitySpec } from '../spec/types';
 import { generateArtifacts } from './generateArtifacts';
+import { PILLAR_COMPONENTS } from './output';
 import type { DesignLevel, ObservabilityOutput } from './types';
 
 /** The seed's `input_schema`, plus Redline's optional `entityRef`. @public */
@@ -44,15 +45,6 @@ export const designInputSchema = z.object({
 export type DesignInput = z.infer<typeof designInputSchema>;
 
 type Pillar = 'logs' | 'metrics' | 'traces' | 'events';
-
-/** Configuration components each pillar asks for. */
-const PILLAR_COMPONENTS: Record<Pillar, string[]> = {
-  metrics: ['prometheus', 'prometheus-operator', 'alertmanager', 'grafana'],
-  logs: ['loki'],
-  traces: ['opentelemetry-collector'],
-  // Alert notifications are the events Redline designs: routing, grouping, inhibition.
-  events: ['alertmanager'],
-};
 
 const STACK_TOOLS: Record<string, string[]> = {
   'prometheus-grafana': [

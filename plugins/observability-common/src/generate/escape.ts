@@ -103,16 +103,6 @@ export function escapeRegex(s: string): string {
   return s.replace(REGEX_META, '\\$&');
 }
 
-/** Valid Prometheus metric name (recording rule names included). @public */
-export function isValidMetricName(s: string): boolean {
-  return /^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(s);
-}
-
-/** Valid Prometheus label name. @public */
-export function isValidLabelName(s: string): boolean {
-  return /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(s);
-}
-
 /**
  * Formats a number for PromQL and YAML: the shortest decimal that reads back
  * as the same float64 (Go's parser and JavaScript agree on that), after

@@ -6,6 +6,9 @@ import { prometheusRuleObject } from './prometheusRuleCrd';
 import { ruleGroupsForYaml } from './ruleFileYaml';
 import { observabilityOutputSchema } from './outputSchema';
 import { generateArtifacts } from './generateArtifacts';
+import { withGenerators } from './generators';
+import type { ArtifactGenerator } from './registry';
+import { artifactFileInfo } from './types';
 import { makeBareSpec, makeSpec } from './__testUtils__/makeSpec';
 
 const config = resolveGeneratorConfig({
@@ -20,14 +23,14 @@ describe('generateArtifacts', () => {
       ['prometheus-rule-crd', 'prometheus-rule.crd.yaml', 'application/yaml'],
       ['alertmanager', 'alertmanager.yaml', 'application/yaml'],
       ['grafana-dashboard', 'grafana-dashboard.json', 'application/json'],
+      ['otel-collector', 'otel-collector.yaml', 'application/yaml'],
+      ['loki-rules', 'loki-rules.yaml', 'application/yaml'],
       ...artifacts.runbooks.map(r => [
         `runbook:${r.alert}`,
         `runbooks/${r.alert}.md`,
         'text/markdown',
       ]),
       ['observability', 'observability.json', 'application/json'],
-      ['otel-collector', 'otel-collector.yaml', 'application/yaml'],
-      ['loki-rules', 'loki-rules.yaml', 'application/yaml'],
     ]);
     const json = artifacts.files.filter(
       f => f.mediaType === 'application/json',
@@ -141,5 +144,72 @@ describe('generateArtifacts', () => {
     expect(artifacts.findings.map(f => f.id)).toContain(
       'alertmanager.no-receiver',
     );
+  });
+
+  it('renders no file until it is read, and each file once', () => {
+    const renders: string[] = [];
+    const counting: ArtifactGenerator = {
+      id: 'counting',
+      generate: () => ({
+        files: [
+          {
+            id: 'counting',
+            path: 'counting.txt',
+            mediaType: 'text/markdown',
+            label: 'Counting',
+            render: () => {
+              renders.push('counting');
+              return 'text';
+            },
+          },
+        ],
+      }),
+    };
+    const artifacts = generateArtifacts(
+      makeSpec(),
+      config,
+      [],
+      withGenerators([counting]),
+    );
+    expect(artifacts.files.map(artifactFileInfo)).toContainEqual({
+      id: 'counting',
+      path: 'counting.txt',
+      mediaType: 'text/markdown',
+      label: 'Counting',
+    });
+    expect(renders).toEqual([]);
+    const file = artifacts.files.find(f => f.id === 'counting')!;
+    expect(file.content).toBe('text');
+    expect(file.content).toBe('text');
+    expect(renders).toEqual(['counting']);
+  });
+
+  it('runs an added generator before the runbooks, so its alerts get one', () => {
+    const extra: ArtifactGenerator = {
+      id: 'extra-alerts',
+      generate: ({ spec, previous }) => ({
+        alerts: [
+          {
+            ...previous.alerts[0],
+            name: 'ExtraAlert',
+            key: 'ExtraAlert',
+            runbookPath: 'runbooks/ExtraAlert.md',
+          },
+        ],
+        findings: [
+          { id: 'extra.note', severity: 'info', message: `saw ${spec.name}` },
+        ],
+      }),
+    };
+    const artifacts = generateArtifacts(
+      makeSpec(),
+      config,
+      [],
+      withGenerators([extra]),
+    );
+    expect(artifacts.alerts.map(a => a.name)).toContain('ExtraAlert');
+    expect(artifacts.runbooks.map(r => r.alert)).toContain('ExtraAlert');
+    expect(artifacts.findings.map(f => f.id)).toContain('extra.note');
+    expect(artifacts.output.alerts.map(a => a.name)).toContain('ExtraAlert');
   });
 });

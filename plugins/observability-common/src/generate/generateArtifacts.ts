@@ -1,52 +1,34 @@
 /**
- * Everything Redline generates for one entity, in one call: the CLI, the
- * backend's download routes and the scaffolder action all hand out exactly
- * these files.
+ * Everything Redline generates for one entity, in one call: the registered
+ * generators run in order over the spec, and their files are offered with
+ * text rendered on first read. The CLI, the backend's routes, the coverage
+ * run and the scaffolder action all get their artifacts from here (through
+ * `describeEntity`), so they hand out byte-identical files.
  */
 import type { GeneratorConfig } from '../spec/config';
 import type { Finding, ObservabilitySpec } from '../spec/types';
-import {
-  generateAlertmanagerFragment,
-  renderAlertmanagerYaml,
-} from './alertmanager';
 import { computeConfidence } from './confidence';
-import {
-  generateGrafanaDashboard,
-  GrafanaDashboard,
-  renderGrafanaDashboardJson,
-} from './grafanaDashboard';
-import { dashboardUrlFor } from './links';
+import { DEFAULT_GENERATORS } from './generators';
 import { buildObservabilityOutput, ConfigurationEntry } from './output';
-import {
-  generateLokiRules,
-  generateOtelCollectorConfig,
-  renderLokiRulesYaml,
-} from './pillars';
-import { prometheusRuleObject } from './prometheusRuleCrd';
-import { generatePrometheusRules } from './prometheusRules';
-import { ruleGroupsForYaml } from './ruleFileYaml';
 import { portableValue } from './portableText';
-import { generateRunbooks } from './runbooks';
-import { toYaml } from './yamlWriter';
-import type { ArtifactFile, GeneratedArtifacts } from './types';
+import type {
+  ArtifactFileSource,
+  ArtifactGenerator,
+  GeneratedSoFar,
+} from './registry';
+import type {
+  ArtifactFile,
+  ArtifactId,
+  GeneratedArtifacts,
+  ObservabilityOutput,
+} from './types';
 
 /**
- * The PrometheusRule resource as YAML. Its `spec` is exactly the rule file,
- * so the already printed rule file is indented under `spec:` instead of
- * printing the (large) groups a second time.
+ * The spec parser and a generator may notice the same thing; a finding is
+ * listed once however many steps report it.
+ * @public
  */
-function crdYamlFromRuleFile(
-  spec: ObservabilitySpec,
-  rulesYaml: string,
-): string {
-  const { spec: _groups, ...head } = prometheusRuleObject(spec, { groups: [] });
-  // Every line is indented two more; empty lines (inside literal blocks) stay empty.
-  const indented = `  ${rulesYaml.slice(0, -1).replace(/\n(?!\n)/g, '\n  ')}\n`;
-  return `${toYaml(head)}spec:\n${indented}`;
-}
-
-/** Findings repeat when the spec parser and a generator notice the same thing. */
-function dedupeFindings(findings: Finding[]): Finding[] {
+export function uniqueFindings(findings: readonly Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter(f => {
     const key = `${f.id}\u0000${f.annotation ?? ''}\u0000${f.message}`;
@@ -56,158 +38,97 @@ function dedupeFindings(findings: Finding[]): Finding[] {
   });
 }
 
-function dashboardSummary(
-  spec: ObservabilitySpec,
-  config: GeneratorConfig,
-  dashboard: GrafanaDashboard,
-): Record<string, unknown> {
-  return {
-    uid: dashboard.uid,
-    title: dashboard.title,
-    file: 'grafana-dashboard.json',
-    url: dashboardUrlFor(spec, config),
-    panels: (dashboard.panels ?? [])
-      .filter(p => p.type !== 'row')
-      .map(p => ('title' in p ? p.title : undefined))
-      .filter((t): t is string => typeof t === 'string'),
-  };
+/** Files whose text the output object's `configuration` carries, by component. */
+const CONFIGURATION_FILES: Array<[component: string, file: ArtifactId]> = [
+  // The PrometheusRule resource is the same rules in another wrapper:
+  // listing it again would double the output object's size.
+  ['prometheus', 'prometheus-rules'],
+  ['alertmanager', 'alertmanager'],
+  ['grafana', 'grafana-dashboard'],
+  ['opentelemetry-collector', 'otel-collector'],
+  ['loki', 'loki-rules'],
+];
+
+/** A file whose `content` is rendered on first read and then kept. */
+function lazyFile(
+  source: ArtifactFileSource,
+  artifacts: () => GeneratedArtifacts,
+): ArtifactFile {
+  let text: string | undefined;
+  const { render: _render, ...info } = source;
+  return Object.defineProperty({ ...info } as ArtifactFile, 'content', {
+    enumerable: true,
+    get: () => (text ??= source.render(artifacts())),
+  });
 }
 
 /**
- * Generates every artifact for one entity. Never throws on a spec built by
- * `parseSpec`; problems come back as findings (the spec parser's, passed in
- * as `specFindings`, first).
+ * Runs the generators over one spec. Never throws on a spec built by
+ * `parseSpec`; problems come back as findings — the spec parser's (passed in
+ * as `specFindings`) first, then the generators', each listed once.
  * @public
  */
 export function generateArtifacts(
   rawSpec: ObservabilitySpec,
   config: GeneratorConfig,
-  specFindings: Finding[] = [],
+  specFindings: readonly Finding[] = [],
+  generators: readonly ArtifactGenerator[] = DEFAULT_GENERATORS,
 ): GeneratedArtifacts {
   // Go's YAML parser (Prometheus, Alertmanager) rejects some code points the
   // spec parser lets through; make every string portable once, here.
   const spec = portableValue(rawSpec);
-  const prometheus = generatePrometheusRules(spec, config);
-  const alertmanager = generateAlertmanagerFragment(spec, config);
-  const loki = generateLokiRules(spec, config);
-  const alerts = [...prometheus.alerts, ...(loki?.alerts ?? [])];
-  const runbooks = generateRunbooks(spec, alerts, config);
-  const dashboard = generateGrafanaDashboard(spec, config);
-
-  // Same objects as renderRuleFileYaml / renderPrometheusRuleCrd, printed by
-  // the fast writer (see yamlWriter.ts for why).
-  const rulesYaml = toYaml({
-    groups: ruleGroupsForYaml(prometheus.rules.groups),
-  });
-  const crdYaml = crdYamlFromRuleFile(spec, rulesYaml);
-  const alertmanagerYaml = renderAlertmanagerYaml([alertmanager.fragment]);
-  const dashboardJson = renderGrafanaDashboardJson(dashboard);
-  const otelYaml = generateOtelCollectorConfig(spec, config);
-  const lokiYaml =
-    loki && loki.alerts.length > 0
-      ? renderLokiRulesYaml(loki.rules)
-      : undefined;
-
-  const findings = dedupeFindings([
-    ...specFindings,
-    ...prometheus.findings,
-    ...alertmanager.findings,
-    ...(loki?.findings ?? []),
-  ]);
+  const soFar: GeneratedSoFar & { files: ArtifactFileSource[] } = {
+    ruleGroups: [],
+    alerts: [],
+    runbooks: [],
+    dashboards: [],
+    files: [],
+  };
+  const found: Finding[] = [...specFindings];
+  for (const generator of generators) {
+    const out = generator.generate({ spec, config, previous: soFar });
+    soFar.ruleGroups = [...soFar.ruleGroups, ...(out.ruleGroups ?? [])];
+    soFar.alerts = [...soFar.alerts, ...(out.alerts ?? [])];
+    soFar.runbooks = [...soFar.runbooks, ...(out.runbooks ?? [])];
+    soFar.dashboards = [...soFar.dashboards, ...(out.dashboards ?? [])];
+    soFar.alertmanager = out.alertmanager ?? soFar.alertmanager;
+    soFar.files.push(...(out.files ?? []));
+    found.push(...(out.findings ?? []));
+  }
+  const findings = uniqueFindings(found);
   const confidence = computeConfidence(spec, findings);
 
-  const configuration: ConfigurationEntry[] = [
-    // The PrometheusRule resource is the same rules in another wrapper: it is
-    // a file, but listing it again would double the output object's size.
-    { component: 'prometheus', config: rulesYaml },
-    { component: 'alertmanager', config: alertmanagerYaml },
-    { component: 'grafana', config: dashboardJson },
-    { component: 'opentelemetry-collector', config: otelYaml },
-    ...(lokiYaml ? [{ component: 'loki', config: lokiYaml }] : []),
-  ];
-  const output = buildObservabilityOutput({
-    spec,
-    alerts,
-    runbooks,
-    configuration,
-    dashboards: [dashboardSummary(spec, config, dashboard)],
-    confidence,
-  });
-
-  const files: ArtifactFile[] = [
-    {
-      id: 'prometheus-rules',
-      path: 'prometheus-rules.yaml',
-      mediaType: 'application/yaml',
-      label: 'Prometheus rules',
-      content: rulesYaml,
-    },
-    {
-      id: 'prometheus-rule-crd',
-      path: 'prometheus-rule.crd.yaml',
-      mediaType: 'application/yaml',
-      label: 'PrometheusRule resource (prometheus-operator)',
-      content: crdYaml,
-    },
-    {
-      id: 'alertmanager',
-      path: 'alertmanager.yaml',
-      mediaType: 'application/yaml',
-      label: 'Alertmanager routing',
-      content: alertmanagerYaml,
-    },
-    {
-      id: 'grafana-dashboard',
-      path: 'grafana-dashboard.json',
-      mediaType: 'application/json',
-      label: 'Grafana dashboard',
-      content: dashboardJson,
-    },
-    ...runbooks.map(
-      (r): ArtifactFile => ({
-        id: `runbook:${r.alert}`,
-        path: r.path,
-        mediaType: 'text/markdown',
-        label: `Runbook: ${r.alert}`,
-        content: r.markdown,
-      }),
-    ),
-    {
-      id: 'observability',
-      path: 'observability.json',
-      mediaType: 'application/json',
-      label: 'Observability design (output object)',
-      content: `${JSON.stringify(output, null, 2)}\n`,
-    },
-    {
-      id: 'otel-collector',
-      path: 'otel-collector.yaml',
-      mediaType: 'application/yaml',
-      label: 'OpenTelemetry Collector (traces)',
-      content: otelYaml,
-    },
-    ...(lokiYaml
-      ? [
-          {
-            id: 'loki-rules',
-            path: 'loki-rules.yaml',
-            mediaType: 'application/yaml',
-            label: 'Loki rules (log-based fallback alert)',
-            content: lokiYaml,
-          } as ArtifactFile,
-        ]
-      : []),
-  ];
-
-  return {
+  let output: ObservabilityOutput | undefined;
+  const artifacts: GeneratedArtifacts = {
     entityRef: spec.entityRef,
     serviceName: spec.serviceName.value,
-    rules: prometheus.rules,
-    alerts,
-    runbooks,
-    files,
-    output,
+    rules: { groups: [...soFar.ruleGroups] },
+    alerts: [...soFar.alerts],
+    runbooks: [...soFar.runbooks],
+    ...(soFar.alertmanager ? { alertmanager: soFar.alertmanager } : {}),
+    files: [],
+    // Built on first read: it embeds the text of the configuration files.
+    get output() {
+      output ??= buildObservabilityOutput({
+        spec,
+        alerts: artifacts.alerts,
+        runbooks: artifacts.runbooks,
+        configuration: CONFIGURATION_FILES.flatMap(
+          ([component, id]): ConfigurationEntry[] => {
+            const file = artifacts.files.find(f => f.id === id);
+            return file ? [{ component, config: file.content }] : [];
+          },
+        ),
+        dashboards: [...soFar.dashboards],
+        confidence,
+      });
+      return output;
+    },
     confidence,
     findings,
   };
+  artifacts.files = soFar.files.map(source =>
+    lazyFile(source, () => artifacts),
+  );
+  return artifacts;
 }

@@ -22,8 +22,9 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import type { GeneratorConfig } from '../spec/config';
 import type { ObservabilitySpec, SloSpec } from '../spec/types';
+import { isHttpUrl } from '../spec/url';
 import { formatNumber, promEqualMatcher, shortHash } from './escape';
-import { fillUrlTemplate, isHttpUrl } from './markdown';
+import { fillUrlTemplate } from './markdown';
 import { serverErrorMatcher } from './redRecordingRules';
 import { ruleContextFor } from './ruleContextCache';
 import { entityPageUrl } from './runbooks';
@@ -90,11 +91,10 @@ function timeseriesPanel(title: string, description: string, unit: string) {
 }
 
 /** PromQL for the share of the SLO's error budget unspent over its window (a recorded series of the SLO rules). */
-function budgetRemainingExpr(serviceName: string, slo: SloSpec): string {
-  const matchers = [
-    promEqualMatcher('service', serviceName),
-    promEqualMatcher('slo', slo.slo),
-  ].join(',');
+function budgetRemainingExpr(recordedMatcher: string, slo: SloSpec): string {
+  const matchers = [recordedMatcher, promEqualMatcher('slo', slo.slo)].join(
+    ',',
+  );
   return `max(slo:period_error_budget_remaining:ratio{${matchers}})`;
 }
 
@@ -116,8 +116,8 @@ export function generateGrafanaDashboard(
   spec: ObservabilitySpec,
   config: GeneratorConfig,
 ): GrafanaDashboard {
-  // The rule generators' validated view: a selector that is only label
-  // matchers, the sanitised service label and checked metric names.
+  // The rule generators' view, so panels select exactly the series and
+  // alerts the rules record and raise.
   const ctx = ruleContextFor(spec, config);
   const service = ctx.service;
   const m = ctx.metrics;
@@ -197,10 +197,7 @@ export function generateGrafanaDashboard(
         .noValue('none')
         .withTarget(
           query(
-            `sum by (alertname, severity) (ALERTS{${promEqualMatcher(
-              'service',
-              service,
-            )},alertstate="firing"})`,
+            `sum by (alertname, severity) (ALERTS{${ctx.recordedMatcher},alertstate="firing"})`,
             '{{alertname}} ({{severity}})',
             'A',
           ),
@@ -232,7 +229,11 @@ export function generateGrafanaDashboard(
             ]),
           )
           .withTarget(
-            query(budgetRemainingExpr(service, slo), 'budget remaining', 'A'),
+            query(
+              budgetRemainingExpr(ctx.recordedMatcher, slo),
+              'budget remaining',
+              'A',
+            ),
           ),
       );
     }

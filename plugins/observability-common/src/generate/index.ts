@@ -17,3 +17,5 @@ export * from './design';
 export * from './generateArtifacts';
 export * from './portableText';
 export * from './yamlWriter';
+export * from './registry';
+export { DEFAULT_GENERATORS, withGenerators } from './generators';

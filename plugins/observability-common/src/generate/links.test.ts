@@ -1,5 +1,5 @@
 import { resolveGeneratorConfig } from '../spec/config';
-import { dashboardUrlFor, normalizeHttpUrl, runbookUrlFor } from './links';
+import { dashboardUrlFor, runbookUrlFor } from './links';
 import { makeBareSpec, makeSpec } from './__testUtils__/makeSpec';
 
 const config = resolveGeneratorConfig({
@@ -55,13 +55,5 @@ describe('dashboardUrlFor', () => {
     expect(dashboardUrlFor(makeBareSpec(), config)).toBe(
       'https://portal.example.com/catalog/default/component/checkout/observability',
     );
-  });
-
-  it('normalises URLs', () => {
-    expect(normalizeHttpUrl('https://wiki.example.com/a b')).toBe(
-      'https://wiki.example.com/a%20b',
-    );
-    expect(normalizeHttpUrl('ftp://x')).toBeUndefined();
-    expect(normalizeHttpUrl('not a url')).toBeUndefined();
   });
 });

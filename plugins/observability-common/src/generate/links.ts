@@ -5,27 +5,8 @@
  */
 import type { GeneratorConfig } from '../spec/config';
 import type { ObservabilitySpec } from '../spec/types';
+import { normalizeHttpUrl } from '../spec/url';
 import { sanitizeText } from './escape';
-
-/**
- * The normalised form of an absolute http(s) URL (percent-encoded, no stray
- * whitespace), or undefined: anything else is not a link we hand to an
- * on-call engineer.
- * @public
- */
-export function normalizeHttpUrl(
-  value: string | undefined,
-): string | undefined {
-  if (!value) return undefined;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:'
-      ? url.href
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The entity's route segments as Backstage's own `entityRouteParams` builds

@@ -4,6 +4,7 @@
  * markup, HTML, a link or a template.
  */
 
+import { isHttpUrl } from '../spec/url';
 import { sanitizeText } from './escape';
 
 /**
@@ -65,17 +66,6 @@ function encodeLinkDestination(url: string): string {
     /[\s()<>\\`[\]]/g,
     c => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
   );
-}
-
-/** True for absolute http(s) URLs, the only kind Redline links to. @public */
-export function isHttpUrl(value: string | undefined): value is string {
-  if (!value) return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -27,11 +27,12 @@ export const DESIGN_LEVEL_PILLARS: Record<DesignLevel, string[]> = {
   BASIC_METRICS: ['metrics'],
 };
 
-/** Configuration components that belong to each pillar. */
-const PILLAR_COMPONENTS: Record<string, string[]> = {
+/** Configuration components that belong to each pillar. @public */
+export const PILLAR_COMPONENTS: Readonly<Record<string, readonly string[]>> = {
   metrics: ['prometheus', 'prometheus-operator', 'alertmanager', 'grafana'],
   logs: ['loki'],
   traces: ['opentelemetry-collector'],
+  // Alert notifications are the events Redline designs: routing, grouping, inhibition.
   events: ['alertmanager'],
 };
 

@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import { resolveGeneratorConfig } from '../spec/config';
+import { parseSpec } from '../spec/parseSpec';
 import {
   generateLokiRules,
   generateOtelCollectorConfig,
@@ -91,22 +92,33 @@ describe('generateLokiRules', () => {
     expect(doc.groups[0].rules[0].expr).toBe(alert.expr);
   });
 
-  it('refuses a selector that is not a stream selector', () => {
+  it('generates nothing for a selector that is not a stream selector: parseSpec reports it and drops it', () => {
     for (const logSelector of [
       'app="x"',
       '{app="x"} or vector(1)',
       '{app="x"}} |= "a"',
       '{}',
     ]) {
-      const result = generateLokiRules(
-        makeSpec({ links: { logSelector } }),
+      const { spec, findings } = parseSpec(
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: {
+            name: 'checkout',
+            annotations: { 'redline.dev/log-selector': logSelector },
+          },
+          spec: { type: 'service', owner: 'payments' },
+        },
         config,
-      )!;
-      expect(result.alerts).toEqual([]);
-      expect(result.findings[0]).toMatchObject({
-        id: 'generate.log-selector-invalid',
-        annotation: 'redline.dev/log-selector',
-      });
+      );
+      expect(findings).toContainEqual(
+        expect.objectContaining({
+          id: 'annotation.invalid',
+          annotation: 'redline.dev/log-selector',
+        }),
+      );
+      expect(spec.links.logSelector).toBeUndefined();
+      expect(generateLokiRules(spec, config)).toBeUndefined();
     }
   });
 });

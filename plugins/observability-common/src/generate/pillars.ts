@@ -10,7 +10,6 @@
 import type { GeneratorConfig } from '../spec/config';
 import type { Finding, ObservabilitySpec } from '../spec/types';
 import { formatNumber } from './escape';
-import { formatLabelMatchers, parseLabelMatchers } from '../spec/labelMatchers';
 import { buildAlert, tmpl } from './ruleContext';
 import { ruleContextFor } from './ruleContextCache';
 import type { GeneratedAlert, PrometheusRuleFile } from './types';
@@ -129,36 +128,18 @@ export interface LokiRules {
 }
 
 /**
- * Loki ruler rules for the log-based fallback alert, or undefined (with a
- * finding when the selector is unusable) when no logs source is declared.
+ * Loki ruler rules for the log-based fallback alert, or undefined when no
+ * logs source is declared. `parseSpec` only lets a valid stream selector,
+ * re-serialised from its parsed matchers, into `links.logSelector`.
  * @public
  */
 export function generateLokiRules(
   spec: ObservabilitySpec,
   config: GeneratorConfig,
 ): LokiRules | undefined {
-  const raw = spec.links.logSelector;
-  if (raw === undefined) return undefined;
-  const findings: Finding[] = [];
-  const inner = raw.trim().replace(/^\{([\s\S]*)\}$/, '$1');
-  const parsed = inner !== raw.trim() ? parseLabelMatchers(inner) : undefined;
-  if (!parsed?.ok) {
-    findings.push({
-      id: 'generate.log-selector-invalid',
-      severity: 'warning',
-      message:
-        'The log selector is not a LogQL stream selector; no log-based fallback alert was generated.',
-      annotation: 'redline.dev/log-selector',
-      value: raw,
-      expected: `a LogQL stream selector in braces, e.g. {app="checkout"}${
-        parsed ? ` (${parsed.error})` : ''
-      }`,
-    });
-    return { rules: { groups: [] }, alerts: [], findings };
-  }
+  const selector = spec.links.logSelector;
+  if (selector === undefined) return undefined;
   const ctx = ruleContextFor(spec, config);
-  // Re-serialised from the parsed matchers, never the raw annotation text.
-  const selector = `{${formatLabelMatchers(parsed.matchers)}}`;
   const threshold = spec.thresholds.errorRatePercent.value / 100;
   const expr = [
     `sum(count_over_time(${selector} ${ERROR_LINE_FILTER} [5m]))`,
@@ -183,7 +164,7 @@ export function generateLokiRules(
       groups: [{ name: `${componentName(ctx.service)}-logs`, rules: [rule] }],
     },
     alerts: [alert],
-    findings,
+    findings: [],
   };
 }
 

@@ -2,16 +2,11 @@
  * The same rules as a prometheus-operator `PrometheusRule` resource, for
  * clusters where the operator loads rules from Kubernetes objects.
  */
-import { stringify } from 'yaml';
 import type { ObservabilitySpec } from '../spec/types';
 import { kubernetesLabelValue, kubernetesName, sanitizeText } from './escape';
-import {
-  quoteForBothYamlVersions,
-  renderRuleFileYaml,
-  ruleGroupsForYaml,
-  YAML_OPTIONS,
-} from './ruleFileYaml';
+import { renderRuleFileYaml, ruleGroupsForYaml } from './ruleFileYaml';
 import type { PrometheusRuleFile } from './types';
+import { toYaml } from './yamlWriter';
 
 /** The service name rules use (sanitised; the entity name when empty). */
 function serviceOf(spec: ObservabilitySpec): string {
@@ -63,10 +58,10 @@ export function prometheusRuleObject(
 }
 
 /**
- * The `PrometheusRule` resource as YAML. Its groups are the rule file's own
- * YAML indented under `spec:`, so the resource carries exactly the rules
- * promtool checked. Pass the already rendered rule file (from
- * {@link renderRuleFileYaml}) to skip serialising the groups a second time.
+ * The `PrometheusRule` resource as users download it. Its `spec` is the rule
+ * file's own YAML indented under `spec:`, so the resource carries exactly the
+ * rules promtool checked; pass the already rendered rule file (from
+ * {@link renderRuleFileYaml}) to skip printing the groups a second time.
  * @public
  */
 export function renderPrometheusRuleCrd(
@@ -74,15 +69,10 @@ export function renderPrometheusRuleCrd(
   rules: PrometheusRuleFile,
   renderedRuleFile: string = renderRuleFileYaml(rules),
 ): string {
-  // Split on \n only: JavaScript's multiline ^ also matches after U+2028,
-  // which may sit inside a quoted catalog string.
+  // Empty lines (inside literal blocks) get no trailing spaces.
   const indented = renderedRuleFile
     .split('\n')
     .map(line => (line ? `  ${line}` : line))
     .join('\n');
-  return `${stringify(
-    header(spec),
-    quoteForBothYamlVersions,
-    YAML_OPTIONS,
-  )}spec:\n${indented}`;
+  return `${toYaml(header(spec))}spec:\n${indented}`;
 }

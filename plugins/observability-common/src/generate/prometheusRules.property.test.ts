@@ -22,9 +22,10 @@ import {
   escapePromTemplateText,
   sanitizeText,
 } from './escape';
+import { generateArtifacts } from './generateArtifacts';
 import { generatePrometheusRules } from './prometheusRules';
-import { renderPrometheusRuleCrd } from './prometheusRuleCrd';
-import { renderRuleFileYaml, ruleGroupsForYaml } from './ruleFileYaml';
+import { ruleGroupsForYaml } from './ruleFileYaml';
+import { downloadedFile } from './__promtool__/downloadedFile';
 import { checkRules } from './__promtool__/runPromtool';
 import { expandTemplate } from './__promtool__/ruleTestKit';
 import { specArb, text } from './__testUtils__/arbitrarySpec';
@@ -72,13 +73,17 @@ describe('rule generation on arbitrary entities', () => {
         );
         expect(Array.isArray(findings)).toBe(true);
 
-        const yaml = renderRuleFileYaml(rules);
+        // The files as downloaded: generateArtifacts first makes the spec portable.
+        const artifacts = generateArtifacts(spec, config);
+        const yaml = downloadedFile(artifacts, 'prometheus-rules');
         // Go's YAML parser reads U+2028/U+2029 as line breaks and rejects U+FFFE/U+FFFF.
         expect(yaml).not.toMatch(/[\u2028\u2029\uFFFE\uFFFF]/);
         const reparsed = parse(yaml);
         // Readers resolving YAML 1.1 (Go's yaml.v2, kubectl) see the same strings.
         expect(parse(yaml, { version: '1.1' })).toEqual(reparsed);
-        expect(reparsed).toEqual({ groups: ruleGroupsForYaml(rules.groups) });
+        expect(reparsed).toEqual({
+          groups: ruleGroupsForYaml(artifacts.rules.groups),
+        });
         const names = rules.groups.map(g => g.name);
         expect(new Set(names).size).toBe(names.length);
 
@@ -88,8 +93,9 @@ describe('rule generation on arbitrary entities', () => {
           // Prometheus' lexer also rejects a literal U+FFFD, which Lezer accepts.
           expect(rule.expr).not.toMatch(/\uFFFD/);
         }
-        const service = (all.find(r => 'record' in r) as RecordingRule).labels
-          ?.service;
+        const serviceLabel = spec.metrics.serviceLabel;
+        const service = (all.find(r => 'record' in r) as RecordingRule)
+          .labels?.[serviceLabel];
         for (const rule of all.filter((r): r is AlertingRule => 'alert' in r)) {
           for (const value of [
             ...Object.values(rule.labels),
@@ -98,7 +104,7 @@ describe('rule generation on arbitrary entities', () => {
             expect(onlyOurActions(value)).toBe(true);
           }
           expect(['critical', 'warning']).toContain(rule.labels.severity);
-          expect(expandTemplate(rule.labels.service)).toBe(service);
+          expect(expandTemplate(rule.labels[serviceLabel])).toBe(service);
           expect(expandTemplate(rule.labels.team).length).toBeGreaterThan(0);
           expect(
             new URL(expandTemplate(rule.annotations.runbook_url)).protocol,
@@ -112,7 +118,7 @@ describe('rule generation on arbitrary entities', () => {
         }
         expect(alerts.length).toBe(all.filter(r => 'alert' in r).length);
 
-        const crd = parse(renderPrometheusRuleCrd(spec, rules, yaml));
+        const crd = parse(downloadedFile(artifacts, 'prometheus-rule-crd'));
         expect(crd.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
         expect(crd.spec).toEqual(reparsed);
       }),
@@ -157,8 +163,9 @@ describeWithBinary('promtool')('random services through promtool', promtool => {
     const files = Object.fromEntries(
       specs.map((spec, i) => [
         `random-${i}.yaml`,
-        renderRuleFileYaml(
-          generatePrometheusRules(spec, DEFAULT_GENERATOR_CONFIG).rules,
+        downloadedFile(
+          generateArtifacts(spec, DEFAULT_GENERATOR_CONFIG),
+          'prometheus-rules',
         ),
       ]),
     );

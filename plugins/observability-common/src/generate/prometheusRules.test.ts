@@ -1,10 +1,12 @@
+import type { Entity } from '@backstage/catalog-model';
 import { parse } from 'yaml';
 import { DEFAULT_GENERATOR_CONFIG } from '../spec/config';
 import { findPromqlSyntaxError } from '../spec/labelMatchers';
+import { parseSpec } from '../spec/parseSpec';
 import type { ObservabilitySpec, SloSpec } from '../spec/types';
+import { generateArtifacts } from './generateArtifacts';
 import { generatePrometheusRules } from './prometheusRules';
-import { renderPrometheusRuleCrd } from './prometheusRuleCrd';
-import { renderRuleFileYaml } from './ruleFileYaml';
+import { downloadedFile } from './__promtool__/downloadedFile';
 import { makeBareSpec, makeSpec } from './__testUtils__/makeSpec';
 import type { AlertingRule, RecordingRule } from './types';
 
@@ -22,6 +24,15 @@ const latency: SloSpec = {
   windowDays: 30,
   annotation: 'redline.dev/slo-latency',
 };
+
+function entityWith(annotations: Record<string, string>): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'checkout', annotations },
+    spec: { type: 'service', owner: 'payments', lifecycle: 'production' },
+  };
+}
 
 function rulesOf(spec: ObservabilitySpec) {
   const out = generatePrometheusRules(spec, config);
@@ -212,23 +223,35 @@ describe('generatePrometheusRules', () => {
     expect(alerts.filter(a => a.name === 'SLOMetricAbsent')).toHaveLength(1);
   });
 
-  it('never pastes an invalid selector into PromQL', () => {
-    const spec = makeBareSpec({
-      selector: {
-        value: 'service="x"} or vector(1) or up{a="b"',
-        source: 'annotation',
-        annotation: 'redline.dev/metrics-selector',
-      },
-    });
-    const { findings, records } = rulesOf(spec);
+  it('never pastes an invalid selector into PromQL: parseSpec reports it and the default applies', () => {
+    const { spec, findings } = parseSpec(
+      entityWith({
+        'redline.dev/metrics-selector': 'service="x"} or vector(1) or up{a="b"',
+      }),
+      config,
+    );
     expect(findings).toContainEqual(
       expect.objectContaining({
-        id: 'generate.selector-invalid',
+        id: 'annotation.invalid',
         annotation: 'redline.dev/metrics-selector',
       }),
     );
+    const { records } = rulesOf(spec);
     expect(records[0].expr).toBe(
       'sum(rate(http_requests_total{service="checkout"}[5m]))',
+    );
+  });
+
+  it('selects with the selector exactly as parseSpec normalised it', () => {
+    const { spec } = parseSpec(
+      entityWith({
+        'redline.dev/metrics-selector': " app = 'legacy' , env!~`dev|test` ",
+      }),
+      config,
+    );
+    expect(spec.selector.value).toBe('app="legacy",env!~"dev|test"');
+    expect(rulesOf(spec).records[0].expr).toBe(
+      'sum(rate(http_requests_total{app="legacy",env!~"dev|test"}[5m]))',
     );
   });
 
@@ -249,15 +272,20 @@ describe('generatePrometheusRules', () => {
     expect(custom.records[1].expr).toContain(
       'api_calls_total{service="checkout",code=~"5.."}',
     );
-    const invalid = rulesOf(
-      makeBareSpec({
-        metrics: { ...config.metrics, requestsTotal: 'bad-name' },
+    // Checked once, where the config is resolved (parseSpec resolves it).
+    const invalid = parseSpec(entityWith({}), {
+      ...config,
+      metrics: { ...config.metrics, requestsTotal: 'bad-name' },
+    });
+    expect(invalid.findings).toContainEqual(
+      expect.objectContaining({
+        id: 'generate.metric-name-invalid',
+        value: 'bad-name',
       }),
     );
-    expect(invalid.findings).toContainEqual(
-      expect.objectContaining({ id: 'generate.metric-name-invalid' }),
+    expect(rulesOf(invalid.spec).records[0].expr).toContain(
+      'http_requests_total{',
     );
-    expect(invalid.records[0].expr).toContain('http_requests_total');
   });
 
   it('falls back from out-of-range thresholds with a finding', () => {
@@ -307,21 +335,23 @@ describe('generatePrometheusRules', () => {
 
 describe('rule file YAML and PrometheusRule resource', () => {
   const spec = makeSpec({ slos: [availability, latency] });
-  const { rules } = generatePrometheusRules(spec, config);
+  const artifacts = generateArtifacts(spec, config);
+  const ruleFile = downloadedFile(artifacts, 'prometheus-rules');
 
   it('renders rule YAML that parses back to the same groups, keys in Prometheus order', () => {
-    const yaml = renderRuleFileYaml(rules);
-    expect(parse(yaml)).toEqual(JSON.parse(JSON.stringify(rules)));
-    expect(yaml).toMatch(
-      /^groups:\n {2}- name: redline:checkout:red\n {4}rules:\n {6}- record: service:http_requests:rate5m\n {8}expr: /,
+    expect(parse(ruleFile)).toEqual(
+      JSON.parse(JSON.stringify(artifacts.rules)),
     );
-    expect(yaml).toMatch(
+    expect(ruleFile).toMatch(
+      /^groups:\n {2}- name: 'redline:checkout:red'\n {4}rules:\n {6}- record: 'service:http_requests:rate5m'\n {8}expr: /,
+    );
+    expect(ruleFile).toMatch(
       /- alert: HighErrorRate\n\s+expr: .*\n\s+for: 5m\n\s+labels:/,
     );
   });
 
   it('wraps the same groups in a monitoring.coreos.com/v1 PrometheusRule named redline-<service>', () => {
-    const crd = parse(renderPrometheusRuleCrd(spec, rules));
+    const crd = parse(downloadedFile(artifacts, 'prometheus-rule-crd'));
     expect(crd.apiVersion).toBe('monitoring.coreos.com/v1');
     expect(crd.kind).toBe('PrometheusRule');
     expect(crd.metadata.name).toBe('redline-checkout');
@@ -333,7 +363,7 @@ describe('rule file YAML and PrometheusRule resource', () => {
     expect(crd.metadata.annotations['redline.dev/entity-ref']).toBe(
       'component:default/checkout',
     );
-    expect(crd.spec.groups).toEqual(parse(renderRuleFileYaml(rules)).groups);
+    expect(crd.spec.groups).toEqual(parse(ruleFile).groups);
   });
 
   it('makes a valid object name from an odd service name', () => {
@@ -341,7 +371,7 @@ describe('rule file YAML and PrometheusRule resource', () => {
       serviceName: { value: 'Über Service/v2', source: 'annotation' },
     });
     const crd = parse(
-      renderPrometheusRuleCrd(odd, generatePrometheusRules(odd, config).rules),
+      downloadedFile(generateArtifacts(odd, config), 'prometheus-rule-crd'),
     );
     expect(crd.metadata.name).toMatch(
       /^redline-[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,

@@ -2,15 +2,16 @@
  * Proof with the real tool: generated rule files pass `promtool check rules`,
  * and `promtool test rules` (1m evaluation) shows each alert firing at the
  * minute it should, not one step earlier, and never at zero traffic. The
- * test files are built from the generated rules, never hand-copied.
+ * rule files are the bytes users download; the test files are built from the
+ * generated alerts, never hand-copied.
  */
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test/support is the repo's shared test kit, not a package
 import { describeWithBinary } from '../../../../test/support/binaries';
 import { DEFAULT_GENERATOR_CONFIG } from '../spec/config';
 import type { ObservabilitySpec, SloSpec } from '../spec/types';
 import { escapePromLabelValue } from './escape';
-import { generatePrometheusRules } from './prometheusRules';
-import { renderRuleFileYaml } from './ruleFileYaml';
+import { generateArtifacts } from './generateArtifacts';
+import { downloadedFile } from './__promtool__/downloadedFile';
 import {
   checkRules,
   testRules,
@@ -37,9 +38,13 @@ const latency999 = (thresholdSeconds: number): SloSpec => ({
   annotation: 'redline.dev/slo-latency',
 });
 
+/** The generated alerts and the rule file exactly as users download it. */
 function generate(spec: ObservabilitySpec) {
-  const out = generatePrometheusRules(spec, config);
-  return { ...out, yaml: renderRuleFileYaml(out.rules) };
+  const artifacts = generateArtifacts(spec, config);
+  return {
+    alerts: artifacts.alerts,
+    yaml: downloadedFile(artifacts, 'prometheus-rules'),
+  };
 }
 
 function alert(alerts: GeneratedAlert[], key: string): GeneratedAlert {

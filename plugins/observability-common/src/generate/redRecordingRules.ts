@@ -1,13 +1,20 @@
 /**
  * RED recording rules (rate, errors, duration), named after Prometheus'
- * `level:metric:operations` convention: the level is `service` (the label the
- * recorded series keep), the metric is the source metric without `_total`,
- * the operations say what was done to it.
+ * `level:metric:operations` convention: the level is `service` (the series
+ * are aggregated per service), the metric is the source metric without
+ * `_total`, the operations say what was done to it.
  */
 import type { MetricNames } from '../spec/types';
 import { escapePromLabelValue, leBucketRegex } from './escape';
-import { SERVICE_LABEL, select, type RuleContext } from './ruleContext';
+import { select, type RuleContext } from './ruleContext';
 import type { RecordingRule } from './types';
+
+/**
+ * The `level` part of recorded series names. It names the aggregation, not a
+ * label: it stays `service` whatever `metrics.serviceLabel` is, so queries
+ * and dashboards find the series under one name in every installation.
+ */
+const RECORD_LEVEL = 'service';
 
 /** Names of the RED recorded series for a set of metric names. @public */
 export interface RedRecordNames {
@@ -28,11 +35,11 @@ export function redRecordNames(
   const requests = metrics.requestsTotal.replace(/_total$/, '');
   const duration = metrics.durationHistogram;
   return {
-    rate5m: `${SERVICE_LABEL}:${requests}:rate5m`,
-    errorRatio5m: `${SERVICE_LABEL}:${requests}_errors:ratio_rate5m`,
-    p50: `${SERVICE_LABEL}:${duration}:p50_5m`,
-    p90: `${SERVICE_LABEL}:${duration}:p90_5m`,
-    p99: `${SERVICE_LABEL}:${duration}:p99_5m`,
+    rate5m: `${RECORD_LEVEL}:${requests}:rate5m`,
+    errorRatio5m: `${RECORD_LEVEL}:${requests}_errors:ratio_rate5m`,
+    p50: `${RECORD_LEVEL}:${duration}:p50_5m`,
+    p90: `${RECORD_LEVEL}:${duration}:p90_5m`,
+    p99: `${RECORD_LEVEL}:${duration}:p99_5m`,
   };
 }
 
@@ -79,7 +86,7 @@ function quantileExpr(ctx: RuleContext, q: number): string {
 /** The RED recording rules for one service. */
 export function redRecordingRules(ctx: RuleContext): RecordingRule[] {
   const names = redRecordNames(ctx.metrics);
-  const labels = { [SERVICE_LABEL]: ctx.service };
+  const labels = { [ctx.metrics.serviceLabel]: ctx.service };
   return [
     {
       record: names.rate5m,

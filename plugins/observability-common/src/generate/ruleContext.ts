@@ -1,33 +1,28 @@
 /**
- * What every rule generator needs about one service, validated once: the
- * label value recorded series carry, the raw-metric selector, metric names,
- * and a builder that turns an alert's parts into a Prometheus alerting rule
- * with escaped labels and annotations.
+ * What every rule generator needs about one service: the label value
+ * recorded series carry, the raw-metric selector, metric names, and a builder
+ * that turns an alert's parts into a Prometheus alerting rule with escaped
+ * labels and annotations. The spec comes from `parseSpec`, which already
+ * validated the metric names and normalised the selector; both are used as
+ * they are.
  */
-import { DEFAULT_METRIC_NAMES, type GeneratorConfig } from '../spec/config';
-import { parseLabelMatchers } from '../spec/labelMatchers';
+import type { GeneratorConfig } from '../spec/config';
 import type { Finding, MetricNames, ObservabilitySpec } from '../spec/types';
 import {
-  escapePromLabelValue,
   escapePromTemplateText,
-  isValidLabelName,
-  isValidMetricName,
   promEqualMatcher,
   sanitizeText,
 } from './escape';
 import { dashboardUrlFor, runbookUrlFor } from './links';
 import type { AlertingRule, GeneratedAlert } from './types';
 
-/** Label every Redline series and alert carries to name its service. */
-export const SERVICE_LABEL = 'service';
-
 /** @internal */
 export interface RuleContext {
   spec: ObservabilitySpec;
   config: GeneratorConfig;
-  /** Value of the `service` label on recorded series and alerts (sanitised catalog text). */
+  /** Value of the service label (`metrics.serviceLabel`) on recorded series and alerts (sanitised catalog text). */
   service: string;
-  /** `service="…"`: selects this service's recorded series. */
+  /** `<serviceLabel>="…"`: selects this service's recorded series and alerts. */
   recordedMatcher: string;
   /** Label matchers (no braces) selecting this service's raw metrics. */
   selector: string;
@@ -37,61 +32,13 @@ export interface RuleContext {
   findings: Finding[];
 }
 
-/**
- * The selector re-serialised from parsed matchers (never the raw annotation
- * text), or undefined when it is not a plain list of label matchers.
- */
-function normaliseSelector(raw: string): string | undefined {
-  const parsed = parseLabelMatchers(raw);
-  if (!parsed.ok) return undefined;
-  return parsed.matchers
-    .map(m => `${m.name}${m.op}"${escapePromLabelValue(m.value)}"`)
-    .join(',');
-}
-
-function validMetrics(
-  metrics: MetricNames | undefined,
-  findings: Finding[],
-): MetricNames {
-  const out: MetricNames = { ...DEFAULT_METRIC_NAMES, ...metrics };
-  const names = ['requestsTotal', 'durationHistogram'] as const;
-  const labels = ['statusLabel', 'serviceLabel'] as const;
-  for (const key of names) {
-    if (!isValidMetricName(out[key])) {
-      findings.push({
-        id: 'generate.metric-name-invalid',
-        severity: 'error',
-        message: `Configured metric name for ${key} is not a valid Prometheus metric name; using the default ${DEFAULT_METRIC_NAMES[key]}.`,
-        value: String(out[key]),
-        expected: '[a-zA-Z_:][a-zA-Z0-9_:]*',
-      });
-      out[key] = DEFAULT_METRIC_NAMES[key];
-    }
-  }
-  for (const key of labels) {
-    if (!isValidLabelName(out[key])) {
-      findings.push({
-        id: 'generate.label-name-invalid',
-        severity: 'error',
-        message: `Configured label name for ${key} is not a valid Prometheus label name; using the default ${DEFAULT_METRIC_NAMES[key]}.`,
-        value: String(out[key]),
-        expected: '[a-zA-Z_][a-zA-Z0-9_]*',
-      });
-      out[key] = DEFAULT_METRIC_NAMES[key];
-    }
-  }
-  if (!Array.isArray(out.histogramBuckets))
-    out.histogramBuckets = DEFAULT_METRIC_NAMES.histogramBuckets;
-  return out;
-}
-
-/** Validates what the rule generators read from a spec; never throws. */
+/** The context the rule generators share for one spec; never throws. */
 export function createRuleContext(
   spec: ObservabilitySpec,
   config: GeneratorConfig,
 ): RuleContext {
   const findings: Finding[] = [];
-  const metrics = validMetrics(spec.metrics ?? config.metrics, findings);
+  const metrics = spec.metrics;
 
   let service = sanitizeText(spec.serviceName?.value ?? '').trim();
   if (!service) {
@@ -104,29 +51,12 @@ export function createRuleContext(
     });
   }
 
-  let selector = normaliseSelector(spec.selector?.value ?? '');
-  if (!selector) {
-    selector = promEqualMatcher(metrics.serviceLabel, service);
-    findings.push({
-      id: 'generate.selector-invalid',
-      severity: 'error',
-      message: `The metrics selector is not a valid list of PromQL label matchers; rules select ${selector} instead.`,
-      annotation: spec.selector?.annotation,
-      value: spec.selector?.value,
-      expected: 'label matchers without braces, e.g. service="checkout"',
-      fix: `metadata:\n  annotations:\n    redline.dev/metrics-selector: '${selector.replace(
-        /'/g,
-        "''",
-      )}'`,
-    });
-  }
-
   return {
     spec,
     config,
     service,
-    recordedMatcher: promEqualMatcher(SERVICE_LABEL, service),
-    selector,
+    recordedMatcher: promEqualMatcher(metrics.serviceLabel, service),
+    selector: spec.selector.value,
     metrics,
     team: sanitizeText(spec.team ?? '').trim() || 'unowned',
     findings,
@@ -201,7 +131,7 @@ export function buildAlert(
 ): { rule: AlertingRule; alert: GeneratedAlert } {
   const rawLabels: Record<string, string> = {
     severity: parts.severity,
-    [SERVICE_LABEL]: ctx.service,
+    [ctx.metrics.serviceLabel]: ctx.service,
     team: ctx.team,
     ...parts.labels,
   };

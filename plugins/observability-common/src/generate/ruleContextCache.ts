@@ -1,9 +1,8 @@
 /**
- * One validated rule context per spec: the Alertmanager, dashboard and
- * pillar generators all need it for the same spec within one
- * generateArtifacts call, and building it parses the selector with Lezer.
- * Specs are treated as immutable values everywhere in Redline, which is what
- * makes keying on object identity safe.
+ * One rule context per spec and config, built once rather than by each of
+ * the Alertmanager, dashboard and pillar generators that need it within one
+ * generateArtifacts call. Specs are treated as immutable values everywhere in
+ * Redline, which is what makes keying on object identity safe.
  */
 import type { GeneratorConfig } from '../spec/config';
 import type { ObservabilitySpec } from '../spec/types';

@@ -1,48 +1,15 @@
 /**
- * Serialisation of rule files. The `yaml` library quotes and escapes every
- * string that needs it (catalog text included); multi-line expressions become
- * literal blocks so a human can read them in a pull request.
+ * The rule file (`prometheus-rules.yaml`): groups and rules with their keys
+ * in the order Prometheus documents them, so the file reads like a
+ * hand-written one.
  */
-import { Scalar, stringify } from 'yaml';
 import type {
   AlertingRule,
   PrometheusRuleFile,
   RecordingRule,
   RuleGroup,
 } from './types';
-
-/**
- * Options shared by every YAML Redline writes. Quoting follows YAML 1.1, so
- * strings such as `yes`, `on` or `0x1F` (a team or service called that) are
- * quoted: Go's YAML libraries, and with them kubectl, still resolve 1.1
- * booleans and numbers, which would turn a label value into a non-string.
- * No `%YAML` directive is written.
- */
-export const YAML_OPTIONS = {
-  lineWidth: 0,
-  minContentWidth: 0,
-  aliasDuplicateObjects: false,
-  version: '1.1',
-} as const;
-
-/** Looks like a YAML 1.2 octal (`0o17`): a number to 1.2 readers, a string to 1.1 ones. */
-const YAML12_ONLY_NUMBER = /^[-+]?0o[0-7]+$/;
-
-/**
- * Quotes the few strings YAML 1.1 quoting leaves plain but a YAML 1.2 reader
- * (JavaScript tools, go-yaml v3) would read as numbers.
- */
-export function quoteForBothYamlVersions(
-  _key: unknown,
-  value: unknown,
-): unknown {
-  if (typeof value === 'string' && YAML12_ONLY_NUMBER.test(value)) {
-    const scalar = new Scalar(value);
-    scalar.type = 'QUOTE_DOUBLE';
-    return scalar;
-  }
-  return value;
-}
+import { toYaml } from './yamlWriter';
 
 /** Rules in Prometheus' key order (`record`/`alert`, `expr`, `for`, `labels`, `annotations`). */
 function orderedRule(
@@ -64,7 +31,7 @@ function orderedRule(
   };
 }
 
-/** Plain objects of the groups, ready for any serialiser. @public */
+/** Plain objects of the groups, as the rule file and the PrometheusRule's `spec` print them. @public */
 export function ruleGroupsForYaml(
   groups: RuleGroup[],
 ): Array<Record<string, unknown>> {
@@ -75,11 +42,11 @@ export function ruleGroupsForYaml(
   }));
 }
 
-/** A rule file as YAML, as `promtool check rules` and Prometheus read it. @public */
+/**
+ * The rule file as users download it and as `promtool check rules` and
+ * Prometheus read it.
+ * @public
+ */
 export function renderRuleFileYaml(rules: PrometheusRuleFile): string {
-  return stringify(
-    { groups: ruleGroupsForYaml(rules.groups) },
-    quoteForBothYamlVersions,
-    YAML_OPTIONS,
-  );
+  return toYaml({ groups: ruleGroupsForYaml(rules.groups) });
 }

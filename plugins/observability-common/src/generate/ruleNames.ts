@@ -11,4 +11,3 @@ export {
   sliErrorRecordName,
 } from './sloRules';
 export type { BurnTier } from './sloRules';
-export { SERVICE_LABEL } from './ruleContext';

@@ -126,7 +126,7 @@ describe('generateRunbooks', () => {
       links: {
         // eslint-disable-next-line no-script-url -- the hostile value under test
         logQueryUrl: 'javascript:alert(1)',
-        traceUrl: 'https://t.example.com/a b)(c',
+        traceUrl: 'https://t.example.com/a)(c',
       },
       routing: { slackChannel: 'x`y' },
     });
@@ -135,7 +135,7 @@ describe('generateRunbooks', () => {
     expect(md).not.toContain('<script>');
     expect(md).not.toContain('](javascript:');
     expect(md).not.toMatch(/\n# Heading/);
-    expect(md).toContain('[trace view](https://t.example.com/a%20b%29%28c)');
+    expect(md).toContain('[trace view](https://t.example.com/a%29%28c)');
     expect(md).toContain(
       'log search (not an http(s) URL: ` javascript:alert(1) `)',
     );
@@ -161,6 +161,9 @@ describe('markdown helpers', () => {
     );
     expect(markdownLink('x', 'data:text/html,hi')).toBe(
       'x (not an http(s) URL: ` data:text/html,hi `)',
+    );
+    expect(markdownLink('x', 'https://a.example@evil.example/')).toBe(
+      'x (not an http(s) URL: ` https://a.example@evil.example/ `)',
     );
   });
 

@@ -123,10 +123,16 @@ function section(title: string, body: string[]): string {
   return [`## ${title}`, '', ...body, ''].join('\n');
 }
 
-function alertTable(alerts: GeneratedAlert[]): string[] {
+/**
+ * One row per variant of the alert. Its Labels column shows only what tells
+ * variants apart: service and team are the same on every alert of the
+ * service, and severity has a column of its own.
+ */
+function alertTable(alerts: GeneratedAlert[], serviceLabel: string): string[] {
+  const shared = [serviceLabel, 'team', 'severity'];
   const rows = alerts.map(a => {
     const labels = Object.entries(a.labels)
-      .filter(([k]) => !['service', 'team', 'severity'].includes(k))
+      .filter(([k]) => !shared.includes(k))
       .map(([k, v]) => `${k}=${v}`)
       .join(', ');
     return `| ${escapeMarkdown(a.severity)} | ${escapeMarkdown(
@@ -320,7 +326,11 @@ export function generateRunbooks(
       '',
       intro,
       '',
-      section('Meaning', [guide.meaning, '', ...alertTable(group)]),
+      section('Meaning', [
+        guide.meaning,
+        '',
+        ...alertTable(group, spec.metrics.serviceLabel),
+      ]),
       section('Impact', [guide.impact]),
       section('Diagnosis', [...guideLines, ...queries(group)]),
       section(

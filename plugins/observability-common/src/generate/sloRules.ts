@@ -2,7 +2,8 @@
  * SLO recording rules and multi-window, multi-burn-rate alerts, named as
  * Sloth names them (`slo:sli_error:ratio_rate5m`, `slo:objective:ratio`, …)
  * so existing Sloth/Pyrra dashboards read them. Instead of Sloth's
- * `sloth_id` labels every series carries `service` and `slo`, which keeps
+ * `sloth_id` labels every series carries the service label
+ * (`metrics.serviceLabel`, `service` by default) and `slo`, which keeps
  * many services' and SLOs' series apart in one Prometheus.
  *
  * Windows and factors follow the Google SRE workbook (chapter "Alerting on
@@ -13,7 +14,6 @@ import type { Finding, SloSpec } from '../spec/types';
 import { formatNumber } from './escape';
 import { errorRatioExpr, leMatcher } from './redRecordingRules';
 import {
-  SERVICE_LABEL,
   VALUE_AS_PERCENTAGE,
   buildAlert,
   select,
@@ -228,7 +228,7 @@ function sloGroup(
   findings: Finding[],
 ): { group: RuleGroup; alerts: GeneratedAlert[] } {
   const sloName = v.slo.slo;
-  const labels = { [SERVICE_LABEL]: ctx.service, slo: sloName };
+  const labels = { [ctx.metrics.serviceLabel]: ctx.service, slo: sloName };
   const matcher = `{${ctx.recordedMatcher},slo="${sloName}"}`;
   const budget = formatNumber(v.budget);
   const periodWindow = `${v.windowDays}d`;

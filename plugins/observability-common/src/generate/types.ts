@@ -5,6 +5,7 @@
  * byte-identical files.
  */
 import type { Finding } from '../spec/types';
+import type { AlertmanagerFragment } from './alertmanager';
 
 /** @public */
 export interface RecordingRule {
@@ -67,17 +68,38 @@ export type ArtifactId =
   | 'observability'
   | 'otel-collector'
   | 'loki-rules'
-  | `runbook:${string}`;
+  | `runbook:${string}`
+  /** Files of generators added by other plugins. */
+  | (string & {});
 
-/** A file as handed out by the download routes, the CLI and the scaffolder action. @public */
-export interface ArtifactFile {
+/** A file as listed by the tab: everything but its text. @public */
+export interface ArtifactFileInfo {
   id: ArtifactId;
   /** Relative path inside a service's folder, e.g. `prometheus-rules.yaml`, `runbooks/HighErrorRate.md`. */
   path: string;
   mediaType: 'application/yaml' | 'application/json' | 'text/markdown';
   /** Human label for pickers, e.g. `Prometheus rules`. */
   label: string;
-  content: string;
+}
+
+/**
+ * A file as handed out by the download routes, the CLI and the scaffolder
+ * action. `content` is rendered on first read (and kept), so listing files
+ * costs no rendering: use {@link artifactFileInfo} to list them.
+ * @public
+ */
+export interface ArtifactFile extends ArtifactFileInfo {
+  readonly content: string;
+}
+
+/** The file without its text; reading nothing renders nothing. @public */
+export function artifactFileInfo(file: ArtifactFileInfo): ArtifactFileInfo {
+  return {
+    id: file.id,
+    path: file.path,
+    mediaType: file.mediaType,
+    label: file.label,
+  };
 }
 
 /** One factor of the confidence score. @public */
@@ -117,15 +139,25 @@ export interface ObservabilityOutput {
   confidence_score: number;
 }
 
-/** Everything generated for one entity. @public */
+/**
+ * Everything generated for one entity, structured: the checks and the tab
+ * read these objects; text exists only in `files[].content` and `output`,
+ * both built on first read.
+ * @public
+ */
 export interface GeneratedArtifacts {
   entityRef: string;
   serviceName: string;
+  /** The Prometheus rule file (the log-based fallback goes to Loki, not here). */
   rules: PrometheusRuleFile;
   alerts: GeneratedAlert[];
   runbooks: Runbook[];
+  /** The owning team's part of the Alertmanager configuration. */
+  alertmanager?: AlertmanagerFragment;
   files: ArtifactFile[];
-  output: ObservabilityOutput;
+  /** The seed's output object; built on first read. */
+  readonly output: ObservabilityOutput;
   confidence: ConfidenceScore;
+  /** Every finding of the spec parser and the generators, each once. */
   findings: Finding[];
 }

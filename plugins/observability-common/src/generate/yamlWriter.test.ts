@@ -60,11 +60,26 @@ describe('toYaml', () => {
     );
   });
 
-  it('quotes what YAML would read as something else', () => {
+  it('quotes what YAML 1.1 or 1.2 would read as something else', () => {
     const tricky = [
       'true',
       'No',
       'null',
+      'yes',
+      'On',
+      'y',
+      'N',
+      '0o17',
+      '0b101',
+      '1_000',
+      '12:30',
+      '.inf',
+      '-.Inf',
+      '.NaN',
+      '<<',
+      '=',
+      'e5',
+      'E-3',
       '~',
       '1',
       '0x1F',
@@ -97,7 +112,10 @@ describe('toYaml', () => {
       'a\tb',
     ];
     for (const value of tricky) {
-      expect(parse(toYaml({ value }))).toEqual({ value });
+      const text = toYaml({ value });
+      expect(parse(text)).toEqual({ value });
+      // Go's yaml.v2 (Prometheus, Alertmanager, kubectl) resolves YAML 1.1.
+      expect(parse(text, { version: '1.1' })).toEqual({ value });
     }
   });
 
@@ -142,7 +160,9 @@ describe('toYaml', () => {
           const wellFormed = JSON.parse(
             JSON.stringify(data).replace(/\\ud[89a-f][0-9a-f]{2}/gi, '\\ufffd'),
           );
-          expect(parse(toYaml(wellFormed))).toEqual(wellFormed);
+          const text = toYaml(wellFormed);
+          expect(parse(text)).toEqual(wellFormed);
+          expect(parse(text, { version: '1.1' })).toEqual(wellFormed);
         },
       ),
       { numRuns: 2_000 },

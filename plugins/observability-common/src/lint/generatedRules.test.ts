@@ -1,17 +1,16 @@
 /**
  * Redline's own generated rules must pass its own linter: if they do not,
- * either the finding or the generator is wrong. Checked on the demo catalog
- * (every component, through parseSpec) and on hand-built specs covering both
- * SLO kinds.
+ * either the finding or the generator is wrong. The files linted are the ones
+ * users download. Checked on the demo catalog (every component, through
+ * parseSpec) and on hand-built specs covering both SLO kinds.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Entity } from '@backstage/catalog-model';
 import { parseAllDocuments } from 'yaml';
+import { generateArtifacts } from '../generate/generateArtifacts';
+import { downloadedFile } from '../generate/__promtool__/downloadedFile';
 import { makeSpec } from '../generate/__testUtils__/makeSpec';
-import { renderPrometheusRuleCrd } from '../generate/prometheusRuleCrd';
-import { generatePrometheusRules } from '../generate/prometheusRules';
-import { renderRuleFileYaml } from '../generate/ruleFileYaml';
 import { DEFAULT_GENERATOR_CONFIG } from '../spec/config';
 import { parseSpec } from '../spec/parseSpec';
 import type { ObservabilitySpec } from '../spec/types';
@@ -79,7 +78,7 @@ describe("Redline's generated rules pass the linter", () => {
   it.each(specs)(
     '%s: rule file, PrometheusRule and rule groups have no error or warning',
     (_, spec) => {
-      const generated = generatePrometheusRules(spec, DEFAULT_GENERATOR_CONFIG);
+      const generated = generateArtifacts(spec, DEFAULT_GENERATOR_CONFIG);
       const ruleCount = generated.rules.groups.reduce(
         (n, group) => n + group.rules.length,
         0,
@@ -89,7 +88,7 @@ describe("Redline's generated rules pass the linter", () => {
       expect(
         seriousOnly(
           lintRuleFileText(
-            renderRuleFileYaml(generated.rules),
+            downloadedFile(generated, 'prometheus-rules'),
             'prometheus-rules.yaml',
           ),
         ),
@@ -97,8 +96,8 @@ describe("Redline's generated rules pass the linter", () => {
       expect(
         seriousOnly(
           lintRuleFileText(
-            renderPrometheusRuleCrd(spec, generated.rules),
-            'prometheus-rule.yaml',
+            downloadedFile(generated, 'prometheus-rule-crd'),
+            'prometheus-rule.crd.yaml',
           ),
         ),
       ).toEqual([]);

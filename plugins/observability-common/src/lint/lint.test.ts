@@ -34,6 +34,40 @@ describe('lintRuleGroups', () => {
     expect(lintRuleGroups([{ name: 'g', rules: [goodAlert] }])).toEqual([]);
   });
 
+  it('accepts http(s) runbook links and templated ones, and flags anything else', () => {
+    const runbookFindings = (runbookUrl: string) =>
+      lintRuleGroups([
+        {
+          name: 'g',
+          rules: [
+            {
+              ...goodAlert,
+              annotations: {
+                ...goodAlert.annotations,
+                runbook_url: runbookUrl,
+              },
+            },
+          ],
+        },
+      ]).map(f => f.ruleId);
+    for (const ok of [
+      'https://runbooks.example.com/HighErrorRate',
+      '{{ $externalURL }}/runbooks/HighErrorRate',
+      'https://runbooks.example.com/{{ $labels.alertname }}?service={{ $labels.service }}',
+    ]) {
+      expect(runbookFindings(ok)).toEqual([]);
+    }
+    for (const bad of [
+      'runbooks/HighErrorRate.md',
+      'ftp://runbooks.example.com/x',
+      'https://runbooks.example.com/high error rate',
+      'https://runbooks.example.com@evil.example/x',
+      'https://user:secret@runbooks.example.com/x',
+    ]) {
+      expect(runbookFindings(bad)).toEqual(['alert/runbook-url-not-http']);
+    }
+  });
+
   it('locates findings by group and rule, with the source as file', () => {
     const findings = lintRuleGroups(
       [{ name: 'checkout', rules: [{ ...goodAlert, for: undefined }] }],

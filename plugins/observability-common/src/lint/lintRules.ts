@@ -5,6 +5,7 @@
  * same code.
  */
 import { DEFAULT_METRIC_NAMES } from '../spec/config';
+import { isHttpUrl } from '../spec/url';
 import { LintRuleId, makeFinding } from './catalogue';
 import { looksLikeLogQL } from './logql';
 import { CauseKind, causeKind } from './metricKinds';
@@ -238,7 +239,7 @@ function runbookFindings(rule: RuleUnderLint): LintFinding[] {
     findings.push(
       makeFinding(
         'alert/runbook-url-not-http',
-        `the ${link.key} of alert "${rule.name}" is "${link.value}", not an http(s) URL`,
+        `the ${link.key} of alert "${rule.name}" is "${link.value}", not an absolute http(s) URL without spaces or credentials`,
         `use a full link such as ${example}`,
         at(rule, annotations?.[link.key]),
       ),
@@ -247,10 +248,15 @@ function runbookFindings(rule: RuleUnderLint): LintFinding[] {
   return findings;
 }
 
-/** http(s) links pass; so do templates, whose value is only known when the alert fires. */
+/**
+ * http(s) links pass; so do templates, whose value is only known when the
+ * alert fires: a value that starts with an action, or a link whose actions
+ * (`https://wiki/{{ $labels.alertname }}`) stand in for some path text.
+ */
 function isBrowsable(value: string): boolean {
   const trimmed = value.trim();
-  return /^https?:\/\/[^\s/]+/i.test(trimmed) || trimmed.startsWith('{{');
+  if (trimmed.startsWith('{{')) return true;
+  return isHttpUrl(trimmed.replace(/\{\{[\s\S]*?\}\}/g, 'x'));
 }
 
 function nonEmpty(value: string | undefined): value is string {

@@ -15,6 +15,7 @@ import {
   isSeq,
   parseAllDocuments,
 } from 'yaml';
+import { isValidLabelName, isValidMetricName } from '../spec/names';
 import { makeFinding } from './catalogue';
 import { parsePrometheusDuration } from './duration';
 import type { RulePositions, RuleUnderLint } from './lintRules';
@@ -44,8 +45,6 @@ const RULE_KEYS = new Set([
   'labels',
   'annotations',
 ]);
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 class RuleFileReader {
   readonly rules: RuleUnderLint[] = [];
@@ -212,7 +211,7 @@ class RuleFileReader {
       );
       return;
     }
-    if (record !== undefined && !METRIC_NAME.test(record)) {
+    if (record !== undefined && !isValidMetricName(record)) {
       invalid(
         node.get('record', true),
         `recording rule name "${record}" is not a valid metric name`,
@@ -294,7 +293,7 @@ class RuleFileReader {
     }
     for (const pair of node.items) {
       const key = keyOf(pair);
-      if (!LABEL_NAME.test(key) || key === '__name__') {
+      if (!isValidLabelName(key) || key === '__name__') {
         this.#invalid(
           pair.key,
           `"${key}" is not a valid ${

@@ -11,6 +11,7 @@ import {
   LabelMatcher,
   parseLabelMatchers,
 } from './labelMatchers';
+import { hasUrlCredentials, isHttpUrl } from './url';
 
 /** How one annotation is validated and explained. @public */
 export interface AnnotationDefinition<T> {
@@ -60,24 +61,23 @@ const durationMsString = z
       .max(MAX_LATENCY_MS, 'must be at most 10 minutes (600000ms)'),
   );
 
-function isHttpUrl(value: string): boolean {
-  if (!/^https?:\/\//i.test(value) || /\s/.test(value)) return false;
-  try {
-    const url = new URL(value);
-    return (
-      (url.protocol === 'http:' || url.protocol === 'https:') &&
-      url.hostname !== ''
-    );
-  } catch {
-    return false;
-  }
-}
+const CREDENTIALS_MESSAGE =
+  'must not carry credentials (user:password@ before the host)';
 
 const httpUrl = z
   .string()
   .trim()
   .max(2048, 'must be at most 2048 characters')
-  .refine(isHttpUrl, 'must be an absolute http:// or https:// URL');
+  .superRefine((value, ctx) => {
+    if (!isHttpUrl(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: hasUrlCredentials(value)
+          ? CREDENTIALS_MESSAGE
+          : 'must be an absolute http:// or https:// URL',
+      });
+    }
+  });
 
 /**
  * A link template: an http(s) URL once its placeholders are filled. Unknown
@@ -108,7 +108,9 @@ function urlTemplate(placeholders: string[]) {
       if (!isHttpUrl(filled)) {
         ctx.addIssue({
           code: 'custom',
-          message: 'must be an absolute http:// or https:// URL template',
+          message: hasUrlCredentials(filled)
+            ? CREDENTIALS_MESSAGE
+            : 'must be an absolute http:// or https:// URL template',
         });
       }
     });

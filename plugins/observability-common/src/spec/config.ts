@@ -1,4 +1,10 @@
-import type { MetricNames } from './types';
+import {
+  isValidLabelName,
+  isValidMetricName,
+  LABEL_NAME_SYNTAX,
+  METRIC_NAME_SYNTAX,
+} from './names';
+import type { Finding, MetricNames } from './types';
 
 /**
  * The part of `app-config.yaml` (`observability.*`) that shapes generation.
@@ -40,18 +46,96 @@ export const DEFAULT_GENERATOR_CONFIG: GeneratorConfig = {
   alertmanager: { groupWait: '30s', groupInterval: '5m', repeatInterval: '4h' },
 };
 
-/** Fills a partial config with defaults. @public */
+/** A configured metric or label name Prometheus would reject. @public */
+export interface MetricNameProblem {
+  /** Key under `observability.metrics`, e.g. `serviceLabel`. */
+  key: 'requestsTotal' | 'durationHistogram' | 'statusLabel' | 'serviceLabel';
+  value: unknown;
+  /** Which Prometheus name syntax the key must follow. */
+  kind: 'metric' | 'label';
+  /** That syntax, e.g. `[a-zA-Z_][a-zA-Z0-9_]*`. */
+  expected: string;
+}
+
+const NAME_KEYS = [
+  ['requestsTotal', 'metric'],
+  ['durationHistogram', 'metric'],
+  ['statusLabel', 'label'],
+  ['serviceLabel', 'label'],
+] as const;
+
+/**
+ * The names among `metrics` that are not valid Prometheus metric or label
+ * names; absent keys are fine (the defaults apply).
+ * @public
+ */
+export function findMetricNameProblems(
+  metrics: Partial<MetricNames> | undefined,
+): MetricNameProblem[] {
+  const problems: MetricNameProblem[] = [];
+  for (const [key, kind] of NAME_KEYS) {
+    const value = metrics?.[key];
+    if (value === undefined) continue;
+    const valid =
+      kind === 'metric' ? isValidMetricName(value) : isValidLabelName(value);
+    if (!valid) {
+      problems.push({
+        key,
+        value,
+        kind,
+        expected: kind === 'metric' ? METRIC_NAME_SYNTAX : LABEL_NAME_SYNTAX,
+      });
+    }
+  }
+  return problems;
+}
+
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value ?? {}).filter(([, v]) => v !== undefined),
+  ) as Partial<T>;
+}
+
+/**
+ * Fills a partial config with defaults. This is where configured metric and
+ * label names are validated, once: an invalid one is replaced by its default
+ * and, when `findings` is given, reported there (`generate.metric-name-invalid`
+ * / `generate.label-name-invalid`), so everything downstream can splice the
+ * names into PromQL as they are.
+ * @public
+ */
 export function resolveGeneratorConfig(
   partial?: Partial<Omit<GeneratorConfig, 'metrics' | 'alertmanager'>> & {
     metrics?: Partial<MetricNames>;
     alertmanager?: Partial<GeneratorConfig['alertmanager']>;
   },
+  findings?: Finding[],
 ): GeneratorConfig {
+  const metrics: MetricNames = {
+    ...DEFAULT_METRIC_NAMES,
+    ...definedOnly(partial?.metrics),
+  };
+  for (const problem of findMetricNameProblems(metrics)) {
+    const fallback = DEFAULT_METRIC_NAMES[problem.key];
+    findings?.push({
+      id:
+        problem.kind === 'metric'
+          ? 'generate.metric-name-invalid'
+          : 'generate.label-name-invalid',
+      severity: 'error',
+      message: `Configured ${problem.kind} name observability.metrics.${problem.key} is not a valid Prometheus ${problem.kind} name; using the default ${fallback}.`,
+      value: String(problem.value),
+      expected: problem.expected,
+    });
+    metrics[problem.key] = fallback;
+  }
+  if (!Array.isArray(metrics.histogramBuckets))
+    metrics.histogramBuckets = DEFAULT_METRIC_NAMES.histogramBuckets;
   return {
     portalBaseUrl: (
       partial?.portalBaseUrl ?? DEFAULT_GENERATOR_CONFIG.portalBaseUrl
     ).replace(/\/+$/, ''),
-    metrics: { ...DEFAULT_METRIC_NAMES, ...partial?.metrics },
+    metrics,
     alertmanager: {
       ...DEFAULT_GENERATOR_CONFIG.alertmanager,
       ...partial?.alertmanager,

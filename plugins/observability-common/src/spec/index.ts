@@ -1,5 +1,7 @@
 export * from './types';
 export * from './config';
+export * from './names';
+export * from './url';
 export * from './annotations';
 export * from './labelMatchers';
 export * from './annotationSchemas';

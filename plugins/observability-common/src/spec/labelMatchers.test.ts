@@ -87,6 +87,24 @@ describe('decodeStringLiteral', () => {
     expect(decodeStringLiteral(literal)).toEqual({ value });
   });
 
+  it('escapes what a generated file could not carry as is, and still decodes to the same text', () => {
+    const text = 'a\u2028b\u2029c\ufffed\uffffe\u0085f\ufffdg\th\u0001';
+    const literal = promqlString(text);
+    expect(literal).toBe(
+      '"a\\u2028b\\u2029c\\uFFFEd\\uFFFFe\\u0085f\\uFFFDg\\th\\u0001"',
+    );
+    expect(decodeStringLiteral(literal)).toEqual({ value: text });
+    expect(findPromqlSyntaxError(`up{a=${literal}}`)).toBeUndefined();
+  });
+
+  it('round-trips arbitrary Unicode through promqlString', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), s => {
+        expect(decodeStringLiteral(promqlString(s))).toEqual({ value: s });
+      }),
+    );
+  });
+
   it('round-trips through promqlString', () => {
     fc.assert(
       fc.property(fc.string(), s => {

@@ -8,6 +8,7 @@
  * query injection such as `a="b"} or vector(1) or up{`.
  */
 import { parser } from '@prometheus-io/lezer-promql';
+import { isValidLabelName } from './names';
 
 /** One label matcher. @public */
 export interface LabelMatcher {
@@ -22,8 +23,6 @@ export type LabelMatchersResult =
   | { ok: true; matchers: LabelMatcher[] }
   | { ok: false; error: string };
 
-/** Classic Prometheus label names; quoted UTF-8 names need Prometheus 3 and are not accepted. */
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const OPS = new Set(['=', '!=', '=~', '!~']);
 const WRAPPER = 'up{';
 // eslint-disable-next-line no-control-regex
@@ -31,14 +30,31 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 const LONE_SURROGATE =
   /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** Encodes a string as a double-quoted PromQL (Go) string literal. @public */
+/**
+ * Code points that travel as `\uXXXX` escapes, so the literal is printable
+ * text that every file Redline writes carries unchanged: Prometheus' lexer
+ * reads a literal U+FFFD as a decoding error, and Go's YAML parser splits
+ * scalars on U+2028/U+2029 and rejects U+FFFE/U+FFFF and C1 controls.
+ */
+const UNICODE_ESCAPED =
+  // eslint-disable-next-line no-control-regex -- escaping control characters is the point
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufffd\ufffe\uffff]/g;
+
+/**
+ * Encodes a string as a double-quoted PromQL (Go) string literal that
+ * decodes to exactly `value` and can be written into any generated file as is.
+ * @public
+ */
 export function promqlString(value: string): string {
   return `"${value
     .replace(/\\/g, '\\\\')
     .replace(/"/g, '\\"')
     .replace(/\n/g, '\\n')
-    // Prometheus' lexer reads a literal U+FFFD as a decoding error, so it must travel escaped.
-    .replace(/\ufffd/g, '\\ufffd')}"`;
+    .replace(/\t/g, '\\t')
+    .replace(
+      UNICODE_ESCAPED,
+      c => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
+    )}"`;
 }
 
 /** Serialises matchers as `a="b",c=~"d"` (no braces). @public */
@@ -316,7 +332,7 @@ export function parseLabelMatchers(text: string): LabelMatchersResult {
       return fail(`incomplete matcher ${raw}`);
     const name = source.slice(nameNode.from, nameNode.to);
     const op = source.slice(opNode.from, opNode.to);
-    if (!LABEL_NAME.test(name)) return fail(`invalid label name ${name}`);
+    if (!isValidLabelName(name)) return fail(`invalid label name ${name}`);
     if (name.startsWith('__'))
       return fail(
         `label ${name} is reserved (names starting with __ are internal)`,

@@ -257,6 +257,9 @@ const cases: Array<{
       'data:text/html,hi',
       'https://',
       'not a url',
+      'https://runbooks.example.com/check out',
+      'https://user:secret@runbooks.example.com/checkout',
+      'https://runbooks.example.com@evil.example/checkout',
     ],
   },
   {
@@ -300,6 +303,7 @@ const cases: Array<{
     invalid: [
       'https://traces.example.com/trace/{traceId}',
       'traces.example.com',
+      'https://admin:pw@traces.example.com/trace/{trace_id}',
     ],
   },
   {
@@ -326,7 +330,11 @@ const cases: Array<{
     valid: [
       ['https://hooks.example.com/alerts', 'https://hooks.example.com/alerts'],
     ],
-    invalid: ['hooks.example.com', 'ws://hooks.example.com'],
+    invalid: [
+      'hooks.example.com',
+      'ws://hooks.example.com',
+      'https://token:x@hooks.example.com/alerts',
+    ],
   },
   {
     key: ANNOTATIONS.prometheusInstance,
@@ -546,6 +554,61 @@ describe('parseSpec, per annotation', () => {
       value: 'app="checkout"',
       source: 'config',
     });
+  });
+
+  it('says why a link with credentials is refused', () => {
+    const [finding] = invalidFindings(
+      only(ANNOTATIONS.runbookUrl, 'https://user:pw@runbooks.example.com/x'),
+    );
+    expect(finding.message).toContain('must not carry credentials');
+    const [plain] = invalidFindings(only(ANNOTATIONS.runbookUrl, 'ftp://x'));
+    expect(plain.message).toContain(
+      'must be an absolute http:// or https:// URL.',
+    );
+  });
+
+  it('reports invalid configured metric and label names once, where the config is resolved, and uses the defaults', () => {
+    const result = parseSpec(entity(), {
+      ...resolveGeneratorConfig(),
+      metrics: {
+        ...resolveGeneratorConfig().metrics,
+        requestsTotal: 'http-requests',
+        serviceLabel: 'app name',
+      },
+    });
+    expect(result.findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          id: 'generate.metric-name-invalid',
+          severity: 'error',
+          value: 'http-requests',
+          expected: '[a-zA-Z_:][a-zA-Z0-9_:]*',
+        }),
+        expect.objectContaining({
+          id: 'generate.label-name-invalid',
+          value: 'app name',
+          expected: '[a-zA-Z_][a-zA-Z0-9_]*',
+        }),
+      ]),
+    );
+    expect(result.spec.metrics.requestsTotal).toBe('http_requests_total');
+    expect(result.spec.metrics.serviceLabel).toBe('service');
+    expect(result.spec.selector.value).toBe('service="checkout"');
+    // A resolved, valid config adds nothing.
+    expect(
+      parseSpec(entity(), resolveGeneratorConfig()).findings.filter(f =>
+        f.id.startsWith('generate.'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('hands out the selector in the canonical form generated rules use', () => {
+    const { spec } = parseSpec(
+      entity({
+        [ANNOTATIONS.metricsSelector]: ` app = 'x\uFFFDy' , env!~"dev|test" `,
+      }),
+    );
+    expect(spec.selector.value).toBe('app="x\\uFFFDy",env!~"dev|test"');
   });
 
   it('rejects a selector filtering on the configured status label', () => {

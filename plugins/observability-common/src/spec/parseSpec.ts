@@ -44,8 +44,6 @@ export const DEFAULT_RED_THRESHOLDS = {
 /** SLO compliance window, like Sloth and Pyrra. @public */
 export const SLO_WINDOW_DAYS = 30;
 
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const MAX_SHOWN_VALUE = 200;
 const refValidator = makeValidator();
 
@@ -271,17 +269,10 @@ export function parseSpec(
   entity: Entity,
   config?: GeneratorConfig,
 ): ParsedSpec {
-  const cfg = resolveGeneratorConfig(config);
-  const metrics = { ...cfg.metrics };
-  // Names are spliced into PromQL unquoted, so a broken config value must not get through.
-  if (!LABEL_NAME.test(metrics.serviceLabel))
-    metrics.serviceLabel = DEFAULT_METRIC_NAMES.serviceLabel;
-  if (!LABEL_NAME.test(metrics.statusLabel))
-    metrics.statusLabel = DEFAULT_METRIC_NAMES.statusLabel;
-  if (!METRIC_NAME.test(metrics.requestsTotal))
-    metrics.requestsTotal = DEFAULT_METRIC_NAMES.requestsTotal;
-  if (!METRIC_NAME.test(metrics.durationHistogram))
-    metrics.durationHistogram = DEFAULT_METRIC_NAMES.durationHistogram;
+  // A config that skipped resolveGeneratorConfig is checked here, where the
+  // spec's metric names come from; an already resolved one adds nothing.
+  const configFindings: Finding[] = [];
+  const { metrics } = resolveGeneratorConfig(config, configFindings);
 
   const metadata = (entity?.metadata ?? {}) as Partial<Entity['metadata']>;
   const rawAnnotations = metadata.annotations;
@@ -289,6 +280,7 @@ export function parseSpec(
     rawAnnotations && typeof rawAnnotations === 'object' ? rawAnnotations : {};
   const reader = new AnnotationReader(annotations);
   const findings = reader.findings;
+  findings.push(...configFindings);
   const defs = ANNOTATION_DEFINITIONS;
 
   const kind = stringField(entity?.kind) ?? 'Component';

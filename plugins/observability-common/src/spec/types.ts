@@ -60,7 +60,12 @@ export interface RedThresholds {
   latencyP99Ms: Sourced<number>;
 }
 
-/** Metric and label names; defaults are the seed's, overridable in app-config. @public */
+/**
+ * Metric and label names; defaults are the seed's, overridable in app-config.
+ * In a spec they are always valid Prometheus names (checked by
+ * `resolveGeneratorConfig`).
+ * @public
+ */
 export interface MetricNames {
   /** Counter of requests, e.g. `http_requests_total`. */
   requestsTotal: string;
@@ -68,7 +73,7 @@ export interface MetricNames {
   statusLabel: string;
   /** Histogram base name, e.g. `http_request_duration_seconds`. */
   durationHistogram: string;
-  /** Label identifying the service in every series, e.g. `service`. */
+  /** Label identifying the service in every series, e.g. `service`; generated series and alerts carry it too. */
   serviceLabel: string;
   /** Bucket boundaries (seconds) services are expected to expose; a latency SLO threshold must be one of them. */
   histogramBuckets: number[];
@@ -94,7 +99,11 @@ export interface LinkSpec {
   logQueryUrl?: string;
   /** Template with `{service}` and `{trace_id}` placeholders. */
   traceUrl?: string;
-  /** Loki (or other LogQL) stream selector for the log-based fallback alert, e.g. `{app="checkout"}`. */
+  /**
+   * Loki (or other LogQL) stream selector for the log-based fallback alert,
+   * e.g. `{app="checkout"}`. Always valid, re-serialised from its parsed
+   * matchers.
+   */
   logSelector?: string;
 }
 
@@ -113,7 +122,11 @@ export interface ObservabilitySpec {
   lifecycle?: string;
   tier?: string;
   serviceName: Sourced<string>;
-  /** PromQL label matchers without braces, e.g. `service="checkout"`. Always valid PromQL. */
+  /**
+   * PromQL label matchers without braces, e.g. `service="checkout"`. Always
+   * valid PromQL in canonical form (re-serialised from its parsed matchers),
+   * byte for byte what generated rules select with.
+   */
   selector: Sourced<string>;
   thresholds: RedThresholds;
   slos: SloSpec[];

@@ -1,14 +1,13 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
+  ApplyHistoryResponse,
   ApplyResponse,
   ArtifactId,
   CoverageHistoryPoint,
   CoverageQuery,
   CoverageResponse,
-  EntityAlertsResponse,
   EntityViewResponse,
-  RedTargetsResponse,
   RunbookResponse,
 } from '@redline/backstage-plugin-observability-common';
 
@@ -29,8 +28,6 @@ export interface ArtifactText {
  * @public
  */
 export interface ObservabilityApi {
-  /** RED targets and findings for one entity (the foundation slice). */
-  getRedTargets(entity: CompoundEntityRef): Promise<RedTargetsResponse>;
   /** Everything the Observability tab shows for one entity. */
   getEntityView(entity: CompoundEntityRef): Promise<EntityViewResponse>;
   /** One generated file, e.g. `prometheus-rules` or `runbook:HighErrorRate`. */
@@ -43,8 +40,6 @@ export interface ObservabilityApi {
     entity: CompoundEntityRef,
     alert: string,
   ): Promise<RunbookResponse>;
-  /** Live alerts for the entity, grouped and deduplicated by the backend. */
-  getEntityAlerts(entity: CompoundEntityRef): Promise<EntityAlertsResponse>;
   /** All generated files of an entity as a zip archive. */
   getBundle(entity: CompoundEntityRef): Promise<DownloadedFile>;
   /** Writes the entity's rules to the configured Prometheus and reloads it. Rejects with a 403 when not permitted. */
@@ -52,6 +47,8 @@ export interface ObservabilityApi {
     entity: CompoundEntityRef,
     options?: { instance?: string },
   ): Promise<ApplyResponse>;
+  /** Who applied the entity's rules, where and with what outcome; newest first. */
+  getApplyHistory(entity: CompoundEntityRef): Promise<ApplyHistoryResponse>;
   getCoverage(query?: CoverageQuery): Promise<CoverageResponse>;
   getCoverageHistory(options?: {
     team?: string;

@@ -3,11 +3,12 @@ import { setupServer } from 'msw/node';
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
 import { ObservabilityClient } from './ObservabilityClient';
+import { checkoutView, demoRunbook } from '../__testUtils__/fixtures';
 import {
-  checkoutView,
+  checkoutApplyHistory,
   coverageHistory,
   coverageResponse,
-} from '../testUtils/fixtures';
+} from '../__testUtils__/handWrittenFixtures';
 
 const baseUrl = 'http://backend.test/api/observability';
 const checkout = { kind: 'Component', namespace: 'Default', name: 'checkout' };
@@ -28,25 +29,6 @@ describe('ObservabilityClient', () => {
       ),
     );
     await expect(client.getEntityView(checkout)).resolves.toEqual(checkoutView);
-  });
-
-  it('fetches RED targets', async () => {
-    server.use(
-      http.get(`${baseUrl}/entity/component/default/checkout/red`, () =>
-        HttpResponse.json({
-          entityRef: checkoutView.entityRef,
-          spec: checkoutView.spec,
-          redTargets: checkoutView.redTargets,
-          findings: [],
-        }),
-      ),
-    );
-    const result = await client.getRedTargets(checkout);
-    expect(result.redTargets.map(t => t.signal)).toEqual([
-      'rate',
-      'errors',
-      'duration',
-    ]);
   });
 
   it('throws a ResponseError carrying the backend message on a non-ok response', async () => {
@@ -168,36 +150,34 @@ describe('ObservabilityClient', () => {
     ]).toEqual(['2', '20', 'desc']);
   });
 
-  it('fetches a runbook and the live alerts', async () => {
+  it('fetches a runbook by alert name', async () => {
+    const runbook = demoRunbook('checkout', 'HighErrorRate');
     server.use(
       http.get(
         `${baseUrl}/entity/component/default/checkout/runbooks/HighErrorRate`,
-        () =>
-          HttpResponse.json({
-            entityRef: 'component:default/checkout',
-            alert: 'HighErrorRate',
-            title: 'HighErrorRate',
-            path: 'runbooks/HighErrorRate.md',
-            markdown: '# x',
-          }),
-      ),
-      http.get(`${baseUrl}/entity/component/default/checkout/alerts`, () =>
-        HttpResponse.json({
-          entityRef: 'component:default/checkout',
-          status: 'ok',
-          alerts: checkoutView.firing,
-          rawCount: 4,
-          storm: false,
-        }),
+        () => HttpResponse.json(runbook),
       ),
     );
-    await expect(
-      client.getRunbook(checkout, 'HighErrorRate'),
-    ).resolves.toMatchObject({ markdown: '# x' });
-    await expect(client.getEntityAlerts(checkout)).resolves.toMatchObject({
-      rawCount: 4,
-      alerts: checkoutView.firing,
-    });
+    await expect(client.getRunbook(checkout, 'HighErrorRate')).resolves.toEqual(
+      runbook,
+    );
+  });
+
+  it('fetches the apply history from GET …/apply', async () => {
+    let method = '';
+    server.use(
+      http.all(
+        `${baseUrl}/entity/component/default/checkout/apply`,
+        ({ request }) => {
+          method = request.method;
+          return HttpResponse.json(checkoutApplyHistory);
+        },
+      ),
+    );
+    await expect(client.getApplyHistory(checkout)).resolves.toEqual(
+      checkoutApplyHistory,
+    );
+    expect(method).toBe('GET');
   });
 
   it('fetches coverage history for a team and exports CSV', async () => {

@@ -2,14 +2,13 @@ import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type {
+  ApplyHistoryResponse,
   ApplyResponse,
   ArtifactId,
   CoverageHistoryPoint,
   CoverageQuery,
   CoverageResponse,
-  EntityAlertsResponse,
   EntityViewResponse,
-  RedTargetsResponse,
   RunbookResponse,
 } from '@redline/backstage-plugin-observability-common';
 import type {
@@ -63,10 +62,6 @@ export class ObservabilityClient implements ObservabilityApi {
     this.#fetchApi = options.fetchApi;
   }
 
-  async getRedTargets(entity: CompoundEntityRef): Promise<RedTargetsResponse> {
-    return this.#json(`/entity/${entityPath(entity)}/red`);
-  }
-
   async getEntityView(entity: CompoundEntityRef): Promise<EntityViewResponse> {
     return this.#json(`/entity/${entityPath(entity)}`);
   }
@@ -97,12 +92,6 @@ export class ObservabilityClient implements ObservabilityApi {
     );
   }
 
-  async getEntityAlerts(
-    entity: CompoundEntityRef,
-  ): Promise<EntityAlertsResponse> {
-    return this.#json(`/entity/${entityPath(entity)}/alerts`);
-  }
-
   async getBundle(entity: CompoundEntityRef): Promise<DownloadedFile> {
     const response = await this.#fetch(
       `/entity/${entityPath(entity)}/bundle.zip`,
@@ -122,6 +111,12 @@ export class ObservabilityClient implements ObservabilityApi {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(options),
     });
+  }
+
+  async getApplyHistory(
+    entity: CompoundEntityRef,
+  ): Promise<ApplyHistoryResponse> {
+    return this.#json(`/entity/${entityPath(entity)}/apply`);
   }
 
   async getCoverage(query?: CoverageQuery): Promise<CoverageResponse> {

@@ -9,6 +9,7 @@ describe('format helpers', () => {
   it('formats live values in their unit', () => {
     expect(formatValue(245.4, 'ms')).toBe('245 ms');
     expect(formatValue(0.2134, 'percent')).toBe('0.213 %');
+    expect(formatValue(12.5, 'req/s')).toBe('12.5 req/s');
     expect(formatValue(null, 'ms')).toBe('no data');
   });
 

@@ -3,17 +3,19 @@ export function percent(share: number, digits = 0): string {
   return `${(share * 100).toFixed(digits)} %`;
 }
 
-/** Live values are in the target's unit; keep a few significant digits. */
+/** A live value in its unit (the target's, or `req/s` for the rate signal); a few significant digits. */
 export function formatValue(
   value: number | null,
-  unit: 'percent' | 'ms',
+  unit: 'percent' | 'ms' | 'req/s',
 ): string {
   if (value === null || !Number.isFinite(value)) return 'no data';
   const rounded =
     Math.abs(value) >= 100
       ? value.toFixed(0)
       : value.toPrecision(3).replace(/\.?0+$/, '');
-  return unit === 'ms' ? `${rounded} ms` : `${rounded} %`;
+  if (unit === 'ms') return `${rounded} ms`;
+  if (unit === 'req/s') return `${rounded} req/s`;
+  return `${rounded} %`;
 }
 
 /**

@@ -5,9 +5,8 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  describeEntity,
   GeneratorConfig,
-  generateArtifacts,
-  parseSpec,
 } from '@redline/backstage-plugin-observability-common';
 
 /** Id of the action, as templates reference it. @public */
@@ -85,12 +84,7 @@ export function createGenerateObservabilityAction(options: {
           `No entity found for ref '${ctx.input.entityRef}'`,
         );
       }
-      const parsed = parseSpec(entity, generator);
-      const artifacts = generateArtifacts(
-        parsed.spec,
-        generator,
-        parsed.findings,
-      );
+      const { artifacts, findings } = describeEntity(entity, generator);
       const service = artifacts.serviceName;
       if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(service)) {
         throw new InputError(
@@ -115,21 +109,20 @@ export function createGenerateObservabilityAction(options: {
         await fs.mkdir(path.dirname(destination), { recursive: true });
         await fs.writeFile(destination, file.content, 'utf8');
       }
-      const allFindings = [...parsed.findings, ...artifacts.findings];
       ctx.logger.info(
         `${ctx.isDryRun ? 'Would write' : 'Wrote'} ${
           written.length
         } files for ${ctx.input.entityRef} into ${relativeDirectory} (${
-          allFindings.length
+          findings.length
         } findings)`,
       );
-      for (const finding of allFindings) {
+      for (const finding of findings) {
         ctx.logger.warn(`${finding.id}: ${finding.message}`);
       }
       ctx.output('serviceName', service);
       ctx.output('directory', relativeDirectory);
       ctx.output('files', written);
-      ctx.output('findings', allFindings.length);
+      ctx.output('findings', findings.length);
     },
   });
 }

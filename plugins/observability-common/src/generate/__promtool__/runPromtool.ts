@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { toYaml } from '../yamlWriter';
 
 /** What promtool printed and whether it succeeded. */
 export interface PromtoolResult {
@@ -104,11 +104,7 @@ export function testRules(
       evaluation_interval: '1m',
       tests,
     };
-    writeFileSync(
-      join(dir, 'test.yaml'),
-      stringify(testFile, { lineWidth: 0 }),
-      'utf8',
-    );
+    writeFileSync(join(dir, 'test.yaml'), toYaml(testFile), 'utf8');
     return run(promtool, ['test', 'rules', 'test.yaml'], dir);
   });
 }

@@ -2,6 +2,8 @@
  * fast-check arbitraries for catalog entities as the rule generator sees them:
  * hostile text in every free-form field, thresholds mostly in range and
  * sometimes not, SLOs with valid and invalid objectives and thresholds.
+ * Metric names and selectors are arbitrary too, then brought into the form
+ * parseSpec guarantees (see `asParsed`).
  */
 import fc from 'fast-check';
 import {
@@ -10,6 +12,7 @@ import {
 } from '../../spec/config';
 import type { MetricNames, ObservabilitySpec, SloSpec } from '../../spec/types';
 import { escapePromLabelValue } from '../escape';
+import { asParsed } from './asParsed';
 import { makeSpec } from './makeSpec';
 
 /** Fragments that break naive generators: template delimiters, quotes, YAML syntax, control and odd Unicode. */
@@ -162,24 +165,26 @@ export const specArb: fc.Arbitrary<ObservabilitySpec> = fc
     dashboardUrl: urlArb,
   })
   .map(r =>
-    makeSpec({
-      entityRef: `${r.kind}:${r.namespace}/${r.name}`,
-      kind: r.kind,
-      namespace: r.namespace,
-      name: r.name,
-      team: r.team,
-      serviceName: { value: r.serviceName, source: 'annotation' },
-      selector: {
-        value: selectorFor(r.selectorKind, r.serviceName, r.rawSelector),
-        source: 'annotation',
-      },
-      thresholds: {
-        errorRatePercent: { value: r.errorRatePercent, source: 'annotation' },
-        latencyP99Ms: { value: r.latencyP99Ms, source: 'annotation' },
-        rateDropPercent: { value: r.rateDropPercent, source: 'annotation' },
-      },
-      slos: r.slos,
-      metrics: r.metrics,
-      links: { runbookUrl: r.runbookUrl, dashboardUrl: r.dashboardUrl },
-    }),
+    asParsed(
+      makeSpec({
+        entityRef: `${r.kind}:${r.namespace}/${r.name}`,
+        kind: r.kind,
+        namespace: r.namespace,
+        name: r.name,
+        team: r.team,
+        serviceName: { value: r.serviceName, source: 'annotation' },
+        selector: {
+          value: selectorFor(r.selectorKind, r.serviceName, r.rawSelector),
+          source: 'annotation',
+        },
+        thresholds: {
+          errorRatePercent: { value: r.errorRatePercent, source: 'annotation' },
+          latencyP99Ms: { value: r.latencyP99Ms, source: 'annotation' },
+          rateDropPercent: { value: r.rateDropPercent, source: 'annotation' },
+        },
+        slos: r.slos,
+        metrics: r.metrics,
+        links: { runbookUrl: r.runbookUrl, dashboardUrl: r.dashboardUrl },
+      }),
+    ),
   );

@@ -5,17 +5,13 @@ import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import type {
-  AlertState,
-  GeneratedAlert,
-} from '@redline/backstage-plugin-observability-common';
+import type { AlertView } from '@redline/backstage-plugin-observability-common';
 import { safeHttpUrl } from '../../lib/format';
 import { staticTableOptions } from '../../lib/tableOptions';
 
 /** @public */
 export interface AlertRulesTableProps {
-  alerts: GeneratedAlert[];
-  alertStates: AlertState[];
+  alerts: AlertView[];
 }
 
 /** PromQL can be long; it is shown only when asked for, keeping the table scannable. */
@@ -67,16 +63,14 @@ const severityColor = {
   info: 'info',
 } as const;
 
-type Row = GeneratedAlert & { state?: AlertState };
-
 const deployedChip = {
   yes: { color: 'success', label: 'deployed' },
   no: { color: 'warning', label: 'not deployed' },
   unknown: { color: 'default', label: 'deployment unknown' },
 } as const;
 
-function StateChips({ state }: { state?: AlertState }) {
-  const deployed = deployedChip[state?.deployed ?? 'unknown'];
+function StateChips({ alert }: { alert: AlertView }) {
+  const deployed = deployedChip[alert.deployed];
   return (
     <Stack direction="row" spacing={0.5}>
       <Chip
@@ -85,7 +79,7 @@ function StateChips({ state }: { state?: AlertState }) {
         color={deployed.color}
         label={deployed.label}
       />
-      {state?.firing && <Chip size="small" color="error" label="firing" />}
+      {alert.firing && <Chip size="small" color="error" label="firing" />}
     </Stack>
   );
 }
@@ -94,9 +88,8 @@ function StateChips({ state }: { state?: AlertState }) {
  * The generated alerting rules with their deployed and firing state.
  * @public
  */
-export function AlertRulesTable({ alerts, alertStates }: AlertRulesTableProps) {
-  const stateByKey = new Map(alertStates.map(s => [s.key, s]));
-  const columns: TableColumn<Row>[] = [
+export function AlertRulesTable({ alerts }: AlertRulesTableProps) {
+  const columns: TableColumn<AlertView>[] = [
     {
       title: 'Alert',
       field: 'name',
@@ -149,19 +142,16 @@ export function AlertRulesTable({ alerts, alertStates }: AlertRulesTableProps) {
     {
       title: 'State',
       field: 'key',
-      render: row => <StateChips state={row.state} />,
+      render: row => <StateChips alert={row} />,
     },
   ];
-  const data: Row[] = alerts.map(alert => ({
-    ...alert,
-    state: stateByKey.get(alert.key),
-  }));
   return (
-    <Table<Row>
+    <Table<AlertView>
       title="Alert rules"
       options={staticTableOptions}
       columns={columns}
-      data={data}
+      // material-table writes its own state into row objects: hand it copies, not the view.
+      data={alerts.map(alert => ({ ...alert }))}
       emptyContent={
         <Typography sx={{ p: 2 }} color="text.secondary">
           No alert rules were generated. Describe the service (see above) or use

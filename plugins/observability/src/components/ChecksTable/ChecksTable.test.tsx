@@ -1,26 +1,55 @@
 import { screen, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/test-utils';
 import { ChecksTable } from './ChecksTable';
-import { checkoutView } from '../../testUtils/fixtures';
+import { checkoutView, legacyBillingView } from '../../__testUtils__/fixtures';
+
+const order = ['Fail', 'Warn', 'Unknown', 'Pass'];
 
 describe('ChecksTable', () => {
   it('orders failing checks first, labels status with text and offers YAML fixes to copy', async () => {
-    await renderInTestApp(<ChecksTable checks={checkoutView.checks} />);
-    const rows = screen.getAllByRole('row').slice(1);
-    expect(
-      rows.map(r => within(r).getAllByRole('cell')[0].textContent),
-    ).toEqual(['Fail', 'Warn', 'Unknown', 'Pass', 'Pass']);
-    const routing = screen.getByText('Alert routing').closest('tr')!;
+    await renderInTestApp(<ChecksTable checks={legacyBillingView.checks} />);
+    const statuses = screen
+      .getAllByRole('row')
+      .slice(1)
+      .map(r => within(r).getAllByRole('cell')[0].textContent!);
+    expect(statuses).toHaveLength(legacyBillingView.checks.length);
+    expect(new Set(statuses)).toEqual(new Set(order));
+    expect(statuses).toEqual(
+      [...statuses].sort((a, b) => order.indexOf(a) - order.indexOf(b)),
+    );
+
+    // No receiver at all: legacy-billing's alerts reach nobody.
+    const routing = screen
+      .getByText('Alerts routed to the owner')
+      .closest('tr')!;
+    expect(within(routing).getByText('Fail')).toBeInTheDocument();
     expect(routing).toHaveTextContent(
-      'redline.dev/slack-channel: "payments-alerts"',
+      'pagerduty.com/integration-key: "<integration-key>"',
     );
     expect(
       within(routing).getByRole('button', { name: 'Copy text' }),
     ).toBeInTheDocument();
-    const deployed = screen.getByText('Rules deployed').closest('tr')!;
+
+    // Prometheus did not answer: unknown, with the reason and nothing to fix.
+    const deployed = screen
+      .getByText('Rules loaded in Prometheus')
+      .closest('tr')!;
+    expect(within(deployed).getByText('Unknown')).toBeInTheDocument();
+    expect(deployed).toHaveTextContent('connect ECONNREFUSED after 3 attempts');
+  });
+
+  it('shows a prose fix as text, without a copy button', async () => {
+    await renderInTestApp(<ChecksTable checks={checkoutView.checks} />);
+    const deployed = screen
+      .getByText('Rules loaded in Prometheus')
+      .closest('tr')!;
+    expect(within(deployed).getByText('Warn')).toBeInTheDocument();
+    expect(
+      within(deployed).getByText('1 of 5 alert(s) not loaded: HighLatencyP99.'),
+    ).toBeInTheDocument();
     expect(
       within(deployed).getByText(
-        'Apply the generated rules from the Scaffold alerts dialog',
+        /^Apply the generated rules from the Observability tab/,
       ),
     ).toBeInTheDocument();
     expect(

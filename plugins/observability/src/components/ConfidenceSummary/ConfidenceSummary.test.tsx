@@ -1,24 +1,29 @@
 import { screen, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/test-utils';
 import { ConfidenceSummary, scoreColor } from './ConfidenceSummary';
-import { checkoutView } from '../../testUtils/fixtures';
+import { legacyBillingView } from '../../__testUtils__/fixtures';
 
 describe('ConfidenceSummary', () => {
   it('shows the score and the breakdown, unmet factors first', async () => {
     await renderInTestApp(
-      <ConfidenceSummary confidence={checkoutView.confidence} />,
+      <ConfidenceSummary confidence={legacyBillingView.confidence} />,
     );
     expect(
-      screen.getByRole('progressbar', { name: 'Confidence score 82 %' }),
-    ).toHaveAttribute('aria-valuenow', '82');
+      screen.getByRole('progressbar', { name: 'Confidence score 10 %' }),
+    ).toHaveAttribute('aria-valuenow', '10');
     const items = within(
       screen.getByRole('list', { name: 'Confidence breakdown' }),
     ).getAllByRole('listitem');
+    // legacy-billing has an owner and nothing else: the heaviest gap comes first.
     expect(items[0]).toHaveTextContent(
-      'Rules deployed (30 %)1 of 3 alerts loaded',
+      'Service-level objective (20 %)no SLO: only static thresholds, no error-budget alerts',
     );
     expect(within(items[0]).getByTitle('not met')).toBeInTheDocument();
-    expect(within(items[1]).getByTitle('met')).toBeInTheDocument();
+    const last = items[items.length - 1];
+    expect(last).toHaveTextContent(
+      'Owner (15 %)owned by group:default/payments',
+    );
+    expect(within(last).getByTitle('met')).toBeInTheDocument();
   });
 
   it('handles a score without factors', async () => {

@@ -4,8 +4,11 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { observabilityApiRef, type ObservabilityApi } from '../../api';
 import { CoverageOverview } from './CoverageOverview';
-import { coverageHistory, coverageResponse } from '../../testUtils/fixtures';
-import { mockObservabilityApi, pending } from '../../testUtils/mockApi';
+import {
+  coverageHistory,
+  coverageResponse,
+} from '../../__testUtils__/handWrittenFixtures';
+import { mockObservabilityApi, pending } from '../../__testUtils__/mockApi';
 
 function renderPage(api: ObservabilityApi) {
   return renderInTestApp(

@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/test-utils';
 import { CoverageTrendChart } from './CoverageTrendChart';
-import { coverageHistory } from '../../testUtils/fixtures';
+import { coverageHistory } from '../../__testUtils__/handWrittenFixtures';
 
 describe('CoverageTrendChart', () => {
   it('draws one line per series over time with an accessible summary and legend', async () => {

@@ -6,13 +6,17 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { observabilityApiRef, type ObservabilityApi } from '../../api';
 import { EntityObservabilityCard } from './EntityObservabilityCard';
-import { checkoutView, makeEntity } from '../../testUtils/fixtures';
-import { mockObservabilityApi, pending } from '../../testUtils/mockApi';
+import {
+  catalogEntity,
+  checkoutView,
+  legacyBillingView,
+} from '../../__testUtils__/fixtures';
+import { mockObservabilityApi, pending } from '../../__testUtils__/mockApi';
 
-function renderCard(api: ObservabilityApi) {
+function renderCard(api: ObservabilityApi, name = 'checkout') {
   return renderInTestApp(
     <TestApiProvider apis={[[observabilityApiRef, api]]}>
-      <EntityProvider entity={makeEntity('checkout')}>
+      <EntityProvider entity={catalogEntity(name)}>
         <EntityObservabilityCard />
       </EntityProvider>
     </TestApiProvider>,
@@ -50,14 +54,16 @@ describe('EntityObservabilityCard', () => {
     ).toBeInTheDocument();
   });
 
-  it('shows the score, the most important failing check and a link to the tab', async () => {
+  it('shows the score, the first warning when nothing fails, and a link to the tab', async () => {
     await renderCard(
       mockObservabilityApi({ getEntityView: async () => checkoutView }),
     );
-    expect(await screen.findByText('Confidence 82 %')).toBeInTheDocument();
-    expect(screen.getByText('Fail')).toBeInTheDocument();
+    expect(await screen.findByText('Confidence 100 %')).toBeInTheDocument();
+    expect(screen.getByText('Warn')).toBeInTheDocument();
     expect(
-      screen.getByText(/Rules deployed: HighLatency is not loaded/),
+      screen.getByText(
+        /Rules loaded in Prometheus: 1 of 5 alert\(s\) not loaded: HighLatencyP99\./,
+      ),
     ).toBeInTheDocument();
     expect(
       screen.getByRole('link', { name: /Open the Observability tab/ }),
@@ -65,6 +71,18 @@ describe('EntityObservabilityCard', () => {
       'href',
       '/catalog/default/component/checkout/observability',
     );
+  });
+
+  it('puts a failing check before any warning', async () => {
+    await renderCard(
+      mockObservabilityApi({ getEntityView: async () => legacyBillingView }),
+      'legacy-billing',
+    );
+    expect(await screen.findByText('Confidence 10 %')).toBeInTheDocument();
+    expect(screen.getByText('Fail')).toBeInTheDocument();
+    expect(
+      screen.getByText(/Alerts routed to the owner: .* notifies nobody\./),
+    ).toBeInTheDocument();
   });
 
   it('says all checks pass when none fails or warns', async () => {

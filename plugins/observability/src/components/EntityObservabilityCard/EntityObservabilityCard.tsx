@@ -13,27 +13,11 @@ import {
 import { getCompoundEntityRef } from '@backstage/catalog-model';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
-import type { CheckResult } from '@redline/backstage-plugin-observability-common';
+import { topCheck } from '@redline/backstage-plugin-observability-common';
 import { observabilityApiRef } from '../../api';
 import { percent } from '../../lib/format';
 import { CheckStatusLabel } from '../ChecksTable';
 import { ConfidenceGauge } from '../ConfidenceSummary';
-
-const rank: Record<CheckResult['status'], number> = {
-  fail: 0,
-  warn: 1,
-  unknown: 2,
-  pass: 3,
-};
-
-/** The check to show on the overview: the first failure, else the first warning. */
-export function mostImportantCheck(
-  checks: CheckResult[],
-): CheckResult | undefined {
-  return [...checks]
-    .filter(c => c.status === 'fail' || c.status === 'warn')
-    .sort((a, b) => rank[a.status] - rank[b.status])[0];
-}
 
 /**
  * Overview card: the confidence score and the most important failing check,
@@ -61,7 +45,7 @@ export function EntityObservabilityCard() {
       </Typography>
     );
   } else {
-    const top = mostImportantCheck(value.checks);
+    const top = topCheck(value.checks);
     body = (
       <Box sx={{ display: 'flex', gap: 2, alignItems: 'center' }}>
         <ConfidenceGauge score={value.confidence.score} />

@@ -1,4 +1,1 @@
-export {
-  EntityObservabilityCard,
-  mostImportantCheck,
-} from './EntityObservabilityCard';
+export { EntityObservabilityCard } from './EntityObservabilityCard';

@@ -7,17 +7,20 @@ import { observabilityApiRef } from '../../api';
 import { EntityObservabilityContent } from './EntityObservabilityContent';
 import {
   brokenAnnotationsView,
+  catalogEntity,
   checkoutView,
   legacyBillingView,
-  makeEntity,
-} from '../../testUtils/fixtures';
-import { mockObservabilityApi, pending } from '../../testUtils/mockApi';
+  NO_LIVE_SOURCES,
+  PROMETHEUS_DOWN,
+} from '../../__testUtils__/fixtures';
+import { checkoutApplyHistory } from '../../__testUtils__/handWrittenFixtures';
+import { mockObservabilityApi, pending } from '../../__testUtils__/mockApi';
 import type { ObservabilityApi } from '../../api';
 
 function renderTab(api: ObservabilityApi, name = 'checkout') {
   return renderInTestApp(
     <TestApiProvider apis={[[observabilityApiRef, api]]}>
-      <EntityProvider entity={makeEntity(name)}>
+      <EntityProvider entity={catalogEntity(name)}>
         <EntityObservabilityContent />
       </EntityProvider>
     </TestApiProvider>,
@@ -80,24 +83,48 @@ describe('EntityObservabilityContent', () => {
     });
     expect(await screen.findByText('RED targets')).toBeInTheDocument();
     expect(
-      screen.getByRole('progressbar', { name: 'Confidence score 82 %' }),
+      screen.getByText(
+        'Full observability design — Metrics, a logs source and a trace source are declared, so the full design applies.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('progressbar', { name: 'Confidence score 100 %' }),
     ).toBeInTheDocument();
     expect(
       screen.getByRole('list', { name: 'Confidence breakdown' }),
-    ).toHaveTextContent('Rules deployed (30 %)');
+    ).toHaveTextContent('Service-level objective (20 %)');
     expect(screen.getByText('> 0.5 %')).toBeInTheDocument();
-    expect(screen.getByText('> 300 ms')).toBeInTheDocument();
+    expect(screen.getByText('> 400 ms')).toBeInTheDocument();
+    expect(screen.getByText('drop > 40 % vs 1w ago')).toBeInTheDocument();
+
     expect(screen.getByText('Alert rules')).toBeInTheDocument();
-    expect(screen.getByText('Checks')).toBeInTheDocument();
+    const latency = screen.getByText('HighLatencyP99').closest('tr')!;
+    expect(within(latency).getByText('not deployed')).toBeInTheDocument();
+
     expect(screen.getByText('Firing alerts (2)')).toBeInTheDocument();
-    expect(screen.getByText('HighErrorRate — checkout')).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('list', { name: 'warning alerts' })).getByText(
+        '×2',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'HighErrorRate — checkout' }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Checks')).toBeInTheDocument();
+
+    expect(screen.getByText('Rule lint (3)')).toBeInTheDocument();
+    expect(
+      screen.getByRole('list', { name: 'Rule lint findings' }),
+    ).toHaveTextContent('alert/cause-not-symptom');
     expect(
       screen.queryByText('This service has no observability metadata yet'),
     ).not.toBeInTheDocument();
-    expect(screen.getByText('Full observability design')).toBeInTheDocument();
+    expect(
+      screen.queryByText(/^Live alerts unavailable/),
+    ).not.toBeInTheDocument();
   });
 
-  it('guides an undescribed service and still shows the seed-default RED targets', async () => {
+  it('guides an undescribed service and says why nothing live is known', async () => {
     await renderTab(
       mockObservabilityApi({ getEntityView: async () => legacyBillingView }),
       'legacy-billing',
@@ -111,11 +138,26 @@ describe('EntityObservabilityContent', () => {
     expect(guide).toHaveTextContent(
       'redline.dev/service-name: "legacy-billing"',
     );
+    expect(
+      screen.getByText(/^Basic metrics — No logs source is declared/),
+    ).toBeInTheDocument();
     expect(screen.getByText('> 1 %')).toBeInTheDocument();
     expect(screen.getByText('> 500 ms')).toBeInTheDocument();
     expect(screen.getByText('drop > 50 % vs 1w ago')).toBeInTheDocument();
     expect(
+      screen.getByText(/^Live data: unknown — Metric collection failed/),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText('deployment unknown')).toHaveLength(3);
+
+    expect(screen.getByText('Firing alerts (0)')).toBeInTheDocument();
+    expect(
       screen.getByText('No alerts are firing for this entity.'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(`Live alerts unavailable: ${PROMETHEUS_DOWN}`),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(`The live rules were not linted: ${PROMETHEUS_DOWN}`),
     ).toBeInTheDocument();
   });
 
@@ -126,24 +168,36 @@ describe('EntityObservabilityContent', () => {
       }),
       'broken-annotations',
     );
-    expect(await screen.findByText('Findings (2)')).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        `Findings (${brokenAnnotationsView.findings.length})`,
+      ),
+    ).toBeInTheDocument();
     const findings = screen.getByRole('list', { name: 'Findings' });
     expect(
       within(findings).getByText(
-        'redline.dev/slo-availability must be a percentage between 0 and 100',
+        'redline.dev/slo-availability "100" the objective must be below 100 % (a 100 % objective leaves no error budget). Using no availability SLO instead.',
       ),
     ).toBeInTheDocument();
-    expect(within(findings).getByText('"lots"')).toBeInTheDocument();
+    expect(within(findings).getByText('"platinum"')).toBeInTheDocument();
     expect(screen.getByText('RED targets')).toBeInTheDocument();
+    // Broken values fall back to the seed defaults.
+    expect(screen.getByText('> 1 %')).toBeInTheDocument();
+    expect(
+      screen.getByText(`Live alerts unavailable: ${NO_LIVE_SOURCES}`),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'The live rules were not linted: No Prometheus was asked.',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('opens the Scaffold alerts dialog from the header', async () => {
     const api = mockObservabilityApi({
       getEntityView: async () => checkoutView,
-      getArtifact: async () => ({
-        content: 'groups: []\n',
-        mediaType: 'application/yaml',
-      }),
+      getArtifact: pending,
+      getApplyHistory: async () => checkoutApplyHistory,
     });
     await renderTab(api);
     await userEvent.click(
@@ -155,6 +209,14 @@ describe('EntityObservabilityContent', () => {
     expect(
       within(dialog).getByRole('checkbox', { name: 'Prometheus rules' }),
     ).toBeChecked();
+    expect(
+      await within(dialog).findByRole('list', { name: 'Recent applies' }),
+    ).toHaveTextContent('by user:default/ana');
+    expect(api.getApplyHistory).toHaveBeenCalledWith({
+      kind: 'Component',
+      namespace: 'default',
+      name: 'checkout',
+    });
     await userEvent.click(
       within(dialog).getByRole('button', { name: 'Close' }),
     );

@@ -13,7 +13,10 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Grid from '@mui/material/Grid';
 import Typography from '@mui/material/Typography';
-import type { EntityViewResponse } from '@redline/backstage-plugin-observability-common';
+import type {
+  DesignLevel,
+  EntityViewResponse,
+} from '@redline/backstage-plugin-observability-common';
 import { observabilityApiRef } from '../../api';
 import { AlertRulesTable } from '../AlertRulesTable';
 import { ChecksTable } from '../ChecksTable';
@@ -34,7 +37,7 @@ export function isUndescribed(view: EntityViewResponse): boolean {
   return view.spec.describedAnnotations.length === 0;
 }
 
-const designLevelText: Record<string, string> = {
+const designLevelText: Record<DesignLevel, string> = {
   FULL_OBSERVABILITY_DESIGN: 'Full observability design',
   LOGGING_ONLY: 'Logging only (metrics unavailable)',
   BASIC_METRICS: 'Basic metrics',
@@ -50,25 +53,15 @@ function ObservabilityView({ view }: { view: EntityViewResponse }) {
     }),
     [view.spec.kind, view.spec.namespace, view.spec.name],
   );
-  const level = view.output.observability_design.level;
-  const firingUnknown =
-    view.facts.firingAlerts?.status === 'unknown'
-      ? view.facts.firingAlerts.reason
-      : undefined;
+  const { level, reason } = view.design;
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
         <InfoCard
           title="Observability"
-          subheader={
-            level
-              ? `${designLevelText[level] ?? level}${
-                  view.output.observability_design.level_reason
-                    ? ` — ${view.output.observability_design.level_reason}`
-                    : ''
-                }`
-              : undefined
-          }
+          subheader={`${designLevelText[level] ?? level}${
+            reason ? ` — ${reason}` : ''
+          }`}
           action={
             <Box sx={{ pt: 1, pr: 1 }}>
               <Button
@@ -100,16 +93,21 @@ function ObservabilityView({ view }: { view: EntityViewResponse }) {
         <RedTargetsTable targets={view.redTargets} live={view.live} />
       </Grid>
       <Grid item xs={12}>
-        <AlertRulesTable alerts={view.alerts} alertStates={view.alertStates} />
+        <AlertRulesTable alerts={view.alerts} />
       </Grid>
       <Grid item xs={12} md={6}>
-        <InfoCard title={`Firing alerts (${view.firing.length})`}>
-          <FiringAlerts alerts={view.firing} unknownReason={firingUnknown} />
+        <InfoCard title={`Firing alerts (${view.firing.alerts.length})`}>
+          <FiringAlerts
+            alerts={view.firing.alerts}
+            unknownReason={
+              view.firing.status === 'unknown' ? view.firing.reason : undefined
+            }
+          />
         </InfoCard>
       </Grid>
       <Grid item xs={12} md={6}>
         <InfoCard title="Runbooks">
-          <RunbookList runbooks={view.runbooks} />
+          <RunbookList entityRef={entityRef} runbooks={view.runbooks} />
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
@@ -118,16 +116,14 @@ function ObservabilityView({ view }: { view: EntityViewResponse }) {
       <Grid item xs={12}>
         <InfoCard
           title={`Rule lint${
-            view.facts.lintFindings
-              ? ` (${view.facts.lintFindings.length})`
-              : ''
+            view.lintFindings ? ` (${view.lintFindings.length})` : ''
           }`}
         >
           <LintFindingsList
-            findings={view.facts.lintFindings}
+            findings={view.lintFindings}
             unknownReason={
-              view.facts.deployedRules?.status === 'unknown'
-                ? view.facts.deployedRules.reason
+              view.deployedRules.status === 'unknown'
+                ? view.deployedRules.reason
                 : undefined
             }
           />

@@ -1,36 +1,41 @@
 import { screen, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/test-utils';
 import { FiringAlerts } from './FiringAlerts';
-import { checkoutView } from '../../testUtils/fixtures';
+import { checkoutView, PROMETHEUS_DOWN } from '../../__testUtils__/fixtures';
 
 describe('FiringAlerts', () => {
   it('groups alerts by severity, worst first, with state and dedupe count', async () => {
     await renderInTestApp(
-      <FiringAlerts alerts={[...checkoutView.firing].reverse()} />,
+      <FiringAlerts alerts={[...checkoutView.firing.alerts].reverse()} />,
     );
     const groups = screen.getAllByRole('list');
     expect(groups.map(g => g.getAttribute('aria-label'))).toEqual([
       'critical alerts',
       'warning alerts',
     ]);
-    expect(within(groups[0]).getByText('HighErrorRate')).toBeInTheDocument();
-    expect(within(groups[0]).getByText('firing')).toBeInTheDocument();
-    expect(within(groups[0]).getByText('×3')).toBeInTheDocument();
+    // The fast availability burn is silenced in Alertmanager.
     expect(
-      within(groups[0]).getByText(/Error ratio above 0\.5 %/),
+      within(groups[0]).getByText('SLOErrorBudgetBurn'),
     ).toBeInTheDocument();
-    expect(within(groups[1]).getByText('pending')).toBeInTheDocument();
+    expect(within(groups[0]).getByText('suppressed')).toBeInTheDocument();
+    // HighErrorRate arrives once from each Prometheus replica: one row, ×2.
+    expect(within(groups[1]).getByText('HighErrorRate')).toBeInTheDocument();
+    expect(within(groups[1]).getByText('firing')).toBeInTheDocument();
+    expect(within(groups[1]).getByText('×2')).toBeInTheDocument();
+    expect(
+      within(groups[1]).getByText(/High error rate on checkout/),
+    ).toBeInTheDocument();
   });
 
   it('shows an empty message and why live data is missing', async () => {
     await renderInTestApp(
-      <FiringAlerts alerts={[]} unknownReason="Alertmanager timed out" />,
+      <FiringAlerts alerts={[]} unknownReason={PROMETHEUS_DOWN} />,
     );
     expect(
       screen.getByText('No alerts are firing for this entity.'),
     ).toBeInTheDocument();
     expect(
-      screen.getByText('Live alerts unavailable: Alertmanager timed out'),
+      screen.getByText(`Live alerts unavailable: ${PROMETHEUS_DOWN}`),
     ).toBeInTheDocument();
   });
 });

@@ -4,12 +4,12 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { observabilityApiRef, type ObservabilityApi } from '../../api';
 import { ObservabilityPage } from './ObservabilityPage';
+import { demoRunbook } from '../../__testUtils__/fixtures';
 import {
-  checkoutView,
   coverageHistory,
   coverageResponse,
-} from '../../testUtils/fixtures';
-import { mockObservabilityApi, pending } from '../../testUtils/mockApi';
+} from '../../__testUtils__/handWrittenFixtures';
+import { mockObservabilityApi, pending } from '../../__testUtils__/mockApi';
 
 function renderAt(path: string, api: ObservabilityApi, header?: boolean) {
   return renderInTestApp(
@@ -71,17 +71,14 @@ describe('ObservabilityPage', () => {
 
   it('routes runbook links generated into alerts to the rendered runbook', async () => {
     const api = mockObservabilityApi({
-      getRunbook: async () => ({
-        entityRef: checkoutView.entityRef,
-        ...checkoutView.runbooks[0],
-      }),
+      getRunbook: async () => demoRunbook('checkout', 'HighErrorRate'),
     });
     await renderAt(
       '/observability/runbooks/default/component/checkout/HighErrorRate',
       api,
     );
     expect(
-      await screen.findByRole('heading', { name: 'Debug checklist' }),
+      await screen.findByRole('heading', { name: 'Diagnosis' }),
     ).toBeInTheDocument();
     expect(api.getRunbook).toHaveBeenCalledWith(
       { kind: 'component', namespace: 'default', name: 'checkout' },

@@ -1,7 +1,11 @@
 import { screen, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/test-utils';
 import { RedTargetsTable } from './RedTargetsTable';
-import { checkoutView, legacyBillingView } from '../../testUtils/fixtures';
+import {
+  checkoutView,
+  legacyBillingView,
+  PROMETHEUS_DOWN,
+} from '../../__testUtils__/fixtures';
 
 describe('RedTargetsTable', () => {
   it('shows the three RED rows with their own thresholds, sources and live values', async () => {
@@ -23,10 +27,17 @@ describe('RedTargetsTable', () => {
       within(errorRow).getByRole('img', { name: 'Error ratio trend' }),
     ).toBeInTheDocument();
     const latencyRow = screen.getByText('P99 latency').closest('tr')!;
-    expect(within(latencyRow).getByText('> 300 ms')).toBeInTheDocument();
+    expect(within(latencyRow).getByText('> 400 ms')).toBeInTheDocument();
     expect(within(latencyRow).getByText('245 ms')).toBeInTheDocument();
     const rateRow = screen.getByText('Request rate').closest('tr')!;
-    expect(within(rateRow).getByText('default')).toBeInTheDocument();
+    expect(
+      within(rateRow).getByText('drop > 40 % vs 1w ago'),
+    ).toBeInTheDocument();
+    expect(
+      within(rateRow).getByText('annotation: redline.dev/rate-drop-threshold'),
+    ).toBeInTheDocument();
+    // The rate is live in requests per second, not in the target's percent.
+    expect(within(rateRow).getByText('12.5 req/s')).toBeInTheDocument();
     expect(
       within(rateRow).getByText(
         'sum(rate(http_requests_total{service="checkout"}[5m]))',
@@ -48,16 +59,14 @@ describe('RedTargetsTable', () => {
   it('explains when live data is unavailable', async () => {
     await renderInTestApp(
       <RedTargetsTable
-        targets={checkoutView.redTargets}
-        live={{
-          status: 'fallback-logs',
-          reason: 'Prometheus unreachable',
-          values: [],
-        }}
+        targets={legacyBillingView.redTargets}
+        live={legacyBillingView.live}
       />,
     );
     expect(
-      screen.getByText('Live data: fallback-logs — Prometheus unreachable'),
+      screen.getByText(
+        `Live data: unknown — Metric collection failed (${PROMETHEUS_DOWN}) and no log source is configured (add redline.dev/log-selector for a log-based fallback).`,
+      ),
     ).toBeInTheDocument();
     expect(screen.getAllByText('no data')).toHaveLength(3);
   });

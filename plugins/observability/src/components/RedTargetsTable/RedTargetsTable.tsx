@@ -116,7 +116,7 @@ export function RedTargetsTable({ targets, live }: RedTargetsTableProps) {
               whiteSpace: 'nowrap',
             }}
           >
-            <span>{formatValue(value.value, row.unit)}</span>
+            <span>{formatValue(value.value, value.unit ?? row.unit)}</span>
             <Sparkline points={value.trend} label={`${row.name} trend`} />
           </Box>
         );

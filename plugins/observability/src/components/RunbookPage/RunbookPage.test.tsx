@@ -4,8 +4,8 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { observabilityApiRef, type ObservabilityApi } from '../../api';
 import { RunbookPage } from './RunbookPage';
-import { checkoutView } from '../../testUtils/fixtures';
-import { mockObservabilityApi, pending } from '../../testUtils/mockApi';
+import { demoRunbook } from '../../__testUtils__/fixtures';
+import { mockObservabilityApi, pending } from '../../__testUtils__/mockApi';
 
 function renderRunbook(api: ObservabilityApi) {
   return renderInTestApp(
@@ -63,16 +63,18 @@ describe('RunbookPage', () => {
   });
 
   it('renders the runbook for the alert in the URL, linking back to the tab', async () => {
-    const runbook = checkoutView.runbooks[0];
     const api = mockObservabilityApi({
-      getRunbook: async () => ({
-        entityRef: 'component:default/checkout',
-        ...runbook,
-      }),
+      getRunbook: async () => demoRunbook('checkout', 'HighErrorRate'),
     });
     await renderRunbook(api);
     expect(
-      await screen.findByRole('heading', { name: 'Debug checklist' }),
+      await screen.findByRole('heading', {
+        name: 'HighErrorRate — checkout',
+        level: 1,
+      }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('heading', { name: 'Diagnosis' }),
     ).toBeInTheDocument();
     expect(api.getRunbook).toHaveBeenCalledWith(
       { kind: 'component', namespace: 'default', name: 'checkout' },
@@ -84,8 +86,6 @@ describe('RunbookPage', () => {
       'href',
       '/catalog/default/component/checkout/observability',
     );
-    expect(
-      screen.queryByRole('link', { name: 'this' }),
-    ).not.toBeInTheDocument();
+    expect(screen.getByText(/runbooks\/HighErrorRate\.md/)).toBeInTheDocument();
   });
 });

@@ -2,14 +2,28 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
+import type {
+  ApplyHistoryResponse,
+  ApplyResponse,
+} from '@redline/backstage-plugin-observability-common';
 import { observabilityApiRef, type ObservabilityApi } from '../../api';
 import { scaffolderTemplateRouteRef } from '../../routes';
 import { ScaffoldAlertsDialog, languageOf } from './ScaffoldAlertsDialog';
-import { checkoutView } from '../../testUtils/fixtures';
-import { mockObservabilityApi, pending } from '../../testUtils/mockApi';
+import { APPLY_HISTORY_SHOWN } from './ApplyHistory';
+import { checkoutView } from '../../__testUtils__/fixtures';
+import { checkoutApplyHistory } from '../../__testUtils__/handWrittenFixtures';
+import { mockObservabilityApi, pending } from '../../__testUtils__/mockApi';
 
 const entityRef = { kind: 'Component', namespace: 'default', name: 'checkout' };
 const rules = 'groups:\n  - name: checkout-red\n    rules: []\n';
+const noHistory = async () => ({
+  entityRef: checkoutView.entityRef,
+  items: [],
+});
+const rulesText = async () => ({
+  content: rules,
+  mediaType: 'application/yaml',
+});
 
 async function renderDialog(
   api: ObservabilityApi,
@@ -19,32 +33,28 @@ async function renderDialog(
     scaffolder?: boolean;
   } = {},
 ) {
-  const onClose = jest.fn();
   const view = {
     artifacts: options.artifacts ?? checkoutView.artifacts,
     canApply: options.canApply ?? true,
   };
-  return {
-    onClose,
-    ...(await renderInTestApp(
-      <TestApiProvider apis={[[observabilityApiRef, api]]}>
-        <ScaffoldAlertsDialog
-          open
-          onClose={onClose}
-          entityRef={entityRef}
-          view={view}
-        />
-      </TestApiProvider>,
-      options.scaffolder
-        ? {
-            mountedRoutes: {
-              '/create/templates/:namespace/:templateName':
-                scaffolderTemplateRouteRef,
-            },
-          }
-        : {},
-    )),
-  };
+  return renderInTestApp(
+    <TestApiProvider apis={[[observabilityApiRef, api]]}>
+      <ScaffoldAlertsDialog
+        open
+        onClose={jest.fn()}
+        entityRef={entityRef}
+        view={view}
+      />
+    </TestApiProvider>,
+    options.scaffolder
+      ? {
+          mountedRoutes: {
+            '/create/templates/:namespace/:templateName':
+              scaffolderTemplateRouteRef,
+          },
+        }
+      : {},
+  );
 }
 
 async function forbidden(): Promise<ResponseError> {
@@ -70,9 +80,12 @@ describe('ScaffoldAlertsDialog', () => {
   const createObjectURL = jest.fn(() => 'blob:fake');
   const revokeObjectURL = jest.fn();
   let clicked: HTMLAnchorElement[] = [];
+  let user: ReturnType<typeof userEvent.setup>;
 
   beforeEach(() => {
+    user = userEvent.setup({ delay: null });
     clicked = [];
+    createObjectURL.mockClear();
     Object.assign(URL, { createObjectURL, revokeObjectURL });
     jest
       .spyOn(HTMLAnchorElement.prototype, 'click')
@@ -82,31 +95,54 @@ describe('ScaffoldAlertsDialog', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  it('shows progress while the preview loads', async () => {
-    await renderDialog(mockObservabilityApi({ getArtifact: pending }));
+  it('shows progress while the preview and the apply history load', async () => {
+    const api = mockObservabilityApi({
+      getArtifact: pending,
+      getApplyHistory: pending,
+    });
+    await renderDialog(api);
     const dialog = screen.getByRole('dialog', { name: 'Scaffold alerts' });
     expect(within(dialog).getByTestId('progress')).toBeInTheDocument();
+    expect(
+      within(dialog).getByRole('progressbar', {
+        name: 'Loading recent applies',
+      }),
+    ).toBeInTheDocument();
+    expect(api.getApplyHistory).toHaveBeenCalledWith(entityRef);
   });
 
-  it('shows an error panel when the preview fails', async () => {
+  it('shows why the preview or the apply history could not be loaded', async () => {
     await renderDialog(
       mockObservabilityApi({
         getArtifact: () => Promise.reject(new Error('artifact exploded')),
+        getApplyHistory: () => Promise.reject(new Error('apply log offline')),
       }),
     );
     expect(
       await screen.findByText('Error: artifact exploded', { selector: 'h6' }),
     ).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        'Could not load recent applies: apply log offline',
+      ),
+    ).toBeInTheDocument();
   });
 
-  it('says so when nothing was generated', async () => {
-    await renderDialog(mockObservabilityApi(), { artifacts: [] });
+  it('says so when nothing was generated and nothing was applied yet', async () => {
+    await renderDialog(mockObservabilityApi({ getApplyHistory: noHistory }), {
+      artifacts: [],
+    });
     expect(
       screen.getByText('No artifacts were generated for this entity.'),
     ).toBeInTheDocument();
     expect(
       screen.getByRole('button', { name: 'Download all (zip)' }),
     ).toBeDisabled();
+    expect(
+      await screen.findByText(
+        'These rules have not been applied from the portal yet.',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('previews the chosen artifact with highlighting, copy and single download', async () => {
@@ -115,17 +151,23 @@ describe('ScaffoldAlertsDialog', () => {
         id === 'grafana-dashboard'
           ? { content: '{"title":"checkout"}', mediaType: 'application/json' }
           : { content: rules, mediaType: 'application/yaml' },
+      getApplyHistory: noHistory,
     });
     await renderDialog(api);
-    const labels = [
+    const checkboxes = screen.getAllByRole('checkbox');
+    expect(checkboxes).toHaveLength(checkoutView.artifacts.length);
+    for (const box of checkboxes) expect(box).toBeChecked();
+    for (const label of [
       'Prometheus rules',
-      'PrometheusRule resource',
-      'Alertmanager',
+      'PrometheusRule resource (prometheus-operator)',
+      'Alertmanager routing',
       'Grafana dashboard',
+      'Loki rules (log-based fallback alert)',
       'Runbook: HighErrorRate',
-    ];
-    for (const label of labels)
+      'Runbook: SLOErrorBudgetBurn',
+    ])
       expect(screen.getByRole('checkbox', { name: label })).toBeChecked();
+
     const preview = await screen.findByRole('region', {
       name: 'Preview of prometheus-rules.yaml',
     });
@@ -134,7 +176,7 @@ describe('ScaffoldAlertsDialog', () => {
       within(preview).getByRole('button', { name: 'Copy text' }),
     ).toBeInTheDocument();
 
-    await userEvent.click(
+    await user.click(
       within(preview).getByRole('button', {
         name: 'Download prometheus-rules.yaml',
       }),
@@ -143,7 +185,7 @@ describe('ScaffoldAlertsDialog', () => {
     const blob = (createObjectURL.mock.calls[0] as unknown as [Blob])[0];
     expect(await blob.text()).toBe(rules);
 
-    await userEvent.click(
+    await user.click(
       screen.getByRole('radio', { name: 'Preview Grafana dashboard' }),
     );
     expect(
@@ -160,21 +202,19 @@ describe('ScaffoldAlertsDialog', () => {
   it('moves the preview off an artifact that gets unchecked', async () => {
     await renderDialog(
       mockObservabilityApi({
-        getArtifact: async () => ({
-          content: rules,
-          mediaType: 'application/yaml',
-        }),
+        getArtifact: rulesText,
+        getApplyHistory: noHistory,
       }),
     );
     await screen.findByRole('region', {
       name: 'Preview of prometheus-rules.yaml',
     });
-    await userEvent.click(
+    await user.click(
       screen.getByRole('checkbox', { name: 'Prometheus rules' }),
     );
     expect(
       await screen.findByRole('region', {
-        name: 'Preview of prometheus-rule.yaml',
+        name: 'Preview of prometheus-rule.crd.yaml',
       }),
     ).toBeInTheDocument();
     expect(
@@ -183,18 +223,17 @@ describe('ScaffoldAlertsDialog', () => {
   });
 
   it('downloads everything as a zip', async () => {
-    const api = mockObservabilityApi({
-      getArtifact: async () => ({
-        content: rules,
-        mediaType: 'application/yaml',
+    await renderDialog(
+      mockObservabilityApi({
+        getArtifact: pending,
+        getApplyHistory: noHistory,
+        getBundle: async () => ({
+          blob: new Blob(['PK']),
+          fileName: 'checkout-observability.zip',
+        }),
       }),
-      getBundle: async () => ({
-        blob: new Blob(['PK']),
-        fileName: 'checkout-observability.zip',
-      }),
-    });
-    await renderDialog(api);
-    await userEvent.click(
+    );
+    await user.click(
       screen.getByRole('button', { name: 'Download all (zip)' }),
     );
     await waitFor(() =>
@@ -204,25 +243,80 @@ describe('ScaffoldAlertsDialog', () => {
     );
   });
 
-  it('applies when permitted and shows path, change, validation and reload status', async () => {
+  it('lists the last applies: outcome, instance, who, when and reload status', async () => {
+    const many = {
+      ...checkoutApplyHistory,
+      items: [
+        ...checkoutApplyHistory.items,
+        ...Array.from({ length: APPLY_HISTORY_SHOWN }, (_, i) => ({
+          ...checkoutApplyHistory.items[1],
+          appliedAt: `2026-11-0${i + 1}T09:00:00Z`,
+        })),
+      ],
+    };
+    await renderDialog(
+      mockObservabilityApi({
+        getArtifact: pending,
+        getApplyHistory: async () => many,
+      }),
+    );
+    const history = await screen.findByRole('list', { name: 'Recent applies' });
+    const items = within(history).getAllByRole('listitem');
+    expect(items).toHaveLength(APPLY_HISTORY_SHOWN);
+    const [last, previous] = checkoutApplyHistory.items;
+    expect(items[0]).toHaveTextContent('Rules unchanged on “default”');
+    expect(items[0]).toHaveTextContent(
+      `by user:default/ana · ${new Date(last.appliedAt).toLocaleString()}`,
+    );
+    expect(items[0]).toHaveTextContent('HTTP 503 from /-/reload');
+    expect(within(items[0]).getByText('reload failed')).toBeInTheDocument();
+    expect(
+      within(items[0]).getByText(new Date(last.appliedAt).toLocaleString()),
+    ).toHaveAttribute('datetime', last.appliedAt);
+    expect(items[1]).toHaveTextContent('Rules written on “default”');
+    expect(items[1]).toHaveTextContent(
+      `by user:default/guest · ${new Date(
+        previous.appliedAt,
+      ).toLocaleString()}`,
+    );
+    expect(within(items[1]).getByText('reload ok')).toBeInTheDocument();
+  });
+
+  it('applies when permitted, shows the outcome and refreshes the apply history; no pull-request link without the scaffolder', async () => {
+    const entry: ApplyHistoryResponse['items'][number] = {
+      instance: 'default',
+      path: '/etc/prometheus/rules/redline/component-default-checkout.yaml',
+      changed: true,
+      validated: 'promtool',
+      reload: { status: 'ok' },
+      appliedBy: 'user:default/guest',
+      appliedAt: '2026-11-25T05:00:00Z',
+    };
+    const result: ApplyResponse = {
+      entityRef: checkoutView.entityRef,
+      ...entry,
+    };
+    let logged: Array<typeof entry> = [];
     const api = mockObservabilityApi({
-      getArtifact: async () => ({
-        content: rules,
-        mediaType: 'application/yaml',
+      getArtifact: pending,
+      getApplyHistory: async () => ({
+        entityRef: checkoutView.entityRef,
+        items: logged,
       }),
-      applyArtifacts: async () => ({
-        entityRef: 'component:default/checkout',
-        instance: 'default',
-        path: '/etc/prometheus/rules/redline/component-default-checkout.yaml',
-        changed: true,
-        validated: 'promtool',
-        reload: { status: 'ok' },
-        appliedBy: 'user:default/guest',
-        appliedAt: '2026-11-25T05:00:00Z',
-      }),
+      applyArtifacts: async () => {
+        logged = [entry];
+        return result;
+      },
     });
     await renderDialog(api);
-    await userEvent.click(
+    expect(
+      screen.queryByRole('link', { name: 'Open pull request' }),
+    ).not.toBeInTheDocument();
+    await screen.findByText(
+      'These rules have not been applied from the portal yet.',
+    );
+
+    await user.click(
       screen.getByRole('button', { name: 'Apply to Prometheus' }),
     );
     const status = await screen.findByRole('status');
@@ -232,20 +326,24 @@ describe('ScaffoldAlertsDialog', () => {
     );
     expect(status).toHaveTextContent('promtool check rules passed');
     expect(status).toHaveTextContent('Reload: ok');
+
+    const history = await screen.findByRole('list', { name: 'Recent applies' });
+    expect(within(history).getByRole('listitem')).toHaveTextContent(
+      'Rules written on “default”by user:default/guest',
+    );
+    expect(api.getApplyHistory).toHaveBeenCalledTimes(2);
   });
 
   it('shows a refused apply as an error', async () => {
     const error = await forbidden();
     await renderDialog(
       mockObservabilityApi({
-        getArtifact: async () => ({
-          content: rules,
-          mediaType: 'application/yaml',
-        }),
+        getArtifact: pending,
+        getApplyHistory: noHistory,
         applyArtifacts: () => Promise.reject(error),
       }),
     );
-    await userEvent.click(
+    await user.click(
       screen.getByRole('button', { name: 'Apply to Prometheus' }),
     );
     expect(
@@ -263,10 +361,8 @@ describe('ScaffoldAlertsDialog', () => {
   it('hides Apply without permission and links a pull request when the scaffolder is installed', async () => {
     await renderDialog(
       mockObservabilityApi({
-        getArtifact: async () => ({
-          content: rules,
-          mediaType: 'application/yaml',
-        }),
+        getArtifact: pending,
+        getApplyHistory: noHistory,
       }),
       { canApply: false, scaffolder: true },
     );
@@ -281,24 +377,16 @@ describe('ScaffoldAlertsDialog', () => {
     expect(url.pathname).toBe(
       '/create/templates/default/redline-observability-pull-request',
     );
-    expect(JSON.parse(url.searchParams.get('formData')!)).toEqual({
-      entityRef: 'component:default/checkout',
-      artifacts: checkoutView.artifacts.map(a => a.id),
-    });
-  });
-
-  it('has no pull-request link without the scaffolder', async () => {
-    await renderDialog(
-      mockObservabilityApi({
-        getArtifact: async () => ({
-          content: rules,
-          mediaType: 'application/yaml',
-        }),
-      }),
+    const formData = JSON.parse(url.searchParams.get('formData')!);
+    expect(formData.entityRef).toBe('component:default/checkout');
+    expect(formData.artifacts).toEqual(checkoutView.artifacts.map(a => a.id));
+    expect(formData.artifacts).toEqual(
+      expect.arrayContaining([
+        'prometheus-rules',
+        'alertmanager',
+        'runbook:HighErrorRate',
+      ]),
     );
-    expect(
-      screen.queryByRole('link', { name: 'Open pull request' }),
-    ).not.toBeInTheDocument();
   });
 
   it('maps media types to highlighter languages', () => {

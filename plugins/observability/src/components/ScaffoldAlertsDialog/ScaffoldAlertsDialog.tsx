@@ -27,13 +27,14 @@ import Radio from '@mui/material/Radio';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type {
-  ArtifactFile,
+  ArtifactFileInfo,
   ArtifactId,
   EntityViewResponse,
 } from '@redline/backstage-plugin-observability-common';
 import { observabilityApiRef } from '../../api';
 import { saveBlob } from '../../lib/download';
 import { scaffolderTemplateRouteRef } from '../../routes';
+import { ApplyHistory } from './ApplyHistory';
 import { ApplyResult } from './ApplyResult';
 
 /** @public */
@@ -43,8 +44,6 @@ export interface ScaffoldAlertsDialogProps {
   entityRef: CompoundEntityRef;
   view: Pick<EntityViewResponse, 'artifacts' | 'canApply'>;
 }
-
-type ArtifactMeta = Omit<ArtifactFile, 'content'>;
 
 /** Syntax-highlighting language for the preview. */
 export function languageOf(
@@ -89,7 +88,7 @@ function ArtifactPreview({
   artifact,
 }: {
   entityRef: CompoundEntityRef;
-  artifact: ArtifactMeta;
+  artifact: ArtifactFileInfo;
 }) {
   const api = useApi(observabilityApiRef);
   const { value, loading, error } = useAsync(
@@ -139,7 +138,8 @@ function ArtifactPreview({
 /**
  * "Scaffold alerts": pick generated artifacts, preview them with syntax
  * highlighting, copy or download one or all (zip), apply them to Prometheus
- * when permitted, or open a pull request through the scaffolder.
+ * when permitted, or open a pull request through the scaffolder; lists who
+ * applied the rules last.
  * @public
  */
 export function ScaffoldAlertsDialog({
@@ -255,6 +255,7 @@ export function ScaffoldAlertsDialog({
           />
         )}
         {applied.value && <ApplyResult result={applied.value} />}
+        <ApplyHistory entityRef={entityRef} refreshKey={applied.value} />
         {!view.canApply && (
           <Alert severity="info" sx={{ mt: 2 }}>
             Applying rules directly needs the{' '}

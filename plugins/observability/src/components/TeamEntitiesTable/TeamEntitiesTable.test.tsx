@@ -6,7 +6,7 @@ import {
   TeamEntitiesTable,
   type TeamEntitiesTableProps,
 } from './TeamEntitiesTable';
-import { coverageResponse } from '../../testUtils/fixtures';
+import { coverageResponse } from '../../__testUtils__/handWrittenFixtures';
 
 function renderTable(overrides: Partial<TeamEntitiesTableProps> = {}) {
   const props: TeamEntitiesTableProps = {

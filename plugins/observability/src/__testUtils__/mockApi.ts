@@ -7,13 +7,12 @@ export function mockObservabilityApi(
   const unexpected = (name: string) =>
     jest.fn(() => Promise.reject(new Error(`unexpected call to ${name}`)));
   return {
-    getRedTargets: unexpected('getRedTargets'),
     getEntityView: unexpected('getEntityView'),
     getArtifact: unexpected('getArtifact'),
     getRunbook: unexpected('getRunbook'),
-    getEntityAlerts: unexpected('getEntityAlerts'),
     getBundle: unexpected('getBundle'),
     applyArtifacts: unexpected('applyArtifacts'),
+    getApplyHistory: unexpected('getApplyHistory'),
     getCoverage: unexpected('getCoverage'),
     getCoverageHistory: unexpected('getCoverageHistory'),
     exportCoverageCsv: unexpected('exportCoverageCsv'),

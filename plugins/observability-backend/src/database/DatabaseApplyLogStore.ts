@@ -1,23 +1,7 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import type { DatabaseService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
-
-/** One row of `apply_log`. @public */
-export interface ApplyLogEntry {
-  entityRef: string;
-  instance: string;
-  path: string;
-  changed: boolean;
-  contentSha256: string;
-  validated: 'promtool' | 'skipped';
-  reloadStatus: 'ok' | 'failed' | 'skipped';
-  reloadMessage?: string;
-  appliedBy: string;
-  correlationId?: string;
-  appliedAt: Date;
-}
+import type { ApplyLogEntry, ApplyLogStore } from './ApplyLogStore';
+import { migrateObservabilityDatabase } from './migrations';
 
 interface ApplyLogRow {
   id: number;
@@ -34,35 +18,14 @@ interface ApplyLogRow {
   applied_at: Date | string;
 }
 
-const migrationsDir = resolvePackagePath(
-  '@redline/backstage-plugin-observability-backend',
-  'migrations',
-);
-
-/**
- * Runs the plugin's migrations (the whole directory: coverage tables and
- * `apply_log`). Knex records what already ran, so calling it from more than
- * one store at startup is harmless as long as the calls are sequential.
- * @public
- */
-export async function migrateObservabilityDatabase(
-  database: DatabaseService,
-): Promise<Knex> {
-  const client = await database.getClient();
-  if (!database.migrations?.skip) {
-    await client.migrate.latest({ directory: migrationsDir });
-  }
-  return client;
-}
-
-/** Audit trail of the apply route. @public */
-export class ApplyLogStore {
+/** {@link ApplyLogStore} in the plugin's database (table `apply_log`). @public */
+export class DatabaseApplyLogStore implements ApplyLogStore {
   readonly #db: Knex;
 
   static async create(options: {
     database: DatabaseService;
-  }): Promise<ApplyLogStore> {
-    return new ApplyLogStore(
+  }): Promise<DatabaseApplyLogStore> {
+    return new DatabaseApplyLogStore(
       await migrateObservabilityDatabase(options.database),
     );
   }
@@ -87,7 +50,6 @@ export class ApplyLogStore {
     });
   }
 
-  /** Latest entries for an entity, newest first. */
   async list(entityRef: string, limit = 20): Promise<ApplyLogEntry[]> {
     const rows = await this.#db<ApplyLogRow>('apply_log')
       .where({ entity_ref: entityRef })

@@ -1,7 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test/support is the repo's shared test kit, not a package
 import { createTestDatabases } from '../../../../test/support/postgres';
-import { ApplyLogEntry, ApplyLogStore } from './ApplyLogStore';
+import type { ApplyLogEntry } from './ApplyLogStore';
+import { DatabaseApplyLogStore } from './DatabaseApplyLogStore';
+import { DatabaseCoverageStore } from './DatabaseCoverageStore';
 
 jest.setTimeout(60_000);
 
@@ -24,7 +26,7 @@ function entry(overrides: Partial<ApplyLogEntry> = {}): ApplyLogEntry {
   };
 }
 
-describe('ApplyLogStore', () => {
+describe('DatabaseApplyLogStore', () => {
   it('runs on SQLite and, in CI, on a real PostgreSQL', () => {
     expect(ids).toContain('SQLITE_3');
     expect(ids.includes('POSTGRES_15') || !process.env.CI).toBe(true);
@@ -33,7 +35,7 @@ describe('ApplyLogStore', () => {
   describe.each(databases.eachSupportedId())('%p', databaseId => {
     async function createStore() {
       const knex = await databases.init(databaseId);
-      const store = await ApplyLogStore.create({
+      const store = await DatabaseApplyLogStore.create({
         database: mockServices.database({ knex, migrations: { skip: false } }),
       });
       return { knex, store };
@@ -73,16 +75,27 @@ describe('ApplyLogStore', () => {
       expect(await store.list('component:default/nothing')).toEqual([]);
     });
 
-    it('can run the migrations twice (coverage store and apply log both call them)', async () => {
+    it('runs the migrations once however many stores open the database', async () => {
       const knex = await databases.init(databaseId);
       const database = mockServices.database({
         knex,
         migrations: { skip: false },
       });
-      await ApplyLogStore.create({ database });
-      const store = await ApplyLogStore.create({ database });
-      await store.record(entry());
-      expect(await store.list('component:default/checkout')).toHaveLength(1);
+      // knex hands out a new Migrator on every `knex.migrate`, so count on its prototype.
+      const latest = jest.spyOn(Object.getPrototypeOf(knex.migrate), 'latest');
+      try {
+        const [store] = await Promise.all([
+          DatabaseApplyLogStore.create({ database }),
+          DatabaseCoverageStore.create({ database }),
+        ]);
+        await DatabaseApplyLogStore.create({ database });
+        expect(latest).toHaveBeenCalledTimes(1);
+        await store.record(entry());
+        expect(await store.list('component:default/checkout')).toHaveLength(1);
+        expect(await knex.schema.hasTable('observability_coverage')).toBe(true);
+      } finally {
+        latest.mockRestore();
+      }
     });
   });
 });

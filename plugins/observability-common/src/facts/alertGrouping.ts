@@ -1,6 +1,5 @@
-import type { FiringAlert } from '@redline/backstage-plugin-observability-common';
-import type { AlertmanagerApiAlert } from './AlertmanagerClient';
-import type { PrometheusApiRule } from './PrometheusClient';
+import type { FiringAlert } from '../check/types';
+import type { AlertmanagerApiAlert, PrometheusApiRule } from './apiTypes';
 
 /** Labels that vary per replica/pod and would split one incident into many. */
 const VOLATILE_LABELS = new Set([

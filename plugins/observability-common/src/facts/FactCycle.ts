@@ -1,0 +1,396 @@
+/**
+ * The one fact gatherer. A cycle is one look at the world: the tab makes one
+ * per request, a coverage run or `redline check` one for the whole catalog.
+ * Everything a cycle fetches is fetched once per Prometheus/Alertmanager
+ * instance (rules, series, alerts) or once per owner and runbook link, then
+ * matched to each entity here, so a coverage row and the tab see the same
+ * facts — and therefore the same checks — for an entity.
+ */
+import { RuleIndex } from '../check/belongsToService';
+import { deployedRulesFact } from '../check/deployedRules';
+import type { EntityFacts, FiringAlert } from '../check/types';
+import type { GeneratedArtifacts } from '../generate/types';
+import { formatLintLocation, lintRuleGroups } from '../lint';
+import { fromPrometheusApiGroups } from '../lint/prometheusApi';
+import { parseLabelMatchers } from '../spec/labelMatchers';
+import type { ObservabilitySpec } from '../spec/types';
+import {
+  fromAlertmanager,
+  fromPrometheusRules,
+  groupAlerts,
+  RawAlert,
+} from './alertGrouping';
+import type { PrometheusApiRule, PrometheusApiRuleGroup } from './apiTypes';
+import { labelsMatch } from './selectorMatch';
+import type { FactSources } from './sources';
+
+/** Live alerts of one entity, grouped and deduplicated. @public */
+export interface EntityAlerts {
+  /** `unknown` when no Alertmanager/Prometheus answered; `reason` says why. */
+  status: 'ok' | 'unknown';
+  reason?: string;
+  source?: 'alertmanager' | 'prometheus';
+  alerts: FiringAlert[];
+  /** Raw alerts before dedupe and grouping. */
+  rawCount: number;
+  /** True when the raw count crossed the storm threshold (the seed's ALERT_STORM). */
+  storm: boolean;
+  message?: string;
+}
+
+/** What the gatherer found about one entity. @public */
+export interface GatheredFacts {
+  facts: EntityFacts;
+  alerts: EntityAlerts;
+}
+
+/** @public */
+export interface FactCycleOptions {
+  /** Raw alerts above which an entity's alerts count as a storm (default 50). */
+  stormThreshold?: number;
+  /**
+   * A cycle over many entities: Alertmanager is asked once for all alerts
+   * instead of once per entity for its own (the tab's cycle asks for one
+   * entity's, so a storm elsewhere costs it nothing). Same facts either way.
+   */
+  batch?: boolean;
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    value => ({ ok: true as const, value }),
+    error => ({ ok: false as const, reason: reasonOf(error) }),
+  );
+}
+
+/** A failure's message for people: the error's own, with its attempt count. */
+export function reasonOf(error: unknown): string {
+  const err = error as { message?: unknown; attempts?: unknown };
+  const message =
+    typeof err?.message === 'string' ? err.message : String(error);
+  const attempts =
+    typeof err?.attempts === 'number' && err.attempts > 1
+      ? ` after ${err.attempts} attempts`
+      : '';
+  return `${message}${attempts}`;
+}
+
+/**
+ * What to say when metrics cannot be read: the seed's
+ * METRIC_COLLECTION_FAILURE → FALLBACK_TO_LOGS when the entity names a log
+ * stream, else `unknown`. Said the same way by the checks and the tab's
+ * live values.
+ * @public
+ */
+export function metricsUnavailable(
+  spec: ObservabilitySpec,
+  cause: string,
+): { status: 'fallback-logs' | 'unknown'; reason: string } {
+  return spec.links.logSelector
+    ? {
+        status: 'fallback-logs',
+        reason: `Metric collection failed (${cause}). Using log-based metrics as fallback: the generated log alert on ${spec.links.logSelector} still covers this service; Redline does not query the log store itself, so no values are shown.`,
+      }
+    : {
+        status: 'unknown',
+        reason: `Metric collection failed (${cause}) and no log source is configured (add redline.dev/log-selector for a log-based fallback).`,
+      };
+}
+
+interface LoadedRules {
+  groups: PrometheusApiRuleGroup[];
+  index: RuleIndex<PrometheusApiRule>;
+}
+
+/** @public */
+export class FactCycle {
+  readonly #sources: FactSources;
+  readonly #stormThreshold: number;
+  readonly #batch: boolean;
+  readonly #rules = new Map<string, Promise<Settled<LoadedRules>>>();
+  readonly #series = new Map<
+    string,
+    Promise<Settled<Array<Record<string, string>>>>
+  >();
+  readonly #alertmanager = new Map<
+    string,
+    Promise<Settled<RawAlert[] | undefined>>
+  >();
+  readonly #owners = new Map<string, Promise<boolean | undefined>>();
+  readonly #runbooks = new Map<
+    string,
+    Promise<NonNullable<EntityFacts['runbooks']>>
+  >();
+
+  constructor(sources: FactSources, options: FactCycleOptions = {}) {
+    this.#sources = sources;
+    this.#stormThreshold = options.stormThreshold ?? 50;
+    this.#batch = options.batch ?? false;
+  }
+
+  /**
+   * Looks up many owners in one call (a coverage run does this per catalog
+   * page); later `gather` calls reuse the answers.
+   */
+  prefetchOwners(refs: Iterable<string>): Promise<void> {
+    const lookup = this.#sources.ownersExist;
+    const wanted = [...new Set(refs)].filter(
+      ref => ref && !this.#owners.has(ref),
+    );
+    if (!lookup || wanted.length === 0) return Promise.resolve();
+    const answer = lookup.call(this.#sources, wanted).then(
+      found => found,
+      () => undefined,
+    );
+    for (const ref of wanted)
+      this.#owners.set(
+        ref,
+        answer.then(found => found?.get(ref)),
+      );
+    return answer.then(() => undefined);
+  }
+
+  /** Every fact about one entity. Never throws. */
+  async gather(description: {
+    spec: ObservabilitySpec;
+    artifacts: GeneratedArtifacts;
+  }): Promise<GatheredFacts> {
+    const { spec, artifacts } = description;
+    const [ownerExists, runbooks, rules, metrics, alertmanager] =
+      await Promise.all([
+        this.#ownerExists(spec),
+        this.#probeRunbooks(spec),
+        this.#serviceRules(spec),
+        this.#metrics(spec),
+        this.#alertmanagerAlerts(spec),
+      ]);
+
+    const facts: EntityFacts = {};
+    if (ownerExists !== undefined || !spec.owner)
+      facts.ownerExists = spec.owner ? ownerExists : false;
+    if (runbooks) facts.runbooks = runbooks;
+    if (metrics) facts.metrics = metrics;
+    if (rules) {
+      facts.deployedRules = rules.ok
+        ? deployedRulesFact(rules.value.rules, artifacts)
+        : { status: 'unknown', reason: rules.reason };
+      if (rules.ok)
+        facts.lintFindings = lint(
+          rules.value,
+          `prometheus:${spec.prometheusInstance ?? 'default'}`,
+        );
+    }
+    const alerts = this.#entityAlerts(alertmanager, rules);
+    if (alerts) {
+      facts.firingAlerts =
+        alerts.status === 'ok'
+          ? { status: 'ok', alerts: alerts.alerts }
+          : { status: 'unknown', reason: alerts.reason ?? 'unknown' };
+    }
+    return {
+      facts,
+      alerts: alerts ?? {
+        status: 'unknown',
+        reason: 'No Alertmanager or Prometheus is configured.',
+        alerts: [],
+        rawCount: 0,
+        storm: false,
+      },
+    };
+  }
+
+  #ownerExists(spec: ObservabilitySpec): Promise<boolean | undefined> {
+    if (!spec.owner) return Promise.resolve(false);
+    if (!this.#owners.has(spec.owner)) void this.prefetchOwners([spec.owner]);
+    return this.#owners.get(spec.owner) ?? Promise.resolve(undefined);
+  }
+
+  /**
+   * Only the entity's own runbook link is probed: generated alerts point at
+   * runbooks the portal itself serves, which need no reachability check.
+   */
+  async #probeRunbooks(
+    spec: ObservabilitySpec,
+  ): Promise<EntityFacts['runbooks']> {
+    const probe = this.#sources.probeRunbooks;
+    if (!probe) return undefined;
+    const url = spec.links.runbookUrl;
+    if (!url) return [];
+    let pending = this.#runbooks.get(url);
+    if (!pending) {
+      pending = probe
+        .call(this.#sources, [url])
+        .catch(error => [{ url, ok: false, error: reasonOf(error) }]);
+      this.#runbooks.set(url, pending);
+    }
+    return pending;
+  }
+
+  /** The rules of the entity's Prometheus that belong to its service. */
+  async #serviceRules(
+    spec: ObservabilitySpec,
+  ): Promise<
+    | Settled<{ rules: PrometheusApiRule[]; groups: PrometheusApiRuleGroup[] }>
+    | undefined
+  > {
+    const fetchRules = this.#sources.prometheusRules;
+    if (!fetchRules) return undefined;
+    const key = `${spec.prometheusInstance ?? ''}\u0000${
+      spec.metrics.serviceLabel
+    }`;
+    let pending = this.#rules.get(key);
+    if (!pending) {
+      pending = settle(
+        fetchRules
+          .call(this.#sources, spec.prometheusInstance)
+          .then(groups => ({
+            groups,
+            index: new RuleIndex(
+              groups.flatMap(g => g.rules ?? []),
+              spec.metrics.serviceLabel,
+            ),
+          })),
+      );
+      this.#rules.set(key, pending);
+    }
+    const loaded = await pending;
+    if (!loaded.ok) return loaded;
+    const rules = loaded.value.index.forService(spec);
+    const mine = new Set(rules);
+    const groups = loaded.value.groups
+      .map(g => ({ ...g, rules: (g.rules ?? []).filter(r => mine.has(r)) }))
+      .filter(g => g.rules.length > 0);
+    return { ok: true, value: { rules, groups } };
+  }
+
+  /** Do the RED metrics exist for the entity's selector? */
+  async #metrics(spec: ObservabilitySpec): Promise<EntityFacts['metrics']> {
+    const fetchSets = this.#sources.seriesLabelSets;
+    if (!fetchSets) return undefined;
+    const parsed = parseLabelMatchers(spec.selector.value);
+    const matchers = parsed.ok ? parsed.matchers : [];
+    const metrics = [
+      spec.metrics.requestsTotal,
+      `${spec.metrics.durationHistogram}_bucket`,
+    ];
+    const labels = [...new Set(matchers.map(m => m.name))].sort();
+    const key = `${spec.prometheusInstance ?? ''}\u0000${metrics.join(
+      ',',
+    )}\u0000${labels.join(',')}`;
+    let pending = this.#series.get(key);
+    if (!pending) {
+      pending = settle(
+        fetchSets.call(this.#sources, spec.prometheusInstance, metrics, labels),
+      );
+      this.#series.set(key, pending);
+    }
+    const answer = await pending;
+    if (!answer.ok) {
+      const { status, reason } = metricsUnavailable(spec, answer.reason);
+      return status === 'fallback-logs'
+        ? { status: 'unknown', reason, fallback: 'logs' }
+        : { status: 'unknown', reason };
+    }
+    const seen = new Set(
+      answer.value
+        .filter(set => labelsMatch(set, matchers))
+        .map(set => set.__name__),
+    );
+    return {
+      status: 'ok',
+      present: metrics.filter(m => seen.has(m)),
+      missing: metrics.filter(m => !seen.has(m)),
+    };
+  }
+
+  async #alertmanagerAlerts(
+    spec: ObservabilitySpec,
+  ): Promise<Settled<RawAlert[] | undefined> | undefined> {
+    const fetchAlerts = this.#sources.alertmanagerAlerts;
+    if (!fetchAlerts) return undefined;
+    const label = spec.metrics.serviceLabel;
+    const service = spec.serviceName.value;
+    const only = this.#batch ? undefined : { label, value: service };
+    const key = `${spec.alertmanagerInstance ?? ''}\u0000${
+      only ? `${label}=${service}` : ''
+    }`;
+    let pending = this.#alertmanager.get(key);
+    if (!pending) {
+      pending = settle(
+        fetchAlerts
+          .call(this.#sources, spec.alertmanagerInstance, only)
+          .then(alerts => (alerts ? fromAlertmanager(alerts) : undefined)),
+      );
+      this.#alertmanager.set(key, pending);
+    }
+    const answer = await pending;
+    if (!answer.ok || !answer.value) return answer;
+    return {
+      ok: true,
+      value: answer.value.filter(a => a.labels[label] === service),
+    };
+  }
+
+  /**
+   * Live alerts from the entity's Alertmanager when one is configured, else
+   * from its Prometheus' rule states.
+   */
+  #entityAlerts(
+    alertmanager: Settled<RawAlert[] | undefined> | undefined,
+    rules: Settled<{ rules: PrometheusApiRule[] }> | undefined,
+  ): EntityAlerts | undefined {
+    let raw: RawAlert[];
+    let source: EntityAlerts['source'];
+    if (alertmanager && !(alertmanager.ok && !alertmanager.value)) {
+      if (!alertmanager.ok) return unknownAlerts(alertmanager.reason);
+      raw = alertmanager.value!;
+      source = 'alertmanager';
+    } else if (rules) {
+      if (!rules.ok) return unknownAlerts(rules.reason);
+      raw = fromPrometheusRules(rules.value.rules);
+      source = 'prometheus';
+    } else {
+      return undefined;
+    }
+    const alerts = groupAlerts(raw);
+    const storm = raw.length > this.#stormThreshold;
+    return {
+      status: 'ok',
+      source,
+      alerts,
+      rawCount: raw.length,
+      storm,
+      ...(storm
+        ? {
+            message: `Alert storm detected. Aggregating related alerts: ${raw.length} raw alerts folded into ${alerts.length}.`,
+          }
+        : {}),
+    };
+  }
+}
+
+function unknownAlerts(reason: string): EntityAlerts {
+  return { status: 'unknown', reason, alerts: [], rawCount: 0, storm: false };
+}
+
+/**
+ * The rule linter's findings on the rules this service has loaded (whoever
+ * wrote them: hand-written rules are where the seed's "symptoms, not causes"
+ * advice matters most).
+ */
+function lint(
+  rules: { groups: PrometheusApiRuleGroup[] },
+  source: string,
+): NonNullable<EntityFacts['lintFindings']> {
+  return lintRuleGroups(fromPrometheusApiGroups(rules.groups), source).map(
+    f => ({
+      ruleId: f.ruleId,
+      severity: f.severity,
+      message: f.message,
+      location: formatLintLocation(f.location),
+      fix: f.fix,
+    }),
+  );
+}

@@ -1,0 +1,6 @@
+export * from './apiTypes';
+export * from './alertGrouping';
+export * from './sources';
+export * from './selectorMatch';
+export * from './FactCycle';
+export * from './entityView';

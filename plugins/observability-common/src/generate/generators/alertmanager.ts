@@ -1,0 +1,26 @@
+import {
+  generateAlertmanagerFragment,
+  renderAlertmanagerYaml,
+} from '../alertmanager';
+import type { ArtifactGenerator } from '../registry';
+
+/** The owning team's Alertmanager route, receivers and inhibition. */
+export const alertmanagerGenerator: ArtifactGenerator = {
+  id: 'alertmanager',
+  generate({ spec, config }) {
+    const { fragment, findings } = generateAlertmanagerFragment(spec, config);
+    return {
+      alertmanager: fragment,
+      findings,
+      files: [
+        {
+          id: 'alertmanager',
+          path: 'alertmanager.yaml',
+          mediaType: 'application/yaml',
+          label: 'Alertmanager routing',
+          render: () => renderAlertmanagerYaml([fragment]),
+        },
+      ],
+    };
+  },
+};

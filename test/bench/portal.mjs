@@ -1,0 +1,776 @@
+#!/usr/bin/env node
+/**
+ * Portal benchmark: the real backend (packages/backend, SQLite, the demo
+ * catalog plus a synthetic 10 000-Component catalog) against a real
+ * Prometheus, all on 127.0.0.1, measured in one run:
+ *
+ *   1. catalog ingestion time of the synthetic entities;
+ *   2. autocannon against the catalog's own entity route and Redline's entity
+ *      view, for `checkout` and for a rotating set of synthetic entities, at
+ *      10 and 50 connections: p50, p99, req/s, payload bytes, errors, and the
+ *      view/catalog ratios (targets: view payload ≤ 20 KB, p99 ≤ 2× catalog);
+ *   3. one coverage evaluation of the whole catalog: wall time, backend CPU
+ *      seconds and `/api/v1/rules` calls Prometheus received (targets: ≤ 3 s
+ *      CPU, one rules call per Prometheus instance).
+ *
+ * Targets are printed as met/missed, never enforced: the exit code is
+ * non-zero only when something could not be started.
+ *
+ *   npm run bench:portal
+ *   npm run bench:portal -- --duration 5 --warmup 2 --entities 2000 --rotate 100 --keep --verbose
+ */
+import autocannon from 'autocannon';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { prometheusConfig, startPrometheus } from '../stack/monitoring.mjs';
+import { startPortal } from '../stack/portal.mjs';
+import { guestToken } from '../stack/portal-api.mjs';
+import {
+  freePort,
+  ProcessGroup,
+  sleep,
+  stopOnExit,
+  waitUntil,
+} from '../stack/processes.mjs';
+import {
+  findCatalogEntity,
+  loadCatalogEntities,
+  writeGeneratedRules,
+} from '../stack/stack.mjs';
+import { repoRoot } from '../stack/ts.mjs';
+import { cpuSeconds, listenerPid, processTree } from './proc.mjs';
+import { syntheticCatalog, writeCatalogFiles } from './synthetic-catalog.mjs';
+
+const TARGET_VIEW_BYTES = 20 * 1024;
+const TARGET_P99_RATIO = 2;
+const TARGET_COVERAGE_CPU_S = 3;
+// Short enough that the coverage measurement can wait out the cache the view
+// traffic filled (see measureCoverage); one fetch per 5 s is still nothing
+// next to the thousands of views per second being measured.
+const RULES_CACHE_TTL_MS = 5_000;
+
+function parseArgs(argv) {
+  const args = {
+    entities: 10_000,
+    rotate: 200,
+    duration: 10,
+    warmup: 3,
+    keep: false,
+    verbose: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--keep') args.keep = true;
+    else if (arg === '--verbose') args.verbose = true;
+    else if (
+      ['--entities', '--rotate', '--duration', '--warmup'].includes(arg)
+    ) {
+      const value = Number(argv[++i]);
+      if (!Number.isInteger(value) || value <= 0)
+        throw new Error(`${arg} needs a positive whole number`);
+      args[arg.slice(2)] = value;
+    } else {
+      throw new Error(
+        `unknown argument ${arg} (known: --entities N --rotate N --duration S --warmup S --keep --verbose)`,
+      );
+    }
+  }
+  args.rotate = Math.min(args.rotate, args.entities);
+  // Other work on a shared machine skews every figure; printed with them.
+  args.loadBefore = loadavg()
+    .map(l => l.toFixed(1))
+    .join(' ');
+  return args;
+}
+
+const log = message => process.stderr.write(`${message}\n`);
+const seconds = ms => `${(ms / 1000).toFixed(1)} s`;
+
+/** Thrown for anything that keeps the benchmark from running at all. */
+class StartupError extends Error {}
+
+async function main(args, group, workDir) {
+  const started = Date.now();
+  if (spawnSync('prometheus', ['--version']).status !== 0)
+    throw new StartupError(
+      'prometheus is not installed (apt-get install -y --no-install-recommends prometheus)',
+    );
+
+  // --- synthetic catalog -------------------------------------------------
+  const catalog = syntheticCatalog({ count: args.entities });
+  const catalogFiles = writeCatalogFiles(join(workDir, 'catalog'), catalog);
+  // Every k-th entity: the rotating set spans squads and annotation shapes
+  // instead of the first few files.
+  const step = Math.floor(args.entities / args.rotate);
+  const rotating = Array.from(
+    { length: args.rotate },
+    (_, i) => catalog.components[i * step],
+  );
+  const demo = loadCatalogEntities();
+  const expected = {
+    component:
+      demo.filter(e => e.kind === 'Component').length +
+      catalog.components.length,
+    group: demo.filter(e => e.kind === 'Group').length + catalog.groups.length,
+  };
+  log(
+    `synthetic catalog: ${catalog.components.length} Components, ${catalog.groups.length} Groups, ${catalog.systems.length} Systems in ${catalogFiles.length} files`,
+  );
+
+  // --- Prometheus ----------------------------------------------------------
+  // Rules of checkout and of every other rotating entity are loaded, so the
+  // view sees both deployed and undeployed services and /api/v1/rules answers
+  // with a realistically sized body.
+  const rulesDir = join(workDir, 'rules');
+  mkdirSync(rulesDir, { recursive: true });
+  let deployed = 0;
+  try {
+    for (const entity of [
+      findCatalogEntity('Component', 'checkout'),
+      ...rotating.filter((_, i) => i % 2 === 0),
+    ]) {
+      writeGeneratedRules({ rulesDir }, entity);
+      deployed += 1;
+    }
+  } catch (error) {
+    log(
+      `warning: could not generate rule files (${error.message}); Prometheus runs with ${deployed}`,
+    );
+  }
+  const promDir = join(workDir, 'prometheus');
+  mkdirSync(promDir, { recursive: true });
+  const promPort = await freePort();
+  const promConfig = prometheusConfig({
+    scrapeTargets: [`127.0.0.1:${promPort}`],
+    rulesDir,
+    scrapeInterval: '15s',
+    evaluationInterval: '15s',
+  });
+  promConfig.scrape_configs[0].job_name = 'prometheus';
+  let prometheus;
+  try {
+    prometheus = await startPrometheus(group, {
+      workDir: promDir,
+      port: promPort,
+      config: promConfig,
+    });
+  } catch (error) {
+    throw new StartupError(`Prometheus did not start: ${error.message}`);
+  }
+  log(`prometheus: ${prometheus.url} (${deployed} rule files)`);
+
+  // --- portal --------------------------------------------------------------
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const portalStarted = Date.now();
+  let portal;
+  let readyAt;
+  try {
+    const starting = startPortal(group, {
+      workDir,
+      port,
+      echo: args.verbose,
+      // The demo catalog's own Location, not checkout: the catalog works
+      // through its queue oldest first, so checkout (two Locations deep)
+      // comes after the 10 000 synthetic entities queued before it. The
+      // ingestion wait below covers the rest.
+      waitForEntity: 'location:default/redline-demo-catalog',
+      timeoutMs: 300_000,
+      extraConfig: {
+        app: { baseUrl: base },
+        backend: { baseUrl: base, cors: { origin: base } },
+        catalog: {
+          // Config arrays replace, they do not merge: the demo location is
+          // listed again next to the synthetic files.
+          locations: [
+            { type: 'file', target: join(repoRoot, 'catalog/all.yaml') },
+            ...catalogFiles.map(target => ({ type: 'file', target })),
+          ],
+          // The default (100–150 s) would re-process all 10 000 entities while
+          // the routes are measured; ingestion of new entities does not wait
+          // for it, so a long interval only removes that background churn.
+          processingInterval: { minutes: 30 },
+        },
+        observability: {
+          portalBaseUrl: base,
+          prometheus: {
+            instances: [
+              {
+                name: 'bench',
+                url: prometheus.url,
+                rulesDirectory: rulesDir,
+                default: true,
+              },
+            ],
+            rulesCacheTtlMs: RULES_CACHE_TTL_MS,
+          },
+          coverage: {
+            // Only the triggered run is measured. The scheduler sleeps through
+            // `initialDelay` before it even looks at triggers, so the delay is
+            // short (its one run happens while the catalog is still nearly
+            // empty) and the period long. Same keys as app-config.yaml, since
+            // config objects merge key by key.
+            schedule: {
+              frequency: { minutes: 1440 },
+              timeout: { minutes: 10 },
+              initialDelay: { seconds: 1 },
+            },
+          },
+        },
+      },
+    });
+    // startPortal spawns before its first await, so its handle is the
+    // group's newest child already.
+    const handle = group.children.at(-1);
+    // When every plugin has started (the catalog begins ingesting then),
+    // as opposed to when checkout, the first entity, can be read.
+    readyAt = waitUntil(
+      'backend readiness',
+      async () =>
+        handle.running &&
+        (await fetch(`${base}/.backstage/health/v1/readiness`)).ok &&
+        Date.now(),
+      { timeoutMs: 300_000, intervalMs: 250 },
+    ).catch(() => undefined);
+    portal = await unlessExits(handle, starting);
+  } catch (error) {
+    throw new StartupError(`the portal did not start: ${error.message}`);
+  }
+  const backendUp = (await readyAt) ?? Date.now();
+  const token = await guestToken(base);
+  const headers = { authorization: `Bearer ${token}` };
+  log(`portal: ${base} ready after ${seconds(backendUp - portalStarted)}`);
+
+  // --- ingestion -------------------------------------------------------------
+  const count = async kind => {
+    const res = await fetch(
+      `${base}/api/catalog/entities/by-query?filter=kind%3D${kind}&limit=1&fields=metadata.name`,
+      { headers },
+    );
+    if (!res.ok) throw new Error(`catalog count: HTTP ${res.status}`);
+    return (await res.json()).totalItems;
+  };
+  let last = { n: -1, at: Date.now() };
+  let lastReport = 0;
+  try {
+    const outcome = await unlessExits(
+      portal.handle,
+      waitUntil(
+        `the catalog to ingest ${expected.component} Components and ${expected.group} Groups`,
+        async () => {
+          if (!portal.handle.running) throw new Error('the backend exited');
+          const [components, groups] = [
+            await count('component'),
+            await count('group'),
+          ];
+          const n = components + groups;
+          if (n !== last.n) last = { n, at: Date.now() };
+          // Returned, not thrown: waitUntil retries on a throw.
+          else if (Date.now() - last.at > 120_000)
+            return {
+              stalled: `no progress for 2 min at ${components}/${expected.component} Components, ${groups}/${expected.group} Groups`,
+            };
+          if (Date.now() - lastReport > 10_000) {
+            lastReport = Date.now();
+            log(
+              `  ingested ${components}/${expected.component} Components, ${groups}/${expected.group} Groups`,
+            );
+          }
+          return components >= expected.component && groups >= expected.group;
+        },
+        // A stall (above) ends the wait early; this only bounds the run.
+        { timeoutMs: 1_200_000, intervalMs: 1_000 },
+      ),
+    );
+    if (outcome.stalled) throw new Error(outcome.stalled);
+  } catch (error) {
+    throw new StartupError(
+      `${error.message}\n--- ${portal.handle.logFile} ---\n${portal.handle.tail(
+        30,
+      )}`,
+    );
+  }
+  const ingested = Date.now();
+  const ingestion = {
+    entities: expected.component + expected.group,
+    fromSpawn: ingested - portalStarted,
+    afterUp: ingested - backendUp,
+  };
+  log(`catalog ingested after ${seconds(ingestion.fromSpawn)}`);
+
+  // The backend is whatever process of the started tree holds the listening
+  // socket (a wrapper such as backstage-cli would be its parent).
+  const rootPid = portal.handle.child.pid;
+  const backendPid = listenerPid(port, processTree(rootPid)) ?? rootPid;
+
+  // --- load ------------------------------------------------------------------
+  const routes = {
+    catalog: ref => `/api/catalog/entities/by-name/component/default/${ref}`,
+    view: ref => `/api/observability/entity/component/default/${ref}`,
+  };
+  const sets = [
+    { name: 'checkout', refs: ['checkout'] },
+    {
+      name: `${rotating.length} synthetic`,
+      refs: rotating.map(e => e.metadata.name),
+    },
+  ];
+  const rows = [];
+  const probes = {};
+  let lastViewAt = Date.now();
+  for (const set of sets) {
+    for (const route of Object.keys(routes)) {
+      const paths = set.refs.map(routes[route]);
+      probes[`${route} ${set.name}`] = await probe(base, paths, headers);
+      // Warm-up: JIT, connection pools and caches, as a running portal has them.
+      await cannon(base, paths, headers, 10, args.warmup);
+    }
+    for (const connections of [10, 50]) {
+      // Catalog then view back to back, so a busy moment on the shared
+      // machine hits both halves of a ratio alike.
+      for (const route of Object.keys(routes)) {
+        const paths = set.refs.map(routes[route]);
+        log(`  ${route} ${set.name} @${connections} ...`);
+        const cpuBefore = cpuSeconds(processTree(rootPid));
+        const result = await cannon(
+          base,
+          paths,
+          headers,
+          connections,
+          args.duration,
+        );
+        const cpu = cpuSeconds(processTree(rootPid)) - cpuBefore;
+        if (route === 'view') lastViewAt = Date.now();
+        rows.push({
+          cpuMsPerRequest: result.requests.total
+            ? (cpu * 1000) / result.requests.total
+            : undefined,
+          route,
+          set: set.name,
+          connections,
+          result,
+          probe: probes[`${route} ${set.name}`],
+        });
+      }
+    }
+  }
+
+  // --- coverage --------------------------------------------------------------
+  const coverage = await measureCoverage({
+    base,
+    headers,
+    prometheus,
+    rootPid,
+    notBefore: lastViewAt + RULES_CACHE_TTL_MS + 1_000,
+  });
+
+  report({ args, ingestion, rows, coverage, backendPid, started });
+}
+
+/**
+ * `promise`, or a rejection as soon as `handle`'s process exits: the stack's
+ * waitUntil treats a dead process like a slow one and would sit out its
+ * whole timeout.
+ */
+function unlessExits(handle, promise) {
+  const exited = handle.exited.then(code => {
+    throw new Error(
+      `${handle.name} exited (${code})\n--- ${
+        handle.logFile
+      } ---\n${handle.tail(30)}`,
+    );
+  });
+  return Promise.race([promise, exited]);
+}
+
+/** One request per path (uncompressed, as autocannon asks): status, body size, JSON or not. */
+async function probe(base, paths, headers) {
+  const out = { ok: 0, failed: 0, bytes: 0, sample: undefined };
+  for (const path of paths) {
+    const res = await fetch(`${base}${path}`, {
+      headers: { ...headers, 'accept-encoding': 'identity' },
+    });
+    const body = Buffer.from(await res.arrayBuffer());
+    let json = true;
+    try {
+      JSON.parse(body.toString('utf8'));
+    } catch {
+      json = false;
+    }
+    if (res.ok && json) {
+      out.ok += 1;
+      out.bytes += body.length;
+    } else {
+      out.failed += 1;
+      out.sample ??= `${path} → HTTP ${res.status}${
+        json ? '' : ' (not JSON)'
+      }: ${body.toString('utf8').slice(0, 300)}`;
+    }
+  }
+  out.meanBytes = out.ok ? Math.round(out.bytes / out.ok) : undefined;
+  return out;
+}
+
+/**
+ * autocannon for `seconds` at `connections`. Several paths: every connection
+ * walks the list from its own random offset, so concurrent requests are for
+ * different entities rather than all for the same one at the same moment.
+ */
+function cannon(base, paths, headers, connections, seconds) {
+  const opts = {
+    url: `${base}${paths[0]}`,
+    connections,
+    duration: seconds,
+    headers,
+  };
+  if (paths.length > 1) {
+    opts.url = base;
+    opts.requests = paths.map(path => ({ method: 'GET', path }));
+    opts.setupClient = client => {
+      const offset = Math.floor(Math.random() * paths.length);
+      const order = [...paths.slice(offset), ...paths.slice(0, offset)];
+      client.setRequests(order.map(path => ({ method: 'GET', path })));
+    };
+  }
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (error, result) =>
+      error ? reject(error) : resolve(result),
+    );
+  });
+}
+
+async function prometheusRulesCalls(url) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (
+      line.startsWith('prometheus_http_requests_total{') &&
+      line.includes('handler="/api/v1/rules"')
+    )
+      total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
+
+/**
+ * Triggers a coverage evaluation and waits for its result. The backend's
+ * rules cache is left to expire first (`notBefore`): a run served from the
+ * cache the view traffic filled would show 0 rules calls and say nothing
+ * about whether the evaluator makes one call or one per entity.
+ */
+async function measureCoverage({
+  base,
+  headers,
+  prometheus,
+  rootPid,
+  notBefore,
+}) {
+  const wait = notBefore - Date.now();
+  if (wait > 0) await sleep(wait);
+  const coverage = async () => {
+    const res = await fetch(`${base}/api/observability/coverage?pageSize=1`, {
+      headers,
+    });
+    if (!res.ok) throw new Error(`GET coverage: HTTP ${res.status}`);
+    return res.json();
+  };
+
+  const before = (await coverage()).evaluatedAt;
+  const rulesBefore = await prometheusRulesCalls(prometheus.url);
+  const pids = processTree(rootPid);
+  const cpuBefore = cpuSeconds(pids);
+  const t0 = Date.now();
+  const res = await fetch(`${base}/api/observability/coverage/refresh`, {
+    method: 'POST',
+    headers,
+  });
+  const text = await res.text();
+  let trigger = `HTTP ${res.status}`;
+  try {
+    trigger += ` ${JSON.stringify(JSON.parse(text))}`;
+  } catch {
+    trigger += ` ${text.slice(0, 200)}`;
+  }
+  if (!res.ok) return { error: `refresh answered ${trigger}` };
+  let after;
+  try {
+    after = await waitUntil(
+      'the coverage evaluatedAt to change',
+      async () => {
+        const body = await coverage();
+        return body.evaluatedAt && body.evaluatedAt !== before
+          ? body
+          : undefined;
+      },
+      // Frequent enough to time the run to a quarter second; each poll is
+      // one small indexed query, included in the CPU figure.
+      { timeoutMs: 300_000, intervalMs: 250 },
+    );
+  } catch (error) {
+    return { error: error.message, trigger };
+  }
+  const done = Date.now();
+  const cpu = cpuSeconds(pids) - cpuBefore;
+  const rulesCalls = (await prometheusRulesCalls(prometheus.url)) - rulesBefore;
+  // evaluatedAt is stamped when the run starts (same clock as this
+  // process): it separates the run from the scheduler's pickup delay (its
+  // task poller looks for triggered tasks every few seconds).
+  const runStart = Date.parse(after.evaluatedAt);
+  return {
+    trigger,
+    before,
+    after: after.evaluatedAt,
+    rows: after.totalItems,
+    wallMs: done - t0,
+    runMs: Number.isFinite(runStart) ? done - runStart : undefined,
+    pickupMs: Number.isFinite(runStart) ? runStart - t0 : undefined,
+    cpu,
+    rulesCalls,
+    instances: 1,
+  };
+}
+
+/**
+ * A latency percentile in ms, or undefined when no response completed within
+ * the run (autocannon then reports 0, which would read as "fast").
+ */
+const latency = (result, key) =>
+  result.requests.total > 0 ? result.latency[key] : undefined;
+const pad = (value, width) => String(value).padStart(width);
+const fmtMs = ms => (ms === undefined ? '-' : `${ms} ms`);
+const ratio = (a, b) =>
+  a === undefined || b === undefined || !b ? '-' : `${(a / b).toFixed(2)}×`;
+const met = ok => (ok ? 'target met' : 'target missed');
+
+function report({ args, ingestion, rows, coverage, backendPid, started }) {
+  const out = [];
+  const p = line => out.push(line);
+  p('');
+  p(
+    `redline portal benchmark — node ${process.version}, ${
+      cpus()[0]?.model ?? 'cpu'
+    }, ${availableParallelism()} cores (shared by backend, Prometheus and autocannon); load average ${
+      args.loadBefore
+    } at start, ${loadavg()
+      .map(l => l.toFixed(1))
+      .join(' ')} at end`,
+  );
+  p(
+    `catalog: ${ingestion.entities} Components + Groups (demo + ${
+      args.entities
+    } synthetic) all ingested ${seconds(
+      ingestion.fromSpawn,
+    )} after the backend was spawned; ${seconds(
+      ingestion.afterUp,
+    )} of that after the backend was ready (${Math.round(
+      ingestion.entities / Math.max(ingestion.afterUp / 1000, 0.001),
+    )} entities/s)`,
+  );
+  p(
+    `load: autocannon ${args.duration} s per row after a ${args.warmup} s warm-up per route and set; payload = uncompressed JSON body of one response (mean over the set); CPU ms/req = backend CPU time during the row / requests completed`,
+  );
+  p('');
+  const header = [
+    'route'.padEnd(8),
+    'entities'.padEnd(14),
+    pad('conns', 5),
+    pad('p50', 8),
+    pad('p99', 8),
+    pad('req/s', 8),
+    pad('payload B', 10),
+    pad('CPU ms/req', 10),
+    pad('requests', 9),
+    pad('errors', 7),
+    pad('non-2xx', 8),
+  ].join(' | ');
+  p(header);
+  p('-'.repeat(header.length));
+  for (const {
+    route,
+    set,
+    connections,
+    result,
+    probe,
+    cpuMsPerRequest,
+  } of rows) {
+    p(
+      [
+        route.padEnd(8),
+        set.padEnd(14),
+        pad(connections, 5),
+        pad(fmtMs(latency(result, 'p50')), 8),
+        pad(fmtMs(latency(result, 'p99')), 8),
+        pad(Math.round(result.requests.average), 8),
+        pad(probe.meanBytes ?? 'error', 10),
+        pad(
+          cpuMsPerRequest === undefined ? '-' : cpuMsPerRequest.toFixed(1),
+          10,
+        ),
+        pad(result.requests.total, 9),
+        pad(result.errors, 7),
+        pad(result.non2xx, 8),
+      ].join(' | '),
+    );
+  }
+  p('');
+  p('view / catalog (same entities, same connections):');
+  const pairs = [];
+  for (const row of rows.filter(r => r.route === 'view')) {
+    const cat = rows.find(
+      r =>
+        r.route === 'catalog' &&
+        r.set === row.set &&
+        r.connections === row.connections,
+    );
+    pairs.push({ view: row, catalog: cat });
+    p(
+      `  ${row.set.padEnd(14)} @${pad(row.connections, 2)}: p99 ${ratio(
+        latency(row.result, 'p99'),
+        latency(cat.result, 'p99'),
+      )}, req/s ${ratio(
+        row.result.requests.average,
+        cat.result.requests.average,
+      )}, bytes ${ratio(row.probe.meanBytes, cat.probe.meanBytes)}`,
+    );
+  }
+  p('');
+  p('targets:');
+  const checkoutView = rows.find(
+    r => r.route === 'view' && r.set === 'checkout',
+  ).probe;
+  p(
+    checkoutView.meanBytes === undefined
+      ? `  view payload (checkout): no 2xx JSON answer (${checkoutView.sample}); target ≤ ${TARGET_VIEW_BYTES} B: target missed`
+      : `  view payload (checkout): ${checkoutView.meanBytes} B (${(
+          checkoutView.meanBytes / 1024
+        ).toFixed(1)} KB); target ≤ 20 KB: ${met(
+          checkoutView.meanBytes <= TARGET_VIEW_BYTES,
+        )}`,
+  );
+  for (const { view, catalog } of pairs) {
+    const v = latency(view.result, 'p99');
+    const c = latency(catalog.result, 'p99');
+    const clean =
+      view.result.non2xx === 0 &&
+      view.result.errors === 0 &&
+      catalog.result.non2xx === 0;
+    let verdict;
+    if (v === undefined)
+      verdict = `target missed (no view response completed within ${args.duration} s)`;
+    else if (c === undefined) verdict = 'not measured (no catalog response)';
+    else if (!clean) verdict = 'target missed (errors, see above)';
+    else verdict = met(v / c <= TARGET_P99_RATIO);
+    p(
+      `  p99 view/catalog, ${view.set} @${view.connections}: ${ratio(
+        v,
+        c,
+      )}; target ≤ ${TARGET_P99_RATIO}×: ${verdict}`,
+    );
+  }
+  p('');
+  p('coverage run (POST /api/observability/coverage/refresh):');
+  if (coverage.error) {
+    p(`  could not be measured: ${coverage.error}`);
+  } else {
+    p(
+      `  refresh ${coverage.trigger}; evaluatedAt ${
+        coverage.before ?? '(none)'
+      } → ${coverage.after}; ${coverage.rows ?? '?'} rows`,
+    );
+    p(
+      `  wall ${seconds(coverage.wallMs)} from trigger to result${
+        coverage.runMs !== undefined
+          ? `: the run ${seconds(coverage.runMs)}, after ${seconds(
+              coverage.pickupMs,
+            )} for the scheduler to pick the trigger up`
+          : ''
+      }`,
+    );
+    p(
+      `  backend CPU (pid ${backendPid} and children, includes this script's 4 polls/s): ${coverage.cpu.toFixed(
+        2,
+      )} s; target ≤ ${TARGET_COVERAGE_CPU_S} s: ${met(
+        coverage.cpu <= TARGET_COVERAGE_CPU_S,
+      )}`,
+    );
+    p(
+      `  /api/v1/rules calls received by Prometheus: ${coverage.rulesCalls} (${
+        coverage.instances
+      } instance); target one per instance: ${met(
+        coverage.rulesCalls === coverage.instances,
+      )}`,
+    );
+  }
+  const problems = rows.filter(
+    r => r.probe.failed || r.result.non2xx || r.result.errors,
+  );
+  if (problems.length) {
+    p('');
+    p('problems:');
+    const seen = new Set();
+    for (const r of problems) {
+      const key = `${r.route} ${r.set}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const codes = Object.entries(r.result.statusCodeStats ?? {})
+        .map(([code, { count }]) => `${code}×${count}`)
+        .join(' ');
+      p(
+        `  ${key}: status codes under load ${codes || '-'}; probe ${
+          r.probe.failed
+        }/${r.probe.failed + r.probe.ok} failed${
+          r.probe.sample ? ` — ${r.probe.sample}` : ''
+        }`,
+      );
+    }
+  }
+  p('');
+  p(`total run time ${seconds(Date.now() - started)}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+const args = (() => {
+  try {
+    return parseArgs(process.argv.slice(2));
+  } catch (error) {
+    log(error.message);
+    process.exit(2);
+  }
+})();
+// LOG_LEVEL=warn unless set: at info the backend logs every request, and
+// this process relays that log through a pipe on the same event loop that
+// drives autocannon.
+process.env.LOG_LEVEL ??= 'warn';
+const group = new ProcessGroup();
+const workDir = mkdtempSync(join(tmpdir(), 'redline-bench-portal-'));
+const finish = stopOnExit(group, async () => {
+  await group.stopAll();
+  if (args.keep) log(`kept ${workDir}`);
+  else rmSync(workDir, { recursive: true, force: true });
+});
+main(args, group, workDir).then(
+  () => finish(0),
+  error => {
+    log(
+      error instanceof StartupError
+        ? `bench:portal could not start: ${error.message}`
+        : `bench:portal failed: ${error.stack ?? error}`,
+    );
+    const portalLog = join(workDir, 'portal.log');
+    if (!(error instanceof StartupError)) {
+      try {
+        log(
+          `--- last lines of ${portalLog} ---\n${readFileSync(portalLog, 'utf8')
+            .split('\n')
+            .slice(-20)
+            .join('\n')}`,
+        );
+      } catch {
+        // no portal log yet
+      }
+    }
+    finish(1);
+  },
+);

@@ -1,0 +1,110 @@
+/**
+ * Linux /proc readings for the portal benchmark: CPU time of a process tree
+ * and which process of it listens on a TCP port. Read straight from /proc
+ * because the backend is a separate process (process.cpuUsage() only sees
+ * this one) and `ps` rounds CPU time to whole seconds.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+
+/** Clock ticks per second, the unit of utime/stime in /proc/<pid>/stat. */
+const CLK_TCK = (() => {
+  try {
+    return (
+      Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100
+    );
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * `{ ppid, ticks }` of one process, or undefined once it is gone. The command
+ * name (field 2) may contain spaces and parentheses, so fields are counted
+ * from the last `)`.
+ */
+function stat(pid) {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15.
+    return {
+      ppid: Number(fields[1]),
+      ticks: Number(fields[11]) + Number(fields[12]),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `root` and every live descendant of it. */
+export function processTree(root) {
+  const children = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const s = stat(entry);
+    if (!s) continue;
+    if (!children.has(s.ppid)) children.set(s.ppid, []);
+    children.get(s.ppid).push(Number(entry));
+  }
+  const pids = [];
+  const queue = [root];
+  while (queue.length) {
+    const pid = queue.shift();
+    pids.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return pids;
+}
+
+/** User + system CPU seconds consumed so far by the given processes. */
+export function cpuSeconds(pids) {
+  let ticks = 0;
+  for (const pid of pids) ticks += stat(pid)?.ticks ?? 0;
+  return ticks / CLK_TCK;
+}
+
+/** Socket inodes listening on `port` (IPv4 and IPv6 tables). */
+function listeningInodes(port) {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  const inodes = new Set();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text;
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      // cols[1] local address:port, cols[3] state (0A = LISTEN), cols[9] inode.
+      if (cols.length > 9 && cols[1].endsWith(`:${hex}`) && cols[3] === '0A')
+        inodes.add(cols[9]);
+    }
+  }
+  return inodes;
+}
+
+/** The pid among `pids` holding the socket that listens on `port`, or undefined. */
+export function listenerPid(port, pids) {
+  const inodes = listeningInodes(port);
+  for (const pid of pids) {
+    let fds;
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(
+          readlinkSync(`/proc/${pid}/fd/${fd}`),
+        );
+        if (m && inodes.has(m[1])) return pid;
+      } catch {
+        // fd closed meanwhile
+      }
+    }
+  }
+  return undefined;
+}
