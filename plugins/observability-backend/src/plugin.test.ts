@@ -467,11 +467,9 @@ describe('observability backend plugin', () => {
           .lintFindings!.filter(f => f.location.includes('CheckoutHighCpu'))
           .map(f => f.ruleId),
       ).toEqual(expect.arrayContaining([expect.stringMatching(/cause|for/)]));
-      // Located in the Prometheus the entity uses (it names none: the default).
+      // Located in the Prometheus the entity uses, by its configured name.
       expect(
-        body.lintFindings!.every(f =>
-          f.location.startsWith('prometheus:default'),
-        ),
+        body.lintFindings!.every(f => f.location.startsWith('prometheus:main')),
       ).toBe(true);
       // Each finding carries the linter's fix hint for the tab.
       expect(

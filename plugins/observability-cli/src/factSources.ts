@@ -142,6 +142,8 @@ export function cliFactSources(options: CliFactSourcesOptions): FactSources {
   };
 
   return {
+    // Lint locations name the server the run actually read.
+    prometheusName: () => prometheus,
     prometheusRules: () =>
       memo('rules', async () => {
         const data = await prometheusApi<{ groups?: unknown }>(

@@ -113,6 +113,9 @@ export class EntityFactsService {
       return client;
     };
     return {
+      prometheusName: instance =>
+        clientFor(this.#prometheus, instance, 'Prometheus').client?.instance
+          .name,
       prometheusRules: async instance =>
         (await prometheus(instance).rules(ctx)).groups,
       seriesLabelSets: async (instance, metrics, labels) =>

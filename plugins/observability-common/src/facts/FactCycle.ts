@@ -179,7 +179,11 @@ export class FactCycle {
       if (rules.ok)
         facts.lintFindings = lint(
           rules.value,
-          `prometheus:${spec.prometheusInstance ?? 'default'}`,
+          `prometheus:${
+            this.#sources.prometheusName?.(spec.prometheusInstance) ??
+            spec.prometheusInstance ??
+            'default'
+          }`,
         );
     }
     const alerts = this.#entityAlerts(alertmanager, rules);

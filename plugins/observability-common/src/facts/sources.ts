@@ -11,6 +11,8 @@ import type { AlertmanagerApiAlert, PrometheusApiRuleGroup } from './apiTypes';
  * @public
  */
 export interface FactSources {
+  /** The configured name of the entity's Prometheus, for messages and lint locations. */
+  prometheusName?(instance: string | undefined): string | undefined;
   /** Every rule group the entity's Prometheus has loaded. */
   prometheusRules?(
     instance: string | undefined,
