@@ -48,8 +48,14 @@ export interface RedLiveValue {
   trend: Array<[number, number]>;
 }
 
-/** A generated alert with its live state, as the tab lists it. @public */
-export interface AlertView extends GeneratedAlert {
+/**
+ * A generated alert with its live state, as the tab lists it: without the
+ * annotation texts (they are in the rule file and the runbook), which would
+ * be half of the view's bytes.
+ * @public
+ */
+export interface AlertView
+  extends Omit<GeneratedAlert, 'annotations' | 'runbookPath'> {
   /** Loaded in the entity's Prometheus; `unknown` when it was not asked or did not answer. */
   deployed: 'yes' | 'no' | 'unknown';
   firing: boolean;
@@ -59,7 +65,9 @@ export interface AlertView extends GeneratedAlert {
 export type RunbookInfo = Omit<Runbook, 'markdown'>;
 
 /** Whether a live source answered, and why not. @public */
-export type LiveStatus = { status: 'ok' } | { status: 'unknown'; reason: string };
+export type LiveStatus =
+  | { status: 'ok' }
+  | { status: 'unknown'; reason: string };
 
 /**
  * Response of `GET /entity/:kind/:namespace/:name` (the Observability tab):

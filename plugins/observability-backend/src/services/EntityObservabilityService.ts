@@ -17,6 +17,9 @@ import {
   GeneratorConfig,
 } from '@redline/backstage-plugin-observability-common';
 
+/** Descriptions kept for entities viewed recently (a few MB at most). */
+const RECENT_DESCRIPTIONS = 200;
+
 /**
  * The backend's handle on the one describe step: reads the entity from the
  * catalog (with the caller's credentials, so catalog permissions apply) and
@@ -29,6 +32,7 @@ export class EntityObservabilityService {
   readonly #generator: GeneratorConfig;
   readonly #generators: readonly ArtifactGenerator[];
   readonly #checks: readonly Check[];
+  readonly #recent = new Map<string, EntityDescription>();
 
   static create(options: {
     catalog: CatalogService;
@@ -68,11 +72,33 @@ export class EntityObservabilityService {
     return entity;
   }
 
-  /** Spec, findings, RED targets and artifacts; never throws for bad metadata. */
+  /**
+   * Spec, findings, RED targets and artifacts; never throws for bad metadata.
+   * A description depends only on the entity, the config and the generators,
+   * so one is kept per entity version (`metadata.etag` changes with every
+   * change the catalog stores): a tab that refreshes does not describe the
+   * same entity again.
+   */
   describe(entity: Entity): EntityDescription {
-    return describeEntity(entity, this.#generator, {
+    const { uid, etag } = entity.metadata;
+    const key = uid && etag ? `${uid}\u0000${etag}` : undefined;
+    const cached = key ? this.#recent.get(key) : undefined;
+    if (cached && key) {
+      // Most recently used last, so the oldest is the first to go.
+      this.#recent.delete(key);
+      this.#recent.set(key, cached);
+      return cached;
+    }
+    const description = describeEntity(entity, this.#generator, {
       generators: this.#generators,
     });
+    if (key) {
+      this.#recent.set(key, description);
+      if (this.#recent.size > RECENT_DESCRIPTIONS) {
+        this.#recent.delete(this.#recent.keys().next().value!);
+      }
+    }
+    return description;
   }
 
   /** Every registered check over a description and its facts. */

@@ -177,7 +177,7 @@ export class FactCycle {
         ? deployedRulesFact(rules.value.rules, artifacts)
         : { status: 'unknown', reason: rules.reason };
       if (rules.ok)
-        facts.lintFindings = lint(
+        facts.lintFindings = lintOnce(
           rules.value,
           `prometheus:${
             this.#sources.prometheusName?.(spec.prometheusInstance) ??
@@ -233,10 +233,13 @@ export class FactCycle {
   }
 
   /** The rules of the entity's Prometheus that belong to its service. */
-  async #serviceRules(
-    spec: ObservabilitySpec,
-  ): Promise<
-    | Settled<{ rules: PrometheusApiRule[]; groups: PrometheusApiRuleGroup[] }>
+  async #serviceRules(spec: ObservabilitySpec): Promise<
+    | Settled<{
+        rules: PrometheusApiRule[];
+        groups: PrometheusApiRuleGroup[];
+        /** The whole snapshot the service's share was taken from. */
+        all: PrometheusApiRuleGroup[];
+      }>
     | undefined
   > {
     const fetchRules = this.#sources.prometheusRules;
@@ -251,10 +254,7 @@ export class FactCycle {
           .call(this.#sources, spec.prometheusInstance)
           .then(groups => ({
             groups,
-            index: new RuleIndex(
-              groups.flatMap(g => g.rules ?? []),
-              spec.metrics.serviceLabel,
-            ),
+            index: ruleIndexOf(groups, spec.metrics.serviceLabel),
           })),
       );
       this.#rules.set(key, pending);
@@ -266,7 +266,7 @@ export class FactCycle {
     const groups = loaded.value.groups
       .map(g => ({ ...g, rules: (g.rules ?? []).filter(r => mine.has(r)) }))
       .filter(g => g.rules.length > 0);
-    return { ok: true, value: { rules, groups } };
+    return { ok: true, value: { rules, groups, all: loaded.value.groups } };
   }
 
   /** Do the RED metrics exist for the entity's selector? */
@@ -384,6 +384,78 @@ function unknownAlerts(reason: string): EntityAlerts {
  * wrote them: hand-written rules are where the seed's "symptoms, not causes"
  * advice matters most).
  */
+/**
+ * Matching and linting are pure functions of a rules snapshot, and clients
+ * hand out the same snapshot (the same array) until it expires: the tab's
+ * per-request cycles share one parse of every rule and one lint per service
+ * instead of redoing both on every view.
+ */
+const indexes = new WeakMap<
+  PrometheusApiRuleGroup[],
+  Map<string, RuleIndex<PrometheusApiRule>>
+>();
+const lints = new WeakMap<
+  PrometheusApiRuleGroup[],
+  Map<string, NonNullable<EntityFacts['lintFindings']>>
+>();
+
+function ruleIndexOf(
+  groups: PrometheusApiRuleGroup[],
+  serviceLabel: string,
+): RuleIndex<PrometheusApiRule> {
+  let byLabel = indexes.get(groups);
+  if (!byLabel) indexes.set(groups, (byLabel = new Map()));
+  let index = byLabel.get(serviceLabel);
+  if (!index) {
+    index = new RuleIndex(
+      groups.flatMap(g => g.rules ?? []),
+      serviceLabel,
+    );
+    byLabel.set(serviceLabel, index);
+  }
+  return index;
+}
+
+function lintOnce(
+  rules: {
+    rules: PrometheusApiRule[];
+    groups: PrometheusApiRuleGroup[];
+    all: PrometheusApiRuleGroup[];
+  },
+  source: string,
+): NonNullable<EntityFacts['lintFindings']> {
+  let bySet = lints.get(rules.all);
+  if (!bySet) lints.set(rules.all, (bySet = new Map()));
+  // The same rules are the same share of the snapshot: key by rule identity.
+  const key = `${source}\u0000${rules.rules
+    .map(r => rulePosition(rules.all, r))
+    .join(',')}`;
+  let found = bySet.get(key);
+  if (!found) {
+    found = lint(rules, source);
+    bySet.set(key, found);
+  }
+  return found;
+}
+
+const positions = new WeakMap<
+  PrometheusApiRuleGroup[],
+  Map<PrometheusApiRule, number>
+>();
+
+/** A rule's position in its snapshot, a short stable key for it. */
+function rulePosition(
+  all: PrometheusApiRuleGroup[],
+  rule: PrometheusApiRule,
+): number {
+  let map = positions.get(all);
+  if (!map) {
+    map = new Map(all.flatMap(g => g.rules ?? []).map((r, i) => [r, i]));
+    positions.set(all, map);
+  }
+  return map.get(rule) ?? -1;
+}
+
 function lint(
   rules: { groups: PrometheusApiRuleGroup[] },
   source: string,

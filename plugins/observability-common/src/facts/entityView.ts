@@ -25,8 +25,9 @@ export function alertViews(
     let deployed: AlertView['deployed'] = 'unknown';
     if (loaded && inPrometheus.has(alert.name))
       deployed = loaded.has(alert.name) ? 'yes' : 'no';
+    const { annotations: _texts, runbookPath: _path, ...shown } = alert;
     return {
-      ...alert,
+      ...shown,
       deployed,
       firing: firing.some(live => isInstanceOf(alert, live)),
     };
