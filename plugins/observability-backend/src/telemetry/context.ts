@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { Context, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Request } from 'express';
@@ -28,6 +29,16 @@ export const CORRELATION_HEADER = 'x-correlation-id';
 
 const contexts = new WeakMap<Request, RequestContext>();
 
+/**
+ * One unit of work fans out into several concurrent outbound calls, and each
+ * call's retry, timeout and circuit policies listen on the work's signal:
+ * more listeners than Node's default warning threshold of 10, none leaked.
+ * @internal
+ */
+export function allowManyListeners(signal: AbortSignal): void {
+  setMaxListeners(200, signal);
+}
+
 /** @internal */
 export function setRequestContext(req: Request, ctx: RequestContext): void {
   contexts.set(req, ctx);
@@ -56,6 +67,7 @@ export function backgroundContext(
   signal?: AbortSignal,
 ): RequestContext {
   const correlationId = randomUUID();
+  if (signal) allowManyListeners(signal);
   return {
     correlationId,
     logger: logger.child({ correlationId, ...fields }),

@@ -115,4 +115,51 @@ describe('createTelemetryMiddleware', () => {
       ObservabilityMetrics.create();
     }).not.toThrow();
   });
+
+  it('aborts the work of a request whose client went away, and only then', async () => {
+    const logger = mockServices.logger.mock();
+    logger.child.mockReturnValue(logger);
+    const seen: Array<Promise<boolean>> = [];
+    const app = express()
+      .use(
+        createTelemetryMiddleware({
+          logger,
+          metrics: ObservabilityMetrics.create(),
+        }),
+      )
+      .get('/slow', req => {
+        const { signal } = getRequestContext(req, logger);
+        seen.push(
+          new Promise(resolve =>
+            signal!.addEventListener('abort', () => resolve(true)),
+          ),
+        );
+        // Never answers: the client gives up first.
+      })
+      .get('/fast', (req, res) => {
+        const { signal } = getRequestContext(req, logger);
+        res.json({});
+        res.on('close', () => seen.push(Promise.resolve(signal!.aborted)));
+      });
+
+    const server = app.listen(0);
+    try {
+      const { port } = server.address() as { port: number };
+      const client = new AbortController();
+      const pending = fetch(`http://127.0.0.1:${port}/slow`, {
+        signal: client.signal,
+      }).catch(() => undefined);
+      while (seen.length === 0) await new Promise(r => setTimeout(r, 5));
+      client.abort();
+      await pending;
+      await expect(seen[0]).resolves.toBe(true);
+
+      await fetch(`http://127.0.0.1:${port}/fast`);
+      while (seen.length < 2) await new Promise(r => setTimeout(r, 5));
+      await expect(seen[1]).resolves.toBe(false);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
 });

@@ -9,7 +9,11 @@ import {
   trace,
 } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
-import { CORRELATION_HEADER, setRequestContext } from './context';
+import {
+  allowManyListeners,
+  CORRELATION_HEADER,
+  setRequestContext,
+} from './context';
 import type { ObservabilityMetrics } from './metrics';
 import { tracer } from './tracing';
 
@@ -57,10 +61,19 @@ export function createTelemetryMiddleware(options: {
     if (!continued) {
       requestLogger.debug('Trace context missing. Generating new trace ID.');
     }
+    // A caller that goes away (closed tab, navigation) cancels the work done
+    // on its behalf: outbound calls stop retrying at once.
+    const closed = new AbortController();
+    allowManyListeners(closed.signal);
+    res.on('close', () => {
+      if (!res.writableFinished)
+        closed.abort(new Error('The client closed the request'));
+    });
     setRequestContext(req, {
       correlationId,
       logger: requestLogger,
       trace: traceContext,
+      signal: closed.signal,
     });
 
     const stopTimer = metrics.requestDuration.startTimer();
