@@ -185,7 +185,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.log(JSON.stringify({ evaluation, results }, null, 2));
   } else {
     console.log(
-      `\nEvaluation: ${evaluation.entities} entities in ${evaluation.pages} pages of ${evaluation.pageSize}: ${evaluation.seconds} s (${evaluation.entitiesPerSecond} entities/s), ${evaluation.failed} failed, peak RSS ${evaluation.peakRssMb} MB`,
+      `\nEvaluation: ${evaluation.entities} entities in ${evaluation.pages} pages of ${evaluation.pageSize}: ${evaluation.seconds} s wall, ${evaluation.cpuSeconds} s CPU (${evaluation.entitiesPerSecond} entities/s), ${evaluation.failed} failed, peak RSS ${evaluation.peakRssMb} MB`,
     );
     printTable('Coverage routes', results);
   }

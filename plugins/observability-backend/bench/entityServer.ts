@@ -13,6 +13,7 @@ import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import express from 'express';
 import knexFactory from 'knex';
 import type { AddressInfo } from 'node:net';
+import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
 import { createRouter } from '../src/router';
 import { createObservabilityServices } from '../src/services/createServices';
 
@@ -102,9 +103,11 @@ async function main() {
     database: mockServices.database({ knex }),
     catalog: syntheticCatalog(total) as any,
     logger,
+    metrics: metricsServiceMock.mock(),
   });
   const router = await createRouter({
     logger,
+    auditor: mockServices.auditor.mock(),
     httpAuth: mockServices.httpAuth(),
     permissions: mockServices.permissions(),
     ...services,

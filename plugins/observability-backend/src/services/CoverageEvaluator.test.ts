@@ -504,13 +504,17 @@ describe('CoverageEvaluator', () => {
     expect(result.entities).toBe(total);
     expect(result.pages).toBe(total / pageSize);
     expect(catalog.requests).toHaveLength(total / pageSize);
+    // Only what describing reads: relations and status stay in the catalog.
+    const fields = ['apiVersion', 'kind', 'metadata', 'spec'];
     expect(catalog.requests[0]).toEqual({
       filter: { kind: ['Component'] },
       limit: pageSize,
+      fields,
     });
     for (const r of catalog.requests.slice(1)) {
-      expect(Object.keys(r).sort()).toEqual(['cursor', 'limit']);
+      expect(Object.keys(r).sort()).toEqual(['cursor', 'fields', 'limit']);
       expect(r.limit).toBe(pageSize);
+      expect(r.fields).toEqual(fields);
     }
     expect(pages[1].request.cursor).toEqual(expect.any(String));
     expect(peakHeld).toBeLessThanOrEqual(pageSize);

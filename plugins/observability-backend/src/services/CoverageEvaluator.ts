@@ -75,6 +75,12 @@ export interface CoverageEvaluatorOptions {
 }
 
 /**
+ * What describing reads of an entity: relations and status, often the larger
+ * part of a catalog entity, are neither serialised nor parsed for a run.
+ */
+const DESCRIBED_FIELDS = ['apiVersion', 'kind', 'metadata', 'spec'];
+
+/**
  * Generation is synchronous CPU work (milliseconds per entity); a page of
  * hundreds would block the backend's event loop for seconds, stalling every
  * HTTP request meanwhile. Yielding a macrotask turn every few milliseconds
@@ -131,8 +137,12 @@ export class CoverageEvaluator {
       const limit = this.#pageSize;
       const response = await catalog.queryEntities(
         cursor
-          ? { cursor, limit }
-          : { filter: { kind: this.#options.kinds ?? ['Component'] }, limit },
+          ? { cursor, limit, fields: DESCRIBED_FIELDS }
+          : {
+              filter: { kind: this.#options.kinds ?? ['Component'] },
+              limit,
+              fields: DESCRIBED_FIELDS,
+            },
         { credentials },
       );
       pages += 1;
