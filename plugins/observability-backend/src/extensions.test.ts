@@ -25,6 +25,7 @@ import {
   observabilityGeneratorsExtensionPoint,
 } from './extensions';
 import { observabilityPlugin } from './plugin';
+import { component } from './__testUtils__/entities';
 
 const API = '/api/observability';
 
@@ -89,19 +90,6 @@ const datadogModule = createBackendModule({
     });
   },
 });
-
-function component(name: string, annotations: Record<string, string>): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name, namespace: 'default', annotations },
-    spec: {
-      type: 'service',
-      owner: 'group:default/payments',
-      lifecycle: 'production',
-    },
-  };
-}
 
 const described = {
   'redline.dev/slo-availability': '99.9',

@@ -1,6 +1,7 @@
 import type { Entity } from '@backstage/catalog-model';
 
-function component(
+/** A Component of team payments (by default) with the given annotations. */
+export function component(
   name: string,
   annotations: Record<string, string> = {},
   owner = 'group:default/payments',

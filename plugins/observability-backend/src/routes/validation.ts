@@ -32,28 +32,22 @@ export function parseOrThrow<T extends z.ZodType>(
 }
 
 // Backstage's own limits (catalog-model's KubernetesValidatorFunctions):
-// kind is alphanumeric, namespace a DNS label, name alphanumeric with . _ -
-const kind = z
-  .string()
-  .max(63, 'must be at most 63 characters')
-  .regex(
-    /^[A-Za-z][A-Za-z0-9]*$/,
-    'must start with a letter and contain only letters and digits',
-  );
-const namespace = z
-  .string()
-  .max(63, 'must be at most 63 characters')
-  .regex(
-    /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/,
-    'must be letters, digits and inner dashes (a DNS label)',
-  );
-const name = z
-  .string()
-  .max(63, 'must be at most 63 characters')
-  .regex(
-    /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/,
-    'must be letters, digits and inner . _ -',
-  );
+// every part of a ref is at most 63 characters; kind is alphanumeric,
+// namespace a DNS label, name alphanumeric with . _ -
+const refPart = (pattern: RegExp, rule: string) =>
+  z.string().max(63, 'must be at most 63 characters').regex(pattern, rule);
+const kind = refPart(
+  /^[A-Za-z][A-Za-z0-9]*$/,
+  'must start with a letter and contain only letters and digits',
+);
+const namespace = refPart(
+  /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/,
+  'must be letters, digits and inner dashes (a DNS label)',
+);
+const name = refPart(
+  /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/,
+  'must be letters, digits and inner . _ -',
+);
 
 const entityRefParams = z.object({ kind, namespace, name });
 

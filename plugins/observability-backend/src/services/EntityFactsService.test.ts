@@ -10,22 +10,7 @@ import {
 } from '@redline/backstage-plugin-observability-common';
 import { backgroundContext } from '../telemetry/context';
 import { EntityFactsService } from './EntityFactsService';
-
-function component(
-  name: string,
-  annotations: Record<string, string> = {},
-): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name, namespace: 'default', annotations },
-    spec: {
-      type: 'service',
-      owner: 'group:default/payments',
-      lifecycle: 'production',
-    },
-  };
-}
+import { component } from '../__testUtils__/entities';
 
 const entity = component('checkout', {
   'redline.dev/slo-availability': '99.9',

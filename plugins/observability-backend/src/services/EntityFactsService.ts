@@ -42,6 +42,16 @@ const UNIT_SCALE: Record<
   duration: { factor: 1000, unit: 'ms' },
 };
 
+/** What {@link EntityFactsService} gathers from. @public */
+export interface EntityFactsServiceOptions {
+  catalog: CatalogService;
+  prometheus: PrometheusClient[];
+  alertmanagers: AlertmanagerClient[];
+  runbooks: RunbookChecker;
+  stormThreshold: number;
+  now?: () => number;
+}
+
 const OWNER_FIELDS = ['kind', 'metadata.namespace', 'metadata.name'];
 
 /**
@@ -59,25 +69,11 @@ export class EntityFactsService {
   readonly #stormThreshold: number;
   readonly #now: () => number;
 
-  static create(options: {
-    catalog: CatalogService;
-    prometheus: PrometheusClient[];
-    alertmanagers: AlertmanagerClient[];
-    runbooks: RunbookChecker;
-    stormThreshold: number;
-    now?: () => number;
-  }): EntityFactsService {
+  static create(options: EntityFactsServiceOptions): EntityFactsService {
     return new EntityFactsService(options);
   }
 
-  private constructor(options: {
-    catalog: CatalogService;
-    prometheus: PrometheusClient[];
-    alertmanagers: AlertmanagerClient[];
-    runbooks: RunbookChecker;
-    stormThreshold: number;
-    now?: () => number;
-  }) {
+  private constructor(options: EntityFactsServiceOptions) {
     this.#catalog = options.catalog;
     this.#prometheus = options.prometheus;
     this.#alertmanagers = options.alertmanagers;

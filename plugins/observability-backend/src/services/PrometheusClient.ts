@@ -34,6 +34,15 @@ type RangeMatrix = {
   }>;
 };
 
+/** What a {@link PrometheusClient} talks to and how. @public */
+export interface PrometheusClientOptions {
+  instance: PrometheusInstanceConfig;
+  http: OutboundHttp;
+  /** How long one `/api/v1/rules` answer serves every entity that asks. */
+  rulesTtlMs: number;
+  now?: () => number;
+}
+
 /**
  * Client for one Prometheus server. Every call goes through
  * {@link OutboundHttp} (timeout, retry with backoff, spans, correlation ID).
@@ -47,21 +56,11 @@ export class PrometheusClient {
   #rules?: { snapshot: RulesSnapshot } | { pending: Promise<RulesSnapshot> };
   #rulesFetches = 0;
 
-  static create(options: {
-    instance: PrometheusInstanceConfig;
-    http: OutboundHttp;
-    rulesTtlMs: number;
-    now?: () => number;
-  }): PrometheusClient {
+  static create(options: PrometheusClientOptions): PrometheusClient {
     return new PrometheusClient(options);
   }
 
-  private constructor(options: {
-    instance: PrometheusInstanceConfig;
-    http: OutboundHttp;
-    rulesTtlMs: number;
-    now?: () => number;
-  }) {
+  private constructor(options: PrometheusClientOptions) {
     this.#instance = options.instance;
     this.#http = options.http;
     this.#rulesTtlMs = options.rulesTtlMs;

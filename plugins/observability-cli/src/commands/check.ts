@@ -8,7 +8,6 @@
  * read from the given Prometheus and Alertmanager and owners looked up in the
  * given catalog files.
  */
-import { parseArgs } from 'node:util';
 import {
   CheckResult,
   CheckSummary,
@@ -23,6 +22,7 @@ import {
 import { readGeneratorConfig } from '../appConfig';
 import { Entity, readCatalog } from '../catalogFiles';
 import { cliFactSources } from '../factSources';
+import { parseCommandArgs, usageError } from '../commandArgs';
 import { CliIo, messageOf, processIo } from '../io';
 
 export const CHECK_USAGE = `Usage: redline check <catalog-info.yaml | folder> --prometheus <url> [--alertmanager <url>] [--config <app-config.yaml>] [--format text|json]
@@ -50,6 +50,8 @@ Exit codes:
   0  no check fails (warnings and unknowns do not fail a run)
   1  at least one check fails, or the catalog could not be read
   2  bad usage or an unreadable --config file`;
+
+const CHECK = { name: 'check', usage: CHECK_USAGE };
 
 /** What `--format json` prints per Component. */
 export interface EntityCheckReport {
@@ -108,46 +110,29 @@ function formatReport(report: EntityCheckReport): string[] {
   return lines;
 }
 
-function usageError(io: CliIo, message: string): number {
-  io.err(`redline check: ${message}\n\n${CHECK_USAGE}`);
-  return 2;
-}
-
 /** Runs the command; returns the process exit code. */
 export async function checkCommand(
   args: string[],
   io: CliIo = processIo,
 ): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        prometheus: { type: 'string' },
-        alertmanager: { type: 'string' },
-        config: { type: 'string', multiple: true },
-        format: { type: 'string', short: 'f', default: 'text' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    return usageError(io, messageOf(error));
-  }
+  const parsed = parseCommandArgs(io, CHECK, args, {
+    prometheus: { type: 'string' },
+    alertmanager: { type: 'string' },
+    config: { type: 'string', multiple: true },
+    format: { type: 'string', short: 'f', default: 'text' },
+  });
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(CHECK_USAGE);
-    return 0;
-  }
   if (positionals.length !== 1)
-    return usageError(io, 'give exactly one catalog file or folder');
+    return usageError(io, CHECK, 'give exactly one catalog file or folder');
   if (!values.prometheus)
-    return usageError(io, '--prometheus <url> is required');
+    return usageError(io, CHECK, '--prometheus <url> is required');
   for (const flag of ['prometheus', 'alertmanager'] as const) {
     const url = values[flag];
     if (url !== undefined && !isHttpUrl(url))
       return usageError(
         io,
+        CHECK,
         `--${flag} must be an http(s) URL, got ${JSON.stringify(url)}`,
       );
   }
@@ -155,6 +140,7 @@ export async function checkCommand(
   if (format !== 'text' && format !== 'json')
     return usageError(
       io,
+      CHECK,
       `--format must be text or json, got ${JSON.stringify(format)}`,
     );
 

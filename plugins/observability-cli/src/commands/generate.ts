@@ -7,7 +7,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   describeEntity,
   Finding,
@@ -16,6 +15,7 @@ import {
   shortHash,
 } from '@redline/backstage-plugin-observability-common';
 import { readCatalog } from '../catalogFiles';
+import { parseCommandArgs, usageError } from '../commandArgs';
 import { CliIo, messageOf, processIo } from '../io';
 
 export const GENERATE_USAGE = `Usage: redline generate <catalog-info.yaml | folder> --out <dir> [--base-url <url>]
@@ -35,6 +35,8 @@ Options:
       --base-url <url>   portal base URL for runbook links (default http://localhost:3000)
   -q, --quiet            print only errors and the summary
   -h, --help             show this help`;
+
+const GENERATE = { name: 'generate', usage: GENERATE_USAGE };
 
 /** A folder name for the service: path-safe, and unique within the run. */
 function folderName(
@@ -62,37 +64,16 @@ export async function generateCommand(
   args: string[],
   io: CliIo = processIo,
 ): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string', short: 'o' },
-        'base-url': { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    io.err(`redline generate: ${messageOf(error)}\n\n${GENERATE_USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs(io, GENERATE, args, {
+    out: { type: 'string', short: 'o' },
+    'base-url': { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+  });
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(GENERATE_USAGE);
-    return 0;
-  }
-  if (positionals.length !== 1 || !values.out) {
-    io.err(
-      `redline generate: ${
-        positionals.length !== 1
-          ? 'give exactly one catalog file or folder'
-          : '--out <dir> is required'
-      }\n\n${GENERATE_USAGE}`,
-    );
-    return 2;
-  }
+  if (positionals.length !== 1)
+    return usageError(io, GENERATE, 'give exactly one catalog file or folder');
+  if (!values.out) return usageError(io, GENERATE, '--out <dir> is required');
   const baseUrl = values['base-url'];
   if (baseUrl !== undefined && !isHttpUrl(baseUrl)) {
     io.err(

@@ -6,7 +6,6 @@
  * reading them, printing findings and choosing the exit code.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import {
   formatLintLocation,
   LINT_RULES,
@@ -14,6 +13,7 @@ import {
   LintRuleFileInput,
   lintRuleFiles,
 } from '@redline/backstage-plugin-observability-common';
+import { parseCommandArgs, usageError } from '../commandArgs';
 import { CliIo, messageOf, processIo } from '../io';
 import { listYamlFiles } from '../yamlFiles';
 
@@ -50,6 +50,8 @@ Exit codes:
   1  at least one warning
   2  at least one error, an unreadable path, no rule file found, or bad usage`;
 
+const LINT = { name: 'lint', usage: LINT_USAGE };
+
 // Build output (dist/) is linted: generated rule files are what gets deployed.
 const SKIPPED_DIRS = new Set(['node_modules']);
 const RULE_FILE_HINT = /^\s*(groups\s*:|kind\s*:\s*["']?PrometheusRule\b)/m;
@@ -80,26 +82,12 @@ export async function lintCommand(
 }
 
 function runLint(args: string[], io: CliIo): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', short: 'f', default: 'text' },
-        'list-rules': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    io.err(`redline lint: ${messageOf(error)}\n\n${LINT_USAGE}`);
-    return LINT_EXIT_CODES.errors;
-  }
+  const parsed = parseCommandArgs(io, LINT, args, {
+    format: { type: 'string', short: 'f', default: 'text' },
+    'list-rules': { type: 'boolean' },
+  });
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(LINT_USAGE);
-    return LINT_EXIT_CODES.clean;
-  }
   const format = values.format;
   if (format !== 'text' && format !== 'json') {
     io.err(
@@ -113,12 +101,8 @@ function runLint(args: string[], io: CliIo): number {
     printCatalogue(io, format);
     return LINT_EXIT_CODES.clean;
   }
-  if (positionals.length === 0) {
-    io.err(
-      `redline lint: give at least one rule file or folder\n\n${LINT_USAGE}`,
-    );
-    return LINT_EXIT_CODES.errors;
-  }
+  if (positionals.length === 0)
+    return usageError(io, LINT, 'give at least one rule file or folder');
 
   const collected = collectFiles(positionals);
   for (const { path, message } of collected.unreadable) {

@@ -7,6 +7,7 @@ import type { GeneratedArtifacts } from '../generate/types';
 import type { ObservabilitySpec } from '../spec/types';
 import { prometheusAlertNames } from './deployedRules';
 import { ownerSnippet } from './fixSnippets';
+import { type CheckIdentity, judgeLiveFact } from './judgeLiveFact';
 import type { CheckResult, EntityFacts } from './types';
 
 const list = (items: string[], max = 5) =>
@@ -19,35 +20,33 @@ export function ownerCheck(
   spec: ObservabilitySpec,
   facts: EntityFacts,
 ): CheckResult {
-  const base = {
+  const identity: CheckIdentity = {
     id: 'ownership.owner-exists',
-    category: 'ownership' as const,
+    category: 'ownership',
     title: 'Owner exists',
   };
   if (!spec.owner) {
     return {
-      ...base,
+      ...identity,
       status: 'fail',
       message:
         'The entity has no spec.owner: nobody is accountable for its alerts.',
       fix: ownerSnippet('group:default/your-team'),
     };
   }
-  if (facts.ownerExists === undefined) {
-    return {
-      ...base,
-      status: 'unknown',
-      message: `Could not look up ${spec.owner} in the catalog.`,
-    };
-  }
-  return facts.ownerExists
-    ? { ...base, status: 'pass', message: `${spec.owner} is in the catalog.` }
-    : {
-        ...base,
-        status: 'fail',
-        message: `${spec.owner} is not in the catalog: alerts name a team nobody can find.`,
-        fix: ownerSnippet(spec.owner),
-      };
+  return judgeLiveFact(
+    identity,
+    facts.ownerExists,
+    `Could not look up ${spec.owner} in the catalog.`,
+    exists =>
+      exists
+        ? { status: 'pass', message: `${spec.owner} is in the catalog.` }
+        : {
+            status: 'fail',
+            message: `${spec.owner} is not in the catalog: alerts name a team nobody can find.`,
+            fix: ownerSnippet(spec.owner),
+          },
+  );
 }
 
 /** `runbook.links-answer`: the entity's runbook links respond. @public */
@@ -55,57 +54,54 @@ export function runbookCheck(
   spec: ObservabilitySpec,
   facts: EntityFacts,
 ): CheckResult {
-  const base = {
+  const identity: CheckIdentity = {
     id: 'runbook.links-answer',
-    category: 'runbook' as const,
+    category: 'runbook',
     title: 'Runbook links answer',
   };
   if (!spec.links.runbookUrl && !facts.runbooks?.length) {
     return {
-      ...base,
+      ...identity,
       status: 'pass',
       message:
         'Alerts link to the runbooks Redline generates and serves in the portal.',
     };
   }
-  if (!facts.runbooks) {
-    return {
-      ...base,
-      status: 'unknown',
-      message: 'Runbook links were not probed.',
-    };
-  }
-  // Links the backend chose not to contact (host not allowed) say nothing
-  // about whether the page exists.
-  const skipped = facts.runbooks.filter(r => r.skipped);
-  const probed = facts.runbooks.filter(r => !r.skipped);
-  const skippedNote = skipped.length
-    ? ` Not probed: ${list(skipped.map(r => `${r.url} (${r.skipped})`))}.`
-    : '';
-  if (probed.length === 0) {
-    return {
-      ...base,
-      status: 'unknown',
-      message: `Runbook links were not probed.${skippedNote}`,
-      fix: 'Add the runbook host to observability.runbookCheck.allowedHosts to have it checked.',
-    };
-  }
-  const broken = probed.filter(r => !r.ok);
-  if (broken.length === 0) {
-    return {
-      ...base,
-      status: 'pass',
-      message: `${probed.length} runbook link(s) answer.${skippedNote}`,
-    };
-  }
-  return {
-    ...base,
-    status: 'fail',
-    message: `Runbook link(s) do not answer: ${list(
-      broken.map(r => `${r.url} (${r.status ?? r.error ?? 'no answer'})`),
-    )}.${skippedNote}`,
-    fix: 'Fix the page or point redline.dev/runbook-url at a page that exists.',
-  };
+  return judgeLiveFact(
+    identity,
+    facts.runbooks,
+    'Runbook links were not probed.',
+    runbooks => {
+      // Links the backend chose not to contact (host not allowed) say nothing
+      // about whether the page exists.
+      const skipped = runbooks.filter(r => r.skipped);
+      const probed = runbooks.filter(r => !r.skipped);
+      const skippedNote = skipped.length
+        ? ` Not probed: ${list(skipped.map(r => `${r.url} (${r.skipped})`))}.`
+        : '';
+      if (probed.length === 0) {
+        return {
+          status: 'unknown',
+          message: `Runbook links were not probed.${skippedNote}`,
+          fix: 'Add the runbook host to observability.runbookCheck.allowedHosts to have it checked.',
+        };
+      }
+      const broken = probed.filter(r => !r.ok);
+      if (broken.length === 0) {
+        return {
+          status: 'pass',
+          message: `${probed.length} runbook link(s) answer.${skippedNote}`,
+        };
+      }
+      return {
+        status: 'fail',
+        message: `Runbook link(s) do not answer: ${list(
+          broken.map(r => `${r.url} (${r.status ?? r.error ?? 'no answer'})`),
+        )}.${skippedNote}`,
+        fix: 'Fix the page or point redline.dev/runbook-url at a page that exists.',
+      };
+    },
+  );
 }
 
 /** `deployment.rules-loaded`: Prometheus has this entity's generated alerts loaded. @public */
@@ -113,51 +109,48 @@ export function rulesLoadedCheck(
   artifacts: GeneratedArtifacts,
   facts: EntityFacts,
 ): CheckResult {
-  const base = {
-    id: 'deployment.rules-loaded',
-    category: 'deployment' as const,
-    title: 'Rules loaded in Prometheus',
-  };
-  const fact = facts.deployedRules;
-  if (!fact)
-    return { ...base, status: 'unknown', message: 'No Prometheus was asked.' };
-  if (fact.status !== 'ok')
-    return { ...base, status: 'unknown', message: fact.reason };
-  const expected = prometheusAlertNames(artifacts);
-  if (expected.length === 0) {
-    return {
-      ...base,
-      status: 'warn',
-      message: 'No alerts were generated for this entity.',
-    };
-  }
-  const loaded = new Set(fact.loadedAlerts);
-  const missing = expected.filter(name => !loaded.has(name));
-  const fix =
-    'Apply the generated rules from the Observability tab (or copy prometheus-rules.yaml into the rules directory) and reload Prometheus.';
-  if (missing.length === 0) {
-    return {
-      ...base,
-      status: 'pass',
-      message: `All ${expected.length} alert(s) are loaded.`,
-    };
-  }
-  if (missing.length === expected.length) {
-    return {
-      ...base,
-      status: 'fail',
-      message: 'None of the generated alerts is loaded.',
-      fix,
-    };
-  }
-  return {
-    ...base,
-    status: 'warn',
-    message: `${missing.length} of ${
-      expected.length
-    } alert(s) not loaded: ${list(missing)}.`,
-    fix,
-  };
+  return judgeLiveFact(
+    {
+      id: 'deployment.rules-loaded',
+      category: 'deployment',
+      title: 'Rules loaded in Prometheus',
+    },
+    facts.deployedRules,
+    'No Prometheus was asked.',
+    deployed => {
+      const expected = prometheusAlertNames(artifacts);
+      if (expected.length === 0) {
+        return {
+          status: 'warn',
+          message: 'No alerts were generated for this entity.',
+        };
+      }
+      const loaded = new Set(deployed.loadedAlerts);
+      const missing = expected.filter(name => !loaded.has(name));
+      const fix =
+        'Apply the generated rules from the Observability tab (or copy prometheus-rules.yaml into the rules directory) and reload Prometheus.';
+      if (missing.length === 0) {
+        return {
+          status: 'pass',
+          message: `All ${expected.length} alert(s) are loaded.`,
+        };
+      }
+      if (missing.length === expected.length) {
+        return {
+          status: 'fail',
+          message: 'None of the generated alerts is loaded.',
+          fix,
+        };
+      }
+      return {
+        status: 'warn',
+        message: `${missing.length} of ${
+          expected.length
+        } alert(s) not loaded: ${list(missing)}.`,
+        fix,
+      };
+    },
+  );
 }
 
 /** `metrics.exist`: the RED metrics exist, or the log-based fallback answers. @public */
@@ -165,115 +158,102 @@ export function metricsCheck(
   spec: ObservabilitySpec,
   facts: EntityFacts,
 ): CheckResult {
-  const base = {
+  const identity: CheckIdentity = {
     id: 'metrics.exist',
-    category: 'metrics' as const,
+    category: 'metrics',
     title: 'RED metrics exist',
   };
   const fact = facts.metrics;
-  if (!fact)
-    return { ...base, status: 'unknown', message: 'No Prometheus was asked.' };
-  if (fact.status !== 'ok') {
-    if (fact.fallback === 'logs') {
+  // Unanswered, but the log signal stands in: worth a warning, not an unknown.
+  if (fact?.status === 'unknown' && fact.fallback === 'logs') {
+    return {
+      ...identity,
+      status: 'warn',
+      message: `Metric collection failed (${fact.reason}). Using log-based metrics as fallback.`,
+    };
+  }
+  return judgeLiveFact(identity, fact, 'No Prometheus was asked.', series => {
+    const fix = `Expose ${spec.metrics.requestsTotal}{${spec.metrics.statusLabel}} and ${spec.metrics.durationHistogram} with ${spec.selector.value}, or correct redline.dev/metrics-selector.`;
+    if (series.missing.length === 0) {
       return {
-        ...base,
-        status: 'warn',
-        message: `Metric collection failed (${fact.reason}). Using log-based metrics as fallback.`,
+        status: 'pass',
+        message: `Found ${list(series.present)} for {${spec.selector.value}}.`,
       };
     }
-    return { ...base, status: 'unknown', message: fact.reason };
-  }
-  const fix = `Expose ${spec.metrics.requestsTotal}{${spec.metrics.statusLabel}} and ${spec.metrics.durationHistogram} with ${spec.selector.value}, or correct redline.dev/metrics-selector.`;
-  if (fact.missing.length === 0) {
+    if (series.present.length === 0) {
+      return {
+        status: 'fail',
+        message: `No series for {${spec.selector.value}}: every generated alert would stay silent.`,
+        fix,
+      };
+    }
     return {
-      ...base,
-      status: 'pass',
-      message: `Found ${list(fact.present)} for {${spec.selector.value}}.`,
-    };
-  }
-  if (fact.present.length === 0) {
-    return {
-      ...base,
-      status: 'fail',
-      message: `No series for {${spec.selector.value}}: every generated alert would stay silent.`,
+      status: 'warn',
+      message: `Missing ${list(series.missing)} for {${spec.selector.value}}.`,
       fix,
     };
-  }
-  return {
-    ...base,
-    status: 'warn',
-    message: `Missing ${list(fact.missing)} for {${spec.selector.value}}.`,
-    fix,
-  };
+  });
 }
 
 /** `alerts.firing`: what is firing now for this entity. @public */
 export function firingCheck(facts: EntityFacts): CheckResult {
-  const base = {
-    id: 'alerts.firing',
-    category: 'alerts' as const,
-    title: 'Firing alerts',
-  };
-  const fact = facts.firingAlerts;
-  if (!fact)
-    return {
-      ...base,
-      status: 'unknown',
-      message: 'No Alertmanager or Prometheus was asked.',
-    };
-  if (fact.status !== 'ok')
-    return { ...base, status: 'unknown', message: fact.reason };
-  const firing = fact.alerts.filter(a => a.state === 'firing');
-  if (firing.length === 0) {
-    const pending = fact.alerts.filter(a => a.state === 'pending').length;
-    return {
-      ...base,
-      status: 'pass',
-      message: pending
-        ? `Nothing firing (${pending} pending).`
-        : 'Nothing firing.',
-    };
-  }
-  const names = firing.map(a =>
-    a.count > 1 ? `${a.name} ×${a.count}` : a.name,
+  return judgeLiveFact(
+    {
+      id: 'alerts.firing',
+      category: 'alerts',
+      title: 'Firing alerts',
+    },
+    facts.firingAlerts,
+    'No Alertmanager or Prometheus was asked.',
+    ({ alerts }) => {
+      const firing = alerts.filter(a => a.state === 'firing');
+      if (firing.length === 0) {
+        const pending = alerts.filter(a => a.state === 'pending').length;
+        return {
+          status: 'pass',
+          message: pending
+            ? `Nothing firing (${pending} pending).`
+            : 'Nothing firing.',
+        };
+      }
+      const names = firing.map(a =>
+        a.count > 1 ? `${a.name} ×${a.count}` : a.name,
+      );
+      const critical = firing.some(a => a.severity === 'critical');
+      return {
+        status: critical ? 'fail' : 'warn',
+        message: `${firing.length} alert(s) firing: ${list(names)}.`,
+        fix: 'Open the runbook linked from each alert.',
+      };
+    },
   );
-  const critical = firing.some(a => a.severity === 'critical');
-  return {
-    ...base,
-    status: critical ? 'fail' : 'warn',
-    message: `${firing.length} alert(s) firing: ${list(names)}.`,
-    fix: 'Open the runbook linked from each alert.',
-  };
 }
 
 /** `lint.rules`: the rule linter's findings on this entity's live rules. @public */
 export function lintCheck(facts: EntityFacts): CheckResult {
-  const base = {
-    id: 'lint.rules',
-    category: 'lint' as const,
-    title: 'Rule lint',
-  };
-  const found = facts.lintFindings;
-  if (!found)
-    return {
-      ...base,
-      status: 'unknown',
-      message: 'The live rules were not linted.',
-    };
-  const errors = found.filter(f => f.severity === 'error');
-  const warnings = found.filter(f => f.severity === 'warning');
-  if (errors.length === 0 && warnings.length === 0) {
-    return { ...base, status: 'pass', message: 'No lint findings.' };
-  }
-  const shown = [...errors, ...warnings].map(
-    f => `${f.ruleId} at ${f.location}: ${f.message}`,
+  return judgeLiveFact(
+    {
+      id: 'lint.rules',
+      category: 'lint',
+      title: 'Rule lint',
+    },
+    facts.lintFindings,
+    'The live rules were not linted.',
+    found => {
+      const errors = found.filter(f => f.severity === 'error');
+      const warnings = found.filter(f => f.severity === 'warning');
+      if (errors.length === 0 && warnings.length === 0) {
+        return { status: 'pass', message: 'No lint findings.' };
+      }
+      const shown = [...errors, ...warnings].map(
+        f => `${f.ruleId} at ${f.location}: ${f.message}`,
+      );
+      return {
+        status: errors.length ? 'fail' : 'warn',
+        message: `${errors.length} error(s), ${
+          warnings.length
+        } warning(s): ${list(shown, 3)}`,
+      };
+    },
   );
-  return {
-    ...base,
-    status: errors.length ? 'fail' : 'warn',
-    message: `${errors.length} error(s), ${warnings.length} warning(s): ${list(
-      shown,
-      3,
-    )}`,
-  };
 }

@@ -18,43 +18,45 @@ interface FactorDefinition {
   test: (spec: ObservabilitySpec) => { met: boolean; detail: string };
 }
 
+/** A factor's verdict with the detail that explains it, met or not. */
+const verdict = (met: boolean, whenMet: string, whenNot: string) => ({
+  met,
+  detail: met ? whenMet : whenNot,
+});
+
 const FACTORS: FactorDefinition[] = [
   {
     id: 'owner',
     label: 'Owner',
     weight: 0.15,
-    test: s => ({
-      met: s.owner !== '',
-      detail: s.owner
-        ? `owned by ${s.owner}`
-        : 'no spec.owner: alerts carry team="unowned"',
-    }),
+    test: s =>
+      verdict(
+        s.owner !== '',
+        `owned by ${s.owner}`,
+        'no spec.owner: alerts carry team="unowned"',
+      ),
   },
   {
     id: 'slo',
     label: 'Service-level objective',
     weight: 0.2,
-    test: s => ({
-      met: s.slos.length > 0,
-      detail: s.slos.length
-        ? s.slos.map(o => `${o.slo} ${o.objectivePercent} %`).join(', ')
-        : 'no SLO: only static thresholds, no error-budget alerts',
-    }),
+    test: s =>
+      verdict(
+        s.slos.length > 0,
+        s.slos.map(o => `${o.slo} ${o.objectivePercent} %`).join(', '),
+        'no SLO: only static thresholds, no error-budget alerts',
+      ),
   },
   {
     id: 'metrics',
     label: 'Metrics identity',
     weight: 0.1,
-    test: s => {
-      const explicit =
-        s.serviceName.source !== 'default' || s.selector.source !== 'default';
-      return {
-        met: explicit,
-        detail: explicit
-          ? `series selected by ${s.selector.value}`
-          : `selector ${s.selector.value} is derived from the entity name`,
-      };
-    },
+    test: s =>
+      verdict(
+        s.serviceName.source !== 'default' || s.selector.source !== 'default',
+        `series selected by ${s.selector.value}`,
+        `selector ${s.selector.value} is derived from the entity name`,
+      ),
   },
   {
     id: 'thresholds',
@@ -64,77 +66,69 @@ const FACTORS: FactorDefinition[] = [
       const set = Object.values(s.thresholds).filter(
         t => t.source !== 'default',
       ).length;
-      return {
-        met: set > 0,
-        detail: set
-          ? `${set} of 3 set explicitly`
-          : 'seed defaults (1 % errors, 500 ms P99, 50 % drop)',
-      };
+      return verdict(
+        set > 0,
+        `${set} of 3 set explicitly`,
+        'seed defaults (1 % errors, 500 ms P99, 50 % drop)',
+      );
     },
   },
   {
     id: 'runbook',
     label: 'Runbook',
     weight: 0.1,
-    test: s => ({
-      met: isHttpUrl(s.links.runbookUrl),
-      detail: isHttpUrl(s.links.runbookUrl)
-        ? s.links.runbookUrl
-        : 'no runbook-url: alerts link to the generated runbook page',
-    }),
+    // Not `verdict`: the detail when met is the URL itself, a string only then.
+    test: s =>
+      isHttpUrl(s.links.runbookUrl)
+        ? { met: true, detail: s.links.runbookUrl }
+        : {
+            met: false,
+            detail: 'no runbook-url: alerts link to the generated runbook page',
+          },
   },
   {
     id: 'pager',
     label: 'Pager receiver',
     weight: 0.15,
-    test: s => {
-      const met = Boolean(s.routing.pagerduty || s.routing.opsgenie);
-      return {
-        met,
-        detail: met
-          ? 'critical alerts page on-call'
-          : 'critical alerts page nobody',
-      };
-    },
+    test: s =>
+      verdict(
+        Boolean(s.routing.pagerduty || s.routing.opsgenie),
+        'critical alerts page on-call',
+        'critical alerts page nobody',
+      ),
   },
   {
     id: 'ticket',
     label: 'Ticket receiver',
     weight: 0.05,
-    test: s => {
-      const met = Boolean(s.routing.slackChannel || s.routing.webhookUrl);
-      return {
-        met,
-        detail: met
-          ? 'warnings go to a channel'
-          : 'no Slack channel or webhook',
-      };
-    },
+    test: s =>
+      verdict(
+        Boolean(s.routing.slackChannel || s.routing.webhookUrl),
+        'warnings go to a channel',
+        'no Slack channel or webhook',
+      ),
   },
   {
     id: 'logs',
     label: 'Logs pillar',
     weight: 0.1,
-    test: s => {
-      const met = Boolean(s.links.logQueryUrl || s.links.logSelector);
-      return {
-        met,
-        detail: met
-          ? 'log search and/or log-based fallback alert'
-          : 'no log source declared',
-      };
-    },
+    test: s =>
+      verdict(
+        Boolean(s.links.logQueryUrl || s.links.logSelector),
+        'log search and/or log-based fallback alert',
+        'no log source declared',
+      ),
   },
   {
     id: 'traces',
     label: 'Traces pillar',
     weight: 0.1,
-    test: s => ({
-      met: Boolean(s.links.traceUrl),
-      detail: s.links.traceUrl
-        ? 'trace search linked from runbooks'
-        : 'no trace URL declared',
-    }),
+    test: s =>
+      verdict(
+        Boolean(s.links.traceUrl),
+        'trace search linked from runbooks',
+        'no trace URL declared',
+      ),
   },
 ];
 

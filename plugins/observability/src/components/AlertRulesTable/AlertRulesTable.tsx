@@ -8,6 +8,7 @@ import Typography from '@mui/material/Typography';
 import type { AlertView } from '@redline/backstage-plugin-observability-common';
 import { safeHttpUrl } from '../../lib/format';
 import { staticTableOptions } from '../../lib/tableOptions';
+import { TitleWithCaption } from '../TitleWithCaption';
 
 /** @public */
 export interface AlertRulesTableProps {
@@ -100,18 +101,7 @@ export function AlertRulesTable({ alerts }: AlertRulesTableProps) {
         const variant = [row.labels.slo, row.labels.burn_window]
           .filter(Boolean)
           .join(' · ');
-        return (
-          <>
-            <Typography variant="body2" fontWeight="bold">
-              {row.name}
-            </Typography>
-            {variant && (
-              <Typography variant="caption" color="text.secondary">
-                {variant}
-              </Typography>
-            )}
-          </>
-        );
+        return <TitleWithCaption title={row.name} caption={variant} />;
       },
     },
     {

@@ -14,6 +14,7 @@ import type {
   CheckStatus,
 } from '@redline/backstage-plugin-observability-common';
 import { staticTableOptions } from '../../lib/tableOptions';
+import { TitleWithCaption } from '../TitleWithCaption';
 
 /** @public */
 export interface ChecksTableProps {
@@ -79,14 +80,7 @@ export function ChecksTable({ checks }: ChecksTableProps) {
       field: 'title',
       cellStyle: { minWidth: 160 },
       render: row => (
-        <>
-          <Typography variant="body2" fontWeight="bold">
-            {row.title}
-          </Typography>
-          <Typography variant="caption" color="text.secondary">
-            {row.category}
-          </Typography>
-        </>
+        <TitleWithCaption title={row.title} caption={row.category} />
       ),
     },
     {

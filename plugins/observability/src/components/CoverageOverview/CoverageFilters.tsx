@@ -19,8 +19,21 @@ export const EMPTY_FILTERS: CoverageFilterValues = {
   tier: '',
 };
 
-const LIFECYCLES = ['production', 'experimental', 'deprecated'];
-const TIERS = ['tier-1', 'tier-2', 'tier-3'];
+/** Filters picked from a fixed list, where the empty choice "Any" leaves the filter off. */
+const SELECT_FILTERS = [
+  {
+    key: 'lifecycle',
+    label: 'Lifecycle',
+    options: ['production', 'experimental', 'deprecated'],
+    minWidth: 150,
+  },
+  {
+    key: 'tier',
+    label: 'Tier',
+    options: ['tier-1', 'tier-2', 'tier-3'],
+    minWidth: 110,
+  },
+] as const;
 
 /**
  * Filters are applied on submit (button or Enter) rather than per keystroke,
@@ -67,36 +80,24 @@ export function CoverageFilters({
         value={draft.system}
         onChange={set('system')}
       />
-      <TextField
-        select
-        size="small"
-        label="Lifecycle"
-        value={draft.lifecycle}
-        onChange={set('lifecycle')}
-        sx={{ minWidth: 150 }}
-      >
-        <MenuItem value="">Any</MenuItem>
-        {LIFECYCLES.map(l => (
-          <MenuItem key={l} value={l}>
-            {l}
-          </MenuItem>
-        ))}
-      </TextField>
-      <TextField
-        select
-        size="small"
-        label="Tier"
-        value={draft.tier}
-        onChange={set('tier')}
-        sx={{ minWidth: 110 }}
-      >
-        <MenuItem value="">Any</MenuItem>
-        {TIERS.map(t => (
-          <MenuItem key={t} value={t}>
-            {t}
-          </MenuItem>
-        ))}
-      </TextField>
+      {SELECT_FILTERS.map(({ key, label, options, minWidth }) => (
+        <TextField
+          key={key}
+          select
+          size="small"
+          label={label}
+          value={draft[key]}
+          onChange={set(key)}
+          sx={{ minWidth }}
+        >
+          <MenuItem value="">Any</MenuItem>
+          {options.map(option => (
+            <MenuItem key={option} value={option}>
+              {option}
+            </MenuItem>
+          ))}
+        </TextField>
+      ))}
       <Button type="submit" variant="outlined">
         Apply filters
       </Button>

@@ -9,6 +9,7 @@ import type {
 import { formatValue } from '../../lib/format';
 import { Sparkline } from '../Sparkline';
 import { staticTableOptions } from '../../lib/tableOptions';
+import { TitleWithCaption } from '../TitleWithCaption';
 
 /** @public */
 export interface RedTargetsTableProps {
@@ -54,14 +55,7 @@ export function RedTargetsTable({ targets, live }: RedTargetsTableProps) {
       field: 'name',
       cellStyle: { minWidth: 160, maxWidth: 260 },
       render: row => (
-        <>
-          <Typography variant="body2" fontWeight="bold">
-            {row.name}
-          </Typography>
-          <Typography variant="caption" color="text.secondary">
-            {row.description}
-          </Typography>
-        </>
+        <TitleWithCaption title={row.name} caption={row.description} />
       ),
     },
     {

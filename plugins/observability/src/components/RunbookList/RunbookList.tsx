@@ -1,6 +1,3 @@
-import useAsync from 'react-use/esm/useAsync';
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import Accordion from '@mui/material/Accordion';
 import AccordionDetails from '@mui/material/AccordionDetails';
@@ -8,35 +5,13 @@ import AccordionSummary from '@mui/material/AccordionSummary';
 import Typography from '@mui/material/Typography';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import type { RunbookInfo } from '@redline/backstage-plugin-observability-common';
-import { observabilityApiRef } from '../../api';
+import { FetchedEntityItem } from '../FetchedEntityItem';
 import { RunbookMarkdown } from '../RunbookMarkdown';
 
 /** @public */
 export interface RunbookListProps {
   entityRef: CompoundEntityRef;
   runbooks: RunbookInfo[];
-}
-
-function RunbookBody({
-  entityRef,
-  alert,
-}: {
-  entityRef: CompoundEntityRef;
-  alert: string;
-}) {
-  const api = useApi(observabilityApiRef);
-  const { value, loading, error } = useAsync(
-    () => api.getRunbook(entityRef, alert),
-    [api, entityRef.kind, entityRef.namespace, entityRef.name, alert],
-  );
-  if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
-  if (!value?.markdown.trim()) {
-    return (
-      <Typography color="text.secondary">This runbook is empty.</Typography>
-    );
-  }
-  return <RunbookMarkdown markdown={value.markdown} />;
 }
 
 /**
@@ -69,7 +44,15 @@ export function RunbookList({ entityRef, runbooks }: RunbookListProps) {
             <Typography>{runbook.title}</Typography>
           </AccordionSummary>
           <AccordionDetails id={`runbook-${runbook.alert}-content`}>
-            <RunbookBody entityRef={entityRef} alert={runbook.alert} />
+            <FetchedEntityItem
+              entityRef={entityRef}
+              item={runbook.alert}
+              fetch={api => api.getRunbook(entityRef, runbook.alert)}
+              isEmpty={value => !value.markdown.trim()}
+              emptyText="This runbook is empty."
+            >
+              {value => <RunbookMarkdown markdown={value.markdown} />}
+            </FetchedEntityItem>
           </AccordionDetails>
         </Accordion>
       ))}

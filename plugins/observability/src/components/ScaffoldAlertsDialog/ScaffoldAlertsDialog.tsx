@@ -1,5 +1,4 @@
 import { useEffect, useId, useState } from 'react';
-import useAsync from 'react-use/esm/useAsync';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import {
   CodeSnippet,
@@ -34,6 +33,7 @@ import type {
 import { observabilityApiRef } from '../../api';
 import { saveBlob } from '../../lib/download';
 import { scaffolderTemplateRouteRef } from '../../routes';
+import { FetchedEntityItem } from '../FetchedEntityItem';
 import { ApplyHistory } from './ApplyHistory';
 import { ApplyResult } from './ApplyResult';
 
@@ -90,48 +90,49 @@ function ArtifactPreview({
   entityRef: CompoundEntityRef;
   artifact: ArtifactFileInfo;
 }) {
-  const api = useApi(observabilityApiRef);
-  const { value, loading, error } = useAsync(
-    () => api.getArtifact(entityRef, artifact.id),
-    [api, entityRef.kind, entityRef.namespace, entityRef.name, artifact.id],
-  );
-  if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
-  if (!value?.content)
-    return <Typography color="text.secondary">This file is empty.</Typography>;
   return (
-    <Box aria-label={`Preview of ${artifact.path}`} role="region">
-      <Stack
-        direction="row"
-        justifyContent="space-between"
-        alignItems="center"
-        sx={{ mb: 1 }}
-      >
-        <Typography variant="subtitle2" component="h3">
-          {artifact.path}
-        </Typography>
-        <Button
-          size="small"
-          variant="outlined"
-          onClick={() =>
-            saveBlob(
-              new Blob([value.content], { type: artifact.mediaType }),
-              artifact.path.split('/').pop()!,
-            )
-          }
-        >
-          Download {artifact.path.split('/').pop()}
-        </Button>
-      </Stack>
-      <Box sx={{ maxHeight: 420, overflow: 'auto' }}>
-        <CodeSnippet
-          text={value.content}
-          language={languageOf(artifact.mediaType)}
-          showCopyCodeButton
-          showLineNumbers
-        />
-      </Box>
-    </Box>
+    <FetchedEntityItem
+      entityRef={entityRef}
+      item={artifact.id}
+      fetch={api => api.getArtifact(entityRef, artifact.id)}
+      isEmpty={value => !value.content}
+      emptyText="This file is empty."
+    >
+      {value => (
+        <Box aria-label={`Preview of ${artifact.path}`} role="region">
+          <Stack
+            direction="row"
+            justifyContent="space-between"
+            alignItems="center"
+            sx={{ mb: 1 }}
+          >
+            <Typography variant="subtitle2" component="h3">
+              {artifact.path}
+            </Typography>
+            <Button
+              size="small"
+              variant="outlined"
+              onClick={() =>
+                saveBlob(
+                  new Blob([value.content], { type: artifact.mediaType }),
+                  artifact.path.split('/').pop()!,
+                )
+              }
+            >
+              Download {artifact.path.split('/').pop()}
+            </Button>
+          </Stack>
+          <Box sx={{ maxHeight: 420, overflow: 'auto' }}>
+            <CodeSnippet
+              text={value.content}
+              language={languageOf(artifact.mediaType)}
+              showCopyCodeButton
+              showLineNumbers
+            />
+          </Box>
+        </Box>
+      )}
+    </FetchedEntityItem>
   );
 }
 

@@ -1,0 +1,69 @@
+/**
+ * The argument handling every `redline` command shares, so that a typo, a
+ * missing argument or `--help` gets the same answer whichever command it
+ * reaches.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type CliIo, messageOf } from './io';
+
+/** A command as its messages name it, with the usage it prints on bad usage and `--help`. */
+export interface CommandUsage {
+  name: string;
+  usage: string;
+}
+
+/** Every command's exit code for bad usage. */
+export const USAGE_EXIT_CODE = 2;
+
+/** Prints `redline <name>: <message>` followed by the usage; returns the exit code for bad usage. */
+export function usageError(
+  io: CliIo,
+  command: CommandUsage,
+  message: string,
+): number {
+  io.err(`redline ${command.name}: ${message}\n\n${command.usage}`);
+  return USAGE_EXIT_CODE;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const HELP = { help: { type: 'boolean', short: 'h' } } as const;
+
+/** What `parseArgs` returns for a command's `options`. */
+export type ParsedCommandArgs<O extends Options> = ReturnType<
+  typeof parseArgs<{
+    args: string[];
+    allowPositionals: true;
+    options: O & typeof HELP;
+  }>
+>;
+
+/**
+ * Parses `args` against `options` plus `-h, --help`, positionals allowed.
+ * Returns the parsed arguments; or, when they do not parse (a usage error is
+ * printed) or `--help` was given (the usage is printed), the exit code the
+ * command returns at once.
+ */
+export function parseCommandArgs<O extends Options>(
+  io: CliIo,
+  command: CommandUsage,
+  args: string[],
+  options: O,
+): ParsedCommandArgs<O> | number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { ...options, ...HELP },
+    });
+  } catch (error) {
+    return usageError(io, command, messageOf(error));
+  }
+  // The values' type is only known where `options` is.
+  if ((parsed.values as { help?: boolean }).help) {
+    io.out(command.usage);
+    return 0;
+  }
+  return parsed;
+}

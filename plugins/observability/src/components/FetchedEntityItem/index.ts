@@ -1,0 +1,1 @@
+export { FetchedEntityItem } from './FetchedEntityItem';

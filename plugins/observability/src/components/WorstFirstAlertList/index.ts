@@ -1,0 +1,1 @@
+export { WorstFirstAlertList } from './WorstFirstAlertList';
