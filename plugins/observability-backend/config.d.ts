@@ -50,6 +50,13 @@ export interface Config {
        * milliseconds, so checking N entities costs one call. Default 30000.
        */
       rulesCacheTtlMs?: number;
+      /**
+       * How long the answer to one query (live RED values, which series
+       * exist) serves everyone asking the same, in milliseconds: a tab
+       * refreshing, many people on one service's tab. Default 10000, less
+       * than a typical scrape interval.
+       */
+      queryCacheTtlMs?: number;
     };
 
     /** Alertmanager settings: grouping timings of generated routes and live instances. */

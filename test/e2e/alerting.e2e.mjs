@@ -191,7 +191,7 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
           // The circuit opened after a target failed every attempt stays open
           // 30 s by default; the test waits for it to close once.
           observability: {
-            prometheus: { rulesCacheTtlMs: 500 },
+            prometheus: { rulesCacheTtlMs: 500, queryCacheTtlMs: 500 },
             retry: { openCircuitMs: OPEN_CIRCUIT_MS },
           },
         }),

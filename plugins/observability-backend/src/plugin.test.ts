@@ -245,8 +245,9 @@ describe('observability backend plugin', () => {
             observability: {
               prometheus: {
                 timeoutMs: 300,
-                // No rules cache across views: each test sees the calls its own requests make.
+                // No answers kept across views: each test sees the calls its own requests make.
                 rulesCacheTtlMs: 0,
+                queryCacheTtlMs: 0,
                 instances: [
                   {
                     name: 'main',

@@ -389,7 +389,9 @@ describe('CoverageEvaluator', () => {
 
   it('keeps the event loop turning while it generates', async () => {
     const store = await newStore();
-    const many = Array.from({ length: 60 }, (_, i) =>
+    // Enough entities for one page to outlast several 15 ms slices, however
+    // fast describing gets.
+    const many = Array.from({ length: 400 }, (_, i) =>
       component(`svc-${i}`, 'payments', {
         'redline.dev/slo-availability': '99.9',
       }),
@@ -408,10 +410,10 @@ describe('CoverageEvaluator', () => {
         logger: mockServices.logger.mock(),
         describer: realDescriber(),
         newFactCycle: () => new FactCycle(sourcesOf(catalog), { batch: true }),
-        pageSize: 60,
+        pageSize: 400,
       }).run();
       const elapsed = performance.now() - started;
-      // One page of 60 real generations: without yielding, the timer could
+      // One page of 400 real descriptions: without yielding, the timer could
       // not fire until the page was done. It fires at least once per slice.
       expect(ticks).toBeGreaterThanOrEqual(Math.floor(elapsed / 60));
       expect(ticks).toBeGreaterThan(1);

@@ -54,6 +54,9 @@ export interface EntityFactsServiceOptions {
 
 const OWNER_FIELDS = ['kind', 'metadata.namespace', 'metadata.name'];
 
+/** Live values are read at multiples of this many seconds. */
+const ALIGN_SECONDS = 15;
+
 /**
  * The backend's side of the one fact gatherer: `cycle()` hands `-common`'s
  * {@link FactCycle} the backend's sources (catalog, runbook probes, the
@@ -143,7 +146,9 @@ export class EntityFactsService {
   ): Promise<LiveValues | undefined> {
     const { client: prometheus } = this.prometheusFor(spec);
     if (!prometheus) return undefined;
-    const end = Math.floor(this.#now() / 1000);
+    // Aligned to the scrape-scale step, so views within it ask the same
+    // query and share its answer.
+    const end = Math.floor(this.#now() / 1000 / ALIGN_SECONDS) * ALIGN_SECONDS;
     // allSettled, not all: with Promise.all the first failure answers the
     // view while the other queries go on retrying in the background, still
     // calling a Prometheus the view has already given up on.

@@ -12,7 +12,7 @@ const policy = { attempts: 3, initialDelayMs: 10, maxDelayMs: 80 };
 
 function setup(
   url: string,
-  options: { timeoutMs?: number; now?: () => number } = {},
+  options: { timeoutMs?: number; now?: () => number; queryTtlMs?: number } = {},
 ) {
   const delays: number[] = [];
   const http = OutboundHttp.create({
@@ -24,6 +24,7 @@ function setup(
     instance: { name: 'main', url, default: true },
     http,
     rulesTtlMs: 30_000,
+    queryTtlMs: options.queryTtlMs,
     now: options.now,
   });
   return { client, delays };
@@ -205,27 +206,59 @@ describe('PrometheusClient', () => {
     expect(server.requestsTo('/api/v1/rules')).toHaveLength(5);
   });
 
-  it('asks /api/v1/series which RED metrics exist, in one call', async () => {
+  it('asks one instant query which RED series exist, by the selector labels', async () => {
     server.otherwise(() =>
-      promOk([{ __name__: 'http_requests_total', service: 'checkout' }]),
+      promOk({
+        resultType: 'vector',
+        result: [
+          {
+            metric: { __name__: 'http_requests_total', service: 'checkout' },
+            value: [1, '1'],
+          },
+        ],
+      }),
     );
     const { client } = setup(server.url);
-    const presence = await client.seriesPresence(
+    const sets = await client.labelSets(
       ['http_requests_total', 'http_request_duration_seconds_bucket'],
-      'service="checkout"',
+      ['service'],
       ctx,
     );
-    expect(presence).toEqual({
-      present: ['http_requests_total'],
-      missing: ['http_request_duration_seconds_bucket'],
-    });
+    expect(sets).toEqual([
+      { __name__: 'http_requests_total', service: 'checkout' },
+    ]);
     expect(server.requests).toHaveLength(1);
     const url = new URL(server.requests[0].url, server.url);
-    expect(url.pathname).toBe('/api/v1/series');
-    expect(url.searchParams.getAll('match[]')).toEqual([
-      'http_requests_total{service="checkout"}',
-      'http_request_duration_seconds_bucket{service="checkout"}',
-    ]);
+    expect(url.pathname).toBe('/api/v1/query');
+    expect(url.searchParams.get('query')).toBe(
+      'group by (__name__, service) ({__name__=~"http_requests_total|http_request_duration_seconds_bucket"})',
+    );
+  });
+
+  it('shares a query answer within its TTL, and only a success', async () => {
+    let now = 1_000_000;
+    let fail = true;
+    server.otherwise(() => {
+      if (fail) {
+        fail = false;
+        return { status: 400, json: { status: 'error', error: 'bad' } };
+      }
+      return promOk({ resultType: 'vector', result: [] });
+    });
+    const { client } = setup(server.url, {
+      now: () => now,
+      queryTtlMs: 10_000,
+    });
+    const ask = () => client.labelSets(['up'], [], ctx);
+    await expect(ask()).rejects.toThrow();
+    await Promise.all([ask(), ask(), ask()]);
+    expect(server.requests).toHaveLength(2);
+    now += 9_000;
+    await ask();
+    expect(server.requests).toHaveLength(2);
+    now += 2_000;
+    await ask();
+    expect(server.requests).toHaveLength(3);
   });
 
   it('reads range queries as [seconds, value] pairs', async () => {

@@ -1,8 +1,9 @@
 import type { PrometheusApiRuleGroup } from '@redline/backstage-plugin-observability-common';
 import type { RequestContext } from '../telemetry/context';
 import type { PrometheusInstanceConfig } from './config';
-import { type OutboundHttp, settleOnAbort } from './OutboundHttp';
+import type { OutboundHttp } from './OutboundHttp';
 import { OutboundError } from './retry';
+import { SharedAnswers } from './SharedAnswers';
 
 /** One `/api/v1/rules` answer; `-common`'s `RuleIndex` matches it to entities. @public */
 export class RulesSnapshot {
@@ -40,6 +41,8 @@ export interface PrometheusClientOptions {
   http: OutboundHttp;
   /** How long one `/api/v1/rules` answer serves every entity that asks. */
   rulesTtlMs: number;
+  /** How long a query's answer serves everyone asking the same (default 0: in-flight sharing only). */
+  queryTtlMs?: number;
   now?: () => number;
 }
 
@@ -51,9 +54,9 @@ export interface PrometheusClientOptions {
 export class PrometheusClient {
   readonly #instance: PrometheusInstanceConfig;
   readonly #http: OutboundHttp;
-  readonly #rulesTtlMs: number;
   readonly #now: () => number;
-  #rules?: { snapshot: RulesSnapshot } | { pending: Promise<RulesSnapshot> };
+  readonly #rules: SharedAnswers<RulesSnapshot>;
+  readonly #queries: SharedAnswers<unknown>;
   #rulesFetches = 0;
 
   static create(options: PrometheusClientOptions): PrometheusClient {
@@ -63,8 +66,19 @@ export class PrometheusClient {
   private constructor(options: PrometheusClientOptions) {
     this.#instance = options.instance;
     this.#http = options.http;
-    this.#rulesTtlMs = options.rulesTtlMs;
     this.#now = options.now ?? Date.now;
+    const target = `prometheus:${options.instance.name}`;
+    this.#rules = new SharedAnswers({
+      ttlMs: options.rulesTtlMs,
+      now: this.#now,
+      target,
+      maxEntries: 1,
+    });
+    this.#queries = new SharedAnswers({
+      ttlMs: options.queryTtlMs ?? 0,
+      now: this.#now,
+      target,
+    });
   }
 
   get instance(): PrometheusInstanceConfig {
@@ -78,55 +92,15 @@ export class PrometheusClient {
 
   /**
    * The rules snapshot, fetched at most once per TTL however many entities
-   * ask; concurrent callers share one in-flight request. `ctx.signal`
-   * cancels the fetch this caller started, or only its own wait when it
-   * joined another caller's fetch.
+   * ask; concurrent callers share one in-flight request.
    */
-  async rules(ctx: RequestContext): Promise<RulesSnapshot> {
-    const cached = this.#rules;
-    if (
-      cached &&
-      'snapshot' in cached &&
-      this.#now() - cached.snapshot.fetchedAt < this.#rulesTtlMs
-    ) {
-      return cached.snapshot;
-    }
-    if (cached && 'pending' in cached) {
-      const shared = cached.pending.catch(error => {
-        // The shared fetch was cancelled by whoever started it; a caller that
-        // is still interested fetches for itself.
-        if (isCancellation(error) && !ctx.signal?.aborted)
-          return this.rules(ctx);
-        throw error;
-      });
-      return settleOnAbort(
-        shared,
-        ctx.signal,
-        signal =>
-          new OutboundError(`${this.#target()}: call cancelled`, {
-            kind: 'cancelled',
-            attempts: 0,
-            cause: signal.reason,
-          }),
-      );
-    }
-
-    const pending = this.#fetchRules(ctx);
-    this.#rules = { pending };
-    try {
-      const snapshot = await pending;
-      this.#rules = { snapshot };
-      return snapshot;
-    } catch (error) {
-      // Forget the failure so the next cycle tries again instead of caching it.
-      this.#rules = undefined;
-      throw error;
-    }
+  rules(ctx: RequestContext): Promise<RulesSnapshot> {
+    return this.#rules.get('rules', ctx, () => this.#fetchRules(ctx));
   }
 
   /** Drops the cached rules, e.g. right after an apply reloaded Prometheus. */
   invalidateRules(): void {
-    this.#rules = undefined;
+    this.#rules.clear();
   }
 
   async #fetchRules(ctx: RequestContext): Promise<RulesSnapshot> {
@@ -161,7 +135,7 @@ export class PrometheusClient {
     const names = metrics.join('|');
     const by = ['__name__', ...labels].join(', ');
     const query = `group by (${by}) ({__name__=~"${names}"})`;
-    const data = await this.#api<InstantVector>(
+    const data = await this.#query<InstantVector>(
       `/api/v1/query?${new URLSearchParams({ query })}`,
       ctx,
     );
@@ -182,41 +156,13 @@ export class PrometheusClient {
       end: String(range.end),
       step: String(range.stepSeconds),
     });
-    const data = await this.#api<RangeMatrix>(
+    const data = await this.#query<RangeMatrix>(
       `/api/v1/query_range?${params}`,
       ctx,
     );
     return (data.result?.[0]?.values ?? [])
       .map(([t, v]) => [t, toNumber(v)] as [number, number])
       .filter(([, v]) => Number.isFinite(v));
-  }
-
-  /**
-   * Which of `metrics` have at least one series for `selector` in the last
-   * `lookbackSeconds` — one `/api/v1/series` call with a `match[]` per metric.
-   */
-  async seriesPresence(
-    metrics: string[],
-    selector: string,
-    ctx: RequestContext,
-    lookbackSeconds = 3600,
-  ): Promise<{ present: string[]; missing: string[] }> {
-    const end = Math.floor(this.#now() / 1000);
-    const params = new URLSearchParams({
-      start: String(end - lookbackSeconds),
-      end: String(end),
-    });
-    for (const metric of metrics)
-      params.append('match[]', `${metric}{${selector}}`);
-    const data = await this.#api<Array<Record<string, string>>>(
-      `/api/v1/series?${params}`,
-      ctx,
-    );
-    const seen = new Set((data ?? []).map(series => series.__name__));
-    return {
-      present: metrics.filter(m => seen.has(m)),
-      missing: metrics.filter(m => !seen.has(m)),
-    };
   }
 
   /** Asks Prometheus to re-read its rule files (needs `--web.enable-lifecycle`). */
@@ -230,6 +176,13 @@ export class PrometheusClient {
       ctx,
     );
     this.invalidateRules();
+  }
+
+  /** A query answer, shared with everyone asking the same within the TTL. */
+  #query<T>(path: string, ctx: RequestContext): Promise<T> {
+    return this.#queries.get(path, ctx, () =>
+      this.#api<T>(path, ctx),
+    ) as Promise<T>;
   }
 
   async #api<T>(path: string, ctx: RequestContext): Promise<T> {
@@ -251,10 +204,6 @@ export class PrometheusClient {
   #target(): string {
     return `prometheus:${this.#instance.name}`;
   }
-}
-
-function isCancellation(error: unknown): boolean {
-  return error instanceof OutboundError && error.kind === 'cancelled';
 }
 
 function toNumber(value: string): number {

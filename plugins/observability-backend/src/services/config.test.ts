@@ -25,6 +25,7 @@ describe('readObservabilityConfig', () => {
       instances: [],
       timeoutMs: 5000,
       rulesCacheTtlMs: 30000,
+      queryCacheTtlMs: 10000,
     });
     expect(config.runbookCheck).toEqual({ allowedHosts: [], timeoutMs: 3000 });
     expect(config.apply.promtoolPath).toBe('promtool');

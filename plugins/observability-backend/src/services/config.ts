@@ -28,6 +28,7 @@ export interface ObservabilityBackendConfig {
     instances: PrometheusInstanceConfig[];
     timeoutMs: number;
     rulesCacheTtlMs: number;
+    queryCacheTtlMs: number;
   };
   alertmanager: {
     instances: AlertmanagerInstanceConfig[];
@@ -140,6 +141,8 @@ export function readObservabilityConfig(
       timeoutMs: prometheus?.getOptionalNumber('timeoutMs') ?? 5000,
       rulesCacheTtlMs:
         prometheus?.getOptionalNumber('rulesCacheTtlMs') ?? 30_000,
+      queryCacheTtlMs:
+        prometheus?.getOptionalNumber('queryCacheTtlMs') ?? 10_000,
     },
     alertmanager: {
       instances: readInstances<AlertmanagerInstanceConfig>(

@@ -64,6 +64,7 @@ export async function createObservabilityServices(options: {
       instance,
       http,
       rulesTtlMs: config.prometheus.rulesCacheTtlMs,
+      queryTtlMs: config.prometheus.queryCacheTtlMs,
     }),
   );
   const alertmanagers = config.alertmanager.instances.map(instance =>

@@ -1,0 +1,101 @@
+import type { RequestContext } from '../telemetry/context';
+import { settleOnAbort } from './OutboundHttp';
+import { OutboundError } from './retry';
+
+/**
+ * Answers of one server kept for a short time and shared by everyone who
+ * asks the same question meanwhile: many tabs, a refreshing tab and a
+ * coverage run cost one call per question per TTL. In-process on purpose:
+ * a shared cache would serialise every answer, and what must be shared is
+ * the in-flight call itself. Failures are never kept.
+ * @internal
+ */
+export class SharedAnswers<T> {
+  readonly #ttlMs: number;
+  readonly #now: () => number;
+  readonly #target: string;
+  readonly #maxEntries: number;
+  readonly #entries = new Map<
+    string,
+    { value: T; at: number } | { pending: Promise<T> }
+  >();
+
+  constructor(options: {
+    ttlMs: number;
+    now: () => number;
+    /** Named in the cancellation error, e.g. `prometheus:main`. */
+    target: string;
+    maxEntries?: number;
+  }) {
+    this.#ttlMs = options.ttlMs;
+    this.#now = options.now;
+    this.#target = options.target;
+    this.#maxEntries = options.maxEntries ?? 1000;
+  }
+
+  /**
+   * The kept answer, the in-flight one, or a new call. `ctx.signal` cancels
+   * the call this caller started, or only its own wait when it joined
+   * another caller's call.
+   */
+  async get(
+    key: string,
+    ctx: RequestContext,
+    load: () => Promise<T>,
+  ): Promise<T> {
+    const entry = this.#entries.get(key);
+    if (entry && 'value' in entry && this.#now() - entry.at < this.#ttlMs) {
+      return entry.value;
+    }
+    if (entry && 'pending' in entry) {
+      const shared = entry.pending.catch(error => {
+        // The shared call was cancelled by whoever started it; a caller that
+        // is still interested asks for itself.
+        if (isCancellation(error) && !ctx.signal?.aborted)
+          return this.get(key, ctx, load);
+        throw error;
+      });
+      return settleOnAbort(
+        shared,
+        ctx.signal,
+        signal =>
+          new OutboundError(`${this.#target}: call cancelled`, {
+            kind: 'cancelled',
+            attempts: 0,
+            cause: signal.reason,
+          }),
+      );
+    }
+
+    const pending = load();
+    this.#entries.set(key, { pending });
+    try {
+      const value = await pending;
+      this.#keep(key, value);
+      return value;
+    } catch (error) {
+      // Forget the failure so the next caller tries again.
+      this.#entries.delete(key);
+      throw error;
+    }
+  }
+
+  /** Forgets every answer, e.g. after an apply reloaded the server. */
+  clear(): void {
+    this.#entries.clear();
+  }
+
+  #keep(key: string, value: T) {
+    this.#entries.delete(key);
+    if (this.#ttlMs <= 0) return;
+    this.#entries.set(key, { value, at: this.#now() });
+    if (this.#entries.size > this.#maxEntries) {
+      // Insertion order: the first entry is the oldest answer.
+      this.#entries.delete(this.#entries.keys().next().value!);
+    }
+  }
+}
+
+function isCancellation(error: unknown): boolean {
+  return error instanceof OutboundError && error.kind === 'cancelled';
+}
