@@ -89,10 +89,14 @@ export function alertmanagerMatcher(
   op: '=' | '!=' | '=~' | '!~',
   value: string,
 ): string {
-  const escaped = value
-    .replace(/\\/g, '\\\\')
-    .replace(/"/g, '\\"')
-    .replace(/\r?\n|\r/g, '\\n');
+  // Most values (severities, alert names, team names) need no escaping:
+  // one scan instead of three replaces, for the ~20 matchers of each team.
+  const escaped = !/[\\"\r\n]/.test(value)
+    ? value
+    : value
+        .replace(/\\/g, '\\\\')
+        .replace(/"/g, '\\"')
+        .replace(/\r?\n|\r/g, '\\n');
   return `${label}${op}"${escaped}"`;
 }
 

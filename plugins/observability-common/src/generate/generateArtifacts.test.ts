@@ -184,6 +184,86 @@ describe('generateArtifacts', () => {
     expect(renders).toEqual(['counting']);
   });
 
+  it('builds deferred dashboard summaries once, only when the output object or a later generator asks', () => {
+    const builds: string[] = [];
+    const deferred: ArtifactGenerator = {
+      id: 'deferred-dashboard',
+      generate: () => ({
+        dashboards: () => {
+          builds.push('deferred');
+          return [{ uid: 'deferred', file: 'deferred.json' }];
+        },
+      }),
+    };
+    const artifacts = generateArtifacts(makeSpec(), config, [], [deferred]);
+    expect(builds).toEqual([]);
+    expect(artifacts.output.observability_design.dashboards).toEqual([
+      { uid: 'deferred', file: 'deferred.json' },
+    ]);
+    expect(artifacts.output.observability_design.dashboards).toHaveLength(1);
+    expect(builds).toEqual(['deferred']);
+
+    const seen: unknown[] = [];
+    const reader: ArtifactGenerator = {
+      id: 'reads-dashboards',
+      generate: ({ previous }) => {
+        seen.push(...previous.dashboards.map(d => d.uid));
+        return {};
+      },
+    };
+    const eager: ArtifactGenerator = {
+      id: 'eager-dashboard',
+      generate: () => ({ dashboards: [{ uid: 'eager' }] }),
+    };
+    builds.length = 0;
+    const both = generateArtifacts(
+      makeSpec(),
+      config,
+      [],
+      [deferred, reader, eager],
+    );
+    expect(seen).toEqual(['deferred']);
+    expect(both.output.observability_design.dashboards.map(d => d.uid)).toEqual(
+      ['deferred', 'eager'],
+    );
+    expect(builds).toEqual(['deferred']);
+  });
+
+  it('keeps runbook Markdown an own, stable property and the dashboard summary in step with its file', () => {
+    const artifacts = generateArtifacts(makeSpec(), config);
+    const runbook = artifacts.runbooks[0];
+    // Own, enumerable and stable: spreading or serialising a runbook still carries its text.
+    expect(Object.keys(runbook)).toEqual([
+      'alert',
+      'title',
+      'path',
+      'markdown',
+    ]);
+    expect(runbook.markdown).toBe(runbook.markdown);
+    expect(JSON.parse(JSON.stringify(runbook)).markdown).toBe(runbook.markdown);
+    expect({ ...runbook }.markdown).toBe(runbook.markdown);
+    const file = artifacts.files.find(
+      f => f.id === `runbook:${runbook.alert}`,
+    )!;
+    expect(file.content).toBe(runbook.markdown);
+    expect(Object.keys(file)).toEqual([
+      'id',
+      'path',
+      'mediaType',
+      'label',
+      'content',
+    ]);
+    const [summary] = artifacts.output.observability_design.dashboards;
+    const dashboard = JSON.parse(
+      artifacts.files.find(f => f.id === 'grafana-dashboard')!.content,
+    );
+    expect(summary).toMatchObject({
+      uid: dashboard.uid,
+      title: dashboard.title,
+      file: 'grafana-dashboard.json',
+    });
+  });
+
   it('runs an added generator before the runbooks, so its alerts get one', () => {
     const extra: ArtifactGenerator = {
       id: 'extra-alerts',

@@ -14,13 +14,19 @@ import { portableValue } from './portableText';
 import type {
   ArtifactFileSource,
   ArtifactGenerator,
+  DashboardSummary,
   GeneratedSoFar,
+  GeneratorOutput,
 } from './registry';
+import type { AlertmanagerFragment } from './alertmanager';
+import { defineLazy } from './lazyProperty';
 import type {
   ArtifactFile,
   ArtifactId,
+  GeneratedAlert,
   GeneratedArtifacts,
-  ObservabilityOutput,
+  RuleGroup,
+  Runbook,
 } from './types';
 
 /**
@@ -49,17 +55,72 @@ const CONFIGURATION_FILES: Array<[component: string, file: ArtifactId]> = [
   ['loki', 'loki-rules'],
 ];
 
+/** A generator's dashboard summaries as a function that computes them once. */
+function once(
+  dashboards: NonNullable<GeneratorOutput['dashboards']>,
+): () => readonly DashboardSummary[] {
+  if (typeof dashboards !== 'function') {
+    const copy = [...dashboards];
+    return () => copy;
+  }
+  let value: readonly DashboardSummary[] | undefined;
+  return () => (value ??= dashboards());
+}
+
+/**
+ * What the generators that ran so far produced, handed to the next as
+ * `previous`. Dashboard summaries are resolved when `dashboards` is read,
+ * so building a dashboard waits until the output object (or a later
+ * generator) needs it.
+ */
+class SoFar implements GeneratedSoFar {
+  ruleGroups: readonly RuleGroup[] = [];
+  alerts: readonly GeneratedAlert[] = [];
+  runbooks: readonly Runbook[] = [];
+  alertmanager?: AlertmanagerFragment;
+  declare readonly dashboards: readonly DashboardSummary[];
+  readonly files: ArtifactFileSource[] = [];
+  readonly #dashboardParts: Array<() => readonly DashboardSummary[]> = [];
+  #resolved: readonly DashboardSummary[] = [];
+  #resolvedParts = 0;
+
+  constructor() {
+    // An own property like the others, its getter shared by every instance
+    // (see ./lazyProperty for why not one getter per object).
+    Object.defineProperty(this, 'dashboards', {
+      enumerable: true,
+      get: SoFar.#dashboards,
+    });
+  }
+
+  addDashboards(dashboards: NonNullable<GeneratorOutput['dashboards']>) {
+    this.#dashboardParts.push(once(dashboards));
+  }
+
+  static #dashboards(this: SoFar): readonly DashboardSummary[] {
+    if (this.#resolvedParts !== this.#dashboardParts.length) {
+      this.#resolved = this.#dashboardParts.flatMap(part => part());
+      this.#resolvedParts = this.#dashboardParts.length;
+    }
+    return this.#resolved;
+  }
+}
+
 /** A file whose `content` is rendered on first read and then kept. */
 function lazyFile(
   source: ArtifactFileSource,
-  artifacts: () => GeneratedArtifacts,
+  artifacts: GeneratedArtifacts,
 ): ArtifactFile {
-  let text: string | undefined;
-  const { render: _render, ...info } = source;
-  return Object.defineProperty({ ...info } as ArtifactFile, 'content', {
-    enumerable: true,
-    get: () => (text ??= source.render(artifacts())),
-  });
+  return defineLazy(
+    {
+      id: source.id,
+      path: source.path,
+      mediaType: source.mediaType,
+      label: source.label,
+    },
+    'content',
+    () => source.render(artifacts),
+  );
 }
 
 /**
@@ -77,39 +138,40 @@ export function generateArtifacts(
   // Go's YAML parser (Prometheus, Alertmanager) rejects some code points the
   // spec parser lets through; make every string portable once, here.
   const spec = portableValue(rawSpec);
-  const soFar: GeneratedSoFar & { files: ArtifactFileSource[] } = {
-    ruleGroups: [],
-    alerts: [],
-    runbooks: [],
-    dashboards: [],
-    files: [],
-  };
+  const soFar = new SoFar();
   const found: Finding[] = [...specFindings];
   for (const generator of generators) {
     const out = generator.generate({ spec, config, previous: soFar });
-    soFar.ruleGroups = [...soFar.ruleGroups, ...(out.ruleGroups ?? [])];
-    soFar.alerts = [...soFar.alerts, ...(out.alerts ?? [])];
-    soFar.runbooks = [...soFar.runbooks, ...(out.runbooks ?? [])];
-    soFar.dashboards = [...soFar.dashboards, ...(out.dashboards ?? [])];
+    // Each list the next generator sees is a new array when this one added
+    // to it and the same (never mutated) array when it did not.
+    if (out.ruleGroups?.length)
+      soFar.ruleGroups = [...soFar.ruleGroups, ...out.ruleGroups];
+    if (out.alerts?.length) soFar.alerts = [...soFar.alerts, ...out.alerts];
+    if (out.runbooks?.length)
+      soFar.runbooks = [...soFar.runbooks, ...out.runbooks];
+    if (out.dashboards) soFar.addDashboards(out.dashboards);
     soFar.alertmanager = out.alertmanager ?? soFar.alertmanager;
-    soFar.files.push(...(out.files ?? []));
-    found.push(...(out.findings ?? []));
+    if (out.files) soFar.files.push(...out.files);
+    if (out.findings) found.push(...out.findings);
   }
   const findings = uniqueFindings(found);
   const confidence = computeConfidence(spec, findings);
 
-  let output: ObservabilityOutput | undefined;
-  const artifacts: GeneratedArtifacts = {
+  // Keys in the order of the literal this used to be: `output` (built on
+  // first read, since it embeds the text of the configuration files) comes
+  // between `files` and `confidence`.
+  const head = {
     entityRef: spec.entityRef,
     serviceName: spec.serviceName.value,
     rules: { groups: [...soFar.ruleGroups] },
     alerts: [...soFar.alerts],
     runbooks: [...soFar.runbooks],
     ...(soFar.alertmanager ? { alertmanager: soFar.alertmanager } : {}),
-    files: [],
-    // Built on first read: it embeds the text of the configuration files.
-    get output() {
-      output ??= buildObservabilityOutput({
+    files: [] as ArtifactFile[],
+  };
+  const artifacts: GeneratedArtifacts = Object.assign(
+    defineLazy(head, 'output', () =>
+      buildObservabilityOutput({
         spec,
         alerts: artifacts.alerts,
         runbooks: artifacts.runbooks,
@@ -121,14 +183,10 @@ export function generateArtifacts(
         ),
         dashboards: [...soFar.dashboards],
         confidence,
-      });
-      return output;
-    },
-    confidence,
-    findings,
-  };
-  artifacts.files = soFar.files.map(source =>
-    lazyFile(source, () => artifacts),
+      }),
+    ),
+    { confidence, findings },
   );
+  artifacts.files = soFar.files.map(source => lazyFile(source, artifacts));
   return artifacts;
 }

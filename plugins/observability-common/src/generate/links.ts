@@ -37,11 +37,22 @@ export function runbookUrlFor(
   config: GeneratorConfig,
   alertName: string,
 ): string {
+  return runbookUrlsFor(spec, config)(alertName);
+}
+
+/**
+ * {@link runbookUrlFor} for the alerts of one entity: the entity's own link
+ * (a URL parse) and its portal path are worked out once, not once per alert.
+ * @public
+ */
+export function runbookUrlsFor(
+  spec: ObservabilitySpec,
+  config: GeneratorConfig,
+): (alertName: string) => string {
   const own = normalizeHttpUrl(spec.links.runbookUrl);
-  if (own) return own;
-  return `${base(config)}/observability/runbooks/${entityPath(
-    spec,
-  )}/${encodeURIComponent(sanitizeText(alertName))}`;
+  if (own) return () => own;
+  const prefix = `${base(config)}/observability/runbooks/${entityPath(spec)}/`;
+  return alertName => `${prefix}${encodeURIComponent(sanitizeText(alertName))}`;
 }
 
 /**

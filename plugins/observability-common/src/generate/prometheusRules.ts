@@ -12,11 +12,11 @@ import {
   VALUE_AS_DURATION,
   VALUE_AS_PERCENTAGE,
   buildAlert,
-  createRuleContext,
   select,
   tmpl,
   type RuleContext,
 } from './ruleContext';
+import { ruleContextFor } from './ruleContextCache';
 import { sloRules } from './sloRules';
 import type { AlertingRule, GeneratedAlert, PrometheusRuleFile } from './types';
 
@@ -143,7 +143,9 @@ export function generatePrometheusRules(
   spec: ObservabilitySpec,
   config: GeneratorConfig,
 ): GeneratedPrometheusRules {
-  const ctx = createRuleContext(spec, config);
+  // The context the dashboard, Alertmanager and Loki generators use for the
+  // same spec, so its memoised links are worked out once per entity.
+  const ctx = ruleContextFor(spec, config);
   const findings = [...ctx.findings];
   const slo = sloRules(ctx);
   const red = staticAlerts(ctx, slo.covered, findings);

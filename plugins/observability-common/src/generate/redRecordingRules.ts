@@ -55,13 +55,21 @@ export function serverErrorMatcher(ctx: RuleContext): string {
  * rather than NaN (0/0) or a fake 0.
  */
 export function errorRatioExpr(ctx: RuleContext, window: string): string {
+  return errorRatioExprFor(ctx)(window);
+}
+
+/** {@link errorRatioExpr} for several windows, the selectors built once. */
+export function errorRatioExprFor(
+  ctx: RuleContext,
+): (window: string) => string {
   const total = select(ctx, ctx.metrics.requestsTotal);
   const errors = select(
     ctx,
     ctx.metrics.requestsTotal,
     serverErrorMatcher(ctx),
   );
-  return `(sum(rate(${errors}[${window}])) or vector(0))\n/\n(sum(rate(${total}[${window}])) > 0)`;
+  return window =>
+    `(sum(rate(${errors}[${window}])) or vector(0))\n/\n(sum(rate(${total}[${window}])) > 0)`;
 }
 
 /**

@@ -31,13 +31,17 @@ export interface ArtifactFileSource {
   render(artifacts: GeneratedArtifacts): string;
 }
 
+/** Summary of one generated dashboard, for the seed's output object. @public */
+export type DashboardSummary = Record<string, unknown>;
+
 /** What the generators that ran before one have produced so far. @public */
 export interface GeneratedSoFar {
   ruleGroups: readonly RuleGroup[];
   alerts: readonly GeneratedAlert[];
   runbooks: readonly Runbook[];
   alertmanager?: AlertmanagerFragment;
-  dashboards: ReadonlyArray<Record<string, unknown>>;
+  /** Resolved on read: deferred summaries are computed only when asked for. */
+  readonly dashboards: readonly DashboardSummary[];
 }
 
 /** What one generator sees. @public */
@@ -59,8 +63,13 @@ export interface GeneratorOutput {
   alerts?: GeneratedAlert[];
   runbooks?: Runbook[];
   alertmanager?: AlertmanagerFragment;
-  /** Summaries of generated dashboards, for the seed's output object. */
-  dashboards?: Array<Record<string, unknown>>;
+  /**
+   * Summaries of generated dashboards, for the seed's output object. A
+   * function is called at most once, when the output object is built (or a
+   * later generator reads `previous.dashboards`), so a generator need not
+   * build its dashboard just to describe an entity.
+   */
+  dashboards?: DashboardSummary[] | (() => DashboardSummary[]);
   files?: ArtifactFileSource[];
   findings?: Finding[];
 }

@@ -13,7 +13,7 @@ import {
   promEqualMatcher,
   sanitizeText,
 } from './escape';
-import { dashboardUrlFor, runbookUrlFor } from './links';
+import { dashboardUrlFor, runbookUrlsFor } from './links';
 import type { AlertingRule, GeneratedAlert } from './types';
 
 /** @internal */
@@ -29,7 +29,13 @@ export interface RuleContext {
   metrics: MetricNames;
   /** Value of the `team` label. */
   team: string;
+  /** `service` and `team` escaped for alert templates, as every alert's labels carry them. */
+  escaped: { service: string; team: string };
   findings: Finding[];
+  /** `runbook_url` of an alert: `runbookUrlFor`, escaped for templates; once per name. */
+  runbookUrl(alertName: string): { url: string; annotation: string };
+  /** `dashboard_url` of every alert: `dashboardUrlFor`, escaped for templates; computed once. */
+  dashboardUrlAnnotation(): string;
 }
 
 /** The context the rule generators share for one spec; never throws. */
@@ -51,6 +57,12 @@ export function createRuleContext(
     });
   }
 
+  // Every alert of the service links the same dashboard and, per name, the
+  // same runbook; each link costs URL parsing, so it is worked out once.
+  const runbookUrls = new Map<string, { url: string; annotation: string }>();
+  let runbookUrlOf: ((alertName: string) => string) | undefined;
+  let dashboardUrl: string | undefined;
+  const team = sanitizeText(spec.team ?? '').trim() || 'unowned';
   return {
     spec,
     config,
@@ -58,8 +70,24 @@ export function createRuleContext(
     recordedMatcher: promEqualMatcher(metrics.serviceLabel, service),
     selector: spec.selector.value,
     metrics,
-    team: sanitizeText(spec.team ?? '').trim() || 'unowned',
+    team,
+    escaped: {
+      service: escapePromTemplateText(service),
+      team: escapePromTemplateText(team),
+    },
     findings,
+    runbookUrl(alertName) {
+      let hit = runbookUrls.get(alertName);
+      if (!hit) {
+        runbookUrlOf ??= runbookUrlsFor(spec, config);
+        const url = runbookUrlOf(alertName);
+        hit = { url, annotation: escapePromTemplateText(url) };
+        runbookUrls.set(alertName, hit);
+      }
+      return hit;
+    },
+    dashboardUrlAnnotation: () =>
+      (dashboardUrl ??= escapePromTemplateText(dashboardUrlFor(spec, config))),
   };
 }
 
@@ -95,13 +123,13 @@ export function tmpl(
   ...values: Array<string | number | TemplateAction>
 ): string {
   let out = strings[0];
-  values.forEach((value, i) => {
-    let part: string;
-    if (value instanceof TemplateAction) part = value.action;
-    else if (typeof value === 'number') part = String(value);
-    else part = escapePromTemplateText(value);
-    out += `${part}${strings[i + 1]}`;
-  });
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (value instanceof TemplateAction) out += value.action;
+    else if (typeof value === 'number') out += String(value);
+    else out += escapePromTemplateText(value);
+    out += strings[i + 1];
+  }
   return out;
 }
 
@@ -112,7 +140,7 @@ export interface AlertParts {
   expr: string;
   for?: string;
   severity: GeneratedAlert['severity'];
-  /** Extra labels (raw values; escaped here). */
+  /** Extra labels (raw values; escaped here), under Redline's own label names. */
   labels?: Record<string, string>;
   /** Already template-safe (built with `tmpl`). */
   summary: string;
@@ -129,43 +157,59 @@ export function buildAlert(
   ctx: RuleContext,
   parts: AlertParts,
 ): { rule: AlertingRule; alert: GeneratedAlert } {
-  const rawLabels: Record<string, string> = {
-    severity: parts.severity,
-    [ctx.metrics.serviceLabel]: ctx.service,
-    team: ctx.team,
-    ...parts.labels,
+  // The keys of `{ severity, [serviceLabel], team, ...parts.labels }` in that
+  // order, escaped as they are set rather than built, listed and copied.
+  const labels: Record<string, string> = {
+    severity: escapePromTemplateText(parts.severity),
+    [ctx.metrics.serviceLabel]: ctx.escaped.service,
+    team: ctx.escaped.team,
   };
-  const labels = Object.fromEntries(
-    Object.entries(rawLabels).map(([k, v]) => [k, escapePromTemplateText(v)]),
-  );
-  const runbookUrl = runbookUrlFor(ctx.spec, ctx.config, parts.name);
+  if (parts.labels) {
+    for (const key of Object.keys(parts.labels)) {
+      labels[key] = escapePromTemplateText(parts.labels[key]);
+    }
+  }
+  const runbook = ctx.runbookUrl(parts.name);
+  const runbookUrl = runbook.url;
   const annotations = {
     summary: parts.summary,
     description: parts.description,
-    runbook_url: escapePromTemplateText(runbookUrl),
-    dashboard_url: escapePromTemplateText(
-      dashboardUrlFor(ctx.spec, ctx.config),
-    ),
+    runbook_url: runbook.annotation,
+    dashboard_url: ctx.dashboardUrlAnnotation(),
   };
-  const rule: AlertingRule = {
-    alert: parts.name,
-    expr: parts.expr,
-    ...(parts.for ? { for: parts.for } : {}),
-    labels,
-    annotations,
-  };
-  return {
-    rule,
-    alert: {
-      name: parts.name,
-      key: parts.key,
-      severity: parts.severity,
-      ...(parts.for ? { for: parts.for } : {}),
-      expr: parts.expr,
-      labels,
-      annotations,
-      runbookUrl,
-      runbookPath: `runbooks/${parts.name}.md`,
-    },
-  };
+  // Two literals rather than a conditional spread: the same keys in the same
+  // order, without an intermediate object per alert.
+  const rule: AlertingRule = parts.for
+    ? {
+        alert: parts.name,
+        expr: parts.expr,
+        for: parts.for,
+        labels,
+        annotations,
+      }
+    : { alert: parts.name, expr: parts.expr, labels, annotations };
+  const runbookPath = `runbooks/${parts.name}.md`;
+  const alert: GeneratedAlert = parts.for
+    ? {
+        name: parts.name,
+        key: parts.key,
+        severity: parts.severity,
+        for: parts.for,
+        expr: parts.expr,
+        labels,
+        annotations,
+        runbookUrl,
+        runbookPath,
+      }
+    : {
+        name: parts.name,
+        key: parts.key,
+        severity: parts.severity,
+        expr: parts.expr,
+        labels,
+        annotations,
+        runbookUrl,
+        runbookPath,
+      };
+  return { rule, alert };
 }

@@ -12,7 +12,7 @@
  */
 import type { Finding, SloSpec } from '../spec/types';
 import { formatNumber } from './escape';
-import { errorRatioExpr, leMatcher } from './redRecordingRules';
+import { errorRatioExprFor, leMatcher } from './redRecordingRules';
 import {
   VALUE_AS_PERCENTAGE,
   buildAlert,
@@ -193,15 +193,34 @@ function validateSlo(
   return { slo, objective, budget, windowDays };
 }
 
-/** The SLI error ratio over `window`, straight from the raw metrics. */
-function sliErrorExpr(ctx: RuleContext, v: ValidSlo, window: string): string {
-  if (v.bucket === undefined) return errorRatioExpr(ctx, window);
+/** Raw-metric selectors of a latency SLI: all requests, and those within the threshold's bucket. */
+interface LatencySelectors {
+  count: string;
+  fast: string;
+}
+
+function latencySelectors(ctx: RuleContext, bucket: number): LatencySelectors {
+  const histogram = ctx.metrics.durationHistogram;
+  return {
+    count: select(ctx, `${histogram}_count`),
+    fast: select(ctx, `${histogram}_bucket`, leMatcher(bucket)),
+  };
+}
+
+/**
+ * The SLI error ratio over a window, straight from the raw metrics; the
+ * selectors are built once for all of the SLO's windows.
+ */
+function sliErrorExprFor(
+  ctx: RuleContext,
+  latency: LatencySelectors | undefined,
+): (window: string) => string {
+  if (latency === undefined) return errorRatioExprFor(ctx);
   // Slow requests = all requests minus those in the threshold's bucket. Not
   // histogram_quantile: a quantile cannot be averaged or turned into a budget.
-  const histogram = ctx.metrics.durationHistogram;
-  const count = select(ctx, `${histogram}_count`);
-  const fast = select(ctx, `${histogram}_bucket`, leMatcher(v.bucket));
-  return `(sum(rate(${count}[${window}])) - sum(rate(${fast}[${window}])))\n/\n(sum(rate(${count}[${window}])) > 0)`;
+  const { count, fast } = latency;
+  return window =>
+    `(sum(rate(${count}[${window}])) - sum(rate(${fast}[${window}])))\n/\n(sum(rate(${count}[${window}])) > 0)`;
 }
 
 function percent(ratio: number): string {
@@ -233,9 +252,13 @@ function sloGroup(
   const budget = formatNumber(v.budget);
   const periodWindow = `${v.windowDays}d`;
 
+  const latency =
+    v.bucket === undefined ? undefined : latencySelectors(ctx, v.bucket);
+  const sliErrorExpr = sliErrorExprFor(ctx, latency);
+
   const recordings: RecordingRule[] = SLI_WINDOWS.map(window => ({
     record: sliErrorRecordName(window),
-    expr: sliErrorExpr(ctx, v, window),
+    expr: sliErrorExpr(window),
     labels,
   }));
   // A 1- or 3-day period is already recorded from the raw metrics above;
@@ -340,16 +363,9 @@ function sloGroup(
   }
 
   const absentExpr =
-    v.bucket === undefined
+    latency === undefined
       ? `absent(${select(ctx, ctx.metrics.requestsTotal)})`
-      : `absent(${select(
-          ctx,
-          `${ctx.metrics.durationHistogram}_count`,
-        )})\nor\nabsent(${select(
-          ctx,
-          `${ctx.metrics.durationHistogram}_bucket`,
-          leMatcher(v.bucket),
-        )})`;
+      : `absent(${latency.count})\nor\nabsent(${latency.fast})`;
   const absentMetrics =
     v.bucket === undefined
       ? ctx.metrics.requestsTotal

@@ -56,7 +56,8 @@ export interface Runbook {
   alert: string;
   title: string;
   path: string;
-  markdown: string;
+  /** The runbook's text; Redline's runbooks write it on first read and keep it. */
+  readonly markdown: string;
 }
 
 /** Identifiers of downloadable artifacts. @public */

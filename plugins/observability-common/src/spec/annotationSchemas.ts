@@ -30,6 +30,9 @@ const MAX_LATENCY_MS = 600_000;
 
 /** Rounds away binary floating-point noise (0.7 / 100 = 0.006999…). @public */
 export function roundNumber(value: number): number {
+  // Integers of up to 12 digits carry no noise to round away (and are exact
+  // at 12 significant digits), so they skip the string round trip.
+  if (Number.isInteger(value) && value < 1e12 && value > -1e12) return value;
   return Number(value.toPrecision(12));
 }
 

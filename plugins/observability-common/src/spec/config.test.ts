@@ -53,11 +53,20 @@ describe('findMetricNameProblems', () => {
         key: 'serviceLabel',
         value: 'app-name',
         kind: 'label',
-        expected: '[a-zA-Z_][a-zA-Z0-9_]*',
+        expected: '[a-zA-Z_][a-zA-Z0-9_]*, not starting with __',
       },
     ]);
     expect(
       findMetricNameProblems({ requestsTotal: 'ns:requests_total' }),
     ).toEqual([]);
+  });
+
+  it('refuses the names Prometheus reserves for itself', () => {
+    expect(
+      findMetricNameProblems({
+        requestsTotal: '__proto__',
+        serviceLabel: '__name__',
+      }).map(p => p.key),
+    ).toEqual(['requestsTotal', 'serviceLabel']);
   });
 });

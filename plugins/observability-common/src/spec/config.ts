@@ -77,13 +77,20 @@ export function findMetricNameProblems(
     const value = metrics?.[key];
     if (value === undefined) continue;
     const valid =
-      kind === 'metric' ? isValidMetricName(value) : isValidLabelName(value);
+      (kind === 'metric'
+        ? isValidMetricName(value)
+        : isValidLabelName(value)) &&
+      // Prometheus reserves names starting with `__` for itself (`__name__`);
+      // a configured one would collide with them in every generated query.
+      !String(value).startsWith('__');
     if (!valid) {
       problems.push({
         key,
         value,
         kind,
-        expected: kind === 'metric' ? METRIC_NAME_SYNTAX : LABEL_NAME_SYNTAX,
+        expected: `${
+          kind === 'metric' ? METRIC_NAME_SYNTAX : LABEL_NAME_SYNTAX
+        }, not starting with __`,
       });
     }
   }
@@ -91,9 +98,23 @@ export function findMetricNameProblems(
 }
 
 function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  // parseSpec resolves the (already resolved) config of every entity: when
+  // nothing is undefined, the object spreads to the same properties as is.
+  if (value && !hasUndefined(value)) return value;
   return Object.fromEntries(
     Object.entries(value ?? {}).filter(([, v]) => v !== undefined),
   ) as Partial<T>;
+}
+
+function hasUndefined(value: object): boolean {
+  for (const key in value) {
+    if (
+      Object.prototype.hasOwnProperty.call(value, key) &&
+      (value as Record<string, unknown>)[key] === undefined
+    )
+      return true;
+  }
+  return false;
 }
 
 /**

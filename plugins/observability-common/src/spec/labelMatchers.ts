@@ -7,6 +7,7 @@
  * is checked, and only the canonical re-serialisation is used. That rules out
  * query injection such as `a="b"} or vector(1) or up{`.
  */
+import type { Tree } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 import { isValidLabelName } from './names';
 
@@ -72,8 +73,13 @@ export function formatLabelMatchers(matchers: LabelMatcher[]): string {
  */
 export function findPromqlSyntaxError(expr: string): string | undefined {
   if (expr.trim() === '') return 'the expression is empty';
+  return firstErrorNode(parser.parse(expr), expr);
+}
+
+/** {@link findPromqlSyntaxError}'s search, on a tree already parsed from `expr`. */
+function firstErrorNode(tree: Tree, expr: string): string | undefined {
   let error: string | undefined;
-  parser.parse(expr).iterate({
+  tree.iterate({
     enter(node) {
       if (error) return false;
       if (node.type.isError) {
@@ -304,7 +310,9 @@ export function parseLabelMatchers(text: string): LabelMatchersResult {
       'not a list of label matchers (is a brace or quote unbalanced?)',
     );
   }
-  const syntax = findPromqlSyntaxError(source);
+  // The tree parsed above: `source` is never blank, so this is what
+  // findPromqlSyntaxError(source) reports, without parsing it a second time.
+  const syntax = firstErrorNode(tree, source);
   if (syntax)
     return fail(
       syntax.replace(

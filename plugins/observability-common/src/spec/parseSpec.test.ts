@@ -582,12 +582,12 @@ describe('parseSpec, per annotation', () => {
           id: 'generate.metric-name-invalid',
           severity: 'error',
           value: 'http-requests',
-          expected: '[a-zA-Z_:][a-zA-Z0-9_:]*',
+          expected: '[a-zA-Z_:][a-zA-Z0-9_:]*, not starting with __',
         }),
         expect.objectContaining({
           id: 'generate.label-name-invalid',
           value: 'app name',
-          expected: '[a-zA-Z_][a-zA-Z0-9_]*',
+          expected: '[a-zA-Z_][a-zA-Z0-9_]*, not starting with __',
         }),
       ]),
     );

@@ -45,6 +45,9 @@ export const DEFAULT_RED_THRESHOLDS = {
 export const SLO_WINDOW_DAYS = 30;
 
 const MAX_SHOWN_VALUE = 200;
+/** Redline's own annotation keys, in declaration order; listed once, not per entity. */
+const REDLINE_KEYS: readonly string[] = Object.values(ANNOTATIONS);
+const KNOWN_REDLINE_KEYS: ReadonlySet<string> = new Set(REDLINE_KEYS);
 const refValidator = makeValidator();
 
 /** A YAML snippet a user can paste under `metadata.annotations`. */
@@ -295,7 +298,7 @@ export function parseSpec(
 
   for (const key of Object.keys(annotations)) {
     if (!key.startsWith(REDLINE_ANNOTATION_PREFIX)) continue;
-    if ((Object.values(ANNOTATIONS) as string[]).includes(key)) continue;
+    if (KNOWN_REDLINE_KEYS.has(key)) continue;
     const suggestion = nearestKnownKey(key);
     findings.push({
       id: 'annotation.unknown',
@@ -532,9 +535,7 @@ export function parseSpec(
   const title = stringField(metadata.title);
   const system = stringField(spec.system);
   const lifecycle = stringField(spec.lifecycle);
-  const described = Object.values(ANNOTATIONS).filter(key =>
-    reader.described.includes(key),
-  );
+  const described = REDLINE_KEYS.filter(key => reader.described.includes(key));
 
   const result: ObservabilitySpec = {
     entityRef,

@@ -11,21 +11,31 @@
  * @public
  */
 export function isHttpUrl(value: string | undefined): value is string {
-  if (typeof value !== 'string') return false;
+  return parseHttpUrl(value) !== undefined;
+}
+
+/**
+ * {@link isHttpUrl}'s check, returning the parsed URL: every link Redline
+ * writes goes through here, so the text is parsed once, not once per question.
+ */
+function parseHttpUrl(value: string | undefined): URL | undefined {
+  if (typeof value !== 'string') return undefined;
   // `new URL` trims surrounding whitespace and accepts `http:host`; neither
   // is what a person reading the link sees.
-  if (!/^https?:\/\//i.test(value) || /\s/.test(value)) return false;
-  if (hasUrlCredentials(value)) return false;
+  if (!/^https?:\/\//i.test(value) || /\s/.test(value)) return undefined;
+  if (authorityHasAt(value)) return undefined;
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return false;
+    return undefined;
   }
-  return (
-    (url.protocol === 'http:' || url.protocol === 'https:') &&
+  // The rest of hasUrlCredentials, on the URL already parsed.
+  if (url.username !== '' || url.password !== '') return undefined;
+  return (url.protocol === 'http:' || url.protocol === 'https:') &&
     url.hostname !== ''
-  );
+    ? url
+    : undefined;
 }
 
 /**
@@ -38,20 +48,26 @@ export function isHttpUrl(value: string | undefined): value is string {
  * @public
  */
 export function hasUrlCredentials(value: string): boolean {
-  // The parser drops an empty userinfo (`https://@host`) that the text still
-  // shows, so any `@` in the authority counts. Like the parser, skip every
-  // slash and backslash after `scheme://` to find it; `mailto:a@b` has none.
-  const hierarchical = /^[a-z][a-z0-9+.-]*:[/\\]{2,}/i.exec(value);
-  const authority = hierarchical
-    ? value.slice(hierarchical[0].length).split(/[/\\?#]/)[0]
-    : '';
-  if (authority.includes('@')) return true;
+  if (authorityHasAt(value)) return true;
   try {
     const url = new URL(value);
     return url.username !== '' || url.password !== '';
   } catch {
     return false;
   }
+}
+
+/**
+ * The parser drops an empty userinfo (`https://@host`) that the text still
+ * shows, so any `@` in the authority counts. Like the parser, skip every
+ * slash and backslash after `scheme://` to find it; `mailto:a@b` has none.
+ */
+function authorityHasAt(value: string): boolean {
+  const hierarchical = /^[a-z][a-z0-9+.-]*:[/\\]{2,}/i.exec(value);
+  const authority = hierarchical
+    ? value.slice(hierarchical[0].length).split(/[/\\?#]/)[0]
+    : '';
+  return authority.includes('@');
 }
 
 /**
@@ -62,5 +78,5 @@ export function hasUrlCredentials(value: string): boolean {
 export function normalizeHttpUrl(
   value: string | undefined,
 ): string | undefined {
-  return isHttpUrl(value) ? new URL(value).href : undefined;
+  return parseHttpUrl(value)?.href;
 }
