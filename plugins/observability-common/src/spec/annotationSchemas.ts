@@ -173,6 +173,15 @@ const objectivePercent = z
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this excludes
 const PLAIN_TEAM_NAME = /^[^\u0000-\u001f\u007f{}"]+$/;
 
+/** A Prometheus or Alertmanager instance name, as app-config names them. */
+const instanceName = z
+  .string()
+  .trim()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/,
+    'must be an instance name from app-config (letters, digits, "_", "-")',
+  );
+
 /** @public */
 export const ANNOTATION_DEFINITIONS = {
   serviceName: {
@@ -348,26 +357,14 @@ export const ANNOTATION_DEFINITIONS = {
   },
   prometheusInstance: {
     key: ANNOTATIONS.prometheusInstance,
-    schema: z
-      .string()
-      .trim()
-      .regex(
-        /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/,
-        'must be an instance name from app-config (letters, digits, "_", "-")',
-      ),
+    schema: instanceName,
     expected: 'the name of a Prometheus instance configured in app-config',
     example: 'default',
     fallback: 'the default Prometheus instance',
   },
   alertmanagerInstance: {
     key: ANNOTATIONS.alertmanagerInstance,
-    schema: z
-      .string()
-      .trim()
-      .regex(
-        /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/,
-        'must be an instance name from app-config (letters, digits, "_", "-")',
-      ),
+    schema: instanceName,
     expected: 'the name of an Alertmanager instance configured in app-config',
     example: 'default',
     fallback: 'the default Alertmanager instance',
