@@ -1,5 +1,5 @@
 import { isInstanceOf, prometheusAlertNames } from '../check/deployedRules';
-import type { CheckResult, EntityFacts } from '../check/types';
+import type { CheckResult, EntityFacts, FiringAlert } from '../check/types';
 import type { EntityDescription } from '../describe/describeEntity';
 import { chooseDesignLevel } from '../generate/output';
 import { artifactFileInfo, GeneratedArtifacts } from '../generate/types';
@@ -73,7 +73,7 @@ export function toEntityView(input: {
         ? { status: 'ok' as const }
         : { status: 'unknown' as const, reason: alerts.reason ?? 'unknown' }),
       ...(alerts.source ? { source: alerts.source } : {}),
-      alerts: alerts.alerts,
+      alerts: alerts.alerts.map(shownFiringAlert),
     },
     deployedRules: deployedRulesStatus(facts),
     ...(facts.lintFindings ? { lintFindings: facts.lintFindings } : {}),
@@ -89,4 +89,18 @@ function deployedRulesStatus(
   return fact.status === 'unknown'
     ? { status: 'unknown', reason: fact.reason }
     : { status: 'ok' };
+}
+
+/** Annotations of a live alert the tab shows; descriptions stay in Alertmanager. */
+const SHOWN_ANNOTATIONS = ['summary', 'runbook_url', 'dashboard_url'];
+
+function shownFiringAlert(alert: FiringAlert): FiringAlert {
+  return {
+    ...alert,
+    annotations: Object.fromEntries(
+      Object.entries(alert.annotations).filter(([key]) =>
+        SHOWN_ANNOTATIONS.includes(key),
+      ),
+    ),
+  };
 }
