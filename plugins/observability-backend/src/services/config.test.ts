@@ -139,7 +139,7 @@ describe('readObservabilityConfig', () => {
         }),
       ),
     ).toThrow(
-      'observability.metrics.serviceLabel must be a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*), got "app-name"',
+      'observability.metrics.serviceLabel must be a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __), got "app-name"',
     );
     expect(() =>
       readObservabilityConfig(

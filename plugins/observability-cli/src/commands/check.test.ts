@@ -145,7 +145,7 @@ describe('redline check', () => {
       ),
     ).toBe(2);
     expect(bad.stderr).toEqual([
-      'redline check: --config: observability.metrics.serviceLabel must be a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*), got "1app"',
+      'redline check: --config: observability.metrics.serviceLabel must be a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __), got "1app"',
     ]);
   });
 
