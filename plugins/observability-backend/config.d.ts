@@ -84,6 +84,12 @@ export interface Config {
        * they are aggregated and the response says so. Default 20.
        */
       stormThreshold?: number;
+      /**
+       * How long one answer of an Alertmanager (the alerts of one service)
+       * serves everyone asking the same, in milliseconds. Default 10000,
+       * shorter than a typical `group_wait`.
+       */
+      cacheTtlMs?: number;
     };
 
     /** Reachability check of runbook links. */

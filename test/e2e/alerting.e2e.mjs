@@ -192,6 +192,7 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
           // 30 s by default; the test waits for it to close once.
           observability: {
             prometheus: { rulesCacheTtlMs: 500, queryCacheTtlMs: 500 },
+            alertmanager: { cacheTtlMs: 500 },
             retry: { openCircuitMs: OPEN_CIRCUIT_MS },
           },
         }),

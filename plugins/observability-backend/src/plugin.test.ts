@@ -262,6 +262,8 @@ describe('observability backend plugin', () => {
               },
               alertmanager: {
                 stormThreshold: 3,
+                // Every test posts its own alerts and looks at once.
+                cacheTtlMs: 0,
                 instances: [
                   { name: 'main', url: alertmanager.url, default: true },
                   { name: 'down', url: down },

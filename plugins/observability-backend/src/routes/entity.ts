@@ -2,16 +2,16 @@ import path from 'node:path';
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   EntityViewResponse,
   RunbookResponse,
-  observabilityArtifactsApplyPermission,
   toEntityView,
 } from '@redline/backstage-plugin-observability-common';
 import Router from 'express-promise-router';
 import JSZip from 'jszip';
 import { z } from 'zod';
+import { ApplyPermissionCheck } from '../services/ApplyPermissionCheck';
+import { CALLER_ANSWER_TTL_MS } from '../services/callerKey';
 import { getRequestContext } from '../telemetry/context';
 import type { RouteDeps } from './types';
 import { entityRefFromParams, parseOrThrow } from './validation';
@@ -49,6 +49,10 @@ function attachment(fileName: string): string {
 export function createEntityRouter(deps: RouteDeps) {
   const { httpAuth, entities, facts, permissions, logger, metrics } = deps;
   const router = Router();
+  const applyPermission = new ApplyPermissionCheck({
+    permissions,
+    ttlMs: CALLER_ANSWER_TTL_MS,
+  });
 
   async function loadEntity(
     params: Record<string, string>,
@@ -70,21 +74,7 @@ export function createEntityRouter(deps: RouteDeps) {
     const [gathered, live, canApply] = await Promise.all([
       facts.cycle({ credentials, ctx }).gather(description),
       facts.liveValues(spec, redTargets, ctx),
-      permissions
-        .authorize([{ permission: observabilityArtifactsApplyPermission }], {
-          credentials,
-        })
-        .then(
-          ([decision]) => decision.result === AuthorizeResult.ALLOW,
-          error => {
-            // The view must answer even when the permission backend does not;
-            // the apply route itself still asks (and fails) on its own.
-            ctx.logger.warn(
-              `Could not check ${observabilityArtifactsApplyPermission.name}: ${error}`,
-            );
-            return false;
-          },
-        ),
+      applyPermission.allowed(credentials, ctx),
     ]);
     if (gathered.alerts.source) {
       metrics.incidentsAnalyzed.inc(

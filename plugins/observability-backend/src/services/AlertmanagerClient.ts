@@ -2,6 +2,7 @@ import type { AlertmanagerApiAlert } from '@redline/backstage-plugin-observabili
 import type { RequestContext } from '../telemetry/context';
 import type { AlertmanagerInstanceConfig } from './config';
 import type { OutboundHttp } from './OutboundHttp';
+import { SharedAnswers } from './SharedAnswers';
 
 /** Escapes a value for Alertmanager's `filter` matcher syntax. */
 function matcherValue(value: string): string {
@@ -16,20 +17,31 @@ function matcherValue(value: string): string {
 export class AlertmanagerClient {
   readonly #instance: AlertmanagerInstanceConfig;
   readonly #http: OutboundHttp;
+  readonly #answers: SharedAnswers<AlertmanagerApiAlert[]>;
 
   static create(options: {
     instance: AlertmanagerInstanceConfig;
     http: OutboundHttp;
+    /** How long one answer serves everyone asking the same; 0 keeps none. */
+    cacheTtlMs?: number;
+    now?: () => number;
   }) {
-    return new AlertmanagerClient(options.instance, options.http);
+    return new AlertmanagerClient(options);
   }
 
-  private constructor(
-    instance: AlertmanagerInstanceConfig,
-    http: OutboundHttp,
-  ) {
-    this.#instance = instance;
-    this.#http = http;
+  private constructor(options: {
+    instance: AlertmanagerInstanceConfig;
+    http: OutboundHttp;
+    cacheTtlMs?: number;
+    now?: () => number;
+  }) {
+    this.#instance = options.instance;
+    this.#http = options.http;
+    this.#answers = new SharedAnswers({
+      ttlMs: options.cacheTtlMs ?? 0,
+      now: options.now ?? Date.now,
+      target: `alertmanager:${options.instance.name}`,
+    });
   }
 
   get instance(): AlertmanagerInstanceConfig {
@@ -53,12 +65,12 @@ export class AlertmanagerClient {
     });
     if (only)
       params.append('filter', `${only.label}=${matcherValue(only.value)}`);
-    return this.#http.json<AlertmanagerApiAlert[]>(
-      {
-        target: `alertmanager:${this.#instance.name}`,
-        url: `${this.#instance.url}/api/v2/alerts?${params}`,
-      },
-      ctx,
+    const url = `${this.#instance.url}/api/v2/alerts?${params}`;
+    return this.#answers.get(url, ctx, () =>
+      this.#http.json<AlertmanagerApiAlert[]>(
+        { target: `alertmanager:${this.#instance.name}`, url },
+        ctx,
+      ),
     );
   }
 }

@@ -260,6 +260,26 @@ describe('EntityFactsService.cycle', () => {
     ]);
   });
 
+  it('keeps which owners exist per caller, so views of one caller ask the catalog once', async () => {
+    const alice = mockCredentials.user('user:default/alice');
+    const bob = mockCredentials.user('user:default/bob');
+    const { facts, ownerLookups } = service({
+      owners: ['group:default/payments'],
+    });
+    const view = (credentials: typeof alice) =>
+      facts.cycle({ credentials, ctx: ctx() }).gather(described(entity));
+    const first = await view(alice);
+    const again = await view(alice);
+    const other = await view(bob);
+    expect([first, again, other].map(g => g.facts.ownerExists)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    // Catalog permissions depend on the caller: bob's view asks for itself.
+    expect(ownerLookups.map(l => l.credentials)).toEqual([alice, bob]);
+  });
+
   it("asks Alertmanager for the entity's alerts in the tab, for all alerts once in a batch", async () => {
     const alertmanagerAlerts = [
       alertmanagerAlert({ alertname: 'HighErrorRate', service: 'checkout' }),

@@ -14,9 +14,11 @@ import type {
 } from '@redline/backstage-plugin-observability-common';
 import type { RequestContext } from '../telemetry/context';
 import type { AlertmanagerClient } from './AlertmanagerClient';
+import { CALLER_ANSWER_TTL_MS, callerKey } from './callerKey';
 import { selectInstance } from './config';
 import type { PrometheusClient } from './PrometheusClient';
 import type { RunbookChecker } from './RunbookChecker';
+import { SharedAnswers } from './SharedAnswers';
 
 /** Live RED values block of the entity view. @public */
 export type LiveValues = NonNullable<EntityViewResponse['live']>;
@@ -71,6 +73,8 @@ export class EntityFactsService {
   readonly #runbooks: RunbookChecker;
   readonly #stormThreshold: number;
   readonly #now: () => number;
+  /** Which owner refs exist, per caller (catalog permissions apply). */
+  readonly #owners: SharedAnswers<Map<string, boolean>>;
 
   static create(options: EntityFactsServiceOptions): EntityFactsService {
     return new EntityFactsService(options);
@@ -83,6 +87,11 @@ export class EntityFactsService {
     this.#runbooks = options.runbooks;
     this.#stormThreshold = options.stormThreshold;
     this.#now = options.now ?? Date.now;
+    this.#owners = new SharedAnswers({
+      ttlMs: CALLER_ANSWER_TTL_MS,
+      now: this.#now,
+      target: 'catalog',
+    });
   }
 
   /** The Prometheus client for this entity, or why there is none. */
@@ -127,13 +136,18 @@ export class EntityFactsService {
         );
         return client ? client.alerts(ctx, only) : undefined;
       },
-      ownersExist: async refs => {
-        const { items } = await this.#catalog.getEntitiesByRefs(
-          { entityRefs: refs, fields: OWNER_FIELDS },
-          { credentials },
-        );
-        return new Map(refs.map((ref, i) => [ref, items[i] !== undefined]));
-      },
+      ownersExist: refs =>
+        this.#owners.get(
+          `${callerKey(credentials)}\u0000${refs.join('\u0000')}`,
+          ctx,
+          async () => {
+            const { items } = await this.#catalog.getEntitiesByRefs(
+              { entityRefs: refs, fields: OWNER_FIELDS },
+              { credentials },
+            );
+            return new Map(refs.map((ref, i) => [ref, items[i] !== undefined]));
+          },
+        ),
       probeRunbooks: urls => this.#runbooks.checkAll(urls, ctx),
     };
   }

@@ -53,6 +53,7 @@ describe('readObservabilityConfig', () => {
           alertmanager: {
             groupWait: '10s',
             stormThreshold: 50,
+            cacheTtlMs: 2000,
             instances: [{ name: 'am', url: 'http://am:9093' }],
           },
           runbookCheck: {
@@ -94,6 +95,7 @@ describe('readObservabilityConfig', () => {
     ]);
     expect(config.alertmanager).toEqual({
       stormThreshold: 50,
+      cacheTtlMs: 2000,
       instances: [{ name: 'am', url: 'http://am:9093', default: false }],
     });
     expect(config.runbookCheck).toEqual({

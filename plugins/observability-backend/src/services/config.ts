@@ -33,6 +33,7 @@ export interface ObservabilityBackendConfig {
   alertmanager: {
     instances: AlertmanagerInstanceConfig[];
     stormThreshold: number;
+    cacheTtlMs: number;
   };
   runbookCheck: { allowedHosts: string[]; timeoutMs: number };
   retry: RetryPolicy & { openCircuitMs: number };
@@ -150,6 +151,7 @@ export function readObservabilityConfig(
         () => ({}),
       ),
       stormThreshold: alertmanager?.getOptionalNumber('stormThreshold') ?? 20,
+      cacheTtlMs: alertmanager?.getOptionalNumber('cacheTtlMs') ?? 10_000,
     },
     runbookCheck: {
       allowedHosts: (

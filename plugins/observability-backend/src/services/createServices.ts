@@ -68,7 +68,11 @@ export async function createObservabilityServices(options: {
     }),
   );
   const alertmanagers = config.alertmanager.instances.map(instance =>
-    AlertmanagerClient.create({ instance, http }),
+    AlertmanagerClient.create({
+      instance,
+      http,
+      cacheTtlMs: config.alertmanager.cacheTtlMs,
+    }),
   );
   const runbooks = RunbookChecker.create({
     http,
