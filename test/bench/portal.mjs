@@ -24,6 +24,7 @@
  *
  *   npm run bench:portal
  *   npm run bench:portal -- --duration 5 --warmup 2 --entities 2000 --rotate 100 --keep --verbose
+ *   npm run bench:portal -- --profile /tmp/prof   (the backend writes a .cpuprofile there on exit)
  */
 import autocannon from 'autocannon';
 import { spawnSync } from 'node:child_process';
@@ -65,11 +66,13 @@ function parseArgs(argv) {
     warmup: 3,
     keep: false,
     verbose: false,
+    profile: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--keep') args.keep = true;
     else if (arg === '--verbose') args.verbose = true;
+    else if (arg === '--profile') args.profile = argv[++i];
     else if (
       ['--entities', '--rotate', '--duration', '--warmup'].includes(arg)
     ) {
@@ -79,7 +82,7 @@ function parseArgs(argv) {
       args[arg.slice(2)] = value;
     } else {
       throw new Error(
-        `unknown argument ${arg} (known: --entities N --rotate N --duration S --warmup S --keep --verbose)`,
+        `unknown argument ${arg} (known: --entities N --rotate N --duration S --warmup S --keep --verbose --profile DIR)`,
       );
     }
   }
@@ -178,6 +181,9 @@ async function main(args, group, workDir) {
       workDir,
       port,
       echo: args.verbose,
+      nodeArgs: args.profile
+        ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`]
+        : [],
       // The demo catalog's own Location, not checkout: the catalog works
       // through its queue oldest first, so checkout (two Locations deep)
       // comes after the 10 000 synthetic entities queued before it. The
@@ -415,14 +421,16 @@ async function probe(base, paths, headers) {
     });
     const body = Buffer.from(await res.arrayBuffer());
     let json = true;
+    let parsed;
     try {
-      JSON.parse(body.toString('utf8'));
+      parsed = JSON.parse(body.toString('utf8'));
     } catch {
       json = false;
     }
     if (res.ok && json) {
       out.ok += 1;
       out.bytes += body.length;
+      out.fields ??= fieldBytes(parsed);
     } else {
       out.failed += 1;
       out.sample ??= `${path} → HTTP ${res.status}${
@@ -432,6 +440,15 @@ async function probe(base, paths, headers) {
   }
   out.meanBytes = out.ok ? Math.round(out.bytes / out.ok) : undefined;
   return out;
+}
+
+/** Bytes of each top-level field of a JSON object, largest first. */
+function fieldBytes(value) {
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    return undefined;
+  return Object.entries(value)
+    .map(([key, field]) => [key, Buffer.byteLength(JSON.stringify(field))])
+    .sort((a, b) => b[1] - a[1]);
 }
 
 /**
@@ -700,6 +717,12 @@ function report({
           checkoutView.meanBytes <= TARGET_VIEW_BYTES,
         )}`,
   );
+  if (checkoutView.fields)
+    p(
+      `    by field: ${checkoutView.fields
+        .map(([key, bytes]) => `${key} ${bytes}`)
+        .join(', ')}`,
+    );
   for (const { view, catalog } of pairs) {
     const v = latency(view.result, 'p99');
     const c = latency(catalog.result, 'p99');

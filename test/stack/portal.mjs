@@ -21,6 +21,7 @@ const require = createRequire(import.meta.url);
 /**
  * Writes `<workDir>/app-config.stack.yaml` (`extraConfig` plus the URLs) and
  * starts the backend with `--config app-config.yaml --config <that file>`.
+ * `nodeArgs` go to Node before the entry point (e.g. `--cpu-prof`).
  * Resolves once the catalog serves `waitForEntity`. Returns
  * `{ baseUrl, port, configFile, servesApp, handle, stop(), output(), token() }`;
  * `servesApp` is false when packages/app/dist was missing (or being rebuilt)
@@ -35,6 +36,7 @@ export async function startPortal(
     echo = false,
     waitForEntity = 'component:default/checkout',
     timeoutMs = 240_000,
+    nodeArgs = [],
   },
 ) {
   port ??= await freePort();
@@ -60,6 +62,7 @@ export async function startPortal(
     'portal',
     process.execPath,
     [
+      ...nodeArgs,
       '--enable-source-maps',
       '--require',
       require.resolve('@backstage/cli/config/nodeTransform.cjs'),
