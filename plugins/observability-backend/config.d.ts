@@ -9,6 +9,13 @@ export interface Config {
      */
     portalBaseUrl?: string;
 
+    /**
+     * How long an entity read from the catalog for one caller's tab serves
+     * that caller's next views and downloads, in milliseconds. Default
+     * 10000; 0 reads it every time. Applying always reads it afresh.
+     */
+    catalogCacheTtlMs?: number;
+
     /** Metric and label names the services expose. Defaults are the seed's. */
     metrics?: {
       /** Request counter, default `http_requests_total`. */

@@ -86,23 +86,26 @@ function mainPrometheus(server: FakeServer) {
           })),
         });
       case '/api/v1/query_range': {
-        // A trend ending at `end` with the current value; the view reads both from this one call.
+        // The view asks for every RED signal in one query, each series
+        // tagged with its signal; a trend ends at `end` with the current value.
         const q = url.searchParams.get('query') ?? '';
         const end = Number(url.searchParams.get('end'));
-        let value = '12.5';
-        if (q.startsWith('histogram_quantile')) value = '0.25';
-        else if (q.includes('5..')) value = '0.004';
+        const current: Record<string, string> = {
+          rate: '12.5',
+          errors: '0.004',
+          duration: '0.25',
+        };
         return promOk({
           resultType: 'matrix',
-          result: [
-            {
-              metric: {},
+          result: [...q.matchAll(/"redline_signal", "(\w+)"/g)].map(
+            ([, signal]) => ({
+              metric: { redline_signal: signal },
               values: [
                 [end - 300, '0.5'],
-                [end, value],
+                [end, current[signal]],
               ],
-            },
-          ],
+            }),
+          ),
         });
       }
       case '/-/reload':
@@ -407,9 +410,9 @@ describe('observability backend plugin', () => {
         [end - 300, 50],
         [end, 0.4],
       ]);
-      // One range query per RED signal; the only instant query is the
+      // One range query for all RED signals; the only instant query is the
       // one that reads which RED metrics have series.
-      expect(prometheus.requestsTo('/api/v1/query_range')).toHaveLength(3);
+      expect(prometheus.requestsTo('/api/v1/query_range')).toHaveLength(1);
       expect(prometheus.requestsTo('/api/v1/query?')).toHaveLength(1);
       expect(prometheus.requestsTo('/api/v1/series')).toHaveLength(0);
 

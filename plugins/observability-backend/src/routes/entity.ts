@@ -7,6 +7,7 @@ import {
   RunbookResponse,
   toEntityView,
 } from '@redline/backstage-plugin-observability-common';
+import type { Request } from 'express';
 import Router from 'express-promise-router';
 import JSZip from 'jszip';
 import { z } from 'zod';
@@ -54,12 +55,13 @@ export function createEntityRouter(deps: RouteDeps) {
     ttlMs: CALLER_ANSWER_TTL_MS,
   });
 
-  async function loadEntity(
-    params: Record<string, string>,
-    credentials: BackstageCredentials,
-  ) {
-    const ref = entityRefFromParams(params);
-    return entities.load(ref, credentials);
+  async function loadEntity(req: Request, credentials: BackstageCredentials) {
+    const ref = entityRefFromParams(req.params);
+    return entities.loadForView(
+      ref,
+      credentials,
+      getRequestContext(req, logger),
+    );
   }
 
   router.get(ENTITY, async (req, res) => {
@@ -67,7 +69,7 @@ export function createEntityRouter(deps: RouteDeps) {
       allow: ['user', 'service'],
     });
     const ctx = getRequestContext(req, logger);
-    const entity = await loadEntity(req.params, credentials);
+    const entity = await loadEntity(req, credentials);
     const description = entities.describe(entity);
     const { spec, redTargets } = description;
 
@@ -95,7 +97,9 @@ export function createEntityRouter(deps: RouteDeps) {
       live,
       canApply,
     });
-    res.json(body);
+    // Compact in every mode: Backstage indents JSON in development, which
+    // would make the tab's answer a third larger there than in production.
+    res.type('application/json').send(JSON.stringify(body));
   });
 
   router.get(`${ENTITY}/artifacts/:artifactId`, async (req, res) => {
@@ -107,7 +111,7 @@ export function createEntityRouter(deps: RouteDeps) {
       req.params.artifactId,
       'artifactId',
     );
-    const entity = await loadEntity(req.params, credentials);
+    const entity = await loadEntity(req, credentials);
     const { artifacts } = entities.describe(entity);
     const file = artifacts.files.find(f => f.id === artifactId);
     if (!file) {
@@ -131,7 +135,7 @@ export function createEntityRouter(deps: RouteDeps) {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const entity = await loadEntity(req.params, credentials);
+    const entity = await loadEntity(req, credentials);
     const { artifacts } = entities.describe(entity);
     if (artifacts.files.some(f => f.id === 'grafana-dashboard')) {
       metrics.dashboardsCreated.inc({ source: 'bundle' });
@@ -158,7 +162,7 @@ export function createEntityRouter(deps: RouteDeps) {
       allow: ['user', 'service'],
     });
     const alert = parseOrThrow(alertNameSchema, req.params.alert, 'alert');
-    const entity = await loadEntity(req.params, credentials);
+    const entity = await loadEntity(req, credentials);
     const { artifacts } = entities.describe(entity);
     const runbook = artifacts.runbooks.find(r => r.alert === alert);
     if (!runbook) {

@@ -313,40 +313,64 @@ describe('EntityFactsService.cycle', () => {
 });
 
 describe('EntityFactsService.liveValues', () => {
-  it('answers only after every RED query has settled, so no query keeps calling a Prometheus the view gave up on', async () => {
-    const { spec, redTargets } = described(entity);
-    let pending = 0;
-    let settledAfterAnswer = false;
-    let answered = false;
-    // One signal fails at once, the others fail later (as if still retrying).
-    const prometheus = {
-      instance: { name: 'main', url: 'http://127.0.0.1:1', default: true },
-      async queryRange(promql: string) {
-        pending++;
-        const delay = promql === redTargets[0].promql ? 0 : 50;
-        await new Promise(resolve => setTimeout(resolve, delay));
-        pending--;
-        if (answered) settledAfterAnswer = true;
-        throw Object.assign(new Error('connection refused'), { attempts: 3 });
-      },
-    };
-    const service = EntityFactsService.create({
+  function serviceWith(prometheus: object) {
+    return EntityFactsService.create({
       catalog: {} as any,
       prometheus: [prometheus as any],
       alertmanagers: [],
       runbooks: {} as any,
       stormThreshold: 50,
+      now: () => 1_000_007_000,
     });
-    const live = await service.liveValues(
+  }
+  const instance = { name: 'main', url: 'http://127.0.0.1:1', default: true };
+
+  it('asks for every RED signal in one range query and scales each to its unit', async () => {
+    const { spec, redTargets } = described(entity);
+    const queries: string[] = [];
+    const end = 1_000_005; // the clock above, aligned down to 15 s
+    const live = await serviceWith({
+      instance,
+      async queryRange(promql: string) {
+        queries.push(promql);
+        return [
+          { labels: { redline_signal: 'errors' }, points: [[end, 0.004]] },
+          { labels: { redline_signal: 'rate' }, points: [[end - 300, 2]] },
+        ];
+      },
+    }).liveValues(
       spec,
       redTargets,
       backgroundContext(mockServices.logger.mock()),
     );
-    answered = true;
-    expect(pending).toBe(0);
+    expect(queries).toHaveLength(1);
+    for (const target of redTargets)
+      expect(queries[0]).toContain(target.promql);
+    expect(live).toEqual({
+      status: 'ok',
+      values: [
+        // No point at `end`: no current value, but the trend is shown.
+        { signal: 'rate', value: null, unit: 'req/s', trend: [[end - 300, 2]] },
+        { signal: 'errors', value: 0.4, unit: 'percent', trend: [[end, 0.4]] },
+        { signal: 'duration', value: null, unit: 'ms', trend: [] },
+      ],
+    });
+  });
+
+  it('says why when Prometheus did not answer', async () => {
+    const { spec, redTargets } = described(entity);
+    const live = await serviceWith({
+      instance,
+      async queryRange() {
+        throw Object.assign(new Error('connection refused'), { attempts: 3 });
+      },
+    }).liveValues(
+      spec,
+      redTargets,
+      backgroundContext(mockServices.logger.mock()),
+    );
     expect(live?.status).toBe('fallback-logs');
     expect(live?.reason).toContain('connection refused after 3 attempts');
-    await new Promise(resolve => setTimeout(resolve, 100));
-    expect(settledAfterAnswer).toBe(false);
+    expect(live?.values).toEqual([]);
   });
 });

@@ -1,3 +1,5 @@
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { backgroundContext } from '../telemetry/context';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   DEFAULT_CHECKS,
@@ -46,6 +48,73 @@ describe('EntityObservabilityService.describe', () => {
     const unversioned = { ...entity('x'), metadata: { name: 'checkout' } };
     expect(service.describe(unversioned)).not.toBe(
       service.describe(unversioned),
+    );
+  });
+});
+
+describe('EntityObservabilityService.loadForView', () => {
+  const ref = { kind: 'component', namespace: 'default', name: 'checkout' };
+  const ctx = () => backgroundContext(mockServices.logger.mock());
+
+  function setup() {
+    let now = 0;
+    const reads: string[] = [];
+    const catalog = {
+      async getEntityByRef(_ref: unknown, { credentials }: any) {
+        reads.push(credentials.principal.userEntityRef);
+        return entity(`e${reads.length}`);
+      },
+    };
+    const service = EntityObservabilityService.create({
+      catalog: catalog as any,
+      generator: resolveGeneratorConfig({}),
+      generators: DEFAULT_GENERATORS,
+      checks: DEFAULT_CHECKS,
+      viewedEntityTtlMs: 10_000,
+      now: () => now,
+    });
+    return { service, reads, advance: (ms: number) => (now += ms) };
+  }
+
+  it("serves one caller's views from one catalog read within the TTL, never another caller's", async () => {
+    const { service, reads, advance } = setup();
+    const alice = mockCredentials.user('user:default/alice');
+    const bob = mockCredentials.user('user:default/bob');
+    const first = await service.loadForView(ref, alice, ctx());
+    expect(await service.loadForView(ref, alice, ctx())).toBe(first);
+    await service.loadForView(ref, bob, ctx());
+    expect(reads).toEqual(['user:default/alice', 'user:default/bob']);
+    advance(10_001);
+    const later = await service.loadForView(ref, alice, ctx());
+    expect(later.metadata.etag).toBe('e3');
+  });
+
+  it('reads afresh for writes (load)', async () => {
+    const { service, reads } = setup();
+    const alice = mockCredentials.user('user:default/alice');
+    await service.loadForView(ref, alice, ctx());
+    await service.load(ref, alice);
+    expect(reads).toHaveLength(2);
+  });
+
+  it('does not keep "not found"', async () => {
+    let exists = false;
+    const service = EntityObservabilityService.create({
+      catalog: {
+        getEntityByRef: async () => (exists ? entity('e1') : undefined),
+      } as any,
+      generator: resolveGeneratorConfig({}),
+      generators: DEFAULT_GENERATORS,
+      checks: DEFAULT_CHECKS,
+      viewedEntityTtlMs: 10_000,
+    });
+    const alice = mockCredentials.user('user:default/alice');
+    await expect(service.loadForView(ref, alice, ctx())).rejects.toThrow(
+      "No entity found for ref 'component:default/checkout'",
+    );
+    exists = true;
+    await expect(service.loadForView(ref, alice, ctx())).resolves.toEqual(
+      entity('e1'),
     );
   });
 });

@@ -16,6 +16,20 @@ import {
   evaluateChecks,
   GeneratorConfig,
 } from '@redline/backstage-plugin-observability-common';
+import type { RequestContext } from '../telemetry/context';
+import { callerKey } from './callerKey';
+import { SharedAnswers } from './SharedAnswers';
+
+/** @public */
+export interface EntityObservabilityServiceOptions {
+  catalog: CatalogService;
+  generator: GeneratorConfig;
+  generators: readonly ArtifactGenerator[];
+  checks: readonly Check[];
+  /** See {@link EntityObservabilityService.loadForView}; 0 reads every time. */
+  viewedEntityTtlMs?: number;
+  now?: () => number;
+}
 
 /** Descriptions kept for entities viewed recently (a few MB at most). */
 const RECENT_DESCRIPTIONS = 200;
@@ -33,26 +47,24 @@ export class EntityObservabilityService {
   readonly #generators: readonly ArtifactGenerator[];
   readonly #checks: readonly Check[];
   readonly #recent = new Map<string, EntityDescription>();
+  readonly #viewed: SharedAnswers<Entity>;
 
-  static create(options: {
-    catalog: CatalogService;
-    generator: GeneratorConfig;
-    generators: readonly ArtifactGenerator[];
-    checks: readonly Check[];
-  }): EntityObservabilityService {
+  static create(
+    options: EntityObservabilityServiceOptions,
+  ): EntityObservabilityService {
     return new EntityObservabilityService(options);
   }
 
-  private constructor(options: {
-    catalog: CatalogService;
-    generator: GeneratorConfig;
-    generators: readonly ArtifactGenerator[];
-    checks: readonly Check[];
-  }) {
+  private constructor(options: EntityObservabilityServiceOptions) {
     this.#catalog = options.catalog;
     this.#generator = options.generator;
     this.#generators = options.generators;
     this.#checks = options.checks;
+    this.#viewed = new SharedAnswers({
+      ttlMs: options.viewedEntityTtlMs ?? 0,
+      now: options.now ?? Date.now,
+      target: 'catalog',
+    });
   }
 
   get generatorConfig(): GeneratorConfig {
@@ -70,6 +82,27 @@ export class EntityObservabilityService {
       throw new NotFoundError(`No entity found for ref '${text}'`);
     }
     return entity;
+  }
+
+  /**
+   * The entity as the tab shows it: read like {@link load}, but one answer
+   * serves the same caller's views and downloads for `viewedEntityTtlMs`.
+   * Each read costs the view a round trip to the catalog with a token
+   * signed for it and verified there, more than the rest of the view; the
+   * catalog itself re-reads an entity's source every few minutes, so a few
+   * seconds more change nothing a person could see. Writes (apply) use
+   * {@link load}.
+   */
+  async loadForView(
+    ref: CompoundEntityRef,
+    credentials: BackstageCredentials,
+    ctx: RequestContext,
+  ): Promise<Entity> {
+    return this.#viewed.get(
+      `${callerKey(credentials)}\u0000${stringifyEntityRef(ref)}`,
+      ctx,
+      () => this.load(ref, credentials),
+    );
   }
 
   /**

@@ -267,13 +267,14 @@ describe('PrometheusClient', () => {
         resultType: 'matrix',
         result: [
           {
-            metric: {},
+            metric: { signal: 'a' },
             values: [
               [10, '1'],
               [20, 'NaN'],
               [30, '3'],
             ],
           },
+          { metric: { signal: 'b' }, values: [[30, '+Inf']] },
         ],
       }),
     );
@@ -281,8 +282,14 @@ describe('PrometheusClient', () => {
     await expect(
       client.queryRange('up', { start: 0, end: 30, stepSeconds: 10 }, ctx),
     ).resolves.toEqual([
-      [10, 1],
-      [30, 3],
+      {
+        labels: { signal: 'a' },
+        points: [
+          [10, 1],
+          [30, 3],
+        ],
+      },
+      { labels: { signal: 'b' }, points: [] },
     ]);
   });
 

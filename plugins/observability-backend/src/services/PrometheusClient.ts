@@ -35,6 +35,12 @@ type RangeMatrix = {
   }>;
 };
 
+/** One series of a range query. @public */
+export interface RangeSeries {
+  labels: Record<string, string>;
+  points: Array<[number, number]>;
+}
+
 /** What a {@link PrometheusClient} talks to and how. @public */
 export interface PrometheusClientOptions {
   instance: PrometheusInstanceConfig;
@@ -144,12 +150,12 @@ export class PrometheusClient {
     );
   }
 
-  /** Range query over the first series: `[unix seconds, value]` pairs. */
+  /** Range query: every series with its labels and finite `[unix seconds, value]` points. */
   async queryRange(
     promql: string,
     range: { start: number; end: number; stepSeconds: number },
     ctx: RequestContext,
-  ): Promise<Array<[number, number]>> {
+  ): Promise<RangeSeries[]> {
     const params = new URLSearchParams({
       query: promql,
       start: String(range.start),
@@ -160,9 +166,12 @@ export class PrometheusClient {
       `/api/v1/query_range?${params}`,
       ctx,
     );
-    return (data.result?.[0]?.values ?? [])
-      .map(([t, v]) => [t, toNumber(v)] as [number, number])
-      .filter(([, v]) => Number.isFinite(v));
+    return (Array.isArray(data?.result) ? data.result : []).map(series => ({
+      labels: series.metric ?? {},
+      points: (series.values ?? [])
+        .map(([t, v]) => [t, toNumber(v)] as [number, number])
+        .filter(([, v]) => Number.isFinite(v)),
+    }));
   }
 
   /** Asks Prometheus to re-read its rule files (needs `--web.enable-lifecycle`). */

@@ -38,6 +38,8 @@ export interface ObservabilityBackendConfig {
   runbookCheck: { allowedHosts: string[]; timeoutMs: number };
   retry: RetryPolicy & { openCircuitMs: number };
   apply: { promtoolPath: string };
+  /** See `observability.catalogCacheTtlMs`. */
+  catalogCacheTtlMs: number;
 }
 
 /** The seed's `retry_config`: 3 attempts, 1 s doubling up to 8 s. @public */
@@ -172,6 +174,7 @@ export function readObservabilityConfig(
     apply: {
       promtoolPath: root?.getOptionalString('apply.promtoolPath') ?? 'promtool',
     },
+    catalogCacheTtlMs: root?.getOptionalNumber('catalogCacheTtlMs') ?? 10_000,
   };
 }
 

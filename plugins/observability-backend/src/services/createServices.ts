@@ -84,6 +84,7 @@ export async function createObservabilityServices(options: {
     generator: config.generator,
     generators: withGenerators(options.generators ?? []),
     checks: withChecks(options.checks ?? []),
+    viewedEntityTtlMs: config.catalogCacheTtlMs,
   });
   const facts = EntityFactsService.create({
     catalog: options.catalog,
