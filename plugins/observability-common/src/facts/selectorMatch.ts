@@ -1,10 +1,10 @@
 import type { LabelMatcher } from '../spec/labelMatchers';
+import { compilePromRegex } from '../spec/promRegex';
 
 /**
  * Whether a series' labels satisfy label matchers, as Prometheus decides it:
- * an absent label is the empty string, regexes are anchored. JavaScript's
- * RegExp stands in for RE2 here; the selector was already validated when the
- * spec was parsed, and the two agree on the syntax that validation accepts.
+ * an absent label is the empty string, and regexes run on RE2 anchored as
+ * Prometheus anchors them (the engine that validated the selector).
  * @public
  */
 export function labelsMatch(
@@ -19,28 +19,21 @@ export function labelsMatch(
       case '!=':
         return value !== m.value;
       case '=~':
-        return anchored(m.value).test(value);
+        return regexMatches(m.value, value);
       case '!~':
-        return !anchored(m.value).test(value);
+        return !regexMatches(m.value, value);
       default:
         return false;
     }
   });
 }
 
-const compiled = new Map<string, RegExp>();
-
-function anchored(pattern: string): RegExp {
-  let re = compiled.get(pattern);
-  if (!re) {
-    try {
-      re = new RegExp(`^(?:${pattern})$`, 's');
-    } catch {
-      // RE2 syntax JavaScript lacks: matching nothing under-reports
-      // presence rather than claiming series that are not there.
-      re = /(?!)/;
-    }
-    compiled.set(pattern, re);
-  }
-  return re;
+/**
+ * A pattern Prometheus refuses matches nothing (and `!~` then everything):
+ * parsed selectors never carry one, and under-reporting presence beats
+ * claiming series that are not there.
+ */
+function regexMatches(pattern: string, value: string): boolean {
+  const compiled = compilePromRegex(pattern);
+  return 'regex' in compiled && compiled.regex.test(value);
 }

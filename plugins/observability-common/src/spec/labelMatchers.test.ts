@@ -56,15 +56,16 @@ describe('parseLabelMatchers', () => {
     [String.raw`x="a\.b"`, /unknown escape \\\./],
     ['"utf8.name"="x"', /quoted label names/],
     ['__name__="up"', /reserved/],
-    ['env=~"(?=prod)"', /look-around/],
-    [String.raw`env=~"(a)\\1"`, /back-references/],
-    [String.raw`env=~"\\u0041"`, /escape \\u/],
-    ['env=~"a{1001}"', /repetition/],
-    ['env=~"(("', /invalid regular expression/],
-    ['env=~"a)(b"', /invalid regular expression/],
-    ['env=~"[]a]"', /cannot start with \]/],
-    [String.raw`env=~"[a-\\d]"`, /range cannot/],
-    [String.raw`env=~"\\Qa\\E"`, /escape \\Q/],
+    ['env=~"(?=prod)"', /Perl syntax: `\(\?=`/],
+    [String.raw`env=~"(a)\\1"`, /invalid escape sequence: `\\1`/],
+    [String.raw`env=~"\\u0041"`, /invalid escape sequence: `\\u`/],
+    ['env=~"a{1001}"', /invalid repeat count/],
+    ['env=~"(("', /missing closing \)/],
+    ['env=~"a)(b"', /unexpected \)/],
+    [String.raw`env=~"[a-\\d]"`, /does not compile in Prometheus/],
+    ['env=~"(?<n>a)"', /write \(\?P<name>…\)/],
+    [String.raw`x="\xe9"`, /do not form UTF-8/],
+    [String.raw`x="it\'s"`, /unknown escape \\'/],
     ['env!="prod"', /every matcher also matches the empty string/],
     ['env=~".*"', /every matcher also matches the empty string/],
     ['env="new\\nline"', /control characters/],
@@ -83,6 +84,7 @@ describe('decodeStringLiteral', () => {
     [`'it\\'s'`, "it's"],
     ['"\\x41\\u00e9\\101"', 'Aé' + 'A'],
     ['`raw\\d`', 'raw\\d'],
+    ['"\\xc3\\xa9\\303\\251"', 'éé'],
   ])('decodes %s', (literal, value) => {
     expect(decodeStringLiteral(literal)).toEqual({ value });
   });
@@ -205,6 +207,9 @@ describeWithBinary('promtool')(
         String.raw`path=~"/api/v\\d+/.*"`,
         'zone!~"eu-.*",service="a"',
         'a=~"[[:alpha:]]+"',
+        'a=~"(?i)foo|bar"',
+        String.raw`a=~"\\bfoo\\b|(?P<n>x)[]y]"`,
+        String.raw`a=~"\\Qa.b\\E"`,
       ];
       for (const text of curated)
         expect([text, parseLabelMatchers(text).ok]).toEqual([text, true]);

@@ -10,6 +10,7 @@
 import type { Tree } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 import { isValidLabelName } from './names';
+import { compilePromRegex, promRegexError } from './promRegex';
 
 /** One label matcher. @public */
 export interface LabelMatcher {
@@ -95,9 +96,7 @@ function firstErrorNode(tree: Tree, expr: string): string | undefined {
   return error;
 }
 
-/** Digits after \\x, \\u and \\U in Go string literals. */
-const HEX_ESCAPE_LENGTH: Record<string, number> = { x: 2, u: 4, U: 8 };
-
+/** One-character escapes; the literal's own quote is the only other one. */
 const SIMPLE_ESCAPES: Record<string, string> = {
   a: '\u0007',
   b: '\b',
@@ -107,11 +106,77 @@ const SIMPLE_ESCAPES: Record<string, string> = {
   t: '\t',
   v: '\v',
   '\\': '\\',
-  '"': '"',
-  "'": "'",
 };
 
-/** Decodes a PromQL string literal (Go quoting rules) or returns an error message. */
+interface NumericEscape {
+  /** Characters between the backslash and the digits. */
+  prefix: number;
+  count: number;
+  base: 8 | 16;
+  max: number;
+  /** Go reads \x and octal escapes as single bytes, \u and \U as code points. */
+  isByte: boolean;
+}
+
+const OCTAL: NumericEscape = {
+  prefix: 0,
+  count: 3,
+  base: 8,
+  max: 0xff,
+  isByte: true,
+};
+
+const NUMERIC_ESCAPES: Record<string, NumericEscape> = {
+  x: { prefix: 1, count: 2, base: 16, max: 0xff, isByte: true },
+  u: { prefix: 1, count: 4, base: 16, max: 0x10ffff, isByte: false },
+  U: { prefix: 1, count: 8, base: 16, max: 0x10ffff, isByte: false },
+  ...Object.fromEntries([...'01234567'].map(d => [d, OCTAL])),
+};
+
+const DIGITS = { 8: /^[0-7]+$/, 16: /^[0-9a-fA-F]+$/ };
+
+type Piece = { length: number } & ({ text: string } | { byte: number });
+
+/** Reads the escape whose backslash is at body[i], as Prometheus' lexer does. */
+function readEscape(
+  literal: string,
+  body: string,
+  i: number,
+): Piece | { error: string } {
+  const next = body[i + 1];
+  if (next === undefined) return { error: `dangling backslash in ${literal}` };
+  if (next === literal[0] || next in SIMPLE_ESCAPES)
+    return { text: SIMPLE_ESCAPES[next] ?? next, length: 2 };
+  const numeric = NUMERIC_ESCAPES[next];
+  if (!numeric) {
+    return {
+      error: `unknown escape \\${next} in ${literal} (in PromQL strings a literal backslash is written \\\\, e.g. "a\\\\.b")`,
+    };
+  }
+  const start = i + 1 + numeric.prefix;
+  const digits = body.slice(start, start + numeric.count);
+  const code = parseInt(digits, numeric.base);
+  if (
+    digits.length < numeric.count ||
+    !DIGITS[numeric.base].test(digits) ||
+    code > numeric.max ||
+    (code >= 0xd800 && code < 0xe000)
+  ) {
+    return { error: `bad \\${next} escape in ${literal}` };
+  }
+  const length = 1 + numeric.prefix + numeric.count;
+  return numeric.isByte
+    ? { byte: code, length }
+    : { text: String.fromCodePoint(code), length };
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Decodes a PromQL string literal as Prometheus' lexer and Go's unquoting do,
+ * or returns an error message. Byte escapes are decoded as UTF-8, as in Go:
+ * `"\xc3\xa9"` is `é`, and a lone `"\xe9"` is no text at all.
+ */
 export function decodeStringLiteral(
   literal: string,
 ): { value: string } | { error: string } {
@@ -130,136 +195,32 @@ export function decodeStringLiteral(
   }
   const body = literal.slice(1, -1);
   let out = '';
-  for (let i = 0; i < body.length; i++) {
+  let bytes: number[] = [];
+  const flushBytes = (): boolean => {
+    if (bytes.length === 0) return true;
+    try {
+      out += UTF8.decode(Uint8Array.from(bytes));
+    } catch {
+      return false;
+    }
+    bytes = [];
+    return true;
+  };
+  const notUtf8 = {
+    error: `the \\x or octal escapes in ${literal} do not form UTF-8 text`,
+  };
+  for (let i = 0; i < body.length; ) {
     const c = body[i];
     if (c === quote) return { error: `unescaped ${quote} inside ${literal}` };
-    if (c !== '\\') {
-      out += c;
-      continue;
-    }
-    const next = body[i + 1];
-    if (next === undefined)
-      return { error: `dangling backslash in ${literal}` };
-    if (next in SIMPLE_ESCAPES) {
-      out += SIMPLE_ESCAPES[next];
-      i += 1;
-      continue;
-    }
-    const hexLength = HEX_ESCAPE_LENGTH[next] ?? 0;
-    if (hexLength > 0) {
-      const hex = body.slice(i + 2, i + 2 + hexLength);
-      if (!new RegExp(`^[0-9a-fA-F]{${hexLength}}$`).test(hex)) {
-        return { error: `bad \\${next} escape in ${literal}` };
-      }
-      const code = parseInt(hex, 16);
-      if (code > 0x10ffff)
-        return { error: `bad \\${next} escape in ${literal}` };
-      out += String.fromCodePoint(code);
-      i += 1 + hexLength;
-      continue;
-    }
-    if (/[0-7]/.test(next)) {
-      const oct = body.slice(i + 1, i + 4);
-      if (!/^[0-7]{3}$/.test(oct))
-        return { error: `bad octal escape in ${literal}` };
-      out += String.fromCharCode(parseInt(oct, 8));
-      i += 3;
-      continue;
-    }
-    return {
-      error: `unknown escape \\${next} in ${literal} (in PromQL strings a literal backslash is written \\\\, e.g. "a\\\\.b")`,
-    };
+    const piece =
+      c === '\\' ? readEscape(literal, body, i) : { text: c, length: 1 };
+    if ('error' in piece) return piece;
+    if ('byte' in piece) bytes.push(piece.byte);
+    else if (flushBytes()) out += piece.text;
+    else return notUtf8;
+    i += piece.length;
   }
-  return { value: out };
-}
-
-/**
- * Escapes Go's regexp/syntax knows besides escaped punctuation (`\u`, `\k`, `\Z`… are errors there).
- * `\Q…\E` quoting is refused: JS reads it differently, so the patterns could not be checked.
- * Assertions (`\b`, `\A`, `\z`) are refused too: Go rejects them inside character classes and they mean
- * nothing in an anchored label match.
- * `\p{…}` is left out on purpose: JS without the u flag reads it as a literal, so an unknown class would slip through.
- */
-const RE2_LETTER_ESCAPES = new Set('aftnrvxdDsSwW0'.split(''));
-
-/**
- * Go's RE2 has no look-around, back-references or `\u` escapes, and caps
- * repetition counts at 1000; JavaScript allows all of those. They are
- * rejected explicitly before asking the JS engine whether the rest compiles.
- * The result approximates RE2 and errs on the strict side: a pattern accepted
- * here is accepted by Prometheus (the promtool tests check this), while a few
- * exotic RE2-only forms such as `(?P<name>…)` are refused.
- */
-function regexError(pattern: string): string | undefined {
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\') {
-      const next = pattern[i + 1] ?? '';
-      if (/[1-9]/.test(next))
-        return 'back-references (\\1) are not supported by Prometheus (RE2)';
-      if (/[A-Za-z0-9]/.test(next) && !RE2_LETTER_ESCAPES.has(next)) {
-        return `the escape \\${next} is not supported by Prometheus (RE2)`;
-      }
-      if (
-        next === 'x' &&
-        !/^\\x(?:[0-9A-Fa-f]{2}|\{[0-9A-Fa-f]{1,6}\})/.test(pattern.slice(i))
-      ) {
-        return 'a \\x escape needs two hex digits (\\x41) or braces (\\x{41})';
-      }
-      // JS treats [a-\d] and [\d-z] as literal dashes; Go rejects them as ranges.
-      if (
-        inClass &&
-        /[dDsSwW]/.test(next) &&
-        (pattern[i - 1] === '-' ||
-          (pattern[i + 2] === '-' && pattern[i + 3] !== ']'))
-      ) {
-        return `a range cannot start or end at \\${next}; escape the dash as \\-`;
-      }
-      i += 1;
-    } else if (inClass) {
-      if (c === '[' && pattern[i + 1] === ':') {
-        const close = pattern.indexOf(':]', i + 2);
-        if (close > 0) i = close + 1;
-      } else if (c === ']') {
-        inClass = false;
-      }
-    } else if (c === '[') {
-      // Go reads a leading ] as a literal member of the class, JS as an empty class.
-      if (
-        pattern[i + 1] === ']' ||
-        (pattern[i + 1] === '^' && pattern[i + 2] === ']')
-      ) {
-        return 'a character class cannot start with ]; escape it as \\]';
-      }
-      inClass = true;
-      if (pattern[i + 1] === '^') i += 1;
-    } else if (
-      c === '(' &&
-      pattern[i + 1] === '?' &&
-      /^[=!<]/.test(pattern[i + 2] ?? '')
-    ) {
-      return 'look-around and (?<name>) groups are not supported by Prometheus (RE2)';
-    }
-  }
-  const counts = [...pattern.matchAll(/\{(\d+)(?:,(\d*))?\}/g)].flatMap(m => [
-    m[1],
-    m[2] ?? '',
-  ]);
-  if (counts.some(n => n !== '' && Number(n) > 1000)) {
-    return 'repetition counts above 1000 are not supported by Prometheus (RE2)';
-  }
-  try {
-    // Compiled bare first: wrapped alone, "a)(b" would balance into "^(?:a)(b)$".
-    // eslint-disable-next-line no-new
-    new RegExp(pattern);
-    // Prometheus anchors label regexes on both ends.
-    // eslint-disable-next-line no-new
-    new RegExp(`^(?:${pattern})$`);
-    return undefined;
-  } catch (e) {
-    return `invalid regular expression: ${(e as Error).message}`;
-  }
+  return flushBytes() ? { value: out } : notUtf8;
 }
 
 /** True when the matcher would also select series that lack the label entirely. */
@@ -270,15 +231,10 @@ export function matchesEmpty(m: LabelMatcher): boolean {
     case '!=':
       return m.value !== '';
     case '=~':
-      return (
-        regexError(m.value) === undefined &&
-        new RegExp(`^(?:${m.value})$`).test('')
-      );
-    case '!~':
-      return (
-        regexError(m.value) === undefined &&
-        !new RegExp(`^(?:${m.value})$`).test('')
-      );
+    case '!~': {
+      const compiled = compilePromRegex(m.value);
+      return 'regex' in compiled && compiled.regex.test('') === (m.op === '=~');
+    }
     default:
       return true;
   }
@@ -362,8 +318,11 @@ export function parseLabelMatchers(text: string): LabelMatchersResult {
       value: decoded.value,
     };
     if (op === '=~' || op === '!~') {
-      const bad = regexError(matcher.value);
-      if (bad) return fail(`${name}${op}: ${bad}`);
+      const bad = promRegexError(matcher.value);
+      if (bad)
+        return fail(
+          `the regular expression of ${name}${op} does not compile in Prometheus: ${bad}`,
+        );
     }
     matchers.push(matcher);
   }
