@@ -93,12 +93,32 @@ const SERIES: Array<Record<string, string>> = [
   ),
   // Requests but no latency histogram: a partial answer.
   { __name__: 'http_requests_total', service: 'payment-gateway' },
+  // Histogram buckets other than the configured ones: auth-service's 250ms
+  // SLO is below all of its buckets, reporting-api's 750ms is one of its
+  // own, and event-ingest's are outside its selector's region.
+  ...Object.entries({
+    'auth-service': ['0.3', '0.5', '+Inf'],
+    'reporting-api': ['0.25', '0.75', '+Inf'],
+    'event-ingest': ['0.01', '+Inf'],
+  }).flatMap(([service, les]) =>
+    les.map(le => ({
+      __name__: 'http_request_duration_seconds_bucket',
+      service,
+      le,
+      ...(service === 'event-ingest' ? { region: 'us-east-1' } : {}),
+    })),
+  ),
 ];
 
-/** `group by (<labels>) ({__name__=~"a|b"})` evaluated over {@link SERIES}. */
+/**
+ * `group by (<labels>) ({__name__=~"a|b"})` and `group by (le, <labels>)
+ * (<metric>)` evaluated over {@link SERIES}.
+ */
 function groupBy(query: string): Array<Record<string, string>> {
   const by = /^group by \(([^)]*)\)/.exec(query)?.[1];
-  const names = /__name__=~"([^"]*)"/.exec(query)?.[1];
+  const names =
+    /__name__=~"([^"]*)"/.exec(query)?.[1] ??
+    /^group by \([^)]*\) \(([a-zA-Z_:][a-zA-Z0-9_:]*)\)$/.exec(query)?.[1];
   if (by === undefined || names === undefined)
     throw new Error(`Unexpected instant query: ${query}`);
   const labels = by.split(',').map(l => l.trim());
@@ -278,6 +298,7 @@ describe('a coverage row says what the tab says', () => {
 
     const fromRows: object[] = [];
     const fromTabs: object[] = [];
+    const sloChecks = new Map<string, CheckStatus | undefined>();
     for (const ref of refs) {
       const [kind, rest] = ref.split(':');
       const res = await request(server)
@@ -285,6 +306,10 @@ describe('a coverage row says what the tab says', () => {
         .set('Authorization', auth);
       expect(res.status).toBe(200);
       const view = res.body as EntityViewResponse;
+      sloChecks.set(
+        ref,
+        view.checks.find(c => c.id === 'metadata.slo')?.status,
+      );
       // summarizeChecks' rule: the top check counts when it fails.
       const top = topCheck(view.checks);
       const rules = view.checks.find(c => c.id === 'deployment.rules-loaded');
@@ -318,5 +343,12 @@ describe('a coverage row says what the tab says', () => {
     expect(row('search-api').topFailingCheck).toBe('Firing alerts');
     expect(row('checkout').rulesDeployed).toBe('yes');
     expect(row('legacy-billing').rulesDeployed).toBe('no');
+    // Latency SLOs at the buckets each service exposes, in rows and tabs.
+    const slo = (name: string) => sloChecks.get(`component:default/${name}`);
+    expect(slo('auth-service')).toBe('fail');
+    expect(slo('reporting-api')).toBe('pass');
+    // 100ms is a configured bucket; a live 0.01 outside the selector's
+    // region would have made it measured at 10ms.
+    expect(slo('event-ingest')).toBe('pass');
   });
 });

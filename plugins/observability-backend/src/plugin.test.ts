@@ -410,10 +410,11 @@ describe('observability backend plugin', () => {
         [end - 300, 50],
         [end, 0.4],
       ]);
-      // One range query for all RED signals; the only instant query is the
-      // one that reads which RED metrics have series.
+      // One range query for all RED signals; the only instant queries read
+      // which RED metrics have series and, for checkout's latency SLO,
+      // which histogram buckets.
       expect(prometheus.requestsTo('/api/v1/query_range')).toHaveLength(1);
-      expect(prometheus.requestsTo('/api/v1/query?')).toHaveLength(1);
+      expect(prometheus.requestsTo('/api/v1/query?')).toHaveLength(2);
       expect(prometheus.requestsTo('/api/v1/series')).toHaveLength(0);
 
       expect(checkOf(body, 'ownership.owner-exists')).toMatchObject({

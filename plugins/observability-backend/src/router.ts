@@ -1,5 +1,6 @@
 import express from 'express';
 import Router from 'express-promise-router';
+import { createAlertmanagerRouter } from './routes/alertmanager';
 import { createApplyRouter } from './routes/apply';
 import { createDesignRouter } from './routes/design';
 import { createEntityRouter } from './routes/entity';
@@ -40,6 +41,7 @@ export async function createRouter(
   router.use(createEntityRouter(options));
   router.use(createApplyRouter(options));
   router.use(createDesignRouter(options));
+  router.use(createAlertmanagerRouter(options));
   if (options.coverageRouter) {
     router.use('/coverage', options.coverageRouter);
   }

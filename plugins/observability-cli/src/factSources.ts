@@ -4,11 +4,13 @@
  * Every failure is an Error whose message names the server and what went
  * wrong, because the checks show it as their reason.
  */
-import type {
+import {
   AlertmanagerApiAlert,
+  bucketLabelSetsQuery,
   EntityFacts,
   FactSources,
   PrometheusApiRuleGroup,
+  seriesLabelSetsQuery,
 } from '@redline/backstage-plugin-observability-common';
 
 /** How long Prometheus and Alertmanager get per call. */
@@ -141,6 +143,16 @@ export function cliFactSources(options: CliFactSourcesOptions): FactSources {
     return pending;
   };
 
+  const labelSets = (query: string) =>
+    memo(`query\u0000${query}`, async () => {
+      const data = await prometheusApi<{
+        result?: Array<{ metric?: Record<string, string> }>;
+      }>(prometheus, `/api/v1/query?${new URLSearchParams({ query })}`);
+      return (Array.isArray(data?.result) ? data.result : []).map(
+        sample => sample.metric ?? {},
+      );
+    });
+
   return {
     // Lint locations name the server the run actually read.
     prometheusName: () => prometheus,
@@ -157,22 +169,13 @@ export function cliFactSources(options: CliFactSourcesOptions): FactSources {
         return data.groups as PrometheusApiRuleGroup[];
       }),
 
-    // The query the backend's PrometheusClient.labelSets sends, so the CLI
-    // and the tab decide "metrics exist" on the same answer.
+    // The queries the backend's PrometheusClient sends, so the CLI and the
+    // tab decide "metrics exist" and "measured at which bucket" on the same
+    // answers.
     seriesLabelSets: (_instance, metrics, labels) =>
-      memo(
-        `series\u0000${metrics.join(',')}\u0000${labels.join(',')}`,
-        async () => {
-          const by = ['__name__', ...labels].join(', ');
-          const query = `group by (${by}) ({__name__=~"${metrics.join('|')}"})`;
-          const data = await prometheusApi<{
-            result?: Array<{ metric?: Record<string, string> }>;
-          }>(prometheus, `/api/v1/query?${new URLSearchParams({ query })}`);
-          return (Array.isArray(data?.result) ? data.result : []).map(
-            sample => sample.metric ?? {},
-          );
-        },
-      ),
+      labelSets(seriesLabelSetsQuery(metrics, labels)),
+    bucketLabelSets: (_instance, metric, labels) =>
+      labelSets(bucketLabelSetsQuery(metric, labels)),
 
     // A check run is one batch cycle, which asks for all alerts once and
     // picks each entity's itself, so `only` is never needed here.

@@ -23,7 +23,7 @@ export interface RedTarget {
   /** Threshold in `unit`. */
   threshold: number;
   unit: 'percent' | 'ms';
-  /** e.g. `> 1 %`, `> 500 ms`, `drop > 50 % vs 1w ago`. */
+  /** e.g. `> 1 %`, `> 500 ms`, `drop > 50 % vs usual`. */
   thresholdDisplay: string;
   /** How long the condition must hold before alerting, e.g. `5m`. */
   for: string;

@@ -106,7 +106,12 @@ export function createApplyRouter(deps: RouteDeps) {
     const ref = entityRefFromParams(req.params);
     const body = parseOrThrow(applyBody, req.body ?? {}, 'request body');
     const entity = await entities.load(ref, credentials);
-    const { spec, artifacts } = entities.describe(entity);
+    // The rules the tab shows: latency SLOs at the live buckets.
+    const { spec, artifacts } = await facts.describeAtLiveBuckets(
+      entity,
+      (e, options) => entities.describe(e, options),
+      { credentials, ctx: getRequestContext(req, logger) },
+    );
 
     const { client: prometheus, reason } = facts.prometheusFor({
       ...spec,

@@ -64,20 +64,40 @@ export function createEntityRouter(deps: RouteDeps) {
     );
   }
 
+  /** Downloads carry what the tab shows: latency SLOs at the live buckets. */
+  async function describeForDownload(
+    req: Request,
+    credentials: BackstageCredentials,
+  ) {
+    const entity = await loadEntity(req, credentials);
+    const description = await facts.describeAtLiveBuckets(
+      entity,
+      (e, options) => entities.describe(e, options),
+      { credentials, ctx: getRequestContext(req, logger) },
+    );
+    return { entity, ...description };
+  }
+
   router.get(ENTITY, async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
     const ctx = getRequestContext(req, logger);
     const entity = await loadEntity(req, credentials);
-    const description = entities.describe(entity);
-    const { spec, redTargets } = description;
+    const configured = entities.describe(entity);
 
-    const [gathered, live, canApply] = await Promise.all([
-      facts.cycle({ credentials, ctx }).gather(description),
-      facts.liveValues(spec, redTargets, ctx),
+    const [{ description, gathered }, live, canApply] = await Promise.all([
+      facts
+        .cycle({ credentials, ctx })
+        .gatherAtLiveBuckets(configured, observedBuckets =>
+          entities.describe(entity, { observedBuckets }),
+        ),
+      // RED targets do not depend on the buckets, so live values need not
+      // wait for the bucket question.
+      facts.liveValues(configured.spec, configured.redTargets, ctx),
       applyPermission.allowed(credentials, ctx),
     ]);
+    const { spec } = description;
     if (gathered.alerts.source) {
       metrics.incidentsAnalyzed.inc(
         { source: gathered.alerts.source },
@@ -111,8 +131,7 @@ export function createEntityRouter(deps: RouteDeps) {
       req.params.artifactId,
       'artifactId',
     );
-    const entity = await loadEntity(req, credentials);
-    const { artifacts } = entities.describe(entity);
+    const { entity, artifacts } = await describeForDownload(req, credentials);
     const file = artifacts.files.find(f => f.id === artifactId);
     if (!file) {
       throw new NotFoundError(
@@ -135,8 +154,7 @@ export function createEntityRouter(deps: RouteDeps) {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const entity = await loadEntity(req, credentials);
-    const { artifacts } = entities.describe(entity);
+    const { artifacts } = await describeForDownload(req, credentials);
     if (artifacts.files.some(f => f.id === 'grafana-dashboard')) {
       metrics.dashboardsCreated.inc({ source: 'bundle' });
     }
@@ -162,8 +180,7 @@ export function createEntityRouter(deps: RouteDeps) {
       allow: ['user', 'service'],
     });
     const alert = parseOrThrow(alertNameSchema, req.params.alert, 'alert');
-    const entity = await loadEntity(req, credentials);
-    const { artifacts } = entities.describe(entity);
+    const { entity, artifacts } = await describeForDownload(req, credentials);
     const runbook = artifacts.runbooks.find(r => r.alert === alert);
     if (!runbook) {
       throw new NotFoundError(

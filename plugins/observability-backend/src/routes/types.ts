@@ -6,6 +6,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { ApplyLogStore } from '../database/ApplyLogStore';
 import type { ArtifactApplier } from '../services/ArtifactApplier';
+import type { CatalogAlertmanagerService } from '../services/CatalogAlertmanagerService';
 import type { ObservabilityBackendConfig } from '../services/config';
 import type { EntityFactsService } from '../services/EntityFactsService';
 import type { EntityObservabilityService } from '../services/EntityObservabilityService';
@@ -22,5 +23,6 @@ export interface RouteDeps {
   facts: EntityFactsService;
   applier: ArtifactApplier;
   applyLog: ApplyLogStore;
+  catalogAlertmanager: CatalogAlertmanagerService;
   metrics: ObservabilityMetrics;
 }

@@ -62,6 +62,15 @@ export function entityRefFromParams(
   );
 }
 
+/**
+ * Validates `:team`: a team is its owner entity's name, so the same rule.
+ * @internal
+ */
+export function teamFromParams(params: Record<string, string>): string {
+  return parseOrThrow(z.object({ team: name }), { team: params.team }, 'team')
+    .team;
+}
+
 /** Entity ref in a body, `kind:namespace/name` (namespace optional). @internal */
 export const entityRefString = z
   .string()

@@ -12,9 +12,16 @@ import {
   EntityFacts,
   FactCycle,
   CheckResult,
+  ParseOptions,
   summarizeChecks,
 } from '@redline/backstage-plugin-observability-common';
 import type { CoverageStore } from '../database/CoverageStore';
+
+/** Options of one description. @public */
+export interface DescribeOnceOptions extends ParseOptions {
+  /** False: not kept for the next caller (default true). */
+  remember?: boolean;
+}
 
 /**
  * The two steps a coverage row shares with the tab: the describe step and
@@ -22,7 +29,7 @@ import type { CoverageStore } from '../database/CoverageStore';
  * @public
  */
 export interface EntityDescriber {
-  describe(entity: Entity): EntityDescription;
+  describe(entity: Entity, options?: DescribeOnceOptions): EntityDescription;
   check(description: EntityDescription, facts: EntityFacts): CheckResult[];
 }
 
@@ -79,6 +86,14 @@ export interface CoverageEvaluatorOptions {
  * part of a catalog entity, are neither serialised nor parsed for a run.
  */
 const DESCRIBED_FIELDS = ['apiVersion', 'kind', 'metadata', 'spec'];
+
+/**
+ * Entities described before their rows are built. Few enough that their
+ * descriptions die young (a page's worth would be promoted and cost the
+ * garbage collector more than describing them), enough that their owners
+ * still cost one catalog call per chunk.
+ */
+const DESCRIBE_CHUNK = 50;
 
 /**
  * Generation is synchronous CPU work (milliseconds per entity); a page of
@@ -147,41 +162,44 @@ export class CoverageEvaluator {
       );
       pages += 1;
 
-      // Describe the page first so its owners are looked up in one call.
-      // Describing is the run's CPU work, so it yields like the loop below.
-      const described: Array<{
-        entity: Entity;
-        description: EntityDescription | Error;
-      }> = [];
-      for (const entity of response.items) {
-        await yielder.maybeYield();
-        throwIfAborted(signal);
-        described.push({
-          entity,
-          description: tryDescribe(this.#options.describer, entity),
-        });
-      }
-      await cycle.prefetchOwners(
-        described.flatMap(({ description: d }) =>
-          d instanceof Error ? [] : [d.spec.owner],
-        ),
-      );
-
       const rows: CoverageEntityRow[] = [];
-      for (const { entity, description } of described) {
-        await yielder.maybeYield();
-        throwIfAborted(signal);
-        try {
-          if (description instanceof Error) throw description;
-          rows.push(await this.#evaluate(description, evaluatedAt, cycle));
-        } catch (error) {
-          // One odd entity must not stop the other 9 999.
-          failed += 1;
-          logger.warn(
-            `Coverage: could not evaluate ${entity.kind}:${
-              entity.metadata?.namespace ?? 'default'
-            }/${entity.metadata?.name}: ${error}`,
-          );
+      for (let i = 0; i < response.items.length; i += DESCRIBE_CHUNK) {
+        const chunk = response.items.slice(i, i + DESCRIBE_CHUNK);
+        // Describe a few first so their owners are looked up in one call.
+        const described: Array<{
+          entity: Entity;
+          description: EntityDescription | Error;
+        }> = [];
+        for (const entity of chunk) {
+          await yielder.maybeYield();
+          throwIfAborted(signal);
+          described.push({
+            entity,
+            description: tryDescribe(this.#options.describer, entity),
+          });
+        }
+        await cycle.prefetchOwners(
+          described.flatMap(({ description: d }) =>
+            d instanceof Error ? [] : [d.spec.owner],
+          ),
+        );
+        for (const { entity, description } of described) {
+          await yielder.maybeYield();
+          throwIfAborted(signal);
+          try {
+            if (description instanceof Error) throw description;
+            rows.push(
+              await this.#evaluate(entity, description, evaluatedAt, cycle),
+            );
+          } catch (error) {
+            // One odd entity must not stop the other 9 999.
+            failed += 1;
+            logger.warn(
+              `Coverage: could not evaluate ${entity.kind}:${
+                entity.metadata?.namespace ?? 'default'
+              }/${entity.metadata?.name}: ${error}`,
+            );
+          }
         }
       }
       await store.upsertRows(runId, rows);
@@ -217,15 +235,20 @@ export class CoverageEvaluator {
   }
 
   async #evaluate(
-    description: EntityDescription,
+    entity: Entity,
+    configured: EntityDescription,
     evaluatedAt: string,
     cycle: FactCycle,
   ): Promise<CoverageEntityRow> {
-    const { spec, artifacts } = description;
-    const { facts } = await cycle.gather(description);
-    const summary = summarizeChecks(
-      this.#options.describer.check(description, facts),
+    const { describer } = this.#options;
+    const {
+      description,
+      gathered: { facts },
+    } = await cycle.gatherAtLiveBuckets(configured, observedBuckets =>
+      describer.describe(entity, { observedBuckets, remember: false }),
     );
+    const { spec, artifacts } = description;
+    const summary = summarizeChecks(describer.check(description, facts));
     return {
       entityRef: spec.entityRef,
       name: spec.name,
@@ -254,7 +277,10 @@ function tryDescribe(
   entity: Entity,
 ): EntityDescription | Error {
   try {
-    return describer.describe(entity);
+    // A run describes each entity once: keeping its descriptions would push
+    // the ones open tabs use out, and make the garbage collector promote
+    // (and later sweep) every one of them.
+    return describer.describe(entity, { remember: false });
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }

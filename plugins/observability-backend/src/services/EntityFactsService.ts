@@ -1,4 +1,5 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   FactCycle,
@@ -7,8 +8,10 @@ import {
   reasonOf,
 } from '@redline/backstage-plugin-observability-common';
 import type {
+  EntityDescription,
   EntityViewResponse,
   ObservabilitySpec,
+  ParseOptions,
   RedLiveValue,
   RedTarget,
 } from '@redline/backstage-plugin-observability-common';
@@ -113,6 +116,22 @@ export class EntityFactsService {
     });
   }
 
+  /**
+   * The entity measured at the buckets its service exposes, as the tab
+   * shows it (see `FactCycle.describeAtLiveBuckets`): for what is built
+   * from a description alone, such as downloads and apply.
+   */
+  describeAtLiveBuckets(
+    entity: Entity,
+    describe: (entity: Entity, options?: ParseOptions) => EntityDescription,
+    options: CycleOptions,
+  ): Promise<EntityDescription> {
+    return this.cycle(options).describeAtLiveBuckets(
+      describe(entity),
+      observedBuckets => describe(entity, { observedBuckets }),
+    );
+  }
+
   #sources({ credentials, ctx }: CycleOptions): FactSources {
     const prometheus = (instance: string | undefined) => {
       const { client, reason } = clientFor(
@@ -131,6 +150,8 @@ export class EntityFactsService {
         (await prometheus(instance).rules(ctx)).groups,
       seriesLabelSets: async (instance, metrics, labels) =>
         prometheus(instance).labelSets(metrics, labels, ctx),
+      bucketLabelSets: async (instance, metric, labels) =>
+        prometheus(instance).bucketLabelSets(metric, labels, ctx),
       alertmanagerAlerts: async (instance, only) => {
         const { client } = clientFor(
           this.#alertmanagers,

@@ -44,6 +44,21 @@ describe('EntityObservabilityService.describe', () => {
     expect(after.spec.slos[0].objectivePercent).toBe(99.5);
   });
 
+  it('keeps one description per entity version and observed buckets', () => {
+    const latency = entity('e4');
+    latency.metadata.annotations!['redline.dev/slo-latency'] = '99% < 400ms';
+    const configured = service.describe(latency);
+    const observed = service.describe(latency, {
+      observedBuckets: ['0.1', '0.4'],
+    });
+    expect(observed).not.toBe(configured);
+    expect(observed.spec.metrics.histogramBuckets).toEqual([0.1, 0.4]);
+    expect(service.describe(latency, { observedBuckets: ['0.1', '0.4'] })).toBe(
+      observed,
+    );
+    expect(service.describe(latency)).toBe(configured);
+  });
+
   it('does not keep entities without a version', () => {
     const unversioned = { ...entity('x'), metadata: { name: 'checkout' } };
     expect(service.describe(unversioned)).not.toBe(

@@ -17,6 +17,7 @@ import {
   GeneratorConfig,
 } from '@redline/backstage-plugin-observability-common';
 import type { RequestContext } from '../telemetry/context';
+import type { DescribeOnceOptions } from './CoverageEvaluator';
 import { callerKey } from './callerKey';
 import { SharedAnswers } from './SharedAnswers';
 
@@ -107,14 +108,22 @@ export class EntityObservabilityService {
 
   /**
    * Spec, findings, RED targets and artifacts; never throws for bad metadata.
-   * A description depends only on the entity, the config and the generators,
-   * so one is kept per entity version (`metadata.etag` changes with every
-   * change the catalog stores): a tab that refreshes does not describe the
-   * same entity again.
+   * A description depends only on the entity, the config, the generators
+   * and the observed buckets, so one is kept per entity version
+   * (`metadata.etag` changes with every change the catalog stores) and
+   * bucket list: a tab that refreshes does not describe the same entity
+   * again.
    */
-  describe(entity: Entity): EntityDescription {
+  describe(
+    entity: Entity,
+    options: DescribeOnceOptions = {},
+  ): EntityDescription {
     const { uid, etag } = entity.metadata;
-    const key = uid && etag ? `${uid}\u0000${etag}` : undefined;
+    const buckets = options.observedBuckets?.join(',') ?? '';
+    const key =
+      uid && etag && options.remember !== false
+        ? `${uid}\u0000${etag}\u0000${buckets}`
+        : undefined;
     const cached = key ? this.#recent.get(key) : undefined;
     if (cached && key) {
       // Most recently used last, so the oldest is the first to go.
@@ -124,6 +133,7 @@ export class EntityObservabilityService {
     }
     const description = describeEntity(entity, this.#generator, {
       generators: this.#generators,
+      observedBuckets: options.observedBuckets,
     });
     if (key) {
       this.#recent.set(key, description);

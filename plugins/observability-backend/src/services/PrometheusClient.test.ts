@@ -235,6 +235,33 @@ describe('PrometheusClient', () => {
     );
   });
 
+  it("asks for a histogram's buckets per selector label set, one answer for many entities", async () => {
+    server.otherwise(() =>
+      promOk({
+        resultType: 'vector',
+        result: ['0.1', '0.4', '+Inf'].map(le => ({
+          metric: { le, service: 'checkout' },
+          value: [1, '1'],
+        })),
+      }),
+    );
+    const { client } = setup(server.url, { queryTtlMs: 10_000 });
+    const ask = () =>
+      client.bucketLabelSets(
+        'http_request_duration_seconds_bucket',
+        ['service'],
+        ctx,
+      );
+    const [sets] = await Promise.all([ask(), ask(), ask()]);
+    expect(sets.map(s => s.le)).toEqual(['0.1', '0.4', '+Inf']);
+    await ask();
+    expect(server.requests).toHaveLength(1);
+    const url = new URL(server.requests[0].url, server.url);
+    expect(url.searchParams.get('query')).toBe(
+      'group by (le, service) (http_request_duration_seconds_bucket)',
+    );
+  });
+
   it('shares a query answer within its TTL, and only a success', async () => {
     let now = 1_000_000;
     let fail = true;

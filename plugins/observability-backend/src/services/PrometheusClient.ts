@@ -1,4 +1,8 @@
-import type { PrometheusApiRuleGroup } from '@redline/backstage-plugin-observability-common';
+import {
+  bucketLabelSetsQuery,
+  PrometheusApiRuleGroup,
+  seriesLabelSetsQuery,
+} from '@redline/backstage-plugin-observability-common';
 import type { RequestContext } from '../telemetry/context';
 import type { PrometheusInstanceConfig } from './config';
 import type { OutboundHttp } from './OutboundHttp';
@@ -132,15 +136,31 @@ export class PrometheusClient {
    * one small answer tells every entity selecting on those labels whether
    * its RED metrics exist.
    */
-  async labelSets(
+  labelSets(
     metrics: string[],
     labels: string[],
     ctx: RequestContext,
   ): Promise<Array<Record<string, string>>> {
-    // Valid metric names ([a-zA-Z_:][a-zA-Z0-9_:]*) hold no regex syntax.
-    const names = metrics.join('|');
-    const by = ['__name__', ...labels].join(', ');
-    const query = `group by (${by}) ({__name__=~"${names}"})`;
+    return this.#labelSets(seriesLabelSetsQuery(metrics, labels), ctx);
+  }
+
+  /**
+   * Label sets of the `metric` (a histogram's `_bucket`) series with a
+   * recent sample, reduced to `le` and `labels`: one small answer tells
+   * every entity which buckets its service exposes.
+   */
+  bucketLabelSets(
+    metric: string,
+    labels: string[],
+    ctx: RequestContext,
+  ): Promise<Array<Record<string, string>>> {
+    return this.#labelSets(bucketLabelSetsQuery(metric, labels), ctx);
+  }
+
+  async #labelSets(
+    query: string,
+    ctx: RequestContext,
+  ): Promise<Array<Record<string, string>>> {
     const data = await this.#query<InstantVector>(
       `/api/v1/query?${new URLSearchParams({ query })}`,
       ctx,

@@ -16,6 +16,7 @@ import { DatabaseApplyLogStore } from '../database/DatabaseApplyLogStore';
 import { ObservabilityMetrics } from '../telemetry/metrics';
 import { AlertmanagerClient } from './AlertmanagerClient';
 import { ArtifactApplier } from './ArtifactApplier';
+import { CatalogAlertmanagerService } from './CatalogAlertmanagerService';
 import { ObservabilityBackendConfig, readObservabilityConfig } from './config';
 import { EntityFactsService } from './EntityFactsService';
 import { EntityObservabilityService } from './EntityObservabilityService';
@@ -34,6 +35,7 @@ export interface ObservabilityServices {
   facts: EntityFactsService;
   applier: ArtifactApplier;
   applyLog: ApplyLogStore;
+  catalogAlertmanager: CatalogAlertmanagerService;
 }
 
 /**
@@ -93,6 +95,10 @@ export async function createObservabilityServices(options: {
     runbooks,
     stormThreshold: config.alertmanager.stormThreshold,
   });
+  const catalogAlertmanager = CatalogAlertmanagerService.create({
+    catalog: options.catalog,
+    describer: entities,
+  });
   const applyLog = await DatabaseApplyLogStore.create({
     database: options.database,
   });
@@ -113,5 +119,6 @@ export async function createObservabilityServices(options: {
     facts,
     applier,
     applyLog,
+    catalogAlertmanager,
   };
 }

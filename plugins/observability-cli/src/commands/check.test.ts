@@ -89,6 +89,9 @@ observability:
     serviceLabel: app
 `;
 
+/** `le` values (besides +Inf) of services with latency SLOs at 400ms. */
+const LIVE_BUCKETS = { fast: ['0.1', '0.4'], coarse: ['0.1', '0.3', '0.5'] };
+
 const byId = (checks: CheckResult[], id: string) =>
   checks.find(c => c.id === id);
 
@@ -285,6 +288,13 @@ describeWithBinary('prometheus')(
           `http_request_duration_seconds_sum{${s}} 5`,
           `http_request_duration_seconds_count{${s}} 100`,
         ]),
+        // Buckets other than the configured ones, for latency SLOs at 400ms.
+        ...Object.entries(LIVE_BUCKETS).flatMap(([service, les]) =>
+          [...les, '+Inf'].map(
+            le =>
+              `http_request_duration_seconds_bucket{service="${service}",le="${le}"} 100`,
+          ),
+        ),
         '',
       ].join('\n');
       scrapeTarget = createServer((_req, res) => {
@@ -390,6 +400,31 @@ describeWithBinary('prometheus')(
           ?.status,
       ).toBe('fail');
       expect(unconfigured.code).toBe(1);
+    });
+
+    it('measures a latency SLO at the buckets the service exposes, asking once', async () => {
+      const latency400 = { 'redline.dev/slo-latency': '99% < 400ms' };
+      const run = await check([
+        component('fast', latency400),
+        component('coarse', latency400),
+        PAYMENTS,
+      ]);
+      // 400ms lies between the configured 0.3 and 0.5; fast exposes 0.4.
+      expect(byId(run.report('fast').checks, 'metadata.slo')).toMatchObject({
+        status: 'pass',
+      });
+      expect(byId(run.report('coarse').checks, 'metadata.slo')).toMatchObject({
+        status: 'warn',
+        message: expect.stringMatching(
+          /measured at the nearest bucket below it, le="0\.3".*the buckets Prometheus reports/,
+        ),
+      });
+      const bucketQueries = fetchSpy.mock.calls.filter(([url]) =>
+        new URL(String(url)).searchParams
+          .get('query')
+          ?.startsWith('group by (le, service)'),
+      );
+      expect(bucketQueries).toHaveLength(1);
     });
 
     it('prints each check with its fix and a summary line as text', async () => {

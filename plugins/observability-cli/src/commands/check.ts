@@ -4,7 +4,8 @@
  *
  * The checks of the portal's Observability tab, from a terminal or a CI job:
  * every Component is described and checked exactly as the tab does it
- * (`describeEntity`, one batch `FactCycle`, `evaluateChecks`), with facts
+ * (`describeEntity` at the histogram buckets the service exposes, one batch
+ * `FactCycle`, `evaluateChecks`), with facts
  * read from the given Prometheus and Alertmanager and owners looked up in the
  * given catalog files.
  */
@@ -184,8 +185,13 @@ export async function checkCommand(
     components,
     CONCURRENCY,
     async ({ entity }): Promise<EntityCheckReport> => {
-      const description = describeEntity(entity, config);
-      const { facts } = await cycle.gather(description);
+      const {
+        description,
+        gathered: { facts },
+      } = await cycle.gatherAtLiveBuckets(
+        describeEntity(entity, config),
+        observedBuckets => describeEntity(entity, config, { observedBuckets }),
+      );
       const checks = evaluateChecks(
         description.spec,
         description.artifacts,

@@ -83,7 +83,11 @@ describe('redline generate', () => {
     );
     expect(io.stderr).toEqual([]);
     expect(code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['cart', 'checkout']);
+    expect(readdirSync(out).sort()).toEqual([
+      'alertmanager',
+      'cart',
+      'checkout',
+    ]);
     const files = readdirSync(join(out, 'checkout')).sort();
     expect(files).toEqual([
       'alertmanager.yaml',
@@ -203,12 +207,77 @@ describe('redline generate', () => {
         'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: api, namespace: b}\nspec: {type: service, owner: t, lifecycle: production}',
       ].join('\n---\n'),
     );
+    const io = recorder();
+    expect(await main(['generate', file, '--out', join(dir, 'out')], io)).toBe(
+      0,
+    );
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual([
+      'a-api',
+      'alertmanager',
+      'b-api',
+    ]);
+    // Their own names apart, they still select the same raw series.
+    expect(io.stdout).toContainEqual(
+      expect.stringMatching(
+        /catalog\.selector-overlap.*\[entities: component:a\/api, component:b\/api\]$/,
+      ),
+    );
+  });
+
+  it('writes one Alertmanager config for the catalog and one per team', async () => {
+    const file = join(dir, 'teams.yaml');
+    const component = (name: string, owner: string, webhook: string) =>
+      `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n  annotations:\n    redline.dev/alert-webhook: ${webhook}\nspec: {type: service, owner: ${owner}, lifecycle: production}`;
+    writeFileSync(
+      file,
+      [
+        component('alertmanager', 'payments', 'https://hooks.example.com/a'),
+        component('cart', 'payments', 'https://hooks.example.com/b'),
+        component(
+          'search',
+          'group:default/search',
+          'https://hooks.example.com/s',
+        ),
+      ].join('\n---\n'),
+    );
+    const out = join(dir, 'out');
+    const io = recorder();
+    expect(await main(['generate', file, '--out', out], io)).toBe(0);
+
+    // A service called "alertmanager" does not take the catalog's folder.
+    expect(readdirSync(out).sort()).toEqual([
+      'alertmanager',
+      expect.stringMatching(/^alertmanager-[0-9a-z]+$/),
+      'cart',
+      'search',
+    ]);
+    const catalog = parse(
+      readFileSync(join(out, 'alertmanager', 'alertmanager.yaml'), 'utf8'),
+    );
     expect(
-      await main(['generate', file, '--out', join(dir, 'out')], recorder()),
-    ).toBe(0);
-    const folders = readdirSync(join(dir, 'out'));
-    expect(folders).toHaveLength(2);
-    expect(folders).toContain('api');
+      catalog.route.routes.map((r: { matchers: string[] }) => r.matchers),
+    ).toEqual([['team="payments"'], ['team="search"']]);
+    expect(catalog.receivers.map((r: { name: string }) => r.name)).toEqual([
+      'redline-default',
+      'payments-ticket',
+      'search-ticket',
+    ]);
+    expect(readdirSync(join(out, 'alertmanager', 'teams')).sort()).toEqual([
+      'payments.yaml',
+      'search.yaml',
+    ]);
+    const search = parse(
+      readFileSync(join(out, 'alertmanager', 'teams', 'search.yaml'), 'utf8'),
+    );
+    expect(search.receivers.map((r: { name: string }) => r.name)).toEqual([
+      'redline-default',
+      'search-ticket',
+    ]);
+    const log = io.stdout.join('\n');
+    expect(log).toContain('✓ Alertmanager config for 2 teams');
+    expect(log).toMatch(
+      /warning alertmanager\.receiver-conflict: .*\[entities: component:default\/alertmanager, component:default\/cart\]/,
+    );
   });
 });
 

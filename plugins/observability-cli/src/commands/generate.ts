@@ -1,17 +1,27 @@
 /**
  * `redline generate <catalog-info.yaml or folder> --out <dir> [--base-url URL]`
  *
- * Writes, per Component, `<dir>/<service>/` with the same files the portal's
- * download button hands out. Findings are printed; a file that cannot be
- * read or parsed stops the run with exit code 1 before anything is written.
+ * Writes, per Component, `<dir>/<service>/` (`<dir>/<namespace>-<service>/`
+ * outside the default namespace) with the same files the portal's download
+ * button hands out, and `<dir>/alertmanager/` with the one
+ * Alertmanager config for the whole catalog (and one per team). Findings,
+ * including entities that collide in Prometheus, are printed; a file that cannot be read or parsed stops the run with exit code
+ * 1 before anything is written.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import {
+  buildCatalogAlertmanagerConfig,
+  CatalogFinding,
   describeEntity,
+  EntityAlertmanagerFragment,
   Finding,
+  findSelectorCollisions,
+  ObservabilitySpec,
   isHttpUrl,
+  renderCatalogAlertmanagerYaml,
   resolveGeneratorConfig,
+  scopedServiceName,
   shortHash,
 } from '@redline/backstage-plugin-observability-common';
 import { readCatalog } from '../catalogFiles';
@@ -20,15 +30,20 @@ import { CliIo, messageOf, processIo } from '../io';
 
 export const GENERATE_USAGE = `Usage: redline generate <catalog-info.yaml | folder> --out <dir> [--base-url <url>]
 
-Generates, for every Component in the catalog file(s), into <dir>/<service>/:
+Generates, for every Component in the catalog file(s), into <dir>/<service>/
+(<dir>/<namespace>-<service>/ outside the default namespace):
   prometheus-rules.yaml      RED recording rules and alerts, SLO burn-rate rules
   prometheus-rule.crd.yaml   the same rules as a prometheus-operator PrometheusRule
-  alertmanager.yaml          routing for the owning team (amtool check-config passes)
+  alertmanager.yaml          this service's routing alone (not to be concatenated)
   grafana-dashboard.json     RED dashboard with thresholds and error budget
   runbooks/<Alert>.md        one runbook per alert
   observability.json         the output object (design, configuration, alerts, runbooks, confidence)
   otel-collector.yaml        OpenTelemetry Collector traces pipeline
   loki-rules.yaml            log-based fallback alert (when a log selector is declared)
+
+and, for the whole catalog, into <dir>/alertmanager/:
+  alertmanager.yaml          the one Alertmanager config: every team's route, receivers merged
+  teams/<team>.yaml          the same for one team
 
 Options:
   -o, --out <dir>        output folder (created if missing)
@@ -38,16 +53,19 @@ Options:
 
 const GENERATE = { name: 'generate', usage: GENERATE_USAGE };
 
-/** A folder name for the service: path-safe, and unique within the run. */
+/** Folder of the catalog-level Alertmanager files, beside the services' folders. */
+const ALERTMANAGER_DIR = 'alertmanager';
+
+/** A file or folder name: path-safe, and unique within the run. */
 function folderName(
   service: string,
-  entityRef: string,
+  uniqueKey: string,
   used: Set<string>,
 ): string {
   let name =
     service.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '') ||
     'service';
-  if (used.has(name.toLowerCase())) name = `${name}-${shortHash(entityRef)}`;
+  if (used.has(name.toLowerCase())) name = `${name}-${shortHash(uniqueKey)}`;
   used.add(name.toLowerCase());
   return name;
 }
@@ -57,6 +75,57 @@ function formatFinding(f: Finding): string {
   const value =
     f.value !== undefined ? ` [value: ${JSON.stringify(f.value)}]` : '';
   return `    ${f.severity.padEnd(7)} ${f.id}${where}: ${f.message}${value}`;
+}
+
+/**
+ * Writes the catalog's Alertmanager config and one per team; returns the
+ * number of catalog-level findings.
+ */
+function writeCatalogAlertmanager(
+  dir: string,
+  fragments: EntityAlertmanagerFragment[],
+  io: CliIo,
+  quiet: boolean,
+): number {
+  const catalog = buildCatalogAlertmanagerConfig(fragments);
+  if (catalog.teams.length === 0) return 0;
+  mkdirSync(join(dir, 'teams'), { recursive: true });
+  writeFileSync(
+    join(dir, 'alertmanager.yaml'),
+    renderCatalogAlertmanagerYaml(catalog),
+  );
+  const usedNames = new Set<string>();
+  for (const team of catalog.teams) {
+    const options = { team };
+    writeFileSync(
+      join(dir, 'teams', `${folderName(team, team, usedNames)}.yaml`),
+      renderCatalogAlertmanagerYaml(
+        buildCatalogAlertmanagerConfig(fragments, options),
+        options,
+      ),
+    );
+  }
+  io.out(
+    `✓ Alertmanager config for ${catalog.teams.length} teams → ${join(
+      dir,
+      'alertmanager.yaml',
+    )} (one per team in ${join(dir, 'teams')})`,
+  );
+  printCatalogFindings(catalog.findings, io, quiet);
+  return catalog.findings.length;
+}
+
+function printCatalogFindings(
+  findings: readonly CatalogFinding[],
+  io: CliIo,
+  quiet: boolean,
+): void {
+  for (const finding of findings) {
+    if (quiet && finding.severity !== 'error') continue;
+    io.out(
+      `${formatFinding(finding)} [entities: ${finding.entityRefs.join(', ')}]`,
+    );
+  }
 }
 
 /** Runs the command; returns the process exit code. */
@@ -106,7 +175,10 @@ export async function generateCommand(
     baseUrl ? { portalBaseUrl: baseUrl } : undefined,
   );
   const outDir = resolve(values.out);
-  const used = new Set<string>();
+  // A service called "alertmanager" gets a suffixed folder instead.
+  const used = new Set<string>([ALERTMANAGER_DIR]);
+  const fragments: EntityAlertmanagerFragment[] = [];
+  const described: Array<{ spec: ObservabilitySpec }> = [];
   let failed = 0;
   let findingsTotal = 0;
   for (const { entity, source } of components) {
@@ -114,7 +186,7 @@ export async function generateCommand(
       const { spec, artifacts } = describeEntity(entity, config);
       const folder = join(
         outDir,
-        folderName(artifacts.serviceName, spec.entityRef, used),
+        folderName(scopedServiceName(spec), spec.entityRef, used),
       );
       for (const file of artifacts.files) {
         const target = resolve(folder, file.path);
@@ -123,6 +195,8 @@ export async function generateCommand(
         mkdirSync(dirname(target), { recursive: true });
         writeFileSync(target, file.content);
       }
+      fragments.push(artifacts);
+      described.push({ spec });
       findingsTotal += artifacts.findings.length;
       const design = artifacts.output.observability_design;
       io.out(
@@ -137,6 +211,17 @@ export async function generateCommand(
       io.err(`error: ${source}: ${entity.metadata.name}: ${messageOf(error)}`);
     }
   }
+  const collisions = findSelectorCollisions(described);
+  if (collisions.length > 0)
+    io.out(`Entities that collide in Prometheus (${collisions.length}):`);
+  printCatalogFindings(collisions, io, values.quiet === true);
+  findingsTotal += collisions.length;
+  findingsTotal += writeCatalogAlertmanager(
+    join(outDir, ALERTMANAGER_DIR),
+    fragments,
+    io,
+    values.quiet === true,
+  );
   io.out(
     `${components.length - failed} of ${
       components.length

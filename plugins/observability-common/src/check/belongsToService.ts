@@ -5,6 +5,10 @@
 import { findAll, parsePromql, textOf } from '../lint/promqlTree';
 import { LabelMatcher, parseLabelMatchers } from '../spec/labelMatchers';
 import type { ObservabilitySpec } from '../spec/types';
+import {
+  NAMESPACE_LABEL,
+  recordedSeriesLabels,
+} from '../generate/serviceScope';
 
 /** The parts of a loaded rule that say whom it is about. @public */
 export interface RuleIdentity {
@@ -70,7 +74,15 @@ export class RuleIndex<R extends RuleIdentity> {
   /** The rules that belong to the spec's service, each once. */
   forService(spec: ObservabilitySpec): R[] {
     const service = spec.serviceName.value;
-    const found = new Set<R>(this.#byLabel.get(service) ?? []);
+    // A rule Redline generated for the same-named service of another catalog
+    // namespace says so in its namespace label; hand-written rules without
+    // one cannot tell and still count.
+    const namespace = recordedSeriesLabels(spec)[NAMESPACE_LABEL] ?? '';
+    const found = new Set<R>(
+      (this.#byLabel.get(service) ?? []).filter(
+        rule => (rule.labels?.[NAMESPACE_LABEL] ?? namespace) === namespace,
+      ),
+    );
     const byName = matcherKey({
       name: this.#serviceLabel,
       op: '=',

@@ -7,3 +7,4 @@ export * from './routingCheck';
 export * from './liveChecks';
 export * from './deployedRules';
 export * from './fixSnippets';
+export * from './catalogCollisions';

@@ -154,7 +154,7 @@ const POLICIES: AnnotationPolicy[] = [
     annotations: [A.rateDropThreshold],
     whenMissing: 'pass',
     missing: spec =>
-      `Using the seed default: traffic drop > ${spec.thresholds.rateDropPercent.value} % vs one week earlier.`,
+      `Using the seed default: traffic drop > ${spec.thresholds.rateDropPercent.value} % below its usual rate.`,
     example: () => ({ [A.rateDropThreshold]: '50' }),
   },
   ...(
@@ -248,9 +248,10 @@ export function metadataChecks(
     const relevant = findings.filter(
       f => f.annotation && policy.annotations.includes(f.annotation),
     );
-    const fix = annotationSnippet(policy.example(spec));
+    // Built only for a check that needs fixing: most checks pass.
+    const fix = () => annotationSnippet(policy.example(spec));
     if (relevant.some(f => f.severity !== 'info')) {
-      results.push(fromFindings(policy.id, policy.title, relevant, fix));
+      results.push(fromFindings(policy.id, policy.title, relevant, fix()));
       continue;
     }
     const isSet = policy.isSet
@@ -278,7 +279,7 @@ export function metadataChecks(
       title: policy.title,
       status: policy.whenMissing,
       message: policy.missing(spec),
-      ...(policy.whenMissing === 'warn' ? { fix } : {}),
+      ...(policy.whenMissing === 'warn' ? { fix: fix() } : {}),
     });
   }
 

@@ -9,7 +9,7 @@ import { generateArtifacts } from '../generate/generateArtifacts';
 import type { ArtifactGenerator } from '../generate/registry';
 import type { GeneratedArtifacts } from '../generate/types';
 import type { GeneratorConfig } from '../spec/config';
-import { parseSpec } from '../spec/parseSpec';
+import { parseSpec, type ParseOptions } from '../spec/parseSpec';
 import { computeRedTargets } from '../spec/redTargets';
 import type { Finding, ObservabilitySpec, ParsedSpec } from '../spec/types';
 import type { RedTarget } from '../types';
@@ -26,7 +26,7 @@ export interface EntityDescription {
 }
 
 /** Options of {@link describeEntity}. @public */
-export interface DescribeOptions {
+export interface DescribeOptions extends ParseOptions {
   /** The generators to run (default: Redline's own). */
   generators?: readonly ArtifactGenerator[];
 }
@@ -57,7 +57,9 @@ export function describeSpec(
 
 /**
  * Entity → spec, findings, RED targets and structured artifacts. Pure; never
- * throws for bad metadata (findings instead).
+ * throws for bad metadata (findings instead). `observedBuckets` (the live
+ * `le` values of the service's histogram) makes latency SLOs measure at
+ * buckets the service really exposes rather than the configured ones.
  * @public
  */
 export function describeEntity(
@@ -65,5 +67,9 @@ export function describeEntity(
   config: GeneratorConfig,
   options: DescribeOptions = {},
 ): EntityDescription {
-  return describeSpec(parseSpec(entity, config), config, options);
+  return describeSpec(
+    parseSpec(entity, config, { observedBuckets: options.observedBuckets }),
+    config,
+    options,
+  );
 }

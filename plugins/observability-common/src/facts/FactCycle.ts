@@ -12,7 +12,11 @@ import type { EntityFacts, FiringAlert } from '../check/types';
 import type { GeneratedArtifacts } from '../generate/types';
 import { formatLintLocation, lintRuleGroups } from '../lint';
 import { fromPrometheusApiGroups } from '../lint/prometheusApi';
-import { parseLabelMatchers } from '../spec/labelMatchers';
+import { parseLabelMatchers, type LabelMatcher } from '../spec/labelMatchers';
+import {
+  bucketsFromLeValues,
+  observedBucketsMatter,
+} from '../spec/latencyBucket';
 import type { ObservabilitySpec } from '../spec/types';
 import {
   fromAlertmanager,
@@ -42,6 +46,12 @@ export interface EntityAlerts {
 export interface GatheredFacts {
   facts: EntityFacts;
   alerts: EntityAlerts;
+}
+
+/** What the describe step produced, as far as gathering needs it. @public */
+export interface GatherableDescription {
+  spec: ObservabilitySpec;
+  artifacts: GeneratedArtifacts;
 }
 
 /** @public */
@@ -114,6 +124,10 @@ export class FactCycle {
     string,
     Promise<Settled<Array<Record<string, string>>>>
   >();
+  readonly #buckets = new Map<
+    string,
+    Promise<Settled<Array<Record<string, string>>>>
+  >();
   readonly #alertmanager = new Map<
     string,
     Promise<Settled<RawAlert[] | undefined>>
@@ -152,20 +166,91 @@ export class FactCycle {
     return answer.then(() => undefined);
   }
 
+  /**
+   * The entity measured at the histogram buckets its service exposes, and
+   * every fact about it: the one path of the tab, the coverage run and
+   * `redline check`, so they measure latency SLOs alike. `redescribe` is the
+   * caller's describe step with `observedBuckets`; it runs only when the
+   * live buckets measure a latency SLO differently (see
+   * `observedBucketsMatter`). Never throws unless `redescribe` does.
+   */
+  async gatherAtLiveBuckets<D extends GatherableDescription>(
+    description: D,
+    redescribe: (observedBuckets: string[]) => D,
+  ): Promise<{ description: D; gathered: GatheredFacts }> {
+    if (!hasLatencySlo(description.spec))
+      return { description, gathered: await this.gather(description) };
+    const [measured] = await Promise.all([
+      this.describeAtLiveBuckets(description, redescribe),
+      // The buckets change nothing gathering asks about (instances,
+      // selector, owner, runbook), so its questions go out alongside the
+      // bucket question and `gather` finds them answered in this cycle.
+      this.#ask(description.spec),
+    ]);
+    return { description: measured, gathered: await this.gather(measured) };
+  }
+
+  /**
+   * The `le` values (ascending, finite, each once) the entity's latency
+   * histogram has series for under its selector, from one question per
+   * Prometheus instance shared by every entity of the cycle. Undefined when
+   * there is no answer (no Prometheus, the question failed, no series yet),
+   * so the configured buckets apply.
+   */
+  async observedBuckets(
+    description: Pick<GatherableDescription, 'spec'>,
+  ): Promise<string[] | undefined> {
+    const fetchSets = this.#sources.bucketLabelSets;
+    if (!fetchSets) return undefined;
+    const { spec } = description;
+    const matchers = selectorMatchers(spec);
+    const labels = labelNames(matchers);
+    const metric = `${spec.metrics.durationHistogram}_bucket`;
+    const key = `${
+      spec.prometheusInstance ?? ''
+    }\u0000${metric}\u0000${labels.join(',')}`;
+    let pending = this.#buckets.get(key);
+    if (!pending) {
+      pending = settle(
+        fetchSets.call(this.#sources, spec.prometheusInstance, metric, labels),
+      );
+      this.#buckets.set(key, pending);
+    }
+    const answer = await pending;
+    if (!answer.ok) return undefined;
+    const buckets = bucketsFromLeValues(
+      answer.value
+        .filter(set => set.le !== undefined && labelsMatch(set, matchers))
+        .map(set => set.le),
+    );
+    return buckets.length > 0 ? buckets.map(String) : undefined;
+  }
+
+  /**
+   * The description measured at the buckets the service exposes: the
+   * caller's `redescribe` (its describe step with `observedBuckets`) when
+   * they measure a latency SLO differently, else `description` itself. For
+   * what is derived from a description without facts (downloads, apply), so
+   * it matches what the tab shows.
+   */
+  async describeAtLiveBuckets<D extends GatherableDescription>(
+    description: D,
+    redescribe: (observedBuckets: string[]) => D,
+  ): Promise<D> {
+    if (!hasLatencySlo(description.spec)) return description;
+    const observed = await this.observedBuckets(description);
+    const { slos, metrics } = description.spec;
+    return observed &&
+      observedBucketsMatter(slos, metrics.histogramBuckets, observed)
+      ? redescribe(observed)
+      : description;
+  }
+
   /** Every fact about one entity. Never throws. */
-  async gather(description: {
-    spec: ObservabilitySpec;
-    artifacts: GeneratedArtifacts;
-  }): Promise<GatheredFacts> {
+  async gather(description: GatherableDescription): Promise<GatheredFacts> {
     const { spec, artifacts } = description;
     const [ownerExists, runbooks, rules, metrics, alertmanager] =
-      await Promise.all([
-        this.#ownerExists(spec),
-        this.#probeRunbooks(spec),
-        this.#serviceRules(spec),
-        this.#metrics(spec),
-        this.#alertmanagerAlerts(spec),
-      ]);
+      await this.#ask(spec);
 
     const facts: EntityFacts = {};
     if (ownerExists !== undefined || !spec.owner)
@@ -203,6 +288,17 @@ export class FactCycle {
         storm: false,
       },
     };
+  }
+
+  /** Every question about the entity, each asked once per cycle. */
+  #ask(spec: ObservabilitySpec) {
+    return Promise.all([
+      this.#ownerExists(spec),
+      this.#probeRunbooks(spec),
+      this.#serviceRules(spec),
+      this.#metrics(spec),
+      this.#alertmanagerAlerts(spec),
+    ]);
   }
 
   #ownerExists(spec: ObservabilitySpec): Promise<boolean | undefined> {
@@ -273,13 +369,12 @@ export class FactCycle {
   async #metrics(spec: ObservabilitySpec): Promise<EntityFacts['metrics']> {
     const fetchSets = this.#sources.seriesLabelSets;
     if (!fetchSets) return undefined;
-    const parsed = parseLabelMatchers(spec.selector.value);
-    const matchers = parsed.ok ? parsed.matchers : [];
+    const matchers = selectorMatchers(spec);
     const metrics = [
       spec.metrics.requestsTotal,
       `${spec.metrics.durationHistogram}_bucket`,
     ];
-    const labels = [...new Set(matchers.map(m => m.name))].sort();
+    const labels = labelNames(matchers);
     const key = `${spec.prometheusInstance ?? ''}\u0000${metrics.join(
       ',',
     )}\u0000${labels.join(',')}`;
@@ -373,6 +468,22 @@ export class FactCycle {
         : {}),
     };
   }
+}
+
+function hasLatencySlo(spec: ObservabilitySpec): boolean {
+  return spec.slos.some(
+    slo => slo.slo === 'latency' && slo.thresholdSeconds !== undefined,
+  );
+}
+
+function selectorMatchers(spec: ObservabilitySpec): LabelMatcher[] {
+  const parsed = parseLabelMatchers(spec.selector.value);
+  return parsed.ok ? parsed.matchers : [];
+}
+
+/** The labels a label-set question keeps: those the selector filters on, sorted, so equal selectors share one answer. */
+function labelNames(matchers: readonly LabelMatcher[]): string[] {
+  return [...new Set(matchers.map(m => m.name))].sort();
 }
 
 function unknownAlerts(reason: string): EntityAlerts {

@@ -4,3 +4,4 @@ export * from './sources';
 export * from './selectorMatch';
 export * from './FactCycle';
 export * from './entityView';
+export * from './labelSetQueries';

@@ -28,6 +28,16 @@ export interface FactSources {
     labels: string[],
   ): Promise<Array<Record<string, string>>>;
   /**
+   * Label sets of the series of the histogram bucket metric `metric` with a
+   * recent sample, reduced to `le` and `labels`: the buckets every service
+   * exposes, in one answer.
+   */
+  bucketLabelSets?(
+    instance: string | undefined,
+    metric: string,
+    labels: string[],
+  ): Promise<Array<Record<string, string>>>;
+  /**
    * Active, silenced and inhibited alerts of the entity's Alertmanager —
    * only those with `label="value"` when `only` is given —, or `undefined`
    * when none is configured (Prometheus' own rule states are used then).

@@ -29,7 +29,7 @@ describe('generateAlertmanagerFragment', () => {
     expect(fragment.route).toMatchObject({
       receiver: 'payments-ticket',
       matchers: ['team="payments"'],
-      group_by: ['alertname', 'service', 'slo'],
+      group_by: ['alertname', 'service', 'redline_namespace', 'slo'],
       group_wait: '45s',
       group_interval: '3m',
       repeat_interval: '2h',
@@ -76,24 +76,25 @@ describe('generateAlertmanagerFragment', () => {
     expect(JSON.stringify(fragment)).not.toContain('PSECRETID');
   });
 
-  it('inhibits warning under critical and slower burns under faster ones, per service and slo', () => {
+  it('inhibits only slower burns under faster ones of the same service and slo', () => {
     const { fragment } = generateAlertmanagerFragment(makeSpec(), config);
-    expect(fragment.inhibit_rules).toContainEqual({
-      source_matchers: ['team="payments"', 'severity="critical"'],
-      target_matchers: ['team="payments"', 'severity="warning"'],
-      equal: ['service', 'slo'],
-    });
-    const burn = fragment.inhibit_rules.filter(r =>
-      r.source_matchers.some(m => m.startsWith('burn_window')),
-    );
-    expect(burn.map(r => [r.source_matchers[2], r.target_matchers[2]])).toEqual(
-      [
-        ['burn_window="fast"', 'burn_window=~"medium|slow|long"'],
-        ['burn_window="medium"', 'burn_window=~"slow|long"'],
-        ['burn_window="slow"', 'burn_window=~"long"'],
-      ],
-    );
-    for (const rule of burn) expect(rule.equal).toEqual(['service', 'slo']);
+    expect(
+      fragment.inhibit_rules.map(r => [
+        r.source_matchers[2],
+        r.target_matchers[2],
+      ]),
+    ).toEqual([
+      ['burn_window="fast"', 'burn_window=~"medium|slow|long"'],
+      ['burn_window="medium"', 'burn_window=~"slow|long"'],
+      ['burn_window="slow"', 'burn_window=~"long"'],
+    ]);
+    for (const rule of fragment.inhibit_rules) {
+      // Static alerts carry no burn-rate alertname on either side, so none
+      // can silence (or be silenced by) another symptom.
+      expect(rule.source_matchers[1]).toBe('alertname="SLOErrorBudgetBurn"');
+      expect(rule.target_matchers[1]).toBe('alertname="SLOErrorBudgetBurn"');
+      expect(rule.equal).toEqual(['service', 'redline_namespace', 'slo']);
+    }
   });
 
   it('sends critical to the ticket receiver with a finding when nobody can be paged', () => {
@@ -229,7 +230,7 @@ describeWithBinary('amtool')('amtool accepts the generated routing', amtool => {
       encoding: 'utf8',
     });
     expect(check).toContain('SUCCESS');
-    expect(check).toContain('4 inhibit rules');
+    expect(check).toContain('3 inhibit rules');
 
     const critical = routeTest(file, 'payments-pager', [
       'team=payments',

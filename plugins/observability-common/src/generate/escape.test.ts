@@ -86,10 +86,17 @@ describe('numbers and buckets', () => {
     expect(formatNumber(Infinity)).toBe('+Inf');
   });
 
-  it('matches both Prometheus 2 and 3 spellings of le', () => {
+  it('matches every spelling of le: Prometheus 2 and 3, trailing zeros', () => {
     const matches = (boundary: number, le: string) =>
       new RegExp(`^(?:${leBucketRegex(boundary)})$`).test(le);
-    expect(leBucketRegex(1)).toBe('1|1\\.0');
+    expect(leBucketRegex(1)).toBe('1(?:\\.0*)?');
+    expect(leBucketRegex(0.3)).toBe('0\\.30*');
+    expect(matches(0.3, '0.30')).toBe(true);
+    expect(matches(0.3, '0.300')).toBe(true);
+    expect(matches(0.3, '0.31')).toBe(false);
+    expect(matches(0.3, '0.03')).toBe(false);
+    expect(matches(1, '1.000')).toBe(true);
+    expect(matches(1, '10')).toBe(false);
     expect(matches(1, '1')).toBe(true);
     expect(matches(1, '1.0')).toBe(true);
     expect(matches(1, '1x0')).toBe(false);

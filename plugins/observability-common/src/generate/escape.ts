@@ -142,30 +142,34 @@ export function formatNumber(n: number): string {
 }
 
 /**
- * Every spelling a histogram bucket boundary can have in an `le` label:
- * Prometheus 2 keeps the client's text (`1`, `0.3`, Python's `1.0`),
- * Prometheus 3 normalises to float notation (`1.0`, `0.3`). Returned as an
- * anchored RE2 alternation for `le=~"…"`.
+ * Every spelling a histogram bucket boundary can have in an `le` label, as
+ * an RE2 pattern for `le=~"…"` (Prometheus anchors it). Prometheus 2 keeps
+ * the exporter's text: `0.3` from Go and JavaScript clients, `1.0` from
+ * Python's, `0.30` or `1.000` from exporters that print a fixed number of
+ * decimals. Prometheus 3 normalises to float notation (`1.0`, `0.3`). Any
+ * number of trailing zeros is allowed because the decimals an exporter
+ * prints have no upper bound, and every such spelling is the same boundary.
  * @public
  */
 export function leBucketRegex(boundary: number): string {
   const shortest = formatNumber(boundary);
-  const spellings = new Set<string>([shortest]);
-  if (Number.isInteger(Number(shortest)) && !/e/i.test(shortest)) {
-    spellings.add(`${shortest}.0`);
-  }
+  const spellings: string[] = [];
+  if (/e/i.test(shortest)) spellings.push(escapeRegex(shortest));
+  else if (shortest.includes('.')) spellings.push(`${escapeRegex(shortest)}0*`);
+  else spellings.push(`${shortest}(?:\\.0*)?`);
   // Go's shortest %g (client_golang's text format, Prometheus 3's
   // normalisation) switches to exponent notation below 1e-4 and from 1e6,
   // with at least two exponent digits; JavaScript does so elsewhere.
   const abs = Math.abs(Number(shortest));
   if (abs !== 0 && (abs < 1e-4 || abs >= 1e6)) {
-    spellings.add(
+    const exponent = escapeRegex(
       Number(shortest)
         .toExponential()
         .replace(/e([+-])(\d)$/, 'e$10$2'),
     );
+    if (!spellings.includes(exponent)) spellings.push(exponent);
   }
-  return [...spellings].map(escapeRegex).join('|');
+  return spellings.join('|');
 }
 
 /** 32-bit FNV-1a, base 36: a short stable suffix that keeps sanitised names distinct. */

@@ -52,7 +52,7 @@ export function generateOtelCollectorConfig(
   config: GeneratorConfig,
 ): string {
   const ctx = ruleContextFor(spec, config);
-  const name = componentName(ctx.service);
+  const name = componentName(ctx.scopedName);
   const resourceAttributes = [
     { key: 'team', value: ctx.team, action: 'upsert' },
     ...(spec.owner
@@ -161,7 +161,9 @@ export function generateLokiRules(
   });
   return {
     rules: {
-      groups: [{ name: `${componentName(ctx.service)}-logs`, rules: [rule] }],
+      groups: [
+        { name: `${componentName(ctx.scopedName)}-logs`, rules: [rule] },
+      ],
     },
     alerts: [alert],
     findings: [],

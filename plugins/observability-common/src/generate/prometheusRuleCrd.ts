@@ -5,21 +5,17 @@
 import type { ObservabilitySpec } from '../spec/types';
 import { kubernetesLabelValue, kubernetesName, sanitizeText } from './escape';
 import { renderRuleFileYaml, ruleGroupsForYaml } from './ruleFileYaml';
+import { ruleServiceName, scopedServiceName } from './serviceScope';
 import type { PrometheusRuleFile } from './types';
 import { toYaml } from './yamlWriter';
 
-/** The service name rules use (sanitised; the entity name when empty). */
-function serviceOf(spec: ObservabilitySpec): string {
-  return (
-    sanitizeText(spec.serviceName?.value ?? '').trim() ||
-    sanitizeText(spec.name ?? '').trim() ||
-    'unknown'
-  );
-}
-
-/** Object name of the resource: `redline-<service>` as a valid Kubernetes name. @public */
+/**
+ * Object name of the resource: `redline-<scopedServiceName>` as a valid
+ * Kubernetes name (outside `default`, the namespace's `/` makes it hashed).
+ * @public
+ */
 export function prometheusRuleName(spec: ObservabilitySpec): string {
-  return kubernetesName(`redline-${serviceOf(spec)}`);
+  return kubernetesName(`redline-${scopedServiceName(spec)}`);
 }
 
 /** `apiVersion`, `kind` and `metadata` of the resource. */
@@ -31,14 +27,14 @@ function header(spec: ObservabilitySpec) {
       name: prometheusRuleName(spec),
       labels: {
         'app.kubernetes.io/managed-by': 'redline',
-        'app.kubernetes.io/name': kubernetesLabelValue(serviceOf(spec)),
+        'app.kubernetes.io/name': kubernetesLabelValue(ruleServiceName(spec)),
         'redline.dev/team': kubernetesLabelValue(
           sanitizeText(spec.team ?? '') || 'unowned',
         ),
       },
       annotations: {
         'redline.dev/entity-ref': sanitizeText(spec.entityRef ?? ''),
-        'redline.dev/service-name': serviceOf(spec),
+        'redline.dev/service-name': ruleServiceName(spec),
       },
     },
   };

@@ -52,6 +52,7 @@ describe('generatePrometheusRules', () => {
       'service:http_request_duration_seconds:p50_5m',
       'service:http_request_duration_seconds:p90_5m',
       'service:http_request_duration_seconds:p99_5m',
+      'service:http_requests:rate5m_baseline',
     ]);
     for (const r of red) expect(r.labels).toEqual({ service: 'checkout' });
     expect(red[4].expr).toContain(
@@ -59,14 +60,14 @@ describe('generatePrometheusRules', () => {
     );
   });
 
-  it("emits the seed's three alerts with for: 5m, and TrafficDrop against 1 week earlier", () => {
+  it("emits the seed's three alerts, ratios with for: 5m, TrafficDrop against its baseline with for: 10m", () => {
     const { alerts } = rulesOf(makeBareSpec());
     expect(alerts.map(a => a.key)).toEqual([
       'HighErrorRate',
       'HighLatencyP99',
       'TrafficDrop',
     ]);
-    for (const a of alerts) expect(a.for).toBe('5m');
+    expect(alerts.map(a => a.for)).toEqual(['5m', '5m', '10m']);
     const [errors, latencyP99, drop] = alerts;
     expect(errors.expr).toBe(
       'service:http_requests_errors:ratio_rate5m{service="checkout"} > 0.01',
@@ -74,7 +75,9 @@ describe('generatePrometheusRules', () => {
     expect(latencyP99.expr).toBe(
       'service:http_request_duration_seconds:p99_5m{service="checkout"} > 0.5',
     );
-    expect(drop.expr).toContain('offset 1w)) > 0)');
+    expect(drop.expr).toContain(
+      '/ on ()\n(service:http_requests:rate5m_baseline{service="checkout"} > 0.1)',
+    );
     expect(drop.expr).toMatch(/< 0\.5$/);
   });
 
@@ -123,7 +126,7 @@ describe('generatePrometheusRules', () => {
         r.labels?.slo === 'latency' &&
         r.record === 'slo:sli_error:ratio_rate5m',
     );
-    expect(latency5m?.expr).toContain('le=~"0\\\\.3"');
+    expect(latency5m?.expr).toContain('le=~"0\\\\.30*"');
     expect(latency5m?.expr).not.toContain('histogram_quantile');
   });
 
@@ -198,17 +201,19 @@ describe('generatePrometheusRules', () => {
     expect(findings[0].message).toContain('fast');
   });
 
-  it('reports a latency threshold that is not a bucket boundary', () => {
+  it('measures a threshold between buckets at the bucket below it, and says so', () => {
     const { findings, alerts } = rulesOf(
       makeSpec({ slos: [{ ...latency, thresholdSeconds: 0.2 }] }),
     );
     expect(findings).toContainEqual(
       expect.objectContaining({
-        id: 'slo.latency-threshold-not-bucket',
+        id: 'slo.latency-threshold-not-a-bucket',
         annotation: 'redline.dev/slo-latency',
       }),
     );
-    expect(alerts.some(a => a.labels.slo === 'latency')).toBe(false);
+    const burn = alerts.find(a => a.key === 'SLOErrorBudgetBurn:latency:fast');
+    expect(burn?.expr).toBeDefined();
+    expect(burn?.annotations.description).toContain('le="0.1"');
   });
 
   it('uses a duplicate SLO once', () => {

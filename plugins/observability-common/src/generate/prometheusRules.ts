@@ -5,6 +5,7 @@
  * alerts. Pure: findings instead of exceptions.
  */
 import type { GeneratorConfig } from '../spec/config';
+import { DEFAULT_TRAFFIC_DROP_MIN_RATE } from '../spec/parseSpec';
 import type { Finding, ObservabilitySpec, Sourced } from '../spec/types';
 import { formatNumber } from './escape';
 import { redRecordNames, redRecordingRules } from './redRecordingRules';
@@ -50,6 +51,28 @@ function threshold(
   return SEED[key];
 }
 
+/** How long traffic must stay low before TrafficDrop fires; the docs quote it. @public */
+export const TRAFFIC_DROP_FOR = '10m';
+
+/** The minimum baseline (requests/s) TrafficDrop compares against, else the default plus a finding. */
+function trafficDropMinRate(
+  value: Sourced<number> | undefined,
+  findings: Finding[],
+): number {
+  const v = value?.value;
+  if (v === undefined) return DEFAULT_TRAFFIC_DROP_MIN_RATE;
+  if (Number.isFinite(v) && v > 0) return v;
+  findings.push({
+    id: 'generate.threshold-invalid',
+    severity: 'error',
+    message: `The traffic-drop minimum rate is out of range; the default ${DEFAULT_TRAFFIC_DROP_MIN_RATE} requests/s is used.`,
+    annotation: value?.annotation,
+    value: String(v),
+    expected: 'a number of requests per second greater than 0',
+  });
+  return DEFAULT_TRAFFIC_DROP_MIN_RATE;
+}
+
 function staticAlerts(
   ctx: RuleContext,
   covered: { availability: boolean; latency: boolean },
@@ -78,6 +101,7 @@ function staticAlerts(
   const svc = ctx.service;
   const total = select(ctx, ctx.metrics.requestsTotal);
   const keep = formatNumber((100 - dropPct) / 100);
+  const minRate = trafficDropMinRate(t?.trafficDropMinRate, findings);
 
   // When an SLO covers the same symptom, its burn-rate alerts page and the
   // static threshold only opens a ticket: one symptom, one page. Without an
@@ -118,18 +142,24 @@ function staticAlerts(
       // A drop is often upstream (a client, a load balancer, a holiday): worth
       // a look, rarely worth waking someone when errors and latency are fine.
       severity: 'warning',
-      for: '5m',
-      // Current rate as a share of the same 5m one week earlier. Missing
-      // series count as zero traffic now; the baseline is filtered to `> 0`,
-      // so a service that had no traffic last week never alerts (and the
+      // Longer than the ratio alerts: a comparison with earlier weeks is noisier.
+      for: TRAFFIC_DROP_FOR,
+      // Current rate as a share of the usual rate at this time (see
+      // `rateBaseline5m`). Missing series count as zero traffic now. Below
+      // the minimum baseline a 5m window holds too few requests to tell a
+      // drop from chance, so quiet services and hours stay silent (and the
       // division never sees a zero).
-      expr: `(sum(rate(${total}[5m])) or vector(0))\n/\n(sum(rate(${total}[5m] offset 1w)) > 0)\n< ${keep}`,
+      expr: `(sum(rate(${total}[5m])) or vector(0))\n/ on ()\n(${
+        names.rateBaseline5m
+      }{${ctx.recordedMatcher}} > ${formatNumber(minRate)})\n< ${keep}`,
       summary: tmpl`Traffic to ${svc} dropped by more than ${formatNumber(
         dropPct,
       )} %`,
-      description: tmpl`${svc} receives ${VALUE_AS_PERCENTAGE} of the requests it received at the same time one week ago (alert below ${formatNumber(
+      description: tmpl`${svc} receives ${VALUE_AS_PERCENTAGE} of its usual requests at this time, the median of the same 5 minutes over the past three weeks (alert below ${formatNumber(
         100 - dropPct,
-      )} % for 5 minutes).`,
+      )} % for ${TRAFFIC_DROP_FOR}, when that baseline exceeds ${formatNumber(
+        minRate,
+      )} requests/s).`,
     }),
   ];
 }
@@ -153,7 +183,7 @@ export function generatePrometheusRules(
   const rules: PrometheusRuleFile = {
     groups: [
       {
-        name: `redline:${ctx.service}:red`,
+        name: `redline:${ctx.scopedName}:red`,
         rules: [...redRecordingRules(ctx), ...red.map(r => r.rule)],
       },
       ...slo.groups,

@@ -26,6 +26,8 @@ export interface RedRecordNames {
   p50: string;
   p90: string;
   p99: string;
+  /** What the 5m request rate usually is at this time of day and week: the TrafficDrop baseline. */
+  rateBaseline5m: string;
 }
 
 /** @public */
@@ -40,6 +42,7 @@ export function redRecordNames(
     p50: `${RECORD_LEVEL}:${duration}:p50_5m`,
     p90: `${RECORD_LEVEL}:${duration}:p90_5m`,
     p99: `${RECORD_LEVEL}:${duration}:p99_5m`,
+    rateBaseline5m: `${RECORD_LEVEL}:${requests}:rate5m_baseline`,
   };
 }
 
@@ -73,9 +76,9 @@ export function errorRatioExprFor(
 }
 
 /**
- * `le` matcher for a bucket boundary in both Prometheus 2 and 3 spellings,
- * e.g. `le=~"1|1\\.0"`: the regex's backslashes are escaped once more for the
- * PromQL string that carries it.
+ * `le` matcher for every spelling of a bucket boundary (see
+ * {@link leBucketRegex}), e.g. `le=~"0\\.30*"`: the regex's backslashes are
+ * escaped once more for the PromQL string that carries it.
  */
 export function leMatcher(boundary: number): string {
   return `le=~"${escapePromLabelValue(leBucketRegex(boundary))}"`;
@@ -91,10 +94,40 @@ function quantileExpr(ctx: RuleContext, q: number): string {
   return `histogram_quantile(${q}, sum by (le) (rate(${buckets}[5m])))\nand on ()\n(sum(rate(${count}[5m])) > 0)`;
 }
 
+/**
+ * The median of the 5m request rate at the same time over several earlier
+ * periods. A median ignores one bad period (last week's outage at this hour),
+ * and a current outage only enters it once it has lasted through most of the
+ * periods, so the alert keeps firing instead of adopting the outage as normal.
+ */
+function medianRateAt(total: string, offsets: string[]): string {
+  const at = offsets.map(
+    offset =>
+      `label_replace(sum(rate(${total}[5m] offset ${offset})), "baseline_offset", "${offset}", "", "")`,
+  );
+  return `quantile without (baseline_offset) (0.5,\n  ${at.join(
+    '\n  or\n  ',
+  )}\n)`;
+}
+
+/**
+ * The TrafficDrop baseline of the request counter selected by `total`, e.g.
+ * `http_requests_total{service="checkout"}`. Weekly offsets keep the time of
+ * day and the day of week. A service younger than a week has none of them
+ * yet and falls back to the same time on the previous days, so a new service
+ * that stops receiving requests still alerts.
+ */
+export function rateBaselineExpr(total: string): string {
+  return `${medianRateAt(total, ['1w', '2w', '3w'])}\nor\n${medianRateAt(
+    total,
+    ['1d', '2d', '3d'],
+  )}`;
+}
+
 /** The RED recording rules for one service. */
 export function redRecordingRules(ctx: RuleContext): RecordingRule[] {
   const names = redRecordNames(ctx.metrics);
-  const labels = { [ctx.metrics.serviceLabel]: ctx.service };
+  const labels = ctx.recordedLabels;
   return [
     {
       record: names.rate5m,
@@ -105,5 +138,10 @@ export function redRecordingRules(ctx: RuleContext): RecordingRule[] {
     { record: names.p50, expr: quantileExpr(ctx, 0.5), labels },
     { record: names.p90, expr: quantileExpr(ctx, 0.9), labels },
     { record: names.p99, expr: quantileExpr(ctx, 0.99), labels },
+    {
+      record: names.rateBaseline5m,
+      expr: rateBaselineExpr(select(ctx, ctx.metrics.requestsTotal)),
+      labels,
+    },
   ];
 }

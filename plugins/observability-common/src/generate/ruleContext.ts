@@ -14,6 +14,11 @@ import {
   sanitizeText,
 } from './escape';
 import { dashboardUrlFor, runbookUrlsFor } from './links';
+import {
+  recordedSeriesLabels,
+  ruleServiceName,
+  scopedServiceName,
+} from './serviceScope';
 import type { AlertingRule, GeneratedAlert } from './types';
 
 /** @internal */
@@ -22,15 +27,19 @@ export interface RuleContext {
   config: GeneratorConfig;
   /** Value of the service label (`metrics.serviceLabel`) on recorded series and alerts (sanitised catalog text). */
   service: string;
-  /** `<serviceLabel>="…"`: selects this service's recorded series and alerts. */
+  /** What rule groups and other generated names are named after: `scopedServiceName`. */
+  scopedName: string;
+  /** Labels of every recorded series (besides `slo`): `recordedSeriesLabels`. */
+  recordedLabels: Record<string, string>;
+  /** Matchers (no braces) for exactly {@link RuleContext.recordedLabels}: this entity's recorded series and alerts. */
   recordedMatcher: string;
   /** Label matchers (no braces) selecting this service's raw metrics. */
   selector: string;
   metrics: MetricNames;
   /** Value of the `team` label. */
   team: string;
-  /** `service` and `team` escaped for alert templates, as every alert's labels carry them. */
-  escaped: { service: string; team: string };
+  /** `recordedLabels` and `team` escaped for alert templates, as every alert's labels carry them. */
+  escaped: { recordedLabels: Record<string, string>; team: string };
   findings: Finding[];
   /** `runbook_url` of an alert: `runbookUrlFor`, escaped for templates; once per name. */
   runbookUrl(alertName: string): { url: string; annotation: string };
@@ -46,9 +55,8 @@ export function createRuleContext(
   const findings: Finding[] = [];
   const metrics = spec.metrics;
 
-  let service = sanitizeText(spec.serviceName?.value ?? '').trim();
-  if (!service) {
-    service = sanitizeText(spec.name ?? '').trim() || 'unknown';
+  const service = ruleServiceName(spec);
+  if (!sanitizeText(spec.serviceName?.value ?? '').trim()) {
     findings.push({
       id: 'generate.service-name-empty',
       severity: 'warning',
@@ -63,16 +71,26 @@ export function createRuleContext(
   let runbookUrlOf: ((alertName: string) => string) | undefined;
   let dashboardUrl: string | undefined;
   const team = sanitizeText(spec.team ?? '').trim() || 'unowned';
+  const recordedLabels = recordedSeriesLabels(spec);
   return {
     spec,
     config,
     service,
-    recordedMatcher: promEqualMatcher(metrics.serviceLabel, service),
+    scopedName: scopedServiceName(spec),
+    recordedLabels,
+    recordedMatcher: Object.entries(recordedLabels)
+      .map(([name, value]) => promEqualMatcher(name, value))
+      .join(','),
     selector: spec.selector.value,
     metrics,
     team,
     escaped: {
-      service: escapePromTemplateText(service),
+      recordedLabels: Object.fromEntries(
+        Object.entries(recordedLabels).map(([name, value]) => [
+          name,
+          escapePromTemplateText(value),
+        ]),
+      ),
       team: escapePromTemplateText(team),
     },
     findings,
@@ -157,11 +175,12 @@ export function buildAlert(
   ctx: RuleContext,
   parts: AlertParts,
 ): { rule: AlertingRule; alert: GeneratedAlert } {
-  // The keys of `{ severity, [serviceLabel], team, ...parts.labels }` in that
-  // order, escaped as they are set rather than built, listed and copied.
+  // The keys of `{ severity, ...recordedLabels, team, ...parts.labels }` in
+  // that order. The recorded labels make ALERTS and Alertmanager tell apart
+  // same-named services of different namespaces, as the series do.
   const labels: Record<string, string> = {
     severity: escapePromTemplateText(parts.severity),
-    [ctx.metrics.serviceLabel]: ctx.escaped.service,
+    ...ctx.escaped.recordedLabels,
     team: ctx.escaped.team,
   };
   if (parts.labels) {

@@ -5,11 +5,14 @@
  * Every piece of catalog text goes through the escaping in `./markdown`.
  */
 import type { GeneratorConfig } from '../spec/config';
+import { formatDuration, leLabel } from '../spec/latencyBucket';
 import type { ObservabilitySpec } from '../spec/types';
-import { sanitizeText } from './escape';
+import { formatNumber, sanitizeText } from './escape';
 import { defineLazy } from './lazyProperty';
 import { dashboardUrlFor } from './links';
+import { ruleContextFor } from './ruleContextCache';
 import type { GeneratedAlert, Runbook } from './types';
+import { validSlos, type ValidSlo } from './validSlos';
 import {
   escapeMarkdown,
   fillUrlTemplate,
@@ -51,7 +54,7 @@ const GUIDES: Record<string, AlertGuide> = {
   },
   TrafficDrop: {
     meaning:
-      'The request rate fell below the allowed share of the rate at the same time one week earlier (only when that baseline had traffic).',
+      'For at least 10 minutes, the request rate stayed below the allowed share of its usual rate at this time: the median of the same 5 minutes one, two and three weeks earlier (the previous three days for a service younger than a week). Only when that usual rate exceeds the minimum (`redline.dev/traffic-drop-min-rate`, default 0.1 requests/s).',
     impact:
       'Requests may not be reaching the service at all: routing, DNS, a client release or an upstream outage.',
     mitigation: [
@@ -147,6 +150,34 @@ function alertTable(alerts: GeneratedAlert[], serviceLabel: string): string[] {
     '|---|---|---|---|',
     ...rows,
   ];
+}
+
+/** One line per SLO the alerts are about, naming the bucket a latency SLO is measured at. */
+function sloMeasurements(
+  slos: readonly ValidSlo[],
+  alerts: GeneratedAlert[],
+  histogram: string,
+): string[] {
+  const named = new Set(alerts.map(a => a.labels.slo));
+  const lines = slos
+    .filter(v => named.has(v.slo.slo))
+    .map(v => {
+      const objective = `${formatNumber(v.slo.objectivePercent)} % of requests`;
+      const head = `- ${markdownCode(v.slo.slo)}: ${objective}`;
+      if (!v.bucket)
+        return `${head} answered without a 5xx, over ${v.windowDays} days.`;
+      const counted = `${head} within ${formatDuration(v.bucket.le)} over ${
+        v.windowDays
+      } days, counted at the ${markdownCode(
+        leLabel(v.bucket.le),
+      )} bucket of ${markdownCode(histogram)}.`;
+      return v.bucket.exact
+        ? counted
+        : `${counted} The declared threshold, ${formatDuration(
+            v.slo.thresholdSeconds!,
+          )}, is not a bucket: the nearest bucket below it is used, which is stricter than declared.`;
+    });
+  return lines.length ? ['How the SLO is measured:', '', ...lines, ''] : [];
 }
 
 /** The checklist and decision tree: the same in every runbook of a service. */
@@ -343,6 +374,11 @@ export function generateRunbooks(
         section('Meaning', [
           guide.meaning,
           '',
+          ...sloMeasurements(
+            validSlos(ruleContextFor(spec, config)).slos,
+            group,
+            spec.metrics.durationHistogram,
+          ),
           ...alertTable(group, spec.metrics.serviceLabel),
         ]),
         section('Impact', [guide.impact]),

@@ -101,12 +101,22 @@ describe('a configured service label (serviceLabel: app)', () => {
 
   it('groups and inhibits Alertmanager notifications by app', () => {
     const am = parse(downloadedFile(artifacts, 'alertmanager'));
-    expect(am.route.group_by).toEqual(['alertname', 'app', 'slo']);
+    expect(am.route.group_by).toEqual([
+      'alertname',
+      'app',
+      'redline_namespace',
+      'slo',
+    ]);
     const team = am.route.routes[0];
-    expect(team.group_by).toEqual(['alertname', 'app', 'slo']);
+    expect(team.group_by).toEqual([
+      'alertname',
+      'app',
+      'redline_namespace',
+      'slo',
+    ]);
     expect(am.inhibit_rules.length).toBeGreaterThan(0);
     for (const rule of am.inhibit_rules)
-      expect(rule.equal).toEqual(['app', 'slo']);
+      expect(rule.equal).toEqual(['app', 'redline_namespace', 'slo']);
     const slack = am.receivers.find(
       (r: { slack_configs?: unknown[] }) => r.slack_configs,
     );
@@ -166,7 +176,16 @@ describe('the default service label', () => {
         service: 'checkout',
       });
     const am = parse(downloadedFile(artifacts, 'alertmanager'));
-    expect(am.route.group_by).toEqual(['alertname', 'service', 'slo']);
-    expect(am.inhibit_rules[0].equal).toEqual(['service', 'slo']);
+    expect(am.route.group_by).toEqual([
+      'alertname',
+      'service',
+      'redline_namespace',
+      'slo',
+    ]);
+    expect(am.inhibit_rules[0].equal).toEqual([
+      'service',
+      'redline_namespace',
+      'slo',
+    ]);
   });
 });

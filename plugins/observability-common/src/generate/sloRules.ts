@@ -10,7 +10,7 @@
  * SLOs") for a 30-day budget: 14.4× over 1h spends 2 % of the budget,
  * 6× over 6h 5 %, 3× over 1d 10 %, 1× over 3d 10 %.
  */
-import type { Finding, SloSpec } from '../spec/types';
+import type { Finding } from '../spec/types';
 import { formatNumber } from './escape';
 import { errorRatioExprFor, leMatcher } from './redRecordingRules';
 import {
@@ -26,6 +26,12 @@ import type {
   RecordingRule,
   RuleGroup,
 } from './types';
+import {
+  sliDescription,
+  sloFinding,
+  validSlos,
+  type ValidSlo,
+} from './validSlos';
 
 /** One burn-rate tier: both windows must burn faster than `factor` × budget. @public */
 export interface BurnTier {
@@ -79,120 +85,6 @@ export function sliErrorRecordName(window: string): string {
   return `slo:sli_error:ratio_rate${window}`;
 }
 
-/** An SLO that passed validation, with what the rules need. */
-interface ValidSlo {
-  slo: SloSpec;
-  objective: number;
-  budget: number;
-  windowDays: number;
-  /** Latency SLOs: the bucket boundary (seconds) that separates good from bad. */
-  bucket?: number;
-}
-
-function sloFinding(
-  slo: SloSpec,
-  id: string,
-  severity: Finding['severity'],
-  message: string,
-  extra?: Partial<Finding>,
-): Finding {
-  return { id, severity, message, annotation: slo.annotation, ...extra };
-}
-
-/** Validates one SLO; returns undefined (with findings) when no rules can be generated for it. */
-function validateSlo(
-  ctx: RuleContext,
-  slo: SloSpec,
-  findings: Finding[],
-): ValidSlo | undefined {
-  const pct = slo.objectivePercent;
-  if (
-    typeof pct !== 'number' ||
-    !Number.isFinite(pct) ||
-    pct <= 0 ||
-    pct >= 100
-  ) {
-    findings.push(
-      sloFinding(
-        slo,
-        'slo.objective-invalid',
-        'error',
-        pct === 100
-          ? `The ${slo.slo} SLO's objective is 100 %: that leaves no error budget, so every single failure would be an outage. No SLO rules were generated.`
-          : `The ${slo.slo} SLO's objective must be a percentage strictly between 0 and 100. No SLO rules were generated.`,
-        { value: String(pct), expected: 'e.g. 99.9' },
-      ),
-    );
-    return undefined;
-  }
-  const objective = Number((pct / 100).toPrecision(12));
-  const budget = Number((1 - objective).toPrecision(12));
-  let windowDays = slo.windowDays;
-  if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > 365) {
-    findings.push(
-      sloFinding(
-        slo,
-        'slo.window-invalid',
-        'warning',
-        `The ${slo.slo} SLO's window must be a whole number of days (1–365); using 30.`,
-        {
-          value: String(windowDays),
-        },
-      ),
-    );
-    windowDays = 30;
-  }
-  if (slo.slo === 'latency') {
-    const threshold = slo.thresholdSeconds;
-    if (
-      typeof threshold !== 'number' ||
-      !Number.isFinite(threshold) ||
-      threshold <= 0
-    ) {
-      findings.push(
-        sloFinding(
-          slo,
-          'slo.latency-threshold-missing',
-          'error',
-          'The latency SLO has no threshold, so requests cannot be split into fast and slow. No latency SLO rules were generated.',
-          {
-            expected: 'e.g. 99.9% < 300ms',
-          },
-        ),
-      );
-      return undefined;
-    }
-    const buckets = ctx.metrics.histogramBuckets.filter(
-      b => typeof b === 'number' && Number.isFinite(b),
-    );
-    const bucket = buckets.find(
-      b => Math.abs(b - threshold) <= 1e-9 * Math.max(1, Math.abs(b)),
-    );
-    if (bucket === undefined) {
-      findings.push(
-        sloFinding(
-          slo,
-          'slo.latency-threshold-not-bucket',
-          'error',
-          `The latency SLO threshold ${formatNumber(
-            threshold,
-          )} s is not a histogram bucket boundary, so the share of slower requests cannot be counted exactly. No latency SLO rules were generated.`,
-          {
-            value: `${formatNumber(threshold)}s`,
-            expected: `one of ${buckets
-              .map(b => `${formatNumber(b)}s`)
-              .join(', ')}`,
-            fix: 'Pick a threshold equal to a bucket boundary, or add the boundary to the service histogram and to observability.metrics.histogramBuckets.',
-          },
-        ),
-      );
-      return undefined;
-    }
-    return { slo, objective, budget, windowDays, bucket };
-  }
-  return { slo, objective, budget, windowDays };
-}
-
 /** Raw-metric selectors of a latency SLI: all requests, and those within the threshold's bucket. */
 interface LatencySelectors {
   count: string;
@@ -234,12 +126,6 @@ function humanDays(days: number): string {
     : `${formatNumber(Number((days * 24).toFixed(1)))} hours`;
 }
 
-function sliDescription(v: ValidSlo): string {
-  return v.bucket === undefined
-    ? 'the share of requests answered with a 5xx'
-    : `the share of requests slower than ${formatNumber(v.bucket)} s`;
-}
-
 /** Recording rules, burn-rate alerts and the absent alert for one SLO. */
 function sloGroup(
   ctx: RuleContext,
@@ -247,13 +133,16 @@ function sloGroup(
   findings: Finding[],
 ): { group: RuleGroup; alerts: GeneratedAlert[] } {
   const sloName = v.slo.slo;
-  const labels = { [ctx.metrics.serviceLabel]: ctx.service, slo: sloName };
+  // The latency bucket is named in the alert text, not in a label: a label
+  // would start new series whenever the bucket changes, and the period
+  // window's average would lose its history.
+  const labels = { ...ctx.recordedLabels, slo: sloName };
   const matcher = `{${ctx.recordedMatcher},slo="${sloName}"}`;
   const budget = formatNumber(v.budget);
   const periodWindow = `${v.windowDays}d`;
 
   const latency =
-    v.bucket === undefined ? undefined : latencySelectors(ctx, v.bucket);
+    v.bucket === undefined ? undefined : latencySelectors(ctx, v.bucket.le);
   const sliErrorExpr = sliErrorExprFor(ctx, latency);
 
   const recordings: RecordingRule[] = SLI_WINDOWS.map(window => ({
@@ -370,7 +259,7 @@ function sloGroup(
     v.bucket === undefined
       ? ctx.metrics.requestsTotal
       : `${ctx.metrics.durationHistogram}_count / _bucket{le="${formatNumber(
-          v.bucket,
+          v.bucket.le,
         )}"}`;
   const absent = buildAlert(ctx, {
     name: 'SLOMetricAbsent',
@@ -388,7 +277,7 @@ function sloGroup(
 
   return {
     group: {
-      name: `redline:${ctx.service}:slo:${sloName}`,
+      name: `redline:${ctx.scopedName}:slo:${sloName}`,
       rules: [...recordings, ...alertRules],
     },
     alerts,
@@ -405,26 +294,12 @@ export interface SloRulesResult {
 
 /** SLO rule groups for every valid SLO of the spec. */
 export function sloRules(ctx: RuleContext): SloRulesResult {
-  const findings: Finding[] = [];
+  const { slos, findings } = validSlos(ctx);
   const groups: RuleGroup[] = [];
   const alerts: GeneratedAlert[] = [];
   const covered = { availability: false, latency: false };
-  for (const slo of ctx.spec.slos ?? []) {
-    if (slo.slo !== 'availability' && slo.slo !== 'latency') continue;
-    if (covered[slo.slo]) {
-      findings.push(
-        sloFinding(
-          slo,
-          'slo.duplicate',
-          'warning',
-          `More than one ${slo.slo} SLO is declared; only the first is used.`,
-        ),
-      );
-      continue;
-    }
-    const valid = validateSlo(ctx, slo, findings);
-    if (!valid) continue;
-    covered[slo.slo] = true;
+  for (const valid of slos) {
+    covered[valid.slo.slo] = true;
     const { group, alerts: sloAlerts } = sloGroup(ctx, valid, findings);
     groups.push(group);
     alerts.push(...sloAlerts);

@@ -11,7 +11,7 @@ import {
   LabelMatcher,
   parseLabelMatchers,
 } from './labelMatchers';
-import { hasUrlCredentials, isHttpUrl } from './url';
+import { goUrlParseError, hasUrlCredentials, isHttpUrl } from './url';
 
 /** How one annotation is validated and explained. @public */
 export interface AnnotationDefinition<T> {
@@ -67,6 +67,16 @@ const durationMsString = z
 const CREDENTIALS_MESSAGE =
   'must not carry credentials (user:password@ before the host)';
 
+/** Why a URL was refused, naming what Go objects to when that is the reason. */
+function urlMessage(value: string, expected: string): string {
+  if (hasUrlCredentials(value)) return CREDENTIALS_MESSAGE;
+  const goError = /^https?:\/\//i.test(value)
+    ? goUrlParseError(value)
+    : undefined;
+  // Prometheus and Alertmanager parse URLs with Go, stricter than browsers.
+  return goError ? `${expected}; it ${goError}` : expected;
+}
+
 const httpUrl = z
   .string()
   .trim()
@@ -75,9 +85,10 @@ const httpUrl = z
     if (!isHttpUrl(value)) {
       ctx.addIssue({
         code: 'custom',
-        message: hasUrlCredentials(value)
-          ? CREDENTIALS_MESSAGE
-          : 'must be an absolute http:// or https:// URL',
+        message: urlMessage(
+          value,
+          'must be an absolute http:// or https:// URL',
+        ),
       });
     }
   });
@@ -111,9 +122,10 @@ function urlTemplate(placeholders: string[]) {
       if (!isHttpUrl(filled)) {
         ctx.addIssue({
           code: 'custom',
-          message: hasUrlCredentials(filled)
-            ? CREDENTIALS_MESSAGE
-            : 'must be an absolute http:// or https:// URL template',
+          message: urlMessage(
+            filled,
+            'must be an absolute http:// or https:// URL template',
+          ),
         });
       }
     });
@@ -253,6 +265,21 @@ export const ANNOTATION_DEFINITIONS = {
     expected: 'a percentage from 1 to 99, e.g. "50"',
     example: '50',
     fallback: 'the seed default of 50 %',
+  },
+  trafficDropMinRate: {
+    key: ANNOTATIONS.trafficDropMinRate,
+    schema: z
+      .string()
+      .trim()
+      .regex(
+        /^\d+(?:\.\d+)?$/,
+        'must be a number of requests per second such as "0.1"',
+      )
+      .transform(Number)
+      .pipe(z.number().gt(0, 'must be greater than 0')),
+    expected: 'a number of requests per second greater than 0, e.g. "0.5"',
+    example: '0.1',
+    fallback: 'the default of 0.1 requests/s',
   },
   errorRateThreshold: {
     key: ANNOTATIONS.errorRateThreshold,

@@ -12,6 +12,7 @@ export const ANNOTATIONS = {
   sloAvailability: 'redline.dev/slo-availability',
   sloLatency: 'redline.dev/slo-latency',
   rateDropThreshold: 'redline.dev/rate-drop-threshold',
+  trafficDropMinRate: 'redline.dev/traffic-drop-min-rate',
   errorRateThreshold: 'redline.dev/error-rate-threshold',
   latencyP99Threshold: 'redline.dev/latency-p99-threshold',
   metricsSelector: 'redline.dev/metrics-selector',

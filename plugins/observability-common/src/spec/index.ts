@@ -6,4 +6,11 @@ export * from './annotations';
 export * from './labelMatchers';
 export * from './annotationSchemas';
 export * from './parseSpec';
+export {
+  bucketsFromLeValues,
+  latencyBucketFinding,
+  latencySloBucket,
+  observedBucketsMatter,
+} from './latencyBucket';
+export type { BucketSource, LatencySloBucket } from './latencyBucket';
 export * from './redTargets';

@@ -14,7 +14,6 @@ import { ANNOTATIONS, REDLINE_ANNOTATION_PREFIX } from './annotations';
 import {
   AnnotationDefinition,
   ANNOTATION_DEFINITIONS,
-  roundNumber,
 } from './annotationSchemas';
 import {
   DEFAULT_METRIC_NAMES,
@@ -26,6 +25,11 @@ import {
   LabelMatcher,
   promqlString,
 } from './labelMatchers';
+import {
+  bucketsFromLeValues,
+  formatDuration,
+  latencyBucketFinding,
+} from './latencyBucket';
 import type {
   Finding,
   ObservabilitySpec,
@@ -40,6 +44,13 @@ export const DEFAULT_RED_THRESHOLDS = {
   errorRatePercent: 1,
   latencyP99Ms: 500,
 } as const;
+
+/**
+ * TrafficDrop's minimum usual rate, in requests/s: about 30 requests per 5m
+ * window, where a 50 % dip over 10 minutes is no longer plain chance.
+ * @public
+ */
+export const DEFAULT_TRAFFIC_DROP_MIN_RATE = 0.1;
 
 /** SLO compliance window, like Sloth and Pyrra. @public */
 export const SLO_WINDOW_DAYS = 30;
@@ -237,22 +248,16 @@ function safeLabelValue(value: string): string {
   return cleaned || 'unknown-service';
 }
 
-function nearestBucketBelow(
-  threshold: number,
-  buckets: number[],
-): number | undefined {
-  const below = buckets.filter(b => b <= threshold);
-  return below.length ? Math.max(...below) : undefined;
-}
-
-function bucketsInclude(buckets: number[], value: number): boolean {
-  return buckets.some(b => Math.abs(b - value) < 1e-9);
-}
-
-function formatDuration(seconds: number): string {
-  return seconds < 1
-    ? `${roundNumber(seconds * 1000)}ms`
-    : `${roundNumber(seconds)}s`;
+/** Options of {@link parseSpec}. @public */
+export interface ParseOptions {
+  /**
+   * The `le` label values Prometheus reports for the service's
+   * `<durationHistogram>_bucket` series, as returned (`"0.3"`, `"0.30"`,
+   * `"+Inf"`). When any is a finite boundary they replace the configured
+   * `metrics.histogramBuckets` in the spec, so latency SLOs are measured at
+   * buckets the service really exposes.
+   */
+  observedBuckets?: readonly string[];
 }
 
 /**
@@ -262,20 +267,28 @@ function formatDuration(seconds: number): string {
  * with a YAML snippet to paste.
  *
  * Latency SLOs whose threshold is not a histogram bucket are kept as
- * declared, with a `slo.latency-threshold-not-a-bucket` warning: the SLI can
- * only be measured exactly at a bucket boundary, so generators should use
- * the largest bucket below the threshold (stricter) until the service exposes
- * the bucket or the SLO is changed.
+ * declared and measured at the nearest bucket below the threshold (see
+ * `./latencyBucket`), with a finding naming that bucket.
  * @public
  */
 export function parseSpec(
   entity: Entity,
   config?: GeneratorConfig,
+  options: ParseOptions = {},
 ): ParsedSpec {
   // A config that skipped resolveGeneratorConfig is checked here, where the
   // spec's metric names come from; an already resolved one adds nothing.
   const configFindings: Finding[] = [];
-  const { metrics } = resolveGeneratorConfig(config, configFindings);
+  const resolved = resolveGeneratorConfig(config, configFindings);
+  const observed = bucketsFromLeValues(options.observedBuckets ?? []);
+  // What the service really exposes beats what it is expected to expose; a
+  // histogram not scraped yet has no `le` values, and the configured list is
+  // the best guess until it is.
+  const bucketSource = observed.length > 0 ? 'observed' : 'config';
+  const metrics =
+    bucketSource === 'observed'
+      ? { ...resolved.metrics, histogramBuckets: observed }
+      : resolved.metrics;
 
   const metadata = (entity?.metadata ?? {}) as Partial<Entity['metadata']>;
   const rawAnnotations = metadata.annotations;
@@ -378,6 +391,7 @@ export function parseSpec(
       };
 
   const rateDrop = reader.read(defs.rateDropThreshold);
+  const trafficDropMinRate = reader.read(defs.trafficDropMinRate);
   const errorRate = reader.read(defs.errorRateThreshold);
   const latencyP99 = reader.read(defs.latencyP99Threshold);
   const buckets = metrics.histogramBuckets.filter(
@@ -418,50 +432,19 @@ export function parseSpec(
   }
   const latencySlo = reader.read(defs.sloLatency);
   if (latencySlo !== undefined) {
-    slos.push({
+    const latency: SloSpec = {
       slo: 'latency',
       objectivePercent: latencySlo.objectivePercent,
       thresholdSeconds: latencySlo.thresholdSeconds,
       windowDays: SLO_WINDOW_DAYS,
       annotation: defs.sloLatency.key,
-    });
-    if (!bucketsInclude(buckets, latencySlo.thresholdSeconds)) {
-      const nearest =
-        nearestBucketBelow(latencySlo.thresholdSeconds, buckets) ??
-        (buckets.length ? Math.min(...buckets) : undefined);
+    };
+    slos.push(latency);
+    const bucketFinding = latencyBucketFinding(latency, metrics, bucketSource);
+    if (bucketFinding) {
       findings.push({
-        id: 'slo.latency-threshold-not-a-bucket',
-        severity: 'warning',
-        annotation: defs.sloLatency.key,
+        ...bucketFinding,
         value: String(annotations[defs.sloLatency.key]),
-        expected: `a threshold equal to a histogram bucket: ${buckets
-          .map(formatDuration)
-          .join(', ')}`,
-        message: `The latency SLO threshold ${formatDuration(
-          latencySlo.thresholdSeconds,
-        )} is not a bucket of ${
-          metrics.durationHistogram
-        }, so the SLI cannot be measured exactly. The SLO is kept; ${
-          nearest !== undefined
-            ? `change it to ${formatDuration(
-                nearest,
-              )} or expose a ${formatDuration(
-                latencySlo.thresholdSeconds,
-              )} bucket.`
-            : 'expose a matching bucket.'
-        }`,
-        ...(nearest !== undefined
-          ? {
-              fix: annotationSnippet([
-                [
-                  defs.sloLatency.key,
-                  `${latencySlo.objectivePercent}% < ${formatDuration(
-                    nearest,
-                  )}`,
-                ],
-              ]),
-            }
-          : {}),
       });
     }
   }
@@ -566,6 +549,15 @@ export function parseSpec(
         DEFAULT_RED_THRESHOLDS.latencyP99Ms,
         defs.latencyP99Threshold.key,
       ),
+      ...(trafficDropMinRate !== undefined
+        ? {
+            trafficDropMinRate: {
+              value: trafficDropMinRate,
+              source: 'annotation' as const,
+              annotation: defs.trafficDropMinRate.key,
+            },
+          }
+        : {}),
     },
     slos,
     links,

@@ -43,7 +43,7 @@ export interface SloSpec {
   slo: 'availability' | 'latency';
   /** Objective in percent, e.g. 99.9. Always in (0, 100). */
   objectivePercent: number;
-  /** Latency SLOs only: requests slower than this count as bad. */
+  /** Latency SLOs only: requests slower than this count as bad, measured at the histogram bucket at or below it. */
   thresholdSeconds?: number;
   /** Compliance window; Redline uses 30 days like Sloth and Pyrra's default. */
   windowDays: number;
@@ -52,12 +52,14 @@ export interface SloSpec {
 
 /** The seed's RED thresholds, each with its provenance. @public */
 export interface RedThresholds {
-  /** Alert when traffic falls by more than this share vs one week earlier (seed: 50 %). */
+  /** Alert when traffic falls more than this far below its usual rate, the TrafficDrop baseline (seed: 50 %). */
   rateDropPercent: Sourced<number>;
   /** Alert when the 5m error ratio exceeds this (seed: 1 % for 5m). */
   errorRatePercent: Sourced<number>;
   /** Alert when the 5m P99 latency exceeds this (seed: 500 ms for 5m). */
   latencyP99Ms: Sourced<number>;
+  /** TrafficDrop stays silent while the usual rate is at most this many requests/s; absent means the default. */
+  trafficDropMinRate?: Sourced<number>;
 }
 
 /**
@@ -75,7 +77,11 @@ export interface MetricNames {
   durationHistogram: string;
   /** Label identifying the service in every series, e.g. `service`; generated series and alerts carry it too. */
   serviceLabel: string;
-  /** Bucket boundaries (seconds) services are expected to expose; a latency SLO threshold must be one of them. */
+  /**
+   * Bucket boundaries (seconds) services are expected to expose. In a spec,
+   * the service's live `le` values when the caller passed them to
+   * `parseSpec`. A latency SLO is measured at the one at or below its threshold.
+   */
   histogramBuckets: number[];
 }
 

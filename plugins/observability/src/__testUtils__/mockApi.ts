@@ -16,6 +16,7 @@ export function mockObservabilityApi(
     getCoverage: unexpected('getCoverage'),
     getCoverageHistory: unexpected('getCoverageHistory'),
     exportCoverageCsv: unexpected('exportCoverageCsv'),
+    getCatalogAlertmanagerConfig: unexpected('getCatalogAlertmanagerConfig'),
     ...Object.fromEntries(
       Object.entries(overrides).map(([k, v]) => [k, jest.fn(v as any)]),
     ),

@@ -55,6 +55,13 @@ export interface ObservabilityApi {
   }): Promise<CoverageHistoryPoint[]>;
   /** The coverage table (same filters) as CSV. */
   exportCoverageCsv(query?: CoverageQuery): Promise<DownloadedFile>;
+  /**
+   * The one Alertmanager config for the catalog's Components the user may
+   * read, or for one team's; rejects with a 404 for a team without a route.
+   */
+  getCatalogAlertmanagerConfig(options?: {
+    team?: string;
+  }): Promise<DownloadedFile>;
 }
 
 /** @public */

@@ -207,4 +207,36 @@ describe('ObservabilityClient', () => {
     expect(csv.fileName).toBe('observability-coverage.csv');
     expect(await csv.blob.text()).toContain('component:default/checkout,0.82');
   });
+
+  it("downloads the catalog's Alertmanager config, or one team's", async () => {
+    server.use(
+      http.get(
+        `${baseUrl}/alertmanager/config.yaml`,
+        () =>
+          new HttpResponse('route:\n  receiver: redline-default\n', {
+            headers: {
+              'Content-Type': 'text/yaml; charset=utf-8',
+              'Content-Disposition': 'attachment; filename="alertmanager.yaml"',
+            },
+          }),
+      ),
+      http.get(
+        `${baseUrl}/alertmanager/teams/payments/config.yaml`,
+        () =>
+          new HttpResponse('route: {}\n', {
+            headers: {
+              'Content-Disposition':
+                'attachment; filename="payments-alertmanager.yaml"',
+            },
+          }),
+      ),
+    );
+    const whole = await client.getCatalogAlertmanagerConfig();
+    expect(whole.fileName).toBe('alertmanager.yaml');
+    expect(await whole.blob.text()).toContain('receiver: redline-default');
+    const team = await client.getCatalogAlertmanagerConfig({
+      team: 'payments',
+    });
+    expect(team.fileName).toBe('payments-alertmanager.yaml');
+  });
 });

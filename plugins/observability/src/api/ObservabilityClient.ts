@@ -139,6 +139,24 @@ export class ObservabilityClient implements ObservabilityApi {
     };
   }
 
+  async getCatalogAlertmanagerConfig(
+    options: { team?: string } = {},
+  ): Promise<DownloadedFile> {
+    const { team } = options;
+    const response = await this.#fetch(
+      team === undefined
+        ? '/alertmanager/config.yaml'
+        : `/alertmanager/teams/${encodeURIComponent(team)}/config.yaml`,
+    );
+    return {
+      blob: await response.blob(),
+      fileName: fileNameFrom(
+        response,
+        team === undefined ? 'alertmanager.yaml' : `${team}-alertmanager.yaml`,
+      ),
+    };
+  }
+
   async #json<T>(path: string, init?: RequestInit): Promise<T> {
     const response = await this.#fetch(path, init);
     return (await response.json()) as T;

@@ -88,20 +88,21 @@ export interface RuleTestGroup {
 }
 
 /**
- * `promtool test rules` with `evaluation_interval: 1m` on `rules` (YAML),
- * the test file built from `tests` so the rules under test are exactly the
- * generated ones.
+ * `promtool test rules` on `rules` (YAML), the test file built from `tests`
+ * so the rules under test are exactly the generated ones. Weeks of history
+ * are evaluated at `5m`: at `1m` they take minutes.
  */
 export function testRules(
   promtool: string,
   rulesYaml: string,
   tests: RuleTestGroup[],
+  evaluationInterval = '1m',
 ): PromtoolResult {
   return withTempDir(dir => {
     writeFileSync(join(dir, 'rules.yaml'), rulesYaml, 'utf8');
     const testFile = {
       rule_files: ['rules.yaml'],
-      evaluation_interval: '1m',
+      evaluation_interval: evaluationInterval,
       tests,
     };
     writeFileSync(join(dir, 'test.yaml'), toYaml(testFile), 'utf8');

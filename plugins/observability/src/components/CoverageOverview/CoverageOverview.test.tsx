@@ -192,4 +192,72 @@ describe('CoverageOverview', () => {
     });
     jest.restoreAllMocks();
   });
+
+  it("downloads the catalog's Alertmanager config, then the drilled-in team's", async () => {
+    const api = fullApi();
+    api.getCatalogAlertmanagerConfig.mockImplementation(async options => ({
+      blob: new Blob(['route: {}\n']),
+      fileName: options?.team
+        ? `${options.team}-alertmanager.yaml`
+        : 'alertmanager.yaml',
+    }));
+    const clicked: string[] = [];
+    Object.assign(URL, {
+      createObjectURL: jest.fn(() => 'blob:x'),
+      revokeObjectURL: jest.fn(),
+    });
+    jest
+      .spyOn(HTMLAnchorElement.prototype, 'click')
+      .mockImplementation(function recordClick(this: HTMLAnchorElement) {
+        clicked.push(this.download);
+      });
+    await renderPage(api);
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Download Alertmanager config',
+      }),
+    );
+    await waitFor(() => expect(clicked).toEqual(['alertmanager.yaml']));
+    expect(api.getCatalogAlertmanagerConfig).toHaveBeenLastCalledWith({});
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Show entities of payments' }),
+    );
+    await userEvent.click(
+      screen.getByRole('button', {
+        name: 'Download Alertmanager config for payments',
+      }),
+    );
+    await waitFor(() =>
+      expect(clicked).toEqual([
+        'alertmanager.yaml',
+        'payments-alertmanager.yaml',
+      ]),
+    );
+    expect(api.getCatalogAlertmanagerConfig).toHaveBeenLastCalledWith({
+      team: 'payments',
+    });
+    jest.restoreAllMocks();
+  });
+
+  it('shows an error panel when the Alertmanager config cannot be downloaded', async () => {
+    const api = fullApi();
+    api.getCatalogAlertmanagerConfig.mockRejectedValue(
+      new Error('catalog unavailable'),
+    );
+    await renderPage(api);
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Download Alertmanager config',
+      }),
+    );
+    expect(
+      await screen.findByText('Error: Alertmanager config download failed', {
+        selector: 'h6',
+      }),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText(/catalog unavailable/).length).toBeGreaterThan(
+      0,
+    );
+  });
 });

@@ -238,8 +238,8 @@ function TeamDrillDown({
 
 /**
  * The coverage page: summary figures, a per-team table with drill-down to a
- * team's entities, filters served by the backend, a trend from history and
- * CSV export.
+ * team's entities, filters served by the backend, a trend from history,
+ * CSV export and the catalog's (or the team's) Alertmanager config.
  * @public
  */
 export function CoverageOverview() {
@@ -255,6 +255,10 @@ export function CoverageOverview() {
     const file = await api.exportCoverageCsv(toQuery(filters, team));
     saveBlob(file.blob, file.fileName);
   }, [api, filters, team]);
+  const [alertmanager, downloadAlertmanager] = useAsyncFn(async () => {
+    const file = await api.getCatalogAlertmanagerConfig(team ? { team } : {});
+    saveBlob(file.blob, file.fileName);
+  }, [api, team]);
 
   let body;
   if (loading) body = <Progress />;
@@ -315,16 +319,33 @@ export function CoverageOverview() {
             setTeam(undefined);
           }}
         />
-        <Button
-          variant="outlined"
-          onClick={exportCsv}
-          disabled={exported.loading}
-        >
-          {exported.loading ? 'Exporting…' : 'Export CSV'}
-        </Button>
+        <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
+          <Button
+            variant="outlined"
+            onClick={exportCsv}
+            disabled={exported.loading}
+          >
+            {exported.loading ? 'Exporting…' : 'Export CSV'}
+          </Button>
+          <Button
+            variant="outlined"
+            onClick={downloadAlertmanager}
+            disabled={alertmanager.loading}
+          >
+            {team
+              ? `Download Alertmanager config for ${team}`
+              : 'Download Alertmanager config'}
+          </Button>
+        </Box>
       </Box>
       {exported.error && (
         <ResponseErrorPanel error={exported.error} title="Export failed" />
+      )}
+      {alertmanager.error && (
+        <ResponseErrorPanel
+          error={alertmanager.error}
+          title="Alertmanager config download failed"
+        />
       )}
       {body}
     </Box>
