@@ -262,7 +262,7 @@ describe('demo catalog', () => {
       logSelector: '{app="checkout",env="prod"}',
     });
     expect(computeRedTargets(spec).map(t => t.thresholdDisplay)).toEqual([
-      'drop > 40 % vs 1w ago',
+      'drop > 40 % vs usual',
       '> 0.5 %',
       '> 400 ms',
     ]);

@@ -146,6 +146,31 @@ const cases: Array<{
     invalid: ['0', '0.5', '100', 'half', '-20'],
   },
   {
+    key: ANNOTATIONS.trafficDropMinRate,
+    read: s => s.thresholds.trafficDropMinRate,
+    // Absent, the spec holds nothing and TrafficDrop uses DEFAULT_TRAFFIC_DROP_MIN_RATE.
+    missing: undefined,
+    valid: [
+      [
+        '0.1',
+        {
+          value: 0.1,
+          source: 'annotation',
+          annotation: ANNOTATIONS.trafficDropMinRate,
+        },
+      ],
+      [
+        ' 2 ',
+        {
+          value: 2,
+          source: 'annotation',
+          annotation: ANNOTATIONS.trafficDropMinRate,
+        },
+      ],
+    ],
+    invalid: ['0', '0.0', '-1', '-0.5', 'none', '', '1e-3'],
+  },
+  {
     key: ANNOTATIONS.errorRateThreshold,
     read: s => s.thresholds.errorRatePercent,
     missing: { value: 1, source: 'default' },
@@ -334,6 +359,10 @@ const cases: Array<{
       'hooks.example.com',
       'ws://hooks.example.com',
       'https://token:x@hooks.example.com/alerts',
+      // WHATWG keeps these; Go (Alertmanager) rejects them.
+      'https://hooks.example.com/%TAG',
+      'https://hooks.example.com/%zz',
+      'https://hooks.example.com/100%',
     ],
   },
   {
@@ -418,6 +447,14 @@ describe('parseSpec, per annotation', () => {
         expect(result.spec.describedAnnotations).not.toContain(key);
       },
     );
+  });
+
+  it('rejects a traffic-drop minimum rate too large to be a finite number', () => {
+    const result = only(ANNOTATIONS.trafficDropMinRate, '9'.repeat(400));
+    expect(result.spec.thresholds.trafficDropMinRate).toBeUndefined();
+    expect(invalidFindings(result).map(f => f.annotation)).toEqual([
+      ANNOTATIONS.trafficDropMinRate,
+    ]);
   });
 
   it('never repeats a PagerDuty integration key in a finding', () => {
@@ -857,6 +894,17 @@ describe('parseSpec, properties', () => {
         },
       ),
       { numRuns: 10_000 },
+    );
+  });
+});
+
+describe('webhook URLs Alertmanager cannot read', () => {
+  it('says which escape Go rejects', () => {
+    const [finding] = invalidFindings(
+      only(ANNOTATIONS.alertWebhook, 'https://hooks.example.com/%TAG'),
+    );
+    expect(finding.message).toContain(
+      'must be an absolute http:// or https:// URL; it has an invalid percent-escape "%TA" (write a literal % as %25)',
     );
   });
 });

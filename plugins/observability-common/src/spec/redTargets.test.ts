@@ -6,6 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test/support is the repo's shared test kit, not a package
 import { describeWithBinary } from '../../../../test/support/binaries';
+import {
+  TRAFFIC_DROP_FOR,
+  generatePrometheusRules,
+} from '../generate/prometheusRules';
+import type { AlertingRule, RecordingRule } from '../generate/types';
 import { ANNOTATIONS } from './annotations';
 import { resolveGeneratorConfig } from './config';
 import { findPromqlSyntaxError } from './labelMatchers';
@@ -34,12 +39,11 @@ describe('computeRedTargets', () => {
       name: 'Request rate',
       description: expect.stringContaining('50 %'),
       promql: 'sum(rate(http_requests_total{service="checkout"}[5m]))',
-      alertExpr:
-        'sum(rate(http_requests_total{service="checkout"}[5m])) < 0.5 * sum(rate(http_requests_total{service="checkout"}[5m] offset 1w))',
+      alertExpr: expect.stringMatching(/\n< 0\.5$/),
       threshold: 50,
       unit: 'percent',
-      thresholdDisplay: 'drop > 50 % vs 1w ago',
-      for: '10m',
+      thresholdDisplay: 'drop > 50 % vs usual',
+      for: TRAFFIC_DROP_FOR,
       source: 'default',
     });
     expect(errors).toEqual({
@@ -80,11 +84,11 @@ describe('computeRedTargets', () => {
     });
     expect(rate).toMatchObject({
       threshold: 30,
-      thresholdDisplay: 'drop > 30 % vs 1w ago',
+      thresholdDisplay: 'drop > 30 % vs usual',
       source: 'annotation',
       annotation: ANNOTATIONS.rateDropThreshold,
     });
-    expect(rate.alertExpr).toContain('< 0.7 *');
+    expect(rate.alertExpr).toMatch(/\n< 0\.7$/);
     // 0.7 / 100 is 0.006999… in binary floating point; the expression must still read 0.007.
     expect(errors).toMatchObject({
       threshold: 0.7,
@@ -100,6 +104,50 @@ describe('computeRedTargets', () => {
       annotation: ANNOTATIONS.latencyP99Threshold,
     });
     expect(duration.alertExpr).toMatch(/> 1\.5$/);
+  });
+
+  it('alerts on the rate like the TrafficDrop rule, its recorded baseline written out', () => {
+    const config = resolveGeneratorConfig();
+    const { spec } = parseSpec(
+      entity({
+        [ANNOTATIONS.metricsSelector]: 'job="checkout",env="prod"',
+        [ANNOTATIONS.rateDropThreshold]: '30',
+        [ANNOTATIONS.trafficDropMinRate]: '2',
+      }),
+      config,
+    );
+    const [rate] = computeRedTargets(spec);
+    const rules = generatePrometheusRules(spec, config).rules.groups.flatMap(
+      g => g.rules,
+    );
+    const baseline = rules.find(
+      (r): r is RecordingRule =>
+        'record' in r && r.record === 'service:http_requests:rate5m_baseline',
+    )!;
+    const trafficDrop = rules.find(
+      (r): r is AlertingRule => 'alert' in r && r.alert === 'TrafficDrop',
+    )!;
+    expect(baseline.expr).toContain(
+      'http_requests_total{job="checkout",env="prod"}[5m] offset 3w',
+    );
+    expect(rate.alertExpr).toBe(
+      trafficDrop.expr.replace(
+        'service:http_requests:rate5m_baseline{service="checkout"}',
+        `(${baseline.expr})`,
+      ),
+    );
+    expect(rate.alertExpr).toContain('> 2)');
+    expect(rate.for).toBe(trafficDrop.for);
+    expect(rate.description).toContain(
+      'more than 30 % below its usual rate for 10m',
+    );
+    expect(rate.description).toContain('at most 2 requests/s');
+  });
+
+  it('describes the default minimum rate when the annotation is absent', () => {
+    const [rate] = targetsOf();
+    expect(rate.alertExpr).toContain('> 0.1)');
+    expect(rate.description).toContain('at most 0.1 requests/s');
   });
 
   it('builds PromQL from the metrics selector and configured metric names', () => {

@@ -3,8 +3,11 @@
  * from configured metric names and the spec's already-validated selector, so
  * it is valid for any entity.
  */
+import { TRAFFIC_DROP_FOR } from '../generate/prometheusRules';
+import { rateBaselineExpr } from '../generate/redRecordingRules';
 import type { RedTarget } from '../types';
 import { roundNumber } from './annotationSchemas';
+import { DEFAULT_TRAFFIC_DROP_MIN_RATE } from './parseSpec';
 import type { ObservabilitySpec, Sourced } from './types';
 
 /** Range of the rate() windows; the seed's thresholds are all "for 5 min". @public */
@@ -28,9 +31,12 @@ function num(value: number): string {
  *
  * - `promql` is what a dashboard plots: requests per second, the 5xx ratio
  *   (0–1) and the P99 latency in seconds.
- * - `alertExpr` is the alerting condition built on it.
- * - The traffic target compares the current rate with the same window one
- *   week earlier, so normal daily and weekly cycles do not look like drops.
+ * - `alertExpr` is the alerting condition built on it, from raw metrics so
+ *   it holds without Redline's recording rules.
+ * - The traffic target is the TrafficDrop alert with its recorded baseline
+ *   written out: the usual rate at this time of day and week, so normal
+ *   cycles do not look like drops, and no alert while that is too low to
+ *   tell a drop from chance.
  * @public
  */
 export function computeRedTargets(spec: ObservabilitySpec): RedTarget[] {
@@ -38,9 +44,11 @@ export function computeRedTargets(spec: ObservabilitySpec): RedTarget[] {
   const sel = spec.selector.value;
   const w = RED_RATE_WINDOW;
   const { rateDropPercent, errorRatePercent, latencyP99Ms } = spec.thresholds;
+  const minRate =
+    spec.thresholds.trafficDropMinRate?.value ?? DEFAULT_TRAFFIC_DROP_MIN_RATE;
 
   const requestRate = `sum(rate(${requestsTotal}{${sel}}[${w}]))`;
-  const requestRateLastWeek = `sum(rate(${requestsTotal}{${sel}}[${w}] offset 1w))`;
+  const usualRate = rateBaselineExpr(`${requestsTotal}{${sel}}`);
   const errorRatio = `sum(rate(${requestsTotal}{${sel},${statusLabel}=~"5.."}[${w}])) / ${requestRate}`;
   const p99 = `histogram_quantile(0.99, sum by (le) (rate(${durationHistogram}_bucket{${sel}}[${w}])))`;
 
@@ -48,18 +56,21 @@ export function computeRedTargets(spec: ObservabilitySpec): RedTarget[] {
     {
       signal: 'rate',
       name: 'Request rate',
-      description: `Requests per second. Alerts when traffic drops by more than ${num(
+      description: `Requests per second. Alerts when traffic stays more than ${num(
         rateDropPercent.value,
-      )} % compared with the same time one week earlier: a sudden drop usually means clients cannot reach the service.`,
+      )} % below its usual rate for ${TRAFFIC_DROP_FOR}: a sudden drop usually means clients cannot reach the service. The usual rate is the median of the same 5 minutes over the past three weeks (or days, for a service younger than a week); while it is at most ${num(
+        minRate,
+      )} requests/s, too few to tell a drop from chance, nothing alerts.`,
       promql: requestRate,
-      alertExpr: `${requestRate} < ${num(
-        1 - rateDropPercent.value / 100,
-      )} * ${requestRateLastWeek}`,
+      // As in the TrafficDrop rule: no traffic now counts as zero, and the
+      // baseline's guard also keeps the division away from zero.
+      alertExpr: `(${requestRate} or vector(0))\n/ on ()\n((${usualRate}) > ${num(
+        minRate,
+      )})\n< ${num((100 - rateDropPercent.value) / 100)}`,
       threshold: rateDropPercent.value,
       unit: 'percent',
-      thresholdDisplay: `drop > ${num(rateDropPercent.value)} % vs 1w ago`,
-      // Week-over-week comparisons are noisier than ratios; a longer hold avoids paging on a single dip.
-      for: '10m',
+      thresholdDisplay: `drop > ${num(rateDropPercent.value)} % vs usual`,
+      for: TRAFFIC_DROP_FOR,
       ...provenance(rateDropPercent),
     },
     {

@@ -95,7 +95,7 @@ describe('EntityObservabilityContent', () => {
     ).toHaveTextContent('Service-level objective (20 %)');
     expect(screen.getByText('> 0.5 %')).toBeInTheDocument();
     expect(screen.getByText('> 400 ms')).toBeInTheDocument();
-    expect(screen.getByText('drop > 40 % vs 1w ago')).toBeInTheDocument();
+    expect(screen.getByText('drop > 40 % vs usual')).toBeInTheDocument();
 
     expect(screen.getByText('Alert rules')).toBeInTheDocument();
     const latency = screen.getByText('HighLatencyP99').closest('tr')!;
@@ -143,7 +143,7 @@ describe('EntityObservabilityContent', () => {
     ).toBeInTheDocument();
     expect(screen.getByText('> 1 %')).toBeInTheDocument();
     expect(screen.getByText('> 500 ms')).toBeInTheDocument();
-    expect(screen.getByText('drop > 50 % vs 1w ago')).toBeInTheDocument();
+    expect(screen.getByText('drop > 50 % vs usual')).toBeInTheDocument();
     expect(
       screen.getByText(/^Live data: unknown — Metric collection failed/),
     ).toBeInTheDocument();

@@ -31,7 +31,7 @@ describe('RedTargetsTable', () => {
     expect(within(latencyRow).getByText('245 ms')).toBeInTheDocument();
     const rateRow = screen.getByText('Request rate').closest('tr')!;
     expect(
-      within(rateRow).getByText('drop > 40 % vs 1w ago'),
+      within(rateRow).getByText('drop > 40 % vs usual'),
     ).toBeInTheDocument();
     expect(
       within(rateRow).getByText('annotation: redline.dev/rate-drop-threshold'),
@@ -52,7 +52,7 @@ describe('RedTargetsTable', () => {
     expect(screen.queryByText('Live')).not.toBeInTheDocument();
     expect(screen.getByText('> 1 %')).toBeInTheDocument();
     expect(screen.getByText('> 500 ms')).toBeInTheDocument();
-    expect(screen.getByText('drop > 50 % vs 1w ago')).toBeInTheDocument();
+    expect(screen.getByText('drop > 50 % vs usual')).toBeInTheDocument();
     expect(screen.getAllByText('default')).toHaveLength(3);
   });
 
