@@ -111,6 +111,20 @@ export interface Config {
       timeoutMs?: number;
     };
 
+    /** Which hosts `redline.dev/alert-webhook` may point Alertmanager at. */
+    alertWebhook?: {
+      /**
+       * Hosts a webhook may use (exact host names, or `*.example.com` for
+       * sub-domains; the same rule as `runbookCheck.allowedHosts`). Not set:
+       * any public host, but never an internal one (loopback, private and
+       * link-local addresses, cloud metadata, `localhost`, single-label
+       * names, `*.internal`, `*.local`, …). A refused webhook is left out of
+       * the generated Alertmanager config and reported as a finding
+       * (`alertmanager.webhook-host-not-allowed`) on the entity.
+       */
+      allowedHosts?: string[];
+    };
+
     /**
      * The seed's retry policy for outbound calls (timeouts, connection errors,
      * 5xx and 429 answers only): exponential backoff with jitter.
@@ -129,6 +143,27 @@ export interface Config {
        * Default 30000; 0 turns it off.
        */
       openCircuitMs?: number;
+    };
+
+    /** Limits of every outbound call (Prometheus, Alertmanager, runbook links). */
+    outbound?: {
+      /**
+       * Largest answer body read, in bytes; a larger answer fails (and counts
+       * against the target's circuit) without being parsed. Default 4194304
+       * (4 MiB); raise it for a Prometheus with very many rules.
+       */
+      maxResponseBytes?: number;
+    };
+
+    /** The entity tab's view. */
+    view?: {
+      /**
+       * How long the view waits for Prometheus, Alertmanager, runbook links
+       * and the catalog, in milliseconds, however many retries are pending.
+       * At the deadline it answers with the facts that arrived; the others
+       * are `unknown` with the reason. Default 5000.
+       */
+      deadlineMs?: number;
     };
 
     /** The apply route. */

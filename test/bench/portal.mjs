@@ -25,9 +25,11 @@
  *   npm run bench:portal
  *   npm run bench:portal -- --duration 5 --warmup 2 --entities 2000 --rotate 100 --keep --verbose
  *   npm run bench:portal -- --profile /tmp/prof   (the backend writes a .cpuprofile there on exit)
+ *   npm run bench:portal -- --hanging-prometheus   (adds a phase: views of entities whose Prometheus never answers)
  */
 import autocannon from 'autocannon';
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,6 +59,10 @@ const TARGET_COVERAGE_CPU_S = 3;
 // traffic filled (see measureCoverage); one extra /api/v1/rules per 5 s is
 // noise next to the Prometheus queries every single view makes.
 const RULES_CACHE_TTL_MS = 5_000;
+/** `observability.view.deadlineMs`, set explicitly so the hanging phase knows it. */
+const VIEW_DEADLINE_MS = 5_000;
+/** Entities the --hanging-prometheus phase points at the hanging instance. */
+const HANGING_ENTITIES = 5;
 
 function parseArgs(argv) {
   const args = {
@@ -67,11 +73,13 @@ function parseArgs(argv) {
     keep: false,
     verbose: false,
     profile: undefined,
+    hangingPrometheus: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--keep') args.keep = true;
     else if (arg === '--verbose') args.verbose = true;
+    else if (arg === '--hanging-prometheus') args.hangingPrometheus = true;
     else if (arg === '--profile') args.profile = argv[++i];
     else if (
       ['--entities', '--rotate', '--duration', '--warmup'].includes(arg)
@@ -82,7 +90,7 @@ function parseArgs(argv) {
       args[arg.slice(2)] = value;
     } else {
       throw new Error(
-        `unknown argument ${arg} (known: --entities N --rotate N --duration S --warmup S --keep --verbose --profile DIR)`,
+        `unknown argument ${arg} (known: --entities N --rotate N --duration S --warmup S --keep --verbose --profile DIR --hanging-prometheus)`,
       );
     }
   }
@@ -109,10 +117,27 @@ async function main(args, group, workDir) {
 
   // --- synthetic catalog -------------------------------------------------
   const catalog = syntheticCatalog({ count: args.entities });
-  const catalogFiles = writeCatalogFiles(join(workDir, 'catalog'), catalog);
   // Every k-th entity: the rotating set spans squads and annotation shapes
   // instead of the first few files.
   const step = Math.floor(args.entities / args.rotate);
+  // --hanging-prometheus: a few entities outside the rotating set name a
+  // second Prometheus that accepts connections and never answers.
+  const hanging = args.hangingPrometheus
+    ? await startHangingServer()
+    : undefined;
+  const hangingRefs = [];
+  if (hanging) {
+    for (let i = 0; hangingRefs.length < HANGING_ENTITIES; i++) {
+      const entity = catalog.components[(i * step + 1) % args.entities];
+      if (hangingRefs.includes(entity.metadata.name)) break;
+      entity.metadata.annotations = {
+        ...entity.metadata.annotations,
+        'redline.dev/prometheus-instance': 'hanging',
+      };
+      hangingRefs.push(entity.metadata.name);
+    }
+  }
+  const catalogFiles = writeCatalogFiles(join(workDir, 'catalog'), catalog);
   const rotating = Array.from(
     { length: args.rotate },
     (_, i) => catalog.components[i * step],
@@ -215,9 +240,11 @@ async function main(args, group, workDir) {
                 rulesDirectory: rulesDir,
                 default: true,
               },
+              ...(hanging ? [{ name: 'hanging', url: hanging.url }] : []),
             ],
             rulesCacheTtlMs: RULES_CACHE_TTL_MS,
           },
+          view: { deadlineMs: VIEW_DEADLINE_MS },
           coverage: {
             // Only the triggered run is measured. The scheduler sleeps through
             // `initialDelay` before it even looks at triggers, so the delay is
@@ -376,6 +403,22 @@ async function main(args, group, workDir) {
     }
   }
 
+  // --- hanging Prometheus ----------------------------------------------------
+  let hangingPhase;
+  if (hanging) {
+    const paths = hangingRefs.map(routes.view);
+    log(`  view ${hangingRefs.length} on a hanging Prometheus @50 ...`);
+    // Every view here lasts the whole deadline, and autocannon drops what
+    // is still in flight when it stops: run for a few deadlines at least.
+    const duration = Math.max(
+      args.duration,
+      Math.ceil((3 * VIEW_DEADLINE_MS) / 1000),
+    );
+    const result = await cannon(base, paths, headers, 50, duration);
+    lastViewAt = Date.now();
+    hangingPhase = { entities: hangingRefs.length, result };
+  }
+
   // --- coverage --------------------------------------------------------------
   const coverage = await measureCoverage({
     base,
@@ -389,6 +432,7 @@ async function main(args, group, workDir) {
     args,
     ingestion,
     rows,
+    hangingPhase,
     coverage,
     backendPid,
     started,
@@ -477,6 +521,17 @@ function cannon(base, paths, headers, connections, durationS) {
       error ? reject(error) : resolve(result),
     );
   });
+}
+
+/**
+ * A "Prometheus" that accepts connections and never answers: what the view's
+ * deadline is for. Unreferenced: it ends with this process.
+ */
+async function startHangingServer() {
+  const server = createServer(() => {});
+  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
+  server.unref();
+  return { url: `http://127.0.0.1:${server.address().port}` };
 }
 
 async function prometheusRulesCalls(url) {
@@ -608,6 +663,7 @@ function report({
   args,
   ingestion,
   rows,
+  hangingPhase,
   coverage,
   backendPid,
   started,
@@ -812,6 +868,26 @@ function report({
         }`,
       );
     }
+  }
+  if (hangingPhase) {
+    const { result } = hangingPhase;
+    const max = result.latency.max;
+    const non2xx = result.non2xx ?? 0;
+    p('');
+    p(
+      `hanging Prometheus (${hangingPhase.entities} entities @50, deadline ${VIEW_DEADLINE_MS} ms): ${result.requests.total} views, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${max} ms, non-2xx ${non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`,
+    );
+    p(
+      result.requests.total > 0 &&
+        max <= VIEW_DEADLINE_MS + 1000 &&
+        non2xx === 0 &&
+        result.errors === 0
+        ? `  ok: no request exceeds the deadline by more than 1 s (max overshoot ${Math.max(
+            0,
+            max - VIEW_DEADLINE_MS,
+          )} ms)`
+        : `  PROBLEM: max ${max} ms vs deadline ${VIEW_DEADLINE_MS} ms + 1 s, non-2xx ${non2xx}, errors ${result.errors}`,
+    );
   }
   p('');
   p(`total run time ${seconds(Date.now() - started)}`);

@@ -28,6 +28,9 @@ const demoService = () => requireTs('../../packages/demo-service/src/index.ts');
 const common = () =>
   requireTs('@redline/backstage-plugin-observability-common');
 
+const ruleFiles = () =>
+  requireTs('../../plugins/observability-backend/src/services/RuleFiles.ts');
+
 /** Binaries the stack needs, with `requireBinary` semantics (fail in CI, loud skip locally). */
 export function requireStackBinaries() {
   const { requireBinary } = requireTs('../support/binaries.ts');
@@ -201,7 +204,8 @@ export function generatedAlertmanagerYaml(entity, partialConfig) {
 /**
  * Writes `entity`'s generated `prometheus-rules` artifact into the stack's
  * rules directory as the portal's apply route names it
- * (`redline-<service>.yaml`); for runs without a portal. Returns the path.
+ * (`redline-<kind>-<namespace>-<name>.yaml`, owner header first); for runs
+ * without a portal. Returns the path.
  */
 export function writeGeneratedRules(stack, entity, partialConfig) {
   const { describeEntity, resolveGeneratorConfig } = common();
@@ -210,8 +214,12 @@ export function writeGeneratedRules(stack, entity, partialConfig) {
     resolveGeneratorConfig(partialConfig),
   );
   const file = artifacts.files.find(f => f.id === 'prometheus-rules');
-  const path = join(stack.rulesDir, `redline-${artifacts.serviceName}.yaml`);
-  writeFileSync(path, file.content);
+  // Named and headed as the portal's apply writes it, so a later apply of
+  // the same entity replaces this file instead of refusing a stranger's.
+  const { ruleFileNameFor, withOwnerHeader } = ruleFiles();
+  const entityRef = artifacts.entityRef;
+  const path = join(stack.rulesDir, ruleFileNameFor(entityRef));
+  writeFileSync(path, withOwnerHeader(entityRef, file.content));
   return path;
 }
 

@@ -141,7 +141,8 @@ async function main() {
   const router = await createCoverageRouter({
     store,
     httpAuth: mockServices.httpAuth(),
-    scheduler: { triggerTask: async () => {} },
+    scheduler: { triggerTask: async () => {}, cancelTask: async () => {} },
+    logger: mockServices.rootLogger({ level: 'warn' }),
   });
   const app = express().use('/api/observability/coverage', router);
   const server = app.listen(0, '127.0.0.1', () => {

@@ -533,7 +533,9 @@ describe('observability backend plugin', () => {
       const body = res.body as EntityViewResponse;
       expect(body.live).toMatchObject({ status: 'fallback-logs', values: [] });
       expect(body.live!.reason).toMatch(/Using log-based metrics as fallback/);
-      expect(body.live!.reason).toMatch(/ECONNREFUSED.*after 3 attempts/);
+      // Questions share the server's circuit: once one used up its 3
+      // attempts, the others' pending retries are refused.
+      expect(body.live!.reason).toMatch(/ECONNREFUSED.*after [23] attempts/);
       expect(checkOf(body, 'metrics.exist')).toMatchObject({
         status: 'warn',
         message: expect.stringMatching(
@@ -542,7 +544,7 @@ describe('observability backend plugin', () => {
       });
       expect(body.deployedRules).toMatchObject({
         status: 'unknown',
-        reason: expect.stringMatching(/ECONNREFUSED.*after 3 attempts/),
+        reason: expect.stringMatching(/ECONNREFUSED.*after [23] attempts/),
       });
       expect(checkOf(body, 'deployment.rules-loaded').status).toBe('unknown');
       expect(body.firing.status).toBe('unknown');
@@ -562,7 +564,10 @@ describe('observability backend plugin', () => {
       // No fallback to state: the check cannot tell, rather than warning.
       expect(checkOf(res.body, 'metrics.exist')).toMatchObject({
         status: 'unknown',
-        message: expect.stringMatching(/ECONNREFUSED.*after 3 attempts/),
+        // The previous view opened the circuit of the `down` server.
+        message: expect.stringMatching(
+          /ECONNREFUSED.*after [23] attempts|prometheus:down is failing \(unreachable/,
+        ),
       });
     });
 
@@ -604,9 +609,10 @@ describe('observability backend plugin', () => {
       expect(res.status).toBe(200);
       expect(res.body.live.status).toBe('unknown');
       expect(res.body.live.reason).toMatch(
-        /did not answer within 300 ms after 3 attempts/,
+        /did not answer within 300 ms after [23] attempts|prometheus:slow is failing \(no answer in time/,
       );
-      expect(slow.requestsTo('/api/v1/query?')).toHaveLength(3);
+      const asked = slow.requestsTo('/api/v1/query').length;
+      expect(asked).toBeLessThanOrEqual(3 * 2);
 
       // The next view does not wait out the retries again: the instance's circuit is open.
       const started = Date.now();
@@ -615,9 +621,9 @@ describe('observability backend plugin', () => {
       );
       expect(again.status).toBe(200);
       expect(again.body.live.status).toBe('unknown');
-      expect(again.body.live.reason).toMatch(/next try in \d+ s/);
+      expect(again.body.live.reason).toMatch(/not asked again for \d+ s/);
       expect(Date.now() - started).toBeLessThan(300 * 3);
-      expect(slow.requestsTo('/api/v1/query?')).toHaveLength(3);
+      expect(slow.requestsTo('/api/v1/query')).toHaveLength(asked);
     });
 
     it('runbook links on hosts that are not allowed are never fetched', async () => {
@@ -774,12 +780,17 @@ describe('observability backend plugin', () => {
       const body = res.body as EntityViewResponse;
       expect(body.firing).toEqual({
         status: 'unknown',
-        reason: expect.stringMatching(/alertmanager:down is unreachable/),
+        // Prometheus "down" is the same server: its circuit may be open.
+        reason: expect.stringMatching(
+          /alertmanager:down is (unreachable|failing \(unreachable)/,
+        ),
         alerts: [],
       });
       expect(checkOf(body, 'alerts.firing')).toMatchObject({
         status: 'unknown',
-        message: expect.stringMatching(/alertmanager:down is unreachable/),
+        message: expect.stringMatching(
+          /alertmanager:down is (unreachable|failing \(unreachable)/,
+        ),
       });
       expect(body.alerts.some(a => a.firing)).toBe(false);
     });
@@ -851,7 +862,10 @@ describe('observability backend plugin', () => {
       expect(body).toMatchObject({
         entityRef: 'component:default/checkout',
         instance: 'main',
-        path: path.join(rulesDirectory, 'redline-checkout.yaml'),
+        path: path.join(
+          rulesDirectory,
+          'redline-component-default-checkout.yaml',
+        ),
         changed: true,
         reload: { status: 'ok' },
         appliedBy: mockCredentials.user().principal.userEntityRef,
@@ -863,10 +877,13 @@ describe('observability backend plugin', () => {
       const download = await request(server).get(
         `${API}/entity/component/default/checkout/artifacts/prometheus-rules`,
       );
-      expect(written).toBe(download.text);
+      // The first line names the owner, so no other entity overwrites it.
+      expect(written).toBe(
+        `# redline-entity: component:default/checkout\n${download.text}`,
+      );
       // No temporary file is left next to the rules.
       expect(await fs.readdir(rulesDirectory)).toEqual([
-        'redline-checkout.yaml',
+        'redline-component-default-checkout.yaml',
       ]);
       expect(prometheus.requestsTo('/-/reload').map(r => r.method)).toEqual([
         'POST',

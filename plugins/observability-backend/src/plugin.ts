@@ -96,11 +96,13 @@ export const observabilityPlugin = createBackendPlugin({
           config: deps.config,
           logger,
           evaluator,
+          store: coverageStore,
         });
         const coverageRouter = await createCoverageRouter({
           store: coverageStore,
           httpAuth,
           scheduler: deps.scheduler,
+          logger,
         });
 
         httpRouter.addAuthPolicy({

@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test/support is the repo's shared test kit, not a package
 import { describeWithBinary, findBinary } from '../../../test/support/binaries';
 import { closedPortUrl } from './__testUtils__/fakeServer';
-import { testEntities } from './__testUtils__/entities';
+import { component, testEntities } from './__testUtils__/entities';
 import { observabilityPlugin } from './plugin';
 
 jest.setTimeout(60_000);
@@ -233,7 +233,9 @@ describeWithBinary('prometheus')(
       // What Prometheus loaded carries `app`, never the default `service`.
       const loaded = await (await fetch(`${url}/api/v1/rules`)).json();
       const ordersRules = loaded.data.groups
-        .filter((g: any) => g.file.endsWith('redline-orders.yaml'))
+        .filter((g: any) =>
+          g.file.endsWith('redline-component-default-orders.yaml'),
+        )
         .flatMap((g: any) => g.rules);
       expect(ordersRules.length).toBeGreaterThan(3);
       for (const rule of ordersRules) {
@@ -252,6 +254,52 @@ describeWithBinary('prometheus')(
         message: `All ${alertNames.size} alert(s) are loaded.`,
       });
       expect(after.alerts.every(a => a.deployed === 'yes')).toBe(true);
+    });
+
+    it("refuses an apply that would replace another entity's rules: 409 naming it, and Prometheus keeps serving them", async () => {
+      const { server } = await startBackend([
+        ...testEntities({ runbookUrl: 'https://wiki.example.org/rb' }),
+        component('svc-collide', {
+          'redline.dev/service-name': 'checkout',
+          'redline.dev/metrics-selector': 'job="matches-nothing"',
+        }),
+      ]);
+      const loadedCheckoutRules = async () => {
+        const loaded = await (await fetch(`${url}/api/v1/rules`)).json();
+        return loaded.data.groups
+          .filter((g: any) => g.name.startsWith('redline:checkout:'))
+          .map((g: any) => ({
+            file: path.basename(g.file),
+            queries: g.rules.map((r: any) => r.query),
+          }));
+      };
+
+      const checkout = await request(server)
+        .post(`${API}/entity/component/default/checkout/apply`)
+        .send({});
+      expect(checkout.status).toBe(200);
+      const before = await loadedCheckoutRules();
+      expect(before.length).toBeGreaterThan(0);
+      expect(
+        before.every(
+          (g: any) => g.file === 'redline-component-default-checkout.yaml',
+        ),
+      ).toBe(true);
+
+      const collide = await request(server)
+        .post(`${API}/entity/component/default/svc-collide/apply`)
+        .send({});
+      expect(collide.status).toBe(409);
+      expect(collide.body.error.message).toMatch(
+        /already defined by component:default\/checkout/,
+      );
+      expect(await fs.readdir(path.join(directory, 'rules'))).not.toContain(
+        'redline-component-default-svc-collide.yaml',
+      );
+      // Still checkout's own selector, not the one that matches nothing.
+      const after = await loadedCheckoutRules();
+      expect(after).toEqual(before);
+      expect(JSON.stringify(after)).not.toContain('matches-nothing');
     });
   },
 );

@@ -4,6 +4,7 @@ import { createAlertmanagerRouter } from './routes/alertmanager';
 import { createApplyRouter } from './routes/apply';
 import { createDesignRouter } from './routes/design';
 import { createEntityRouter } from './routes/entity';
+import { createErrorHygiene } from './routes/errorHygiene';
 import type { RouteDeps } from './routes/types';
 import { createTelemetryMiddleware } from './telemetry/middleware';
 
@@ -15,8 +16,9 @@ export interface RouterOptions extends RouteDeps {
 
 /**
  * The plugin's HTTP API. Routes only validate, call a service and answer;
- * errors are thrown as `@backstage/errors` types and rendered by the root
- * router's error middleware (no stack traces leave the backend).
+ * errors are thrown as `@backstage/errors` types, reduced to their message
+ * (see createErrorHygiene) and rendered by the root router's error
+ * middleware.
  * @internal
  */
 export async function createRouter(
@@ -45,5 +47,6 @@ export async function createRouter(
   if (options.coverageRouter) {
     router.use('/coverage', options.coverageRouter);
   }
+  router.use(createErrorHygiene(options.logger));
   return router;
 }

@@ -77,6 +77,16 @@ function optionalString(root: Json, path: string): string | undefined {
   return value;
 }
 
+function optionalStrings(root: Json, path: string): string[] | undefined {
+  const value = at(root, path);
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || !value.every(v => typeof v === 'string'))
+    throw new Error(
+      `${path} must be a list of strings, got ${JSON.stringify(value)}`,
+    );
+  return value;
+}
+
 function optionalNumbers(root: Json, path: string): number[] | undefined {
   const value = at(root, path);
   if (value === undefined || value === null) return undefined;
@@ -99,7 +109,8 @@ function definedOnly<T extends object>(value: T): Partial<T> {
 /**
  * The generator config of one or more app-config files (later ones override
  * earlier ones), read as the backend reads `observability.*`: the metric
- * names, `portalBaseUrl` (else `app.baseUrl`) and the Alertmanager timings.
+ * names, `portalBaseUrl` (else `app.baseUrl`), the Alertmanager timings and
+ * the alert webhook allow-list.
  * Throws a message for people when a file cannot be read or a value is
  * wrong; like the backend, an invalid metric or label name is refused rather
  * than replaced by the default, which would make the generated rules and the
@@ -144,5 +155,11 @@ export function readGeneratorConfig(files: string[]): GeneratorConfig {
         'observability.alertmanager.repeatInterval',
       ),
     }),
+    alertWebhook: {
+      allowedHosts: optionalStrings(
+        root,
+        'observability.alertWebhook.allowedHosts',
+      ),
+    },
   });
 }

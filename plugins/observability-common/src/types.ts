@@ -248,7 +248,25 @@ export interface CoverageRefreshResponse {
 }
 
 /** Response of `GET /entity/:kind/:namespace/:name/apply`: who applied this entity's rules, newest first. @public */
+/**
+ * How an apply attempt ended: `applied` wrote (or replaced) the rules file,
+ * `unchanged` found it already in place, `refused` was a request that cannot
+ * be honoured as it stands (4xx), `failed` could not be carried out (5xx).
+ */
+export type ApplyOutcome = 'applied' | 'unchanged' | 'refused' | 'failed';
+
+/**
+ * One attempt in an entity's apply history. For a refused or failed attempt
+ * `changed` is false, `reload.status` is `skipped`, and `instance` and `path`
+ * are empty when the attempt stopped before they were known.
+ */
+export interface ApplyHistoryItem extends Omit<ApplyResponse, 'entityRef'> {
+  outcome: ApplyOutcome;
+  /** What happened, in words for people; absent on entries from before it was kept. */
+  message?: string;
+}
+
 export interface ApplyHistoryResponse {
   entityRef: string;
-  items: Array<Omit<ApplyResponse, 'entityRef'>>;
+  items: ApplyHistoryItem[];
 }

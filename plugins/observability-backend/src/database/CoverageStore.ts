@@ -16,6 +16,8 @@ export interface CoverageListOptions extends CoverageFilter {
   order?: 'asc' | 'desc';
   offset: number;
   limit: number;
+  /** The run to read (default: the published one). */
+  runId?: string;
 }
 
 /** Shares (0–1) over a set of rows. @public */
@@ -32,23 +34,75 @@ export interface CoverageHistoryQuery {
   limit?: number;
 }
 
+/** A run that has been published: the one readers see. @public */
+export interface PublishedCoverageRun {
+  runId: string;
+  /** The `evaluatedAt` of all its rows. */
+  evaluatedAt: string;
+  /** Entities the run saw. */
+  entities: number;
+}
+
+/** A run in progress, or one whose process died without finishing it. @public */
+export interface RunningCoverageRun {
+  runId: string;
+  startedAt: string;
+  /** Renewed while the run's process is alive (ISO-8601). */
+  heartbeatAt: string;
+}
+
 /**
  * Persistence of coverage results and their history.
+ *
+ * A run's rows are written under its id and stay invisible until
+ * `publishRun` switches readers to them in one transaction, so readers see
+ * one complete run, never a mix of two or the first pages of one. Readers
+ * (`listRows`, `summarize`) read the published run unless told another.
  * @public
  */
 export interface CoverageStore {
-  /** Inserts or replaces rows, marking them as written by `runId`. */
+  /**
+   * Records `runId` as running and collects what earlier runs left behind:
+   * the rows of every run but the published one (the run it replaced, and
+   * runs whose process died), and runs still marked running (the caller
+   * holds the scheduler's lease, so they are dead). Returns the rows deleted.
+   */
+  beginRun(run: {
+    runId: string;
+    evaluatedAt: string;
+    startedAt: string;
+  }): Promise<number>;
+  /** Renews the run's heartbeat; false when the run is no longer running (abandoned by a recovery). */
+  heartbeat(runId: string, at: string): Promise<boolean>;
+  /** Inserts or replaces rows of a run (invisible until it is published). */
   upsertRows(runId: string, rows: CoverageEntityRow[]): Promise<void>;
-  /** Deletes rows no longer written by `runId` (entities gone from the catalog). */
-  pruneRowsNotIn(runId: string): Promise<number>;
+  /**
+   * In one transaction: makes `runId` the published run (the previous one
+   * is retired; its rows stay for readers still paging through it until
+   * the next run begins) and adds its history points. Throws a
+   * `ConflictError` when the run is no longer running. Returns how many
+   * entities of the previous run the new one no longer has.
+   */
+  publishRun(
+    runId: string,
+    result: {
+      entities: number;
+      finishedAt: string;
+      history: CoverageHistoryPoint[];
+    },
+  ): Promise<{ pruned: number }>;
+  /** Gives a run up: never published, its rows deleted. */
+  abandonRun(runId: string): Promise<void>;
+  publishedRun(): Promise<PublishedCoverageRun | undefined>;
+  /** The most recently started run still marked running, alive or not. */
+  runningRun(): Promise<RunningCoverageRun | undefined>;
   listRows(
     options: CoverageListOptions,
   ): Promise<{ items: CoverageEntityRow[]; totalItems: number }>;
   summarize(
     filter: CoverageFilter,
+    runId?: string,
   ): Promise<{ summary: CoverageSummary; teams: TeamCoverageSummary[] }>;
-  /** When the newest row was evaluated, if any. */
-  lastEvaluatedAt(): Promise<string | undefined>;
   addHistory(points: CoverageHistoryPoint[]): Promise<void>;
   listHistory(query: CoverageHistoryQuery): Promise<CoverageHistoryPoint[]>;
   /** Deletes history points evaluated before `before` (ISO-8601); returns how many. */

@@ -13,6 +13,8 @@ interface ApplyLogRow {
   validated: string;
   reload_status: string;
   reload_message: string | null;
+  outcome: string | null;
+  message: string | null;
   applied_by: string;
   correlation_id: string | null;
   applied_at: Date | string;
@@ -44,6 +46,8 @@ export class DatabaseApplyLogStore implements ApplyLogStore {
       validated: entry.validated,
       reload_status: entry.reloadStatus,
       reload_message: entry.reloadMessage ?? null,
+      outcome: entry.outcome,
+      message: entry.message ?? null,
       applied_by: entry.appliedBy,
       correlation_id: entry.correlationId ?? null,
       applied_at: entry.appliedAt,
@@ -67,9 +71,26 @@ export class DatabaseApplyLogStore implements ApplyLogStore {
       validated: row.validated as ApplyLogEntry['validated'],
       reloadStatus: row.reload_status as ApplyLogEntry['reloadStatus'],
       reloadMessage: row.reload_message ?? undefined,
+      outcome: (row.outcome ?? 'applied') as ApplyLogEntry['outcome'],
+      message: row.message ?? undefined,
       appliedBy: row.applied_by,
       correlationId: row.correlation_id ?? undefined,
       appliedAt: new Date(row.applied_at),
     }));
+  }
+
+  async lastWriter(
+    instance: string,
+    path: string,
+  ): Promise<string | undefined> {
+    const row = await this.#db<ApplyLogRow>('apply_log')
+      .where({ instance, path, changed: true })
+      .where(q => q.whereNull('outcome').orWhere('outcome', 'applied'))
+      .orderBy([
+        { column: 'applied_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .first('entity_ref');
+    return row?.entity_ref;
   }
 }

@@ -4,6 +4,7 @@ import type { CoverageEntityRow } from '@redline/backstage-plugin-observability-
 import { createTestDatabases } from '../../../../test/support/postgres';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports -- see above
 import { findBinary } from '../../../../test/support/binaries';
+import type { Knex } from 'knex';
 import { DatabaseCoverageStore } from './DatabaseCoverageStore';
 
 jest.setTimeout(60_000);
@@ -35,6 +36,26 @@ function row(
   };
 }
 
+/** A complete run: begun, written, published. */
+async function publish(
+  store: DatabaseCoverageStore,
+  runId: string,
+  rows: CoverageEntityRow[],
+  evaluatedAt = '2026-11-25T05:00:00.000Z',
+) {
+  await store.beginRun({ runId, evaluatedAt, startedAt: evaluatedAt });
+  await store.upsertRows(runId, rows);
+  return store.publishRun(runId, {
+    entities: rows.length,
+    finishedAt: evaluatedAt,
+    history: [],
+  });
+}
+
+const all = { offset: 0, limit: 1000 };
+const visibleNames = async (store: DatabaseCoverageStore) =>
+  (await store.listRows(all)).items.map(i => i.name);
+
 describe('DatabaseCoverageStore', () => {
   it('runs on SQLite and, wherever initdb exists (always in CI), on a real PostgreSQL', () => {
     expect(ids).toEqual(
@@ -53,14 +74,63 @@ describe('DatabaseCoverageStore', () => {
 
     it('migrates up and down and up again', async () => {
       const { knex } = await createStore();
-      expect(await knex.schema.hasTable('observability_coverage')).toBe(true);
-      expect(await knex.schema.hasTable('observability_coverage_history')).toBe(
+      for (const table of [
+        'observability_coverage_rows',
+        'observability_coverage_runs',
+        'observability_coverage_history',
+      ]) {
+        expect(await knex.schema.hasTable(table)).toBe(true);
+      }
+      await knex.migrate.rollback({ directory: migrationsDirectory() }, true);
+      expect(await knex.schema.hasTable('observability_coverage_rows')).toBe(
+        false,
+      );
+      await knex.migrate.latest({ directory: migrationsDirectory() });
+      expect(await knex.schema.hasTable('observability_coverage_rows')).toBe(
         true,
       );
-      await knex.migrate.rollback({ directory: migrationsDirectory() }, true);
-      expect(await knex.schema.hasTable('observability_coverage')).toBe(false);
-      await knex.migrate.latest({ directory: migrationsDirectory() });
-      expect(await knex.schema.hasTable('observability_coverage')).toBe(true);
+    });
+
+    it('keeps the rows of a database from before runs as one published run', async () => {
+      const knex = await databases.init(databaseId);
+      const directory = migrationsDirectory();
+      await knex.migrate.up({ directory, name: '20261125000100_coverage.js' });
+      const legacy = (name: string, evaluatedAt: string) => ({
+        entity_ref: `component:default/${name}`,
+        name,
+        kind: 'Component',
+        owner: 'group:default/payments',
+        team: 'payments',
+        has_slo: true,
+        has_runbook: false,
+        rules_deployed: 'no',
+        confidence: 0.5,
+        failing_checks: 1,
+        evaluated_at: evaluatedAt,
+        run_id: 'old',
+      });
+      await knex('observability_coverage').insert([
+        legacy('a', '2026-11-25T05:00:00.000Z'),
+        legacy('b', '2026-11-25T05:30:00.000Z'),
+      ]);
+      const store = await DatabaseCoverageStore.create({
+        database: mockServices.database({ knex, migrations: { skip: false } }),
+      });
+      expect(await store.publishedRun()).toEqual({
+        runId: 'migrated',
+        evaluatedAt: '2026-11-25T05:30:00.000Z',
+        entities: 2,
+      });
+      expect(await visibleNames(store)).toEqual(['a', 'b']);
+
+      // And back: the published run's rows, one per entity.
+      await knex.migrate.down({
+        directory,
+        name: '20261126000100_coverage_runs.js',
+      });
+      expect(
+        (await knex('observability_coverage').select('name')).map(r => r.name),
+      ).toEqual(expect.arrayContaining(['a', 'b']));
     });
 
     it('round-trips rows with their types and upserts by entity ref', async () => {
@@ -77,8 +147,18 @@ describe('DatabaseCoverageStore', () => {
         tier: undefined,
         hasSlo: false,
       });
+      await store.beginRun({
+        runId: 'run-1',
+        evaluatedAt: '2026-11-25T05:00:00.000Z',
+        startedAt: '2026-11-25T05:00:00.000Z',
+      });
       await store.upsertRows('run-1', [checkout, bare]);
       await store.upsertRows('run-1', [{ ...checkout, failingChecks: 1 }]);
+      await store.publishRun('run-1', {
+        entities: 2,
+        finishedAt: '2026-11-25T05:01:00.000Z',
+        history: [],
+      });
 
       const { items, totalItems } = await store.listRows({
         offset: 0,
@@ -86,16 +166,164 @@ describe('DatabaseCoverageStore', () => {
       });
       expect(totalItems).toBe(2);
       expect(items).toEqual([{ ...checkout, failingChecks: 1 }, bare]);
-      expect(await store.lastEvaluatedAt()).toBe('2026-11-25T05:00:00.000Z');
+      expect(await store.publishedRun()).toEqual({
+        runId: 'run-1',
+        evaluatedAt: '2026-11-25T05:00:00.000Z',
+        entities: 2,
+      });
     });
 
-    it('prunes rows an evaluation run did not write', async () => {
-      const { store } = await createStore();
-      await store.upsertRows('run-1', [row('a'), row('gone')]);
-      await store.upsertRows('run-2', [row('a')]);
-      expect(await store.pruneRowsNotIn('run-2')).toBe(1);
-      const { items } = await store.listRows({ offset: 0, limit: 10 });
-      expect(items.map(i => i.name)).toEqual(['a']);
+    describe('runs', () => {
+      const at = (minute: number) =>
+        `2026-11-25T05:${String(minute).padStart(2, '0')}:00.000Z`;
+      const rowCount = async (knex: Knex, runId: string) =>
+        Number(
+          (
+            await knex('observability_coverage_rows')
+              .where('run_id', runId)
+              .count({ n: '*' })
+          )[0].n,
+        );
+
+      it('shows nothing of a run until it is published, then all of it at once', async () => {
+        const { store } = await createStore();
+        await publish(store, 'run-1', [row('a'), row('gone')], at(0));
+        await store.beginRun({
+          runId: 'run-2',
+          evaluatedAt: at(30),
+          startedAt: at(30),
+        });
+        await store.upsertRows('run-2', [row('a', { evaluatedAt: at(30) })]);
+        await store.upsertRows('run-2', [row('new', { evaluatedAt: at(30) })]);
+
+        // Mid-run: the previous run, whole; its evaluatedAt, its summary.
+        expect(await visibleNames(store)).toEqual(['a', 'gone']);
+        expect((await store.publishedRun())?.evaluatedAt).toBe(at(0));
+        expect((await store.summarize({})).summary.services).toBe(2);
+        expect(await store.runningRun()).toEqual({
+          runId: 'run-2',
+          startedAt: at(30),
+          heartbeatAt: at(30),
+        });
+
+        const point = {
+          evaluatedAt: at(30),
+          services: 2,
+          withSlo: 1,
+          withRunbooks: 0,
+          withRulesDeployed: 0,
+          meanConfidence: 0.5,
+        };
+        expect(
+          await store.publishRun('run-2', {
+            entities: 2,
+            finishedAt: at(31),
+            history: [point],
+          }),
+        ).toEqual({ pruned: 1 }); // 'gone' left the catalog
+        expect(await visibleNames(store)).toEqual(['a', 'new']);
+        const { items } = await store.listRows(all);
+        expect(items.every(i => i.evaluatedAt === at(30))).toBe(true);
+        expect(await store.publishedRun()).toEqual({
+          runId: 'run-2',
+          evaluatedAt: at(30),
+          entities: 2,
+        });
+        expect(await store.runningRun()).toBeUndefined();
+        // The history point came with the switch, in the same transaction.
+        expect(await store.listHistory({})).toEqual([point]);
+        // The summary cache follows the switch.
+        expect((await store.summarize({})).summary.services).toBe(2);
+      });
+
+      it('keeps the replaced run readable by id until the next run begins', async () => {
+        const { knex, store } = await createStore();
+        await publish(store, 'run-1', [row('a'), row('b')], at(0));
+        await publish(store, 'run-2', [row('a')], at(30));
+        // An export that began on run-1 still reads all of it.
+        expect(
+          (await store.listRows({ ...all, runId: 'run-1' })).totalItems,
+        ).toBe(2);
+        await store.beginRun({
+          runId: 'run-3',
+          evaluatedAt: at(59),
+          startedAt: at(59),
+        });
+        expect(await rowCount(knex, 'run-1')).toBe(0);
+        expect(await rowCount(knex, 'run-2')).toBe(1);
+      });
+
+      it('collects a crashed run when the next one begins, never showing it', async () => {
+        const { knex, store } = await createStore();
+        await publish(store, 'run-1', [row('a'), row('b')], at(0));
+        // A run that wrote a page and died: never finished, never published.
+        await store.beginRun({
+          runId: 'crashed',
+          evaluatedAt: at(30),
+          startedAt: at(30),
+        });
+        await store.upsertRows('crashed', [row('a', { confidence: 0.99 })]);
+        expect(await visibleNames(store)).toEqual(['a', 'b']);
+        expect((await store.listRows(all)).items[0].confidence).toBe(0.5);
+
+        expect(
+          await store.beginRun({
+            runId: 'run-2',
+            evaluatedAt: at(45),
+            startedAt: at(45),
+          }),
+        ).toBe(1);
+        expect(await rowCount(knex, 'crashed')).toBe(0);
+        // Only one run is ever running: the caller holds the lease.
+        expect((await store.runningRun())?.runId).toBe('run-2');
+        // A crashed run that wakes up can neither beat nor publish.
+        expect(await store.heartbeat('crashed', at(46))).toBe(false);
+        await expect(
+          store.publishRun('crashed', {
+            entities: 1,
+            finishedAt: at(46),
+            history: [],
+          }),
+        ).rejects.toThrow(/no longer running/);
+        expect((await store.publishedRun())?.runId).toBe('run-1');
+      });
+
+      it('renews heartbeats and abandons a run without touching the published one', async () => {
+        const { store } = await createStore();
+        await publish(store, 'run-1', [row('a')], at(0));
+        await store.beginRun({
+          runId: 'run-2',
+          evaluatedAt: at(30),
+          startedAt: at(30),
+        });
+        await store.upsertRows('run-2', [row('a'), row('b')]);
+        expect(await store.heartbeat('run-2', at(31))).toBe(true);
+        expect((await store.runningRun())?.heartbeatAt).toBe(at(31));
+        await store.abandonRun('run-2');
+        expect(await store.runningRun()).toBeUndefined();
+        expect(await visibleNames(store)).toEqual(['a']);
+        expect(
+          (await store.listRows({ ...all, runId: 'run-2' })).totalItems,
+        ).toBe(0);
+        // Abandoning the published run (a failure after publishing) keeps it.
+        await store.abandonRun('run-1');
+        expect(await visibleNames(store)).toEqual(['a']);
+      });
+
+      it('reads nothing before the first run is published', async () => {
+        const { store } = await createStore();
+        await store.beginRun({
+          runId: 'run-1',
+          evaluatedAt: at(0),
+          startedAt: at(0),
+        });
+        await store.upsertRows('run-1', [row('a')]);
+        expect(await store.listRows(all)).toEqual({ items: [], totalItems: 0 });
+        expect((await store.summarize({})).summary.services).toBe(0);
+        expect(await store.publishedRun()).toBeUndefined();
+        // An explicit run is read (the evaluator's summary before publishing).
+        expect((await store.summarize({}, 'run-1')).summary.services).toBe(1);
+      });
     });
 
     it('upserts more rows than one INSERT chunk', async () => {
@@ -103,7 +331,7 @@ describe('DatabaseCoverageStore', () => {
       const many = Array.from({ length: 450 }, (_, i) =>
         row(`svc-${String(i).padStart(3, '0')}`),
       );
-      await store.upsertRows('run-1', many);
+      await publish(store, 'run-1', many);
       const { totalItems, items } = await store.listRows({
         offset: 440,
         limit: 100,
@@ -145,7 +373,7 @@ describe('DatabaseCoverageStore', () => {
 
       async function seeded() {
         const { store } = await createStore();
-        await store.upsertRows('run-1', rows);
+        await publish(store, 'run-1', rows);
         return store;
       }
 
@@ -292,40 +520,23 @@ describe('DatabaseCoverageStore', () => {
           },
           teams: [],
         });
-        expect(await store.lastEvaluatedAt()).toBeUndefined();
+        expect(await store.publishedRun()).toBeUndefined();
       });
     });
 
-    it('serves summaries from memory until its own write or the TTL', async () => {
+    it("caches summaries per run, so another replica's publish is seen at once", async () => {
       const knex = await databases.init(databaseId);
       const database = mockServices.database({ knex });
-      const store = await DatabaseCoverageStore.create({
-        database,
-        summaryCacheTtlMs: 300,
-      });
+      const store = await DatabaseCoverageStore.create({ database });
       // A second replica's store on the same database.
-      const other = await DatabaseCoverageStore.create({
-        database,
-        summaryCacheTtlMs: 300,
-      });
-      await store.upsertRows('run-1', [row('a')]);
+      const other = await DatabaseCoverageStore.create({ database });
+      await publish(store, 'run-1', [row('a')]);
       expect((await store.summarize({})).summary.services).toBe(1);
 
-      await other.upsertRows('run-1', [row('b')]);
-      // Within the TTL the other replica's write is not seen yet...
-      expect((await store.summarize({})).summary.services).toBe(1);
-      // ...but a filter not asked before is computed fresh.
-      expect(
-        (await store.summarize({ owner: ['payments'] })).summary.services,
-      ).toBe(2);
-      await new Promise(r => setTimeout(r, 350));
+      await publish(other, 'run-2', [row('a'), row('b')]);
       expect((await store.summarize({})).summary.services).toBe(2);
-
-      // A write through this store is visible at once.
-      await store.upsertRows('run-1', [row('c')]);
-      expect((await store.summarize({})).summary.services).toBe(3);
-      await store.pruneRowsNotIn('run-2');
-      expect((await store.summarize({})).summary.services).toBe(0);
+      // The replaced run's figures stay available by id.
+      expect((await store.summarize({}, 'run-1')).summary.services).toBe(1);
     });
 
     it('keeps history overall and per team, filtered by time and limited to the newest', async () => {

@@ -1,4 +1,5 @@
 import type { DatabaseService } from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
 import type {
   CoverageEntityRow,
   CoverageHistoryPoint,
@@ -12,16 +13,20 @@ import type {
   CoverageListOptions,
   CoverageStore,
   CoverageSummary,
+  PublishedCoverageRun,
+  RunningCoverageRun,
 } from './CoverageStore';
 import { migrateObservabilityDatabase } from './migrations';
 
-const ROWS = 'observability_coverage';
+const ROWS = 'observability_coverage_rows';
+const RUNS = 'observability_coverage_runs';
 const HISTORY = 'observability_coverage_history';
 
 /** Rows per INSERT: well below SQLite's and PostgreSQL's bound-parameter limits. */
 const UPSERT_CHUNK = 200;
 
 type DbRow = {
+  run_id: string;
   entity_ref: string;
   name: string;
   kind: string;
@@ -37,7 +42,18 @@ type DbRow = {
   failing_checks: number | string;
   top_failing_check: string | null;
   evaluated_at: string;
+};
+
+type RunStatus = 'running' | 'published' | 'retired' | 'abandoned';
+
+type DbRun = {
   run_id: string;
+  status: RunStatus;
+  evaluated_at: string;
+  started_at: string;
+  heartbeat_at: string;
+  finished_at: string | null;
+  entities: number | string | null;
 };
 
 type DbHistoryRow = {
@@ -78,6 +94,7 @@ const NULLABLE_COLUMNS = new Set([
 
 function toDbRow(runId: string, row: CoverageEntityRow): DbRow {
   return {
+    run_id: runId,
     entity_ref: row.entityRef,
     name: row.name,
     kind: row.kind,
@@ -93,7 +110,6 @@ function toDbRow(runId: string, row: CoverageEntityRow): DbRow {
     failing_checks: row.failingChecks,
     top_failing_check: row.topFailingCheck ?? null,
     evaluated_at: row.evaluatedAt,
-    run_id: runId,
   };
 }
 
@@ -120,6 +136,18 @@ function fromDbRow(row: DbRow): CoverageEntityRow {
   };
 }
 
+function toDbHistory(p: CoverageHistoryPoint): DbHistoryRow {
+  return {
+    evaluated_at: p.evaluatedAt,
+    team: p.team ?? null,
+    services: p.services,
+    with_slo: p.withSlo,
+    with_runbooks: p.withRunbooks,
+    with_rules_deployed: p.withRulesDeployed,
+    mean_confidence: p.meanConfidence,
+  };
+}
+
 function fromDbHistory(row: DbHistoryRow): CoverageHistoryPoint {
   return {
     evaluatedAt: row.evaluated_at,
@@ -132,6 +160,14 @@ function fromDbHistory(row: DbHistoryRow): CoverageHistoryPoint {
   };
 }
 
+const EMPTY_SUMMARY: CoverageSummary = {
+  services: 0,
+  withSlo: 0,
+  withRunbooks: 0,
+  withRulesDeployed: 0,
+  meanConfidence: 0,
+};
+
 /** Escapes LIKE wildcards so a search for `a_b` does not match `axb`. */
 function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, m => `\\${m}`)}%`;
@@ -139,62 +175,182 @@ function likePattern(text: string): string {
 
 /**
  * Coverage results in the plugin's database (SQLite by default, PostgreSQL
- * in production), through Backstage's database service.
+ * in production), through Backstage's database service. Rows are kept per
+ * run; readers see the published run only (see `CoverageStore`).
  * @public
  */
 export class DatabaseCoverageStore implements CoverageStore {
   static async create(options: {
     database: DatabaseService;
-    /**
-     * How long a summary may be served from memory (default 10 s). Writes
-     * through this store clear it at once; the TTL bounds how stale a
-     * summary can be after another replica's evaluation wrote the rows.
-     */
-    summaryCacheTtlMs?: number;
   }): Promise<DatabaseCoverageStore> {
     return new DatabaseCoverageStore(
       await migrateObservabilityDatabase(options.database),
-      options.summaryCacheTtlMs ?? 10_000,
     );
   }
 
   readonly #db: Knex;
-  readonly #summaryTtlMs: number;
-  /** Summaries by filter: a full grouped scan per page view is the costliest query here. */
+  /**
+   * Summaries by run and filter: a full grouped scan per page view is the
+   * costliest query here. A run's rows never change once it is published,
+   * so an entry stays right for as long as its run is the one read.
+   */
   readonly #summaries = new Map<
     string,
-    {
-      at: number;
-      value: Promise<{
-        summary: CoverageSummary;
-        teams: TeamCoverageSummary[];
-      }>;
-    }
+    Promise<{ summary: CoverageSummary; teams: TeamCoverageSummary[] }>
   >();
 
-  private constructor(db: Knex, summaryTtlMs: number) {
+  private constructor(db: Knex) {
     this.#db = db;
-    this.#summaryTtlMs = summaryTtlMs;
+  }
+
+  async beginRun(run: {
+    runId: string;
+    evaluatedAt: string;
+    startedAt: string;
+  }): Promise<number> {
+    const db = this.#db;
+    await db<DbRun>(RUNS)
+      .where('status', 'running')
+      .update({ status: 'abandoned' });
+    const collected = await db<DbRow>(ROWS)
+      .whereNotIn(
+        'run_id',
+        db<DbRun>(RUNS).select('run_id').where('status', 'published'),
+      )
+      .delete();
+    await db<DbRun>(RUNS).whereIn('status', ['retired', 'abandoned']).delete();
+    await db<DbRun>(RUNS).insert({
+      run_id: run.runId,
+      status: 'running',
+      evaluated_at: run.evaluatedAt,
+      started_at: run.startedAt,
+      heartbeat_at: run.startedAt,
+      finished_at: null,
+      entities: null,
+    });
+    return collected;
+  }
+
+  async heartbeat(runId: string, at: string): Promise<boolean> {
+    const updated = await this.#db<DbRun>(RUNS)
+      .where({ run_id: runId, status: 'running' })
+      .update({ heartbeat_at: at });
+    return updated > 0;
   }
 
   async upsertRows(runId: string, rows: CoverageEntityRow[]): Promise<void> {
-    this.#summaries.clear();
     for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
       const chunk = rows.slice(i, i + UPSERT_CHUNK).map(r => toDbRow(runId, r));
       await this.#db<DbRow>(ROWS)
         .insert(chunk)
-        .onConflict('entity_ref')
+        .onConflict(['run_id', 'entity_ref'])
         .merge();
     }
   }
 
-  async pruneRowsNotIn(runId: string): Promise<number> {
+  async publishRun(
+    runId: string,
+    result: {
+      entities: number;
+      finishedAt: string;
+      history: CoverageHistoryPoint[];
+    },
+  ): Promise<{ pruned: number }> {
+    const pruned = await this.#db.transaction(async tx => {
+      const previous = await tx<DbRun>(RUNS)
+        .where('status', 'published')
+        .select('run_id');
+      const published = await tx<DbRun>(RUNS)
+        .where({ run_id: runId, status: 'running' })
+        .update({
+          status: 'published',
+          finished_at: result.finishedAt,
+          heartbeat_at: result.finishedAt,
+          entities: result.entities,
+        });
+      if (published === 0) {
+        // A recovery took it for dead (no heartbeat for too long) and a
+        // newer run may be under way: publishing now would hide that one.
+        throw new ConflictError(`Coverage run ${runId} is no longer running`);
+      }
+      await tx<DbRun>(RUNS)
+        .whereIn(
+          'run_id',
+          previous.map(p => p.run_id),
+        )
+        .update({ status: 'retired' });
+      for (let i = 0; i < result.history.length; i += UPSERT_CHUNK) {
+        await tx<DbHistoryRow>(HISTORY).insert(
+          result.history.slice(i, i + UPSERT_CHUNK).map(toDbHistory),
+        );
+      }
+      if (previous.length === 0) return 0;
+      const [{ count }] = await tx<DbRow>(`${ROWS} as old`)
+        .whereIn(
+          'old.run_id',
+          previous.map(p => p.run_id),
+        )
+        .whereNotExists(
+          tx<DbRow>(`${ROWS} as new`)
+            .select(tx.raw('1'))
+            .where('new.run_id', runId)
+            .whereRaw('?? = ??', ['new.entity_ref', 'old.entity_ref']),
+        )
+        .count({ count: '*' });
+      return Number(count);
+    });
     this.#summaries.clear();
-    return this.#db<DbRow>(ROWS).whereNot('run_id', runId).delete();
+    return { pruned };
   }
 
-  #filtered(filter: CoverageFilter): Knex.QueryBuilder {
-    const query = this.#db(ROWS);
+  async abandonRun(runId: string): Promise<void> {
+    await this.#db<DbRun>(RUNS)
+      .where({ run_id: runId, status: 'running' })
+      .update({ status: 'abandoned' });
+    // Never the published run's rows, whatever failed after publishing it.
+    await this.#db<DbRow>(ROWS)
+      .where('run_id', runId)
+      .whereNotIn(
+        'run_id',
+        this.#db<DbRun>(RUNS).select('run_id').where('status', 'published'),
+      )
+      .delete();
+  }
+
+  async publishedRun(): Promise<PublishedCoverageRun | undefined> {
+    const row = await this.#db<DbRun>(RUNS)
+      .where('status', 'published')
+      .first();
+    return row
+      ? {
+          runId: row.run_id,
+          evaluatedAt: row.evaluated_at,
+          entities: Number(row.entities ?? 0),
+        }
+      : undefined;
+  }
+
+  async runningRun(): Promise<RunningCoverageRun | undefined> {
+    const row = await this.#db<DbRun>(RUNS)
+      .where('status', 'running')
+      .orderBy('started_at', 'desc')
+      .first();
+    return row
+      ? {
+          runId: row.run_id,
+          startedAt: row.started_at,
+          heartbeatAt: row.heartbeat_at,
+        }
+      : undefined;
+  }
+
+  /** The run a reader reads: the one asked for, else the published one. */
+  async #runToRead(runId?: string): Promise<string | undefined> {
+    return runId ?? (await this.publishedRun())?.runId;
+  }
+
+  #filtered(runId: string, filter: CoverageFilter): Knex.QueryBuilder {
+    const query = this.#db(ROWS).where('run_id', runId);
     if (filter.owner?.length) {
       const owners = filter.owner;
       query.where(q => q.whereIn('owner', owners).orWhereIn('team', owners));
@@ -215,10 +371,15 @@ export class DatabaseCoverageStore implements CoverageStore {
   async listRows(
     options: CoverageListOptions,
   ): Promise<{ items: CoverageEntityRow[]; totalItems: number }> {
-    const [{ count }] = await this.#filtered(options).count({ count: '*' });
+    // One run for both queries, so the count and the page always agree.
+    const runId = await this.#runToRead(options.runId);
+    if (runId === undefined) return { items: [], totalItems: 0 };
+    const [{ count }] = await this.#filtered(runId, options).count({
+      count: '*',
+    });
     const column = SORT_COLUMNS[options.sort ?? 'entityRef'];
     const order = options.order ?? 'asc';
-    const query = this.#filtered(options).select('*');
+    const query = this.#filtered(runId, options).select('*');
     if (NULLABLE_COLUMNS.has(column)) {
       // Explicit null placement (last ascending, first descending), since
       // SQLite and PostgreSQL default differently; spelled out because
@@ -229,7 +390,7 @@ export class DatabaseCoverageStore implements CoverageStore {
     const rows: DbRow[] = await query
       .orderBy(column, order)
       // A unique tie-breaker keeps pages stable when many rows share a value;
-      // in the same direction, so a (column, entity_ref) index serves both.
+      // in the same direction, so a (run, column, entity_ref) index serves both.
       .orderBy('entity_ref', order)
       .offset(options.offset)
       .limit(options.limit);
@@ -238,8 +399,12 @@ export class DatabaseCoverageStore implements CoverageStore {
 
   async summarize(
     filter: CoverageFilter,
+    runId?: string,
   ): Promise<{ summary: CoverageSummary; teams: TeamCoverageSummary[] }> {
+    const run = await this.#runToRead(runId);
+    if (run === undefined) return { summary: EMPTY_SUMMARY, teams: [] };
     const key = JSON.stringify([
+      run,
       filter.owner,
       filter.system,
       filter.lifecycle,
@@ -248,17 +413,17 @@ export class DatabaseCoverageStore implements CoverageStore {
       filter.q,
     ]);
     const cached = this.#summaries.get(key);
-    if (cached && Date.now() - cached.at < this.#summaryTtlMs)
-      return cached.value;
+    if (cached) return cached;
     if (this.#summaries.size >= 200) this.#summaries.clear();
-    const value = this.#computeSummary(filter);
-    this.#summaries.set(key, { at: Date.now(), value });
+    const value = this.#computeSummary(run, filter);
+    this.#summaries.set(key, value);
     // A failed query must not be served from the cache.
     value.catch(() => this.#summaries.delete(key));
     return value;
   }
 
   async #computeSummary(
+    runId: string,
     filter: CoverageFilter,
   ): Promise<{ summary: CoverageSummary; teams: TeamCoverageSummary[] }> {
     const db = this.#db;
@@ -275,7 +440,7 @@ export class DatabaseCoverageStore implements CoverageStore {
     ];
     // One grouped scan; the overall figures are folded from the teams'
     // (weighted by their number of services) instead of a second scan.
-    const perTeam = (await this.#filtered(filter)
+    const perTeam = (await this.#filtered(runId, filter)
       .select('team', ...aggregates)
       .groupBy('team')
       .orderBy('team')) as Array<DbHistoryRow & { team: string }>;
@@ -306,26 +471,8 @@ export class DatabaseCoverageStore implements CoverageStore {
     };
   }
 
-  async lastEvaluatedAt(): Promise<string | undefined> {
-    const [row] = (await this.#db<DbRow>(ROWS).max({
-      last: 'evaluated_at',
-    })) as Array<{
-      last: string | null;
-    }>;
-    return row?.last ?? undefined;
-  }
-
   async addHistory(points: CoverageHistoryPoint[]): Promise<void> {
-    if (points.length === 0) return;
-    const rows: DbHistoryRow[] = points.map(p => ({
-      evaluated_at: p.evaluatedAt,
-      team: p.team ?? null,
-      services: p.services,
-      with_slo: p.withSlo,
-      with_runbooks: p.withRunbooks,
-      with_rules_deployed: p.withRulesDeployed,
-      mean_confidence: p.meanConfidence,
-    }));
+    const rows = points.map(toDbHistory);
     for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
       await this.#db<DbHistoryRow>(HISTORY).insert(
         rows.slice(i, i + UPSERT_CHUNK),

@@ -106,48 +106,52 @@ export function createApplyRouter(deps: RouteDeps) {
     const ref = entityRefFromParams(req.params);
     const body = parseOrThrow(applyBody, req.body ?? {}, 'request body');
     const entity = await entities.load(ref, credentials);
-    // The rules the tab shows: latency SLOs at the live buckets.
-    const { spec, artifacts } = await facts.describeAtLiveBuckets(
-      entity,
-      (e, options) => entities.describe(e, options),
-      { credentials, ctx: getRequestContext(req, logger) },
-    );
-
-    const { client: prometheus, reason } = facts.prometheusFor({
-      ...spec,
-      prometheusInstance: body.instance ?? spec.prometheusInstance,
-    });
-    if (!prometheus) {
-      throw new ConflictError(
-        `Cannot apply rules for ${stringifyEntityRef(entity)}: ${reason}`,
-      );
-    }
-    const rulesFile = artifacts.files.find(f => f.id === 'prometheus-rules');
-    if (!rulesFile) {
-      throw new ConflictError(
-        `No Prometheus rules were generated for ${stringifyEntityRef(entity)}`,
-      );
-    }
+    const entityRef = stringifyEntityRef(entity);
     const principal = credentials.principal as {
       type: string;
       userEntityRef?: string;
       subject?: string;
     };
-    const appliedBy =
-      principal.userEntityRef ?? principal.subject ?? principal.type;
-    const alertCount = artifacts.rules.groups
-      .flatMap(group => group.rules)
-      .filter(rule => 'alert' in rule).length;
+    const ctx = getRequestContext(req, logger);
+    let alertCount = 0;
 
     const result = await applier.apply(
       {
-        entityRef: stringifyEntityRef(entity),
-        serviceName: spec.serviceName.value,
-        rules: rulesFile.content,
-        prometheus,
-        appliedBy,
+        entityRef,
+        appliedBy:
+          principal.userEntityRef ?? principal.subject ?? principal.type,
+        instance: body.instance,
+        resolve: async () => {
+          // The rules the tab shows: latency SLOs at the live buckets.
+          const { spec, artifacts } = await facts.describeAtLiveBuckets(
+            entity,
+            (e, options) => entities.describe(e, options),
+            { credentials, ctx },
+          );
+          const { client: prometheus, reason } = facts.prometheusFor({
+            ...spec,
+            prometheusInstance: body.instance ?? spec.prometheusInstance,
+          });
+          if (!prometheus) {
+            throw new ConflictError(
+              `Cannot apply rules for ${entityRef}: ${reason}`,
+            );
+          }
+          const rulesFile = artifacts.files.find(
+            f => f.id === 'prometheus-rules',
+          );
+          if (!rulesFile) {
+            throw new ConflictError(
+              `No Prometheus rules were generated for ${entityRef}`,
+            );
+          }
+          alertCount = artifacts.rules.groups
+            .flatMap(group => group.rules)
+            .filter(rule => 'alert' in rule).length;
+          return { rules: rulesFile.content, prometheus };
+        },
       },
-      getRequestContext(req, logger),
+      ctx,
     );
     if (result.changed)
       metrics.alertsConfigured.inc({ target: 'prometheus' }, alertCount);
@@ -174,6 +178,8 @@ export function createApplyRouter(deps: RouteDeps) {
           status: entry.reloadStatus,
           ...(entry.reloadMessage ? { message: entry.reloadMessage } : {}),
         },
+        outcome: entry.outcome,
+        ...(entry.message ? { message: entry.message } : {}),
         appliedBy: entry.appliedBy,
         appliedAt: entry.appliedAt.toISOString(),
       })),

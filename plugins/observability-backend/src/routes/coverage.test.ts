@@ -78,14 +78,27 @@ const ROWS = [
 
 describe('createCoverageRouter', () => {
   let app: express.Express;
+  let store: DatabaseCoverageStore;
   let triggerTask: jest.Mock;
+  let cancelTask: jest.Mock;
+  const evaluatedAt = '2026-11-25T05:00:00.000Z';
 
   beforeAll(async () => {
     const knex = await databases.init('SQLITE_3');
-    const store = await DatabaseCoverageStore.create({
+    store = await DatabaseCoverageStore.create({
       database: mockServices.database({ knex }),
     });
+    await store.beginRun({
+      runId: 'run-1',
+      evaluatedAt,
+      startedAt: evaluatedAt,
+    });
     await store.upsertRows('run-1', ROWS);
+    await store.publishRun('run-1', {
+      entities: ROWS.length,
+      finishedAt: evaluatedAt,
+      history: [],
+    });
     await store.addHistory([
       {
         evaluatedAt: '2026-11-25T04:00:00.000Z',
@@ -114,10 +127,13 @@ describe('createCoverageRouter', () => {
       },
     ]);
     triggerTask = jest.fn();
+    cancelTask = jest.fn();
     const router = await createCoverageRouter({
       store,
       httpAuth: mockServices.httpAuth(),
-      scheduler: { triggerTask },
+      scheduler: { triggerTask, cancelTask },
+      logger: mockServices.logger.mock(),
+      deadAfterMs: 60_000,
     });
     app = express().use('/coverage', router).use(mockErrorHandler());
   });
@@ -126,6 +142,32 @@ describe('createCoverageRouter', () => {
     request(app).get(path).set('Authorization', mockCredentials.user.header());
 
   describe('GET /coverage', () => {
+    it('shows the published run only while a run writes its pages', async () => {
+      await store.beginRun({
+        runId: 'in-progress',
+        evaluatedAt: '2026-11-25T06:00:00.000Z',
+        startedAt: '2026-11-25T06:00:00.000Z',
+      });
+      try {
+        await store.upsertRows('in-progress', [
+          row('checkout', { evaluatedAt: '2026-11-25T06:00:00.000Z' }),
+        ]);
+        const { body } = await get('/coverage?pageSize=100');
+        expect(body.evaluatedAt).toBe(evaluatedAt);
+        expect(body.totalItems).toBe(ROWS.length);
+        expect(body.summary.services).toBe(ROWS.length);
+        expect(
+          body.items.every(
+            (i: CoverageEntityRow) => i.evaluatedAt === evaluatedAt,
+          ),
+        ).toBe(true);
+        const csv = await get('/coverage/export.csv');
+        expect(csv.text).not.toContain('2026-11-25T06:00:00.000Z');
+      } finally {
+        await store.abandonRun('in-progress');
+      }
+    });
+
     it('answers the first page, the summaries and when it was evaluated', async () => {
       const res = await get('/coverage');
       expect(res.status).toBe(200);
@@ -349,15 +391,85 @@ describe('createCoverageRouter', () => {
       expect(triggerTask).toHaveBeenCalledWith(COVERAGE_TASK_ID);
     });
 
-    it('says so when a run is already in progress', async () => {
+    const refresh = () =>
+      request(app)
+        .post('/coverage/refresh')
+        .set('Authorization', mockCredentials.user.header());
+    const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+    afterEach(async () => {
+      const running = await store.runningRun();
+      if (running) await store.abandonRun(running.runId);
+      triggerTask.mockReset();
+      cancelTask.mockReset();
+    });
+
+    it('says so when a run is in progress and alive', async () => {
+      await store.beginRun({
+        runId: 'alive',
+        evaluatedAt: ago(0),
+        startedAt: ago(5 * 60_000),
+      });
+      await store.heartbeat('alive', ago(5_000));
       triggerTask.mockRejectedValueOnce(
         new ConflictError('Task is currently running'),
       );
-      const res = await request(app)
-        .post('/coverage/refresh')
-        .set('Authorization', mockCredentials.user.header());
+      const res = await refresh();
       expect(res.status).toBe(202);
       expect(res.body).toEqual({ status: 'already-running' });
+      expect(cancelTask).not.toHaveBeenCalled();
+      expect((await store.runningRun())?.runId).toBe('alive');
+    });
+
+    it('says so while the lease is held but the run has not recorded itself yet', async () => {
+      triggerTask.mockRejectedValueOnce(
+        new ConflictError('Task is currently running'),
+      );
+      const res = await refresh();
+      expect(res.body).toEqual({ status: 'already-running' });
+      expect(cancelTask).not.toHaveBeenCalled();
+    });
+
+    it("releases a dead run's lease (kill -9) and starts the next run now", async () => {
+      // The lease a killed process left: held, but no heartbeat for 2 min.
+      await store.beginRun({
+        runId: 'killed',
+        evaluatedAt: ago(0),
+        startedAt: ago(120_000),
+      });
+      await store.upsertRows('killed', [row('half-done')]);
+      triggerTask
+        .mockRejectedValueOnce(new ConflictError('Task is currently running'))
+        .mockResolvedValueOnce(undefined);
+      const res = await refresh();
+      expect(res.status).toBe(202);
+      expect(res.body).toEqual({ status: 'triggered' });
+      expect(cancelTask).toHaveBeenCalledWith(COVERAGE_TASK_ID);
+      expect(triggerTask).toHaveBeenCalledTimes(2);
+      expect(await store.runningRun()).toBeUndefined();
+      expect(
+        (await store.listRows({ offset: 0, limit: 1, runId: 'killed' }))
+          .totalItems,
+      ).toBe(0);
+      // Readers never saw it.
+      const page = await get('/coverage');
+      expect(page.body.evaluatedAt).toBe(evaluatedAt);
+      expect(page.body.totalItems).toBe(ROWS.length);
+    });
+
+    it('answers already-running when another replica claimed the released task first', async () => {
+      await store.beginRun({
+        runId: 'killed',
+        evaluatedAt: ago(0),
+        startedAt: ago(120_000),
+      });
+      triggerTask.mockRejectedValue(
+        new ConflictError('Task is currently running'),
+      );
+      // The janitor had already cleared the lease: cancel finds nothing.
+      cancelTask.mockRejectedValueOnce(new ConflictError('not running'));
+      const res = await refresh();
+      expect(res.body).toEqual({ status: 'already-running' });
+      expect(await store.runningRun()).toBeUndefined();
     });
 
     it('passes other scheduler errors through as typed errors', async () => {

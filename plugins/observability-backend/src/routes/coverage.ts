@@ -1,8 +1,8 @@
 import type {
   HttpAuthService,
+  LoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
-import { ConflictError } from '@backstage/errors';
 import {
   COVERAGE_SORT_FIELDS,
   CoverageEntityRow,
@@ -12,74 +12,34 @@ import {
 } from '@redline/backstage-plugin-observability-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod';
 import type { CoverageFilter, CoverageStore } from '../database/CoverageStore';
-import { COVERAGE_TASK_ID } from '../services/scheduleCoverageEvaluation';
-import { parseOrThrow } from './validation';
+import {
+  CoverageLivenessOptions,
+  triggerCoverageEvaluation,
+} from '../services/scheduleCoverageEvaluation';
+import {
+  coverageHistoryQuery,
+  CoverageListQuery,
+  coverageListQuery,
+  parseOrThrow,
+} from './validation';
 
 /** @public */
 export interface CoverageRouterOptions {
   store: CoverageStore;
   httpAuth: HttpAuthService;
   /** Used by `POST /refresh` to run the evaluation now. */
-  scheduler: Pick<SchedulerService, 'triggerTask'>;
+  scheduler: Pick<SchedulerService, 'triggerTask' | 'cancelTask'>;
+  logger: LoggerService;
+  /** When a run without a heartbeat is taken for dead (see `recoverDeadCoverageRun`). */
+  deadAfterMs?: number;
 }
-
-/** Repeated (`?owner=a&owner=b`) or comma-separated (`?owner=a,b`) values. */
-const list = z
-  .union([z.string(), z.array(z.string())], {
-    error: 'must be a string or repeated strings',
-  })
-  .transform(v =>
-    (Array.isArray(v) ? v : [v])
-      .flatMap(s => s.split(','))
-      .map(s => s.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z
-      .array(z.string().max(512, 'each value must be at most 512 characters'))
-      .max(100, 'at most 100 values'),
-  );
-
-const filterShape = {
-  owner: list.optional(),
-  system: list.optional(),
-  lifecycle: list.optional(),
-  kind: list.optional(),
-  tier: list.optional(),
-  q: z.string().max(200, 'must be at most 200 characters').optional(),
-  sort: z.enum(COVERAGE_SORT_FIELDS).optional(),
-  order: z.enum(['asc', 'desc']).optional(),
-};
-
-const listQuery = z.strictObject({
-  ...filterShape,
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(500).default(25),
-});
-
-// Takes the table's query as is (a client may pass its page along) but
-// always exports every matching row.
-const exportQuery = listQuery;
-
-const historyQuery = z
-  .strictObject({
-    team: z.string().min(1).max(255).optional(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-    limit: z.coerce.number().int().min(1).max(10_000).default(1000),
-  })
-  .refine(q => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), {
-    message: 'must not be after "to"',
-    path: ['from'],
-  });
 
 /** ISO-8601 in UTC with milliseconds: the form the store keeps and compares. */
 const toUtc = (iso?: string) => (iso ? new Date(iso).toISOString() : undefined);
 
 /** The filter and order of a validated query, without its paging. */
-function filterOf(query: z.output<typeof listQuery>): CoverageFilter & {
+function filterOf(query: CoverageListQuery): CoverageFilter & {
   sort?: CoverageSortField;
   order?: 'asc' | 'desc';
 } {
@@ -105,6 +65,9 @@ function csvLine(row: CoverageEntityRow): string {
   return `${CSV_COLUMNS.map(c => csvCell(row[c])).join(',')}\r\n`;
 }
 
+/** A run id no run has: reads nothing before the first run is published. */
+const NO_RUN = '';
+
 /** Rows fetched per query while streaming the CSV. */
 const EXPORT_BATCH = 1000;
 
@@ -118,22 +81,31 @@ export async function createCoverageRouter(
   options: CoverageRouterOptions,
 ): Promise<express.Router> {
   const { store, httpAuth, scheduler } = options;
+  const liveness: CoverageLivenessOptions = {
+    scheduler,
+    store,
+    logger: options.logger,
+    deadAfterMs: options.deadAfterMs,
+  };
   const router = Router();
 
   router.get('/', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const query = parseOrThrow(listQuery, req.query, 'coverage query');
+    const query = parseOrThrow(coverageListQuery, req.query, 'coverage query');
     const filter = filterOf(query);
-    const [{ items, totalItems }, { summary, teams }, evaluatedAt] =
-      await Promise.all([
-        store.listRows({
-          ...filter,
-          offset: (query.page - 1) * query.pageSize,
-          limit: query.pageSize,
-        }),
-        store.summarize(filter),
-        store.lastEvaluatedAt(),
-      ]);
+    // One run for the page, its count, the summary and evaluatedAt, so they
+    // agree even when a run is published meanwhile.
+    const run = await store.publishedRun();
+    const [{ items, totalItems }, { summary, teams }] = await Promise.all([
+      store.listRows({
+        ...filter,
+        offset: (query.page - 1) * query.pageSize,
+        limit: query.pageSize,
+        runId: run?.runId ?? NO_RUN,
+      }),
+      store.summarize(filter, run?.runId ?? NO_RUN),
+    ]);
+    const evaluatedAt = run?.evaluatedAt;
     const body: CoverageResponse = {
       items,
       totalItems,
@@ -148,7 +120,11 @@ export async function createCoverageRouter(
 
   router.get('/history', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const query = parseOrThrow(historyQuery, req.query, 'history query');
+    const query = parseOrThrow(
+      coverageHistoryQuery,
+      req.query,
+      'history query',
+    );
     res.json(
       await store.listHistory({
         team: query.team,
@@ -162,17 +138,22 @@ export async function createCoverageRouter(
   router.get('/export.csv', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const filter = filterOf(
-      parseOrThrow(exportQuery, req.query, 'coverage query'),
+      parseOrThrow(coverageListQuery, req.query, 'coverage query'),
     );
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', 'attachment; filename="coverage.csv"');
     res.write(`${CSV_COLUMNS.join(',')}\r\n`);
+    // Every batch from the run published when the export began: a run
+    // published meanwhile must not make the file half one, half the other
+    // (a replaced run's rows are kept until the next run begins).
+    const runId = (await store.publishedRun())?.runId ?? NO_RUN;
     // Batches keep memory flat however large the catalog is.
     for (let offset = 0; ; offset += EXPORT_BATCH) {
       const { items } = await store.listRows({
         ...filter,
         offset,
         limit: EXPORT_BATCH,
+        runId,
       });
       if (items.length > 0) res.write(items.map(csvLine).join(''));
       if (items.length < EXPORT_BATCH) break;
@@ -182,20 +163,9 @@ export async function createCoverageRouter(
 
   router.post('/refresh', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    let body: CoverageRefreshResponse = { status: 'triggered' };
-    try {
-      await scheduler.triggerTask(COVERAGE_TASK_ID);
-    } catch (error) {
-      // The scheduler refuses to trigger a run in progress: that is fine,
-      // fresh results are on their way.
-      if (
-        !(error instanceof ConflictError) &&
-        (error as Error)?.name !== 'ConflictError'
-      ) {
-        throw error;
-      }
-      body = { status: 'already-running' };
-    }
+    const body: CoverageRefreshResponse = {
+      status: await triggerCoverageEvaluation(liveness),
+    };
     res.status(202).json(body);
   });
 

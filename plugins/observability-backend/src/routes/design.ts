@@ -7,6 +7,14 @@ import Router from 'express-promise-router';
 import type { RouteDeps } from './types';
 import { entityRefString, jsonBody, parseOrThrow } from './validation';
 
+// Strict at both levels: a misspelled key (`enviroment`) would otherwise be
+// dropped and the design silently ignore what the caller asked for.
+const designInput = designInputSchema
+  .extend({
+    context: designInputSchema.shape.context.unwrap().strict().optional(),
+  })
+  .strict();
+
 /**
  * The seed's agent contract as an API: its `input_schema` in, its
  * `output_schema` out, shaped by the pillars and stack asked for and, when an
@@ -21,7 +29,7 @@ export function createDesignRouter(deps: RouteDeps) {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const input = parseOrThrow(designInputSchema, req.body, 'design input');
+    const input = parseOrThrow(designInput, req.body, 'design input');
     let spec: ObservabilitySpec | undefined;
     if (input.entityRef !== undefined) {
       // The catalog would throw a bare TypeError on a malformed ref; answer 400 instead.

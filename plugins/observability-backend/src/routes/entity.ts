@@ -13,7 +13,12 @@ import JSZip from 'jszip';
 import { z } from 'zod';
 import { ApplyPermissionCheck } from '../services/ApplyPermissionCheck';
 import { CALLER_ANSWER_TTL_MS } from '../services/callerKey';
-import { getRequestContext } from '../telemetry/context';
+import { cancelled, settleOnAbort } from '../services/OutboundHttp';
+import {
+  getRequestContext,
+  passedDeadline,
+  withDeadline,
+} from '../telemetry/context';
 import type { RouteDeps } from './types';
 import { entityRefFromParams, parseOrThrow } from './validation';
 
@@ -48,20 +53,29 @@ function attachment(fileName: string): string {
  * @internal
  */
 export function createEntityRouter(deps: RouteDeps) {
-  const { httpAuth, entities, facts, permissions, logger, metrics } = deps;
+  const { httpAuth, entities, facts, permissions, logger, metrics, config } =
+    deps;
   const router = Router();
   const applyPermission = new ApplyPermissionCheck({
     permissions,
     ttlMs: CALLER_ANSWER_TTL_MS,
   });
 
-  async function loadEntity(req: Request, credentials: BackstageCredentials) {
+  /**
+   * The request's context with the view's deadline: at it, outbound calls
+   * and their retries stop and the answer goes out with what arrived.
+   */
+  function timedContext(req: Request) {
+    return withDeadline(getRequestContext(req, logger), config.view.deadlineMs);
+  }
+
+  async function loadEntity(
+    req: Request,
+    credentials: BackstageCredentials,
+    ctx = getRequestContext(req, logger),
+  ) {
     const ref = entityRefFromParams(req.params);
-    return entities.loadForView(
-      ref,
-      credentials,
-      getRequestContext(req, logger),
-    );
+    return entities.loadForView(ref, credentials, ctx);
   }
 
   /** Downloads carry what the tab shows: latency SLOs at the live buckets. */
@@ -69,11 +83,14 @@ export function createEntityRouter(deps: RouteDeps) {
     req: Request,
     credentials: BackstageCredentials,
   ) {
-    const entity = await loadEntity(req, credentials);
+    const ctx = timedContext(req);
+    const entity = await loadEntity(req, credentials, ctx);
+    // Past the deadline the live-bucket question has failed and the
+    // configured buckets apply, as in the view.
     const description = await facts.describeAtLiveBuckets(
       entity,
       (e, options) => entities.describe(e, options),
-      { credentials, ctx: getRequestContext(req, logger) },
+      { credentials, ctx },
     );
     return { entity, ...description };
   }
@@ -82,8 +99,8 @@ export function createEntityRouter(deps: RouteDeps) {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const ctx = getRequestContext(req, logger);
-    const entity = await loadEntity(req, credentials);
+    const ctx = timedContext(req);
+    const entity = await loadEntity(req, credentials, ctx);
     const configured = entities.describe(entity);
 
     const [{ description, gathered }, live, canApply] = await Promise.all([
@@ -95,7 +112,13 @@ export function createEntityRouter(deps: RouteDeps) {
       // RED targets do not depend on the buckets, so live values need not
       // wait for the bucket question.
       facts.liveValues(configured.spec, configured.redTargets, ctx),
-      applyPermission.allowed(credentials, ctx),
+      // Only a hint for the tab (apply asks again): past the deadline, no.
+      settleOnAbort(applyPermission.allowed(credentials, ctx), ctx.signal, () =>
+        cancelled('permissions', 0, ctx),
+      ).catch(error => {
+        if (passedDeadline(ctx)) return false;
+        throw error;
+      }),
     ]);
     const { spec } = description;
     if (gathered.alerts.source) {

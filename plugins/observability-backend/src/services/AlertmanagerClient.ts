@@ -1,6 +1,7 @@
 import type { AlertmanagerApiAlert } from '@redline/backstage-plugin-observability-common';
 import type { RequestContext } from '../telemetry/context';
 import type { AlertmanagerInstanceConfig } from './config';
+import { alertmanagerAlerts } from './answerShapes';
 import type { OutboundHttp } from './OutboundHttp';
 import { SharedAnswers } from './SharedAnswers';
 
@@ -66,10 +67,10 @@ export class AlertmanagerClient {
     if (only)
       params.append('filter', `${only.label}=${matcherValue(only.value)}`);
     const url = `${this.#instance.url}/api/v2/alerts?${params}`;
+    const target = `alertmanager:${this.#instance.name}`;
     return this.#answers.get(url, ctx, () =>
-      this.#http.json<AlertmanagerApiAlert[]>(
-        { target: `alertmanager:${this.#instance.name}`, url },
-        ctx,
+      this.#http.json({ target, url }, ctx, value =>
+        alertmanagerAlerts(value, target),
       ),
     );
   }

@@ -8,6 +8,7 @@ import {
   EntityAlertmanagerFragment,
   renderCatalogAlertmanagerYaml,
 } from '@redline/backstage-plugin-observability-common';
+import { fromCatalog } from './catalogErrors';
 import type { EntityDescriber } from './CoverageEvaluator';
 
 /** @public */
@@ -98,11 +99,11 @@ export class CatalogAlertmanagerService {
     let cursor: string | undefined;
     do {
       const limit = this.#pageSize;
-      const page = await this.#catalog.queryEntities(
-        cursor
-          ? { cursor, limit, fields: DESCRIBED_FIELDS }
-          : { filter: { kind: 'Component' }, limit, fields: DESCRIBED_FIELDS },
-        { credentials },
+      const query = cursor
+        ? { cursor, limit, fields: DESCRIBED_FIELDS }
+        : { filter: { kind: 'Component' }, limit, fields: DESCRIBED_FIELDS };
+      const page = await fromCatalog(() =>
+        this.#catalog.queryEntities(query, { credentials }),
       );
       for (const entity of page.items) {
         if (performance.now() - sliceStart > SLICE_MS) {

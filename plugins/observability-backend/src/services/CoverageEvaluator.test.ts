@@ -230,6 +230,7 @@ describe('CoverageEvaluator', () => {
       failed: 0,
       pruned: 0,
       evaluatedAt: '2026-11-25T05:00:00.000Z',
+      published: true,
     });
 
     // One rules call and one series query per Prometheus instance, one
@@ -422,17 +423,156 @@ describe('CoverageEvaluator', () => {
     }
   });
 
-  it('stops between pages when aborted and records no history for the partial run', async () => {
+  it('stops between pages when aborted, leaving the published run and no trace of the partial one', async () => {
     const store = await newStore();
+    let now = new Date('2026-11-25T05:00:00.000Z');
+    await setup(store, undefined, { now: () => now }).evaluator.run();
+    const before = await store.listRows({ offset: 0, limit: 50 });
+
+    now = new Date('2026-11-25T05:30:00.000Z');
     const controller = new AbortController();
     const { evaluator } = setup(store, undefined, {
+      now: () => now,
       onPage: e => {
         if (e.page === 1) controller.abort();
       },
     });
     await expect(evaluator.run(controller.signal)).rejects.toThrow(/aborted/);
-    expect((await store.listRows({ offset: 0, limit: 50 })).totalItems).toBe(2);
-    expect(await store.listHistory({})).toEqual([]);
+    expect(await store.listRows({ offset: 0, limit: 50 })).toEqual(before);
+    expect((await store.publishedRun())?.evaluatedAt).toBe(
+      '2026-11-25T05:00:00.000Z',
+    );
+    expect(await store.runningRun()).toBeUndefined();
+    expect((await store.listHistory({})).map(p => p.evaluatedAt)).toEqual([
+      '2026-11-25T05:00:00.000Z',
+    ]);
+  });
+
+  it('shows the previous run, whole, while a run writes its pages', async () => {
+    const store = await newStore();
+    let now = new Date('2026-11-25T05:00:00.000Z');
+    await setup(store, undefined, { now: () => now }).evaluator.run();
+    now = new Date('2026-11-25T05:30:00.000Z');
+    // What a reader sees right after each page is written.
+    const seen: Array<{ total: number; evaluatedAt: Set<string> }> = [];
+    const reads: Promise<void>[] = [];
+    const watched: CoverageStore = {
+      ...bind(store),
+      async upsertRows(runId, rows) {
+        await store.upsertRows(runId, rows);
+        reads.push(
+          (async () => {
+            const { items, totalItems } = await store.listRows({
+              offset: 0,
+              limit: 50,
+            });
+            seen.push({
+              total: totalItems,
+              evaluatedAt: new Set(items.map(i => i.evaluatedAt)),
+            });
+          })(),
+        );
+      },
+    };
+    await CoverageEvaluator.create({
+      catalog: fakeCatalog(catalogEntities, ['group:default/payments']) as any,
+      auth: mockServices.auth(),
+      store: watched,
+      logger: mockServices.logger.mock(),
+      describer: realDescriber(),
+      newFactCycle: () => new FactCycle({}, { batch: true }),
+      pageSize: 2,
+      now: () => now,
+    }).run();
+    await Promise.all(reads);
+    expect(seen).toHaveLength(3);
+    for (const page of seen) {
+      expect(page.total).toBe(5);
+      expect([...page.evaluatedAt]).toEqual(['2026-11-25T05:00:00.000Z']);
+    }
+    const { items } = await store.listRows({ offset: 0, limit: 50 });
+    expect(new Set(items.map(i => i.evaluatedAt))).toEqual(
+      new Set(['2026-11-25T05:30:00.000Z']),
+    );
+  });
+
+  it('records nothing when the catalog answers no entities (still loading after a start)', async () => {
+    const store = await newStore();
+    await setup(store).evaluator.run();
+    const before = await store.publishedRun();
+    const logger = mockServices.logger.mock();
+    const result = await CoverageEvaluator.create({
+      catalog: fakeCatalog([], []) as any,
+      auth: mockServices.auth(),
+      store,
+      logger,
+      describer: realDescriber(),
+      newFactCycle: () => new FactCycle({}, { batch: true }),
+      now: () => new Date('2026-11-25T05:30:00.000Z'),
+    }).run();
+    expect(result).toMatchObject({ entities: 0, published: false });
+    expect(await store.publishedRun()).toEqual(before);
+    expect((await store.listRows({ offset: 0, limit: 50 })).totalItems).toBe(5);
+    expect((await store.listHistory({})).map(p => p.services)).toEqual([5]);
+    expect(await store.runningRun()).toBeUndefined();
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('no entities'),
+    );
+
+    // Nor on a fresh install: no 0-service point to start the trend with.
+    const fresh = await newStore();
+    await CoverageEvaluator.create({
+      catalog: fakeCatalog([], []) as any,
+      auth: mockServices.auth(),
+      store: fresh,
+      logger,
+      describer: realDescriber(),
+      newFactCycle: () => new FactCycle({}, { batch: true }),
+    }).run();
+    expect(await fresh.publishedRun()).toBeUndefined();
+    expect(await fresh.listHistory({})).toEqual([]);
+  });
+
+  it('beats while it runs, and stops when a recovery took it for dead', async () => {
+    const store = await newStore();
+    const beats: string[] = [];
+    let abandonAfter = Infinity;
+    const watched: CoverageStore = {
+      ...bind(store),
+      async heartbeat(runId, at) {
+        beats.push(at);
+        if (beats.length >= abandonAfter) await store.abandonRun(runId);
+        return store.heartbeat(runId, at);
+      },
+    };
+    // A slow catalog: each page takes 60 ms, so a 20 ms heartbeat fires.
+    const slow = fakeCatalog(catalogEntities, ['group:default/payments']);
+    const catalog = {
+      ...slow,
+      async queryEntities(request: any) {
+        await new Promise(r => setTimeout(r, 60));
+        return slow.queryEntities(request);
+      },
+    };
+    const make = () =>
+      CoverageEvaluator.create({
+        catalog: catalog as any,
+        auth: mockServices.auth(),
+        store: watched,
+        logger: mockServices.logger.mock(),
+        describer: realDescriber(),
+        newFactCycle: () => new FactCycle({}, { batch: true }),
+        pageSize: 2,
+        heartbeatIntervalMs: 20,
+      });
+    await make().run();
+    expect(beats.length).toBeGreaterThanOrEqual(3);
+    const published = await store.publishedRun();
+
+    beats.length = 0;
+    abandonAfter = 2;
+    await expect(make().run()).rejects.toThrow(/taken for dead/);
+    expect(await store.publishedRun()).toEqual(published);
   });
 
   it('streams 10 000 entities page by page, never holding more than a page', async () => {
@@ -538,11 +678,15 @@ describe('CoverageEvaluator', () => {
 /** The store's methods bound to it, so a test can override one of them. */
 function bind(store: CoverageStore): CoverageStore {
   return {
+    beginRun: store.beginRun.bind(store),
+    heartbeat: store.heartbeat.bind(store),
     upsertRows: store.upsertRows.bind(store),
-    pruneRowsNotIn: store.pruneRowsNotIn.bind(store),
+    publishRun: store.publishRun.bind(store),
+    abandonRun: store.abandonRun.bind(store),
+    publishedRun: store.publishedRun.bind(store),
+    runningRun: store.runningRun.bind(store),
     listRows: store.listRows.bind(store),
     summarize: store.summarize.bind(store),
-    lastEvaluatedAt: store.lastEvaluatedAt.bind(store),
     addHistory: store.addHistory.bind(store),
     listHistory: store.listHistory.bind(store),
     pruneHistory: store.pruneHistory.bind(store),

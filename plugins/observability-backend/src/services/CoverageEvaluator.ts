@@ -52,8 +52,13 @@ export interface CoverageRunResult {
   pages: number;
   /** Entities that could not be evaluated (logged, left out of the table). */
   failed: number;
-  /** Rows removed because their entity left the catalog. */
+  /** Entities of the previously published run that this one no longer has. */
   pruned: number;
+  /**
+   * False when the catalog answered no entities at all: nothing is
+   * published and no history point recorded (see `CoverageEvaluator`).
+   */
+  published: boolean;
 }
 
 /** @public */
@@ -77,7 +82,13 @@ export interface CoverageEvaluatorOptions {
   pageSize?: number;
   /** Kinds evaluated (default Component). */
   kinds?: string[];
+  /**
+   * How often a run renews its heartbeat (default 10 s). A run whose
+   * heartbeat is older than `COVERAGE_DEAD_AFTER_MS` is taken for dead.
+   */
+  heartbeatIntervalMs?: number;
   onPage?: (event: CoveragePageEvent) => void;
+  /** The run's `evaluatedAt`; heartbeats always use the real clock. */
   now?: () => Date;
 }
 
@@ -117,9 +128,16 @@ class EventLoopYielder {
  * Evaluates every entity's coverage, streaming through the catalog one page
  * at a time: parse → generate → facts → checks → one table row, and the
  * page's rows written before the next page is fetched, so 10 000 entities
- * never hold all their artifacts at once. After a complete run it prunes
- * rows of entities that left the catalog and records a history snapshot
- * (overall and per team).
+ * never hold all their artifacts at once. The rows are written under the
+ * run's id and published, with a history snapshot (overall and per team),
+ * in one transaction once the run is complete; a run that fails or dies
+ * leaves the published run as it was.
+ *
+ * A run that saw no entity at all publishes nothing: right after a start
+ * the catalog answers empty pages until it has ingested its locations, and
+ * publishing that would blank the table and put a 0-service point in every
+ * trend. A catalog that really lost every Component keeps showing its last
+ * table, which is the lesser harm.
  * @public
  */
 export class CoverageEvaluator {
@@ -135,10 +153,49 @@ export class CoverageEvaluator {
     this.#pageSize = options.pageSize ?? 500;
   }
 
-  async run(signal?: AbortSignal): Promise<CoverageRunResult> {
-    const { catalog, auth, store, logger } = this.#options;
+  async run(outerSignal?: AbortSignal): Promise<CoverageRunResult> {
+    const { store, logger } = this.#options;
     const evaluatedAt = (this.#options.now?.() ?? new Date()).toISOString();
     const runId = `${evaluatedAt}#${Math.random().toString(36).slice(2, 10)}`;
+    const collected = await store.beginRun({
+      runId,
+      evaluatedAt,
+      startedAt: new Date().toISOString(),
+    });
+    if (collected > 0) {
+      logger.info(`Coverage: deleted ${collected} rows of earlier runs`);
+    }
+    const controller = new AbortController();
+    const signal = outerSignal
+      ? AbortSignal.any([outerSignal, controller.signal])
+      : controller.signal;
+    const heartbeat = setInterval(() => {
+      store.heartbeat(runId, new Date().toISOString()).then(
+        alive => {
+          // A recovery took this run for dead and may have started another.
+          if (!alive) controller.abort();
+        },
+        error => logger.warn(`Coverage: heartbeat failed: ${error}`),
+      );
+    }, this.#options.heartbeatIntervalMs ?? 10_000);
+    try {
+      return await this.#run(runId, evaluatedAt, signal);
+    } catch (error) {
+      await store
+        .abandonRun(runId)
+        .catch(e => logger.warn(`Coverage: could not abandon ${runId}: ${e}`));
+      throw error;
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  async #run(
+    runId: string,
+    evaluatedAt: string,
+    signal: AbortSignal,
+  ): Promise<CoverageRunResult> {
+    const { catalog, auth, store, logger } = this.#options;
     const credentials = await auth.getOwnServiceCredentials();
     const cycle = this.#options.newFactCycle({ credentials, signal });
     const yielder = new EventLoopYielder();
@@ -213,13 +270,32 @@ export class CoverageEvaluator {
       cursor = response.pageInfo.nextCursor;
     } while (cursor);
 
-    const pruned = await store.pruneRowsNotIn(runId);
-    const { summary, teams } = await store.summarize({});
+    if (entities === 0) {
+      await store.abandonRun(runId);
+      logger.warn(
+        'Coverage: the catalog returned no entities (still loading?); the published run and the history are left as they were',
+      );
+      return {
+        runId,
+        evaluatedAt,
+        entities,
+        pages,
+        failed,
+        pruned: 0,
+        published: false,
+      };
+    }
+    throwIfAborted(signal);
+    const { summary, teams } = await store.summarize({}, runId);
     const history: CoverageHistoryPoint[] = [
       { evaluatedAt, ...summary },
       ...teams.map(team => ({ evaluatedAt, ...team })),
     ];
-    await store.addHistory(history);
+    const { pruned } = await store.publishRun(runId, {
+      entities,
+      finishedAt: new Date().toISOString(),
+      history,
+    });
     // A point every 30 minutes for every team adds up; keep a bit over a year.
     const retentionMs =
       (this.#options.historyRetentionDays ?? 400) * 86_400_000;
@@ -231,7 +307,15 @@ export class CoverageEvaluator {
         summary.withSlo * 100,
       )} % with an SLO`,
     );
-    return { runId, evaluatedAt, entities, pages, failed, pruned };
+    return {
+      runId,
+      evaluatedAt,
+      entities,
+      pages,
+      failed,
+      pruned,
+      published: true,
+    };
   }
 
   async #evaluate(
@@ -288,6 +372,8 @@ function tryDescribe(
 
 function throwIfAborted(signal?: AbortSignal) {
   if (signal?.aborted) {
-    throw new Error('Coverage evaluation aborted (timeout or shutdown)');
+    throw new Error(
+      'Coverage evaluation aborted (timeout, shutdown, or taken for dead)',
+    );
   }
 }

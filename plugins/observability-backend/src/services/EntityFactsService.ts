@@ -19,6 +19,7 @@ import type { RequestContext } from '../telemetry/context';
 import type { AlertmanagerClient } from './AlertmanagerClient';
 import { CALLER_ANSWER_TTL_MS, callerKey } from './callerKey';
 import { selectInstance } from './config';
+import { cancelled, settleOnAbort } from './OutboundHttp';
 import type { PrometheusClient } from './PrometheusClient';
 import type { RunbookChecker } from './RunbookChecker';
 import { SharedAnswers } from './SharedAnswers';
@@ -160,17 +161,25 @@ export class EntityFactsService {
         );
         return client ? client.alerts(ctx, only) : undefined;
       },
+      // The catalog client takes no signal: the wait, not the call, stops
+      // at the deadline, and the owner is `unknown`.
       ownersExist: refs =>
-        this.#owners.get(
-          `${callerKey(credentials)}\u0000${refs.join('\u0000')}`,
-          ctx,
-          async () => {
-            const { items } = await this.#catalog.getEntitiesByRefs(
-              { entityRefs: refs, fields: OWNER_FIELDS },
-              { credentials },
-            );
-            return new Map(refs.map((ref, i) => [ref, items[i] !== undefined]));
-          },
+        settleOnAbort(
+          this.#owners.get(
+            `${callerKey(credentials)}\u0000${refs.join('\u0000')}`,
+            ctx,
+            async () => {
+              const { items } = await this.#catalog.getEntitiesByRefs(
+                { entityRefs: refs, fields: OWNER_FIELDS },
+                { credentials },
+              );
+              return new Map(
+                refs.map((ref, i) => [ref, items[i] !== undefined]),
+              );
+            },
+          ),
+          ctx.signal,
+          () => cancelled('catalog', 0, ctx),
         ),
       probeRunbooks: urls => this.#runbooks.checkAll(urls, ctx),
     };

@@ -19,6 +19,7 @@ import {
 import type { RequestContext } from '../telemetry/context';
 import type { DescribeOnceOptions } from './CoverageEvaluator';
 import { callerKey } from './callerKey';
+import { fromCatalog } from './catalogErrors';
 import { SharedAnswers } from './SharedAnswers';
 
 /** @public */
@@ -72,12 +73,17 @@ export class EntityObservabilityService {
     return this.#generator;
   }
 
-  /** Reads the entity from the catalog; unknown → `NotFoundError`. */
+  /**
+   * Reads the entity from the catalog; unknown → `NotFoundError`, a catalog
+   * that fails → `ServiceUnavailableError` (see `catalogError`).
+   */
   async load(
     ref: CompoundEntityRef | string,
     credentials: BackstageCredentials,
   ): Promise<Entity> {
-    const entity = await this.#catalog.getEntityByRef(ref, { credentials });
+    const entity = await fromCatalog(() =>
+      this.#catalog.getEntityByRef(ref, { credentials }),
+    );
     if (!entity) {
       const text = typeof ref === 'string' ? ref : stringifyEntityRef(ref);
       throw new NotFoundError(`No entity found for ref '${text}'`);

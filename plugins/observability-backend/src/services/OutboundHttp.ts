@@ -1,23 +1,29 @@
 import {
   BrokenCircuitError,
   CircuitBreakerPolicy,
+  CircuitState,
   ConsecutiveBreaker,
-  IPolicy,
   TaskCancelledError,
   TimeoutStrategy,
   circuitBreaker,
-  noop,
   timeout,
   wrap,
 } from 'cockatiel';
-import { CORRELATION_HEADER, RequestContext } from '../telemetry/context';
-import { endSpan, startClientSpan } from '../telemetry/tracing';
 import {
-  OutboundError,
-  RetryPolicy,
-  retryableFailures,
-  seedRetry,
-} from './retry';
+  CORRELATION_HEADER,
+  RequestContext,
+  passedDeadline,
+} from '../telemetry/context';
+import { endSpan, startClientSpan } from '../telemetry/tracing';
+import { OutboundError, RetryPolicy, seedRetry, targetFailures } from './retry';
+
+/**
+ * Default cap of one answer's body. Well above what the view's questions
+ * return (label sets, one range query, one service's alerts) and a rules
+ * file set of a few thousand rules; raise it for larger rule sets.
+ * @public
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 /** A backoff the retry policy scheduled, as {@link OutboundHttpOptions.onRetry} sees it. @public */
 export interface OutboundRetryEvent {
@@ -35,11 +41,15 @@ export interface OutboundHttpOptions {
   /** Timeout of one attempt unless the request sets its own. */
   timeoutMs: number;
   /**
-   * After a target failed every attempt (timeouts, connection errors, 5xx,
-   * 429), calls to it fail at once for this long instead of retrying again;
-   * then one trial call decides whether it is back. 0 (default) disables this.
+   * After as many consecutive failed attempts at a target as one call makes
+   * (timeouts, connection errors, 5xx, 429, oversized or malformed
+   * answers), whoever they came from, calls to it fail at once for this
+   * long, including retries already under way; then one trial attempt
+   * decides whether it is back. 0 (default) disables this.
    */
   openCircuitMs?: number;
+  /** Answers with a larger body fail as `too-large` (default {@link DEFAULT_MAX_RESPONSE_BYTES}). */
+  maxResponseBytes?: number;
   /** Observes every scheduled backoff, e.g. for tests or metrics. */
   onRetry?: (event: OutboundRetryEvent) => void;
   fetch?: typeof fetch;
@@ -56,6 +66,13 @@ export interface OutboundRequest {
   timeoutMs?: number;
   /** Set to false for calls that must not repeat (none today; kept explicit). */
   retry?: boolean;
+  /**
+   * Which calls share a circuit. Default: the URL's origin, i.e. the server
+   * (scheme, host and port), however many names it is configured under.
+   */
+  circuit?: string;
+  /** Only the status matters (a link check): the body is dropped unread. */
+  discardBody?: boolean;
 }
 
 /** An answered request (2xx, or 4xx when `acceptStatus` allows it). @public */
@@ -66,26 +83,36 @@ export interface OutboundResponse {
   attempts: number;
 }
 
-/** One target's circuit and the failure that last opened it (for the fast-fail message). */
+/** Why a circuit opened, in words that hold for every call to the target. */
 interface Circuit {
   breaker: CircuitBreakerPolicy;
-  opened?: { at: number; error: OutboundError };
+  opened?: { at: number; failure: string };
+  /** How often it opened, so a call sees whether that happened during it. */
+  breaks: number;
 }
+
+/** Circuits kept before closed ones (which carry nothing) are dropped. */
+const MAX_CIRCUITS = 1000;
 
 /**
  * The one way this plugin talks to the outside. Each call runs through
- * cockatiel's `circuitBreaker(retry(timeout(fetch)))`: a timeout per attempt,
- * the seed's retry policy, and a circuit per target that one fully failed
- * call opens. Every attempt gets a CLIENT span (OpenTelemetry counts each
- * resend as its own span) and the correlation ID and `traceparent` headers.
- * `ctx.signal` cancels the call: the in-flight request is aborted and no
- * further attempt is made.
+ * cockatiel's `circuitBreaker(retry(timeout(fetch)))`: a timeout per
+ * attempt, the seed's retry policy, and a circuit per target (see
+ * {@link OutboundRequest.circuit}) that one fully failed call opens; every
+ * attempt looks at it first, so the pending retries of concurrent questions
+ * to that target fail fast instead of each using up its attempts. Bodies are read as a
+ * stream up to a cap, and JSON is parsed (and its shape checked) inside the
+ * attempt, so an oversized or malformed answer counts against the target.
+ * Every attempt gets a CLIENT span and the correlation ID and `traceparent`
+ * headers. `ctx.signal` cancels the call: the in-flight request is aborted
+ * and no further attempt is made.
  * @public
  */
 export class OutboundHttp {
   readonly #policy: RetryPolicy;
   readonly #defaultTimeoutMs: number;
   readonly #openCircuitMs: number;
+  readonly #maxResponseBytes: number;
   readonly #onRetry?: OutboundHttpOptions['onRetry'];
   readonly #fetch: typeof fetch;
   readonly #circuits = new Map<string, Circuit>();
@@ -98,6 +125,8 @@ export class OutboundHttp {
     this.#policy = options.retry;
     this.#defaultTimeoutMs = options.timeoutMs;
     this.#openCircuitMs = options.openCircuitMs ?? 0;
+    this.#maxResponseBytes =
+      options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#onRetry = options.onRetry;
     this.#fetch = options.fetch ?? globalThis.fetch;
   }
@@ -111,13 +140,56 @@ export class OutboundHttp {
    * attempt, at once while the target's circuit is open, and with kind
    * `cancelled` as soon as `ctx.signal` aborts.
    */
-  async send(
+  send(
     request: OutboundRequest,
     ctx: RequestContext,
   ): Promise<OutboundResponse> {
+    return this.#execute(request, ctx, response => response);
+  }
+
+  /**
+   * Like {@link OutboundHttp.send}, parsing the body as JSON and passing it
+   * through `validate` (which throws an {@link OutboundError}, see
+   * `unexpectedShape`) when given.
+   */
+  json<T>(
+    request: OutboundRequest,
+    ctx: RequestContext,
+    validate?: (value: unknown) => T,
+  ): Promise<T> {
+    return this.#execute(
+      {
+        ...request,
+        headers: { accept: 'application/json', ...request.headers },
+      },
+      ctx,
+      response => {
+        let value: unknown;
+        try {
+          value = JSON.parse(response.text);
+        } catch (error) {
+          // The parser's message quotes the body; the reason must not.
+          throw new OutboundError(
+            `${request.target} answered with invalid JSON`,
+            { kind: 'bad-answer', attempts: response.attempts, cause: error },
+          );
+        }
+        return validate ? validate(value) : (value as T);
+      },
+    );
+  }
+
+  async #execute<T>(
+    request: OutboundRequest,
+    ctx: RequestContext,
+    read: (response: OutboundResponse) => T,
+  ): Promise<T> {
     const signal = ctx.signal;
     let started = 0;
-    if (signal?.aborted) throw cancelled(request.target, started, signal);
+    if (signal?.aborted) throw cancelled(request.target, started, ctx);
+    // Thrown before any policy: a request that cannot be sent is neither
+    // retried nor held against a server it never reached.
+    const url = parseUrl(request);
 
     const policy =
       request.retry === false ? { ...this.#policy, attempts: 1 } : this.#policy;
@@ -137,126 +209,159 @@ export class OutboundHttp {
       });
     });
     const timeoutMs = request.timeoutMs ?? this.#defaultTimeoutMs;
-    const circuit = this.#circuit(request.target);
-    const gate: IPolicy = circuit?.breaker ?? noop;
+    const circuit = this.#circuit(request.circuit ?? url.origin);
+    let ownFailure: OutboundError | undefined;
+    const breaksAtStart = circuit?.breaks;
 
     const attempts = wrap(
       retry,
       timeout(timeoutMs, TimeoutStrategy.Cooperative),
     );
-    // The gate gets its own `execute` rather than joining the wrap because a
-    // call queued behind a half-open trial is re-run by cockatiel without the
-    // caller's signal; handing `signal` to the inner policies directly keeps
-    // every attempt cancellable.
-    const call = gate.execute(
-      () =>
-        attempts.execute(context => {
-          // cockatiel still runs the attempt due after a backoff the caller
-          // stopped waiting for; it must not reach the network.
-          if (signal?.aborted) throw cancelled(request.target, started, signal);
-          started = context.attempt + 1;
-          return this.#attempt(
-            request,
-            started,
-            timeoutMs,
-            ctx,
-            context.signal,
+    const run = () =>
+      attempts.execute(async context => {
+        // cockatiel still runs the attempt due after a backoff the caller
+        // stopped waiting for; it must not reach the network.
+        if (signal?.aborted) throw cancelled(request.target, started, ctx);
+        // Another question to the target used up its attempts meanwhile:
+        // this one's retries would only add load to a failing server.
+        if (
+          circuit &&
+          circuit.breaks !== breaksAtStart &&
+          circuit.breaker.state !== CircuitState.Closed
+        )
+          throw this.#refused(circuit, request.target);
+        started = context.attempt + 1;
+        try {
+          return read(
+            await this.#attempt(
+              request,
+              url,
+              started,
+              timeoutMs,
+              ctx,
+              context.signal,
+            ),
           );
-        }, signal),
-      signal,
-    );
+        } catch (error) {
+          ownFailure = asOutboundError(error, request.target, started);
+          throw ownFailure;
+        }
+      }, signal);
+    const call = circuit ? this.#through(circuit, request.target, run) : run();
 
     try {
-      return await settleOnAbort(call, signal, aborted =>
-        cancelled(request.target, started, aborted),
+      return await settleOnAbort(call, signal, () =>
+        cancelled(request.target, started, ctx),
       );
     } catch (error) {
-      if (error instanceof BrokenCircuitError && circuit?.opened) {
-        throw this.#refused(circuit.opened);
-      }
       if (error instanceof TaskCancelledError && signal?.aborted) {
-        throw cancelled(request.target, started, signal);
+        throw cancelled(request.target, started, ctx);
+      }
+      // A call whose retry the circuit refused failed for its own reason:
+      // say that one (about its own request) rather than the circuit's.
+      if (
+        error instanceof OutboundError &&
+        error.kind === 'circuit-open' &&
+        ownFailure
+      ) {
+        throw ownFailure;
       }
       throw error;
     }
   }
 
-  /** Like {@link OutboundHttp.send}, parsing the body as JSON. */
-  async json<T>(request: OutboundRequest, ctx: RequestContext): Promise<T> {
-    const response = await this.send(
-      {
-        ...request,
-        headers: { accept: 'application/json', ...request.headers },
-      },
-      ctx,
-    );
+  /** A call through the target's circuit; refused at once while it is open or testing. */
+  async #through<T>(
+    circuit: Circuit,
+    target: string,
+    call: () => Promise<T>,
+  ): Promise<T> {
+    // cockatiel queues calls behind a half-open trial and re-runs them
+    // without their signal; against a hanging target that queue is the
+    // pile-up the circuit is there to prevent, so they are refused instead.
+    if (circuit.breaker.state === CircuitState.HalfOpen)
+      throw this.#refused(circuit, target);
     try {
-      return JSON.parse(response.text) as T;
+      // No signal for the breaker: the caller's signal is watched by the
+      // retry inside and by `settleOnAbort` outside.
+      return await circuit.breaker.execute(call);
     } catch (error) {
-      throw new OutboundError(`${request.target} answered with invalid JSON`, {
-        kind: 'client',
-        attempts: response.attempts,
-        cause: error,
-      });
+      if (error instanceof BrokenCircuitError)
+        throw this.#refused(circuit, target);
+      throw error;
     }
   }
 
-  /** The target's circuit, shared by every call to it; none when disabled. */
-  #circuit(target: string): Circuit | undefined {
+  /** The circuit of `key`, shared by every call to it; none when disabled. */
+  #circuit(key: string): Circuit | undefined {
     if (this.#openCircuitMs <= 0) return undefined;
-    let circuit = this.#circuits.get(target);
+    let circuit = this.#circuits.get(key);
     if (!circuit) {
+      if (this.#circuits.size >= MAX_CIRCUITS) this.#dropClosedCircuits();
       const entry: Circuit = {
-        // One call that used up its retries is enough: waiting out the
-        // retries again on every view is what the circuit is there to stop.
-        breaker: circuitBreaker(retryableFailures, {
+        // One call that used up its retries (or got an answer no retry
+        // fixes: too large, malformed) is enough: waiting out the retries
+        // again on every view is what the circuit is there to stop. The
+        // other questions in flight see it open before their next attempt.
+        breaker: circuitBreaker(targetFailures, {
           halfOpenAfter: this.#openCircuitMs,
           breaker: new ConsecutiveBreaker(1),
         }),
+        breaks: 0,
       };
       entry.breaker.onBreak(reason => {
-        if ('error' in reason && reason.error instanceof OutboundError) {
-          entry.opened = { at: Date.now(), error: reason.error };
-        }
+        entry.breaks++;
+        entry.opened = {
+          at: Date.now(),
+          failure:
+            'error' in reason && reason.error instanceof OutboundError
+              ? describeFailure(reason.error)
+              : 'failing',
+        };
       });
-      this.#circuits.set(target, entry);
+      this.#circuits.set(key, entry);
       circuit = entry;
     }
     return circuit;
   }
 
-  /** The fast failure of an open circuit, carrying the reason that opened it. */
-  #refused(opened: { at: number; error: OutboundError }): OutboundError {
-    const ago = Date.now() - opened.at;
-    const { error } = opened;
+  #dropClosedCircuits() {
+    for (const [key, circuit] of this.#circuits) {
+      if (circuit.breaker.state === CircuitState.Closed)
+        this.#circuits.delete(key);
+    }
+  }
+
+  /**
+   * The fast failure of an open circuit. It names the caller's own target
+   * and only the kind of failure: the message of the attempt that opened it
+   * belongs to another request (its URL, its answer, maybe another entity).
+   */
+  #refused(circuit: Circuit, target: string): OutboundError {
+    const at = circuit.opened?.at ?? Date.now();
+    const ago = Date.now() - at;
     return new OutboundError(
-      `${error.message} (${Math.round(ago / 1000)} s ago, after ${
-        error.attempts
-      } attempts; next try in ${Math.max(
+      `${target} is failing (${
+        circuit.opened?.failure ?? 'failing'
+      }, circuit opened ${Math.round(
+        ago / 1000,
+      )} s ago); not asked again for ${Math.max(
         1,
         Math.ceil((this.#openCircuitMs - ago) / 1000),
-      )} s)`,
-      { kind: error.kind, status: error.status, attempts: 0, cause: error },
+      )} s`,
+      { kind: 'circuit-open', attempts: 0 },
     );
   }
 
   async #attempt(
     request: OutboundRequest,
+    url: URL,
     attempt: number,
     timeoutMs: number,
     ctx: RequestContext,
     attemptSignal: AbortSignal,
   ): Promise<OutboundResponse> {
     const method = request.method ?? 'GET';
-    let url: URL;
-    try {
-      url = new URL(request.url);
-    } catch (error) {
-      throw new OutboundError(
-        `${request.target}: invalid URL ${JSON.stringify(request.url)}`,
-        { kind: 'client', attempts: attempt, cause: error },
-      );
-    }
     const { span, headers: traceHeaders } = startClientSpan(
       `${method} ${request.target}`,
       ctx.trace,
@@ -270,8 +375,10 @@ export class OutboundHttp {
     );
     const failed = (error: unknown) =>
       ctx.signal?.aborted
-        ? cancelled(request.target, attempt, ctx.signal, error)
+        ? cancelled(request.target, attempt, ctx, error)
         : classifyFetchError(error, request.target, timeoutMs, attempt);
+    // Dropping an oversized answer closes its connection too.
+    const drop = new AbortController();
     try {
       let response: Response;
       try {
@@ -283,19 +390,20 @@ export class OutboundHttp {
             ...traceHeaders,
             [CORRELATION_HEADER]: ctx.correlationId,
           },
-          signal: attemptSignal,
+          signal: AbortSignal.any([attemptSignal, drop.signal]),
           redirect: 'manual',
         });
       } catch (error) {
         throw failed(error);
       }
       span.setAttribute('http.response.status_code', response.status);
-      let text: string;
-      try {
-        text = method === 'HEAD' ? '' : await response.text();
-      } catch (error) {
-        throw failed(error);
-      }
+      const text =
+        method === 'HEAD' || request.discardBody
+          ? await discard(response)
+          : await this.#readCapped(response, request.target, attempt, {
+              failed,
+              drop,
+            });
       if (response.status >= 400) {
         throw new OutboundError(
           `${request.target} answered ${response.status}: ${text.slice(
@@ -321,19 +429,152 @@ export class OutboundHttp {
       throw error;
     }
   }
+
+  /**
+   * The body as text, read as a stream and abandoned (connection closed) as
+   * soon as it passes the cap, so an oversized answer never sits in memory
+   * whole. A declared Content-Length over the cap is refused unread.
+   */
+  async #readCapped(
+    response: Response,
+    target: string,
+    attempts: number,
+    io: { failed: (error: unknown) => OutboundError; drop: AbortController },
+  ): Promise<string> {
+    const max = this.#maxResponseBytes;
+    const tooLarge = () => {
+      io.drop.abort();
+      return new OutboundError(
+        `${target} answered with more than ${formatBytes(
+          max,
+        )} (observability.outbound.maxResponseBytes)`,
+        { kind: 'too-large', status: response.status, attempts },
+      );
+    };
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    if (declared > max) {
+      await response.body?.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    const reader = response.body?.getReader();
+    if (!reader) return '';
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        throw io.failed(error);
+      }
+      if (chunk.done) break;
+      size += chunk.value.byteLength;
+      if (size > max) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(chunk.value);
+    }
+    return Buffer.concat(chunks, size).toString('utf8');
+  }
 }
 
-function cancelled(
+/**
+ * The failure of a call `ctx.signal` stopped; when that was the context's
+ * deadline it says how long the target had, for the reason the view shows.
+ * @public
+ */
+export function cancelled(
   target: string,
   attempts: number,
-  signal: AbortSignal,
-  cause: unknown = signal.reason,
+  ctx: RequestContext,
+  cause: unknown = ctx.signal?.reason,
 ): OutboundError {
-  return new OutboundError(`${target}: call cancelled`, {
-    kind: 'cancelled',
+  const message = passedDeadline(ctx)
+    ? `${target} did not answer within ${formatSeconds(
+        ctx.deadlineMs!,
+      )} (the deadline of this request)`
+    : `${target}: call cancelled`;
+  return new OutboundError(message, { kind: 'cancelled', attempts, cause });
+}
+
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024
+    ? `${Number((bytes / 1024 / 1024).toFixed(1))} MiB`
+    : `${bytes} bytes`;
+}
+
+/** The request's URL, or why it cannot be sent. */
+function parseUrl(request: OutboundRequest): URL {
+  let url: URL;
+  try {
+    url = new URL(request.url);
+  } catch (error) {
+    throw new OutboundError(`${request.target}: invalid URL`, {
+      kind: 'invalid-request',
+      attempts: 0,
+      cause: error,
+    });
+  }
+  // fetch refuses these too, but only after the policies saw a "network
+  // error"; and a URL with userinfo is never one Redline should follow.
+  if (url.username !== '' || url.password !== '') {
+    throw new OutboundError(`${request.target}: URL with credentials refused`, {
+      kind: 'invalid-request',
+      attempts: 0,
+    });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new OutboundError(
+      `${request.target}: unsupported scheme ${url.protocol}`,
+      { kind: 'invalid-request', attempts: 0 },
+    );
+  }
+  return url;
+}
+
+/** A failure of the attempt or of reading its answer, as an {@link OutboundError}. */
+function asOutboundError(
+  error: unknown,
+  target: string,
+  attempts: number,
+): OutboundError {
+  if (error instanceof OutboundError) return error;
+  // A validator that threw something else still means a malformed answer;
+  // its message may be JavaScript's, so it only goes into `cause`.
+  return new OutboundError(`${target} answered with an unexpected shape`, {
+    kind: 'bad-answer',
     attempts,
-    cause,
+    cause: error,
   });
+}
+
+/** How a target failed, without anything of the request that failed. */
+function describeFailure(error: OutboundError): string {
+  switch (error.kind) {
+    case 'timeout':
+      return 'no answer in time';
+    case 'connection':
+      return 'unreachable';
+    case 'server':
+    case 'client':
+      return `answered ${error.status ?? 'an error'}`;
+    case 'too-large':
+      return 'answers too large';
+    case 'bad-answer':
+      return 'malformed answers';
+    default:
+      return 'failing';
+  }
+}
+
+async function discard(response: Response): Promise<string> {
+  await response.body?.cancel().catch(() => {});
+  return '';
 }
 
 /**
@@ -376,7 +617,16 @@ function classifyFetchError(
       { kind: 'timeout', attempts, cause: error },
     );
   }
-  // undici reports refused/reset/DNS failures as a TypeError whose cause has the code.
+  // undici reports refused/reset/DNS failures as a TypeError("fetch failed")
+  // whose cause has the code; a TypeError without a cause is a request it
+  // would not send at all.
+  if (error instanceof TypeError && error.cause === undefined) {
+    return new OutboundError(`${target}: request not sent (${error.name})`, {
+      kind: 'invalid-request',
+      attempts,
+      cause: error,
+    });
+  }
   const cause = (error as { cause?: { code?: string; message?: string } })
     ?.cause;
   const detail =

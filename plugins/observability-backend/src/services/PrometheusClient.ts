@@ -3,10 +3,16 @@ import {
   PrometheusApiRuleGroup,
   seriesLabelSetsQuery,
 } from '@redline/backstage-plugin-observability-common';
+import type { ZodType } from 'zod';
 import type { RequestContext } from '../telemetry/context';
 import type { PrometheusInstanceConfig } from './config';
+import {
+  prometheusData,
+  prometheusShapes,
+  type InstantVector,
+  type RangeMatrix,
+} from './answerShapes';
 import type { OutboundHttp } from './OutboundHttp';
-import { OutboundError } from './retry';
 import { SharedAnswers } from './SharedAnswers';
 
 /** One `/api/v1/rules` answer; `-common`'s `RuleIndex` matches it to entities. @public */
@@ -19,25 +25,6 @@ export class RulesSnapshot {
     this.fetchedAt = fetchedAt;
   }
 }
-
-interface PromApiEnvelope<T> {
-  status: 'success' | 'error';
-  data: T;
-  errorType?: string;
-  error?: string;
-}
-
-type InstantVector = {
-  resultType: 'vector';
-  result: Array<{ metric: Record<string, string>; value: [number, string] }>;
-};
-type RangeMatrix = {
-  resultType: 'matrix';
-  result: Array<{
-    metric: Record<string, string>;
-    values: Array<[number, string]>;
-  }>;
-};
 
 /** One series of a range query. @public */
 export interface RangeSeries {
@@ -115,19 +102,13 @@ export class PrometheusClient {
 
   async #fetchRules(ctx: RequestContext): Promise<RulesSnapshot> {
     this.#rulesFetches++;
-    const data = await this.#api<{ groups: PrometheusApiRuleGroup[] }>(
-      '/api/v1/rules',
-      ctx,
-    );
+    const data = await this.#api('/api/v1/rules', prometheusShapes.rules, ctx);
     ctx.logger.debug(
       `prometheus:${this.#instance.name}: loaded ${
         data.groups.length
       } rule groups`,
     );
-    return new RulesSnapshot(
-      Array.isArray(data?.groups) ? data.groups : [],
-      this.#now(),
-    );
+    return new RulesSnapshot(data.groups, this.#now());
   }
 
   /**
@@ -161,13 +142,12 @@ export class PrometheusClient {
     query: string,
     ctx: RequestContext,
   ): Promise<Array<Record<string, string>>> {
-    const data = await this.#query<InstantVector>(
+    const data: InstantVector = await this.#query(
       `/api/v1/query?${new URLSearchParams({ query })}`,
+      prometheusShapes.vector,
       ctx,
     );
-    return (Array.isArray(data?.result) ? data.result : []).map(
-      sample => sample.metric ?? {},
-    );
+    return data.result.map(sample => sample.metric);
   }
 
   /** Range query: every series with its labels and finite `[unix seconds, value]` points. */
@@ -182,13 +162,14 @@ export class PrometheusClient {
       end: String(range.end),
       step: String(range.stepSeconds),
     });
-    const data = await this.#query<RangeMatrix>(
+    const data: RangeMatrix = await this.#query(
       `/api/v1/query_range?${params}`,
+      prometheusShapes.matrix,
       ctx,
     );
-    return (Array.isArray(data?.result) ? data.result : []).map(series => ({
-      labels: series.metric ?? {},
-      points: (series.values ?? [])
+    return data.result.map(series => ({
+      labels: series.metric,
+      points: series.values
         .map(([t, v]) => [t, toNumber(v)] as [number, number])
         .filter(([, v]) => Number.isFinite(v)),
     }));
@@ -208,26 +189,19 @@ export class PrometheusClient {
   }
 
   /** A query answer, shared with everyone asking the same within the TTL. */
-  #query<T>(path: string, ctx: RequestContext): Promise<T> {
+  #query<T>(path: string, schema: ZodType<T>, ctx: RequestContext): Promise<T> {
     return this.#queries.get(path, ctx, () =>
-      this.#api<T>(path, ctx),
+      this.#api(path, schema, ctx),
     ) as Promise<T>;
   }
 
-  async #api<T>(path: string, ctx: RequestContext): Promise<T> {
-    const envelope = await this.#http.json<PromApiEnvelope<T>>(
+  /** The answer's `data`, its shape checked inside the call so a malformed answer counts against the server. */
+  #api<T>(path: string, schema: ZodType<T>, ctx: RequestContext): Promise<T> {
+    return this.#http.json(
       { target: this.#target(), url: `${this.#instance.url}${path}` },
       ctx,
+      value => prometheusData(schema, value, this.#target()),
     );
-    if (envelope.status !== 'success') {
-      throw new OutboundError(
-        `${this.#target()} query failed: ${envelope.errorType ?? 'error'}: ${
-          envelope.error ?? 'unknown'
-        }`,
-        { kind: 'client' },
-      );
-    }
-    return envelope.data;
   }
 
   #target(): string {

@@ -1,4 +1,5 @@
 import {
+  hasUrlCredentials,
   isHttpUrl,
   type EntityFacts,
 } from '@redline/backstage-plugin-observability-common';
@@ -58,6 +59,15 @@ export class RunbookChecker {
 
   /** The link's fact; rejects with a `cancelled` {@link OutboundError} once `ctx.signal` aborts. */
   async check(rawUrl: string, ctx: RequestContext): Promise<RunbookFact> {
+    // Annotations with such links are dropped at parse time; this guards
+    // any other way a link arrives.
+    if (hasUrlCredentials(rawUrl)) {
+      return {
+        url: rawUrl,
+        ok: false,
+        error: 'links with credentials (user@host) are never fetched',
+      };
+    }
     let url: URL;
     try {
       url = new URL(rawUrl);
@@ -109,10 +119,18 @@ export class RunbookChecker {
   ): Promise<number> {
     const response = await this.#http.send(
       {
-        target: `runbook:${url.hostname}`,
-        url: url.toString(),
+        target: `runbook:${url.host}`,
+        url: url.href,
         method,
         timeoutMs: this.#timeoutMs,
+        // Links are written by catalog authors, one per entity: a link that
+        // fails says nothing about its neighbours on the same host, and a
+        // circuit per host would let one entity's bad link mark every other
+        // entity's runbook unreachable. The cost is that a wiki that is down
+        // costs each distinct link its own attempts, which the per-check
+        // timeout and the view's deadline bound.
+        circuit: url.href,
+        discardBody: true,
       },
       ctx,
     );

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../telemetry/context';
-import { settleOnAbort } from './OutboundHttp';
+import { cancelled, settleOnAbort } from './OutboundHttp';
 import { OutboundError } from './retry';
 
 /**
@@ -55,15 +55,8 @@ export class SharedAnswers<T> {
           return this.get(key, ctx, load);
         throw error;
       });
-      return settleOnAbort(
-        shared,
-        ctx.signal,
-        signal =>
-          new OutboundError(`${this.#target}: call cancelled`, {
-            kind: 'cancelled',
-            attempts: 0,
-            cause: signal.reason,
-          }),
+      return settleOnAbort(shared, ctx.signal, () =>
+        cancelled(this.#target, 0, ctx),
       );
     }
 

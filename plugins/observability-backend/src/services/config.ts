@@ -4,6 +4,7 @@ import {
   GeneratorConfig,
   resolveGeneratorConfig,
 } from '@redline/backstage-plugin-observability-common';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './OutboundHttp';
 import type { RetryPolicy } from './retry';
 
 /** A Prometheus server from `observability.prometheus.instances`. @public */
@@ -37,6 +38,8 @@ export interface ObservabilityBackendConfig {
   };
   runbookCheck: { allowedHosts: string[]; timeoutMs: number };
   retry: RetryPolicy & { openCircuitMs: number };
+  outbound: { maxResponseBytes: number };
+  view: { deadlineMs: number };
   apply: { promtoolPath: string };
   /** See `observability.catalogCacheTtlMs`. */
   catalogCacheTtlMs: number;
@@ -48,6 +51,13 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   initialDelayMs: 1000,
   maxDelayMs: 8000,
 };
+
+/**
+ * How long the tab's view waits for facts before answering with those that
+ * arrived: a person waiting for a tab gives up after a few seconds.
+ * @public
+ */
+export const DEFAULT_VIEW_DEADLINE_MS = 5000;
 
 function readInstances<
   T extends { name: string; url: string; default: boolean },
@@ -91,6 +101,15 @@ export function readObservabilityConfig(
   const alertmanager = root?.getOptionalConfig('alertmanager');
   const runbookCheck = root?.getOptionalConfig('runbookCheck');
   const retry = root?.getOptionalConfig('retry');
+  const positive = (key: string, fallback: number): number => {
+    const value = root?.getOptionalNumber(key) ?? fallback;
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new Error(
+        `observability.${key} must be a positive number, got ${value}`,
+      );
+    }
+    return value;
+  };
 
   const metricOverrides = {
     requestsTotal: metrics?.getOptionalString('requestsTotal'),
@@ -122,6 +141,9 @@ export function readObservabilityConfig(
       config.getOptionalString('app.baseUrl'),
     metrics: withoutUndefined(metricOverrides),
     alertmanager: withoutUndefined(alertmanagerTimings),
+    alertWebhook: {
+      allowedHosts: root?.getOptionalStringArray('alertWebhook.allowedHosts'),
+    },
   });
 
   const attempts =
@@ -171,6 +193,13 @@ export function readObservabilityConfig(
         DEFAULT_RETRY_POLICY.maxDelayMs,
       openCircuitMs: retry?.getOptionalNumber('openCircuitMs') ?? 30_000,
     },
+    outbound: {
+      maxResponseBytes: positive(
+        'outbound.maxResponseBytes',
+        DEFAULT_MAX_RESPONSE_BYTES,
+      ),
+    },
+    view: { deadlineMs: positive('view.deadlineMs', DEFAULT_VIEW_DEADLINE_MS) },
     apply: {
       promtoolPath: root?.getOptionalString('apply.promtoolPath') ?? 'promtool',
     },

@@ -60,6 +60,7 @@ export async function createObservabilityServices(options: {
     retry: config.retry,
     timeoutMs: config.prometheus.timeoutMs,
     openCircuitMs: config.retry.openCircuitMs,
+    maxResponseBytes: config.outbound.maxResponseBytes,
   });
   const prometheus = config.prometheus.instances.map(instance =>
     PrometheusClient.create({

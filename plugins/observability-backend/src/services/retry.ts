@@ -23,7 +23,11 @@ export interface RetryPolicy {
 
 /**
  * Why an outbound call failed, in the seed's `retryable_errors` vocabulary,
- * plus `cancelled` for calls the caller's `AbortSignal` stopped.
+ * plus what that vocabulary has no word for: `cancelled` (the caller's
+ * `AbortSignal` stopped it), `invalid-request` (it could not be sent as
+ * written, so no request left), `too-large` (the answer passed the size
+ * cap), `bad-answer` (not JSON, or not the shape the API documents) and
+ * `circuit-open` (refused without asking, the target is failing).
  * @public
  */
 export type OutboundFailureKind =
@@ -31,7 +35,11 @@ export type OutboundFailureKind =
   | 'connection'
   | 'server'
   | 'client'
-  | 'cancelled';
+  | 'cancelled'
+  | 'invalid-request'
+  | 'too-large'
+  | 'bad-answer'
+  | 'circuit-open';
 
 /** A failed outbound call, classified so the retry policy knows whether to go again. @public */
 export class OutboundError extends Error {
@@ -68,17 +76,38 @@ export class OutboundError extends Error {
       (this.kind === 'client' && this.status === 429)
     );
   }
+
+  /**
+   * Whether the failure says the target is unwell, for its circuit: what
+   * another try could fix, and answers that are too large or malformed.
+   * The latter are not retried (the same question gets the same answer)
+   * but a target that keeps giving them should not be asked every view.
+   */
+  get targetFailed(): boolean {
+    return (
+      this.retryable || this.kind === 'too-large' || this.kind === 'bad-answer'
+    );
+  }
 }
 
 /**
- * The failures both the retry and the circuit breaker act on. Everything
- * else (other 4xx, cancellations, errors raised before a request was sent)
- * passes straight through them: it is neither retried nor held against the
- * target.
+ * The failures the retry acts on. Everything else (other 4xx, oversized or
+ * malformed answers, cancellations, errors raised before a request was
+ * sent, an open circuit) passes straight through: it is not retried.
  * @public
  */
 export const retryableFailures = handleWhen(
   error => error instanceof OutboundError && error.retryable,
+);
+
+/**
+ * The failures a target's circuit breaker counts ({@link
+ * OutboundError.targetFailed}). Other 4xx, cancellations and requests that
+ * were never sent are neither held against the target nor a success.
+ * @public
+ */
+export const targetFailures = handleWhen(
+  error => error instanceof OutboundError && error.targetFailed,
 );
 
 /**

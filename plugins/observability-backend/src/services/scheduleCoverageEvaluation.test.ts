@@ -21,13 +21,21 @@ import { CoverageEvaluator } from './CoverageEvaluator';
 import { EntityObservabilityService } from './EntityObservabilityService';
 import {
   COVERAGE_TASK_ID,
+  COVERAGE_WATCHDOG_TASK_ID,
   readCoverageSchedule,
+  recoverDeadCoverageRun,
   scheduleCoverageEvaluation,
 } from './scheduleCoverageEvaluation';
 
 jest.setTimeout(90_000);
 
 const { ids, databases } = createTestDatabases();
+
+/** A store with no run in progress. */
+const idleStore = {
+  runningRun: async () => undefined,
+  abandonRun: async () => {},
+};
 
 describe('scheduleCoverageEvaluation', () => {
   function capture() {
@@ -48,8 +56,12 @@ describe('scheduleCoverageEvaluation', () => {
       config: new ConfigReader({}),
       logger: mockServices.logger.mock(),
       evaluator: { run },
+      store: idleStore,
     });
-    expect(tasks).toHaveLength(1);
+    expect(tasks.map(t => t.id)).toEqual([
+      COVERAGE_TASK_ID,
+      COVERAGE_WATCHDOG_TASK_ID,
+    ]);
     expect(tasks[0]).toMatchObject({
       id: COVERAGE_TASK_ID,
       scope: 'global',
@@ -60,6 +72,71 @@ describe('scheduleCoverageEvaluation', () => {
     const signal = new AbortController().signal;
     await tasks[0].fn(signal);
     expect(run).toHaveBeenCalledWith(signal);
+  });
+
+  it('watches for a dead run on every replica, every half dead-after', async () => {
+    const { tasks, scheduler } = capture();
+    const triggerTask = jest.fn(async () => {});
+    const cancelTask = jest.fn(async () => {});
+    Object.assign(scheduler, { triggerTask, cancelTask });
+    let heartbeatAt = new Date(Date.now() - 1_000).toISOString();
+    const abandonRun = jest.fn(async () => {});
+    await scheduleCoverageEvaluation({
+      scheduler,
+      config: new ConfigReader({}),
+      logger: mockServices.logger.mock(),
+      evaluator: { run: jest.fn() },
+      store: {
+        runningRun: async () => ({
+          runId: 'r',
+          startedAt: heartbeatAt,
+          heartbeatAt,
+        }),
+        abandonRun,
+      },
+      deadAfterMs: 10_000,
+    });
+    const watchdog = tasks[1];
+    expect(watchdog).toMatchObject({
+      id: COVERAGE_WATCHDOG_TASK_ID,
+      scope: 'local',
+      frequency: { milliseconds: 5_000 },
+    });
+    // Alive: left alone.
+    await watchdog.fn(new AbortController().signal);
+    expect(cancelTask).not.toHaveBeenCalled();
+    // Dead: abandoned, lease released, next run triggered.
+    heartbeatAt = new Date(Date.now() - 11_000).toISOString();
+    await watchdog.fn(new AbortController().signal);
+    expect(abandonRun).toHaveBeenCalledWith('r');
+    expect(cancelTask).toHaveBeenCalledWith(COVERAGE_TASK_ID);
+    expect(triggerTask).toHaveBeenCalledWith(COVERAGE_TASK_ID);
+  });
+
+  it('recovers nothing without a recorded run, and passes unexpected scheduler errors on', async () => {
+    const cancelTask = jest.fn(async () => {});
+    const scheduler = { triggerTask: jest.fn(), cancelTask };
+    const logger = mockServices.logger.mock();
+    expect(
+      await recoverDeadCoverageRun({ scheduler, store: idleStore, logger }),
+    ).toBe(false);
+    expect(cancelTask).not.toHaveBeenCalled();
+    const stale = new Date(Date.now() - 120_000).toISOString();
+    cancelTask.mockRejectedValueOnce(new Error('database down'));
+    await expect(
+      recoverDeadCoverageRun({
+        scheduler,
+        store: {
+          runningRun: async () => ({
+            runId: 'r',
+            startedAt: stale,
+            heartbeatAt: stale,
+          }),
+          abandonRun: async () => {},
+        },
+        logger,
+      }),
+    ).rejects.toThrow('database down');
   });
 
   it('reads the schedule from observability.coverage.schedule', () => {
@@ -95,6 +172,7 @@ describe('scheduleCoverageEvaluation', () => {
       }),
       logger: mockServices.logger.mock(),
       evaluator: { run: jest.fn() },
+      store: idleStore,
     });
     expect(tasks[0]).toMatchObject({
       scope: 'global',
@@ -120,6 +198,7 @@ describe('scheduleCoverageEvaluation', () => {
       config: new ConfigReader({}),
       logger,
       evaluator: { run: async () => Promise.reject(new Error('catalog down')) },
+      store: idleStore,
     });
     await expect(tasks[0].fn(new AbortController().signal)).rejects.toThrow(
       'catalog down',
@@ -246,6 +325,7 @@ describeReplicas('two replicas on one PostgreSQL', () => {
           return result;
         },
       },
+      store,
     });
     cleanups.push(async () => {
       for (const hook of shutdownHooks) await hook();

@@ -22,6 +22,11 @@ export interface RequestContext {
    * their in-flight request and stop retrying once it fires.
    */
   signal?: AbortSignal;
+  /**
+   * Set when `signal` also fires at a deadline (see {@link withDeadline}),
+   * so a call it cuts short can say how long it was given.
+   */
+  deadlineMs?: number;
 }
 
 /** Header read from callers and sent on every outbound call. @public */
@@ -37,6 +42,33 @@ const contexts = new WeakMap<Request, RequestContext>();
  */
 export function allowManyListeners(signal: AbortSignal): void {
   setMaxListeners(200, signal);
+}
+
+/**
+ * `ctx` whose signal also fires `deadlineMs` from now: work that must answer
+ * in time (the tab's view) stops its outbound calls and retries there and
+ * answers with what arrived.
+ * @public
+ */
+export function withDeadline(
+  ctx: RequestContext,
+  deadlineMs: number,
+): RequestContext {
+  const deadline = AbortSignal.timeout(deadlineMs);
+  const signal = ctx.signal
+    ? AbortSignal.any([ctx.signal, deadline])
+    : deadline;
+  allowManyListeners(signal);
+  return { ...ctx, signal, deadlineMs };
+}
+
+/** Whether `signal` fired because of a {@link withDeadline} deadline. @public */
+export function passedDeadline(ctx: RequestContext): boolean {
+  const reason = ctx.signal?.aborted ? ctx.signal.reason : undefined;
+  return (
+    ctx.deadlineMs !== undefined &&
+    (reason as Error | undefined)?.name === 'TimeoutError'
+  );
 }
 
 /** @internal */

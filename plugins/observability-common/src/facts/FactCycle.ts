@@ -320,9 +320,12 @@ export class FactCycle {
     if (!url) return [];
     let pending = this.#runbooks.get(url);
     if (!pending) {
-      pending = probe
-        .call(this.#sources, [url])
-        .catch(error => [{ url, ok: false, error: reasonOf(error) }]);
+      // A probe that could not run (cancelled, past the deadline) says
+      // nothing about the page: the link was not probed, not broken.
+      pending = probe.call(this.#sources, [url]).catch(error => {
+        const reason = reasonOf(error);
+        return [{ url, ok: false, skipped: reason, error: reason }];
+      });
       this.#runbooks.set(url, pending);
     }
     return pending;

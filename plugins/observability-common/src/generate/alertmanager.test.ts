@@ -260,7 +260,7 @@ describeWithBinary('amtool')('amtool accepts the generated routing', amtool => {
     const routings = [
       {},
       { slackChannel: 'x' },
-      { webhookUrl: 'http://127.0.0.1:9/hook' },
+      { webhookUrl: 'http://hooks.example.com:9/hook' },
       { pagerduty: { hasIntegrationKey: true } },
       { opsgenie: { team: 'Ops {{ "genie" }}\nteam' } },
     ];

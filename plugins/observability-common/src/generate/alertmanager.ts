@@ -6,6 +6,7 @@
  * referenced by file (`*_file`), which operators fill from their secret store.
  */
 import { DEFAULT_METRIC_NAMES, type GeneratorConfig } from '../spec/config';
+import { hostRefusal } from '../spec/hostPolicy';
 import type { Finding, ObservabilitySpec } from '../spec/types';
 import { normalizeHttpUrl } from '../spec/url';
 import { sanitizeText } from './escape';
@@ -139,6 +140,7 @@ function receiverConfigs(
   team: string,
   serviceLabel: string,
   secretsDir: string,
+  webhookHosts: readonly string[] | undefined,
   findings: Finding[],
 ): ReceiverConfigs {
   const dir = `${secretsDir.replace(/\/+$/, '')}/${fileSegment(team)}`;
@@ -204,7 +206,19 @@ function receiverConfigs(
   }
   if (routing.webhookUrl !== undefined) {
     const url = normalizeHttpUrl(portableText(routing.webhookUrl));
-    if (url) {
+    const refusal = url && hostRefusal(url, webhookHosts);
+    if (url && refusal) {
+      findings.push({
+        id: 'alertmanager.webhook-host-not-allowed',
+        severity: 'warning',
+        message: `The alert webhook is not allowed (${refusal}); no webhook receiver was generated. Operators allow hosts with observability.alertWebhook.allowedHosts.`,
+        annotation: 'redline.dev/alert-webhook',
+        value: routing.webhookUrl,
+        expected: webhookHosts?.length
+          ? `a URL on one of: ${webhookHosts.join(', ')}`
+          : 'a URL on a public host',
+      });
+    } else if (url) {
       ticket.webhook_configs = [{ url, send_resolved: true }];
     } else {
       findings.push({
@@ -258,6 +272,7 @@ export function generateAlertmanagerFragment(
     team,
     serviceLabel,
     secretsDir,
+    config.alertWebhook?.allowedHosts,
     findings,
   );
 

@@ -23,6 +23,13 @@ export interface GeneratorConfig {
     /** Directory holding receiver secrets referenced by `*_file` (default `/etc/alertmanager/secrets`). */
     secretsDir?: string;
   };
+  /**
+   * Hosts a `redline.dev/alert-webhook` may point at
+   * (`observability.alertWebhook.allowedHosts`: exact names or `*.example.com`).
+   * Absent or empty: any public host, never an internal one (see
+   * `isInternalHost`).
+   */
+  alertWebhook?: { allowedHosts?: string[] };
 }
 
 /** The seed's histogram buckets (seconds) plus common SLO boundaries. @public */
@@ -161,5 +168,14 @@ export function resolveGeneratorConfig(
       ...DEFAULT_GENERATOR_CONFIG.alertmanager,
       ...partial?.alertmanager,
     },
+    ...(partial?.alertWebhook?.allowedHosts?.length
+      ? {
+          alertWebhook: {
+            allowedHosts: partial.alertWebhook.allowedHosts.map(h =>
+              h.toLocaleLowerCase('en-US'),
+            ),
+          },
+        }
+      : {}),
   };
 }

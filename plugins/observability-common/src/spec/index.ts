@@ -2,6 +2,7 @@ export * from './types';
 export * from './config';
 export * from './names';
 export * from './url';
+export * from './hostPolicy';
 export * from './annotations';
 export * from './labelMatchers';
 export * from './annotationSchemas';

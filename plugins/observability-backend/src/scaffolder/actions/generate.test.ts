@@ -5,6 +5,7 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { resolveGeneratorConfig } from '@redline/backstage-plugin-observability-common';
 import { testEntities } from '../../__testUtils__/entities';
+import { lockedCatalogError } from '../../__testUtils__/catalogErrors';
 import { createGenerateObservabilityAction } from './generate';
 
 const generator = resolveGeneratorConfig({
@@ -107,5 +108,43 @@ describe('redline:observability:generate', () => {
         mockContext({ entityRef: 'component:default/nope' }, workspace).ctx,
       ),
     ).rejects.toMatchObject({ name: 'NotFoundError' });
+  });
+
+  it.each(['../../x', 'checkout', 'component:default/../x', ''])(
+    'answers a malformed entityRef %j with an InputError naming the field',
+    async entityRef => {
+      await expect(
+        action.handler(mockContext({ entityRef }, workspace).ctx),
+      ).rejects.toMatchObject({
+        name: 'InputError',
+        message: expect.stringMatching(/^Invalid input entityRef: /),
+      });
+    },
+  );
+
+  it('says the catalog failed without passing its SQL on', async () => {
+    const failing = createGenerateObservabilityAction({
+      catalog: {
+        getEntityByRef: async () => {
+          throw await lockedCatalogError();
+        },
+      } as any,
+      generator,
+    });
+    const { ctx } = mockContext(
+      { entityRef: 'component:default/checkout' },
+      workspace,
+    );
+    const error = await failing.handler(ctx).catch(e => e);
+    expect(error).toMatchObject({
+      name: 'ServiceUnavailableError',
+      message:
+        'The catalog did not answer (500 Internal Server Error); try again',
+    });
+    expect(error.cause).toBeUndefined();
+    expect(ctx.logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('component:default/checkout'),
+      expect.objectContaining({ name: 'ResponseError' }),
+    );
   });
 });

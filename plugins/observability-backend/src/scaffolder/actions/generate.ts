@@ -8,6 +8,8 @@ import {
   describeEntity,
   GeneratorConfig,
 } from '@redline/backstage-plugin-observability-common';
+import { describeIssues, entityRefString } from '../../routes/validation';
+import { fromCatalog } from '../../services/catalogErrors';
 
 /** Id of the action, as templates reference it. @public */
 export const GENERATE_ACTION_ID = 'redline:observability:generate';
@@ -75,10 +77,25 @@ export function createGenerateObservabilityAction(options: {
       },
     },
     async handler(ctx) {
+      // Template input is free text: a malformed ref is the template
+      // author's mistake (400), not a catalog failure.
+      const ref = entityRefString.safeParse(ctx.input.entityRef);
+      if (!ref.success) {
+        throw new InputError(
+          `Invalid input entityRef: ${describeIssues(
+            ref.error,
+          )}, got ${JSON.stringify(String(ctx.input.entityRef).slice(0, 200))}`,
+        );
+      }
       const credentials = await ctx.getInitiatorCredentials();
-      const entity = await catalog.getEntityByRef(ctx.input.entityRef, {
-        credentials,
-      });
+      const entity = await fromCatalog(
+        () => catalog.getEntityByRef(ref.data, { credentials }),
+        original =>
+          ctx.logger.warn(
+            `Reading ${ref.data} from the catalog failed`,
+            original,
+          ),
+      );
       if (!entity) {
         throw new NotFoundError(
           `No entity found for ref '${ctx.input.entityRef}'`,
@@ -96,11 +113,16 @@ export function createGenerateObservabilityAction(options: {
         ctx.input.targetPath ?? 'observability',
         service,
       );
-      // Throws when targetPath tries to leave the workspace (../, absolute paths).
-      const directory = resolveSafeChildPath(
-        ctx.workspacePath,
-        relativeDirectory,
-      );
+      let directory: string;
+      try {
+        directory = resolveSafeChildPath(ctx.workspacePath, relativeDirectory);
+      } catch {
+        throw new InputError(
+          `Invalid input targetPath: must not point outside the workspace, got ${JSON.stringify(
+            String(ctx.input.targetPath).slice(0, 200),
+          )}`,
+        );
+      }
       const written: string[] = [];
       for (const file of artifacts.files) {
         const destination = resolveSafeChildPath(directory, file.path);

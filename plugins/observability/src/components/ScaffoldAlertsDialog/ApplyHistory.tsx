@@ -24,7 +24,17 @@ const reloadColor = {
   skipped: 'default',
 } as const;
 
+const title: Record<ApplyEntry['outcome'], string> = {
+  applied: 'Rules written',
+  unchanged: 'Rules unchanged',
+  refused: 'Apply refused',
+  failed: 'Apply failed',
+};
+
 function Entry({ entry }: { entry: ApplyEntry }) {
+  const stopped = entry.outcome === 'refused' || entry.outcome === 'failed';
+  // A refused or failed attempt says why; a write says how the reload went.
+  const detail = stopped ? entry.message : entry.reload.message;
   return (
     <ListItem
       disableGutters
@@ -32,22 +42,22 @@ function Entry({ entry }: { entry: ApplyEntry }) {
         <Chip
           size="small"
           variant="outlined"
-          color={reloadColor[entry.reload.status]}
-          label={`reload ${entry.reload.status}`}
+          color={stopped ? 'error' : reloadColor[entry.reload.status]}
+          label={stopped ? entry.outcome : `reload ${entry.reload.status}`}
         />
       }
     >
       <ListItemText
-        primary={`${entry.changed ? 'Rules written' : 'Rules unchanged'} on “${
-          entry.instance
-        }”`}
+        primary={`${title[entry.outcome]}${
+          entry.instance ? ` on “${entry.instance}”` : ''
+        }`}
         secondary={
           <>
             by {entry.appliedBy} ·{' '}
             <time dateTime={entry.appliedAt}>
               {new Date(entry.appliedAt).toLocaleString()}
             </time>
-            {entry.reload.message ? ` · ${entry.reload.message}` : ''}
+            {detail ? ` · ${detail}` : ''}
           </>
         }
       />
@@ -56,8 +66,8 @@ function Entry({ entry }: { entry: ApplyEntry }) {
 }
 
 /**
- * The last applies of the entity's rules (who, when, where, whether anything
- * changed and how the reload went), so a second person sees what the first
+ * The last apply attempts of the entity's rules (who, when, where, whether
+ * they wrote, found the rules in place, were refused or failed, and why), so a second person sees what the first
  * already did before applying again. Fetched when shown and again whenever
  * `refreshKey` changes (after an apply from the dialog).
  */

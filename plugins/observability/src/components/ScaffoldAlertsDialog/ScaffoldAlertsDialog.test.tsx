@@ -243,6 +243,48 @@ describe('ScaffoldAlertsDialog', () => {
     );
   });
 
+  it('lists refused and failed attempts with their reason', async () => {
+    const [, applied] = checkoutApplyHistory.items;
+    await renderDialog(
+      mockObservabilityApi({
+        getArtifact: pending,
+        getApplyHistory: async () => ({
+          ...checkoutApplyHistory,
+          items: [
+            {
+              ...applied,
+              outcome: 'failed',
+              changed: false,
+              reload: { status: 'skipped' },
+              message:
+                "The rules directory of Prometheus instance 'default' is not writable by the portal. Ask an operator to give the portal's user write access to it, then apply again.",
+            },
+            {
+              ...applied,
+              instance: '',
+              path: '',
+              outcome: 'refused',
+              changed: false,
+              reload: { status: 'skipped' },
+              message:
+                "Not applied: rule group 'redline:checkout:red' on Prometheus instance 'default' is already defined by component:other/checkout",
+            },
+          ],
+        }),
+      }),
+    );
+    const history = await screen.findByRole('list', { name: 'Recent applies' });
+    const [failed, refused] = within(history).getAllByRole('listitem');
+    expect(failed).toHaveTextContent('Apply failed on “default”');
+    expect(failed).toHaveTextContent('is not writable by the portal');
+    expect(within(failed).getByText('failed')).toBeInTheDocument();
+    expect(refused).toHaveTextContent('Apply refusedby user:default/guest');
+    expect(refused).toHaveTextContent(
+      'already defined by component:other/checkout',
+    );
+    expect(within(refused).getByText('refused')).toBeInTheDocument();
+  });
+
   it('lists the last applies: outcome, instance, who, when and reload status', async () => {
     const many = {
       ...checkoutApplyHistory,
@@ -289,6 +331,7 @@ describe('ScaffoldAlertsDialog', () => {
       changed: true,
       validated: 'promtool',
       reload: { status: 'ok' },
+      outcome: 'applied',
       appliedBy: 'user:default/guest',
       appliedAt: '2026-11-25T05:00:00Z',
     };
