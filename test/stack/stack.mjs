@@ -285,7 +285,12 @@ export async function startMonitoringStack(group, options) {
         entity,
         `${started.webhook.url}/${encodeURIComponent(team)}`,
       ),
-      generatorConfig,
+      {
+        ...options.generatorConfig,
+        // The stack's receiver listens on loopback, which the default
+        // webhook policy refuses (an internal host); allow exactly it.
+        alertWebhook: { allowedHosts: [new URL(started.webhook.url).hostname] },
+      },
     );
     started.alertmanager = await startAlertmanager(group, {
       binary: binaries.alertmanager,

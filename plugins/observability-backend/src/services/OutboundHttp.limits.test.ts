@@ -240,6 +240,13 @@ describe('OutboundHttp limits', () => {
       // question used up its attempts the others' retries are refused.
       expect(server.requests.length).toBeLessThan(questions.length * 3);
       for (const error of errors) expect(error.kind).toBe('server');
+      // Those cut short say why they made fewer than the policy's attempts.
+      const cut = errors.filter(error => error.attempts < 3);
+      expect(cut.length).toBeGreaterThan(0);
+      for (const error of cut)
+        expect(error.note).toBe(
+          'no more attempts: another request to it failed 3 times and opened its circuit',
+        );
 
       // A question to a target already failing makes no request at all.
       const before = server.requests.length;

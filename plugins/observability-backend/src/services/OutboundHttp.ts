@@ -264,7 +264,15 @@ export class OutboundHttp {
         error.kind === 'circuit-open' &&
         ownFailure
       ) {
-        throw ownFailure;
+        throw new OutboundError(ownFailure.message, {
+          kind: ownFailure.kind,
+          status: ownFailure.status,
+          attempts: ownFailure.attempts,
+          cause: ownFailure,
+          note: `no more attempts: another request to it failed ${
+            this.#policy.attempts
+          } times and opened its circuit`,
+        });
       }
       throw error;
     }

@@ -47,6 +47,8 @@ export class OutboundError extends Error {
   readonly status?: number;
   /** Attempts made before giving up; 0 when an open circuit refused the call. */
   readonly attempts: number;
+  /** Why fewer attempts were made than the policy allows, when they were. */
+  readonly note?: string;
 
   constructor(
     message: string,
@@ -55,6 +57,7 @@ export class OutboundError extends Error {
       status?: number;
       attempts?: number;
       cause?: unknown;
+      note?: string;
     },
   ) {
     super(message, { cause: options.cause });
@@ -62,6 +65,7 @@ export class OutboundError extends Error {
     this.kind = options.kind;
     this.status = options.status;
     this.attempts = options.attempts ?? 1;
+    this.note = options.note;
   }
 
   /**

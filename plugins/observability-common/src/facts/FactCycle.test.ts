@@ -3,7 +3,7 @@ import { generateArtifacts } from '../generate/generateArtifacts';
 import { DEFAULT_GENERATOR_CONFIG } from '../spec/config';
 import type { ObservabilitySpec } from '../spec/types';
 import type { AlertmanagerApiAlert } from './apiTypes';
-import { FactCycle } from './FactCycle';
+import { FactCycle, reasonOf } from './FactCycle';
 import type { FactSources } from './sources';
 
 function described(name: string, overrides: Partial<ObservabilitySpec> = {}) {
@@ -182,5 +182,23 @@ describe('FactCycle', () => {
       described('checkout', { owner: '' }),
     );
     expect(facts).toEqual({ ownerExists: false });
+  });
+});
+
+describe('reasonOf', () => {
+  it('says how many attempts were made and why fewer than the policy allows', () => {
+    expect(reasonOf(new Error('boom'))).toBe('boom');
+    expect(reasonOf(Object.assign(new Error('refused'), { attempts: 3 }))).toBe(
+      'refused after 3 attempts',
+    );
+    expect(
+      reasonOf(
+        Object.assign(new Error('refused'), {
+          attempts: 2,
+          note: 'no more attempts: the circuit opened',
+        }),
+      ),
+    ).toBe('refused after 2 attempts; no more attempts: the circuit opened');
+    expect(reasonOf('plain')).toBe('plain');
   });
 });

@@ -75,16 +75,24 @@ function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
   );
 }
 
-/** A failure's message for people: the error's own, with its attempt count. */
+/**
+ * A failure's message for people: the error's own, with its attempt count
+ * and, when it stopped short of its retry policy, why.
+ */
 export function reasonOf(error: unknown): string {
-  const err = error as { message?: unknown; attempts?: unknown };
+  const err = error as {
+    message?: unknown;
+    attempts?: unknown;
+    note?: unknown;
+  };
   const message =
     typeof err?.message === 'string' ? err.message : String(error);
   const attempts =
     typeof err?.attempts === 'number' && err.attempts > 1
       ? ` after ${err.attempts} attempts`
       : '';
-  return `${message}${attempts}`;
+  const note = typeof err?.note === 'string' ? `; ${err.note}` : '';
+  return `${message}${attempts}${note}`;
 }
 
 /**
