@@ -13,6 +13,7 @@ import {
   FactCycle,
   CheckResult,
   ParseOptions,
+  ownerRefOf,
   summarizeChecks,
 } from '@redline/backstage-plugin-observability-common';
 import type { CoverageStore } from '../database/CoverageStore';
@@ -97,14 +98,6 @@ export interface CoverageEvaluatorOptions {
  * part of a catalog entity, are neither serialised nor parsed for a run.
  */
 const DESCRIBED_FIELDS = ['apiVersion', 'kind', 'metadata', 'spec'];
-
-/**
- * Entities described before their rows are built. Few enough that their
- * descriptions die young (a page's worth would be promoted and cost the
- * garbage collector more than describing them), enough that their owners
- * still cost one catalog call per chunk.
- */
-const DESCRIBE_CHUNK = 50;
 
 /**
  * Generation is synchronous CPU work (milliseconds per entity); a page of
@@ -219,44 +212,35 @@ export class CoverageEvaluator {
       );
       pages += 1;
 
+      // The page's owners in one catalog call, read straight from the
+      // entities, so each entity can then be described and turned into its
+      // row at once: its description dies young, which keeps the garbage
+      // collector's work small (describing a batch first would keep
+      // hundreds of them alive).
+      await cycle.prefetchOwners(
+        response.items.flatMap(entity => ownerRefOf(entity) ?? []),
+      );
       const rows: CoverageEntityRow[] = [];
-      for (let i = 0; i < response.items.length; i += DESCRIBE_CHUNK) {
-        const chunk = response.items.slice(i, i + DESCRIBE_CHUNK);
-        // Describe a few first so their owners are looked up in one call.
-        const described: Array<{
-          entity: Entity;
-          description: EntityDescription | Error;
-        }> = [];
-        for (const entity of chunk) {
-          await yielder.maybeYield();
-          throwIfAborted(signal);
-          described.push({
-            entity,
-            description: tryDescribe(this.#options.describer, entity),
+      for (const entity of response.items) {
+        await yielder.maybeYield();
+        throwIfAborted(signal);
+        try {
+          // A run describes each entity once: keeping its description
+          // would push out the ones open tabs use.
+          const description = this.#options.describer.describe(entity, {
+            remember: false,
           });
-        }
-        await cycle.prefetchOwners(
-          described.flatMap(({ description: d }) =>
-            d instanceof Error ? [] : [d.spec.owner],
-          ),
-        );
-        for (const { entity, description } of described) {
-          await yielder.maybeYield();
-          throwIfAborted(signal);
-          try {
-            if (description instanceof Error) throw description;
-            rows.push(
-              await this.#evaluate(entity, description, evaluatedAt, cycle),
-            );
-          } catch (error) {
-            // One odd entity must not stop the other 9 999.
-            failed += 1;
-            logger.warn(
-              `Coverage: could not evaluate ${entity.kind}:${
-                entity.metadata?.namespace ?? 'default'
-              }/${entity.metadata?.name}: ${error}`,
-            );
-          }
+          rows.push(
+            await this.#evaluate(entity, description, evaluatedAt, cycle),
+          );
+        } catch (error) {
+          // One odd entity must not stop the other 9 999.
+          failed += 1;
+          logger.warn(
+            `Coverage: could not evaluate ${entity.kind}:${
+              entity.metadata?.namespace ?? 'default'
+            }/${entity.metadata?.name}: ${error}`,
+          );
         }
       }
       await store.upsertRows(runId, rows);
@@ -352,21 +336,6 @@ export class CoverageEvaluator {
         : {}),
       evaluatedAt,
     };
-  }
-}
-
-/** Describing never throws on catalog-validated entities; anything else is reported, not fatal. */
-function tryDescribe(
-  describer: EntityDescriber,
-  entity: Entity,
-): EntityDescription | Error {
-  try {
-    // A run describes each entity once: keeping its descriptions would push
-    // the ones open tabs use out, and make the garbage collector promote
-    // (and later sweep) every one of them.
-    return describer.describe(entity, { remember: false });
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
   }
 }
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { ANNOTATIONS, FOREIGN_ANNOTATIONS } from './annotations';
 import { resolveGeneratorConfig } from './config';
 import { findPromqlSyntaxError } from './labelMatchers';
-import { DEFAULT_RED_THRESHOLDS, parseSpec } from './parseSpec';
+import { DEFAULT_RED_THRESHOLDS, ownerRefOf, parseSpec } from './parseSpec';
 import type { ObservabilitySpec } from './types';
 
 function entity(
@@ -906,5 +906,32 @@ describe('webhook URLs Alertmanager cannot read', () => {
     expect(finding.message).toContain(
       'must be an absolute http:// or https:// URL; it has an invalid percent-escape "%TA" (write a literal % as %25)',
     );
+  });
+});
+
+describe('ownerRefOf', () => {
+  const withOwner = (owner: unknown, namespace?: string) =>
+    ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'x', ...(namespace ? { namespace } : {}) },
+      spec: { owner },
+    } as any);
+
+  it('is the owner parseSpec reads, as a full ref', () => {
+    expect(ownerRefOf(withOwner('payments'))).toBe('group:default/payments');
+    expect(ownerRefOf(withOwner('payments', 'ops'))).toBe('group:ops/payments');
+    expect(ownerRefOf(withOwner('user:default/alice'))).toBe(
+      'user:default/alice',
+    );
+    for (const owner of ['payments', 'user:default/alice'])
+      expect(parseSpec(withOwner(owner)).spec.owner).toBe(
+        ownerRefOf(withOwner(owner)),
+      );
+  });
+
+  it('is undefined when missing or not a valid ref', () => {
+    for (const owner of [undefined, '', 42, 'group:default/bad name'])
+      expect(ownerRefOf(withOwner(owner))).toBeUndefined();
   });
 });

@@ -192,9 +192,36 @@ function sourced<T>(
     : { value, source: 'annotation', annotation };
 }
 
+/**
+ * The entity's `spec.owner` as a full entity ref (a bare name is a Group in
+ * the entity's namespace), or undefined when it is missing or not a valid
+ * ref. What a batch looks up before describing, so it is exported.
+ * @public
+ */
+export function ownerRefOf(entity: Entity): string | undefined {
+  const raw = (entity.spec as Record<string, unknown> | undefined)?.owner;
+  if (typeof raw !== 'string' || raw === '') return undefined;
+  try {
+    const ref = parseEntityRef(raw, {
+      defaultKind: 'group',
+      defaultNamespace: stringField(entity.metadata?.namespace) ?? 'default',
+    });
+    // parseEntityRef only splits; the parts must also be valid names, as the catalog requires.
+    if (
+      !refValidator.isValidKind(ref.kind) ||
+      !refValidator.isValidNamespace(ref.namespace) ||
+      !refValidator.isValidEntityName(ref.name)
+    ) {
+      return undefined;
+    }
+    return stringifyEntityRef(ref);
+  } catch {
+    return undefined;
+  }
+}
+
 function readOwner(
   entity: Entity,
-  namespace: string,
   findings: Finding[],
 ): { owner: string; team: string } {
   const raw = (entity.spec as Record<string, unknown> | undefined)?.owner;
@@ -209,34 +236,19 @@ function readOwner(
     });
     return { owner: '', team: 'unowned' };
   }
-  try {
-    if (typeof raw !== 'string') throw new Error('not a string');
-    const ref = parseEntityRef(raw, {
-      defaultKind: 'group',
-      defaultNamespace: namespace,
-    });
-    // parseEntityRef only splits; the parts must also be valid names, as the catalog requires.
-    if (
-      !refValidator.isValidKind(ref.kind) ||
-      !refValidator.isValidNamespace(ref.namespace) ||
-      !refValidator.isValidEntityName(ref.name)
-    ) {
-      throw new Error('invalid part');
-    }
-    return { owner: stringifyEntityRef(ref), team: ref.name };
-  } catch {
-    findings.push({
-      id: 'owner.invalid',
-      severity: 'error',
-      value: shown(typeof raw === 'string' ? raw : JSON.stringify(raw) ?? ''),
-      expected: 'an entity ref such as group:default/payments or just payments',
-      message: `spec.owner ${JSON.stringify(
-        raw,
-      )} is not a valid entity reference; alerts carry team="unowned".`,
-      fix: ['spec:', '  owner: group:default/<your-team>'].join('\n'),
-    });
-    return { owner: '', team: 'unowned' };
-  }
+  const owner = ownerRefOf(entity);
+  if (owner) return { owner, team: parseEntityRef(owner).name };
+  findings.push({
+    id: 'owner.invalid',
+    severity: 'error',
+    value: shown(typeof raw === 'string' ? raw : JSON.stringify(raw) ?? ''),
+    expected: 'an entity ref such as group:default/payments or just payments',
+    message: `spec.owner ${JSON.stringify(
+      raw,
+    )} is not a valid entity reference; alerts carry team="unowned".`,
+    fix: ['spec:', '  owner: group:default/<your-team>'].join('\n'),
+  });
+  return { owner: '', team: 'unowned' };
 }
 
 /** Replaces characters a label value should not carry; only reached for entities that bypassed catalog validation. */
@@ -493,7 +505,7 @@ export function parseSpec(
     });
   }
 
-  const { owner, team } = readOwner(entity, namespace, findings);
+  const { owner, team } = readOwner(entity, findings);
   const spec = (entity?.spec ?? {}) as Record<string, unknown>;
   const routing: ObservabilitySpec['routing'] = {};
   if (hasIntegrationKey || pagerdutyServiceId !== undefined) {
