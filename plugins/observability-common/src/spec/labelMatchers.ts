@@ -248,6 +248,25 @@ export function matchesEmpty(m: LabelMatcher): boolean {
  * @public
  */
 export function parseLabelMatchers(text: string): LabelMatchersResult {
+  let result = parsed.get(text);
+  if (!result) {
+    result = parseUncached(text);
+    if (parsed.size >= PARSED_LIMIT) parsed.clear();
+    parsed.set(text, result);
+  }
+  return result;
+}
+
+/**
+ * One parse per selector text: a spec keeps its selector as written, and the
+ * fact gatherer and rule matching read the matchers of every entity again
+ * (a coverage run would otherwise parse each selector three times). Results
+ * are never mutated; bounded because selectors come from a changing catalog.
+ */
+const parsed = new Map<string, LabelMatchersResult>();
+const PARSED_LIMIT = 2000;
+
+function parseUncached(text: string): LabelMatchersResult {
   if (text.trim() === '')
     return { ok: false, error: 'no label matchers given' };
   const source = `${WRAPPER}${text}}`;
