@@ -241,6 +241,15 @@ export function matchesEmpty(m: LabelMatcher): boolean {
 }
 
 /**
+ * One parse per selector text: a spec keeps its selector as written, and the
+ * fact gatherer and rule matching read the matchers of every entity again
+ * (a coverage run would otherwise parse each selector three times). Results
+ * are never mutated; bounded because selectors come from a changing catalog.
+ */
+const parsed = new Map<string, LabelMatchersResult>();
+const PARSED_LIMIT = 2000;
+
+/**
  * Parses a comma-separated list of label matchers without braces, e.g.
  * `service="checkout",env=~"prod|staging"`. At least one matcher is required
  * and at least one must not match the empty string, otherwise the selector
@@ -256,15 +265,6 @@ export function parseLabelMatchers(text: string): LabelMatchersResult {
   }
   return result;
 }
-
-/**
- * One parse per selector text: a spec keeps its selector as written, and the
- * fact gatherer and rule matching read the matchers of every entity again
- * (a coverage run would otherwise parse each selector three times). Results
- * are never mutated; bounded because selectors come from a changing catalog.
- */
-const parsed = new Map<string, LabelMatchersResult>();
-const PARSED_LIMIT = 2000;
 
 function parseUncached(text: string): LabelMatchersResult {
   if (text.trim() === '')
