@@ -12,17 +12,11 @@ import {
   EntityFacts,
   FactCycle,
   CheckResult,
-  ParseOptions,
   ownerRefOf,
   summarizeChecks,
 } from '@redline/backstage-plugin-observability-common';
 import type { CoverageStore } from '../database/CoverageStore';
-
-/** Options of one description. @public */
-export interface DescribeOnceOptions extends ParseOptions {
-  /** False: not kept for the next caller (default true). */
-  remember?: boolean;
-}
+import type { DescribeOnceOptions } from './EntityObservabilityService';
 
 /**
  * The two steps a coverage row shares with the tab: the describe step and

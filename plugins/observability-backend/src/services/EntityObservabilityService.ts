@@ -15,12 +15,18 @@ import {
   EntityFacts,
   evaluateChecks,
   GeneratorConfig,
+  ParseOptions,
 } from '@redline/backstage-plugin-observability-common';
 import type { RequestContext } from '../telemetry/context';
-import type { DescribeOnceOptions } from './CoverageEvaluator';
 import { callerKey } from './callerKey';
 import { fromCatalog } from './catalogErrors';
 import { SharedAnswers } from './SharedAnswers';
+
+/** Options of one description. @public */
+export interface DescribeOnceOptions extends ParseOptions {
+  /** False: not kept for the next caller (default true). */
+  remember?: boolean;
+}
 
 /** @public */
 export interface EntityObservabilityServiceOptions {
