@@ -9,6 +9,7 @@ import {
   renderCatalogAlertmanagerYaml,
 } from '@redline/backstage-plugin-observability-common';
 import { fromCatalog } from './catalogErrors';
+import { DESCRIBED_FIELDS, EventLoopYielder } from './describingInBatches';
 import type { EntityDescriber } from './CoverageEvaluator';
 
 /** @public */
@@ -27,12 +28,6 @@ export interface CatalogAlertmanagerFile {
   teams: string[];
   findings: CatalogFinding[];
 }
-
-/** Describing reads only these; relations and status are often most of an entity. */
-const DESCRIBED_FIELDS = ['apiVersion', 'kind', 'metadata', 'spec'];
-
-/** Describing is synchronous CPU work; a long catalog must not stall other requests. */
-const SLICE_MS = 15;
 
 /**
  * The one Alertmanager config for the catalog (or one team), as the CLI
@@ -95,7 +90,7 @@ export class CatalogAlertmanagerService {
     // their rules and runbooks would not fit in memory at once.
     const fragments: EntityAlertmanagerFragment[] = [];
     const failures: CatalogFinding[] = [];
-    let sliceStart = performance.now();
+    const yielder = new EventLoopYielder();
     let cursor: string | undefined;
     do {
       const limit = this.#pageSize;
@@ -106,12 +101,13 @@ export class CatalogAlertmanagerService {
         this.#catalog.queryEntities(query, { credentials }),
       );
       for (const entity of page.items) {
-        if (performance.now() - sliceStart > SLICE_MS) {
-          await new Promise<void>(resolve => setImmediate(resolve));
-          sliceStart = performance.now();
-        }
+        await yielder.maybeYield();
         try {
-          const { artifacts } = this.#describer.describe(entity);
+          // Described once for this file: not kept, so the descriptions
+          // open tabs use are not pushed out.
+          const { artifacts } = this.#describer.describe(entity, {
+            remember: false,
+          });
           fragments.push({
             entityRef: artifacts.entityRef,
             alertmanager: artifacts.alertmanager,

@@ -16,6 +16,7 @@ import {
   summarizeChecks,
 } from '@redline/backstage-plugin-observability-common';
 import type { CoverageStore } from '../database/CoverageStore';
+import { DESCRIBED_FIELDS, EventLoopYielder } from './describingInBatches';
 import type { DescribeOnceOptions } from './EntityObservabilityService';
 
 /**
@@ -85,30 +86,6 @@ export interface CoverageEvaluatorOptions {
   onPage?: (event: CoveragePageEvent) => void;
   /** The run's `evaluatedAt`; heartbeats always use the real clock. */
   now?: () => Date;
-}
-
-/**
- * What describing reads of an entity: relations and status, often the larger
- * part of a catalog entity, are neither serialised nor parsed for a run.
- */
-const DESCRIBED_FIELDS = ['apiVersion', 'kind', 'metadata', 'spec'];
-
-/**
- * Generation is synchronous CPU work (milliseconds per entity); a page of
- * hundreds would block the backend's event loop for seconds, stalling every
- * HTTP request meanwhile. Yielding a macrotask turn every few milliseconds
- * keeps the portal responsive while an evaluation runs.
- */
-class EventLoopYielder {
-  static readonly SLICE_MS = 15;
-  #sliceStart = performance.now();
-
-  async maybeYield(): Promise<void> {
-    if (performance.now() - this.#sliceStart < EventLoopYielder.SLICE_MS)
-      return;
-    await new Promise<void>(resolve => setImmediate(resolve));
-    this.#sliceStart = performance.now();
-  }
 }
 
 /**
