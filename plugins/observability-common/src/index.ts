@@ -12,3 +12,4 @@ export * from './facts';
 export * from './types';
 export * from './permissions';
 export * from './lint';
+export * from './slo';

@@ -129,6 +129,7 @@ const specArbitrary: fc.Arbitrary<ObservabilitySpec> = fc.record({
       objectivePercent: number,
       thresholdSeconds: maybe(number),
       windowDays: fc.constantFrom(30, 7, 28),
+      window: fc.constant({ type: 'rolling' as const, days: 30 as const }),
       annotation: text,
     }),
     { maxLength: 3 },

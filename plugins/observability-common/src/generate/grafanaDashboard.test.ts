@@ -77,6 +77,7 @@ describe('generateGrafanaDashboard', () => {
           slo: 'availability',
           objectivePercent: 99.9,
           windowDays: 30,
+          window: { type: 'rolling', days: 30 },
           annotation: 'a',
         },
         {
@@ -84,6 +85,7 @@ describe('generateGrafanaDashboard', () => {
           objectivePercent: 99,
           thresholdSeconds: 0.5,
           windowDays: 30,
+          window: { type: 'rolling', days: 30 },
           annotation: 'b',
         },
       ],

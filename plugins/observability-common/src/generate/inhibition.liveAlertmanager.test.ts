@@ -32,6 +32,7 @@ const availability: SloSpec = {
   slo: 'availability',
   objectivePercent: 99.9,
   windowDays: 30,
+  window: { type: 'rolling', days: 30 },
   annotation: 'redline.dev/slo-availability',
 };
 const latency: SloSpec = {
@@ -39,6 +40,7 @@ const latency: SloSpec = {
   objectivePercent: 99,
   thresholdSeconds: 0.3,
   windowDays: 30,
+  window: { type: 'rolling', days: 30 },
   annotation: 'redline.dev/slo-latency',
 };
 

@@ -28,6 +28,7 @@ const availability999: SloSpec = {
   slo: 'availability',
   objectivePercent: 99.9,
   windowDays: 30,
+  window: { type: 'rolling', days: 30 },
   annotation: 'redline.dev/slo-availability',
 };
 const latency999 = (thresholdSeconds: number): SloSpec => ({
@@ -35,6 +36,7 @@ const latency999 = (thresholdSeconds: number): SloSpec => ({
   objectivePercent: 99.9,
   thresholdSeconds,
   windowDays: 30,
+  window: { type: 'rolling', days: 30 },
   annotation: 'redline.dev/slo-latency',
 });
 

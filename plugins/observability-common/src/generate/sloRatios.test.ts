@@ -30,6 +30,7 @@ function printedBudgets(objectivePercent: number) {
         slo: 'availability',
         objectivePercent,
         windowDays: 30,
+        window: { type: 'rolling', days: 30 },
         annotation: 'redline.dev/slo-availability',
       },
     ],

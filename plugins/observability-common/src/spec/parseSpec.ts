@@ -35,6 +35,7 @@ import type {
   ObservabilitySpec,
   ParsedSpec,
   SloSpec,
+  SloWindow,
   Sourced,
 } from './types';
 
@@ -54,6 +55,8 @@ export const DEFAULT_TRAFFIC_DROP_MIN_RATE = 0.1;
 
 /** SLO compliance window, like Sloth and Pyrra. @public */
 export const SLO_WINDOW_DAYS = 30;
+/** Sloth's and Pyrra's default compliance window. @public */
+export const DEFAULT_SLO_WINDOW: SloWindow = { type: 'rolling', days: 30 };
 
 const MAX_SHOWN_VALUE = 200;
 /** Redline's own annotation keys, in declaration order; listed once, not per entity. */
@@ -439,6 +442,7 @@ export function parseSpec(
       slo: 'availability',
       objectivePercent: availability,
       windowDays: SLO_WINDOW_DAYS,
+      window: DEFAULT_SLO_WINDOW,
       annotation: defs.sloAvailability.key,
     });
   }
@@ -449,6 +453,7 @@ export function parseSpec(
       objectivePercent: latencySlo.objectivePercent,
       thresholdSeconds: latencySlo.thresholdSeconds,
       windowDays: SLO_WINDOW_DAYS,
+      window: DEFAULT_SLO_WINDOW,
       annotation: defs.sloLatency.key,
     };
     slos.push(latency);

@@ -45,10 +45,25 @@ export interface SloSpec {
   objectivePercent: number;
   /** Latency SLOs only: requests slower than this count as bad, measured at the histogram bucket at or below it. */
   thresholdSeconds?: number;
-  /** Compliance window; Redline uses 30 days like Sloth and Pyrra's default. */
+  /**
+   * Nominal length of the compliance window in days (30 unless
+   * `redline.dev/slo-window` says otherwise; a calendar month counts 30, a
+   * calendar week 7): what burn-rate factors are scaled by.
+   */
   windowDays: number;
+  /** The compliance window itself (`redline.dev/slo-window`). */
+  window: SloWindow;
   annotation: string;
 }
+
+/**
+ * An SLO's compliance window: rolling (the last N days, always) or calendar
+ * (since the start of the current month or ISO week, in UTC).
+ * @public
+ */
+export type SloWindow =
+  | { type: 'rolling'; days: 7 | 28 | 30 }
+  | { type: 'calendar'; period: 'month' | 'week' };
 
 /** The seed's RED thresholds, each with its provenance. @public */
 export interface RedThresholds {

@@ -105,6 +105,7 @@ const sloArb: fc.Arbitrary<SloSpec> = fc.record({
     fc.constant(undefined),
   ),
   windowDays: fc.oneof(fc.constant(30), fc.integer({ min: -1, max: 400 })),
+  window: fc.constant({ type: 'rolling' as const, days: 30 as const }),
   annotation: fc.constantFrom(
     'redline.dev/slo-availability',
     'redline.dev/slo-latency',

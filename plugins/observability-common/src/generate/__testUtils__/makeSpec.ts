@@ -31,6 +31,7 @@ export function makeSpec(
         slo: 'availability',
         objectivePercent: 99.9,
         windowDays: 30,
+        window: { type: 'rolling', days: 30 },
         annotation: 'redline.dev/slo-availability',
       },
     ],
