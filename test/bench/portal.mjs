@@ -9,9 +9,11 @@
  *      view, for `checkout` and for a rotating set of synthetic entities, at
  *      10 and 50 connections: p50, p99, req/s, payload bytes, errors, and the
  *      view/catalog ratios (targets: view payload ≤ 20 KB, p99 ≤ 2× catalog);
- *   3. one coverage evaluation of the whole catalog: wall time, backend CPU
- *      seconds and `/api/v1/rules` calls Prometheus received (targets: ≤ 3 s
- *      CPU, one rules call per Prometheus instance).
+ *   3. two coverage evaluations of the whole catalog, one after the other:
+ *      wall time, backend CPU seconds, the run's own account of its CPU (the
+ *      catalog, in the same backend, answering its pages is not Redline's
+ *      work) and `/api/v1/rules` calls Prometheus received (targets: ≤ 3 s
+ *      of Redline's CPU, one rules call per Prometheus instance).
  *
  * The backend is started by test/stack/portal.mjs, as the e2e tests start
  * it: `backstage-cli package start`'s entry point and TypeScript loader
@@ -420,20 +422,29 @@ async function main(args, group, workDir) {
   }
 
   // --- coverage --------------------------------------------------------------
-  const coverage = await measureCoverage({
-    base,
-    headers,
-    prometheus,
-    rootPid,
-    notBefore: lastViewAt + RULES_CACHE_TTL_MS + 1_000,
-  });
+  // Twice: the first run after the view traffic, and the next one, which is
+  // what a long-running backend does every half hour.
+  const coverageRuns = [];
+  for (let run = 0; run < 2; run++) {
+    coverageRuns.push(
+      await measureCoverage({
+        base,
+        headers,
+        prometheus,
+        rootPid,
+        logFile: portal.handle.logFile,
+        notBefore:
+          (run === 0 ? lastViewAt : Date.now()) + RULES_CACHE_TTL_MS + 1_000,
+      }),
+    );
+  }
 
   report({
     args,
     ingestion,
     rows,
     hangingPhase,
-    coverage,
+    coverageRuns,
     backendPid,
     started,
     expectedComponents: expected.component,
@@ -563,6 +574,7 @@ async function measureCoverage({
   headers,
   prometheus,
   rootPid,
+  logFile,
   notBefore,
 }) {
   const wait = notBefore - Date.now();
@@ -632,6 +644,7 @@ async function measureCoverage({
     // only informative
   }
   return {
+    ...evaluatorCpu(logFile),
     trigger,
     before: historyBefore,
     after: point.evaluatedAt,
@@ -648,6 +661,24 @@ async function measureCoverage({
 }
 
 /**
+ * The run's own CPU figures from its log line (`CoverageEvaluator`): the
+ * process's CPU while the run went on, and the part spent while the
+ * catalog (in the same backend) answered its pages.
+ */
+function evaluatorCpu(logFile) {
+  const lines = readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter(line => line.includes('Coverage: evaluated'));
+  const match =
+    /CPU ([\d.]+) s, of which ([\d.]+) s while the catalog answered/.exec(
+      lines.at(-1) ?? '',
+    );
+  return match
+    ? { runCpu: Number(match[1]), catalogCpu: Number(match[2]) }
+    : {};
+}
+
+/**
  * A latency percentile in ms, or undefined when no response completed within
  * the run (autocannon then reports 0, which would read as "fast").
  */
@@ -659,12 +690,83 @@ const ratio = (a, b) =>
   a === undefined || b === undefined || !b ? '-' : `${(a / b).toFixed(2)}×`;
 const met = ok => (ok ? 'target met' : 'target missed');
 
+function reportCoverage(
+  p,
+  { coverage, index, backendPid, expectedComponents },
+) {
+  p('');
+  p(
+    `coverage run ${index + 1} (POST /api/observability/coverage/refresh)${
+      index === 0 ? ', after the view traffic' : ', the next one'
+    }:`,
+  );
+  if (coverage.error) {
+    p(`  could not be measured: ${coverage.error}`);
+    return;
+  }
+  // undefined: the history point does not say how many it evaluated.
+  const complete =
+    typeof coverage.services === 'number'
+      ? coverage.services >= expectedComponents
+      : undefined;
+  p(
+    `  refresh ${coverage.trigger}; history point ${
+      coverage.before ?? '(none)'
+    } → ${coverage.after}: ${
+      coverage.services ?? '?'
+    } of ${expectedComponents} Components evaluated${
+      complete === false ? ' (INCOMPLETE run)' : ''
+    }; GET /coverage totalItems ${coverage.rows ?? '?'}`,
+  );
+  p(
+    `  wall ${seconds(coverage.wallMs)} from trigger to history point${
+      coverage.runMs !== undefined
+        ? `: the run ${seconds(coverage.runMs)}, after ${seconds(
+            coverage.pickupMs,
+          )} for the scheduler to pick the trigger up`
+        : ''
+    }; GET /coverage's evaluatedAt already changed after ${
+      coverage.firstPageMs === undefined ? '?' : seconds(coverage.firstPageMs)
+    } (first page written)`,
+  );
+  const comparable =
+    complete === false ? ' (not comparable: incomplete run)' : '';
+  p(
+    `  backend process CPU (pid ${backendPid} and its children, includes this script's 4 polls/s): ${coverage.cpu.toFixed(
+      2,
+    )} s`,
+  );
+  if (coverage.runCpu === undefined) {
+    p('  the run logged no CPU figures');
+  } else {
+    const own = coverage.runCpu - coverage.catalogCpu;
+    p(
+      `  the run's own account: ${coverage.runCpu.toFixed(
+        2,
+      )} s of process CPU, of which ${coverage.catalogCpu.toFixed(
+        2,
+      )} s while the catalog answered its pages; Redline's share ${own.toFixed(
+        2,
+      )} s; target ≤ ${TARGET_COVERAGE_CPU_S} s: ${met(
+        own <= TARGET_COVERAGE_CPU_S,
+      )}${comparable}`,
+    );
+  }
+  p(
+    `  /api/v1/rules calls received by Prometheus: ${coverage.rulesCalls} (${
+      coverage.instances
+    } instance); target one per instance: ${met(
+      coverage.rulesCalls === coverage.instances,
+    )}${comparable}`,
+  );
+}
+
 function report({
   args,
   ingestion,
   rows,
   hangingPhase,
-  coverage,
+  coverageRuns,
   backendPid,
   started,
   expectedComponents,
@@ -800,52 +902,9 @@ function report({
     );
   }
   p('');
-  p('coverage run (POST /api/observability/coverage/refresh):');
-  if (coverage.error) {
-    p(`  could not be measured: ${coverage.error}`);
-  } else {
-    // undefined: the history point does not say how many it evaluated.
-    const complete =
-      typeof coverage.services === 'number'
-        ? coverage.services >= expectedComponents
-        : undefined;
-    p(
-      `  refresh ${coverage.trigger}; history point ${
-        coverage.before ?? '(none)'
-      } → ${coverage.after}: ${
-        coverage.services ?? '?'
-      } of ${expectedComponents} Components evaluated${
-        complete === false ? ' (INCOMPLETE run)' : ''
-      }; GET /coverage totalItems ${coverage.rows ?? '?'}`,
-    );
-    p(
-      `  wall ${seconds(coverage.wallMs)} from trigger to history point${
-        coverage.runMs !== undefined
-          ? `: the run ${seconds(coverage.runMs)}, after ${seconds(
-              coverage.pickupMs,
-            )} for the scheduler to pick the trigger up`
-          : ''
-      }; GET /coverage's evaluatedAt already changed after ${
-        coverage.firstPageMs === undefined ? '?' : seconds(coverage.firstPageMs)
-      } (first page written)`,
-    );
-    const comparable =
-      complete === false ? ' (not comparable: incomplete run)' : '';
-    p(
-      `  backend CPU (pid ${backendPid} and its children, includes this script's 4 polls/s): ${coverage.cpu.toFixed(
-        2,
-      )} s; target ≤ ${TARGET_COVERAGE_CPU_S} s: ${met(
-        coverage.cpu <= TARGET_COVERAGE_CPU_S,
-      )}${comparable}`,
-    );
-    p(
-      `  /api/v1/rules calls received by Prometheus: ${coverage.rulesCalls} (${
-        coverage.instances
-      } instance); target one per instance: ${met(
-        coverage.rulesCalls === coverage.instances,
-      )}${comparable}`,
-    );
-  }
+  coverageRuns.forEach((coverage, index) =>
+    reportCoverage(p, { coverage, index, backendPid, expectedComponents }),
+  );
   const problems = rows.filter(
     r => r.probe.failed || r.result.non2xx || r.result.errors,
   );

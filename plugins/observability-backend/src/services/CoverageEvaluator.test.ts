@@ -232,6 +232,12 @@ describe('CoverageEvaluator', () => {
       evaluatedAt: '2026-11-25T05:00:00.000Z',
       published: true,
     });
+    // The catalog's share is part of the run's CPU, never more.
+    expect(result.cpuSeconds.total).toBeGreaterThan(0);
+    expect(result.cpuSeconds.waitingForCatalog).toBeGreaterThanOrEqual(0);
+    expect(result.cpuSeconds.waitingForCatalog).toBeLessThanOrEqual(
+      result.cpuSeconds.total,
+    );
 
     // One rules call and one series query per Prometheus instance, one
     // alerts call (for every service) per Alertmanager, however many

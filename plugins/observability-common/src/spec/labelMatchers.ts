@@ -260,10 +260,27 @@ export function parseLabelMatchers(text: string): LabelMatchersResult {
   let result = parsed.get(text);
   if (!result) {
     result = parseUncached(text);
-    if (parsed.size >= PARSED_LIMIT) parsed.clear();
-    parsed.set(text, result);
+    remember(text, result);
   }
   return result;
+}
+
+function remember(text: string, result: LabelMatchersResult): void {
+  if (parsed.size >= PARSED_LIMIT) parsed.clear();
+  parsed.set(text, result);
+}
+
+/**
+ * The canonical text of valid matchers (what a spec stores as its
+ * selector), remembered as their parse: the gatherer and rule matching read
+ * it back for every entity, and a coverage run must not parse each
+ * entity's selector twice.
+ * @public
+ */
+export function canonicalLabelMatchers(matchers: LabelMatcher[]): string {
+  const text = formatLabelMatchers(matchers);
+  remember(text, { ok: true, matchers });
+  return text;
 }
 
 function parseUncached(text: string): LabelMatchersResult {

@@ -20,11 +20,7 @@ import {
   GeneratorConfig,
   resolveGeneratorConfig,
 } from './config';
-import {
-  formatLabelMatchers,
-  LabelMatcher,
-  promqlString,
-} from './labelMatchers';
+import { canonicalLabelMatchers, LabelMatcher } from './labelMatchers';
 import {
   bucketsFromLeValues,
   formatDuration,
@@ -393,12 +389,14 @@ export function parseSpec(
   }
   const selector: Sourced<string> = matchers
     ? {
-        value: formatLabelMatchers(matchers),
+        value: canonicalLabelMatchers(matchers),
         source: 'annotation',
         annotation: defs.metricsSelector.key,
       }
     : {
-        value: `${metrics.serviceLabel}=${promqlString(serviceName.value)}`,
+        value: canonicalLabelMatchers([
+          { name: metrics.serviceLabel, op: '=', value: serviceName.value },
+        ]),
         source:
           metrics.serviceLabel === DEFAULT_METRIC_NAMES.serviceLabel
             ? 'default'
