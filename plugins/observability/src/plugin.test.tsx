@@ -20,10 +20,12 @@ import {
   coverageResponse,
 } from './__testUtils__/handWrittenFixtures';
 import { mockObservabilityApi } from './__testUtils__/mockApi';
+import { checkoutSlos } from './__testUtils__/sloFixtures';
 
 const api = () =>
   mockObservabilityApi({
     getEntityView: async () => checkoutView,
+    getEntitySlos: async () => checkoutSlos,
     getCoverage: async () => coverageResponse,
     getCoverageHistory: async () => coverageHistory,
   });

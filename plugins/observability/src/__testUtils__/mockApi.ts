@@ -8,6 +8,7 @@ export function mockObservabilityApi(
     jest.fn(() => Promise.reject(new Error(`unexpected call to ${name}`)));
   return {
     getEntityView: unexpected('getEntityView'),
+    getEntitySlos: unexpected('getEntitySlos'),
     getArtifact: unexpected('getArtifact'),
     getRunbook: unexpected('getRunbook'),
     getBundle: unexpected('getBundle'),

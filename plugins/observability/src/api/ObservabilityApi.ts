@@ -7,6 +7,7 @@ import type {
   CoverageHistoryPoint,
   CoverageQuery,
   CoverageResponse,
+  EntitySloResponse,
   EntityViewResponse,
   RunbookResponse,
 } from '@redline/backstage-plugin-observability-common';
@@ -30,6 +31,11 @@ export interface ArtifactText {
 export interface ObservabilityApi {
   /** Everything the Observability tab shows for one entity. */
   getEntityView(entity: CompoundEntityRef): Promise<EntityViewResponse>;
+  /**
+   * The entity's SLOs over their windows (attainment, error budget, burn
+   * rate, burn-down), its RED values now and, without SLOs, proposed ones.
+   */
+  getEntitySlos(entity: CompoundEntityRef): Promise<EntitySloResponse>;
   /** One generated file, e.g. `prometheus-rules` or `runbook:HighErrorRate`. */
   getArtifact(
     entity: CompoundEntityRef,

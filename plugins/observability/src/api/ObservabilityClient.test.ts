@@ -9,6 +9,7 @@ import {
   coverageHistory,
   coverageResponse,
 } from '../__testUtils__/handWrittenFixtures';
+import { checkoutSlos } from '../__testUtils__/sloFixtures';
 
 const baseUrl = 'http://backend.test/api/observability';
 const checkout = { kind: 'Component', namespace: 'Default', name: 'checkout' };
@@ -29,6 +30,32 @@ describe('ObservabilityClient', () => {
       ),
     );
     await expect(client.getEntityView(checkout)).resolves.toEqual(checkoutView);
+  });
+
+  it('fetches the SLO status at the entity path plus /slos', async () => {
+    server.use(
+      http.get(`${baseUrl}/entity/component/default/checkout/slos`, () =>
+        HttpResponse.json(checkoutSlos),
+      ),
+    );
+    await expect(client.getEntitySlos(checkout)).resolves.toEqual(checkoutSlos);
+  });
+
+  it('rejects the SLO status with a ResponseError on a non-ok response', async () => {
+    server.use(
+      http.get(`${baseUrl}/entity/component/default/checkout/slos`, () =>
+        HttpResponse.json(
+          {
+            error: { name: 'Error', message: 'Prometheus query failed' },
+            response: { statusCode: 502 },
+          },
+          { status: 502 },
+        ),
+      ),
+    );
+    const error = await client.getEntitySlos(checkout).catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(502);
   });
 
   it('throws a ResponseError carrying the backend message on a non-ok response', async () => {

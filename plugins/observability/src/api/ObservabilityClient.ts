@@ -8,6 +8,7 @@ import type {
   CoverageHistoryPoint,
   CoverageQuery,
   CoverageResponse,
+  EntitySloResponse,
   EntityViewResponse,
   RunbookResponse,
 } from '@redline/backstage-plugin-observability-common';
@@ -64,6 +65,10 @@ export class ObservabilityClient implements ObservabilityApi {
 
   async getEntityView(entity: CompoundEntityRef): Promise<EntityViewResponse> {
     return this.#json(`/entity/${entityPath(entity)}`);
+  }
+
+  async getEntitySlos(entity: CompoundEntityRef): Promise<EntitySloResponse> {
+    return this.#json(`/entity/${entityPath(entity)}/slos`);
   }
 
   async getArtifact(

@@ -3,6 +3,8 @@ import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import type { CoverageHistoryPoint } from '@redline/backstage-plugin-observability-common';
 import { percent } from '../../lib/format';
+import { linearScale } from '../../lib/chart';
+import { ChartAxes } from '../ChartAxes';
 
 /** @public */
 export interface CoverageTrendChartProps {
@@ -60,14 +62,13 @@ export function CoverageTrendChart({
   const innerW = width - margin.left - margin.right;
   const innerH = height - margin.top - margin.bottom;
   const [t0, t1] = [sorted[0].t, sorted[sorted.length - 1].t];
-  const x = (t: number) => margin.left + ((t - t0) / (t1 - t0 || 1)) * innerW;
-  const y = (share: number) =>
-    margin.top + (1 - Math.min(1, Math.max(0, share))) * innerH;
+  const x = linearScale([t0, t1], [margin.left, margin.left + innerW]);
+  const toY = linearScale([0, 1], [margin.top + innerH, margin.top]);
+  const y = (share: number) => toY(Math.min(1, Math.max(0, share)));
   const last = sorted[sorted.length - 1];
   const description = SERIES.map(
     s => `${s.label} ${percent(last[s.key])}`,
   ).join(', ');
-  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
 
   return (
     <Box>
@@ -78,43 +79,17 @@ export function CoverageTrendChart({
         width="100%"
         style={{ maxWidth: width }}
       >
-        {[0, 0.5, 1].map(tick => (
-          <g key={tick}>
-            <line
-              x1={margin.left}
-              x2={width - margin.right}
-              y1={y(tick)}
-              y2={y(tick)}
-              stroke={theme.palette.divider}
-            />
-            <text
-              x={margin.left - 6}
-              y={y(tick) + 4}
-              textAnchor="end"
-              fontSize={10}
-              fill={theme.palette.text.secondary}
-            >
-              {tick * 100}%
-            </text>
-          </g>
-        ))}
-        <text
-          x={margin.left}
-          y={height - 6}
-          fontSize={10}
-          fill={theme.palette.text.secondary}
-        >
-          {day(t0)}
-        </text>
-        <text
-          x={width - margin.right}
-          y={height - 6}
-          fontSize={10}
-          textAnchor="end"
-          fill={theme.palette.text.secondary}
-        >
-          {day(t1)}
-        </text>
+        <ChartAxes
+          width={width}
+          height={height}
+          margin={margin}
+          yTicks={[0, 0.5, 1].map(tick => ({
+            value: tick,
+            label: `${tick * 100}%`,
+          }))}
+          y={y}
+          timeRange={[t0, t1]}
+        />
         {SERIES.map(series => (
           <polyline
             key={series.key}

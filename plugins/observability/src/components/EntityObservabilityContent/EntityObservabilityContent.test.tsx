@@ -15,6 +15,7 @@ import {
 } from '../../__testUtils__/fixtures';
 import { checkoutApplyHistory } from '../../__testUtils__/handWrittenFixtures';
 import { mockObservabilityApi, pending } from '../../__testUtils__/mockApi';
+import { checkoutSlos, suggestedSlos } from '../../__testUtils__/sloFixtures';
 import type { ObservabilityApi } from '../../api';
 
 function renderTab(api: ObservabilityApi, name = 'checkout') {
@@ -29,8 +30,11 @@ function renderTab(api: ObservabilityApi, name = 'checkout') {
 
 describe('EntityObservabilityContent', () => {
   it('shows progress while loading', async () => {
-    await renderTab(mockObservabilityApi({ getEntityView: pending }));
-    expect(screen.getByTestId('progress')).toBeInTheDocument();
+    await renderTab(
+      mockObservabilityApi({ getEntitySlos: pending, getEntityView: pending }),
+    );
+    // One for service health, one for the setup sections: they load apart.
+    expect(screen.getAllByTestId('progress')).toHaveLength(2);
   });
 
   it('shows the backend error in an error panel', async () => {
@@ -50,7 +54,10 @@ describe('EntityObservabilityContent', () => {
     );
     const error = await ResponseError.fromResponse(response);
     await renderTab(
-      mockObservabilityApi({ getEntityView: () => Promise.reject(error) }),
+      mockObservabilityApi({
+        getEntitySlos: async () => checkoutSlos,
+        getEntityView: () => Promise.reject(error),
+      }),
     );
     expect(
       await screen.findByText(/Request failed with 404/),
@@ -60,6 +67,7 @@ describe('EntityObservabilityContent', () => {
   it('shows an empty state with the annotations to add when nothing could be derived', async () => {
     await renderTab(
       mockObservabilityApi({
+        getEntitySlos: async () => checkoutSlos,
         getEntityView: async () => ({ ...legacyBillingView, redTargets: [] }),
       }),
     );
@@ -73,6 +81,7 @@ describe('EntityObservabilityContent', () => {
 
   it('renders the full tab for a described service', async () => {
     const api = mockObservabilityApi({
+      getEntitySlos: async () => checkoutSlos,
       getEntityView: async () => checkoutView,
     });
     await renderTab(api);
@@ -126,7 +135,10 @@ describe('EntityObservabilityContent', () => {
 
   it('guides an undescribed service and says why nothing live is known', async () => {
     await renderTab(
-      mockObservabilityApi({ getEntityView: async () => legacyBillingView }),
+      mockObservabilityApi({
+        getEntitySlos: async () => checkoutSlos,
+        getEntityView: async () => legacyBillingView,
+      }),
       'legacy-billing',
     );
     expect(
@@ -164,6 +176,7 @@ describe('EntityObservabilityContent', () => {
   it('shows readable findings for broken annotations instead of an error page', async () => {
     await renderTab(
       mockObservabilityApi({
+        getEntitySlos: async () => checkoutSlos,
         getEntityView: async () => brokenAnnotationsView,
       }),
       'broken-annotations',
@@ -195,6 +208,7 @@ describe('EntityObservabilityContent', () => {
 
   it('opens the Scaffold alerts dialog from the header', async () => {
     const api = mockObservabilityApi({
+      getEntitySlos: async () => checkoutSlos,
       getEntityView: async () => checkoutView,
       getArtifact: pending,
       getApplyHistory: async () => checkoutApplyHistory,
@@ -221,5 +235,68 @@ describe('EntityObservabilityContent', () => {
       within(dialog).getByRole('button', { name: 'Close' }),
     );
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
+
+  it('opens on service health, above the setup sections', async () => {
+    await renderTab(
+      mockObservabilityApi({
+        getEntitySlos: async () => checkoutSlos,
+        getEntityView: async () => checkoutView,
+      }),
+    );
+    const health = await screen.findByText('Service health');
+    const setup = await screen.findByText('Observability');
+    expect(
+      health.compareDocumentPosition(setup) & Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
+  });
+
+  it('shows service health while the design is still loading', async () => {
+    await renderTab(
+      mockObservabilityApi({
+        getEntitySlos: async () => checkoutSlos,
+        getEntityView: pending,
+      }),
+    );
+    expect(
+      await screen.findByRole('table', { name: 'Service-level objectives' }),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
+  });
+
+  it('keeps the design when service health fails', async () => {
+    await renderTab(
+      mockObservabilityApi({
+        getEntitySlos: () => Promise.reject(new Error('Prometheus timed out')),
+        getEntityView: async () => checkoutView,
+      }),
+    );
+    expect(
+      await screen.findByText(/Service health could not be loaded/),
+    ).toBeInTheDocument();
+    expect(await screen.findByText('RED targets')).toBeInTheDocument();
+  });
+
+  it('proposes a suggested SLO through the Scaffold alerts dialog', async () => {
+    await renderTab(
+      mockObservabilityApi({
+        getEntitySlos: async () => suggestedSlos,
+        getEntityView: async () => legacyBillingView,
+        getArtifact: pending,
+        getApplyHistory: async () => checkoutApplyHistory,
+      }),
+      'legacy-billing',
+    );
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Propose this SLO' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Scaffold alerts',
+    });
+    const proposal = within(dialog).getByRole('alert', {
+      name: 'Proposed SLO',
+    });
+    expect(proposal).toHaveTextContent('Proposed SLO: Availability 99.9 %');
+    expect(proposal).toHaveTextContent('redline.dev/slo-availability: "99.9"');
   });
 });

@@ -2,183 +2,128 @@ import { useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import {
   EmptyState,
-  InfoCard,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { getCompoundEntityRef } from '@backstage/catalog-model';
-import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
+import {
+  type CompoundEntityRef,
+  getCompoundEntityRef,
+} from '@backstage/catalog-model';
 import Grid from '@mui/material/Grid';
 import Typography from '@mui/material/Typography';
 import type {
-  DesignLevel,
   EntityViewResponse,
+  SloSuggestion,
 } from '@redline/backstage-plugin-observability-common';
 import { observabilityApiRef } from '../../api';
-import { AlertRulesTable } from '../AlertRulesTable';
-import { ChecksTable } from '../ChecksTable';
-import { LintFindingsList } from '../LintFindingsList';
-import { ConfidenceSummary } from '../ConfidenceSummary';
-import { FindingsList } from '../FindingsList';
-import { FiringAlerts } from '../FiringAlerts';
-import {
-  MissingMetadataGuide,
-  exampleAnnotations,
-} from '../MissingMetadataGuide';
-import { RedTargetsTable } from '../RedTargetsTable';
-import { RunbookList } from '../RunbookList';
+import { exampleAnnotations } from '../MissingMetadataGuide';
 import { ScaffoldAlertsDialog } from '../ScaffoldAlertsDialog';
+import { SloOverview } from '../SloOverview';
+import { SetupSections, viewEntityRef } from './SetupSections';
 
-/** An entity with no valid `redline.dev/*` annotation runs on seed defaults only. */
-export function isUndescribed(view: EntityViewResponse): boolean {
-  return view.spec.describedAnnotations.length === 0;
+export { isUndescribed } from './SetupSections';
+
+function NoDesign({ name }: { name: string }) {
+  return (
+    <EmptyState
+      missing="info"
+      title="No observability design for this entity"
+      description={
+        <>
+          <Typography paragraph>
+            Redline could not derive RED targets for {name}. Describe the
+            service with these annotations in its catalog-info.yaml:
+          </Typography>
+          <Typography
+            component="pre"
+            sx={{ fontFamily: 'monospace', whiteSpace: 'pre-wrap' }}
+          >
+            {exampleAnnotations(name)}
+          </Typography>
+        </>
+      }
+    />
+  );
 }
 
-const designLevelText: Record<DesignLevel, string> = {
-  FULL_OBSERVABILITY_DESIGN: 'Full observability design',
-  LOGGING_ONLY: 'Logging only (metrics unavailable)',
-  BASIC_METRICS: 'Basic metrics',
-};
-
-function ObservabilityView({ view }: { view: EntityViewResponse }) {
-  const [dialogOpen, setDialogOpen] = useState(false);
-  const entityRef = useMemo(
-    () => ({
-      kind: view.spec.kind,
-      namespace: view.spec.namespace,
-      name: view.spec.name,
-    }),
-    [view.spec.kind, view.spec.namespace, view.spec.name],
-  );
-  const { level, reason } = view.design;
+function Setup({
+  name,
+  state,
+  entityRef,
+  onScaffold,
+}: {
+  name: string;
+  state: { value?: EntityViewResponse; loading: boolean; error?: Error };
+  entityRef: CompoundEntityRef;
+  onScaffold: () => void;
+}) {
+  const { value, loading, error } = state;
+  let single;
+  if (loading) single = <Progress />;
+  else if (error) single = <ResponseErrorPanel error={error} />;
+  else if (!value || value.redTargets.length === 0)
+    single = <NoDesign name={name} />;
+  if (single || !value) {
+    return (
+      <Grid item xs={12}>
+        {single}
+      </Grid>
+    );
+  }
   return (
-    <Grid container spacing={3}>
-      <Grid item xs={12}>
-        <InfoCard
-          title="Observability"
-          subheader={`${designLevelText[level] ?? level}${
-            reason ? ` — ${reason}` : ''
-          }`}
-          action={
-            <Box sx={{ pt: 1, pr: 1 }}>
-              <Button
-                variant="contained"
-                onClick={() => setDialogOpen(true)}
-                aria-haspopup="dialog"
-              >
-                Scaffold alerts
-              </Button>
-            </Box>
-          }
-        >
-          <ConfidenceSummary confidence={view.confidence} />
-        </InfoCard>
-      </Grid>
-      {view.findings.length > 0 && (
-        <Grid item xs={12}>
-          <InfoCard title={`Findings (${view.findings.length})`}>
-            <FindingsList findings={view.findings} />
-          </InfoCard>
-        </Grid>
-      )}
-      {isUndescribed(view) && (
-        <Grid item xs={12}>
-          <MissingMetadataGuide serviceName={view.spec.serviceName.value} />
-        </Grid>
-      )}
-      <Grid item xs={12}>
-        <RedTargetsTable targets={view.redTargets} live={view.live} />
-      </Grid>
-      <Grid item xs={12}>
-        <AlertRulesTable alerts={view.alerts} />
-      </Grid>
-      <Grid item xs={12} md={6}>
-        <InfoCard title={`Firing alerts (${view.firing.alerts.length})`}>
-          <FiringAlerts
-            alerts={view.firing.alerts}
-            unknownReason={
-              view.firing.status === 'unknown' ? view.firing.reason : undefined
-            }
-          />
-        </InfoCard>
-      </Grid>
-      <Grid item xs={12} md={6}>
-        <InfoCard title="Runbooks">
-          <RunbookList entityRef={entityRef} runbooks={view.runbooks} />
-        </InfoCard>
-      </Grid>
-      <Grid item xs={12}>
-        <ChecksTable checks={view.checks} />
-      </Grid>
-      <Grid item xs={12}>
-        <InfoCard
-          title={`Rule lint${
-            view.lintFindings ? ` (${view.lintFindings.length})` : ''
-          }`}
-        >
-          <LintFindingsList
-            findings={view.lintFindings}
-            unknownReason={
-              view.deployedRules.status === 'unknown'
-                ? view.deployedRules.reason
-                : undefined
-            }
-          />
-        </InfoCard>
-      </Grid>
-      {dialogOpen && (
-        <ScaffoldAlertsDialog
-          open
-          onClose={() => setDialogOpen(false)}
-          entityRef={entityRef}
-          view={view}
-        />
-      )}
-    </Grid>
+    <SetupSections view={value} entityRef={entityRef} onScaffold={onScaffold} />
   );
 }
 
 /**
- * The Observability tab: confidence score, RED targets, alert rules,
- * runbooks, checks and live alerts for the current entity.
+ * The Observability tab: service health first (SLOs, error budget, RED
+ * now), then the design and its checks. The two load independently so a
+ * slow Prometheus does not hold back the static design, and vice versa.
  * @public
  */
 export function EntityObservabilityContent() {
   const { entity } = useEntity();
   const api = useApi(observabilityApiRef);
-  const ref = getCompoundEntityRef(entity);
-  const { value, loading, error } = useAsync(
-    () => api.getEntityView(ref),
-    [api, ref.kind, ref.namespace, ref.name],
+  const { kind, namespace, name } = getCompoundEntityRef(entity);
+  const entityRef = useMemo(
+    () => ({ kind, namespace, name }),
+    [kind, namespace, name],
+  );
+  const view = useAsync(() => api.getEntityView(entityRef), [api, entityRef]);
+  const [dialog, setDialog] = useState<{ suggestion?: SloSuggestion }>();
+  // Stable identity: the dialog and runbook list refetch when it changes.
+  const viewRef = useMemo(
+    () => (view.value ? viewEntityRef(view.value) : entityRef),
+    [view.value, entityRef],
   );
 
-  if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
-  if (!value || value.redTargets.length === 0) {
-    return (
-      <EmptyState
-        missing="info"
-        title="No observability design for this entity"
-        description={
-          <>
-            <Typography paragraph>
-              Redline could not derive RED targets for {entity.metadata.name}.
-              Describe the service with these annotations in its
-              catalog-info.yaml:
-            </Typography>
-            <Typography
-              component="pre"
-              sx={{ fontFamily: 'monospace', whiteSpace: 'pre-wrap' }}
-            >
-              {exampleAnnotations(entity.metadata.name)}
-            </Typography>
-          </>
-        }
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <SloOverview
+          entityRef={entityRef}
+          onPropose={
+            view.value ? suggestion => setDialog({ suggestion }) : undefined
+          }
+        />
+      </Grid>
+      <Setup
+        name={entity.metadata.name}
+        state={view}
+        entityRef={viewRef}
+        onScaffold={() => setDialog({})}
       />
-    );
-  }
-  return <ObservabilityView view={value} />;
+      {dialog && view.value && (
+        <ScaffoldAlertsDialog
+          open
+          onClose={() => setDialog(undefined)}
+          entityRef={viewRef}
+          view={view.value}
+          suggestion={dialog.suggestion}
+        />
+      )}
+    </Grid>
+  );
 }

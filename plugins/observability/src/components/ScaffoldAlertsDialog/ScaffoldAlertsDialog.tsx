@@ -29,6 +29,7 @@ import type {
   ArtifactFileInfo,
   ArtifactId,
   EntityViewResponse,
+  SloSuggestion,
 } from '@redline/backstage-plugin-observability-common';
 import { observabilityApiRef } from '../../api';
 import { saveBlob } from '../../lib/download';
@@ -36,6 +37,7 @@ import { scaffolderTemplateRouteRef } from '../../routes';
 import { FetchedEntityItem } from '../FetchedEntityItem';
 import { ApplyHistory } from './ApplyHistory';
 import { ApplyResult } from './ApplyResult';
+import { SloProposal } from './SloProposal';
 
 /** @public */
 export interface ScaffoldAlertsDialogProps {
@@ -43,6 +45,8 @@ export interface ScaffoldAlertsDialogProps {
   onClose: () => void;
   entityRef: CompoundEntityRef;
   view: Pick<EntityViewResponse, 'artifacts' | 'canApply'>;
+  /** Opened from "Propose this SLO": shows the annotations to add alongside the files. */
+  suggestion?: SloSuggestion;
 }
 
 /** Syntax-highlighting language for the preview. */
@@ -148,6 +152,7 @@ export function ScaffoldAlertsDialog({
   onClose,
   entityRef,
   view,
+  suggestion,
 }: ScaffoldAlertsDialogProps) {
   const api = useApi(observabilityApiRef);
   const titleId = useId();
@@ -192,6 +197,7 @@ export function ScaffoldAlertsDialog({
     >
       <DialogTitle id={titleId}>Scaffold alerts</DialogTitle>
       <DialogContent dividers>
+        {suggestion && <SloProposal suggestion={suggestion} />}
         {view.artifacts.length === 0 ? (
           <Typography color="text.secondary">
             No artifacts were generated for this entity.

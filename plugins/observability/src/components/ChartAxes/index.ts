@@ -1,0 +1,2 @@
+export { ChartAxes } from './ChartAxes';
+export type { ChartAxesProps } from './ChartAxes';
