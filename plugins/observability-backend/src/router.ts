@@ -5,13 +5,17 @@ import { createApplyRouter } from './routes/apply';
 import { createDesignRouter } from './routes/design';
 import { createEntityRouter } from './routes/entity';
 import { createErrorHygiene } from './routes/errorHygiene';
+import { createSloRouter } from './routes/slos';
 import type { RouteDeps } from './routes/types';
+import type { SloStatusService } from './services/SloStatusService';
 import { createTelemetryMiddleware } from './telemetry/middleware';
 
 /** @internal */
 export interface RouterOptions extends RouteDeps {
   /** The coverage routes (`/coverage`, `/coverage/history`, …), built by the coverage module. */
   coverageRouter?: express.Router;
+  /** The entity SLO status (`/entity/…/slos`); absent in routers built without it. */
+  slos?: SloStatusService;
 }
 
 /**
@@ -41,6 +45,8 @@ export async function createRouter(
   });
 
   router.use(createEntityRouter(options));
+  if (options.slos)
+    router.use(createSloRouter({ ...options, slos: options.slos }));
   router.use(createApplyRouter(options));
   router.use(createDesignRouter(options));
   router.use(createAlertmanagerRouter(options));

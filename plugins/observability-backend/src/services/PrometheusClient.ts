@@ -175,6 +175,30 @@ export class PrometheusClient {
     }));
   }
 
+  /**
+   * Instant query at `time` (unix seconds): every sample with its labels.
+   * Non-finite values (0/0 at zero traffic) are left out, as in
+   * {@link PrometheusClient.queryRange}: absent means "no data".
+   */
+  async query(
+    promql: string,
+    time: number,
+    ctx: RequestContext,
+  ): Promise<Array<{ labels: Record<string, string>; value: number }>> {
+    const params = new URLSearchParams({ query: promql, time: String(time) });
+    const data: InstantVector = await this.#query(
+      `/api/v1/query?${params}`,
+      prometheusShapes.vector,
+      ctx,
+    );
+    return data.result
+      .map(sample => ({
+        labels: sample.metric,
+        value: toNumber(sample.value[1]),
+      }))
+      .filter(sample => Number.isFinite(sample.value));
+  }
+
   /** Asks Prometheus to re-read its rule files (needs `--web.enable-lifecycle`). */
   async reload(ctx: RequestContext): Promise<void> {
     await this.#http.send(

@@ -23,6 +23,7 @@ import { EntityObservabilityService } from './EntityObservabilityService';
 import { OutboundHttp } from './OutboundHttp';
 import { PrometheusClient } from './PrometheusClient';
 import { RunbookChecker } from './RunbookChecker';
+import { SloStatusService } from './SloStatusService';
 
 /** The plugin's services, built once per backend. @public */
 export interface ObservabilityServices {
@@ -36,6 +37,7 @@ export interface ObservabilityServices {
   applier: ArtifactApplier;
   applyLog: ApplyLogStore;
   catalogAlertmanager: CatalogAlertmanagerService;
+  slos: SloStatusService;
 }
 
 /**
@@ -121,5 +123,6 @@ export async function createObservabilityServices(options: {
     applier,
     applyLog,
     catalogAlertmanager,
+    slos: SloStatusService.create({ entities, facts }),
   };
 }

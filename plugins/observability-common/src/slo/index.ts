@@ -1,1 +1,4 @@
 export * from './types';
+export * from './window';
+export * from './queries';
+export * from './status';

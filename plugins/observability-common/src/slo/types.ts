@@ -1,6 +1,6 @@
 /**
  * What the tab, the budget gate and the coverage run know about an SLO over
- * its window: the answer of `GET /entities/:kind/:namespace/:name/slos`.
+ * its window: the answer of `GET /entity/:kind/:namespace/:name/slos`.
  * Every number may be `null`: no traffic, no data or no Prometheus is "no
  * data", never 0 and never 100 %.
  */
