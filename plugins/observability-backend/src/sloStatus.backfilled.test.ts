@@ -4,12 +4,6 @@
  * budget, burn-down and alert-history figures are asserted as numbers, not
  * shapes. One TSDB serves every scenario (a service per scenario).
  */
-import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -26,7 +20,12 @@ import {
   describeWithBinary,
   requireBinary,
 } from '../../../test/support/binaries';
-import { closedPortUrl } from './__testUtils__/fakeServer';
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports -- as above
+import {
+  startBackfilledPrometheus,
+  type BackfilledPrometheus,
+  type ServiceHistory,
+} from '../../../test/support/backfilledPrometheus';
 import { component } from './__testUtils__/entities';
 import { EntityFactsService } from './services/EntityFactsService';
 import type { EntityObservabilityService } from './services/EntityObservabilityService';
@@ -38,7 +37,6 @@ import { backgroundContext } from './telemetry/context';
 
 jest.setTimeout(120_000);
 
-const run = promisify(execFile);
 const DAY = 86_400;
 /**
  * One sample an hour: promtool 2.42 writes a block per 2 hours
@@ -62,98 +60,27 @@ const ALERT = {
 };
 const RATE = 10; // requests/s
 
-/** Error ratio of a service at time t (null: no requests). */
-type Profile = (t: number) => number | null;
-const SERVICES: Record<string, Profile> = {
-  steady: () => 0.0005,
-  quiet: t => (t > QUIET.from && t <= QUIET.to ? null : 0.0005),
-  reset: () => 0.0005,
-  exhausted: () => 0.002,
+const SERVICES: Record<string, ServiceHistory> = {
+  steady: { errorRatio: () => 0.0005 },
+  quiet: {
+    errorRatio: t => (t > QUIET.from && t <= QUIET.to ? null : 0.0005),
+  },
+  reset: { errorRatio: () => 0.0005, resetAt: RESET_AT },
+  exhausted: { errorRatio: () => 0.002 },
   // 0.08 % errors until the last week, 0.02 % in it.
-  recent: t => (t > END - 7 * DAY ? 0.0002 : 0.0008),
-  idle: () => null,
+  recent: { errorRatio: t => (t > END - 7 * DAY ? 0.0002 : 0.0008) },
+  idle: { errorRatio: () => null },
+  // 0.5 % of requests slower than 300 ms, for a 99 % < 300ms SLO.
+  latency: { errorRatio: () => 0, latency: { le: 0.3, slowShare: 0.005 } },
 };
-/** Latency: 0.5 % of requests slower than 300 ms, for a 99 % < 300ms SLO. */
-const SLOW_SHARE = 0.005;
-
-async function writeOpenMetrics(file: string) {
-  const out = createWriteStream(file);
-  const write = (line: string) =>
-    out.write(line)
-      ? undefined
-      : new Promise<void>(r => out.once('drain', () => r()));
-  const times: number[] = [];
-  for (let t = BEGIN; t <= END; t += STEP) times.push(t);
-
-  await write('# TYPE http_requests counter\n');
-  for (const [service, profile] of Object.entries(SERVICES)) {
-    for (const status of ['200', '500']) {
-      let value = 0;
-      let previous = BEGIN;
-      for (const t of times) {
-        const ratio = profile(t);
-        if (ratio !== null && t > BEGIN) {
-          const n = RATE * (t - previous);
-          value += status === '500' ? n * ratio : n * (1 - ratio);
-        }
-        previous = t;
-        // A restart: the counter starts again from zero.
-        if (service === 'reset' && t === RESET_AT - (RESET_AT % STEP))
-          value = 0;
-        await write(
-          `http_requests_total{service="${service}",status="${status}"} ${value} ${t}\n`,
-        );
-      }
-    }
-  }
-
-  await write('# TYPE http_request_duration_seconds histogram\n');
-  let count = 0;
-  for (const t of times) {
-    if (t > BEGIN) count += RATE * STEP;
-    const fast = count * (1 - SLOW_SHARE);
-    const labels = 'service="latency"';
-    await write(
-      `http_request_duration_seconds_bucket{${labels},le="0.3"} ${fast} ${t}\n` +
-        `http_request_duration_seconds_bucket{${labels},le="+Inf"} ${count} ${t}\n` +
-        `http_request_duration_seconds_count{${labels}} ${count} ${t}\n`,
-    );
-  }
-
-  await write('# TYPE ALERTS gauge\n');
-  for (let t = ALERT.from; t <= ALERT.to; t += STEP) {
-    await write(
-      `ALERTS{alertname="SLOErrorBudgetBurn",alertstate="firing",burn_window="fast",service="exhausted",severity="critical",slo="availability"} 1 ${t}\n`,
-    );
-  }
-  await write('# EOF\n');
-  await new Promise<void>((resolve, reject) =>
-    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-  );
-}
-
-async function waitReady(url: string, child: ChildProcess, log: () => string) {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`prometheus exited: ${log()}`);
-    try {
-      if ((await fetch(`${url}/-/ready`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
-  throw new Error(`prometheus not ready: ${log()}`);
-}
 
 const promtool = requireBinary('promtool');
 
 describeWithBinary('prometheus')(
   'SLO status on a backfilled Prometheus',
   prometheusBinary => {
-    let directory: string;
-    let child: ChildProcess;
+    let prometheusServer: BackfilledPrometheus | undefined;
     let service: SloStatusService;
-    let output = '';
     const timings: Record<string, number> = {};
 
     /** Windows by entity name; parseSpec gives every SLO 30 days, rolling. */
@@ -163,44 +90,29 @@ describeWithBinary('prometheus')(
 
     beforeAll(async () => {
       if (!promtool) throw new Error('promtool is required next to prometheus');
-      let t0 = Date.now();
-      directory = await fs.mkdtemp(path.join(os.tmpdir(), 'redline-slo-'));
-      const file = path.join(directory, 'history.om');
-      await writeOpenMetrics(file);
-      timings.generateMs = Date.now() - t0;
-      t0 = Date.now();
-      const data = path.join(directory, 'data');
-      await run(promtool, [
-        'tsdb',
-        'create-blocks-from',
-        'openmetrics',
-        '--quiet',
-        file,
-        data,
-      ]);
-      timings.backfillMs = Date.now() - t0;
-      await fs.rm(file);
-      await fs.writeFile(
-        path.join(directory, 'prometheus.yml'),
-        'global: {}\n',
+      prometheusServer = await startBackfilledPrometheus(
+        { prometheus: prometheusBinary, promtool },
+        {
+          begin: BEGIN,
+          end: END,
+          step: STEP,
+          services: SERVICES,
+          alerts: [
+            {
+              labels: {
+                alertname: 'SLOErrorBudgetBurn',
+                burn_window: 'fast',
+                service: 'exhausted',
+                severity: 'critical',
+                slo: 'availability',
+              },
+              ...ALERT,
+            },
+          ],
+        },
       );
-      const url = await closedPortUrl();
-      t0 = Date.now();
-      child = spawn(
-        prometheusBinary,
-        [
-          `--config.file=${path.join(directory, 'prometheus.yml')}`,
-          `--storage.tsdb.path=${data}`,
-          // Backfilled samples are older than the default 15 days.
-          '--storage.tsdb.retention.time=400d',
-          `--web.listen-address=${new URL(url).host}`,
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      child.stdout!.on('data', d => (output += d));
-      child.stderr!.on('data', d => (output += d));
-      await waitReady(url, child, () => output);
-      timings.startMs = Date.now() - t0;
+      Object.assign(timings, prometheusServer.timings);
+      const url = prometheusServer.url;
 
       const logger = mockServices.logger.mock();
       const http = OutboundHttp.create({
@@ -256,10 +168,7 @@ describeWithBinary('prometheus')(
     afterAll(async () => {
       // eslint-disable-next-line no-console
       console.log(`backfilled SLO test timings: ${JSON.stringify(timings)}`);
-      child?.kill('SIGTERM');
-      if (child && child.exitCode === null)
-        await new Promise(r => child.once('exit', r));
-      if (directory) await fs.rm(directory, { recursive: true, force: true });
+      await prometheusServer?.stop();
     });
 
     const measured: Record<string, unknown> = {};
