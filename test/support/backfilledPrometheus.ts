@@ -145,7 +145,12 @@ async function freeLoopbackUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-async function waitReady(url: string, child: ChildProcess, log: () => string) {
+/** Resolves once the Prometheus at `url` is ready; fails when it exits first. */
+export async function waitPrometheusReady(
+  url: string,
+  child: ChildProcess,
+  log: () => string,
+): Promise<void> {
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`prometheus exited: ${log()}`);
     try {
@@ -213,7 +218,7 @@ export async function startBackfilledPrometheus(
     await fs.rm(directory, { recursive: true, force: true });
   };
   try {
-    await waitReady(url, child, () => output);
+    await waitPrometheusReady(url, child, () => output);
   } catch (error) {
     await stop();
     throw error;

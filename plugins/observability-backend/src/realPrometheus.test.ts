@@ -10,6 +10,8 @@ import request from 'supertest';
 import { parse } from 'yaml';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test/support is the repo's shared test kit, not a package
 import { describeWithBinary, findBinary } from '../../../test/support/binaries';
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test/support is the repo's shared test kit, not a package
+import { waitPrometheusReady } from '../../../test/support/backfilledPrometheus';
 import { closedPortUrl } from './__testUtils__/fakeServer';
 import { component, testEntities } from './__testUtils__/entities';
 import { observabilityPlugin } from './plugin';
@@ -20,19 +22,6 @@ const API = '/api/observability';
 
 const checkOf = (view: EntityViewResponse, id: string) =>
   view.checks.find(c => c.id === id);
-
-async function waitReady(url: string, child: ChildProcess, log: () => string) {
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) throw new Error(`prometheus exited: ${log()}`);
-    try {
-      if ((await fetch(`${url}/-/ready`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
-  throw new Error(`prometheus not ready: ${log()}`);
-}
 
 describeWithBinary('prometheus')(
   'apply against a real Prometheus',
@@ -65,7 +54,7 @@ describeWithBinary('prometheus')(
       );
       child.stdout!.on('data', d => (output += d));
       child.stderr!.on('data', d => (output += d));
-      await waitReady(url, child, () => output);
+      await waitPrometheusReady(url, child, () => output);
     });
 
     afterAll(async () => {
