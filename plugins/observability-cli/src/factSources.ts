@@ -82,7 +82,8 @@ interface PromEnvelope<T> {
   error?: string;
 }
 
-async function prometheusApi<T>(base: string, path: string): Promise<T> {
+/** GETs a Prometheus API path, unwrapping its envelope; errors name the server and the path. */
+export async function prometheusApi<T>(base: string, path: string): Promise<T> {
   const what = `Prometheus at ${base} (GET ${path.split('?')[0]})`;
   const envelope = await getJson<PromEnvelope<T>>(what, `${base}${path}`);
   if (envelope?.status !== 'success') {

@@ -20,6 +20,11 @@ Commands:
         [--config <app-config.yaml>] [--format text|json]
       run the Observability tab's checks per Component against a live
       Prometheus (and Alertmanager); exit code 1 when a check fails
+  budget <entity-ref | catalog-info.yaml | folder> --prometheus <url>
+         [--min-remaining <percent>] [--fail-on-no-data] [--catalog <path>]
+         [--config <app-config.yaml>] [--format text|json] [--at <time>]
+      the error-budget gate before a deploy: every SLO's budget, attainment
+      and burn rate; exit code 1 when a budget is spent or below the floor
 
 Run 'redline <command> --help' for a command's options.`;
 
@@ -29,6 +34,7 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 const COMMANDS: Record<string, () => Command> = {
   generate: () => require('./commands/generate').generateCommand,
   check: () => require('./commands/check').checkCommand,
+  budget: () => require('./commands/budget').budgetCommand,
   // lintCommand takes only its arguments and writes to the process streams itself.
   lint: () => {
     const { lintCommand } =

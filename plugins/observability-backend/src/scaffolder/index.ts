@@ -1,5 +1,6 @@
 /**
- * Scaffolder module of the Redline backend: `redline:observability:generate`.
+ * Scaffolder module of the Redline backend: `redline:observability:generate`
+ * and `redline:observability:budget-gate`.
  *
  * @packageDocumentation
  */
@@ -8,3 +9,7 @@ export {
   GENERATE_ACTION_ID,
   createGenerateObservabilityAction,
 } from './actions/generate';
+export {
+  BUDGET_GATE_ACTION_ID,
+  createBudgetGateAction,
+} from './actions/budgetGate';

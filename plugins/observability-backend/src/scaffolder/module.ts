@@ -5,10 +5,13 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { readObservabilityConfig } from '../services/config';
+import { createBudgetGateAction } from './actions/budgetGate';
 import { createGenerateObservabilityAction } from './actions/generate';
+import { createScaffolderSloStatus } from './sloStatusService';
 
 /**
- * Scaffolder module adding `redline:observability:generate`. A separate
+ * Scaffolder module adding `redline:observability:generate` and
+ * `redline:observability:budget-gate`. A separate
  * module (not part of the observability plugin) because it extends the
  * scaffolder plugin; install it with
  * `backend.add(import('@redline/backstage-plugin-observability-backend/scaffolder'))`.
@@ -25,10 +28,18 @@ export const scaffolderModuleRedlineObservability = createBackendModule({
         config: coreServices.rootConfig,
       },
       async init({ scaffolder, catalog, config }) {
+        const observability = readObservabilityConfig(config);
         scaffolder.addActions(
           createGenerateObservabilityAction({
             catalog,
-            generator: readObservabilityConfig(config).generator,
+            generator: observability.generator,
+          }),
+          createBudgetGateAction({
+            catalog,
+            slos: createScaffolderSloStatus({
+              config: observability,
+              catalog,
+            }),
           }),
         );
       },

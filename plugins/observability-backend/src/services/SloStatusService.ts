@@ -1,18 +1,12 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import {
-  buildEntitySloResponse,
-  planSloQueries,
-  reasonOf,
+  evaluateSlos,
   RuleIndex,
-  sloRecordingRulesLoaded,
   type EntitySloResponse,
-  type ObservabilitySpec,
   type PrometheusApiRule,
   type PrometheusApiRuleGroup,
-  type PromSeries,
-  type SloAnswers,
-  type SloSpec,
+  type SloQueryApi,
 } from '@redline/backstage-plugin-observability-common';
 import type { RequestContext } from '../telemetry/context';
 import type { EntityFactsService } from './EntityFactsService';
@@ -87,100 +81,39 @@ export class SloStatusService {
     entity: Entity,
     options: { credentials: BackstageCredentials; ctx: RequestContext },
   ): Promise<EntitySloResponse> {
-    const entityRef = stringifyEntityRef(entity);
     // Latency SLOs at the buckets the service exposes, as the tab shows them.
     const description = await this.#facts.describeAtLiveBuckets(
       entity,
       (e, o) => this.#entities.describe(e, o),
       options,
     );
-    const { spec } = description;
-    const nowMs = Math.floor(this.#now() / ALIGN_MS) * ALIGN_MS;
-    const { client, reason } = this.#facts.prometheusFor(spec);
-    const base = {
-      nowMs,
-      redTargets: description.redTargets,
-    };
-    const config = this.#entities.generatorConfig;
-    if (!client) {
-      const plan = planSloQueries(spec, config, base);
-      return buildEntitySloResponse({
-        entityRef,
-        plan,
-        answers: {
-          status: 'not-configured',
-          error: reason ?? 'no instance',
-        },
-      });
-    }
-    const recordingRulesLoaded = await this.#rulesLoaded(
-      client,
-      spec,
-      options.ctx,
+    const { client, reason } = this.#facts.prometheusFor(description.spec);
+    return evaluateSlos(
+      description,
+      client
+        ? sloQueryApi(client, options.ctx)
+        : { notConfigured: reason ?? 'no instance' },
+      {
+        config: this.#entities.generatorConfig,
+        nowMs: Math.floor(this.#now() / ALIGN_MS) * ALIGN_MS,
+        entityRef: stringifyEntityRef(entity),
+      },
     );
-    const plan = planSloQueries(spec, config, {
-      ...base,
-      recordingRulesLoaded,
-    });
-    return buildEntitySloResponse({
-      entityRef,
-      plan,
-      answers: await this.#ask(client, plan, options.ctx),
-    });
   }
+}
 
-  /** Which SLOs have their recording rules loaded; none when the rules cannot be read. */
-  async #rulesLoaded(
-    client: PrometheusClient,
-    spec: ObservabilitySpec,
-    ctx: RequestContext,
-  ): Promise<Partial<Record<SloSpec['slo'], boolean>>> {
-    if (spec.slos.length === 0) return {};
-    try {
-      const { groups } = await client.rules(ctx);
-      const rules = ruleIndexOf(groups, spec.metrics.serviceLabel).forService(
-        spec,
-      );
-      return Object.fromEntries(
-        spec.slos.map(s => [s.slo, sloRecordingRulesLoaded(rules, s.slo)]),
-      );
-    } catch {
-      // The raw metrics then; if Prometheus is down, the instant query says so.
-      return {};
-    }
-  }
-
-  async #ask(
-    client: PrometheusClient,
-    plan: ReturnType<typeof planSloQueries>,
-    ctx: RequestContext,
-  ): Promise<SloAnswers> {
-    const [instant, ...ranges] = await Promise.allSettled([
-      plan.instant
-        ? client.query(plan.instant, plan.at, ctx)
-        : Promise.resolve([]),
-      ...plan.ranges.map(r =>
-        client.queryRange(
-          r.query,
-          { start: r.start, end: r.end, stepSeconds: r.stepSeconds },
-          ctx,
-        ),
-      ),
-    ]);
-    if (instant.status === 'rejected')
-      return { status: 'unreachable', error: reasonOf(instant.reason) };
-    const answers: Record<string, PromSeries[]> = {};
-    const rangeErrors: Record<string, string> = {};
-    plan.ranges.forEach((r, i) => {
-      const answer = ranges[i];
-      if (answer.status === 'fulfilled') answers[r.id] = answer.value;
-      else rangeErrors[r.id] = reasonOf(answer.reason);
-    });
-    return {
-      status: 'ok',
-      instant: instant.value,
-      ranges: answers,
-      ...(Object.keys(rangeErrors).length ? { rangeErrors } : {}),
-    };
-  }
+/** The client's calls for one request, its rules matched through the shared index. */
+function sloQueryApi(
+  client: PrometheusClient,
+  ctx: RequestContext,
+): SloQueryApi {
+  return {
+    query: (promql, time) => client.query(promql, time, ctx),
+    queryRange: (promql, range) => client.queryRange(promql, range, ctx),
+    serviceRules: async spec =>
+      ruleIndexOf(
+        (await client.rules(ctx)).groups,
+        spec.metrics.serviceLabel,
+      ).forService(spec),
+  };
 }

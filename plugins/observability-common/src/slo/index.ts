@@ -2,3 +2,5 @@ export * from './types';
 export * from './window';
 export * from './queries';
 export * from './status';
+export * from './evaluate';
+export * from './budgetGate';
