@@ -2,10 +2,8 @@ import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import {
   evaluateSlos,
-  RuleIndex,
+  ruleIndexOf,
   type EntitySloResponse,
-  type PrometheusApiRule,
-  type PrometheusApiRuleGroup,
   type SloQueryApi,
 } from '@redline/backstage-plugin-observability-common';
 import type { RequestContext } from '../telemetry/context';
@@ -26,29 +24,6 @@ export interface SloStatusServiceOptions {
  * `prometheus.queryCacheTtlMs` is set), and the burn-down grid stays put.
  */
 const ALIGN_MS = 60_000;
-
-/**
- * Rules snapshots are shared until they expire, so one index per snapshot
- * serves every view of the TTL (as the fact cycle's own index does).
- */
-const indexes = new WeakMap<
-  PrometheusApiRuleGroup[],
-  Map<string, RuleIndex<PrometheusApiRule>>
->();
-
-function ruleIndexOf(groups: PrometheusApiRuleGroup[], serviceLabel: string) {
-  let byLabel = indexes.get(groups);
-  if (!byLabel) indexes.set(groups, (byLabel = new Map()));
-  let index = byLabel.get(serviceLabel);
-  if (!index) {
-    index = new RuleIndex(
-      groups.flatMap(g => g.rules ?? []),
-      serviceLabel,
-    );
-    byLabel.set(serviceLabel, index);
-  }
-  return index;
-}
 
 /**
  * An entity's SLO status from its Prometheus: error budget, attainment,

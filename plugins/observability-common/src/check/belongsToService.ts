@@ -5,6 +5,10 @@
 import { findAll, parsePromql, textOf } from '../lint/promqlTree';
 import { LabelMatcher, parseLabelMatchers } from '../spec/labelMatchers';
 import type { ObservabilitySpec } from '../spec/types';
+import type {
+  PrometheusApiRule,
+  PrometheusApiRuleGroup,
+} from '../facts/apiTypes';
 import {
   NAMESPACE_LABEL,
   recordedSeriesLabels,
@@ -116,4 +120,32 @@ export function belongsToService(
   return new RuleIndex([rule], spec.metrics.serviceLabel)
     .forService(spec)
     .includes(rule);
+}
+
+/**
+ * Rules snapshots are shared until they expire (clients hand out the same
+ * array), so one index per snapshot and service label serves every view,
+ * coverage row and SLO status of the TTL instead of re-parsing every rule.
+ */
+const indexes = new WeakMap<
+  PrometheusApiRuleGroup[],
+  Map<string, RuleIndex<PrometheusApiRule>>
+>();
+
+/** The (shared) index of a rules snapshot's rules by service. @public */
+export function ruleIndexOf(
+  groups: PrometheusApiRuleGroup[],
+  serviceLabel: string,
+): RuleIndex<PrometheusApiRule> {
+  let byLabel = indexes.get(groups);
+  if (!byLabel) indexes.set(groups, (byLabel = new Map()));
+  let index = byLabel.get(serviceLabel);
+  if (!index) {
+    index = new RuleIndex(
+      groups.flatMap(g => g.rules ?? []),
+      serviceLabel,
+    );
+    byLabel.set(serviceLabel, index);
+  }
+  return index;
 }

@@ -6,7 +6,7 @@
  * matched to each entity here, so a coverage row and the tab see the same
  * facts — and therefore the same checks — for an entity.
  */
-import { RuleIndex } from '../check/belongsToService';
+import { RuleIndex, ruleIndexOf } from '../check/belongsToService';
 import { deployedRulesFact } from '../check/deployedRules';
 import type { EntityFacts, FiringAlert } from '../check/types';
 import type { GeneratedArtifacts } from '../generate/types';
@@ -512,31 +512,10 @@ function unknownAlerts(reason: string): EntityAlerts {
  * per-request cycles share one parse of every rule and one lint per service
  * instead of redoing both on every view.
  */
-const indexes = new WeakMap<
-  PrometheusApiRuleGroup[],
-  Map<string, RuleIndex<PrometheusApiRule>>
->();
 const lints = new WeakMap<
   PrometheusApiRuleGroup[],
   Map<string, NonNullable<EntityFacts['lintFindings']>>
 >();
-
-function ruleIndexOf(
-  groups: PrometheusApiRuleGroup[],
-  serviceLabel: string,
-): RuleIndex<PrometheusApiRule> {
-  let byLabel = indexes.get(groups);
-  if (!byLabel) indexes.set(groups, (byLabel = new Map()));
-  let index = byLabel.get(serviceLabel);
-  if (!index) {
-    index = new RuleIndex(
-      groups.flatMap(g => g.rules ?? []),
-      serviceLabel,
-    );
-    byLabel.set(serviceLabel, index);
-  }
-  return index;
-}
 
 function lintOnce(
   rules: {
