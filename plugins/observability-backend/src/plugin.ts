@@ -17,6 +17,7 @@ import { DatabaseCoverageStore } from './database/DatabaseCoverageStore';
 import { createRouter } from './router';
 import { createCoverageRouter } from './routes/coverage';
 import { CoverageEvaluator } from './services/CoverageEvaluator';
+import { SloAttainmentBatch } from './services/SloAttainmentBatch';
 import { createObservabilityServices } from './services/createServices';
 import { scheduleCoverageEvaluation } from './services/scheduleCoverageEvaluation';
 import { backgroundContext } from './telemetry/context';
@@ -90,6 +91,24 @@ export const observabilityPlugin = createBackendPlugin({
               ctx: backgroundContext(logger, { task: 'coverage' }, signal),
               batch: true,
             }),
+          newSloAttainment: ({ signal, nowMs }) => {
+            const ctx = backgroundContext(logger, { task: 'coverage' }, signal);
+            return new SloAttainmentBatch({
+              config: services.entities.generatorConfig,
+              nowMs,
+              query: async (spec, promql, time) => {
+                const { client, reason } = services.facts.prometheusFor(spec);
+                if (!client) throw new Error(reason ?? 'no Prometheus');
+                return client.query(promql, time, ctx);
+              },
+              onQueryFailed: (instance, error) =>
+                logger.warn(
+                  `Coverage: SLO attainment query on ${
+                    instance ?? 'the default Prometheus'
+                  } failed, its SLOs have no data this run: ${error}`,
+                ),
+            });
+          },
         });
         await scheduleCoverageEvaluation({
           scheduler: deps.scheduler,

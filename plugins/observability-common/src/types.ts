@@ -141,10 +141,39 @@ export interface CoverageEntityRow {
   failingChecks: number;
   topFailingCheck?: string;
   evaluatedAt: string;
+  /**
+   * SLO attainment over each SLO's window, from the run's batch queries
+   * (see `EntitySloAttainment`); absent on rows of runs that did not
+   * measure it.
+   */
+  slos?: number;
+  slosMeasured?: number;
+  slosMeeting?: number;
+  budgetsNearlyExhausted?: number;
+  budgetsExhausted?: number;
+  /** `null`: no SLO had data. */
+  lowestBudgetPercent?: number | null;
+}
+
+/**
+ * SLO attainment over a set of rows (a team, or everything). Counts are of
+ * SLOs, not services. Absent where no row of the set was measured (runs
+ * from before attainment was recorded).
+ * @public
+ */
+export interface SloAttainmentSummary {
+  slos?: number;
+  slosMeasured?: number;
+  slosMeeting?: number;
+  /** `slosMeeting / slosMeasured` (0–1); `null` when no SLO had data. */
+  sloMeetingShare?: number | null;
+  /** Budgets with more than 0 but less than `BUDGET_NEARLY_EXHAUSTED_PERCENT` % left. */
+  budgetsNearlyExhausted?: number;
+  budgetsExhausted?: number;
 }
 
 /** Per-team summary. Shares are 0–1. @public */
-export interface TeamCoverageSummary {
+export interface TeamCoverageSummary extends SloAttainmentSummary {
   team: string;
   services: number;
   withSlo: number;
@@ -160,7 +189,7 @@ export interface CoverageResponse {
   page: number;
   pageSize: number;
   teams: TeamCoverageSummary[];
-  summary: {
+  summary: SloAttainmentSummary & {
     services: number;
     withSlo: number;
     withRunbooks: number;
@@ -171,7 +200,7 @@ export interface CoverageResponse {
 }
 
 /** One point of coverage history, overall or per team. @public */
-export interface CoverageHistoryPoint {
+export interface CoverageHistoryPoint extends SloAttainmentSummary {
   evaluatedAt: string;
   team?: string;
   services: number;
@@ -179,6 +208,36 @@ export interface CoverageHistoryPoint {
   withRunbooks: number;
   withRulesDeployed: number;
   meanConfidence: number;
+}
+
+/**
+ * A calendar month's (UTC) SLO attainment, overall (no `team`) or of a
+ * team: the figures of the month's last coverage run. The last run rather
+ * than the mean over the month's runs: each run already measures a whole
+ * window, so for a calendar-month SLO the last run *is* the month's
+ * attainment, and for a rolling window it is the window ending with the
+ * month; a mean would count early-month runs, which mostly look back at
+ * the month before.
+ * @public
+ */
+export interface SloAttainmentMonth {
+  /** `YYYY-MM`. */
+  month: string;
+  team?: string;
+  /** The run the figures are from. */
+  evaluatedAt: string;
+  slos: number;
+  slosMeasured: number;
+  slosMeeting: number;
+  /** 0–1; `null` when no SLO had data. */
+  sloMeetingShare: number | null;
+  budgetsNearlyExhausted: number;
+  budgetsExhausted: number;
+}
+
+/** Response of `GET /coverage/attainment`: oldest month first, overall before teams. @public */
+export interface SloAttainmentHistoryResponse {
+  months: SloAttainmentMonth[];
 }
 
 /** Response of `GET /entity/:kind/:namespace/:name/runbooks/:alert`. @public */

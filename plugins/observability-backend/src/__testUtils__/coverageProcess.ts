@@ -156,6 +156,7 @@ function reporting(store: DatabaseCoverageStore): CoverageStore {
     summarize: store.summarize.bind(store),
     addHistory: store.addHistory.bind(store),
     listHistory: store.listHistory.bind(store),
+    listMonthlyAttainment: store.listMonthlyAttainment.bind(store),
     pruneHistory: store.pruneHistory.bind(store),
   };
 }

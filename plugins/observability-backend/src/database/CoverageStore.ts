@@ -4,6 +4,7 @@ import type {
   CoverageHistoryPoint,
   CoverageResponse,
   CoverageSortField,
+  SloAttainmentMonth,
   TeamCoverageSummary,
 } from '@redline/backstage-plugin-observability-common';
 
@@ -32,6 +33,15 @@ export interface CoverageHistoryQuery {
   to?: string;
   /** Most recent points to return (default 1000). */
   limit?: number;
+}
+
+/** @public */
+export interface SloAttainmentQuery {
+  /** One team's months; without it, every team's and the overall ones. */
+  team?: string;
+  /** ISO-8601 bounds on the runs considered, inclusive. */
+  from?: string;
+  to?: string;
 }
 
 /** A run that has been published: the one readers see. @public */
@@ -105,6 +115,10 @@ export interface CoverageStore {
   ): Promise<{ summary: CoverageSummary; teams: TeamCoverageSummary[] }>;
   addHistory(points: CoverageHistoryPoint[]): Promise<void>;
   listHistory(query: CoverageHistoryQuery): Promise<CoverageHistoryPoint[]>;
+  /** SLO attainment per calendar month (UTC): each month's last measured point. */
+  listMonthlyAttainment(
+    query: SloAttainmentQuery,
+  ): Promise<SloAttainmentMonth[]>;
   /** Deletes history points evaluated before `before` (ISO-8601); returns how many. */
   pruneHistory(before: string): Promise<number>;
 }

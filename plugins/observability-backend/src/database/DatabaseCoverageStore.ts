@@ -4,6 +4,7 @@ import type {
   CoverageEntityRow,
   CoverageHistoryPoint,
   CoverageSortField,
+  SloAttainmentMonth,
   TeamCoverageSummary,
 } from '@redline/backstage-plugin-observability-common';
 import { Knex } from 'knex';
@@ -15,8 +16,19 @@ import type {
   CoverageSummary,
   PublishedCoverageRun,
   RunningCoverageRun,
+  SloAttainmentQuery,
 } from './CoverageStore';
 import { migrateObservabilityDatabase } from './migrations';
+import {
+  DbSloCounts,
+  foldSummaries,
+  fromDbRowAttainment,
+  fromDbSummary,
+  listMonthlyAttainment,
+  sloSumAggregates,
+  toDbRowAttainment,
+  toDbSummary,
+} from './sloAttainmentColumns';
 
 const ROWS = 'observability_coverage_rows';
 const RUNS = 'observability_coverage_runs';
@@ -25,7 +37,8 @@ const HISTORY = 'observability_coverage_history';
 /** Rows per INSERT: well below SQLite's and PostgreSQL's bound-parameter limits. */
 const UPSERT_CHUNK = 200;
 
-type DbRow = {
+type DbRow = DbSloCounts & {
+  lowest_budget_percent?: number | string | null;
   run_id: string;
   entity_ref: string;
   name: string;
@@ -56,7 +69,7 @@ type DbRun = {
   entities: number | string | null;
 };
 
-type DbHistoryRow = {
+type DbHistoryRow = DbSloCounts & {
   id?: number;
   evaluated_at: string;
   team: string | null;
@@ -110,6 +123,7 @@ function toDbRow(runId: string, row: CoverageEntityRow): DbRow {
     failing_checks: row.failingChecks,
     top_failing_check: row.topFailingCheck ?? null,
     evaluated_at: row.evaluatedAt,
+    ...toDbRowAttainment(row),
   };
 }
 
@@ -133,6 +147,7 @@ function fromDbRow(row: DbRow): CoverageEntityRow {
       ? { topFailingCheck: row.top_failing_check }
       : {}),
     evaluatedAt: row.evaluated_at,
+    ...fromDbRowAttainment(row),
   };
 }
 
@@ -145,6 +160,7 @@ function toDbHistory(p: CoverageHistoryPoint): DbHistoryRow {
     with_runbooks: p.withRunbooks,
     with_rules_deployed: p.withRulesDeployed,
     mean_confidence: p.meanConfidence,
+    ...toDbSummary(p),
   };
 }
 
@@ -157,6 +173,7 @@ function fromDbHistory(row: DbHistoryRow): CoverageHistoryPoint {
     withRunbooks: Number(row.with_runbooks),
     withRulesDeployed: Number(row.with_rules_deployed),
     meanConfidence: Number(row.mean_confidence),
+    ...fromDbSummary(row),
   };
 }
 
@@ -437,6 +454,7 @@ export class DatabaseCoverageStore implements CoverageStore {
         "avg(case when rules_deployed = 'yes' then 1.0 else 0.0 end) as with_rules_deployed",
       ),
       db.raw('avg(confidence) as mean_confidence'),
+      ...sloSumAggregates(db),
     ];
     // One grouped scan; the overall figures are folded from the teams'
     // (weighted by their number of services) instead of a second scan.
@@ -451,6 +469,7 @@ export class DatabaseCoverageStore implements CoverageStore {
       withRunbooks: Number(row.with_runbooks),
       withRulesDeployed: Number(row.with_rules_deployed),
       meanConfidence: Number(row.mean_confidence),
+      ...fromDbSummary(row),
     }));
     const services = teams.reduce((n, t) => n + t.services, 0);
     const weighted = (
@@ -466,6 +485,7 @@ export class DatabaseCoverageStore implements CoverageStore {
         withRunbooks: weighted('withRunbooks'),
         withRulesDeployed: weighted('withRulesDeployed'),
         meanConfidence: weighted('meanConfidence'),
+        ...foldSummaries(teams),
       },
       teams,
     };
@@ -484,6 +504,12 @@ export class DatabaseCoverageStore implements CoverageStore {
     return this.#db<DbHistoryRow>(HISTORY)
       .where('evaluated_at', '<', before)
       .delete();
+  }
+
+  listMonthlyAttainment(
+    query: SloAttainmentQuery,
+  ): Promise<SloAttainmentMonth[]> {
+    return listMonthlyAttainment(this.#db, query);
   }
 
   async listHistory(

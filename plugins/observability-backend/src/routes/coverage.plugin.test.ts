@@ -134,14 +134,18 @@ describe('coverage through the plugin', () => {
     expect(refresh.body).toEqual({ status: 'triggered' });
     // Three Components use the default Prometheus and six the default
     // Alertmanager: one rules call, one series query, one histogram-bucket
-    // query (for the latency SLOs) and one alerts call (for every service,
-    // unfiltered) serve them all.
+    // query (for the latency SLOs), one SLO attainment query (their one
+    // window, every service at once) and one alerts call (for every
+    // service, unfiltered) serve them all.
     expect(prometheus.requestsTo('/api/v1/rules')).toHaveLength(1);
     const queries = prometheus
       .requestsTo('/api/v1/query?')
       .map(r => new URL(r.url, 'http://x').searchParams.get('query'));
-    expect(queries).toHaveLength(2);
+    expect(queries).toHaveLength(3);
     expect(queries.filter(q => q?.startsWith('group by (le'))).toHaveLength(1);
+    expect(
+      queries.filter(q => q?.includes('sum by (service) (increase(')),
+    ).toHaveLength(1);
     expect(prometheus.requestsTo('/api/v1/query_range')).toHaveLength(0);
     const alertCalls = alertmanager.requestsTo('/api/v2/alerts');
     expect(alertCalls).toHaveLength(1);

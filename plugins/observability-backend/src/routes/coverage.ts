@@ -13,6 +13,8 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import type { CoverageFilter, CoverageStore } from '../database/CoverageStore';
+import { addAttainmentRoutes } from './coverageAttainment';
+import { csvCell } from './csvCell';
 import {
   CoverageLivenessOptions,
   triggerCoverageEvaluation,
@@ -49,17 +51,7 @@ function filterOf(query: CoverageListQuery): CoverageFilter & {
 
 const CSV_COLUMNS = COVERAGE_SORT_FIELDS;
 
-/**
- * One CSV cell: quoted when it holds a separator, quote or line break, and
- * with a leading apostrophe when a spreadsheet would read it as a formula
- * (catalog text ends up here).
- */
-export function csvCell(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+export { csvCell };
 
 function csvLine(row: CoverageEntityRow): string {
   return `${CSV_COLUMNS.map(c => csvCell(row[c])).join(',')}\r\n`;
@@ -160,6 +152,8 @@ export async function createCoverageRouter(
     }
     res.end();
   });
+
+  addAttainmentRoutes(router, { store, httpAuth });
 
   router.post('/refresh', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });

@@ -695,6 +695,7 @@ function bind(store: CoverageStore): CoverageStore {
     summarize: store.summarize.bind(store),
     addHistory: store.addHistory.bind(store),
     listHistory: store.listHistory.bind(store),
+    listMonthlyAttainment: store.listMonthlyAttainment.bind(store),
     pruneHistory: store.pruneHistory.bind(store),
   };
 }

@@ -18,6 +18,7 @@ import {
 import type { CoverageStore } from '../database/CoverageStore';
 import { DESCRIBED_FIELDS, EventLoopYielder } from './describingInBatches';
 import type { DescribeOnceOptions } from './EntityObservabilityService';
+import type { SloAttainmentBatch } from './SloAttainmentBatch';
 
 /**
  * The two steps a coverage row shares with the tab: the describe step and
@@ -74,6 +75,16 @@ export interface CoverageEvaluatorOptions {
     credentials: BackstageCredentials;
     signal?: AbortSignal;
   }) => FactCycle;
+  /**
+   * SLO attainment for one run, measured at `nowMs` (the run's
+   * `evaluatedAt`): one batch query per Prometheus instance and SLO window.
+   * Without it rows carry no attainment.
+   */
+  newSloAttainment?: (options: {
+    credentials: BackstageCredentials;
+    signal?: AbortSignal;
+    nowMs: number;
+  }) => Pick<SloAttainmentBatch, 'measure'>;
   /** History points older than this are deleted after each run (default 400 days). */
   historyRetentionDays?: number;
   /** Entities per catalog page (default 500). */
@@ -164,6 +175,11 @@ export class CoverageEvaluator {
     const { catalog, auth, store, logger } = this.#options;
     const credentials = await auth.getOwnServiceCredentials();
     const cycle = this.#options.newFactCycle({ credentials, signal });
+    const slos = this.#options.newSloAttainment?.({
+      credentials,
+      signal,
+      nowMs: Date.parse(evaluatedAt),
+    });
     const yielder = new EventLoopYielder();
     const cpu = new RunCpu();
 
@@ -209,7 +225,7 @@ export class CoverageEvaluator {
             remember: false,
           });
           rows.push(
-            await this.#evaluate(entity, description, evaluatedAt, cycle),
+            await this.#evaluate(entity, description, evaluatedAt, cycle, slos),
           );
         } catch (error) {
           // One odd entity must not stop the other 9 999.
@@ -292,6 +308,7 @@ export class CoverageEvaluator {
     configured: EntityDescription,
     evaluatedAt: string,
     cycle: FactCycle,
+    slos?: Pick<SloAttainmentBatch, 'measure'>,
   ): Promise<CoverageEntityRow> {
     const { describer } = this.#options;
     const {
@@ -302,6 +319,8 @@ export class CoverageEvaluator {
     );
     const { spec, artifacts } = description;
     const summary = summarizeChecks(describer.check(description, facts));
+    // The spec as measured at the live buckets, as the tab measures it.
+    const attainment = await slos?.measure(spec);
     return {
       entityRef: spec.entityRef,
       name: spec.name,
@@ -320,6 +339,7 @@ export class CoverageEvaluator {
         ? { topFailingCheck: summary.topFailingCheck }
         : {}),
       evaluatedAt,
+      ...attainment,
     };
   }
 }

@@ -4,3 +4,4 @@ export * from './queries';
 export * from './status';
 export * from './evaluate';
 export * from './budgetGate';
+export * from './attainment';

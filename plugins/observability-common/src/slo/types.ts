@@ -101,7 +101,10 @@ export interface SloSuggestion {
 export interface EntitySloResponse {
   entityRef: string;
   evaluatedAt: string;
-  prometheus: { status: 'ok' | 'unreachable' | 'not-configured'; error?: string };
+  prometheus: {
+    status: 'ok' | 'unreachable' | 'not-configured';
+    error?: string;
+  };
   slos: SloStatus[];
   red: RedNow[];
   /** Only for an entity without SLOs that has RED data. */
