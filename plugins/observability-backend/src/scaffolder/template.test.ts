@@ -24,14 +24,19 @@ describe('catalog/templates/observability-pr.yaml', () => {
     const [generate, pr] = template.spec.steps;
     expect(Object.keys(generate.input).sort()).toEqual([
       'entityRef',
+      'proposedAnnotations',
       'targetPath',
     ]);
     const used =
       JSON.stringify(pr.input).match(/steps\.generate\.output\.(\w+)/g) ?? [];
     for (const ref of used) {
-      expect(['serviceName', 'directory', 'files', 'findings']).toContain(
-        ref.split('.').pop(),
-      );
+      expect([
+        'serviceName',
+        'directory',
+        'files',
+        'findings',
+        'proposedAnnotations',
+      ]).toContain(ref.split('.').pop());
     }
     const entityField = template.spec.parameters[0].properties.entityRef;
     expect(entityField['ui:field']).toBe('EntityPicker');

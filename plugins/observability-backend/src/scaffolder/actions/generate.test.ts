@@ -94,6 +94,52 @@ describe('redline:observability:generate', () => {
     expect(await fs.readdir(workspace)).toEqual([]);
   });
 
+  it('generates as if a proposed SLO were set and writes the lines to add', async () => {
+    const { ctx, outputs } = mockContext(
+      {
+        entityRef: 'component:default/legacy-billing',
+        proposedAnnotations: { 'redline.dev/slo-availability': '99.5' },
+      },
+      workspace,
+    );
+    await action.handler(ctx);
+    const directory = path.join(workspace, 'observability/legacy-billing');
+    const rules = await fs.readFile(
+      path.join(directory, 'prometheus-rules.yaml'),
+      'utf8',
+    );
+    // The SLO's burn-rate alerts exist only because of the proposal.
+    expect(rules).toContain('slo="availability"');
+    expect(rules).toContain('0.005');
+    expect(
+      await fs.readFile(
+        path.join(directory, 'proposed-annotations.yaml'),
+        'utf8',
+      ),
+    ).toContain('    redline.dev/slo-availability: "99.5"');
+    expect(outputs.proposedAnnotations).toBe(1);
+    expect(outputs.files).toContain(
+      'observability/legacy-billing/proposed-annotations.yaml',
+    );
+  });
+
+  it('proposes SLO annotations only', async () => {
+    const { ctx } = mockContext(
+      {
+        entityRef: 'component:default/legacy-billing',
+        proposedAnnotations: {
+          'redline.dev/slo-availability': '99.5',
+          'redline.dev/alert-webhook': 'https://attacker.example/hook',
+        },
+      },
+      workspace,
+    );
+    await expect(action.handler(ctx)).rejects.toThrow(
+      'Invalid input proposedAnnotations: only redline.dev/slo-* annotations can be proposed, got "redline.dev/alert-webhook"',
+    );
+    await expect(fs.readdir(workspace)).resolves.toEqual([]);
+  });
+
   it('refuses a target path outside the workspace and an unknown entity', async () => {
     await expect(
       action.handler(

@@ -4,7 +4,9 @@ import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { Entity } from '@backstage/catalog-model';
 import {
+  annotationSnippet,
   describeEntity,
   GeneratorConfig,
 } from '@redline/backstage-plugin-observability-common';
@@ -13,6 +15,29 @@ import { fromCatalog } from '../../services/catalogErrors';
 
 /** Id of the action, as templates reference it. @public */
 export const GENERATE_ACTION_ID = 'redline:observability:generate';
+
+/**
+ * What a proposal may add: the tab proposes SLOs, and a template that could
+ * set any annotation would let a link rewrite the entity's routing or
+ * ownership behind a "propose this SLO" button.
+ */
+const PROPOSABLE_ANNOTATION = /^redline\.dev\/slo-[a-z-]+$/;
+
+/** Name of the file that carries the proposed annotations in the pull request. */
+export const PROPOSED_ANNOTATIONS_FILE = 'proposed-annotations.yaml';
+
+function withAnnotations(
+  entity: Entity,
+  proposed: Record<string, string>,
+): Entity {
+  return {
+    ...entity,
+    metadata: {
+      ...entity.metadata,
+      annotations: { ...entity.metadata.annotations, ...proposed },
+    },
+  };
+}
 
 /**
  * `redline:observability:generate`: writes an entity's generated artifacts
@@ -60,6 +85,13 @@ export function createGenerateObservabilityAction(options: {
             .describe(
               'Folder inside the workspace; files go to <targetPath>/<service>/. Default: observability',
             ),
+        proposedAnnotations: z =>
+          z
+            .record(z.string(), z.string())
+            .optional()
+            .describe(
+              `SLO annotations to propose with the files (redline.dev/slo-* only), e.g. an SLO the Observability tab suggested: the files are generated as if they were set, and ${PROPOSED_ANNOTATIONS_FILE} holds the lines to add to catalog-info.yaml`,
+            ),
       },
       output: {
         serviceName: z =>
@@ -74,6 +106,12 @@ export function createGenerateObservabilityAction(options: {
           z
             .number()
             .describe('Number of findings (invalid or missing metadata)'),
+        proposedAnnotations: z =>
+          z
+            .number()
+            .describe(
+              `Number of proposed annotations written to ${PROPOSED_ANNOTATIONS_FILE} (0: none)`,
+            ),
       },
     },
     async handler(ctx) {
@@ -101,7 +139,23 @@ export function createGenerateObservabilityAction(options: {
           `No entity found for ref '${ctx.input.entityRef}'`,
         );
       }
-      const { artifacts, findings } = describeEntity(entity, generator);
+      const proposed = ctx.input.proposedAnnotations ?? {};
+      const refused = Object.keys(proposed).filter(
+        key => !PROPOSABLE_ANNOTATION.test(key),
+      );
+      if (refused.length > 0) {
+        throw new InputError(
+          `Invalid input proposedAnnotations: only redline.dev/slo-* annotations can be proposed, got ${refused
+            .slice(0, 5)
+            .map(key => JSON.stringify(key.slice(0, 100)))
+            .join(', ')}`,
+        );
+      }
+      const proposing = Object.keys(proposed).length > 0;
+      const { artifacts, findings } = describeEntity(
+        proposing ? withAnnotations(entity, proposed) : entity,
+        generator,
+      );
       const service = artifacts.serviceName;
       if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(service)) {
         throw new InputError(
@@ -123,8 +177,22 @@ export function createGenerateObservabilityAction(options: {
           )}`,
         );
       }
+      const files = artifacts.files.map(file => ({
+        path: file.path,
+        content: file.content,
+      }));
+      if (proposing) {
+        files.push({
+          path: PROPOSED_ANNOTATIONS_FILE,
+          content: `# Add these lines to the catalog-info.yaml of ${
+            ctx.input.entityRef
+          }: the files beside this one\n# were generated as if they were already set.\n${annotationSnippet(
+            proposed,
+          )}\n`,
+        });
+      }
       const written: string[] = [];
-      for (const file of artifacts.files) {
+      for (const file of files) {
         const destination = resolveSafeChildPath(directory, file.path);
         written.push(path.posix.join(relativeDirectory, file.path));
         if (ctx.isDryRun) continue;
@@ -145,6 +213,7 @@ export function createGenerateObservabilityAction(options: {
       ctx.output('directory', relativeDirectory);
       ctx.output('files', written);
       ctx.output('findings', findings.length);
+      ctx.output('proposedAnnotations', Object.keys(proposed).length);
     },
   });
 }

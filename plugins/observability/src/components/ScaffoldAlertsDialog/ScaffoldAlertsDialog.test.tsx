@@ -5,12 +5,14 @@ import { ResponseError } from '@backstage/errors';
 import type {
   ApplyHistoryResponse,
   ApplyResponse,
+  SloSuggestion,
 } from '@redline/backstage-plugin-observability-common';
 import { observabilityApiRef, type ObservabilityApi } from '../../api';
 import { scaffolderTemplateRouteRef } from '../../routes';
 import { ScaffoldAlertsDialog, languageOf } from './ScaffoldAlertsDialog';
 import { APPLY_HISTORY_SHOWN } from './ApplyHistory';
 import { checkoutView } from '../../__testUtils__/fixtures';
+import { suggestedSlos } from '../../__testUtils__/sloFixtures';
 import { checkoutApplyHistory } from '../../__testUtils__/handWrittenFixtures';
 import { mockObservabilityApi, pending } from '../../__testUtils__/mockApi';
 
@@ -31,6 +33,7 @@ async function renderDialog(
     canApply?: boolean;
     artifacts?: typeof checkoutView.artifacts;
     scaffolder?: boolean;
+    suggestion?: SloSuggestion;
   } = {},
 ) {
   const view = {
@@ -44,6 +47,7 @@ async function renderDialog(
         onClose={jest.fn()}
         entityRef={entityRef}
         view={view}
+        suggestion={options.suggestion}
       />
     </TestApiProvider>,
     options.scaffolder
@@ -430,6 +434,23 @@ describe('ScaffoldAlertsDialog', () => {
         'runbook:HighErrorRate',
       ]),
     );
+  });
+
+  it('carries an accepted SLO proposal into the pull request', async () => {
+    const suggestion = suggestedSlos.suggestions![0];
+    await renderDialog(
+      mockObservabilityApi({
+        getArtifact: pending,
+        getApplyHistory: noHistory,
+      }),
+      { canApply: false, scaffolder: true, suggestion },
+    );
+    const link = screen.getByRole('link', { name: 'Open pull request' });
+    const url = new URL(link.getAttribute('href')!, 'http://localhost');
+    const formData = JSON.parse(url.searchParams.get('formData')!);
+    expect(formData.proposedAnnotations).toEqual({
+      'redline.dev/slo-availability': '99.9',
+    });
   });
 
   it('maps media types to highlighter languages', () => {

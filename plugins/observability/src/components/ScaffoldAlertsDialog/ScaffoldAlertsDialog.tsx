@@ -71,6 +71,7 @@ export const DEFAULT_SCAFFOLDER_TEMPLATE =
 function usePullRequestLink(
   entityRef: CompoundEntityRef,
   artifacts: ArtifactId[],
+  proposedAnnotations?: Record<string, string>,
 ): string | undefined {
   const templateRoute = useRouteRef(scaffolderTemplateRouteRef);
   const config = useApi(configApiRef);
@@ -80,7 +81,12 @@ function usePullRequestLink(
       DEFAULT_SCAFFOLDER_TEMPLATE,
     { defaultKind: 'template', defaultNamespace: 'default' },
   );
-  const formData = { entityRef: stringifyEntityRef(entityRef), artifacts };
+  const formData = {
+    entityRef: stringifyEntityRef(entityRef),
+    artifacts,
+    // An accepted SLO proposal travels into the pull request.
+    ...(proposedAnnotations ? { proposedAnnotations } : {}),
+  };
   return `${templateRoute({
     namespace: template.namespace,
     templateName: template.name,
@@ -162,7 +168,11 @@ export function ScaffoldAlertsDialog({
   const [previewId, setPreviewId] = useState<ArtifactId | undefined>(
     view.artifacts[0]?.id,
   );
-  const prLink = usePullRequestLink(entityRef, selected);
+  const prLink = usePullRequestLink(
+    entityRef,
+    selected,
+    suggestion?.annotations,
+  );
 
   // Keep the preview on a selected artifact when the selection changes.
   useEffect(() => {
