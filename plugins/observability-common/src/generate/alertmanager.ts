@@ -255,6 +255,11 @@ function isEmpty(configs: Omit<AlertmanagerReceiver, 'name'>): boolean {
  *   static alerts (error rate, latency, traffic) carry no `slo` label: a
  *   generic "critical silences warning" with `equal: [service, slo]` would let
  *   a latency page hide an error-rate or traffic ticket of the same service.
+ * - `SLOErrorBudgetExhausted` neither inhibits nor is inhibited by the burn
+ *   alerts: it is a state (budget policy: freeze risky changes), they are an
+ *   ongoing incident. Silencing burns by it would mute pages exactly when the
+ *   service has no margin left; silencing it by a burn would hide, for as
+ *   long as a slow burn lasts (days), that the objective is already missed.
  * @public
  */
 export function generateAlertmanagerFragment(

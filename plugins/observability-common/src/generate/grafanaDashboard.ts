@@ -23,6 +23,7 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import type { GeneratorConfig } from '../spec/config';
 import type { ObservabilitySpec, SloSpec } from '../spec/types';
 import { formatDuration, leLabel } from '../spec/latencyBucket';
+import { sloWindowText } from '../spec/sloWindow';
 import { isHttpUrl } from '../spec/url';
 import { formatNumber, promEqualMatcher, shortHash } from './escape';
 import { fillUrlTemplate } from './markdown';
@@ -102,7 +103,17 @@ function budgetRemainingExpr(recordedMatcher: string, slo: SloSpec): string {
 }
 
 function budgetDescription(v: ValidSlo, histogram: string): string {
-  const spent = `Share of the ${v.windowDays}-day error budget not yet spent.`;
+  // The panel reads the trailing nominal-length ratio the rules record, so a
+  // calendar window says which stretch of time that is.
+  const spent =
+    v.slo.window?.type === 'calendar'
+      ? `Share of the error budget of ${sloWindowText(
+          v.slo.window,
+          v.windowDays,
+        )} not yet spent, over the trailing ${
+          v.windowDays
+        } days (its nominal length); the SLO tab shows it since the window started.`
+      : `Share of the ${v.windowDays}-day error budget not yet spent.`;
   if (!v.bucket) return spent;
   const counted = `${spent} Requests above the ${leLabel(
     v.bucket.le,

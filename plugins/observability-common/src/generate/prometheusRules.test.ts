@@ -85,7 +85,8 @@ describe('generatePrometheusRules', () => {
 
   it('gives every alert severity/service/team labels and summary/description/runbook/dashboard annotations', () => {
     const { alerts } = rulesOf(makeSpec({ slos: [availability, latency] }));
-    expect(alerts.length).toBe(3 + 2 * 5);
+    // Per SLO: four burn tiers, SLOErrorBudgetExhausted and SLOMetricAbsent.
+    expect(alerts.length).toBe(3 + 2 * 6);
     for (const a of alerts) {
       expect(Object.keys(a.labels)).toEqual(
         expect.arrayContaining(['severity', 'service', 'team']),

@@ -6,6 +6,7 @@
  */
 import type { GeneratorConfig } from '../spec/config';
 import { formatDuration, leLabel } from '../spec/latencyBucket';
+import { isDefaultSloWindow, sloWindowText } from '../spec/sloWindow';
 import type { ObservabilitySpec } from '../spec/types';
 import { formatNumber, sanitizeText } from './escape';
 import { defineLazy } from './lazyProperty';
@@ -73,6 +74,18 @@ const GUIDES: Record<string, AlertGuide> = {
       'For `slow`/`long`, plan the fix in working hours and consider freezing risky releases until the budget recovers.',
     ],
   },
+  SLOErrorBudgetExhausted: {
+    meaning:
+      "The SLI's error ratio over the whole compliance window has reached the error budget (1 − objective): the budget is spent and the objective is missed for this window. Nothing need be failing right now; the errors that spent it may be days old.",
+    impact:
+      'Users have already had all the unreliability the objective allows; any further failure in this window widens the miss. The alert resolves once enough old errors leave the window (a rolling window), or when the next calendar month or week starts (a calendar window; its alert reads the trailing month or week, so it may resolve a little earlier or later than the calendar budget).',
+    mitigation: [
+      "Apply the team's error-budget policy: freeze risky releases and feature rollouts until the budget is positive again.",
+      'Find what spent the budget: the burn-rate alerts and incidents of this SLO over the window, and the error ratio on the dashboard.',
+      'Put reliability work first (the fix for the incident, missing tests, rollback automation) before new features.',
+      'If the objective is missed window after window, revisit it with the service owners and its users, rather than silencing this alert.',
+    ],
+  },
   SLOMetricAbsent: {
     meaning:
       'The metrics the SLO is computed from have disappeared, so the SLO cannot be evaluated.',
@@ -103,6 +116,31 @@ const FALLBACK_GUIDE: AlertGuide = {
     'Follow the diagnosis below; roll back recent changes if they coincide.',
   ],
 };
+
+/**
+ * The burn runbook's impact names the window. Every window's fast tier
+ * spends 2 % of its budget per hour (see `./sloRules`), so "about two days"
+ * holds for all of them; only "monthly" is the 30-day wording, kept there.
+ */
+function impactOf(
+  name: string,
+  guide: AlertGuide,
+  slos: readonly ValidSlo[],
+): string {
+  const v = slos[0];
+  if (
+    name !== 'SLOErrorBudgetBurn' ||
+    !v ||
+    isDefaultSloWindow(v.slo.window, v.windowDays)
+  )
+    return guide.impact;
+  return guide.impact.replace(
+    'the monthly budget',
+    `the budget of ${escapeMarkdown(
+      sloWindowText(v.slo.window, v.windowDays),
+    )}`,
+  );
+}
 
 /**
  * The entity's page in the portal, segments as Backstage's `entityRouteParams`
@@ -164,11 +202,11 @@ function sloMeasurements(
     .map(v => {
       const objective = `${formatNumber(v.slo.objectivePercent)} % of requests`;
       const head = `- ${markdownCode(v.slo.slo)}: ${objective}`;
-      if (!v.bucket)
-        return `${head} answered without a 5xx, over ${v.windowDays} days.`;
-      const counted = `${head} within ${formatDuration(v.bucket.le)} over ${
-        v.windowDays
-      } days, counted at the ${markdownCode(
+      const over = escapeMarkdown(sloWindowText(v.slo.window, v.windowDays));
+      if (!v.bucket) return `${head} answered without a 5xx, over ${over}.`;
+      const counted = `${head} within ${formatDuration(
+        v.bucket.le,
+      )} over ${over}, counted at the ${markdownCode(
         leLabel(v.bucket.le),
       )} bucket of ${markdownCode(histogram)}.`;
       return v.bucket.exact
@@ -230,12 +268,15 @@ function diagnosisGuide(
     )} and its dependencies around the alert's start time.`,
   ];
 
+  // A fence shows text verbatim, so a line break in a catalog name would
+  // start a line of its own there (one reading "# …" looks like a heading).
+  const treeService = service.replace(/[\r\n\u2028\u2029]+/g, ' ');
   const tree = markdownFence(
     [
-      `Alert fired for ${service}`,
+      `Alert fired for ${treeService}`,
       '    │',
       '    ├─→ Service dashboard → anomaly?',
-      `    │     ├─→ Yes → identify the affected endpoint/instance of ${service}`,
+      `    │     ├─→ Yes → identify the affected endpoint/instance of ${treeService}`,
       '    │     └─→ No  → check logs',
       '    │',
       '    ├─→ Search logs by time / user / correlation ID',
@@ -366,6 +407,7 @@ export function generateRunbooks(
     const write = (): string => {
       const guide = GUIDES[name] ?? FALLBACK_GUIDE;
       const { guideLines, escalationSection, intro } = sharedParts();
+      const slos = validSlos(ruleContextFor(spec, config)).slos;
       return [
         `# ${escapeMarkdown(title)}`,
         '',
@@ -374,14 +416,10 @@ export function generateRunbooks(
         section('Meaning', [
           guide.meaning,
           '',
-          ...sloMeasurements(
-            validSlos(ruleContextFor(spec, config)).slos,
-            group,
-            spec.metrics.durationHistogram,
-          ),
+          ...sloMeasurements(slos, group, spec.metrics.durationHistogram),
           ...alertTable(group, spec.metrics.serviceLabel),
         ]),
-        section('Impact', [guide.impact]),
+        section('Impact', [impactOf(name, guide, slos)]),
         section('Diagnosis', [...guideLines, ...queries(group)]),
         section(
           'Mitigation',

@@ -3,6 +3,9 @@
  * arithmetic is in UTC: a calendar window must start at the same instant for
  * every viewer and for Prometheus, whatever the browser's or server's zone.
  */
+import { sloWindowLabel } from '../spec/sloWindow';
+
+export { sloWindowLabel };
 import type { SloWindow } from '../spec/types';
 
 const DAY_SECONDS = 86_400;
@@ -23,14 +26,6 @@ export interface SloWindowBounds {
   periodSeconds: number;
   /** e.g. `30 days, rolling` or `calendar month (UTC)`. */
   label: string;
-}
-
-/** e.g. `30 days, rolling`, `calendar week (UTC, from Monday)`. @public */
-export function sloWindowLabel(window: SloWindow): string {
-  if (window.type === 'rolling') return `${window.days} days, rolling`;
-  return window.period === 'month'
-    ? 'calendar month (UTC)'
-    : 'calendar week (UTC, from Monday)';
 }
 
 /**

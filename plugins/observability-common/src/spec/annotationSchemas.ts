@@ -11,6 +11,7 @@ import {
   LabelMatcher,
   parseLabelMatchers,
 } from './labelMatchers';
+import type { SloWindow } from './types';
 import { goUrlParseError, hasUrlCredentials, isHttpUrl } from './url';
 
 /** How one annotation is validated and explained. @public */
@@ -194,6 +195,38 @@ const instanceName = z
     'must be an instance name from app-config (letters, digits, "_", "-")',
   );
 
+/**
+ * The compliance windows `redline.dev/slo-window` offers: the lengths Sloth
+ * and Pyrra users already know (28 days holds four of each weekday, so
+ * weekly traffic patterns weigh the same in every window) and calendar
+ * periods, which match how error-budget policies are usually reviewed.
+ */
+const SLO_WINDOW_VALUES: ReadonlyMap<string, SloWindow> = new Map<
+  string,
+  SloWindow
+>([
+  ['7d', { type: 'rolling', days: 7 }],
+  ['28d', { type: 'rolling', days: 28 }],
+  ['30d', { type: 'rolling', days: 30 }],
+  ['month', { type: 'calendar', period: 'month' }],
+  ['week', { type: 'calendar', period: 'week' }],
+]);
+
+const sloWindowSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((value, ctx) => {
+    const window = SLO_WINDOW_VALUES.get(value);
+    if (window) return window;
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'must be 7d, 28d or 30d (rolling) or month or week (calendar, UTC)',
+    });
+    return z.NEVER;
+  }) as z.ZodType<SloWindow, string>;
+
 /** @public */
 export const ANNOTATION_DEFINITIONS = {
   serviceName: {
@@ -256,6 +289,14 @@ export const ANNOTATION_DEFINITIONS = {
       '"<percent>% < <duration>" with 0 < percent < 100, e.g. "99% < 300ms"',
     example: '99% < 300ms',
     fallback: 'no latency SLO',
+  },
+  sloWindow: {
+    key: ANNOTATIONS.sloWindow,
+    schema: sloWindowSchema,
+    expected:
+      '7d, 28d or 30d (rolling) or month or week (calendar, UTC); applies to every SLO of the entity',
+    example: '28d',
+    fallback: 'a rolling 30-day window',
   },
   rateDropThreshold: {
     key: ANNOTATIONS.rateDropThreshold,

@@ -11,6 +11,7 @@ export const ANNOTATIONS = {
   serviceName: 'redline.dev/service-name',
   sloAvailability: 'redline.dev/slo-availability',
   sloLatency: 'redline.dev/slo-latency',
+  sloWindow: 'redline.dev/slo-window',
   rateDropThreshold: 'redline.dev/rate-drop-threshold',
   trafficDropMinRate: 'redline.dev/traffic-drop-min-rate',
   errorRateThreshold: 'redline.dev/error-rate-threshold',

@@ -222,6 +222,7 @@ describe('demo catalog', () => {
         slo: 'availability',
         objectivePercent: 99.9,
         windowDays: 30,
+        window: { type: 'rolling', days: 30 },
         annotation: ANNOTATIONS.sloAvailability,
       },
       {
@@ -229,6 +230,7 @@ describe('demo catalog', () => {
         objectivePercent: 99,
         thresholdSeconds: 0.3,
         windowDays: 30,
+        window: { type: 'rolling', days: 30 },
         annotation: ANNOTATIONS.sloLatency,
       },
     ]);

@@ -3,8 +3,13 @@ import fc from 'fast-check';
 import { ANNOTATIONS, FOREIGN_ANNOTATIONS } from './annotations';
 import { resolveGeneratorConfig } from './config';
 import { findPromqlSyntaxError } from './labelMatchers';
-import { DEFAULT_RED_THRESHOLDS, ownerRefOf, parseSpec } from './parseSpec';
-import type { ObservabilitySpec } from './types';
+import {
+  DEFAULT_RED_THRESHOLDS,
+  DEFAULT_SLO_WINDOW,
+  ownerRefOf,
+  parseSpec,
+} from './parseSpec';
+import type { ObservabilitySpec, SloWindow } from './types';
 
 function entity(
   annotations: Record<string, string> = {},
@@ -504,6 +509,7 @@ describe('parseSpec, per annotation', () => {
         slo: 'availability',
         objectivePercent: 99.9,
         windowDays: 30,
+        window: { type: 'rolling', days: 30 },
         annotation: ANNOTATIONS.sloAvailability,
       },
     ]);
@@ -517,6 +523,7 @@ describe('parseSpec, per annotation', () => {
         objectivePercent: 99,
         thresholdSeconds: 0.4,
         windowDays: 30,
+        window: { type: 'rolling', days: 30 },
         annotation: ANNOTATIONS.sloLatency,
       },
     ]);
@@ -658,6 +665,105 @@ describe('parseSpec, per annotation', () => {
       ANNOTATIONS.metricsSelector,
     );
     expect(result.spec.selector.value).toBe('service="checkout"');
+  });
+});
+
+describe('parseSpec, redline.dev/slo-window', () => {
+  const withSlos = (window?: string) =>
+    parseSpec(
+      entity({
+        [ANNOTATIONS.sloAvailability]: '99.9',
+        [ANNOTATIONS.sloLatency]: '99% < 300ms',
+        ...(window === undefined ? {} : { [ANNOTATIONS.sloWindow]: window }),
+      }),
+    );
+  const windows = (result: ReturnType<typeof parseSpec>) =>
+    result.spec.slos.map(s => [s.slo, s.window, s.windowDays]);
+
+  it('defaults to a rolling 30-day window for every SLO', () => {
+    const result = withSlos();
+    expect(windows(result)).toEqual([
+      ['availability', DEFAULT_SLO_WINDOW, 30],
+      ['latency', DEFAULT_SLO_WINDOW, 30],
+    ]);
+    expect(result.spec.slos[0].window).toBe(DEFAULT_SLO_WINDOW);
+    expect(result.spec.describedAnnotations).not.toContain(
+      ANNOTATIONS.sloWindow,
+    );
+  });
+
+  it.each<[string, SloWindow, number]>([
+    ['7d', { type: 'rolling', days: 7 }, 7],
+    ['28d', { type: 'rolling', days: 28 }, 28],
+    ['30d', { type: 'rolling', days: 30 }, 30],
+    ['month', { type: 'calendar', period: 'month' }, 30],
+    ['week', { type: 'calendar', period: 'week' }, 7],
+    [' Month ', { type: 'calendar', period: 'month' }, 30],
+    ['28D', { type: 'rolling', days: 28 }, 28],
+  ])('reads %j for all SLOs of the entity', (value, window, days) => {
+    const result = withSlos(value);
+    expect(windows(result)).toEqual([
+      ['availability', window, days],
+      ['latency', window, days],
+    ]);
+    expect(invalidFindings(result)).toEqual([]);
+    // Counted like any other valid annotation in the confidence score.
+    expect(result.spec.describedAnnotations).toEqual([
+      ANNOTATIONS.sloAvailability,
+      ANNOTATIONS.sloLatency,
+      ANNOTATIONS.sloWindow,
+    ]);
+  });
+
+  it.each(['45d', '30', '1 month', 'quarter', '', 'rolling', 'constructor'])(
+    'rejects %j like any invalid annotation and keeps the 30-day default',
+    value => {
+      const result = withSlos(value);
+      expect(windows(result)).toEqual([
+        ['availability', DEFAULT_SLO_WINDOW, 30],
+        ['latency', DEFAULT_SLO_WINDOW, 30],
+      ]);
+      expect(invalidFindings(result)).toEqual([
+        {
+          id: 'annotation.invalid',
+          severity: 'error',
+          annotation: ANNOTATIONS.sloWindow,
+          value,
+          expected:
+            '7d, 28d or 30d (rolling) or month or week (calendar, UTC); applies to every SLO of the entity',
+          message: `redline.dev/slo-window ${JSON.stringify(
+            value,
+          )} must be 7d, 28d or 30d (rolling) or month or week (calendar, UTC). Using a rolling 30-day window instead.`,
+          fix: 'metadata:\n  annotations:\n    redline.dev/slo-window: "28d"',
+        },
+      ]);
+      expect(result.spec.describedAnnotations).not.toContain(
+        ANNOTATIONS.sloWindow,
+      );
+    },
+  );
+
+  it('reports a non-string value instead of crashing', () => {
+    const result = parseSpec(
+      entity({
+        [ANNOTATIONS.sloAvailability]: '99.9',
+        [ANNOTATIONS.sloWindow]: 28 as unknown as string,
+      }),
+    );
+    expect(result.spec.slos[0].windowDays).toBe(30);
+    expect(invalidFindings(result).map(f => f.annotation)).toEqual([
+      ANNOTATIONS.sloWindow,
+    ]);
+  });
+
+  it('is a known key, so a near-miss spelling gets a suggestion', () => {
+    const result = only('redline.dev/slo-windows', '28d');
+    expect(result.findings.find(f => f.id === 'annotation.unknown')).toEqual(
+      expect.objectContaining({
+        annotation: 'redline.dev/slo-windows',
+        expected: ANNOTATIONS.sloWindow,
+      }),
+    );
   });
 });
 

@@ -26,6 +26,7 @@ import {
   formatDuration,
   latencyBucketFinding,
 } from './latencyBucket';
+import { sloWindowDays } from './sloWindow';
 import type {
   Finding,
   ObservabilitySpec,
@@ -433,14 +434,21 @@ export function parseSpec(
     });
   }
 
+  // One window for every SLO of the entity: the budget policy a team
+  // reviews is the service's, and two windows would need two sets of
+  // recorded period ratios for one dashboard.
+  const window = reader.read(defs.sloWindow) ?? DEFAULT_SLO_WINDOW;
+  const windowDays =
+    window === DEFAULT_SLO_WINDOW ? SLO_WINDOW_DAYS : sloWindowDays(window);
+
   const slos: SloSpec[] = [];
   const availability = reader.read(defs.sloAvailability);
   if (availability !== undefined) {
     slos.push({
       slo: 'availability',
       objectivePercent: availability,
-      windowDays: SLO_WINDOW_DAYS,
-      window: DEFAULT_SLO_WINDOW,
+      windowDays,
+      window,
       annotation: defs.sloAvailability.key,
     });
   }
@@ -450,8 +458,8 @@ export function parseSpec(
       slo: 'latency',
       objectivePercent: latencySlo.objectivePercent,
       thresholdSeconds: latencySlo.thresholdSeconds,
-      windowDays: SLO_WINDOW_DAYS,
-      window: DEFAULT_SLO_WINDOW,
+      windowDays,
+      window,
       annotation: defs.sloLatency.key,
     };
     slos.push(latency);
