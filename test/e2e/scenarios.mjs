@@ -57,7 +57,11 @@ async function openTab(page, portal, name) {
 async function expectRedRows(page, redTargets) {
   assert.equal(redTargets.length, 3, 'three RED targets');
   for (const target of redTargets) {
-    const row = page.getByRole('row').filter({ hasText: target.name });
+    // The service-health "RED now" table above names the same signals.
+    const row = page
+      .locator('table:not([aria-label="RED now"])')
+      .getByRole('row')
+      .filter({ hasText: target.name });
     await row.first().waitFor({ timeout: 30_000 });
     const text = await row.first().innerText();
     assert.ok(
