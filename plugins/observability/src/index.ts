@@ -12,7 +12,12 @@ export {
   EntityObservabilityCard,
 } from './plugin';
 export { observabilityApiRef, ObservabilityClient } from './api';
-export type { ObservabilityApi, ArtifactText, DownloadedFile } from './api';
+export type {
+  ObservabilityApi,
+  ArtifactText,
+  DownloadedFile,
+  SloAttainmentQuery,
+} from './api';
 export {
   rootRouteRef,
   runbookRouteRef,

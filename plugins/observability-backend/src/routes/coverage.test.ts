@@ -41,7 +41,14 @@ function row(
 }
 
 const ROWS = [
-  row('checkout'),
+  row('checkout', {
+    slos: 2,
+    slosMeasured: 2,
+    slosMeeting: 1,
+    budgetsNearlyExhausted: 0,
+    budgetsExhausted: 1,
+    lowestBudgetPercent: -12.5,
+  }),
   row('cart', {
     confidence: 0.4,
     failingChecks: 2,
@@ -356,12 +363,16 @@ describe('createCoverageRouter', () => {
       expect(res.headers['content-disposition']).toContain('coverage.csv');
       const lines = res.text.split('\r\n');
       expect(lines[0]).toBe(
-        'entityRef,name,kind,owner,team,system,lifecycle,tier,hasSlo,hasRunbook,rulesDeployed,confidence,failingChecks,topFailingCheck,evaluatedAt',
+        'entityRef,name,kind,owner,team,system,lifecycle,tier,hasSlo,hasRunbook,rulesDeployed,confidence,failingChecks,topFailingCheck,evaluatedAt,slos,slosMeasured,slosMeeting,budgetsNearlyExhausted,budgetsExhausted,lowestBudgetPercent',
       );
       // Four rows and the trailing line break.
       expect(lines).toHaveLength(6);
       expect(res.text).toContain(
-        'component:default/legacy-billing,legacy-billing,Component,group:default/finance,finance,,deprecated,,false,false,unknown,0.1,5,"Alerts routed to the owner, ""really"", badly\nsecond line",2026-11-25T05:00:00.000Z\r\n',
+        'component:default/legacy-billing,legacy-billing,Component,group:default/finance,finance,,deprecated,,false,false,unknown,0.1,5,"Alerts routed to the owner, ""really"", badly\nsecond line",2026-11-25T05:00:00.000Z,,,,,,\r\n',
+      );
+      // An overspent budget stays a number, not a quoted formula guard.
+      expect(res.text).toContain(
+        ',2026-11-25T05:00:00.000Z,2,2,1,0,1,-12.5\r\n',
       );
       expect(res.text).toContain(`,"'=HYPERLINK(""x"")",`);
       expect(res.text).not.toContain('search');
@@ -489,6 +500,8 @@ describe('csvCell', () => {
     [undefined, ''],
     [true, 'true'],
     [0.5, '0.5'],
+    [-12.5, '-12.5'],
+    [Number.NaN, ''],
     ['plain', 'plain'],
     ['a,b', '"a,b"'],
     ['say "hi"', '"say ""hi"""'],

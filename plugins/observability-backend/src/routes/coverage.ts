@@ -49,7 +49,21 @@ function filterOf(query: CoverageListQuery): CoverageFilter & {
   return { owner, system, lifecycle, kind, tier, q, sort, order };
 }
 
-const CSV_COLUMNS = COVERAGE_SORT_FIELDS;
+/**
+ * The table's columns, then each row's SLO attainment. Appended rather than
+ * interleaved so spreadsheets built on the earlier layout keep their column
+ * positions. Empty cells: a run that did not measure attainment (and, for
+ * the lowest budget, no SLO with data).
+ */
+const CSV_COLUMNS = [
+  ...COVERAGE_SORT_FIELDS,
+  'slos',
+  'slosMeasured',
+  'slosMeeting',
+  'budgetsNearlyExhausted',
+  'budgetsExhausted',
+  'lowestBudgetPercent',
+] as const satisfies ReadonlyArray<keyof CoverageEntityRow>;
 
 export { csvCell };
 

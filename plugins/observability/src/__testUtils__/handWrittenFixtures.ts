@@ -1,12 +1,14 @@
 /**
  * Hand-written answers of the routes that read the backend's stores rather
  * than describe an entity: coverage runs (`GET /coverage`,
- * `GET /coverage/history`) and the apply log (`GET …/apply`).
+ * `GET /coverage/history`, `GET /coverage/attainment`) and the apply log
+ * (`GET …/apply`).
  */
 import type {
   ApplyHistoryResponse,
   CoverageHistoryPoint,
   CoverageResponse,
+  SloAttainmentHistoryResponse,
 } from '@redline/backstage-plugin-observability-common';
 
 export const coverageResponse: CoverageResponse = {
@@ -27,6 +29,12 @@ export const coverageResponse: CoverageResponse = {
       failingChecks: 1,
       topFailingCheck: 'Rules deployed',
       evaluatedAt: '2026-11-25T04:00:00Z',
+      slos: 2,
+      slosMeasured: 2,
+      slosMeeting: 1,
+      budgetsNearlyExhausted: 0,
+      budgetsExhausted: 1,
+      lowestBudgetPercent: -12.5,
     },
     {
       entityRef: 'component:default/legacy-billing',
@@ -42,6 +50,12 @@ export const coverageResponse: CoverageResponse = {
       failingChecks: 4,
       topFailingCheck: 'SLO declared',
       evaluatedAt: '2026-11-25T04:00:00Z',
+      slos: 0,
+      slosMeasured: 0,
+      slosMeeting: 0,
+      budgetsNearlyExhausted: 0,
+      budgetsExhausted: 0,
+      lowestBudgetPercent: null,
     },
   ],
   totalItems: 32,
@@ -55,6 +69,12 @@ export const coverageResponse: CoverageResponse = {
       withRunbooks: 0.33,
       withRulesDeployed: 0.17,
       meanConfidence: 0.55,
+      slos: 19,
+      slosMeasured: 19,
+      slosMeeting: 14,
+      sloMeetingShare: 14 / 19,
+      budgetsNearlyExhausted: 2,
+      budgetsExhausted: 1,
     },
     {
       team: 'search',
@@ -63,6 +83,12 @@ export const coverageResponse: CoverageResponse = {
       withRunbooks: 0.6,
       withRulesDeployed: 0.4,
       meanConfidence: 0.71,
+      slos: 4,
+      slosMeasured: 0,
+      slosMeeting: 0,
+      sloMeetingShare: null,
+      budgetsNearlyExhausted: 0,
+      budgetsExhausted: 0,
     },
   ],
   summary: {
@@ -71,6 +97,12 @@ export const coverageResponse: CoverageResponse = {
     withRunbooks: 0.41,
     withRulesDeployed: 0.25,
     meanConfidence: 0.58,
+    slos: 40,
+    slosMeasured: 30,
+    slosMeeting: 24,
+    sloMeetingShare: 0.8,
+    budgetsNearlyExhausted: 3,
+    budgetsExhausted: 1,
   },
   evaluatedAt: '2026-11-25T04:00:00Z',
 };
@@ -101,6 +133,69 @@ export const coverageHistory: CoverageHistoryPoint[] = [
     meanConfidence: 0.58,
   },
 ];
+
+/**
+ * Two months of attainment as `GET /coverage/attainment` answers them:
+ * oldest month first, overall (no team) before teams; search had no data
+ * in October.
+ */
+export const sloAttainmentHistory: SloAttainmentHistoryResponse = {
+  months: [
+    {
+      month: '2026-10',
+      evaluatedAt: '2026-10-31T22:00:00Z',
+      slos: 36,
+      slosMeasured: 26,
+      slosMeeting: 20,
+      sloMeetingShare: 20 / 26,
+      budgetsNearlyExhausted: 2,
+      budgetsExhausted: 2,
+    },
+    {
+      month: '2026-10',
+      team: 'payments',
+      evaluatedAt: '2026-10-31T22:00:00Z',
+      slos: 17,
+      slosMeasured: 17,
+      slosMeeting: 11,
+      sloMeetingShare: 11 / 17,
+      budgetsNearlyExhausted: 1,
+      budgetsExhausted: 2,
+    },
+    {
+      month: '2026-10',
+      team: 'search',
+      evaluatedAt: '2026-10-31T22:00:00Z',
+      slos: 4,
+      slosMeasured: 0,
+      slosMeeting: 0,
+      sloMeetingShare: null,
+      budgetsNearlyExhausted: 0,
+      budgetsExhausted: 0,
+    },
+    {
+      month: '2026-11',
+      evaluatedAt: '2026-11-25T04:00:00Z',
+      slos: 40,
+      slosMeasured: 30,
+      slosMeeting: 24,
+      sloMeetingShare: 0.8,
+      budgetsNearlyExhausted: 3,
+      budgetsExhausted: 1,
+    },
+    {
+      month: '2026-11',
+      team: 'payments',
+      evaluatedAt: '2026-11-25T04:00:00Z',
+      slos: 19,
+      slosMeasured: 19,
+      slosMeeting: 14,
+      sloMeetingShare: 14 / 19,
+      budgetsNearlyExhausted: 2,
+      budgetsExhausted: 1,
+    },
+  ],
+};
 
 /** Two applies of checkout's rules, newest first, as `GET …/apply` lists them. */
 export const checkoutApplyHistory: ApplyHistoryResponse = {

@@ -17,6 +17,8 @@ export function mockObservabilityApi(
     getCoverage: unexpected('getCoverage'),
     getCoverageHistory: unexpected('getCoverageHistory'),
     exportCoverageCsv: unexpected('exportCoverageCsv'),
+    getSloAttainment: unexpected('getSloAttainment'),
+    exportSloAttainmentCsv: unexpected('exportSloAttainmentCsv'),
     getCatalogAlertmanagerConfig: unexpected('getCatalogAlertmanagerConfig'),
     ...Object.fromEntries(
       Object.entries(overrides).map(([k, v]) => [k, jest.fn(v as any)]),

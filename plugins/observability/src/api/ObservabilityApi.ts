@@ -10,7 +10,19 @@ import type {
   EntitySloResponse,
   EntityViewResponse,
   RunbookResponse,
+  SloAttainmentHistoryResponse,
 } from '@redline/backstage-plugin-observability-common';
+
+/**
+ * Which months of SLO attainment to read: one team's (else every team's and
+ * the overall ones), `from`/`to` as `YYYY-MM`, both inclusive.
+ * @public
+ */
+export interface SloAttainmentQuery {
+  team?: string;
+  from?: string;
+  to?: string;
+}
 
 /** A downloaded file: its bytes plus the name the browser should save it as. @public */
 export interface DownloadedFile {
@@ -61,6 +73,12 @@ export interface ObservabilityApi {
   }): Promise<CoverageHistoryPoint[]>;
   /** The coverage table (same filters) as CSV. */
   exportCoverageCsv(query?: CoverageQuery): Promise<DownloadedFile>;
+  /** SLO attainment by calendar month (UTC), oldest first, overall before teams. */
+  getSloAttainment(
+    query?: SloAttainmentQuery,
+  ): Promise<SloAttainmentHistoryResponse>;
+  /** The same months as CSV. */
+  exportSloAttainmentCsv(query?: SloAttainmentQuery): Promise<DownloadedFile>;
   /**
    * The one Alertmanager config for the catalog's Components the user may
    * read, or for one team's; rejects with a 404 for a team without a route.

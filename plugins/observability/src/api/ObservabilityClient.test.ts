@@ -8,6 +8,7 @@ import {
   checkoutApplyHistory,
   coverageHistory,
   coverageResponse,
+  sloAttainmentHistory,
 } from '../__testUtils__/handWrittenFixtures';
 import { checkoutSlos } from '../__testUtils__/sloFixtures';
 
@@ -233,6 +234,59 @@ describe('ObservabilityClient', () => {
     });
     expect(csv.fileName).toBe('observability-coverage.csv');
     expect(await csv.blob.text()).toContain('component:default/checkout,0.82');
+  });
+
+  it("fetches one team's SLO attainment by month and exports it as CSV", async () => {
+    const searches: string[] = [];
+    server.use(
+      http.get(`${baseUrl}/coverage/attainment`, ({ request }) => {
+        searches.push(new URL(request.url).search);
+        return HttpResponse.json(sloAttainmentHistory);
+      }),
+      http.get(`${baseUrl}/coverage/attainment.csv`, ({ request }) => {
+        searches.push(new URL(request.url).search);
+        return new HttpResponse(
+          'month,team,sloMeetingShare\r\n2026-11,payments,0.7368\r\n',
+          {
+            headers: {
+              'Content-Type': 'text/csv; charset=utf-8',
+              'Content-Disposition':
+                'attachment; filename="slo-attainment.csv"',
+            },
+          },
+        );
+      }),
+    );
+    await expect(
+      client.getSloAttainment({ team: 'payments', from: '2026-10' }),
+    ).resolves.toEqual(sloAttainmentHistory);
+    await expect(client.getSloAttainment()).resolves.toEqual(
+      sloAttainmentHistory,
+    );
+    const csv = await client.exportSloAttainmentCsv({ team: 'payments' });
+    expect(searches).toEqual([
+      '?team=payments&from=2026-10',
+      '',
+      '?team=payments',
+    ]);
+    expect(csv.fileName).toBe('slo-attainment.csv');
+    expect(await csv.blob.text()).toContain('2026-11,payments,0.7368');
+  });
+
+  it('rejects with a ResponseError on an invalid attainment query', async () => {
+    server.use(
+      http.get(`${baseUrl}/coverage/attainment`, () =>
+        HttpResponse.json(
+          { error: { name: 'InputError', message: 'from must be a month' } },
+          { status: 400 },
+        ),
+      ),
+    );
+    const error = await client
+      .getSloAttainment({ from: '2026-13' })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(400);
   });
 
   it("downloads the catalog's Alertmanager config, or one team's", async () => {

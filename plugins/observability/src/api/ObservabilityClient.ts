@@ -11,11 +11,13 @@ import type {
   EntitySloResponse,
   EntityViewResponse,
   RunbookResponse,
+  SloAttainmentHistoryResponse,
 } from '@redline/backstage-plugin-observability-common';
 import type {
   ArtifactText,
   DownloadedFile,
   ObservabilityApi,
+  SloAttainmentQuery,
 } from './ObservabilityApi';
 
 /**
@@ -30,7 +32,9 @@ function entityPath(entity: CompoundEntityRef): string {
 }
 
 /** List filters go out as repeated parameters (`owner=a&owner=b`), which the backend accepts. */
-function coverageSearch(query: CoverageQuery | { team?: string } = {}): string {
+function coverageSearch(
+  query: CoverageQuery | SloAttainmentQuery = {},
+): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     for (const item of Array.isArray(value) ? value : [value]) {
@@ -141,6 +145,24 @@ export class ObservabilityClient implements ObservabilityApi {
     return {
       blob: await response.blob(),
       fileName: fileNameFrom(response, 'observability-coverage.csv'),
+    };
+  }
+
+  async getSloAttainment(
+    query?: SloAttainmentQuery,
+  ): Promise<SloAttainmentHistoryResponse> {
+    return this.#json(`/coverage/attainment${coverageSearch(query)}`);
+  }
+
+  async exportSloAttainmentCsv(
+    query?: SloAttainmentQuery,
+  ): Promise<DownloadedFile> {
+    const response = await this.#fetch(
+      `/coverage/attainment.csv${coverageSearch(query)}`,
+    );
+    return {
+      blob: await response.blob(),
+      fileName: fileNameFrom(response, 'slo-attainment.csv'),
     };
   }
 

@@ -3,5 +3,6 @@ export type {
   ArtifactText,
   DownloadedFile,
   ObservabilityApi,
+  SloAttainmentQuery,
 } from './ObservabilityApi';
 export { ObservabilityClient } from './ObservabilityClient';

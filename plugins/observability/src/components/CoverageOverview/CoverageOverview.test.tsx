@@ -7,6 +7,7 @@ import { CoverageOverview } from './CoverageOverview';
 import {
   coverageHistory,
   coverageResponse,
+  sloAttainmentHistory,
 } from '../../__testUtils__/handWrittenFixtures';
 import { mockObservabilityApi, pending } from '../../__testUtils__/mockApi';
 
@@ -27,7 +28,18 @@ const fullApi = () =>
       pageSize: query?.pageSize ?? 25,
     }),
     getCoverageHistory: async () => coverageHistory,
+    getSloAttainment: async () => sloAttainmentHistory,
   });
+
+/** The cell texts of a team's row in the Teams table. */
+const teamCells = (team: string) =>
+  within(
+    screen
+      .getByRole('button', { name: `Show entities of ${team}` })
+      .closest('tr')!,
+  )
+    .getAllByRole('cell')
+    .map(c => c.textContent);
 
 describe('CoverageOverview', () => {
   it('shows progress while loading', async () => {
@@ -77,19 +89,68 @@ describe('CoverageOverview', () => {
     expect(summary).toHaveTextContent('32Services');
     expect(summary).toHaveTextContent('47 %With SLO');
     expect(summary).toHaveTextContent('58 %Mean confidence');
-    const payments = screen
-      .getByRole('button', { name: 'Show entities of payments' })
-      .closest('tr')!;
-    expect(
-      within(payments)
-        .getAllByRole('cell')
-        .map(c => c.textContent),
-    ).toEqual(['payments', '6', '50 %', '33 %', '17 %', '55 %']);
+    expect(summary).toHaveTextContent(
+      '80 %SLOs meeting objective24 of 30 measured',
+    );
+    expect(teamCells('payments')).toEqual([
+      'payments',
+      '6',
+      '50 %',
+      '33 %',
+      '17 %',
+      '55 %',
+      '14 of 19 (74 %)',
+      '3 (1 exhausted)',
+    ]);
     expect(
       await screen.findByRole('img', { name: /Coverage trend for all teams/ }),
     ).toBeInTheDocument();
     expect(api.getCoverageHistory).toHaveBeenCalledWith({});
     expect(api.getCoverage).toHaveBeenCalledWith({ page: 1, pageSize: 1 });
+  });
+
+  it('says "no data", never 0 %, for a team whose SLOs had no data', async () => {
+    await renderPage(fullApi());
+    await screen.findByRole('region', { name: 'Coverage summary' });
+    expect(teamCells('search').slice(-2)).toEqual(['no data', 'no data']);
+    expect(
+      screen.getByRole('columnheader', { name: 'Budgets < 25 %' }),
+    ).toBeInTheDocument();
+  });
+
+  it('says "no data" in the summary for a run that did not measure attainment', async () => {
+    const { slos, slosMeasured, slosMeeting, sloMeetingShare, ...older } =
+      coverageResponse.summary;
+    await renderPage(
+      mockObservabilityApi({
+        getCoverage: async () => ({ ...coverageResponse, summary: older }),
+        getCoverageHistory: async () => coverageHistory,
+        getSloAttainment: async () => ({ months: [] }),
+      }),
+    );
+    expect(
+      await screen.findByRole('region', { name: 'Coverage summary' }),
+    ).toHaveTextContent('no dataSLOs meeting objective');
+  });
+
+  it("shows the monthly SLO attainment, then the drilled-in team's", async () => {
+    const api = fullApi();
+    await renderPage(api);
+    expect(
+      await screen.findByRole('table', { name: 'SLO attainment by month' }),
+    ).toBeInTheDocument();
+    expect(api.getSloAttainment).toHaveBeenLastCalledWith({});
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Show entities of payments' }),
+    );
+    await waitFor(() =>
+      expect(api.getSloAttainment).toHaveBeenLastCalledWith({
+        team: 'payments',
+      }),
+    );
+    expect(
+      screen.getByText('SLO attainment by month — payments'),
+    ).toBeInTheDocument();
   });
 
   it('drills down into a team with server paging and sorting, and back', async () => {

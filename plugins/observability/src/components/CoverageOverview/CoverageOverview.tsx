@@ -26,7 +26,10 @@ import type {
 import { observabilityApiRef } from '../../api';
 import { saveBlob } from '../../lib/download';
 import { percent } from '../../lib/format';
+import { LOW_BUDGETS_TITLE, meetingShare } from '../../lib/sloAttainment';
 import { CoverageTrendChart } from '../CoverageTrendChart';
+import { LowBudgets, MeetingShare } from '../SloAttainmentCells';
+import { SloAttainmentHistory } from '../SloAttainmentHistory';
 import { TeamEntitiesTable } from '../TeamEntitiesTable';
 import {
   CoverageFilters,
@@ -49,7 +52,15 @@ export function toQuery(
   };
 }
 
-function Figure({ label, value }: { label: string; value: string }) {
+function Figure({
+  label,
+  value,
+  detail,
+}: {
+  label: string;
+  value: string;
+  detail?: string;
+}) {
   return (
     <Paper
       variant="outlined"
@@ -61,17 +72,31 @@ function Figure({ label, value }: { label: string; value: string }) {
       <Typography variant="body2" color="text.secondary">
         {label}
       </Typography>
+      {detail && (
+        <Typography variant="caption" color="text.secondary">
+          {detail}
+        </Typography>
+      )}
     </Paper>
   );
 }
 
 function SummaryFigures({ summary }: { summary: CoverageResponse['summary'] }) {
+  const meeting = meetingShare(summary);
   const figures = [
     { label: 'Services', value: String(summary.services) },
     { label: 'With SLO', value: percent(summary.withSlo) },
     { label: 'With runbooks', value: percent(summary.withRunbooks) },
     { label: 'Rules deployed', value: percent(summary.withRulesDeployed) },
     { label: 'Mean confidence', value: percent(summary.meanConfidence) },
+    {
+      label: 'SLOs meeting objective',
+      value: meeting === null ? 'no data' : percent(meeting),
+      detail:
+        meeting === null
+          ? undefined
+          : `${summary.slosMeeting} of ${summary.slosMeasured} measured`,
+    },
   ];
   return (
     <Grid
@@ -100,6 +125,11 @@ function TeamsTable({
 }) {
   const share = (field: keyof TeamCoverageSummary) => (row: TeamRow) =>
     percent(row[field] as number);
+  // Teams without data sort below every measured share, even 0 %.
+  const byMeeting = (a: TeamRow, b: TeamRow) =>
+    (meetingShare(a) ?? -1) - (meetingShare(b) ?? -1);
+  const lowBudgets = (row: TeamRow) =>
+    (row.budgetsNearlyExhausted ?? 0) + (row.budgetsExhausted ?? 0);
   const columns: TableColumn<TeamRow>[] = [
     {
       title: 'Team',
@@ -132,6 +162,20 @@ function TeamsTable({
       field: 'meanConfidence',
       render: share('meanConfidence'),
       defaultSort: 'asc',
+    },
+    {
+      title: 'SLOs meeting objective',
+      field: 'sloMeetingShare',
+      render: row => <MeetingShare figures={row} />,
+      customSort: byMeeting,
+    },
+    {
+      title: LOW_BUDGETS_TITLE,
+      field: 'budgetsExhausted',
+      render: row => <LowBudgets figures={row} />,
+      customSort: (a, b) =>
+        (a.budgetsExhausted ?? 0) - (b.budgetsExhausted ?? 0) ||
+        lowBudgets(a) - lowBudgets(b),
     },
   ];
   return (
@@ -239,7 +283,8 @@ function TeamDrillDown({
 /**
  * The coverage page: summary figures, a per-team table with drill-down to a
  * team's entities, filters served by the backend, a trend from history,
- * CSV export and the catalog's (or the team's) Alertmanager config.
+ * SLO attainment by month, CSV export and the catalog's (or the team's)
+ * Alertmanager config.
  * @public
  */
 export function CoverageOverview() {
@@ -295,6 +340,9 @@ export function CoverageOverview() {
         </Grid>
         <Grid item xs={12}>
           <TrendCard team={team} />
+        </Grid>
+        <Grid item xs={12}>
+          <SloAttainmentHistory team={team} />
         </Grid>
       </Grid>
     );

@@ -44,6 +44,41 @@ describe('TeamEntitiesTable', () => {
     expect(screen.getByText('1–10 of 32')).toBeInTheDocument();
   });
 
+  it("shows each entity's lowest budget left, with its state in words", async () => {
+    await renderTable();
+    const table = screen.getByRole('table', { name: 'Entities' });
+    const column = within(table)
+      .getAllByRole('columnheader')
+      .findIndex(h => h.textContent === 'Lowest budget left');
+    const cells = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map(r => within(r).getAllByRole('cell')[column].textContent);
+    // checkout overspent its budget; legacy-billing has no SLO at all.
+    expect(cells).toEqual(['-12.5 % (exhausted)', '—']);
+  });
+
+  it('shows "no data" for an entity whose SLOs had no data, and a plain value for a healthy budget', async () => {
+    const [checkout] = coverageResponse.items;
+    await renderTable({
+      items: [
+        { ...checkout, lowestBudgetPercent: null },
+        {
+          ...checkout,
+          entityRef: 'component:default/cart',
+          name: 'cart',
+          lowestBudgetPercent: 61.25,
+        },
+      ],
+    });
+    const rows = within(screen.getByRole('table', { name: 'Entities' }))
+      .getAllByRole('row')
+      .slice(1);
+    expect(rows[0]).toHaveTextContent('no data');
+    expect(rows[1]).toHaveTextContent('61.3 %');
+    expect(rows[1]).not.toHaveTextContent('exhausted');
+  });
+
   it('reports 1-based pages and toggles the sort order of the active column', async () => {
     const props = await renderTable();
     await userEvent.click(

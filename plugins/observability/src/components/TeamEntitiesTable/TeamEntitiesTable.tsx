@@ -19,6 +19,7 @@ import type {
   CoverageSortField,
 } from '@redline/backstage-plugin-observability-common';
 import { percent } from '../../lib/format';
+import { LowestBudget } from '../SloAttainmentCells';
 
 /** @public */
 export interface TeamEntitiesTableProps {
@@ -43,13 +44,15 @@ const yesNo = (value: boolean) => (
   />
 );
 
-const COLUMNS: Array<{ field: CoverageSortField; label: string }> = [
+/** Columns without a `field` cannot be sorted: the backend does not sort by them. */
+const COLUMNS: Array<{ field?: CoverageSortField; label: string }> = [
   { field: 'name', label: 'Entity' },
   { field: 'kind', label: 'Kind' },
   { field: 'system', label: 'System' },
   { field: 'lifecycle', label: 'Lifecycle' },
   { field: 'tier', label: 'Tier' },
   { field: 'hasSlo', label: 'SLO' },
+  { label: 'Lowest budget left' },
   { field: 'hasRunbook', label: 'Runbook' },
   { field: 'rulesDeployed', label: 'Rules deployed' },
   { field: 'confidence', label: 'Confidence' },
@@ -86,27 +89,29 @@ export function TeamEntitiesTable(props: TeamEntitiesTableProps) {
         >
           <TableHead>
             <TableRow>
-              {COLUMNS.map(column => (
-                <TableCell
-                  key={column.field}
-                  sortDirection={sort === column.field ? order : false}
-                >
-                  <TableSortLabel
-                    active={sort === column.field}
-                    direction={sort === column.field ? order : 'asc'}
-                    onClick={() =>
-                      props.onSortChange(
-                        column.field,
-                        sort === column.field && order === 'asc'
-                          ? 'desc'
-                          : 'asc',
-                      )
-                    }
+              {COLUMNS.map(({ field, label }) =>
+                field ? (
+                  <TableCell
+                    key={label}
+                    sortDirection={sort === field ? order : false}
                   >
-                    {column.label}
-                  </TableSortLabel>
-                </TableCell>
-              ))}
+                    <TableSortLabel
+                      active={sort === field}
+                      direction={sort === field ? order : 'asc'}
+                      onClick={() =>
+                        props.onSortChange(
+                          field,
+                          sort === field && order === 'asc' ? 'desc' : 'asc',
+                        )
+                      }
+                    >
+                      {label}
+                    </TableSortLabel>
+                  </TableCell>
+                ) : (
+                  <TableCell key={label}>{label}</TableCell>
+                ),
+              )}
             </TableRow>
           </TableHead>
           <TableBody>
@@ -126,6 +131,9 @@ export function TeamEntitiesTable(props: TeamEntitiesTableProps) {
                 <TableCell>{row.lifecycle ?? '—'}</TableCell>
                 <TableCell>{row.tier ?? '—'}</TableCell>
                 <TableCell>{yesNo(row.hasSlo)}</TableCell>
+                <TableCell>
+                  <LowestBudget row={row} />
+                </TableCell>
                 <TableCell>{yesNo(row.hasRunbook)}</TableCell>
                 <TableCell>{row.rulesDeployed}</TableCell>
                 <TableCell>{percent(row.confidence)}</TableCell>

@@ -1,0 +1,1 @@
+export { LowBudgets, LowestBudget, MeetingShare } from './SloAttainmentCells';

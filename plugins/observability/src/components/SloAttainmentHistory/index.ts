@@ -1,0 +1,2 @@
+export { SloAttainmentHistory } from './SloAttainmentHistory';
+export type { SloAttainmentHistoryProps } from './SloAttainmentHistory';
