@@ -134,7 +134,20 @@ describe('sloArithmetic', () => {
 });
 
 describe('burnDownPoints', () => {
-  it('accumulates since the window start and leaves steps without traffic as gaps', () => {
+  it('burns down from 100 % under a steady error rate, ending at the headline', () => {
+    const times = [100, 200, 300, 400];
+    const points = burnDownPoints({
+      objectivePercent: 99,
+      source: 'raw-metrics',
+      times,
+      stepTotal: new Map(times.map(t => [t, 100])),
+      stepBad: new Map(times.map(t => [t, 1])),
+    });
+    // 400 requests at 99 % allow 4 bad ones; one is spent per step.
+    expect(points.map(p => p.remainingPercent)).toEqual([75, 50, 25, 0]);
+  });
+
+  it('counts against the whole window and leaves steps without traffic as gaps', () => {
     const times = [100, 200, 300, 400];
     const points = burnDownPoints({
       objectivePercent: 99,
@@ -153,8 +166,9 @@ describe('burnDownPoints', () => {
       ]),
       final: { t: 450, remainingPercent: 50 },
     });
+    // 200 requests at 99 % allow 2 bad ones; the one at 100 spends half.
     expect(points.map(p => p.remainingPercent)).toEqual([
-      0,
+      50,
       null,
       null,
       50,

@@ -188,11 +188,13 @@ export function sloFormula(planned: PlannedSlo): string {
 }
 
 /**
- * Remaining budget at each step of the window, from the events and bad
- * events counted since the window's start (as Sloth's burn-down panels do;
- * Pyrra plots the trailing window instead, which for a rolling window makes
- * old incidents drop out of the chart as they age). Cumulative counts make
- * the last point the headline number. A step with no traffic or no samples
+ * Remaining budget at each step of the window: the bad events counted since
+ * the window's start against the budget of the whole window (all events the
+ * window holds, times 1 − objective), so the line starts at 100 % and burns
+ * down as errors accrue, as Grafana SLO's and Nobl9's burn-down charts do.
+ * (A ratio of the events so far would stay flat under a steady error rate;
+ * Pyrra's trailing window lets old incidents drop out as they age.) The
+ * last point is the headline number. A step with no traffic or no samples
  * is `null`: a gap, not a plateau.
  * @public
  */
@@ -209,35 +211,38 @@ export function burnDownPoints(input: {
   final?: { t: number; remainingPercent: number | null };
 }): BudgetPoint[] {
   const { budget: b } = sloRatios(input.objectivePercent);
-  const points: BudgetPoint[] = [];
-  let total = 0;
-  let bad = 0;
-  let ratioSum = 0;
-  let ratioCount = 0;
+  // Spent so far at each step (bad events, or the sum of recorded ratios),
+  // then the same against the whole window once it is known.
+  const spent: Array<number | null> = [];
+  let spentSoFar = 0;
+  let whole = 0;
   for (const t of input.times) {
-    const stepTotal = input.stepTotal.get(t);
-    let remaining: number | null = null;
     if (input.source === 'recording-rules') {
       const sum = input.stepRatioSum?.get(t);
       const count = input.stepRatioCount?.get(t);
       if (sum !== undefined && count !== undefined && count > 0) {
-        ratioSum += sum;
-        ratioCount += count;
-        remaining = 100 * (1 - ratioSum / ratioCount / b);
-      }
+        spentSoFar += sum;
+        whole += count;
+        spent.push(spentSoFar);
+      } else spent.push(null);
     } else {
+      const stepTotal = input.stepTotal.get(t);
       const stepBad = input.stepBad?.get(t);
       if (stepTotal !== undefined && stepTotal > 0 && stepBad !== undefined) {
-        total += stepTotal;
-        bad += Math.max(0, stepBad);
-        remaining = 100 * (1 - bad / total / b);
-      }
+        spentSoFar += Math.max(0, stepBad);
+        whole += stepTotal;
+        spent.push(spentSoFar);
+      } else spent.push(null);
     }
-    points.push({
-      t: new Date(t * 1000).toISOString(),
-      remainingPercent: remaining,
-    });
   }
+  const points: BudgetPoint[] = input.times.map((t, i) => {
+    const s = spent[i];
+    return {
+      t: new Date(t * 1000).toISOString(),
+      remainingPercent:
+        s === null || whole === 0 ? null : 100 * (1 - s / whole / b),
+    };
+  });
   if (input.final && !input.times.includes(input.final.t))
     points.push({
       t: new Date(input.final.t * 1000).toISOString(),
