@@ -23,7 +23,7 @@ const api = (portal, path) => call(portal, `/api/observability${path}`);
  * Coverage is evaluated on a schedule; the first run may have seen a catalog
  * still being ingested. Ask for a run and wait until it covers every Component.
  */
-async function coverageOfWholeCatalog(portal) {
+export async function coverageOfWholeCatalog(portal) {
   const components = await call(
     portal,
     '/api/catalog/entities/by-query?filter=kind=component&limit=1',

@@ -25,6 +25,7 @@ import { parse, stringify } from 'yaml';
 import { portalApi } from '../stack/portal-api.mjs';
 import { repoRoot, requireTs } from '../stack/ts.mjs';
 import { screenshot, signedInPage } from './browser.mjs';
+import { coverageOfWholeCatalog } from './scenarios.mjs';
 
 const { startBackfilledPrometheus } = requireTs(
   '../support/backfilledPrometheus.ts',
@@ -34,18 +35,22 @@ const { requireBinary } = requireTs('../support/binaries.ts');
 const format = requireTs(
   '../../plugins/observability/src/components/SloOverview/format.ts',
 );
+const { meetingText } = requireTs(
+  '../../plugins/observability/src/lib/sloAttainment.ts',
+);
 const { utcMinute, firingLabel } = requireTs(
   '../../plugins/observability/src/components/SloOverview/burnDown.ts',
 );
 
 const DAY = 86_400;
 /**
- * Half-hourly samples: promtool stays around 10 s for a month, and every
- * 1 h window ending up to 30 minutes after the last sample still holds two
- * samples, so the 1 h burn rate is defined when the scenarios run. (The
- * RED "now" signals are 5 m rates: with this step they read "no data".)
+ * Half-hourly samples keep promtool around 10 s for a month; the last 20
+ * minutes are sampled every minute, so the RED "now" signals (5m rates) and
+ * the 1 h burn rate have data while the SLO scenarios run, which they do
+ * first, within minutes of the history's end.
  */
 const STEP = 1800;
+const FINE_TAIL = { seconds: 20 * 60, step: 60 };
 const INSTANCE = 'history';
 const OWNER = 'platform';
 const AVAILABILITY = '99.9';
@@ -104,6 +109,7 @@ export async function startSloHistory() {
       begin,
       end,
       step: STEP,
+      fineTail: FINE_TAIL,
       services: histories(end),
       alerts: [
         {
@@ -428,6 +434,72 @@ async function suggestion({ browser, portal }) {
   }
 }
 
+/**
+ * The coverage page's SLO attainment: a coverage run measures every
+ * entity's SLOs in one query per Prometheus and window; the page shows, per
+ * team, what the API says, and the month's attainment.
+ */
+async function attainment({ browser, portal }) {
+  const coverage = await coverageOfWholeCatalog(portal);
+  const rows = await portalApi(
+    portal.baseUrl,
+    '/api/observability/coverage?owner=platform&pageSize=100',
+    { token: await portal.token() },
+  );
+  const byName = Object.fromEntries(rows.body.items.map(r => [r.name, r]));
+  // What the history says, seen by the run: healthy and burning meet 99.9 %
+  // over the window, exhausted does not, the quiet one has no data.
+  assert.equal(byName['slo-healthy']?.slosMeeting, 1, 'slo-healthy meets');
+  assert.equal(byName['slo-burning']?.slosMeeting, 1, 'slo-burning meets');
+  assert.equal(byName['slo-exhausted']?.slosMeeting, 0, 'exhausted misses');
+  assert.ok(
+    byName['slo-exhausted'].lowestBudgetPercent <= 0,
+    `exhausted's lowest budget: ${byName['slo-exhausted'].lowestBudgetPercent}`,
+  );
+  assert.equal(byName['slo-nodata']?.slosMeasured, 0, 'no data is unmeasured');
+  const team = coverage.teams.find(t => t.team === 'platform');
+  assert.ok(team, 'platform has a coverage summary');
+  const expected = meetingText(team);
+  assert.notEqual(expected, 'no data', 'the team has measured SLOs');
+
+  const page = await signedInPage(browser, portal.baseUrl);
+  try {
+    await page.goto(`${portal.baseUrl}/observability`);
+    const row = page.getByRole('row').filter({
+      has: page.getByRole('button', { name: 'Show entities of platform' }),
+    });
+    await row.first().waitFor({ timeout: 60_000 });
+    const text = await row.first().innerText();
+    assert.ok(
+      text.includes(expected),
+      `platform's row shows "${expected}": ${text}`,
+    );
+    const monthly = page.getByRole('table', {
+      name: 'SLO attainment by month',
+    });
+    await monthly.waitFor({ timeout: 30_000 });
+    const month = new Date().toISOString().slice(0, 7);
+    assert.ok(
+      (await monthly.innerText()).includes(month) ||
+        (await monthly.innerText()).includes(
+          new Date().toLocaleString('en', { month: 'long', timeZone: 'UTC' }),
+        ),
+      'the current month has a row',
+    );
+    console.log(`  coverage: platform SLOs meeting objective ${expected}`);
+    await row.first().scrollIntoViewIfNeeded();
+    const shot = await screenshot(page, 'coverage-slo-attainment', {
+      fullPage: false,
+    });
+    copyFileSync(
+      shot,
+      join(repoRoot, 'docs/images', 'coverage-slo-attainment.png'),
+    );
+  } finally {
+    await page.context().close();
+  }
+}
+
 /** [name, fn], appended to the browser scenarios when the history runs. */
 export const sloScenarios = [
   ['SLO tab: a healthy service shows its true budget (≈ 90 % left)', healthy],
@@ -443,5 +515,9 @@ export const sloScenarios = [
   [
     'SLO tab: a service without an SLO gets a proposal from its history',
     suggestion,
+  ],
+  [
+    'coverage page: SLO attainment per team and by month, as the run measured it',
+    attainment,
   ],
 ];

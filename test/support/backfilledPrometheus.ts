@@ -44,6 +44,11 @@ export interface HistoryOptions {
    * hour); every SLO query spans at least that.
    */
   step: number;
+  /**
+   * Finer samples over the history's last stretch, for what is read at
+   * "now" over minutes (5m rates, the 1 h burn rate).
+   */
+  fineTail?: { seconds: number; step: number };
   services: Record<string, ServiceHistory>;
   alerts?: AlertHistory[];
   /** Label names as the spec's metric names have them (defaults: the seed's). */
@@ -55,6 +60,19 @@ function labelText(labels: Record<string, string>): string {
   return Object.entries(labels)
     .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
     .join(',');
+}
+
+/** Every `step` from `begin`, then every `fineTail.step` up to `end`. */
+function sampleTimes({ begin, end, step, fineTail }: HistoryOptions): number[] {
+  const fineFrom = fineTail ? end - fineTail.seconds : end;
+  const times: number[] = [];
+  for (let t = begin; t <= fineFrom; t += step) times.push(t);
+  if (fineTail) {
+    const last = times.at(-1) ?? begin;
+    for (let t = last + fineTail.step; t <= end; t += fineTail.step)
+      times.push(t);
+  }
+  return times;
 }
 
 /** Writes the history as OpenMetrics text (counters, histogram, ALERTS). */
@@ -70,8 +88,7 @@ export async function writeOpenMetrics(
     out.write(line)
       ? undefined
       : new Promise<void>(r => out.once('drain', () => r()));
-  const times: number[] = [];
-  for (let t = begin; t <= end; t += step) times.push(t);
+  const times = sampleTimes(options);
   const resetStep = (history: ServiceHistory) =>
     history.resetAt === undefined
       ? undefined

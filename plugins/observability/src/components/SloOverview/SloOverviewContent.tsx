@@ -41,10 +41,12 @@ export function SloOverviewContent({
         <NoSloState red={red} suggestions={suggestions} onPropose={onPropose} />
       ) : (
         <Grid container spacing={3}>
-          <Grid item xs={12} lg={8} sx={{ overflowX: 'auto' }}>
+          {/* The SLO table has the full width: seven figures squeezed beside
+              the RED table broke their headers mid-word at 1440 px. */}
+          <Grid item xs={12} sx={{ overflowX: 'auto' }}>
             <SloTable slos={slos} />
           </Grid>
-          <Grid item xs={12} lg={4}>
+          <Grid item xs={12} md={6}>
             <Typography variant="subtitle1" component="h3">
               RED now
             </Typography>

@@ -37,6 +37,7 @@ describe('SLO formatting', () => {
     expect(formatDuration(3_600)).toBe('1 h');
     expect(formatDuration(45 * 60)).toBe('45 min');
     expect(formatDuration(30)).toBe('< 1 min');
+    expect(formatDuration(0)).toBe('already spent');
     expect(formatDuration(820_800)).toBe('9 d 12 h');
     expect(formatDuration(2 * 86_400)).toBe('2 d');
   });

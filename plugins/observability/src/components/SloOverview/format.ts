@@ -29,6 +29,8 @@ export function formatBurnRate(value: number | null | undefined): string {
 /** `12000` → `3 h 20 min`; `null` (not burning, or unknown) → `—`. */
 export function formatDuration(seconds: number | null | undefined): string {
   if (!known(seconds)) return '—';
+  // The backend says 0 once the budget is spent: it is not about to run out.
+  if (seconds <= 0) return 'already spent';
   if (seconds < 60) return '< 1 min';
   const minutes = Math.floor(seconds / 60);
   const days = Math.floor(minutes / 1440);
