@@ -80,7 +80,7 @@ export async function writeOpenMetrics(
   file: string,
   options: HistoryOptions,
 ): Promise<void> {
-  const { begin, end, step, services } = options;
+  const { begin, step, services } = options;
   const serviceLabel = options.serviceLabel ?? 'service';
   const statusLabel = options.statusLabel ?? 'status';
   const out = createWriteStream(file);

@@ -257,13 +257,20 @@ describe('a coverage row says what the tab says', () => {
       switch (url.pathname) {
         case '/api/v1/rules':
           return promOk({ groups });
-        case '/api/v1/query':
+        case '/api/v1/query': {
+          const query = url.searchParams.get('query') ?? '';
+          // The run's SLO attainment (counts over the window): these series
+          // have no history, so every SLO reads "no data", row and tab alike.
+          if (query.includes('increase('))
+            return promOk({ resultType: 'vector', result: [] });
           return promOk({
             resultType: 'vector',
-            result: groupBy(url.searchParams.get('query') ?? '').map(
-              metric => ({ metric, value: [0, '1'] }),
-            ),
+            result: groupBy(query).map(metric => ({
+              metric,
+              value: [0, '1'],
+            })),
           });
+        }
         case '/api/v1/query_range':
           return promOk({ resultType: 'matrix', result: [] });
         default:

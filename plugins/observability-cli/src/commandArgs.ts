@@ -4,6 +4,11 @@
  * reaches.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import {
+  type GeneratorConfig,
+  resolveGeneratorConfig,
+} from '@redline/backstage-plugin-observability-common';
+import { readGeneratorConfig } from './appConfig';
 import { type CliIo, messageOf } from './io';
 
 /** A command as its messages name it, with the usage it prints on bad usage and `--help`. */
@@ -66,4 +71,32 @@ export function parseCommandArgs<O extends Options>(
     return 0;
   }
   return parsed;
+}
+
+/**
+ * `--format` (text or json) and the generator config from `--config` files
+ * (defaults without one), as the commands that talk to Prometheus read them.
+ * Returns the exit code for bad usage or an unreadable config instead.
+ */
+export function readOutputOptions(
+  io: CliIo,
+  command: CommandUsage,
+  values: { format?: string; config?: string[] },
+): { format: 'text' | 'json'; config: GeneratorConfig } | number {
+  const format = values.format;
+  if (format !== 'text' && format !== 'json')
+    return usageError(
+      io,
+      command,
+      `--format must be text or json, got ${JSON.stringify(format)}`,
+    );
+  try {
+    const config = values.config?.length
+      ? readGeneratorConfig(values.config)
+      : resolveGeneratorConfig();
+    return { format, config };
+  } catch (error) {
+    io.err(`redline ${command.name}: --config: ${messageOf(error)}`);
+    return USAGE_EXIT_CODE;
+  }
 }

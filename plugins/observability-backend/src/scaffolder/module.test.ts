@@ -4,7 +4,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { scaffolderModuleRedlineObservability } from './module';
 
 describe('scaffolderModuleRedlineObservability', () => {
-  it('registers redline:observability:generate with the scaffolder', async () => {
+  it('registers the generate and budget-gate actions with the scaffolder', async () => {
     const addActions = jest.fn();
     await startTestBackend({
       extensionPoints: [[scaffolderActionsExtensionPoint, { addActions }]],
@@ -16,6 +16,7 @@ describe('scaffolderModuleRedlineObservability', () => {
     });
     expect(addActions).toHaveBeenCalledWith(
       expect.objectContaining({ id: 'redline:observability:generate' }),
+      expect.objectContaining({ id: 'redline:observability:budget-gate' }),
     );
   });
 });

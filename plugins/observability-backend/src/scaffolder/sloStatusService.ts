@@ -6,8 +6,7 @@ import {
 import type { ObservabilityBackendConfig } from '../services/config';
 import { EntityFactsService } from '../services/EntityFactsService';
 import { EntityObservabilityService } from '../services/EntityObservabilityService';
-import { OutboundHttp } from '../services/OutboundHttp';
-import { PrometheusClient } from '../services/PrometheusClient';
+import { createPrometheusClients } from '../services/createServices';
 import { RunbookChecker } from '../services/RunbookChecker';
 import { SloStatusService } from '../services/SloStatusService';
 
@@ -24,20 +23,7 @@ export function createScaffolderSloStatus(options: {
   catalog: CatalogService;
 }): SloStatusService {
   const { config, catalog } = options;
-  const http = OutboundHttp.create({
-    retry: config.retry,
-    timeoutMs: config.prometheus.timeoutMs,
-    openCircuitMs: config.retry.openCircuitMs,
-    maxResponseBytes: config.outbound.maxResponseBytes,
-  });
-  const prometheus = config.prometheus.instances.map(instance =>
-    PrometheusClient.create({
-      instance,
-      http,
-      rulesTtlMs: config.prometheus.rulesCacheTtlMs,
-      queryTtlMs: config.prometheus.queryCacheTtlMs,
-    }),
-  );
+  const { http, prometheus } = createPrometheusClients(config);
   const entities = EntityObservabilityService.create({
     catalog,
     generator: config.generator,

@@ -41,6 +41,34 @@ export interface ObservabilityServices {
 }
 
 /**
+ * The outbound HTTP (retries, circuits, size limit) and one client per
+ * configured Prometheus, as every part of the plugin that asks Prometheus
+ * builds them: the plugin itself and the scaffolder module, which cannot
+ * reach the plugin's instances but must see the same servers and limits.
+ * @public
+ */
+export function createPrometheusClients(config: ObservabilityBackendConfig): {
+  http: OutboundHttp;
+  prometheus: PrometheusClient[];
+} {
+  const http = OutboundHttp.create({
+    retry: config.retry,
+    timeoutMs: config.prometheus.timeoutMs,
+    openCircuitMs: config.retry.openCircuitMs,
+    maxResponseBytes: config.outbound.maxResponseBytes,
+  });
+  const prometheus = config.prometheus.instances.map(instance =>
+    PrometheusClient.create({
+      instance,
+      http,
+      rulesTtlMs: config.prometheus.rulesCacheTtlMs,
+      queryTtlMs: config.prometheus.queryCacheTtlMs,
+    }),
+  );
+  return { http, prometheus };
+}
+
+/**
  * Reads `observability.*` and wires the services. Kept out of `plugin.ts` so
  * the scheduled coverage evaluation and tests reuse the same construction.
  * @public
@@ -58,20 +86,7 @@ export async function createObservabilityServices(options: {
 }): Promise<ObservabilityServices> {
   const config = readObservabilityConfig(options.rootConfig);
   const metrics = ObservabilityMetrics.create({ metrics: options.metrics });
-  const http = OutboundHttp.create({
-    retry: config.retry,
-    timeoutMs: config.prometheus.timeoutMs,
-    openCircuitMs: config.retry.openCircuitMs,
-    maxResponseBytes: config.outbound.maxResponseBytes,
-  });
-  const prometheus = config.prometheus.instances.map(instance =>
-    PrometheusClient.create({
-      instance,
-      http,
-      rulesTtlMs: config.prometheus.rulesCacheTtlMs,
-      queryTtlMs: config.prometheus.queryCacheTtlMs,
-    }),
-  );
+  const { http, prometheus } = createPrometheusClients(config);
   const alertmanagers = config.alertmanager.instances.map(instance =>
     AlertmanagerClient.create({
       instance,

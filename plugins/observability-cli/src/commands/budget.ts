@@ -12,19 +12,20 @@ import {
   describeEntity,
   evaluateSlos,
   FactCycle,
-  GeneratorConfig,
   isHttpUrl,
   judgeErrorBudgets,
-  resolveGeneratorConfig,
   type BudgetGateResult,
   type EntitySloResponse,
 } from '@redline/backstage-plugin-observability-common';
-import { readGeneratorConfig } from '../appConfig';
 import { LocatedEntity, readCatalog } from '../catalogFiles';
-import { parseCommandArgs, usageError } from '../commandArgs';
+import {
+  parseCommandArgs,
+  readOutputOptions,
+  usageError,
+} from '../commandArgs';
 import { findEntity, isCatalogPath, parseEntityRef } from '../entitySelection';
 import { cliFactSources } from '../factSources';
-import { CliIo, messageOf, processIo } from '../io';
+import { CliIo, processIo } from '../io';
 import { cliSloQueries } from '../sloQueries';
 import { formatBudgetReport } from './budgetFormat';
 
@@ -209,23 +210,9 @@ export async function budgetCommand(
       );
     nowMs = at;
   }
-  const format = values.format;
-  if (format !== 'text' && format !== 'json')
-    return usageError(
-      io,
-      BUDGET,
-      `--format must be text or json, got ${JSON.stringify(format)}`,
-    );
-
-  let config: GeneratorConfig;
-  try {
-    config = values.config?.length
-      ? readGeneratorConfig(values.config)
-      : resolveGeneratorConfig();
-  } catch (error) {
-    io.err(`redline budget: --config: ${messageOf(error)}`);
-    return 2;
-  }
+  const output = readOutputOptions(io, BUDGET, values);
+  if (typeof output === 'number') return output;
+  const { format, config } = output;
 
   const selection = selectComponents(target, values.catalog ?? '.');
   if ('error' in selection) {

@@ -15,16 +15,17 @@ import {
   describeEntity,
   evaluateChecks,
   FactCycle,
-  GeneratorConfig,
   isHttpUrl,
-  resolveGeneratorConfig,
   summarizeChecks,
 } from '@redline/backstage-plugin-observability-common';
-import { readGeneratorConfig } from '../appConfig';
 import { Entity, readCatalog } from '../catalogFiles';
 import { cliFactSources } from '../factSources';
-import { parseCommandArgs, usageError } from '../commandArgs';
-import { CliIo, messageOf, processIo } from '../io';
+import {
+  parseCommandArgs,
+  readOutputOptions,
+  usageError,
+} from '../commandArgs';
+import { CliIo, processIo } from '../io';
 
 export const CHECK_USAGE = `Usage: redline check <catalog-info.yaml | folder> --prometheus <url> [--alertmanager <url>] [--config <app-config.yaml>] [--format text|json]
 
@@ -137,23 +138,9 @@ export async function checkCommand(
         `--${flag} must be an http(s) URL, got ${JSON.stringify(url)}`,
       );
   }
-  const format = values.format;
-  if (format !== 'text' && format !== 'json')
-    return usageError(
-      io,
-      CHECK,
-      `--format must be text or json, got ${JSON.stringify(format)}`,
-    );
-
-  let config: GeneratorConfig;
-  try {
-    config = values.config?.length
-      ? readGeneratorConfig(values.config)
-      : resolveGeneratorConfig();
-  } catch (error) {
-    io.err(`redline check: --config: ${messageOf(error)}`);
-    return 2;
-  }
+  const output = readOutputOptions(io, CHECK, values);
+  if (typeof output === 'number') return output;
+  const { format, config } = output;
 
   const catalog = readCatalog(positionals[0]);
   if (catalog.errors.length > 0) {

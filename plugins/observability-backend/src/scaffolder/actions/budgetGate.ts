@@ -1,12 +1,10 @@
-import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   describeRemaining,
   judgeErrorBudgets,
 } from '@redline/backstage-plugin-observability-common';
-import { describeIssues, entityRefString } from '../../routes/validation';
-import { fromCatalog } from '../../services/catalogErrors';
+import { entityOfInput } from './entityInput';
 import type { SloStatusService } from '../../services/SloStatusService';
 import { backgroundContext } from '../../telemetry/context';
 
@@ -81,28 +79,11 @@ export function createBudgetGateAction(options: {
       },
     },
     async handler(ctx) {
-      const ref = entityRefString.safeParse(ctx.input.entityRef);
-      if (!ref.success) {
-        throw new InputError(
-          `Invalid input entityRef: ${describeIssues(
-            ref.error,
-          )}, got ${JSON.stringify(String(ctx.input.entityRef).slice(0, 200))}`,
-        );
-      }
-      const credentials = await ctx.getInitiatorCredentials();
-      const entity = await fromCatalog(
-        () => catalog.getEntityByRef(ref.data, { credentials }),
-        original =>
-          ctx.logger.warn(
-            `Reading ${ref.data} from the catalog failed`,
-            original,
-          ),
+      const { entity, credentials } = await entityOfInput(
+        ctx.input,
+        ctx,
+        catalog,
       );
-      if (!entity) {
-        throw new NotFoundError(
-          `No entity found for ref '${ctx.input.entityRef}'`,
-        );
-      }
       const response = await slos.status(entity, {
         credentials,
         ctx: backgroundContext(ctx.logger, { action: BUDGET_GATE_ACTION_ID }),

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { Entity } from '@backstage/catalog-model';
@@ -10,8 +10,7 @@ import {
   describeEntity,
   GeneratorConfig,
 } from '@redline/backstage-plugin-observability-common';
-import { describeIssues, entityRefString } from '../../routes/validation';
-import { fromCatalog } from '../../services/catalogErrors';
+import { entityOfInput } from './entityInput';
 
 /** Id of the action, as templates reference it. @public */
 export const GENERATE_ACTION_ID = 'redline:observability:generate';
@@ -115,30 +114,7 @@ export function createGenerateObservabilityAction(options: {
       },
     },
     async handler(ctx) {
-      // Template input is free text: a malformed ref is the template
-      // author's mistake (400), not a catalog failure.
-      const ref = entityRefString.safeParse(ctx.input.entityRef);
-      if (!ref.success) {
-        throw new InputError(
-          `Invalid input entityRef: ${describeIssues(
-            ref.error,
-          )}, got ${JSON.stringify(String(ctx.input.entityRef).slice(0, 200))}`,
-        );
-      }
-      const credentials = await ctx.getInitiatorCredentials();
-      const entity = await fromCatalog(
-        () => catalog.getEntityByRef(ref.data, { credentials }),
-        original =>
-          ctx.logger.warn(
-            `Reading ${ref.data} from the catalog failed`,
-            original,
-          ),
-      );
-      if (!entity) {
-        throw new NotFoundError(
-          `No entity found for ref '${ctx.input.entityRef}'`,
-        );
-      }
+      const { entity } = await entityOfInput(ctx.input, ctx, catalog);
       const proposed = ctx.input.proposedAnnotations ?? {};
       const refused = Object.keys(proposed).filter(
         key => !PROPOSABLE_ANNOTATION.test(key),

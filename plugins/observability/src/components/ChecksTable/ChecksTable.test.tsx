@@ -45,7 +45,7 @@ describe('ChecksTable', () => {
       .closest('tr')!;
     expect(within(deployed).getByText('Warn')).toBeInTheDocument();
     expect(
-      within(deployed).getByText('1 of 5 alert(s) not loaded: HighLatencyP99.'),
+      within(deployed).getByText('1 of 6 alert(s) not loaded: HighLatencyP99.'),
     ).toBeInTheDocument();
     expect(
       within(deployed).getByText(

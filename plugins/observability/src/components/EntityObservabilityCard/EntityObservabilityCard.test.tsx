@@ -62,7 +62,7 @@ describe('EntityObservabilityCard', () => {
     expect(screen.getByText('Warn')).toBeInTheDocument();
     expect(
       screen.getByText(
-        /Rules loaded in Prometheus: 1 of 5 alert\(s\) not loaded: HighLatencyP99\./,
+        /Rules loaded in Prometheus: 1 of 6 alert\(s\) not loaded: HighLatencyP99\./,
       ),
     ).toBeInTheDocument();
     expect(

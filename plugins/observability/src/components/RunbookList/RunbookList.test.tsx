@@ -31,6 +31,7 @@ describe('RunbookList', () => {
       'HighLatencyP99 — checkout',
       'TrafficDrop — checkout',
       'SLOErrorBudgetBurn — checkout',
+      'SLOErrorBudgetExhausted — checkout',
       'SLOMetricAbsent — checkout',
       'LogErrorRateFallback — checkout',
     ]);
