@@ -22,6 +22,12 @@ export interface AnnotationDefinition<T> {
   expected: string;
   /** A valid example value, used in fix snippets. */
   example: string;
+  /**
+   * The example for one service, where the value names the service: a fix
+   * snippet is pasted as it is, and one naming another service would make
+   * the entity's alerts watch that service.
+   */
+  exampleFor?: (service: string) => string;
   /** What happens when the annotation is absent or invalid. */
   fallback: string;
 }
@@ -133,7 +139,7 @@ function urlTemplate(placeholders: string[]) {
 }
 
 /** Label values Redline writes into PromQL and label sets unescaped-looking; kept to a safe alphabet. */
-const SAFE_LABEL_VALUE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+export const SAFE_LABEL_VALUE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 const serviceNameSchema = z
   .string()
@@ -235,6 +241,7 @@ export const ANNOTATION_DEFINITIONS = {
     expected:
       'a label-safe service name: letters, digits, ".", "_", ":" or "-"',
     example: 'checkout',
+    exampleFor: service => service,
     fallback: 'prometheus.io/service-name, then metadata.name',
   },
   prometheusServiceName: {
@@ -243,6 +250,7 @@ export const ANNOTATION_DEFINITIONS = {
     expected:
       'a label-safe service name: letters, digits, ".", "_", ":" or "-"',
     example: 'checkout',
+    exampleFor: service => service,
     fallback: 'metadata.name',
   },
   sloAvailability: {
@@ -347,6 +355,7 @@ export const ANNOTATION_DEFINITIONS = {
     expected:
       'PromQL label matchers without braces, e.g. service="checkout",env="prod"',
     example: 'service="checkout",env="prod"',
+    exampleFor: service => `service=${JSON.stringify(service)},env="prod"`,
     fallback: 'service="<service-name>"',
   },
   tier: {
@@ -368,6 +377,7 @@ export const ANNOTATION_DEFINITIONS = {
     schema: httpUrl,
     expected: 'an absolute http(s) URL',
     example: 'https://runbooks.example.com/checkout',
+    exampleFor: service => `https://runbooks.example.com/${service}`,
     fallback: "the runbook Redline generates on the entity's Observability tab",
   },
   dashboardUrl: {
@@ -375,6 +385,7 @@ export const ANNOTATION_DEFINITIONS = {
     schema: httpUrl,
     expected: 'an absolute http(s) URL',
     example: 'https://grafana.example.com/d/checkout',
+    exampleFor: service => `https://grafana.example.com/d/${service}`,
     fallback: 'no dashboard link',
   },
   logQueryUrl: {
@@ -400,6 +411,7 @@ export const ANNOTATION_DEFINITIONS = {
     ).transform(m => `{${formatLabelMatchers(m)}}`),
     expected: 'a LogQL stream selector in braces, e.g. {app="checkout"}',
     example: '{app="checkout"}',
+    exampleFor: service => `{app=${JSON.stringify(service)}}`,
     fallback: 'no log-based fallback alert',
   },
   slackChannel: {
@@ -421,6 +433,7 @@ export const ANNOTATION_DEFINITIONS = {
     schema: httpUrl,
     expected: 'an absolute http(s) URL',
     example: 'https://hooks.example.com/alerts/checkout',
+    exampleFor: service => `https://hooks.example.com/alerts/${service}`,
     fallback: 'no webhook receiver',
   },
   prometheusInstance: {
@@ -485,3 +498,11 @@ export const ANNOTATION_DEFINITIONS = {
 
 /** Every annotation Redline validates, keyed by its short name. @public */
 export type AnnotationName = keyof typeof ANNOTATION_DEFINITIONS;
+
+/** The example value of `definition` for `service` (see `exampleFor`). @public */
+export function exampleValue(
+  definition: Pick<AnnotationDefinition<unknown>, 'example' | 'exampleFor'>,
+  service: string,
+): string {
+  return definition.exampleFor?.(service) ?? definition.example;
+}

@@ -474,6 +474,50 @@ describe('parseSpec, per annotation', () => {
     );
   });
 
+  it('writes fix snippets for the entity they are shown on, never for another service', () => {
+    const billing = (
+      annotations: Record<string, string>,
+      name = 'legacy-billing',
+    ) =>
+      parseSpec({
+        ...entity(annotations),
+        metadata: { name, namespace: 'default', annotations },
+      });
+    const fixOf = (result: ReturnType<typeof parseSpec>, annotation: string) =>
+      result.findings.find(f => f.annotation === annotation)?.fix ?? '';
+
+    const bare = billing({});
+    expect(fixOf(bare, ANNOTATIONS.runbookUrl)).toContain(
+      `${ANNOTATIONS.runbookUrl}: "https://runbooks.example.com/legacy-billing"`,
+    );
+    const broken = billing({
+      [ANNOTATIONS.serviceName]: 'not a name',
+      [ANNOTATIONS.metricsSelector]: 'service=',
+      [ANNOTATIONS.logSelector]: 'app',
+      [ANNOTATIONS.dashboardUrl]: 'grafana',
+    });
+    for (const [annotation, value] of [
+      [ANNOTATIONS.serviceName, '"legacy-billing"'],
+      [
+        ANNOTATIONS.metricsSelector,
+        '"service=\\"legacy-billing\\",env=\\"prod\\""',
+      ],
+      [ANNOTATIONS.logSelector, '"{app=\\"legacy-billing\\"}"'],
+      [
+        ANNOTATIONS.dashboardUrl,
+        '"https://grafana.example.com/d/legacy-billing"',
+      ],
+    ])
+      expect(fixOf(broken, annotation)).toContain(`${annotation}: ${value}`);
+    expect(broken.findings.map(f => f.fix).join('\n')).not.toContain(
+      'checkout',
+    );
+    // A name that cannot be a label value is not pasted into one.
+    expect(
+      fixOf(billing({}, 'Billing Service!'), ANNOTATIONS.runbookUrl),
+    ).toContain('https://runbooks.example.com/your-service');
+  });
+
   it('prefers redline.dev/service-name over prometheus.io/service-name and uses it in the default selector', () => {
     const { spec } = parseSpec(
       entity({

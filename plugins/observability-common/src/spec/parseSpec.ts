@@ -14,6 +14,8 @@ import { ANNOTATIONS, REDLINE_ANNOTATION_PREFIX } from './annotations';
 import {
   AnnotationDefinition,
   ANNOTATION_DEFINITIONS,
+  exampleValue,
+  SAFE_LABEL_VALUE,
 } from './annotationSchemas';
 import {
   DEFAULT_METRIC_NAMES,
@@ -114,7 +116,18 @@ class AnnotationReader {
   readonly findings: Finding[] = [];
   readonly described: string[] = [];
 
-  constructor(private readonly annotations: Record<string, unknown>) {}
+  constructor(
+    private readonly annotations: Record<string, unknown>,
+    /** The service fix snippets name (the entity's name as a label value). */
+    private readonly service: string,
+  ) {}
+
+  /** The fix snippet setting `definition` to a valid value for this entity. */
+  fixFor(...definitions: Array<AnnotationDefinition<unknown>>): string {
+    return annotationSnippet(
+      definitions.map(d => [d.key, exampleValue(d, this.service)]),
+    );
+  }
 
   has(key: string): boolean {
     return Object.prototype.hasOwnProperty.call(this.annotations, key);
@@ -165,7 +178,7 @@ class AnnotationReader {
       message: `${definition.key} ${JSON.stringify(value)} ${problem}. Using ${
         definition.fallback
       } instead.`,
-      fix: annotationSnippet([[definition.key, definition.example]]),
+      fix: this.fixFor(definition),
     });
   }
 
@@ -180,6 +193,18 @@ class AnnotationReader {
       problem,
     );
   }
+}
+
+/**
+ * The service a fix snippet names before the spec is read: the entity's
+ * name when it is label-safe, else a placeholder the user must replace (a
+ * snippet naming another service would be pasted as it is).
+ */
+function snippetServiceName(metadata: Partial<Entity['metadata']>): string {
+  const name = typeof metadata.name === 'string' ? metadata.name : '';
+  return SAFE_LABEL_VALUE.test(name)
+    ? name
+    : 'your-service';
 }
 
 function sourced<T>(
@@ -306,7 +331,10 @@ export function parseSpec(
   const rawAnnotations = metadata.annotations;
   const annotations: Record<string, unknown> =
     rawAnnotations && typeof rawAnnotations === 'object' ? rawAnnotations : {};
-  const reader = new AnnotationReader(annotations);
+  const reader = new AnnotationReader(
+    annotations,
+    snippetServiceName(metadata),
+  );
   const findings = reader.findings;
   findings.push(...configFindings);
   const defs = ANNOTATION_DEFINITIONS;
@@ -498,10 +526,7 @@ export function parseSpec(
       expected: defs.sloAvailability.expected,
       message:
         'No SLO is declared, so no error-budget alerts can be generated. Declare an availability SLO and, for latency-sensitive services, a latency SLO.',
-      fix: annotationSnippet([
-        [defs.sloAvailability.key, defs.sloAvailability.example],
-        [defs.sloLatency.key, defs.sloLatency.example],
-      ]),
+      fix: reader.fixFor(defs.sloAvailability, defs.sloLatency),
     });
   }
   if (!reader.has(defs.runbookUrl.key)) {
@@ -512,7 +537,7 @@ export function parseSpec(
       expected: defs.runbookUrl.expected,
       message:
         "No runbook-url: alerts will link to the runbook Redline generates on the Observability tab. Link the team's own runbook once it exists.",
-      fix: annotationSnippet([[defs.runbookUrl.key, defs.runbookUrl.example]]),
+      fix: reader.fixFor(defs.runbookUrl),
     });
   }
 
