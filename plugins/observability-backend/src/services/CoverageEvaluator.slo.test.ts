@@ -151,19 +151,13 @@ describe('CoverageEvaluator SLO attainment', () => {
     // month so far): 4 queries, not 30 or 42.
     const rolling = `[${30 * 86_400}s]`;
     const month = `[${(Date.parse(NOW) - Date.UTC(2026, 10, 1)) / 1000}s]`;
+    const windowOf = (promql: string) => {
+      if (promql.includes(rolling)) return '30d';
+      if (promql.includes(month)) return 'month';
+      return '?';
+    };
     expect(
-      prometheus.queries
-        .map(
-          q =>
-            `${q.instance} ${
-              q.promql.includes(rolling)
-                ? '30d'
-                : q.promql.includes(month)
-                ? 'month'
-                : '?'
-            }`,
-        )
-        .sort(),
+      prometheus.queries.map(q => `${q.instance} ${windowOf(q.promql)}`).sort(),
     ).toEqual([
       'default 30d',
       'default month',

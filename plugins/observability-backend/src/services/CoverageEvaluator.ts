@@ -17,6 +17,7 @@ import {
 } from '@redline/backstage-plugin-observability-common';
 import type { CoverageStore } from '../database/CoverageStore';
 import { DESCRIBED_FIELDS, EventLoopYielder } from './describingInBatches';
+import { RunCpu } from './runCpu';
 import type { DescribeOnceOptions } from './EntityObservabilityService';
 import type { SloAttainmentBatch } from './SloAttainmentBatch';
 
@@ -190,17 +191,15 @@ export class CoverageEvaluator {
     do {
       throwIfAborted(signal);
       const limit = this.#pageSize;
+      const request = cursor
+        ? { cursor, limit, fields: DESCRIBED_FIELDS }
+        : {
+            filter: { kind: this.#options.kinds ?? ['Component'] },
+            limit,
+            fields: DESCRIBED_FIELDS,
+          };
       const response = await cpu.whileWaitingForCatalog(() =>
-        catalog.queryEntities(
-          cursor
-            ? { cursor, limit, fields: DESCRIBED_FIELDS }
-            : {
-                filter: { kind: this.#options.kinds ?? ['Component'] },
-                limit,
-                fields: DESCRIBED_FIELDS,
-              },
-          { credentials },
-        ),
+        catalog.queryEntities(request, { credentials }),
       );
       pages += 1;
 
@@ -342,38 +341,6 @@ export class CoverageEvaluator {
       ...attainment,
     };
   }
-}
-
-/**
- * The process's CPU time over a run, and the part spent while the catalog
- * answered its pages: with the catalog in the same backend, that part is
- * the catalog's work, not Redline's. Anything else the process did
- * meanwhile (other requests) is counted too, so Redline's share
- * (total − waitingForCatalog) errs on the high side.
- */
-class RunCpu {
-  readonly #start = process.cpuUsage();
-  #waiting = 0;
-
-  async whileWaitingForCatalog<T>(call: () => Promise<T>): Promise<T> {
-    const before = process.cpuUsage();
-    try {
-      return await call();
-    } finally {
-      this.#waiting += microseconds(process.cpuUsage(before));
-    }
-  }
-
-  seconds(): { total: number; waitingForCatalog: number } {
-    return {
-      total: microseconds(process.cpuUsage(this.#start)) / 1e6,
-      waitingForCatalog: this.#waiting / 1e6,
-    };
-  }
-}
-
-function microseconds(usage: NodeJS.CpuUsage): number {
-  return usage.user + usage.system;
 }
 
 function throwIfAborted(signal?: AbortSignal) {
