@@ -219,7 +219,17 @@ async function main(args, group, workDir) {
       timeoutMs: 300_000,
       extraConfig: {
         app: { baseUrl: base },
-        backend: { baseUrl: base, cors: { origin: base } },
+        backend: {
+          baseUrl: base,
+          cors: { origin: base },
+          // LOG_LEVEL is warn (see the end of this file), but the coverage
+          // run's own CPU account is an info line of this plugin.
+          logger: {
+            overrides: [
+              { matchers: { plugin: 'observability' }, level: 'info' },
+            ],
+          },
+        },
         catalog: {
           // Config arrays replace, they do not merge: the demo location is
           // listed again next to the synthetic files.
@@ -729,8 +739,10 @@ function reportCoverage(
       coverage.firstPageMs === undefined ? '?' : seconds(coverage.firstPageMs)
     } (first page written)`,
   );
-  const comparable =
-    complete === false ? ' (not comparable: incomplete run)' : '';
+  let comparable = '';
+  if (complete === false) comparable = ' (not comparable: incomplete run)';
+  else if (expectedComponents < 10_000)
+    comparable = ` (not comparable: the target is for 10 000 Components, this run had ${expectedComponents})`;
   p(
     `  backend process CPU (pid ${backendPid} and its children, includes this script's 4 polls/s): ${coverage.cpu.toFixed(
       2,
