@@ -110,7 +110,10 @@ describe('EntityObservabilityContent', () => {
     const latency = screen.getByText('HighLatencyP99').closest('tr')!;
     expect(within(latency).getByText('not deployed')).toBeInTheDocument();
 
-    expect(screen.getByText('Firing alerts (2)')).toBeInTheDocument();
+    // One alert fires (from two replicas), the fast burn is inhibited.
+    expect(
+      screen.getByText('Firing alerts (1) · 1 suppressed'),
+    ).toBeInTheDocument();
     expect(
       within(screen.getByRole('list', { name: 'warning alerts' })).getByText(
         '×2',

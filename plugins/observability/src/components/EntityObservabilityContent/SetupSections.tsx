@@ -12,7 +12,7 @@ import { ChecksTable } from '../ChecksTable';
 import { LintFindingsList } from '../LintFindingsList';
 import { ConfidenceSummary } from '../ConfidenceSummary';
 import { FindingsList } from '../FindingsList';
-import { FiringAlerts } from '../FiringAlerts';
+import { FiringAlerts, firingAlertsTitle } from '../FiringAlerts';
 import { MissingMetadataGuide } from '../MissingMetadataGuide';
 import { RedTargetsTable } from '../RedTargetsTable';
 import { RunbookList } from '../RunbookList';
@@ -94,7 +94,7 @@ export function SetupSections({
         <AlertRulesTable alerts={view.alerts} />
       </Grid>
       <Grid item xs={12} md={6}>
-        <InfoCard title={`Firing alerts (${view.firing.alerts.length})`}>
+        <InfoCard title={firingAlertsTitle(view.firing.alerts)}>
           <FiringAlerts
             alerts={view.firing.alerts}
             unknownReason={

@@ -1,6 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/test-utils';
-import { FiringAlerts } from './FiringAlerts';
+import { FiringAlerts, firingAlertsTitle } from './FiringAlerts';
 import { checkoutView, PROMETHEUS_DOWN } from '../../__testUtils__/fixtures';
 
 describe('FiringAlerts', () => {
@@ -37,5 +37,24 @@ describe('FiringAlerts', () => {
     expect(
       screen.getByText(`Live alerts unavailable: ${PROMETHEUS_DOWN}`),
     ).toBeInTheDocument();
+  });
+
+  it('counts firing and suppressed alerts apart in its title', () => {
+    const [alert] = checkoutView.firing.alerts;
+    const withState = (state: typeof alert.state, n: number) =>
+      Array.from({ length: n }, () => ({ ...alert, state }));
+    expect(
+      firingAlertsTitle([
+        ...withState('firing', 4),
+        ...withState('suppressed', 6),
+      ]),
+    ).toBe('Firing alerts (4) · 6 suppressed');
+    expect(
+      firingAlertsTitle([
+        ...withState('firing', 1),
+        ...withState('pending', 2),
+      ]),
+    ).toBe('Firing alerts (1) · 2 pending');
+    expect(firingAlertsTitle([])).toBe('Firing alerts (0)');
   });
 });

@@ -15,6 +15,24 @@ export interface FiringAlertsProps {
   unknownReason?: string;
 }
 
+/**
+ * The card's title: firing and suppressed (inhibited or silenced) alerts
+ * counted apart, as the checks count them; one number for both read as
+ * ten alerts firing when four were.
+ * @public
+ */
+export function firingAlertsTitle(alerts: FiringAlert[]): string {
+  const count = (state: FiringAlert['state']) =>
+    alerts.filter(a => a.state === state).length;
+  const others = (['suppressed', 'pending'] as const)
+    .map(state => ({ state, n: count(state) }))
+    .filter(({ n }) => n > 0)
+    .map(({ state, n }) => `${n} ${state}`);
+  return `Firing alerts (${count('firing')})${
+    others.length ? ` · ${others.join(', ')}` : ''
+  }`;
+}
+
 const severityRank = (severity?: string) =>
   ((
     { critical: 0, page: 0, error: 1, warning: 2, info: 3 } as Record<

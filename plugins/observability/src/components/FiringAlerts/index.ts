@@ -1,2 +1,2 @@
-export { FiringAlerts } from './FiringAlerts';
+export { FiringAlerts, firingAlertsTitle } from './FiringAlerts';
 export type { FiringAlertsProps } from './FiringAlerts';
