@@ -6,7 +6,6 @@
  * @packageDocumentation
  */
 export { observabilityPlugin as default } from './plugin';
-export type { ObservabilityServices } from './services/createServices';
 export {
   observabilityChecksExtensionPoint,
   observabilityGeneratorsExtensionPoint,

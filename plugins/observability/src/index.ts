@@ -11,6 +11,7 @@ export {
   EntityObservabilityContent,
   EntityObservabilityCard,
 } from './plugin';
+export type { ObservabilityPageProps } from './components/ObservabilityPage';
 export { observabilityApiRef, ObservabilityClient } from './api';
 export type {
   ObservabilityApi,

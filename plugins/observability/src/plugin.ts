@@ -6,6 +6,8 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import type { JSX } from 'react';
+import type { ObservabilityPageProps } from './components/ObservabilityPage';
 import { ObservabilityClient, observabilityApiRef } from './api';
 import {
   rootRouteRef,
@@ -37,43 +39,46 @@ export const observabilityPlugin = createPlugin({
  * (generated alerts link to `/observability/runbooks/…`).
  * @public
  */
-export const ObservabilityPage = observabilityPlugin.provide(
-  createRoutableExtension({
-    name: 'ObservabilityPage',
-    component: () =>
-      import('./components/ObservabilityPage').then(m => m.ObservabilityPage),
-    mountPoint: rootRouteRef,
-  }),
-);
+export const ObservabilityPage: (props: ObservabilityPageProps) => JSX.Element =
+  observabilityPlugin.provide(
+    createRoutableExtension({
+      name: 'ObservabilityPage',
+      component: () =>
+        import('./components/ObservabilityPage').then(m => m.ObservabilityPage),
+      mountPoint: rootRouteRef,
+    }),
+  );
 
 /**
  * The Observability tab; place it in an `EntityLayout.Route path="/observability"`.
  * @public
  */
-export const EntityObservabilityContent = observabilityPlugin.provide(
-  createComponentExtension({
-    name: 'EntityObservabilityContent',
-    component: {
-      lazy: () =>
-        import('./components/EntityObservabilityContent').then(
-          m => m.EntityObservabilityContent,
-        ),
-    },
-  }),
-);
+export const EntityObservabilityContent: () => JSX.Element =
+  observabilityPlugin.provide(
+    createComponentExtension({
+      name: 'EntityObservabilityContent',
+      component: {
+        lazy: () =>
+          import('./components/EntityObservabilityContent').then(
+            m => m.EntityObservabilityContent,
+          ),
+      },
+    }),
+  );
 
 /**
  * The overview card: confidence score and the most important failing check.
  * @public
  */
-export const EntityObservabilityCard = observabilityPlugin.provide(
-  createComponentExtension({
-    name: 'EntityObservabilityCard',
-    component: {
-      lazy: () =>
-        import('./components/EntityObservabilityCard').then(
-          m => m.EntityObservabilityCard,
-        ),
-    },
-  }),
-);
+export const EntityObservabilityCard: () => JSX.Element =
+  observabilityPlugin.provide(
+    createComponentExtension({
+      name: 'EntityObservabilityCard',
+      component: {
+        lazy: () =>
+          import('./components/EntityObservabilityCard').then(
+            m => m.EntityObservabilityCard,
+          ),
+      },
+    }),
+  );

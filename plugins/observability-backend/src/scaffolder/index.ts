@@ -9,7 +9,6 @@ export {
   GENERATE_ACTION_ID,
   createGenerateObservabilityAction,
 } from './actions/generate';
-export {
-  BUDGET_GATE_ACTION_ID,
-  createBudgetGateAction,
-} from './actions/budgetGate';
+// The budget-gate action's factory stays inside: it needs the plugin's own
+// SLO status service, which adopters get by installing the module.
+export { BUDGET_GATE_ACTION_ID } from './actions/budgetGate';

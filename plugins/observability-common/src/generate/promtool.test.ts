@@ -14,7 +14,10 @@ import { generateArtifacts } from './generateArtifacts';
 import { downloadedFile } from './__promtool__/downloadedFile';
 import {
   checkRules,
-  testRules,
+  PROMTOOL_CASE_TIMEOUT_MS,
+  testRulesBatch,
+  type PromtoolResult,
+  type RuleTestCase,
   type RuleTestGroup,
   type TestSeries,
 } from './__promtool__/runPromtool';
@@ -77,6 +80,44 @@ describeWithBinary('promtool')(
   'generated Prometheus rules under promtool',
   promtool => {
     jest.setTimeout(240_000);
+
+    // Every `promtool test rules` case below is evaluated up front in one
+    // promtool process per core; each `it` still asserts its own case and
+    // shows promtool's output for that case only.
+    const cases: Record<string, RuleTestCase> = {};
+    let results: Record<string, PromtoolResult> = {};
+
+    /** Registers a case; the returned function gives promtool's complaints about it, '' when it passed. */
+    function promtoolCase(
+      name: string,
+      rulesYaml: string,
+      tests: RuleTestGroup[],
+    ): () => string {
+      if (cases[name]) throw new Error(`duplicate promtool case ${name}`);
+      cases[name] = { rulesYaml, tests };
+      return () => {
+        const result = results[name];
+        if (!result) throw new Error(`promtool never ran case ${name}`);
+        return failures(result);
+      };
+    }
+
+    /**
+     * An `it` whose promtool case `build` makes while tests are collected;
+     * `check` holds the test's assertions that need no promtool.
+     */
+    function promtoolIt(
+      title: string,
+      build: () => RuleTestCase & { check?: () => void },
+    ): void {
+      const { rulesYaml, tests, check } = build();
+      const verdict = promtoolCase(title, rulesYaml, tests);
+      // eslint-disable-next-line jest/valid-title -- each caller passes a literal title
+      it(title, () => {
+        check?.();
+        expect(verdict()).toBe('');
+      });
+    }
 
     it('pass `promtool check rules` for representative services', () => {
       const specs: Record<string, ObservabilitySpec> = {
@@ -162,15 +203,14 @@ describeWithBinary('promtool')(
         },
       ];
 
-      it('fires fast after 1 minute, medium after 3, slow and long after 5 — never a step earlier', () => {
-        const burn = (k: number, ...active: Array<(typeof tiers)[number]>) => ({
-          eval_time: m(T + k),
-          alertname: 'SLOErrorBudgetBurn',
-          exp_alerts: burning(k, ...active),
-        });
-        const highError = alert(alerts, 'HighErrorRate');
-        expect(highError.labels.severity).toBe('warning');
-        const test: RuleTestGroup = {
+      const burn = (k: number, ...active: Array<(typeof tiers)[number]>) => ({
+        eval_time: m(T + k),
+        alertname: 'SLOErrorBudgetBurn',
+        exp_alerts: burning(k, ...active),
+      });
+      const highError = alert(alerts, 'HighErrorRate');
+      const burnTiers = promtoolCase('availability burn tiers', yaml, [
+        {
           interval: '1m',
           input_series: input,
           alert_rule_test: [
@@ -239,51 +279,53 @@ describeWithBinary('promtool')(
               ],
             },
           ],
-        };
-        expect(failures(testRules(promtool, yaml, [test]))).toBe('');
+        },
+      ]);
+
+      it('fires fast after 1 minute, medium after 3, slow and long after 5 — never a step earlier', () => {
+        expect(highError.labels.severity).toBe('warning');
+        expect(burnTiers()).toBe('');
       });
 
-      it('an error ratio just under 14.4 × budget never fires fast; just over it does', () => {
-        const bound = 14.4 * 0.001;
-        const perMinute = 1_000_000;
-        const scenario = (
-          ratio: number,
-          active: Array<(typeof tiers)[number]>,
-        ): RuleTestGroup => ({
-          interval: '1m',
-          input_series: [
-            {
-              series: `http_requests_total${sel({ ...svc, status: '200' })}`,
-              values: counter([perMinute * (1 - ratio), 200]),
-            },
-            {
-              series: `http_requests_total${sel({ ...svc, status: '503' })}`,
-              values: counter([perMinute * ratio, 200]),
-            },
-          ],
-          alert_rule_test: [60, 120, 180].map(minute => ({
-            eval_time: m(minute),
-            alertname: 'SLOErrorBudgetBurn',
-            exp_alerts: active.map(tier =>
-              expectedAlert(
-                alert(alerts, `SLOErrorBudgetBurn:availability:${tier}`),
-                ratio,
-                sloLabels,
-              ),
+      const bound = 14.4 * 0.001;
+      const perMinute = 1_000_000;
+      const scenario = (
+        ratio: number,
+        active: Array<(typeof tiers)[number]>,
+      ): RuleTestGroup => ({
+        interval: '1m',
+        input_series: [
+          {
+            series: `http_requests_total${sel({ ...svc, status: '200' })}`,
+            values: counter([perMinute * (1 - ratio), 200]),
+          },
+          {
+            series: `http_requests_total${sel({ ...svc, status: '503' })}`,
+            values: counter([perMinute * ratio, 200]),
+          },
+        ],
+        alert_rule_test: [60, 120, 180].map(minute => ({
+          eval_time: m(minute),
+          alertname: 'SLOErrorBudgetBurn',
+          exp_alerts: active.map(tier =>
+            expectedAlert(
+              alert(alerts, `SLOErrorBudgetBurn:availability:${tier}`),
+              ratio,
+              sloLabels,
             ),
-          })),
-        });
-        const under = bound * (1 - 1e-6);
-        const over = bound * (1 + 1e-6);
-        // medium/slow/long thresholds (6×, 3×, 1×) are far below 14.4×: they fire in both.
-        expect(
-          failures(
-            testRules(promtool, yaml, [
-              scenario(under, ['medium', 'slow', 'long']),
-              scenario(over, ['fast', 'medium', 'slow', 'long']),
-            ]),
           ),
-        ).toBe('');
+        })),
+      });
+      const under = bound * (1 - 1e-6);
+      const over = bound * (1 + 1e-6);
+      // medium/slow/long thresholds (6×, 3×, 1×) are far below 14.4×: they fire in both.
+      const fastBound = promtoolCase('availability fast-burn bound', yaml, [
+        scenario(under, ['medium', 'slow', 'long']),
+        scenario(over, ['fast', 'medium', 'slow', 'long']),
+      ]);
+
+      it('an error ratio just under 14.4 × budget never fires fast; just over it does', () => {
+        expect(fastBound()).toBe('');
       });
     });
 
@@ -308,7 +350,7 @@ describeWithBinary('promtool')(
       },
     ])(
       'latency SLO 99.9 % (le="$le", $spelling): all requests become slow at minute T',
-      ({ threshold, buckets }) => {
+      ({ threshold, buckets, le, spelling }) => {
         const spec = makeSpec({
           slos: [latency999(threshold)],
           metrics: {
@@ -359,55 +401,62 @@ describeWithBinary('promtool')(
           ),
         });
 
+        const p99 = alert(alerts, 'HighLatencyP99');
+        const lastFinite = Number(buckets[buckets.length - 1]);
+        const previous = Number(buckets[buckets.length - 2]);
+        const latencyBurn = promtoolCase(
+          `latency le="${le}" (${spelling})`,
+          yaml,
+          [
+            {
+              interval: '1m',
+              input_series: input,
+              alert_rule_test: [
+                burn(0),
+                burn(1, 'fast'),
+                burn(2, 'fast'),
+                burn(3, 'fast', 'medium'),
+                burn(5, 'fast', 'medium', 'slow', 'long'),
+                {
+                  eval_time: m(T + 5),
+                  alertname: 'SLOMetricAbsent',
+                  exp_alerts: [],
+                },
+                // P99 above the threshold from T+1m, `for: 5m` → firing at T+6m,
+                // when the whole 5m window is slow: 99 % of the way through the
+                // (previous, lastFinite] bucket by linear interpolation.
+                {
+                  eval_time: m(T + 5),
+                  alertname: 'HighLatencyP99',
+                  exp_alerts: [],
+                },
+                {
+                  eval_time: m(T + 6),
+                  alertname: 'HighLatencyP99',
+                  exp_alerts: [
+                    expectedAlert(
+                      p99,
+                      previous + (lastFinite - previous) * 0.99,
+                      svc,
+                    ),
+                  ],
+                },
+              ],
+            },
+          ],
+        );
+
         it('matches the threshold bucket in this spelling and fires like the availability SLO', () => {
           expect(yaml).toContain(
             `le=~"${threshold === 1 ? '1(?:\\\\.0*)?' : '0\\\\.30*'}"`,
           );
-          const p99 = alert(alerts, 'HighLatencyP99');
           expect(p99.labels.severity).toBe('warning');
-          const lastFinite = Number(buckets[buckets.length - 1]);
-          const previous = Number(buckets[buckets.length - 2]);
-          const test: RuleTestGroup = {
-            interval: '1m',
-            input_series: input,
-            alert_rule_test: [
-              burn(0),
-              burn(1, 'fast'),
-              burn(2, 'fast'),
-              burn(3, 'fast', 'medium'),
-              burn(5, 'fast', 'medium', 'slow', 'long'),
-              {
-                eval_time: m(T + 5),
-                alertname: 'SLOMetricAbsent',
-                exp_alerts: [],
-              },
-              // P99 above the threshold from T+1m, `for: 5m` → firing at T+6m,
-              // when the whole 5m window is slow: 99 % of the way through the
-              // (previous, lastFinite] bucket by linear interpolation.
-              {
-                eval_time: m(T + 5),
-                alertname: 'HighLatencyP99',
-                exp_alerts: [],
-              },
-              {
-                eval_time: m(T + 6),
-                alertname: 'HighLatencyP99',
-                exp_alerts: [
-                  expectedAlert(
-                    p99,
-                    previous + (lastFinite - previous) * 0.99,
-                    svc,
-                  ),
-                ],
-              },
-            ],
-          };
-          expect(failures(testRules(promtool, yaml, [test]))).toBe('');
+          expect(latencyBurn()).toBe('');
         });
       },
     );
 
-    it('zero traffic: no alert and no NaN, only absent ratios', () => {
+    promtoolIt('zero traffic: no alert and no NaN, only absent ratios', () => {
       const spec = makeSpec({ slos: [availability999, latency999(0.3)] });
       const { yaml } = generate(spec);
       const svc = { service: 'checkout' };
@@ -482,39 +531,46 @@ describeWithBinary('promtool')(
             ],
           }),
       };
-      expect(failures(testRules(promtool, yaml, [test]))).toBe('');
+      return { rulesYaml: yaml, tests: [test] };
     });
 
-    it('SLOMetricAbsent fires 10 minutes after the SLI metrics are gone, not earlier', () => {
-      const spec = makeSpec({ slos: [availability999, latency999(0.3)] });
-      const { yaml, alerts } = generate(spec);
-      const absentLabels = { service: 'checkout' };
-      const test: RuleTestGroup = {
-        interval: '1m',
-        input_series: [{ series: 'up{job="unrelated"}', values: '1+0x30' }],
-        alert_rule_test: [
-          { eval_time: '9m', alertname: 'SLOMetricAbsent', exp_alerts: [] },
-          {
-            eval_time: '10m',
-            alertname: 'SLOMetricAbsent',
-            exp_alerts: [
-              expectedAlert(
-                alert(alerts, 'SLOMetricAbsent:availability'),
-                1,
-                absentLabels,
-              ),
-              expectedAlert(
-                alert(alerts, 'SLOMetricAbsent:latency'),
-                1,
-                absentLabels,
-              ),
-            ],
-          },
-          { eval_time: '10m', alertname: 'SLOErrorBudgetBurn', exp_alerts: [] },
-        ],
-      };
-      expect(failures(testRules(promtool, yaml, [test]))).toBe('');
-    });
+    promtoolIt(
+      'SLOMetricAbsent fires 10 minutes after the SLI metrics are gone, not earlier',
+      () => {
+        const spec = makeSpec({ slos: [availability999, latency999(0.3)] });
+        const { yaml, alerts } = generate(spec);
+        const absentLabels = { service: 'checkout' };
+        const test: RuleTestGroup = {
+          interval: '1m',
+          input_series: [{ series: 'up{job="unrelated"}', values: '1+0x30' }],
+          alert_rule_test: [
+            { eval_time: '9m', alertname: 'SLOMetricAbsent', exp_alerts: [] },
+            {
+              eval_time: '10m',
+              alertname: 'SLOMetricAbsent',
+              exp_alerts: [
+                expectedAlert(
+                  alert(alerts, 'SLOMetricAbsent:availability'),
+                  1,
+                  absentLabels,
+                ),
+                expectedAlert(
+                  alert(alerts, 'SLOMetricAbsent:latency'),
+                  1,
+                  absentLabels,
+                ),
+              ],
+            },
+            {
+              eval_time: '10m',
+              alertname: 'SLOErrorBudgetBurn',
+              exp_alerts: [],
+            },
+          ],
+        };
+        return { rulesYaml: yaml, tests: [test] };
+      },
+    );
 
     describe('TrafficDrop (no SLO: static alerts page)', () => {
       const week = 7 * 24 * 60;
@@ -531,100 +587,123 @@ describeWithBinary('promtool')(
         expect(traffic.severity).toBe('warning');
       });
 
-      it('fires when traffic falls to 40 % of last week, 10m after crossing 50 %', () => {
-        // At W+k the 5m window holds k minutes at 40/min and 5-k at 100/min:
-        // (40k + 100(5-k)) / 500 < 0.5 first at k = 5 → pending, firing 10m later.
-        const test: RuleTestGroup = {
-          interval: '1m',
-          input_series: [{ series, values: counter([100, W], [40, 30]) }],
-          alert_rule_test: [
-            { eval_time: m(W + 14), alertname: 'TrafficDrop', exp_alerts: [] },
-            {
-              eval_time: m(W + 15),
-              alertname: 'TrafficDrop',
-              exp_alerts: [expectedAlert(traffic, 0.4)],
-            },
-          ],
-        };
-        expect(failures(testRules(promtool, yaml, [test]))).toBe('');
-      });
+      promtoolIt(
+        'fires when traffic falls to 40 % of last week, 10m after crossing 50 %',
+        () => {
+          // At W+k the 5m window holds k minutes at 40/min and 5-k at 100/min:
+          // (40k + 100(5-k)) / 500 < 0.5 first at k = 5 → pending, firing 10m later.
+          const test: RuleTestGroup = {
+            interval: '1m',
+            input_series: [{ series, values: counter([100, W], [40, 30]) }],
+            alert_rule_test: [
+              {
+                eval_time: m(W + 14),
+                alertname: 'TrafficDrop',
+                exp_alerts: [],
+              },
+              {
+                eval_time: m(W + 15),
+                alertname: 'TrafficDrop',
+                exp_alerts: [expectedAlert(traffic, 0.4)],
+              },
+            ],
+          };
+          return { rulesYaml: yaml, tests: [test] };
+        },
+      );
 
-      it('fires when the series disappear entirely (traffic counts as zero)', () => {
-        const test: RuleTestGroup = {
-          interval: '1m',
-          input_series: [{ series, values: counter([100, W], [null, 30]) }],
-          alert_rule_test: [
-            {
-              eval_time: m(W + 30),
-              alertname: 'TrafficDrop',
-              exp_alerts: [expectedAlert(traffic, 0)],
-            },
-          ],
-        };
-        expect(failures(testRules(promtool, yaml, [test]))).toBe('');
-      });
+      promtoolIt(
+        'fires when the series disappear entirely (traffic counts as zero)',
+        () => {
+          const test: RuleTestGroup = {
+            interval: '1m',
+            input_series: [{ series, values: counter([100, W], [null, 30]) }],
+            alert_rule_test: [
+              {
+                eval_time: m(W + 30),
+                alertname: 'TrafficDrop',
+                exp_alerts: [expectedAlert(traffic, 0)],
+              },
+            ],
+          };
+          return { rulesYaml: yaml, tests: [test] };
+        },
+      );
 
-      it('stays silent at zero traffic now and a week ago, and when last week had none', () => {
-        const silent = (values: string): RuleTestGroup => ({
-          interval: '1m',
-          input_series: [{ series, values }],
-          alert_rule_test: [m(W + 10), m(W + 30)].map(eval_time => ({
-            eval_time,
-            alertname: 'TrafficDrop',
-            exp_alerts: [],
-          })),
-        });
-        expect(
-          failures(
-            testRules(promtool, yaml, [
+      promtoolIt(
+        'stays silent at zero traffic now and a week ago, and when last week had none',
+        () => {
+          const silent = (values: string): RuleTestGroup => ({
+            interval: '1m',
+            input_series: [{ series, values }],
+            alert_rule_test: [m(W + 10), m(W + 30)].map(eval_time => ({
+              eval_time,
+              alertname: 'TrafficDrop',
+              exp_alerts: [],
+            })),
+          });
+          return {
+            rulesYaml: yaml,
+            tests: [
               silent(`5+0x${W + 30}`),
               // Idle for the first week, then traffic: the baseline is 0, so no drop.
               silent(counter([0, W - 30], [100, 60])),
-            ]),
-          ),
-        ).toBe('');
-      });
+            ],
+          };
+        },
+      );
     });
 
-    it('alerts of a service with odd names expand to exactly the catalog text', () => {
-      const name = 'we"ird {{ $labels.x }} \\ name {';
-      const team = 'team {{ .Foo }} "q" {{';
-      const spec = makeSpec({
-        serviceName: { value: name, source: 'annotation' },
-        selector: {
-          value: `service="${escapePromLabelValue(name)}"`,
-          source: 'annotation',
-        },
-        team,
-        slos: [],
-      });
-      const { yaml, alerts } = generate(spec);
-      const highError = alert(alerts, 'HighErrorRate');
-      const expected = expectedAlert(highError, 1, { service: name });
-      expect(expected.exp_labels).toMatchObject({ service: name, team });
-      expect(expected.exp_annotations?.summary).toBe(
-        `High error rate on ${name}`,
-      );
-      const test: RuleTestGroup = {
-        interval: '1m',
-        input_series: [
-          {
-            series: `http_requests_total${sel({
-              service: name,
-              status: '500',
-            })}`,
-            values: counter([60, 30]),
+    promtoolIt(
+      'alerts of a service with odd names expand to exactly the catalog text',
+      () => {
+        const name = 'we"ird {{ $labels.x }} \\ name {';
+        const team = 'team {{ .Foo }} "q" {{';
+        const spec = makeSpec({
+          serviceName: { value: name, source: 'annotation' },
+          selector: {
+            value: `service="${escapePromLabelValue(name)}"`,
+            source: 'annotation',
           },
-        ],
-        alert_rule_test: [
-          {
-            eval_time: '10m',
-            alertname: 'HighErrorRate',
-            exp_alerts: [expected],
-          },
-        ],
-      };
-      expect(failures(testRules(promtool, yaml, [test]))).toBe('');
-    });
+          team,
+          slos: [],
+        });
+        const { yaml, alerts } = generate(spec);
+        const highError = alert(alerts, 'HighErrorRate');
+        const expected = expectedAlert(highError, 1, { service: name });
+        const check = () => {
+          expect(expected.exp_labels).toMatchObject({ service: name, team });
+          expect(expected.exp_annotations?.summary).toBe(
+            `High error rate on ${name}`,
+          );
+        };
+        const test: RuleTestGroup = {
+          interval: '1m',
+          input_series: [
+            {
+              series: `http_requests_total${sel({
+                service: name,
+                status: '500',
+              })}`,
+              values: counter([60, 30]),
+            },
+          ],
+          alert_rule_test: [
+            {
+              eval_time: '10m',
+              alertname: 'HighErrorRate',
+              exp_alerts: [expected],
+            },
+          ],
+        };
+        return { rulesYaml: yaml, tests: [test], check };
+      },
+    );
+
+    // Registered last, so its timeout counts every case above; it still runs
+    // before any test of this block.
+    beforeAll(async () => {
+      results = await testRulesBatch(promtool, cases);
+    }, Object.keys(cases).length * PROMTOOL_CASE_TIMEOUT_MS);
   },
 );

@@ -21,7 +21,10 @@ import {
 } from './serviceScope';
 import type { AlertingRule, GeneratedAlert } from './types';
 
-/** @internal */
+// Shared by the rule generators inside this package, not exported from its
+// entry point, and without a release tag: tagging it internal would make
+// `stripInternal` drop it from the emitted declarations that still import it.
+/** What the rule generators know about one service. */
 export interface RuleContext {
   spec: ObservabilitySpec;
   config: GeneratorConfig;
