@@ -151,6 +151,12 @@ async function main(args, group, workDir) {
       catalog.components.length,
     group: demo.filter(e => e.kind === 'Group').length + catalog.groups.length,
   };
+  // Coverage rows are only for what serves requests: the default
+  // observability.servingComponentTypes is [service]; no type counts too.
+  const serving = e =>
+    e.kind === 'Component' && (!e.spec?.type || e.spec.type === 'service');
+  expected.serving =
+    demo.filter(serving).length + catalog.components.filter(serving).length;
   log(
     `synthetic catalog: ${catalog.components.length} Components, ${catalog.groups.length} Groups, ${catalog.systems.length} Systems in ${catalogFiles.length} files`,
   );
@@ -458,6 +464,7 @@ async function main(args, group, workDir) {
     backendPid,
     started,
     expectedComponents: expected.component,
+    expectedServing: expected.serving,
   });
 }
 
@@ -679,13 +686,16 @@ function evaluatorCpu(logFile) {
   const lines = readFileSync(logFile, 'utf8')
     .split('\n')
     .filter(line => line.includes('Coverage: evaluated'));
+  const line = lines.at(-1) ?? '';
   const match =
-    /CPU ([\d.]+) s, of which ([\d.]+) s while the catalog answered/.exec(
-      lines.at(-1) ?? '',
-    );
-  return match
-    ? { runCpu: Number(match[1]), catalogCpu: Number(match[2]) }
-    : {};
+    /CPU ([\d.]+) s, of which ([\d.]+) s while the catalog answered/.exec(line);
+  const described = /(\d+) described anew/.exec(line);
+  return {
+    ...(match
+      ? { runCpu: Number(match[1]), catalogCpu: Number(match[2]) }
+      : {}),
+    ...(described ? { described: Number(described[1]) } : {}),
+  };
 }
 
 /**
@@ -702,7 +712,7 @@ const met = ok => (ok ? 'target met' : 'target missed');
 
 function reportCoverage(
   p,
-  { coverage, index, backendPid, expectedComponents },
+  { coverage, index, backendPid, expectedComponents, expectedServing },
 ) {
   p('');
   p(
@@ -717,16 +727,20 @@ function reportCoverage(
   // undefined: the history point does not say how many it evaluated.
   const complete =
     typeof coverage.services === 'number'
-      ? coverage.services >= expectedComponents
+      ? coverage.services >= expectedServing
       : undefined;
   p(
     `  refresh ${coverage.trigger}; history point ${
       coverage.before ?? '(none)'
     } → ${coverage.after}: ${
       coverage.services ?? '?'
-    } of ${expectedComponents} Components evaluated${
+    } of ${expectedServing} Components serving requests evaluated (of ${expectedComponents}; libraries and websites are left out)${
       complete === false ? ' (INCOMPLETE run)' : ''
-    }; GET /coverage totalItems ${coverage.rows ?? '?'}`,
+    }, ${
+      coverage.described ?? '?'
+    } of them described and checked anew (the others unchanged since the backend's previous run); GET /coverage totalItems ${
+      coverage.rows ?? '?'
+    }`,
   );
   p(
     `  wall ${seconds(coverage.wallMs)} from trigger to history point${
@@ -782,6 +796,7 @@ function report({
   backendPid,
   started,
   expectedComponents,
+  expectedServing,
 }) {
   const out = [];
   const p = line => out.push(line);
@@ -915,7 +930,13 @@ function report({
   }
   p('');
   coverageRuns.forEach((coverage, index) =>
-    reportCoverage(p, { coverage, index, backendPid, expectedComponents }),
+    reportCoverage(p, {
+      coverage,
+      index,
+      backendPid,
+      expectedComponents,
+      expectedServing,
+    }),
   );
   const problems = rows.filter(
     r => r.probe.failed || r.result.non2xx || r.result.errors,

@@ -3,7 +3,7 @@ import type {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import type { Entity } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   CoverageEntityRow,
@@ -12,6 +12,7 @@ import {
   EntityFacts,
   FactCycle,
   CheckResult,
+  ObservabilitySpec,
   ownerRefOf,
   summarizeChecks,
 } from '@redline/backstage-plugin-observability-common';
@@ -19,6 +20,12 @@ import type { CoverageStore } from '../database/CoverageStore';
 import { DESCRIBED_FIELDS, EventLoopYielder } from './describingInBatches';
 import { RunCpu } from './runCpu';
 import type { DescribeOnceOptions } from './EntityObservabilityService';
+import {
+  entityVersion,
+  factsFingerprint,
+  RememberedRowFields,
+  RememberedRows,
+} from './RememberedRows';
 import type { SloAttainmentBatch } from './SloAttainmentBatch';
 
 /**
@@ -29,6 +36,8 @@ import type { SloAttainmentBatch } from './SloAttainmentBatch';
 export interface EntityDescriber {
   describe(entity: Entity, options?: DescribeOnceOptions): EntityDescription;
   check(description: EntityDescription, facts: EntityFacts): CheckResult[];
+  /** The entity with the OpenSLO file `redline.dev/openslo` names read in, as the tab reads it. */
+  withOpenSloFile?(entity: Entity): Promise<Entity>;
 }
 
 /** Reported after each catalog page, for logs and tests. @public */
@@ -57,6 +66,16 @@ export interface CoverageRunResult {
    * published and no history point recorded (see `CoverageEvaluator`).
    */
   published: boolean;
+  /**
+   * Components that serve no requests (libraries, websites): left out of the
+   * table and every coverage figure, see `servingComponentTypes`.
+   */
+  notServing: number;
+  /**
+   * Entities described and checked anew; the others' metadata and facts
+   * were unchanged since the last run, which left their rows.
+   */
+  described: number;
   /** CPU seconds of this process while the run went on (see `RunCpu`). */
   cpuSeconds: { total: number; waitingForCatalog: number };
 }
@@ -125,6 +144,9 @@ export class CoverageEvaluator {
 
   readonly #options: CoverageEvaluatorOptions;
   readonly #pageSize: number;
+  readonly #remembered = new RememberedRows();
+  /** Entities described and checked anew, over all runs (see `described`). */
+  #described = 0;
 
   private constructor(options: CoverageEvaluatorOptions) {
     this.#options = options;
@@ -188,6 +210,8 @@ export class CoverageEvaluator {
     let pages = 0;
     let entities = 0;
     let failed = 0;
+    let notServing = 0;
+    const describedBefore = this.#described;
     do {
       throwIfAborted(signal);
       const limit = this.#pageSize;
@@ -218,14 +242,14 @@ export class CoverageEvaluator {
         await yielder.maybeYield();
         throwIfAborted(signal);
         try {
-          // A run describes each entity once: keeping its description
-          // would push out the ones open tabs use.
-          const description = this.#options.describer.describe(entity, {
-            remember: false,
+          const row = await this.#rowOf(entity, {
+            runId,
+            evaluatedAt,
+            cycle,
+            slos,
           });
-          rows.push(
-            await this.#evaluate(entity, description, evaluatedAt, cycle, slos),
-          );
+          if (row) rows.push(row);
+          else notServing += 1;
         } catch (error) {
           // One odd entity must not stop the other 9 999.
           failed += 1;
@@ -260,6 +284,8 @@ export class CoverageEvaluator {
         failed,
         pruned: 0,
         published: false,
+        notServing,
+        described: this.#described - describedBefore,
         cpuSeconds: cpu.seconds(),
       };
     }
@@ -274,6 +300,7 @@ export class CoverageEvaluator {
       finishedAt: new Date().toISOString(),
       history,
     });
+    this.#remembered.forgetAllBut(runId);
     // A point every 30 minutes for every team adds up; keep a bit over a year.
     const retentionMs =
       (this.#options.historyRetentionDays ?? 400) * 86_400_000;
@@ -281,8 +308,9 @@ export class CoverageEvaluator {
       new Date(Date.parse(evaluatedAt) - retentionMs).toISOString(),
     );
     const cpuSeconds = cpu.seconds();
+    const described = this.#described - describedBefore;
     logger.info(
-      `Coverage: evaluated ${entities} entities in ${pages} page(s), ${failed} failed, ${pruned} pruned; ${Math.round(
+      `Coverage: evaluated ${entities} entities in ${pages} page(s), ${failed} failed, ${pruned} pruned, ${notServing} left out as serving no requests, ${described} described anew; ${Math.round(
         summary.withSlo * 100,
       )} % with an SLO; CPU ${cpuSeconds.total.toFixed(
         2,
@@ -298,29 +326,83 @@ export class CoverageEvaluator {
       failed,
       pruned,
       published: true,
+      notServing,
+      described,
       cpuSeconds,
     };
   }
 
+  /**
+   * The entity's row: remembered from the last run when the entity and its
+   * facts are unchanged (see `RememberedRows`), else described, gathered
+   * and checked like the tab does, and remembered.
+   */
+  async #rowOf(
+    catalogEntity: Entity,
+    run: RunContext,
+  ): Promise<CoverageEntityRow | undefined> {
+    const entity =
+      (await this.#options.describer.withOpenSloFile?.(catalogEntity)) ??
+      catalogEntity;
+    const ref = stringifyEntityRef(entity);
+    // A file read in beside the entity can change while its etag does not.
+    const version = entityVersion(entity, {
+      readIn: entity !== catalogEntity,
+    });
+    const known = this.#remembered.recall(ref, version);
+    if (known?.row === null) {
+      this.#remembered.touch(ref, run.runId);
+      return undefined;
+    }
+    if (known?.row) {
+      const row = known.row;
+      const { cycle } = run;
+      const observed = await cycle.bucketsToMeasureAt(known.gatherable);
+      if ((observed?.join(',') ?? '') === known.buckets) {
+        const { facts } = await cycle.gather(known.gatherable);
+        if (factsFingerprint(facts) === known.facts) {
+          this.#remembered.touch(ref, run.runId);
+          return this.#withLiveFields(row, known.gatherable.spec, run);
+        }
+      }
+    }
+    return this.#evaluate(entity, ref, version, run);
+  }
+
   async #evaluate(
     entity: Entity,
-    configured: EntityDescription,
-    evaluatedAt: string,
-    cycle: FactCycle,
-    slos?: Pick<SloAttainmentBatch, 'measure'>,
-  ): Promise<CoverageEntityRow> {
+    ref: string,
+    version: string,
+    run: RunContext,
+  ): Promise<CoverageEntityRow | undefined> {
     const { describer } = this.#options;
+    this.#described += 1;
+    // A run describes each entity once: keeping its description would push
+    // out the ones open tabs use.
+    const configured = describer.describe(entity, { remember: false });
+    if (!configured.spec.servesRequests) {
+      // Libraries and websites have no RED targets: counting them as
+      // services would dilute every coverage figure (see docs/annotations.md).
+      this.#remembered.remember(ref, run.runId, {
+        version,
+        buckets: '',
+        facts: '',
+        gatherable: configured,
+        row: null,
+      });
+      return undefined;
+    }
+    let buckets = '';
     const {
       description,
       gathered: { facts },
-    } = await cycle.gatherAtLiveBuckets(configured, observedBuckets =>
-      describer.describe(entity, { observedBuckets, remember: false }),
-    );
+    } = await run.cycle.gatherAtLiveBuckets(configured, observedBuckets => {
+      buckets = observedBuckets.join(',');
+      return describer.describe(entity, { observedBuckets, remember: false });
+    });
     const { spec, artifacts } = description;
     const summary = summarizeChecks(describer.check(description, facts));
-    // The spec as measured at the live buckets, as the tab measures it.
-    const attainment = await slos?.measure(spec);
-    return {
+    const row: RememberedRowFields = {
       entityRef: spec.entityRef,
       name: spec.name,
       kind: spec.kind,
@@ -337,10 +419,35 @@ export class CoverageEvaluator {
       ...(summary.topFailingCheck
         ? { topFailingCheck: summary.topFailingCheck }
         : {}),
-      evaluatedAt,
-      ...attainment,
     };
+    this.#remembered.remember(ref, run.runId, {
+      version,
+      buckets,
+      facts: factsFingerprint(facts),
+      gatherable: description,
+      row,
+    });
+    return this.#withLiveFields(row, spec, run);
   }
+
+  /** What every run measures anew: its time and the SLO attainment. */
+  async #withLiveFields(
+    row: RememberedRowFields,
+    spec: ObservabilitySpec,
+    run: RunContext,
+  ): Promise<CoverageEntityRow> {
+    // The spec as measured at the live buckets, as the tab measures it.
+    const attainment = await run.slos?.measure(spec);
+    return { ...row, evaluatedAt: run.evaluatedAt, ...attainment };
+  }
+}
+
+/** What the rows of one run share. */
+interface RunContext {
+  runId: string;
+  evaluatedAt: string;
+  cycle: FactCycle;
+  slos?: Pick<SloAttainmentBatch, 'measure'>;
 }
 
 function throwIfAborted(signal?: AbortSignal) {

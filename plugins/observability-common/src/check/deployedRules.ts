@@ -1,6 +1,36 @@
 /** Which generated rules an entity's Prometheus has loaded, and how live alerts map to them. */
-import type { GeneratedAlert, GeneratedArtifacts } from '../generate/types';
+import { WATCHDOG_ALERT } from '../generate/generators/watchdog';
+import type { GeneratedAlert } from '../generate/types';
 import type { EntityFacts, LoadedRule } from './types';
+
+/**
+ * What matching deployed rules reads of the generated ones: their names. A
+ * whole `GeneratedArtifacts` is one; a coverage run keeps only this much of
+ * an entity between runs.
+ * @public
+ */
+export interface GeneratedRuleNames {
+  rules: {
+    groups: ReadonlyArray<{
+      rules: ReadonlyArray<{ alert: string } | { record: string }>;
+    }>;
+  };
+}
+
+/** Only the names of `artifacts`' rules, for keeping. @public */
+export function generatedRuleNames(
+  artifacts: GeneratedRuleNames,
+): GeneratedRuleNames {
+  return {
+    rules: {
+      groups: artifacts.rules.groups.map(group => ({
+        rules: group.rules.map(rule =>
+          'alert' in rule ? { alert: rule.alert } : { record: rule.record },
+        ),
+      })),
+    },
+  };
+}
 
 /**
  * Names of the generated alerts that belong in Prometheus: those in the rule
@@ -8,14 +38,24 @@ import type { EntityFacts, LoadedRule } from './types';
  * never be "loaded" in Prometheus and must not be expected there.
  * @public
  */
-export function prometheusAlertNames(artifacts: GeneratedArtifacts): string[] {
+export function prometheusAlertNames(artifacts: GeneratedRuleNames): string[] {
   const names = new Set<string>();
   for (const group of artifacts.rules.groups) {
     for (const rule of group.rules) {
-      if ('alert' in rule) names.add(rule.alert);
+      if ('alert' in rule && isServiceAlert(rule.alert)) names.add(rule.alert);
     }
   }
   return [...names].sort();
+}
+
+/**
+ * The Watchdog carries no service label (it is not one of the service's
+ * alerts), so it is never among the rules loaded "for the service"; whether
+ * it runs is the tab's evaluator status, not this check's question.
+ * @public
+ */
+export function isServiceAlert(name: string): boolean {
+  return name !== WATCHDOG_ALERT;
 }
 
 /** Labels that tell apart generated alerts sharing a name (SLOs, burn windows). */
@@ -39,7 +79,7 @@ export function isInstanceOf(
   );
 }
 
-function generatedNames(artifacts: GeneratedArtifacts) {
+function generatedNames(artifacts: GeneratedRuleNames) {
   const alerts = new Set(prometheusAlertNames(artifacts));
   const records = new Set<string>();
   for (const group of artifacts.rules.groups) {
@@ -58,7 +98,7 @@ function generatedNames(artifacts: GeneratedArtifacts) {
  */
 export function deployedRulesFact(
   serviceRules: ReadonlyArray<Pick<LoadedRule, 'type' | 'name'>>,
-  artifacts: GeneratedArtifacts,
+  artifacts: GeneratedRuleNames,
 ): NonNullable<EntityFacts['deployedRules']> {
   const names = generatedNames(artifacts);
   const loadedAlerts = new Set<string>();

@@ -6,10 +6,13 @@
  * matched to each entity here, so a coverage row and the tab see the same
  * facts — and therefore the same checks — for an entity.
  */
+import { alertmanagerConfigFact } from '../check/alertmanagerStatus';
 import { RuleIndex, ruleIndexOf } from '../check/belongsToService';
-import { deployedRulesFact } from '../check/deployedRules';
+import {
+  deployedRulesFact,
+  type GeneratedRuleNames,
+} from '../check/deployedRules';
 import type { EntityFacts, FiringAlert } from '../check/types';
-import type { GeneratedArtifacts } from '../generate/types';
 import { formatLintLocation, lintRuleGroups } from '../lint';
 import { fromPrometheusApiGroups } from '../lint/prometheusApi';
 import { parseLabelMatchers, type LabelMatcher } from '../spec/labelMatchers';
@@ -48,10 +51,14 @@ export interface GatheredFacts {
   alerts: EntityAlerts;
 }
 
-/** What the describe step produced, as far as gathering needs it. @public */
+/**
+ * What the describe step produced, as far as gathering needs it: the spec
+ * and the generated rules' names (a whole description will do).
+ * @public
+ */
 export interface GatherableDescription {
   spec: ObservabilitySpec;
-  artifacts: GeneratedArtifacts;
+  artifacts: GeneratedRuleNames;
 }
 
 /** @public */
@@ -139,6 +146,10 @@ export class FactCycle {
   readonly #alertmanager = new Map<
     string,
     Promise<Settled<RawAlert[] | undefined>>
+  >();
+  readonly #alertmanagerConfigs = new Map<
+    string,
+    Promise<EntityFacts['alertmanagerConfig']>
   >();
   readonly #owners = new Map<string, Promise<boolean | undefined>>();
   readonly #runbooks = new Map<
@@ -245,19 +256,31 @@ export class FactCycle {
     description: D,
     redescribe: (observedBuckets: string[]) => D,
   ): Promise<D> {
-    if (!hasLatencySlo(description.spec)) return description;
+    const observed = await this.bucketsToMeasureAt(description);
+    return observed ? redescribe(observed) : description;
+  }
+
+  /**
+   * The live buckets when they measure one of the entity's latency SLOs
+   * differently from the configured ones, else undefined (the description
+   * as configured stands).
+   */
+  async bucketsToMeasureAt(
+    description: Pick<GatherableDescription, 'spec'>,
+  ): Promise<string[] | undefined> {
+    if (!hasLatencySlo(description.spec)) return undefined;
     const observed = await this.observedBuckets(description);
     const { slos, metrics } = description.spec;
     return observed &&
       observedBucketsMatter(slos, metrics.histogramBuckets, observed)
-      ? redescribe(observed)
-      : description;
+      ? observed
+      : undefined;
   }
 
   /** Every fact about one entity. Never throws. */
   async gather(description: GatherableDescription): Promise<GatheredFacts> {
     const { spec, artifacts } = description;
-    const [ownerExists, runbooks, rules, metrics, alertmanager] =
+    const [ownerExists, runbooks, rules, metrics, alertmanager, amConfig] =
       await this.#ask(spec);
 
     const facts: EntityFacts = {};
@@ -265,6 +288,7 @@ export class FactCycle {
       facts.ownerExists = spec.owner ? ownerExists : false;
     if (runbooks) facts.runbooks = runbooks;
     if (metrics) facts.metrics = metrics;
+    if (amConfig) facts.alertmanagerConfig = amConfig;
     if (rules) {
       facts.deployedRules = rules.ok
         ? deployedRulesFact(rules.value.rules, artifacts)
@@ -306,7 +330,31 @@ export class FactCycle {
       this.#serviceRules(spec),
       this.#metrics(spec),
       this.#alertmanagerAlerts(spec),
+      this.#alertmanagerConfig(spec),
     ]);
+  }
+
+  /** The configuration the entity's Alertmanager runs, asked once per instance. */
+  #alertmanagerConfig(
+    spec: ObservabilitySpec,
+  ): Promise<EntityFacts['alertmanagerConfig']> {
+    const fetchStatus = this.#sources.alertmanagerStatus;
+    if (!fetchStatus) return Promise.resolve(undefined);
+    const key = spec.alertmanagerInstance ?? '';
+    let pending = this.#alertmanagerConfigs.get(key);
+    if (!pending) {
+      const instance = spec.alertmanagerInstance;
+      pending = fetchStatus.call(this.#sources, instance).then(
+        answer => answer && alertmanagerConfigFact(answer.name, answer.status),
+        error => ({
+          status: 'unknown' as const,
+          source: instance ?? 'default',
+          reason: reasonOf(error),
+        }),
+      );
+      this.#alertmanagerConfigs.set(key, pending);
+    }
+    return pending;
   }
 
   #ownerExists(spec: ObservabilitySpec): Promise<boolean | undefined> {

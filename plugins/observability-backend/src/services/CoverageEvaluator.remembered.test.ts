@@ -1,0 +1,182 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import {
+  DEFAULT_CHECKS,
+  DEFAULT_GENERATOR_CONFIG,
+  DEFAULT_GENERATORS,
+  FactCycle,
+  FactSources,
+  PrometheusApiRuleGroup,
+} from '@redline/backstage-plugin-observability-common';
+import { DatabaseCoverageStore } from '../database/DatabaseCoverageStore';
+import { loadDemoCatalog } from '../__testUtils__/demoCatalog';
+import { loadedRules } from '../__testUtils__/loadedRules';
+import { CoverageEvaluator, EntityDescriber } from './CoverageEvaluator';
+import { EntityObservabilityService } from './EntityObservabilityService';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+/** The real describe step and checks, counting the entities it describes. */
+function countingDescriber() {
+  const real = EntityObservabilityService.create({
+    catalog: {} as any,
+    generator: DEFAULT_GENERATOR_CONFIG,
+    generators: DEFAULT_GENERATORS,
+    checks: DEFAULT_CHECKS,
+  });
+  const described: string[] = [];
+  const describer: EntityDescriber = {
+    describe(entity, options) {
+      described.push(entity.metadata.name);
+      return real.describe(entity, options);
+    },
+    check: (description, facts) => real.check(description, facts),
+  };
+  return { describer, described };
+}
+
+/** A world that changes between runs: the catalog and the loaded rules. */
+function world(entities: Entity[]) {
+  const state = {
+    entities,
+    rules: [] as PrometheusApiRuleGroup[],
+  };
+  const catalog = {
+    async queryEntities(request: any) {
+      const offset = request.cursor ? Number(request.cursor) : 0;
+      const pool = state.entities.filter(e =>
+        (request.filter?.kind ?? ['Component']).includes(e.kind),
+      );
+      const items = pool.slice(offset, offset + request.limit);
+      const next = offset + request.limit;
+      return {
+        items,
+        totalItems: pool.length,
+        pageInfo: next < pool.length ? { nextCursor: String(next) } : {},
+      };
+    },
+  };
+  const sources: FactSources = {
+    async prometheusRules() {
+      return state.rules;
+    },
+    async seriesLabelSets() {
+      return [];
+    },
+    async alertmanagerAlerts() {
+      return [];
+    },
+  };
+  return { state, catalog, sources };
+}
+
+async function evaluatorOver(w: ReturnType<typeof world>) {
+  const knex = await databases.init('SQLITE_3');
+  const store = await DatabaseCoverageStore.create({
+    database: mockServices.database({ knex }),
+  });
+  const { describer, described } = countingDescriber();
+  const evaluator = CoverageEvaluator.create({
+    catalog: w.catalog as any,
+    auth: mockServices.auth(),
+    store,
+    logger: mockServices.logger.mock(),
+    describer,
+    newFactCycle: () => new FactCycle(w.sources, { batch: true }),
+    pageSize: 4,
+  });
+  const rows = async () => {
+    const { items } = await store.listRows({
+      offset: 0,
+      limit: 500,
+      sort: 'name',
+    });
+    return items.map(({ evaluatedAt, ...row }) => row);
+  };
+  return { evaluator, described, rows };
+}
+
+function withAnnotation(entity: Entity, name: string, value: string): Entity {
+  return {
+    ...entity,
+    metadata: {
+      ...entity.metadata,
+      annotations: { ...entity.metadata.annotations, [name]: value },
+    },
+  };
+}
+
+describe('CoverageEvaluator remembering rows between runs', () => {
+  const demo = loadDemoCatalog();
+  const components = demo.filter(e => e.kind === 'Component');
+  const checkout = demo.find(e => e.metadata.name === 'checkout')!;
+
+  it('describes nothing again when neither the catalog nor the facts changed', async () => {
+    const w = world(demo);
+    const { evaluator, described, rows } = await evaluatorOver(w);
+
+    await evaluator.run();
+    expect(described.length).toBeGreaterThanOrEqual(components.length);
+    const first = await rows();
+
+    described.length = 0;
+    const second = await evaluator.run();
+    expect(described).toEqual([]);
+    expect(second.entities).toBe(components.length);
+    expect(await rows()).toEqual(first);
+  });
+
+  it('describes again only the entity whose metadata changed', async () => {
+    const w = world(demo);
+    const { evaluator, described, rows } = await evaluatorOver(w);
+    await evaluator.run();
+
+    w.state.entities = demo.map(e =>
+      e === checkout ? withAnnotation(e, 'redline.dev/tier', '3') : e,
+    );
+    described.length = 0;
+    await evaluator.run();
+
+    expect(new Set(described)).toEqual(new Set(['checkout']));
+    const row = (await rows()).find(r => r.name === 'checkout');
+    expect(row?.tier).toBe('tier-3');
+  });
+
+  it('checks again the entity whose facts changed, and agrees with a run that remembers nothing', async () => {
+    const w = world(demo);
+    const { evaluator, described, rows } = await evaluatorOver(w);
+    await evaluator.run();
+    expect((await rows()).find(r => r.name === 'checkout')?.rulesDeployed).toBe(
+      'no',
+    );
+
+    // checkout's alerts get deployed: its facts change, nobody else's do.
+    w.state.rules = loadedRules(checkout);
+    described.length = 0;
+    await evaluator.run();
+    expect(new Set(described)).toEqual(new Set(['checkout']));
+    const remembered = await rows();
+    expect(remembered.find(r => r.name === 'checkout')?.rulesDeployed).toBe(
+      'yes',
+    );
+
+    const fresh = await evaluatorOver(w);
+    await fresh.evaluator.run();
+    expect(remembered).toEqual(await fresh.rows());
+  });
+
+  it('forgets entities that left the catalog, and describes one that comes back', async () => {
+    const w = world(demo);
+    const { evaluator, described } = await evaluatorOver(w);
+    await evaluator.run();
+
+    w.state.entities = demo.filter(e => e !== checkout);
+    await evaluator.run();
+    w.state.entities = demo;
+    described.length = 0;
+    await evaluator.run();
+    expect(described).toEqual(['checkout']);
+  });
+});

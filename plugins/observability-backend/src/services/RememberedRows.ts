@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import type { Entity } from '@backstage/catalog-model';
+import {
+  CoverageEntityRow,
+  EntityFacts,
+  GatherableDescription,
+  generatedRuleNames,
+} from '@redline/backstage-plugin-observability-common';
+
+/** A row without what every run measures anew. */
+export type RememberedRowFields = Omit<
+  CoverageEntityRow,
+  | 'evaluatedAt'
+  | 'slos'
+  | 'slosMeasured'
+  | 'slosMeeting'
+  | 'budgetsNearlyExhausted'
+  | 'budgetsExhausted'
+  | 'lowestBudgetPercent'
+>;
+
+/** What one entity's last evaluation left for the next run. */
+export interface RememberedRow {
+  /** The entity version it was described from (see `entityVersion`). */
+  version: string;
+  /** The live buckets it was measured at, '' for the configured ones. */
+  buckets: string;
+  /** `factsFingerprint` of the facts its checks ran on. */
+  facts: string;
+  /** The spec and generated rule names, enough to gather its facts again. */
+  gatherable: GatherableDescription;
+  /** Null for an entity left out of coverage (it serves no requests). */
+  row: RememberedRowFields | null;
+}
+
+/**
+ * What a coverage run keeps of each entity between runs, so the next run
+ * describes and checks again only the entities whose metadata or facts
+ * changed. A row is a pure function of the entity, the configuration, the
+ * generators and checks (all fixed for the life of the evaluator that owns
+ * this) and the entity's facts; its facts are gathered every run, so a rule
+ * that was deployed or an alert that fired re-evaluates that entity alone.
+ * Describing and checking are most of a run's CPU, and between two runs
+ * half an hour apart few of 10 000 entities change.
+ *
+ * Each entry keeps the spec and rule names (a few KB), never the whole
+ * description; entries of entities a run no longer saw are dropped when it
+ * completes.
+ */
+export class RememberedRows {
+  readonly #rows = new Map<string, RememberedRow & { seenInRun: string }>();
+
+  /** The entry for `entity` if it was described from this same version. */
+  recall(ref: string, version: string): RememberedRow | undefined {
+    const entry = this.#rows.get(ref);
+    return entry?.version === version ? entry : undefined;
+  }
+
+  /** Keeps `entry`, of only its rules' names. */
+  remember(ref: string, runId: string, entry: RememberedRow): void {
+    this.#rows.set(ref, {
+      ...entry,
+      gatherable: {
+        spec: entry.gatherable.spec,
+        artifacts: generatedRuleNames(entry.gatherable.artifacts),
+      },
+      seenInRun: runId,
+    });
+  }
+
+  /** Marks an entry as still in the catalog for `runId`. */
+  touch(ref: string, runId: string): void {
+    const entry = this.#rows.get(ref);
+    if (entry) entry.seenInRun = runId;
+  }
+
+  /** Drops entities `runId` did not see (deleted, or out of the filter). */
+  forgetAllBut(runId: string): void {
+    for (const [ref, entry] of this.#rows)
+      if (entry.seenInRun !== runId) this.#rows.delete(ref);
+  }
+
+  get size(): number {
+    return this.#rows.size;
+  }
+}
+
+/**
+ * The entity's version: uid and etag, which the catalog changes with every
+ * change it stores. An entity without them (tests, other catalogs), or with
+ * content `readIn` from elsewhere (an OpenSLO file), is hashed whole.
+ */
+export function entityVersion(
+  entity: Entity,
+  { readIn = false }: { readIn?: boolean } = {},
+): string {
+  const { uid, etag } = entity.metadata;
+  if (uid && etag && !readIn) return `${uid}\u0000${etag}`;
+  return createHash('sha1').update(JSON.stringify(entity)).digest('base64');
+}
+
+/**
+ * Facts shared by many entities of a cycle (an Alertmanager's config, lint
+ * findings of a rules snapshot, a runbook's probe) are the same objects, so
+ * each is serialised once per cycle.
+ */
+const serialised = new WeakMap<object, string>();
+
+function digestOf(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  let digest = serialised.get(value);
+  if (digest === undefined) {
+    const json = JSON.stringify(value);
+    // Long answers (a whole Alertmanager config) would otherwise be copied
+    // into every entity's fingerprint.
+    digest =
+      json.length > 64
+        ? createHash('sha1').update(json).digest('base64')
+        : json;
+    serialised.set(value, digest);
+  }
+  return digest;
+}
+
+/** Equal for equal facts, whatever objects hold them. */
+export function factsFingerprint(facts: EntityFacts): string {
+  const record = facts as Record<string, unknown>;
+  return Object.keys(record)
+    .sort()
+    .map(name => `${name}=${digestOf(record[name])}`)
+    .join(';');
+}
