@@ -111,6 +111,32 @@ export interface Config {
       timeoutMs?: number;
     };
 
+    /**
+     * The always-firing `Watchdog` alert generated into every rule file
+     * (a dead-man's switch): routed by each team's Alertmanager route to a
+     * `<team>-heartbeat` receiver, so an external dead-man's-switch service
+     * alarms when the heartbeats stop, i.e. when Prometheus stopped
+     * evaluating rules. The tab also says so when the Watchdog is missing
+     * from Alertmanager.
+     */
+    watchdog?: {
+      /**
+       * Webhook URL of the dead-man's-switch service that receives the
+       * heartbeats. Not set: the receiver has no integration (the Watchdog
+       * still fires and the tab still watches it).
+       */
+      heartbeatUrl?: string;
+      /** How often a heartbeat is sent (Alertmanager duration). Default 1m. */
+      repeatInterval?: string;
+    };
+
+    /**
+     * Component `spec.type`s that serve requests (default `['service']`):
+     * only these get RED targets, SLOs and alerts. A library or static
+     * website is shown for what it is (see docs/annotations.md).
+     */
+    servingComponentTypes?: string[];
+
     /** Which hosts `redline.dev/alert-webhook` may point Alertmanager at. */
     alertWebhook?: {
       /**

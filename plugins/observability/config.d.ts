@@ -10,5 +10,15 @@ export interface Config {
      * @visibility frontend
      */
     scaffolderTemplate?: string;
+    /** The entity's Observability tab. */
+    tab?: {
+      /**
+       * Seconds between reads of the tab's live parts (RED values, firing
+       * alerts, checks, SLOs); they are also read when the window regains
+       * focus. Default 30, at least 5.
+       * @visibility frontend
+       */
+      refreshSeconds?: number;
+    };
   };
 }

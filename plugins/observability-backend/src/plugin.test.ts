@@ -626,6 +626,33 @@ describe('observability backend plugin', () => {
       expect(slow.requestsTo('/api/v1/query')).toHaveLength(asked);
     });
 
+    it('GET /entity/...?parts=static answers the design without asking a hung Prometheus', async () => {
+      const res = await request(server).get(
+        `${API}/entity/component/default/slow?parts=static`,
+      );
+      expect(res.status).toBe(200);
+      const body = res.body as EntityViewResponse;
+      expect(body.parts).toBe('static');
+      expect(body.live).toBeUndefined();
+      expect(body.redTargets.map(t => t.signal)).toEqual([
+        'rate',
+        'errors',
+        'duration',
+      ]);
+      expect(body.alerts.length).toBeGreaterThan(0);
+      expect(body.deployedRules.status).toBe('unknown');
+      // Never asked, so however long it hangs, this answer does not wait.
+      expect(slow.requests).toHaveLength(0);
+    });
+
+    it('GET /entity/...?parts= names the field when its value is unknown', async () => {
+      const res = await request(server).get(
+        `${API}/entity/component/default/slow?parts=everything`,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/^Invalid query: parts/);
+    });
+
     it('runbook links on hosts that are not allowed are never fetched', async () => {
       const res = await request(server).get(
         `${API}/entity/component/default/elsewhere`,
@@ -755,11 +782,14 @@ describe('observability backend plugin', () => {
       ]);
       // Per-instance copies fold into one alert without the instance label.
       expect(firing.alerts[0].labels.instance).toBeUndefined();
-      const calls = alertmanager.requestsTo('/api/v2/alerts');
-      expect(calls).toHaveLength(1);
-      expect(new URL(calls[0].url, 'http://x').searchParams.get('filter')).toBe(
+      // The entity's alerts, and its Watchdog (is its evaluator running?).
+      const filters = alertmanager
+        .requestsTo('/api/v2/alerts')
+        .map(call => new URL(call.url, 'http://x').searchParams.get('filter'));
+      expect(filters.sort()).toEqual([
+        'redline_watchdog="checkout"',
         'service="checkout"',
-      );
+      ]);
       // Five raw alerts cross the threshold of 3.
       expect(warnings).toContain(
         'Alert storm detected. Aggregating related alerts: 5 raw alerts folded into 2.',

@@ -53,6 +53,7 @@ export const observabilityPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         auditor: coreServices.auditor,
         metrics: metricsServiceRef,
+        urlReader: coreServices.urlReader,
       },
       async init(deps) {
         const {
@@ -75,6 +76,7 @@ export const observabilityPlugin = createBackendPlugin({
           catalog: deps.catalog,
           logger,
           metrics: deps.metrics,
+          urlReader: deps.urlReader,
           generators,
           checks,
         });

@@ -2,9 +2,11 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { createAlertmanagerRouter } from './routes/alertmanager';
 import { createApplyRouter } from './routes/apply';
+import { createBacktestRouter } from './routes/backtest';
 import { createDesignRouter } from './routes/design';
 import { createEntityRouter } from './routes/entity';
 import { createErrorHygiene } from './routes/errorHygiene';
+import { createOpenSloRouter } from './routes/openslo';
 import { createSloRouter } from './routes/slos';
 import type { RouteDeps } from './routes/types';
 import type { SloStatusService } from './services/SloStatusService';
@@ -47,6 +49,8 @@ export async function createRouter(
   router.use(createEntityRouter(options));
   if (options.slos)
     router.use(createSloRouter({ ...options, slos: options.slos }));
+  router.use(createBacktestRouter(options));
+  router.use(createOpenSloRouter(options));
   router.use(createApplyRouter(options));
   router.use(createDesignRouter(options));
   router.use(createAlertmanagerRouter(options));

@@ -8,6 +8,7 @@ import { relative } from 'node:path';
 import type { parseSpec } from '@redline/backstage-plugin-observability-common';
 import { parseAllDocuments } from 'yaml';
 import { messageOf } from './io';
+import { withLocalOpenSlo } from './openSloFiles';
 import { listYamlFiles } from './yamlFiles';
 
 /** A catalog entity, as parseSpec takes it. */
@@ -78,7 +79,9 @@ function readFile(
       );
       return;
     }
-    result.entities.push({ entity: value, source });
+    const located = withLocalOpenSlo(value, file);
+    if ('error' in located) result.errors.push(`${source}: ${located.error}`);
+    else result.entities.push({ entity: located.entity, source });
   });
 }
 

@@ -37,8 +37,12 @@ function generateDemo(dir: string): Generated[] {
     e => e.entity.kind === 'Component',
   );
   expect(components.length).toBeGreaterThanOrEqual(30);
-  return components.map(({ entity }, i) => {
-    const { artifacts } = describeEntity(entity, config);
+  // Libraries and websites serve no requests and get no files.
+  const serving = components
+    .map(({ entity }) => ({ entity, ...describeEntity(entity, config) }))
+    .filter(({ spec }) => spec.servesRequests);
+  expect(serving.length).toBeGreaterThanOrEqual(20);
+  return serving.map(({ entity, artifacts }, i) => {
     const file = (id: string) =>
       artifacts.files.find(f => f.id === id)!.content;
     const rulesFile = join(dir, `${i}-${entity.metadata.name}.rules.yaml`);

@@ -13,3 +13,6 @@ export * from './types';
 export * from './permissions';
 export * from './lint';
 export * from './slo';
+export * from './apply';
+export * from './backtest';
+export * from './openslo';

@@ -70,6 +70,17 @@ export type LiveStatus =
   | { status: 'unknown'; reason: string };
 
 /**
+ * The spec as the tab shows it: what the checks and generators read of it
+ * (thresholds, routing, metric names, which annotations were parsed) is
+ * already in the view's targets, checks and alerts.
+ * @public
+ */
+export type EntityViewSpec = Omit<
+  ObservabilitySpec,
+  'describedAnnotations' | 'thresholds' | 'routing' | 'metrics'
+>;
+
+/**
  * Response of `GET /entity/:kind/:namespace/:name` (the Observability tab):
  * what the tab shows, each thing once. File text, runbook Markdown and the
  * seed's output object are fetched when the Scaffold alerts dialog asks.
@@ -77,7 +88,7 @@ export type LiveStatus =
  */
 export interface EntityViewResponse {
   entityRef: string;
-  spec: ObservabilitySpec;
+  spec: EntityViewSpec;
   redTargets: RedTarget[];
   /**
    * Present when a Prometheus instance is configured for this entity.
@@ -110,7 +121,26 @@ export interface EntityViewResponse {
   lintFindings?: NonNullable<EntityFacts['lintFindings']>;
   /** Whether the caller may apply artifacts (permission `observability.artifacts.apply`). */
   canApply: boolean;
+  /**
+   * `static`: answered without asking Prometheus (`?parts=static`), so live
+   * values, deployed state and the checks that need them are not known yet.
+   * Absent: the full view.
+   */
+  parts?: 'static';
+  /**
+   * Whether the rules' evaluator is alive, from the generated Watchdog in
+   * Alertmanager: `stopped` when it is missing there (absent: no
+   * Alertmanager to ask, or a static view).
+   */
+  evaluator?: EvaluatorStatus;
+  /** Base URLs of the entity's Prometheus and Alertmanager, for links out (graphs, silences). */
+  links?: { prometheusUrl?: string; alertmanagerUrl?: string };
 }
+
+/** Whether Prometheus still evaluates an entity's rules. @public */
+export type EvaluatorStatus =
+  | { status: 'ok'; since?: string }
+  | { status: 'stopped' | 'unknown'; reason: string };
 
 /** Result of `POST /entity/:kind/:namespace/:name/apply`. @public */
 export interface ApplyResponse {

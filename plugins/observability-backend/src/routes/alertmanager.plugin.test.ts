@@ -103,11 +103,14 @@ describe('GET /alertmanager/…/config.yaml', () => {
     expect(
       config.route.routes.map((r: { matchers: string[] }) => r.matchers),
     ).toEqual([['team="finance"'], ['team="payments"']]);
+    // Each team's Watchdog heartbeat receiver (no integration configured).
     expect(config.receivers.map((r: { name: string }) => r.name)).toEqual([
       'redline-default',
       'finance-ticket',
+      'finance-heartbeat',
       'payments-pager',
       'payments-ticket',
+      'payments-heartbeat',
     ]);
     const paymentsTicket = config.receivers.find(
       (r: { name: string }) => r.name === 'payments-ticket',
@@ -159,7 +162,11 @@ describe('GET /alertmanager/…/config.yaml', () => {
     expect(config.route.routes[0]).toMatchObject({
       matchers: ['team="payments"'],
       receiver: 'payments-ticket',
-      routes: [{ receiver: 'payments-pager' }],
+      // The Watchdog's heartbeat first, then what pages.
+      routes: [
+        { receiver: 'payments-heartbeat', matchers: ['alertname="Watchdog"'] },
+        { receiver: 'payments-pager' },
+      ],
     });
   });
 

@@ -1,9 +1,11 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { ConflictError, NotAllowedError } from '@backstage/errors';
+import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  APPLICABLE_ARTIFACTS,
   ApplyHistoryResponse,
+  ApplyPreviewResponse,
   ApplyResponse,
   observabilityArtifactsApplyPermission,
 } from '@redline/backstage-plugin-observability-common';
@@ -11,6 +13,8 @@ import type { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { getRequestContext } from '../telemetry/context';
+import type { ApplyRequest } from '../services/ArtifactApplier';
+import { fileSelectionSchema, selectFiles } from './fileSelection';
 import type { RouteDeps } from './types';
 import { entityRefFromParams, jsonBody, parseOrThrow } from './validation';
 
@@ -21,6 +25,7 @@ const applyBody = z
       .min(1, 'must not be empty')
       .max(100, 'must be at most 100 characters')
       .optional(),
+    files: fileSelectionSchema.optional(),
   })
   .strict();
 
@@ -65,6 +70,9 @@ export function createApplyRouter(deps: RouteDeps) {
           ...(body.success && body.data.instance
             ? { instance: body.data.instance }
             : {}),
+          ...(body.success && body.data.files
+            ? { files: body.data.files }
+            : {}),
         },
       });
       let result: ApplyResponse;
@@ -90,10 +98,21 @@ export function createApplyRouter(deps: RouteDeps) {
     },
   );
 
-  async function applyRules(
-    req: Request,
-    credentials: BackstageCredentials,
-  ): Promise<ApplyResponse> {
+  router.post(
+    '/entity/:kind/:namespace/:name/apply/preview',
+    jsonBody(),
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      await authorizeApply(credentials);
+      const { request, ctx } = await applyRequest(req, credentials);
+      const body: ApplyPreviewResponse = await applier.preview(request, ctx);
+      res.json(body);
+    },
+  );
+
+  async function authorizeApply(credentials: BackstageCredentials) {
     const [decision] = await permissions.authorize(
       [{ permission: observabilityArtifactsApplyPermission }],
       { credentials },
@@ -103,6 +122,10 @@ export function createApplyRouter(deps: RouteDeps) {
         `Applying rules needs the permission ${observabilityArtifactsApplyPermission.name}`,
       );
     }
+  }
+
+  /** The apply the request asks for; `alertCount` is known once resolved. */
+  async function applyRequest(req: Request, credentials: BackstageCredentials) {
     const ref = entityRefFromParams(req.params);
     const body = parseOrThrow(applyBody, req.body ?? {}, 'request body');
     const entity = await entities.load(ref, credentials);
@@ -113,48 +136,70 @@ export function createApplyRouter(deps: RouteDeps) {
       subject?: string;
     };
     const ctx = getRequestContext(req, logger);
-    let alertCount = 0;
+    const resolved = { alertCount: 0 };
 
-    const result = await applier.apply(
-      {
-        entityRef,
-        appliedBy:
-          principal.userEntityRef ?? principal.subject ?? principal.type,
-        instance: body.instance,
-        resolve: async () => {
-          // The rules the tab shows: latency SLOs at the live buckets.
-          const { spec, artifacts } = await facts.describeAtLiveBuckets(
-            entity,
-            (e, options) => entities.describe(e, options),
-            { credentials, ctx },
-          );
-          const { client: prometheus, reason } = facts.prometheusFor({
-            ...spec,
-            prometheusInstance: body.instance ?? spec.prometheusInstance,
-          });
-          if (!prometheus) {
-            throw new ConflictError(
-              `Cannot apply rules for ${entityRef}: ${reason}`,
+    const request: ApplyRequest = {
+      entityRef,
+      appliedBy: principal.userEntityRef ?? principal.subject ?? principal.type,
+      instance: body.instance,
+      resolve: async () => {
+        // The rules the tab shows: latency SLOs at the live buckets.
+        const { spec, artifacts } = await facts.describeAtLiveBuckets(
+          entity,
+          (e, options) => entities.describe(e, options),
+          { credentials, ctx },
+        );
+        const selected = selectFiles(
+          artifacts.files,
+          body.files,
+          'files',
+          entityRef,
+        );
+        body.files?.forEach((id, index) => {
+          if (!APPLICABLE_ARTIFACTS.includes(id)) {
+            throw new InputError(
+              `Invalid files[${index}]: '${id}' cannot be applied to Prometheus; Apply writes only ${APPLICABLE_ARTIFACTS.join(
+                ', ',
+              )} (download or propose the other files)`,
             );
           }
-          const rulesFile = artifacts.files.find(
-            f => f.id === 'prometheus-rules',
+        });
+        const { client: prometheus, reason } = facts.prometheusFor({
+          ...spec,
+          prometheusInstance: body.instance ?? spec.prometheusInstance,
+        });
+        if (!prometheus) {
+          throw new ConflictError(
+            `Cannot apply rules for ${entityRef}: ${reason}`,
           );
-          if (!rulesFile) {
-            throw new ConflictError(
-              `No Prometheus rules were generated for ${entityRef}`,
-            );
-          }
-          alertCount = artifacts.rules.groups
-            .flatMap(group => group.rules)
-            .filter(rule => 'alert' in rule).length;
-          return { rules: rulesFile.content, prometheus };
-        },
+        }
+        const rulesFile = selected.find(f => f.id === 'prometheus-rules');
+        if (!rulesFile) {
+          throw new ConflictError(
+            `No Prometheus rules were generated for ${entityRef}`,
+          );
+        }
+        resolved.alertCount = artifacts.rules.groups
+          .flatMap(group => group.rules)
+          .filter(rule => 'alert' in rule).length;
+        return { rules: rulesFile.content, prometheus };
       },
-      ctx,
-    );
+    };
+    return { request, ctx, resolved };
+  }
+
+  async function applyRules(
+    req: Request,
+    credentials: BackstageCredentials,
+  ): Promise<ApplyResponse> {
+    await authorizeApply(credentials);
+    const { request, ctx, resolved } = await applyRequest(req, credentials);
+    const result = await applier.apply(request, ctx);
     if (result.changed)
-      metrics.alertsConfigured.inc({ target: 'prometheus' }, alertCount);
+      metrics.alertsConfigured.inc(
+        { target: 'prometheus' },
+        resolved.alertCount,
+      );
     return result;
   }
 

@@ -12,13 +12,12 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   CoverageHistoryPoint,
   CoverageResponse,
-  generateArtifacts,
-  parseSpec,
   resolveGeneratorConfig,
 } from '@redline/backstage-plugin-observability-common';
 import request from 'supertest';
 import { closedPortUrl, FakeServer, promOk } from '../__testUtils__/fakeServer';
 import { testEntities } from '../__testUtils__/entities';
+import { loadedRules } from '../__testUtils__/loadedRules';
 import { observabilityPlugin } from '../plugin';
 
 const API = '/api/observability';
@@ -41,30 +40,12 @@ describe('coverage through the plugin', () => {
     const config = resolveGeneratorConfig({
       portalBaseUrl: 'http://portal.test',
     });
-    const { spec, findings } = parseSpec(checkout, config);
-    const { alerts } = generateArtifacts(spec, config, findings);
+    const groups = loadedRules(checkout, config);
     prometheus.otherwise(req => {
       if (req.url.startsWith('/api/v1/query?'))
         return promOk({ resultType: 'vector', result: [] });
       return req.url.startsWith('/api/v1/rules')
-        ? promOk({
-            groups: [
-              {
-                name: 'checkout',
-                file: '/etc/prometheus/rules/checkout.yaml',
-                rules: alerts.map(a => ({
-                  type: 'alerting',
-                  name: a.name,
-                  query: a.expr,
-                  labels: a.labels,
-                  annotations: a.annotations,
-                  state: 'inactive',
-                  health: 'ok',
-                  alerts: [],
-                })),
-              },
-            ],
-          })
+        ? promOk({ groups })
         : { status: 404, text: 'not found' };
     });
   });

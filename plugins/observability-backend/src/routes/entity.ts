@@ -20,6 +20,7 @@ import {
   withDeadline,
 } from '../telemetry/context';
 import type { RouteDeps } from './types';
+import { fileSelectionSchema, selectFiles } from './fileSelection';
 import { entityRefFromParams, parseOrThrow } from './validation';
 
 const ENTITY = '/entity/:kind/:namespace/:name';
@@ -31,6 +32,14 @@ const artifactIdSchema = z
     /^(?:[a-z][a-z-]*|runbook:[A-Za-z0-9_:.-]+)$/,
     'must be an artifact id like prometheus-rules or runbook:HighErrorRate',
   );
+const bundleQuery = z.object({
+  file: z
+    .preprocess(
+      value => (typeof value === 'string' ? [value] : value),
+      fileSelectionSchema,
+    )
+    .optional(),
+});
 const alertNameSchema = z
   .string()
   .max(200, 'must be at most 200 characters')
@@ -38,6 +47,12 @@ const alertNameSchema = z
     /^[A-Za-z_][A-Za-z0-9_:.-]*$/,
     'must be an alert name like HighErrorRate',
   );
+
+/**
+ * `parts=static`: the view without Prometheus, for a tab that shows the
+ * design at once and fills in live parts when Prometheus answers.
+ */
+const viewQuery = z.object({ parts: z.enum(['static']).optional() });
 
 /** `attachment; filename="x"` with a UTF-8 fallback for names outside ASCII. */
 function attachment(fileName: string): string {
@@ -99,27 +114,40 @@ export function createEntityRouter(deps: RouteDeps) {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
+    const { parts } = parseOrThrow(viewQuery, req.query, 'query');
     const ctx = timedContext(req);
     const entity = await loadEntity(req, credentials, ctx);
     const configured = entities.describe(entity);
+    const onlyStatic = parts === 'static';
 
-    const [{ description, gathered }, live, canApply] = await Promise.all([
-      facts
-        .cycle({ credentials, ctx })
-        .gatherAtLiveBuckets(configured, observedBuckets =>
-          entities.describe(entity, { observedBuckets }),
-        ),
-      // RED targets do not depend on the buckets, so live values need not
-      // wait for the bucket question.
-      facts.liveValues(configured.spec, configured.redTargets, ctx),
-      // Only a hint for the tab (apply asks again): past the deadline, no.
-      settleOnAbort(applyPermission.allowed(credentials, ctx), ctx.signal, () =>
-        cancelled('permissions', 0, ctx),
-      ).catch(error => {
-        if (passedDeadline(ctx)) return false;
-        throw error;
-      }),
-    ]);
+    const [{ description, gathered }, live, evaluator, canApply] =
+      await Promise.all([
+        onlyStatic
+          ? facts
+              .cycle({ credentials, ctx, prometheus: false })
+              .gather(configured)
+              .then(found => ({ description: configured, gathered: found }))
+          : facts
+              .cycle({ credentials, ctx })
+              .gatherAtLiveBuckets(configured, observedBuckets =>
+                entities.describe(entity, { observedBuckets }),
+              ),
+        // RED targets do not depend on the buckets, so live values need not
+        // wait for the bucket question.
+        onlyStatic
+          ? undefined
+          : facts.liveValues(configured.spec, configured.redTargets, ctx),
+        onlyStatic ? undefined : facts.evaluator(configured.spec, ctx),
+        // Only a hint for the tab (apply asks again): past the deadline, no.
+        settleOnAbort(
+          applyPermission.allowed(credentials, ctx),
+          ctx.signal,
+          () => cancelled('permissions', 0, ctx),
+        ).catch(error => {
+          if (passedDeadline(ctx)) return false;
+          throw error;
+        }),
+      ]);
     const { spec } = description;
     if (gathered.alerts.source) {
       metrics.incidentsAnalyzed.inc(
@@ -140,6 +168,10 @@ export function createEntityRouter(deps: RouteDeps) {
       live,
       canApply,
     });
+    if (onlyStatic) body.parts = 'static';
+    if (evaluator) body.evaluator = evaluator;
+    const links = facts.uiLinks(spec);
+    if (links.prometheusUrl || links.alertmanagerUrl) body.links = links;
     // Compact in every mode: Backstage indents JSON in development, which
     // would make the tab's answer a third larger there than in production.
     res.type('application/json').send(JSON.stringify(body));
@@ -177,13 +209,25 @@ export function createEntityRouter(deps: RouteDeps) {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const { artifacts } = await describeForDownload(req, credentials);
-    if (artifacts.files.some(f => f.id === 'grafana-dashboard')) {
+    // `?file=a&file=b`: the files ticked in the dialog; none: all of them.
+    const { file: selection } = parseOrThrow(
+      bundleQuery,
+      { file: req.query.file },
+      'query',
+    );
+    const { entity, artifacts } = await describeForDownload(req, credentials);
+    const files = selectFiles(
+      artifacts.files,
+      selection,
+      'file',
+      stringifyEntityRef(entity),
+    );
+    if (files.some(f => f.id === 'grafana-dashboard')) {
       metrics.dashboardsCreated.inc({ source: 'bundle' });
     }
     const zip = new JSZip();
     const folder = zip.folder(artifacts.serviceName)!;
-    for (const file of artifacts.files) {
+    for (const file of files) {
       folder.file(file.path, file.content, { date: new Date(0) });
     }
     const buffer = await zip.generateAsync({

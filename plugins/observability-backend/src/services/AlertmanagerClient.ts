@@ -74,4 +74,18 @@ export class AlertmanagerClient {
       ),
     );
   }
+
+  /**
+   * Its `/api/v2/status` answer, left unread: the routing check reads the
+   * configuration it is running (`config.original`) from it.
+   */
+  async status(ctx: RequestContext): Promise<unknown> {
+    return this.#http.json(
+      {
+        target: `alertmanager:${this.#instance.name}`,
+        url: `${this.#instance.url}/api/v2/status`,
+      },
+      ctx,
+    );
+  }
 }

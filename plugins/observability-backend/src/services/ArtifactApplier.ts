@@ -5,7 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError } from '@backstage/errors';
-import type { ApplyResponse } from '@redline/backstage-plugin-observability-common';
+import {
+  type ApplyPreviewResponse,
+  type ApplyResponse,
+  diffStat,
+  lineDiff,
+} from '@redline/backstage-plugin-observability-common';
 import type { ApplyLogStore } from '../database/ApplyLogStore';
 import type { RequestContext } from '../telemetry/context';
 import { errorForPeople, outcomeOf } from './applyErrors';
@@ -148,11 +153,47 @@ export class ArtifactApplier {
     };
   }
 
-  async #apply(
+  /**
+   * What {@link ArtifactApplier.apply} would change, without writing: the
+   * entity's deployed rules file against the one it would write.
+   */
+  async preview(
     request: ApplyRequest,
-    attempt: Attempt,
     ctx: RequestContext,
-  ): Promise<Written> {
+  ): Promise<ApplyPreviewResponse> {
+    try {
+      const { target, content, prometheus } = await this.#plan(request);
+      const deployed = await readIfExists(target);
+      const diff = lineDiff(deployed ?? '', content);
+      return {
+        entityRef: request.entityRef,
+        instance: prometheus.instance.name,
+        fileName: path.basename(target),
+        deployed: deployed !== undefined,
+        changed: deployed !== content,
+        diff,
+        ...diffStat(diff),
+      };
+    } catch (error) {
+      const answer = errorForPeople(error, request.instance, ctx.correlationId);
+      if (answer !== error) {
+        ctx.logger.error(
+          `Preview of the apply of ${request.entityRef} failed`,
+          error as Error,
+        );
+      }
+      throw answer;
+    }
+  }
+
+  /**
+   * Where the entity's rules go and what the file will hold. `onInstance`
+   * hears the instance as soon as it is known, so a refusal names it.
+   */
+  async #plan(
+    request: ApplyRequest,
+    onInstance: (name: string) => void = () => {},
+  ) {
     const { kind } = parseEntityRef(request.entityRef);
     if (kind.toLocaleLowerCase('en-US') !== 'component') {
       throw new InputError(
@@ -161,7 +202,7 @@ export class ArtifactApplier {
     }
     const { rules, prometheus } = await request.resolve();
     const instance = prometheus.instance;
-    attempt.instance = instance.name;
+    onInstance(instance.name);
     if (!instance.rulesDirectory) {
       throw new ConflictError(
         `Prometheus instance '${instance.name}' has no rulesDirectory configured (observability.prometheus.instances[].rulesDirectory), so rules cannot be applied to it`,
@@ -170,6 +211,20 @@ export class ArtifactApplier {
     const directory = path.resolve(instance.rulesDirectory);
     const target = path.join(directory, ruleFileNameFor(request.entityRef));
     const content = withOwnerHeader(request.entityRef, rules);
+    return { rules, prometheus, directory, target, content };
+  }
+
+  async #apply(
+    request: ApplyRequest,
+    attempt: Attempt,
+    ctx: RequestContext,
+  ): Promise<Written> {
+    const { rules, prometheus, directory, target, content } = await this.#plan(
+      request,
+      name => {
+        attempt.instance = name;
+      },
+    );
     attempt.path = target;
     attempt.contentSha256 = createHash('sha256').update(content).digest('hex');
     attempt.validated = (await this.#validate(rules, ctx)).validated;

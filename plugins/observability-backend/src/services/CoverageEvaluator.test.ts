@@ -3,19 +3,18 @@ import type { Entity } from '@backstage/catalog-model';
 import {
   ArtifactGenerator,
   DEFAULT_GENERATOR_CONFIG,
-  describeEntity,
   evaluateChecks,
   FactCycle,
   FactSources,
   GeneratedArtifacts,
   ObservabilitySpec,
   parseSpec,
-  PrometheusApiRuleGroup,
   withChecks,
   withGenerators,
 } from '@redline/backstage-plugin-observability-common';
 import type { CoverageStore } from '../database/CoverageStore';
 import { DatabaseCoverageStore } from '../database/DatabaseCoverageStore';
+import { loadedRules } from '../__testUtils__/loadedRules';
 import {
   CoverageEvaluator,
   CoveragePageEvent,
@@ -100,23 +99,6 @@ function fakeCatalog(entities: Entity[], existingGroups: string[]) {
       };
     },
   };
-}
-
-/** The rule groups of a Prometheus that has the entity's generated alerts loaded. */
-function rulesFor(entity: Entity): PrometheusApiRuleGroup[] {
-  const { artifacts } = describeEntity(entity, DEFAULT_GENERATOR_CONFIG);
-  return [
-    {
-      name: artifacts.serviceName,
-      file: `${artifacts.serviceName}.yaml`,
-      rules: artifacts.alerts.map(a => ({
-        type: 'alerting' as const,
-        name: a.name,
-        labels: { ...a.labels },
-        query: a.expr,
-      })),
-    },
-  ];
 }
 
 /** The tab's describe step and checks, with these generators added. */
@@ -210,7 +192,7 @@ describe('CoverageEvaluator', () => {
         calls.push(`rules ${instance}`);
         if (instance === 'secondary')
           throw new Error('connect ECONNREFUSED 127.0.0.1:9999');
-        return rulesFor(checkout);
+        return loadedRules(checkout);
       },
       async seriesLabelSets(instance, _metrics, labels) {
         calls.push(`series ${instance} by ${labels}`);

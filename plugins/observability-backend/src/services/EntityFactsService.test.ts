@@ -374,3 +374,91 @@ describe('EntityFactsService.liveValues', () => {
     expect(live?.values).toEqual([]);
   });
 });
+
+describe('EntityFactsService without Prometheus and the Watchdog', () => {
+  const ctx = () => backgroundContext(mockServices.logger.mock());
+  const hung = {
+    instance: { name: 'main', url: 'http://main.test', default: true },
+    rules: () => new Promise(() => {}),
+    labelSets: () => new Promise(() => {}),
+    bucketLabelSets: () => new Promise(() => {}),
+  };
+
+  function service(alerts: AlertmanagerApiAlert[] | Error) {
+    return EntityFactsService.create({
+      catalog: {
+        getEntitiesByRefs: async (request: { entityRefs: string[] }) => ({
+          items: request.entityRefs.map(() => ({} as Entity)),
+        }),
+      } as any,
+      prometheus: [hung as any],
+      alertmanagers: [
+        {
+          instance: { name: 'am', url: 'http://am.test', default: true },
+          async alerts(_ctx: unknown, only?: { label: string; value: string }) {
+            if (alerts instanceof Error) throw alerts;
+            return alerts.filter(
+              a => !only || a.labels[only.label] === only.value,
+            );
+          },
+        } as any,
+      ],
+      runbooks: { checkAll: async () => [] } as any,
+      stormThreshold: 50,
+    });
+  }
+
+  it('gathers Alertmanager alerts and the owner while Prometheus hangs, leaving its facts unknown', async () => {
+    const facts = service([
+      alertmanagerAlert({ alertname: 'HighErrorRate', service: 'checkout' }),
+    ]);
+    const { facts: gathered, alerts } = await facts
+      .cycle({
+        credentials: mockCredentials.user(),
+        ctx: ctx(),
+        prometheus: false,
+      })
+      .gather(described(entity));
+    expect(alerts.status).toBe('ok');
+    expect(alerts.alerts.map(a => a.name)).toEqual(['HighErrorRate']);
+    expect(gathered.ownerExists).toBe(true);
+    expect(gathered.deployedRules).toBeUndefined();
+    expect(gathered.metrics).toBeUndefined();
+  });
+
+  it('says the evaluator is alive while the Watchdog fires in Alertmanager', async () => {
+    const facts = service([
+      {
+        ...alertmanagerAlert({
+          alertname: 'Watchdog',
+          redline_watchdog: 'checkout',
+        }),
+        startsAt: '2026-11-30T11:00:00Z',
+      },
+    ]);
+    await expect(
+      facts.evaluator(described(entity).spec, ctx()),
+    ).resolves.toEqual({ status: 'ok', since: '2026-11-30T11:00:00Z' });
+  });
+
+  it("says the evaluator stopped when Alertmanager has no Watchdog of the entity's rules", async () => {
+    const facts = service([
+      alertmanagerAlert({ alertname: 'Watchdog', redline_watchdog: 'search' }),
+    ]);
+    const status = await facts.evaluator(described(entity).spec, ctx());
+    expect(status?.status).toBe('stopped');
+    expect(status && 'reason' in status && status.reason).toMatch(
+      /no Watchdog from this service's rules/,
+    );
+  });
+
+  it('says unknown, with the cause, when Alertmanager fails', async () => {
+    const facts = service(new Error('Alertmanager am: connection refused'));
+    await expect(
+      facts.evaluator(described(entity).spec, ctx()),
+    ).resolves.toEqual({
+      status: 'unknown',
+      reason: 'Alertmanager am: connection refused',
+    });
+  });
+});

@@ -6,10 +6,14 @@ import {
   FactSources,
   metricsUnavailable,
   reasonOf,
+  scopedServiceName,
+  WATCHDOG_ALERT,
+  WATCHDOG_LABEL,
 } from '@redline/backstage-plugin-observability-common';
 import type {
   EntityDescription,
   EntityViewResponse,
+  EvaluatorStatus,
   ObservabilitySpec,
   ParseOptions,
   RedLiveValue,
@@ -33,6 +37,11 @@ export interface CycleOptions {
   ctx: RequestContext;
   /** A cycle over many entities (a coverage run): see `FactCycleOptions.batch`. */
   batch?: boolean;
+  /**
+   * False: Prometheus is not asked (its facts stay unknown), so a hung
+   * Prometheus cannot hold back what does not depend on it.
+   */
+  prometheus?: boolean;
 }
 
 /**
@@ -133,7 +142,11 @@ export class EntityFactsService {
     );
   }
 
-  #sources({ credentials, ctx }: CycleOptions): FactSources {
+  #sources({
+    credentials,
+    ctx,
+    prometheus: ask = true,
+  }: CycleOptions): FactSources {
     const prometheus = (instance: string | undefined) => {
       const { client, reason } = clientFor(
         this.#prometheus,
@@ -143,16 +156,19 @@ export class EntityFactsService {
       if (!client) throw new Error(reason);
       return client;
     };
-    return {
-      prometheusName: instance =>
-        clientFor(this.#prometheus, instance, 'Prometheus').client?.instance
-          .name,
+    const prometheusSources: FactSources = {
       prometheusRules: async instance =>
         (await prometheus(instance).rules(ctx)).groups,
       seriesLabelSets: async (instance, metrics, labels) =>
         prometheus(instance).labelSets(metrics, labels, ctx),
       bucketLabelSets: async (instance, metric, labels) =>
         prometheus(instance).bucketLabelSets(metric, labels, ctx),
+    };
+    return {
+      prometheusName: instance =>
+        clientFor(this.#prometheus, instance, 'Prometheus').client?.instance
+          .name,
+      ...(ask ? prometheusSources : {}),
       alertmanagerAlerts: async (instance, only) => {
         const { client } = clientFor(
           this.#alertmanagers,
@@ -160,6 +176,16 @@ export class EntityFactsService {
           'Alertmanager',
         );
         return client ? client.alerts(ctx, only) : undefined;
+      },
+      alertmanagerStatus: async instance => {
+        const { client } = clientFor(
+          this.#alertmanagers,
+          instance,
+          'Alertmanager',
+        );
+        return client
+          ? { name: client.instance.name, status: await client.status(ctx) }
+          : undefined;
       },
       // The catalog client takes no signal: the wait, not the call, stops
       // at the deadline, and the owner is `unknown`.
@@ -182,6 +208,56 @@ export class EntityFactsService {
           () => cancelled('catalog', 0, ctx),
         ),
       probeRunbooks: urls => this.#runbooks.checkAll(urls, ctx),
+    };
+  }
+
+  /**
+   * Whether the entity's Watchdog fires in its Alertmanager: it fires for as
+   * long as Prometheus evaluates the entity's rule file, so its absence
+   * means every other alert of the file has gone silent, not resolved.
+   */
+  async evaluator(
+    spec: ObservabilitySpec,
+    ctx: RequestContext,
+  ): Promise<EvaluatorStatus | undefined> {
+    const { client } = clientFor(
+      this.#alertmanagers,
+      spec.alertmanagerInstance,
+      'Alertmanager',
+    );
+    if (!client) return undefined;
+    let alerts;
+    try {
+      alerts = await client.alerts(ctx, {
+        label: WATCHDOG_LABEL,
+        value: scopedServiceName(spec),
+      });
+    } catch (error) {
+      return { status: 'unknown', reason: reasonOf(error) };
+    }
+    const watchdog = alerts.find(
+      a =>
+        a.labels.alertname === WATCHDOG_ALERT &&
+        a.status.state !== 'unprocessed',
+    );
+    if (watchdog) return { status: 'ok', since: watchdog.startsAt };
+    return {
+      status: 'stopped',
+      reason: `Alertmanager ${client.instance.name} has no ${WATCHDOG_ALERT} from this service's rules: Prometheus has stopped evaluating them (hung, down or the rule file is not loaded), so its other alerts are silent, not resolved.`,
+    };
+  }
+
+  /** Where the entity's Prometheus and Alertmanager are, for the tab's links out. */
+  uiLinks(spec: ObservabilitySpec): NonNullable<EntityViewResponse['links']> {
+    const prometheus = this.prometheusFor(spec).client;
+    const alertmanager = clientFor(
+      this.#alertmanagers,
+      spec.alertmanagerInstance,
+      'Alertmanager',
+    ).client;
+    return {
+      ...(prometheus ? { prometheusUrl: prometheus.instance.url } : {}),
+      ...(alertmanager ? { alertmanagerUrl: alertmanager.instance.url } : {}),
     };
   }
 

@@ -19,6 +19,7 @@ import {
 } from '@redline/backstage-plugin-observability-common';
 import type { RequestContext } from '../telemetry/context';
 import { callerKey } from './callerKey';
+import type { OpenSloFileReader } from './OpenSloFileReader';
 import { fromCatalog } from './catalogErrors';
 import { SharedAnswers } from './SharedAnswers';
 
@@ -37,6 +38,8 @@ export interface EntityObservabilityServiceOptions {
   /** See {@link EntityObservabilityService.loadForView}; 0 reads every time. */
   viewedEntityTtlMs?: number;
   now?: () => number;
+  /** Inlines the OpenSLO file an entity's `redline.dev/openslo` names. */
+  openSlo?: Pick<OpenSloFileReader, 'inline'>;
 }
 
 /** Descriptions kept for entities viewed recently (a few MB at most). */
@@ -56,6 +59,7 @@ export class EntityObservabilityService {
   readonly #checks: readonly Check[];
   readonly #recent = new Map<string, EntityDescription>();
   readonly #viewed: SharedAnswers<Entity>;
+  readonly #openSlo?: Pick<OpenSloFileReader, 'inline'>;
 
   static create(
     options: EntityObservabilityServiceOptions,
@@ -68,6 +72,7 @@ export class EntityObservabilityService {
     this.#generator = options.generator;
     this.#generators = options.generators;
     this.#checks = options.checks;
+    this.#openSlo = options.openSlo;
     this.#viewed = new SharedAnswers({
       ttlMs: options.viewedEntityTtlMs ?? 0,
       now: options.now ?? Date.now,
@@ -94,7 +99,12 @@ export class EntityObservabilityService {
       const text = typeof ref === 'string' ? ref : stringifyEntityRef(ref);
       throw new NotFoundError(`No entity found for ref '${text}'`);
     }
-    return entity;
+    return this.withOpenSloFile(entity);
+  }
+
+  /** The entity with the OpenSLO file `redline.dev/openslo` names read in (see `OpenSloFileReader`). */
+  async withOpenSloFile(entity: Entity): Promise<Entity> {
+    return this.#openSlo ? this.#openSlo.inline(entity) : entity;
   }
 
   /**

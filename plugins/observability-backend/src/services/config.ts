@@ -144,6 +144,13 @@ export function readObservabilityConfig(
     alertWebhook: {
       allowedHosts: root?.getOptionalStringArray('alertWebhook.allowedHosts'),
     },
+    watchdog: withoutUndefined({
+      heartbeatUrl: root?.getOptionalString('watchdog.heartbeatUrl'),
+      repeatInterval: root?.getOptionalString('watchdog.repeatInterval'),
+    }),
+    servingComponentTypes: root?.getOptionalStringArray(
+      'servingComponentTypes',
+    ),
   });
 
   const attempts =

@@ -2,6 +2,7 @@ import type {
   DatabaseService,
   LoggerService,
   RootConfigService,
+  UrlReaderService,
 } from '@backstage/backend-plugin-api';
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
@@ -20,6 +21,7 @@ import { CatalogAlertmanagerService } from './CatalogAlertmanagerService';
 import { ObservabilityBackendConfig, readObservabilityConfig } from './config';
 import { EntityFactsService } from './EntityFactsService';
 import { EntityObservabilityService } from './EntityObservabilityService';
+import { OpenSloFileReader } from './OpenSloFileReader';
 import { OutboundHttp } from './OutboundHttp';
 import { PrometheusClient } from './PrometheusClient';
 import { RunbookChecker } from './RunbookChecker';
@@ -79,6 +81,8 @@ export async function createObservabilityServices(options: {
   catalog: CatalogService;
   logger: LoggerService;
   metrics: MetricsService;
+  /** Reads OpenSLO files beside catalog files; without it, file references are reported unread. */
+  urlReader?: UrlReaderService;
   /** Generators added by other plugins through the extension point. */
   generators?: readonly ArtifactGenerator[];
   /** Checks added by other plugins through the extension point. */
@@ -105,6 +109,14 @@ export async function createObservabilityServices(options: {
     generators: withGenerators(options.generators ?? []),
     checks: withChecks(options.checks ?? []),
     viewedEntityTtlMs: config.catalogCacheTtlMs,
+    ...(options.urlReader
+      ? {
+          openSlo: OpenSloFileReader.create({
+            urlReader: options.urlReader,
+            logger: options.logger,
+          }),
+        }
+      : {}),
   });
   const facts = EntityFactsService.create({
     catalog: options.catalog,

@@ -7,6 +7,7 @@ import {
   CheckResult,
   describeEntity,
   resolveGeneratorConfig,
+  WATCHDOG_LABEL,
 } from '@redline/backstage-plugin-observability-common';
 import { parse } from 'yaml';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test/support is the repo's shared test kit, not a package
@@ -369,7 +370,10 @@ describeWithBinary('prometheus')(
         parse(rulesFileOf(ordersDescription)).groups as Array<{
           rules: Array<{ labels?: Record<string, string> }>;
         }>
-      ).flatMap(g => g.rules.map(r => r.labels));
+      )
+        .flatMap(g => g.rules.map(r => r.labels))
+        // The Watchdog is the rule file's, not the service's (no app label).
+        .filter(labels => !labels?.[WATCHDOG_LABEL]);
       expect(loadedLabels.length).toBeGreaterThan(3);
       for (const labels of loadedLabels) {
         expect(labels).toMatchObject({ app: 'orders' });
@@ -439,7 +443,7 @@ describeWithBinary('prometheus')(
       const text = io.stdout.join('\n');
       expect(text).toContain('component:default/checkout: 0 failing, ');
       expect(text).toMatch(
-        /\n {2}pass {4}Rules loaded in Prometheus \(deployment\.rules-loaded\): All \d+ alert\(s\) are loaded\.\n/,
+        /\n {2}pass {4}Rules loaded in Prometheus \(deployment\.rules-loaded\): All \d+ alerting rules and \d+ recording rules are loaded in Prometheus\.\n/,
       );
       expect(text).toContain(
         '  fail    Rules loaded in Prometheus (deployment.rules-loaded): None of the generated alerts is loaded.\n          fix: Apply the generated rules',

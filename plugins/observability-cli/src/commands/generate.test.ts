@@ -257,10 +257,13 @@ describe('redline generate', () => {
     expect(
       catalog.route.routes.map((r: { matchers: string[] }) => r.matchers),
     ).toEqual([['team="payments"'], ['team="search"']]);
+    // With each team's Watchdog heartbeat receiver.
     expect(catalog.receivers.map((r: { name: string }) => r.name)).toEqual([
       'redline-default',
       'payments-ticket',
+      'payments-heartbeat',
       'search-ticket',
+      'search-heartbeat',
     ]);
     expect(readdirSync(join(out, 'alertmanager', 'teams')).sort()).toEqual([
       'payments.yaml',
@@ -272,6 +275,7 @@ describe('redline generate', () => {
     expect(search.receivers.map((r: { name: string }) => r.name)).toEqual([
       'redline-default',
       'search-ticket',
+      'search-heartbeat',
     ]);
     const log = io.stdout.join('\n');
     expect(log).toContain('✓ Alertmanager config for 2 teams');

@@ -26,9 +26,10 @@ import {
 } from '@redline/backstage-plugin-observability-common';
 import { readCatalog } from '../catalogFiles';
 import { parseCommandArgs, usageError } from '../commandArgs';
+import { generateOpenSlo } from './generateOpenSlo';
 import { CliIo, messageOf, processIo } from '../io';
 
-export const GENERATE_USAGE = `Usage: redline generate <catalog-info.yaml | folder> --out <dir> [--base-url <url>]
+export const GENERATE_USAGE = `Usage: redline generate <catalog-info.yaml | folder> --out <dir> [--base-url <url>] [--format artifacts|openslo]
 
 Generates, for every Component in the catalog file(s), into <dir>/<service>/
 (<dir>/<namespace>-<service>/ outside the default namespace):
@@ -45,9 +46,14 @@ and, for the whole catalog, into <dir>/alertmanager/:
   alertmanager.yaml          the one Alertmanager config: every team's route, receivers merged
   teams/<team>.yaml          the same for one team
 
+With --format openslo, writes instead, for every Component with an SLO:
+  <dir>/<service>/openslo.yaml   its SLOs as OpenSLO v1 documents (Service, SLI,
+                                 SLO, AlertPolicy/AlertCondition per burn-rate alert)
+
 Options:
   -o, --out <dir>        output folder (created if missing)
       --base-url <url>   portal base URL for runbook links (default http://localhost:3000)
+      --format <format>  artifacts (default) or openslo
   -q, --quiet            print only errors and the summary
   -h, --help             show this help`;
 
@@ -136,6 +142,7 @@ export async function generateCommand(
   const parsed = parseCommandArgs(io, GENERATE, args, {
     out: { type: 'string', short: 'o' },
     'base-url': { type: 'string' },
+    format: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
   });
   if (typeof parsed === 'number') return parsed;
@@ -152,6 +159,14 @@ export async function generateCommand(
     );
     return 2;
   }
+
+  const format = values.format ?? 'artifacts';
+  if (format !== 'artifacts' && format !== 'openslo')
+    return usageError(
+      io,
+      GENERATE,
+      `--format must be artifacts or openslo, got ${JSON.stringify(format)}`,
+    );
 
   const catalog = readCatalog(positionals[0]);
   if (catalog.errors.length > 0) {
@@ -177,6 +192,17 @@ export async function generateCommand(
   const outDir = resolve(values.out);
   // A service called "alertmanager" gets a suffixed folder instead.
   const used = new Set<string>([ALERTMANAGER_DIR]);
+  if (format === 'openslo') {
+    return generateOpenSlo({
+      components,
+      config,
+      outDir,
+      folderOf: (service, entityRef) => folderName(service, entityRef, used),
+      io,
+      quiet: values.quiet === true,
+      formatFinding,
+    });
+  }
   const fragments: EntityAlertmanagerFragment[] = [];
   const described: Array<{ spec: ObservabilitySpec }> = [];
   let failed = 0;

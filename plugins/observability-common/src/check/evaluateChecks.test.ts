@@ -3,6 +3,8 @@ import { generateAlertmanagerFragment } from '../generate/alertmanager';
 import type { GeneratedAlert, GeneratedArtifacts } from '../generate/types';
 import { DEFAULT_GENERATOR_CONFIG } from '../spec/config';
 import type { Finding, ObservabilitySpec } from '../spec/types';
+import { metricsUnavailable } from '../facts/FactCycle';
+import { alertmanagerConfigFact } from './alertmanagerStatus';
 import { deployedRulesFact } from './deployedRules';
 import { evaluateChecks, summarizeChecks } from './evaluateChecks';
 import type { CheckResult, EntityFacts } from './types';
@@ -265,6 +267,70 @@ describe('evaluateChecks', () => {
       expect(c.message).toContain('HighErrorRate');
     });
 
+    it('says it checked the generated configuration when no Alertmanager is configured', () => {
+      expect(byId(run(spec), 'routing.owner-route').message).toContain(
+        'Checked in the generated configuration (no Alertmanager is configured',
+      );
+    });
+
+    describe('against the running Alertmanager', () => {
+      const running = (yaml: string) =>
+        alertmanagerConfigFact('prod', { config: { original: yaml } });
+
+      it('passes on the running route and names the instance checked', () => {
+        const c = byId(
+          run(spec, {
+            alertmanagerConfig: running(
+              'route:\n  receiver: default\n  routes:\n    - matchers: [\'team="payments"\']\n      receiver: payments-pager\nreceivers:\n  - name: default\n  - name: payments-pager\n    pagerduty_configs:\n      - routing_key: x\n',
+            ),
+          }),
+          'routing.owner-route',
+        );
+        expect(c.status).toBe('pass');
+        expect(c.message).toBe(
+          'Alerts for team="payments" go to receiver "payments-pager" (pagerduty). Checked in the running Alertmanager "prod" (its loaded configuration).',
+        );
+      });
+
+      it('fails when the running configuration lacks the route the generated one has', () => {
+        const generated = byId(run(spec), 'routing.owner-route');
+        expect(generated.status).toBe('pass');
+        const c = byId(
+          run(spec, {
+            alertmanagerConfig: running(
+              'route:\n  receiver: devnull\nreceivers:\n  - name: devnull\n',
+            ),
+          }),
+          'routing.owner-route',
+        );
+        expect(c.status).toBe('fail');
+        expect(c.message).toContain(
+          'No Alertmanager route matches team="payments"',
+        );
+        expect(c.message).toContain('running Alertmanager "prod"');
+        expect(c.fix).toContain(
+          'Apply the generated Alertmanager configuration',
+        );
+      });
+
+      it('is unknown, naming the instance and why, when it could not be read', () => {
+        const c = byId(
+          run(spec, {
+            alertmanagerConfig: {
+              status: 'unknown',
+              source: 'prod',
+              reason: 'connect ECONNREFUSED',
+            },
+          }),
+          'routing.owner-route',
+        );
+        expect(c.status).toBe('unknown');
+        expect(c.message).toContain(
+          'Checked in the generated configuration only: the running Alertmanager "prod" could not be read (connect ECONNREFUSED).',
+        );
+      });
+    });
+
     it('fails for an unowned entity and is unknown without an Alertmanager fragment', () => {
       expect(byId(run(makeBareSpec()), 'routing.owner-route').status).toBe(
         'fail',
@@ -278,7 +344,11 @@ describe('evaluateChecks', () => {
 
   describe('deployment.rules-loaded', () => {
     const ok = (loadedAlerts: string[]): EntityFacts => ({
-      deployedRules: { status: 'ok', loadedAlerts, loadedRecords: [] },
+      deployedRules: {
+        status: 'ok',
+        loadedAlerts,
+        loadedRecords: ['service:http_requests:rate5m'],
+      },
     });
     it('passes when every generated alert name is loaded', () => {
       const c = byId(
@@ -316,7 +386,30 @@ describe('evaluateChecks', () => {
         'deployment.rules-loaded',
       );
       expect(c.message).not.toContain('LogErrorRateFallback');
-      expect(c.message).toBe('All 3 alert(s) are loaded.');
+      // Counted as the alert table lists them: one per rule, not per name.
+      expect(c.message).toBe(
+        'All 4 alerting rules and 1 recording rule are loaded in Prometheus. 1 log-based alert runs in the Loki ruler and is not checked here.',
+      );
+    });
+    it('warns naming the recording rules that are not loaded', () => {
+      const c = byId(
+        run(spec, {
+          deployedRules: {
+            status: 'ok',
+            loadedAlerts: [
+              'HighErrorRate',
+              'HighLatencyP99',
+              'SLOErrorBudgetBurn',
+            ],
+            loadedRecords: [],
+          },
+        }),
+        'deployment.rules-loaded',
+      );
+      expect(c.status).toBe('warn');
+      expect(c.message).toContain(
+        'Recording rules not loaded: service:http_requests:rate5m',
+      );
     });
     it('fails when none is loaded', () => {
       const checks = run(spec, ok([]));
@@ -379,19 +472,22 @@ describe('evaluateChecks', () => {
       expect(c.status).toBe('fail');
       expect(c.fix).toContain('service="checkout"');
     });
-    it('warns with the seed message when falling back to logs', () => {
+    it("warns with the gatherer's reason, said once and never nested in itself", () => {
+      const withLogs = makeSpec();
+      const { reason } = metricsUnavailable(
+        withLogs,
+        'timeout after 3 attempts',
+      );
       const c = byId(
-        run(spec, {
-          metrics: {
-            status: 'unknown',
-            reason: 'timeout after 3 attempts',
-            fallback: 'logs',
-          },
+        run(withLogs, {
+          metrics: { status: 'unknown', reason, fallback: 'logs' },
         }),
         'metrics.exist',
       );
       expect(c.status).toBe('warn');
-      expect(c.message).toContain('Using log-based metrics as fallback.');
+      expect(c.message).toBe(reason);
+      expect(c.message).toContain('Using log-based metrics as fallback');
+      expect(c.message.match(/Metric collection failed/g)).toHaveLength(1);
     });
     it('is unknown with the reason without a fallback', () => {
       const c = byId(

@@ -4,6 +4,7 @@
  */
 import type { GeneratedArtifacts } from '../generate/types';
 import type { ObservabilitySpec } from '../spec/types';
+import { ownerCheck } from './liveChecks';
 import { Check, DEFAULT_CHECKS } from './registry';
 import type { CheckResult, CheckStatus, EntityFacts } from './types';
 
@@ -20,7 +21,24 @@ export function evaluateChecks(
   facts: EntityFacts,
   checks: readonly Check[] = DEFAULT_CHECKS,
 ): CheckResult[] {
+  // Checks of rules, routes, metrics and SLOs would only report that a
+  // library has none; its owner is all there is to check.
+  if (!spec.servesRequests) {
+    return [ownerCheck(spec, facts), notServingCheck(spec)];
+  }
   return checks.flatMap(check => check.evaluate({ spec, artifacts, facts }));
+}
+
+/** What an entity that serves no requests is, said as a check. */
+function notServingCheck(spec: ObservabilitySpec): CheckResult {
+  const type = spec.componentType ?? spec.kind;
+  return {
+    id: 'metadata.serves-requests',
+    category: 'metadata',
+    title: 'Serves requests',
+    status: 'pass',
+    message: `${type} — no RED targets: only Components whose spec.type is in observability.servingComponentTypes get RED targets, SLOs and alerts.`,
+  };
 }
 
 const SEVERITY: Record<CheckStatus, number> = {

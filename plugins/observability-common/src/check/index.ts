@@ -8,3 +8,4 @@ export * from './liveChecks';
 export * from './deployedRules';
 export * from './fixSnippets';
 export * from './catalogCollisions';
+export * from './alertmanagerStatus';

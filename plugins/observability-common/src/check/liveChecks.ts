@@ -5,7 +5,7 @@
  */
 import type { GeneratedArtifacts } from '../generate/types';
 import type { ObservabilitySpec } from '../spec/types';
-import { prometheusAlertNames } from './deployedRules';
+import { isServiceAlert, prometheusAlertNames } from './deployedRules';
 import { ownerSnippet } from './fixSnippets';
 import { type CheckIdentity, judgeLiveFact } from './judgeLiveFact';
 import type { CheckResult, EntityFacts } from './types';
@@ -104,6 +104,39 @@ export function runbookCheck(
   );
 }
 
+/** How many of a kind of generated rule Prometheus has loaded, and which are missing. */
+interface RuleTally {
+  total: number;
+  missing: string[];
+}
+
+/**
+ * Tallies rules as the rule file (and the tab's alert table) lists them: one
+ * per rule, so SLO burn-rate alerts sharing a name count once per window.
+ */
+function tallyRules(
+  artifacts: GeneratedArtifacts,
+  loaded: { alerts: ReadonlySet<string>; records: ReadonlySet<string> },
+): { alerting: RuleTally; recording: RuleTally } {
+  const alerting: RuleTally = { total: 0, missing: [] };
+  const recording: RuleTally = { total: 0, missing: [] };
+  for (const group of artifacts.rules.groups) {
+    for (const rule of group.rules) {
+      if ('alert' in rule && !isServiceAlert(rule.alert)) continue;
+      const [tally, name, seen] =
+        'alert' in rule
+          ? [alerting, rule.alert, loaded.alerts]
+          : [recording, rule.record, loaded.records];
+      tally.total++;
+      if (!seen.has(name) && !tally.missing.includes(name))
+        tally.missing.push(name);
+    }
+  }
+  return { alerting, recording };
+}
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
 /** `deployment.rules-loaded`: Prometheus has this entity's generated alerts loaded. @public */
 export function rulesLoadedCheck(
   artifacts: GeneratedArtifacts,
@@ -118,24 +151,55 @@ export function rulesLoadedCheck(
     facts.deployedRules,
     'No Prometheus was asked.',
     deployed => {
-      const expected = prometheusAlertNames(artifacts);
-      if (expected.length === 0) {
+      if (prometheusAlertNames(artifacts).length === 0) {
         return {
           status: 'warn',
           message: 'No alerts were generated for this entity.',
         };
       }
-      const loaded = new Set(deployed.loadedAlerts);
-      const missing = expected.filter(name => !loaded.has(name));
+      const { alerting, recording } = tallyRules(artifacts, {
+        alerts: new Set(deployed.loadedAlerts),
+        records: new Set(deployed.loadedRecords),
+      });
+      const elsewhere = artifacts.alerts.length - alerting.total;
+      // Alerts that go to another ruler (the Loki log fallback) are listed
+      // in the table too; say why they are not counted here.
+      const elsewhereNote =
+        elsewhere > 0
+          ? ` ${plural(elsewhere, 'log-based alert')} run${
+              elsewhere === 1 ? 's' : ''
+            } in the Loki ruler and ${
+              elsewhere === 1 ? 'is' : 'are'
+            } not checked here.`
+          : '';
       const fix =
         'Apply the generated rules from the Observability tab (or copy prometheus-rules.yaml into the rules directory) and reload Prometheus.';
-      if (missing.length === 0) {
+      const recordsMissing = recording.missing.length
+        ? ` Recording rules not loaded: ${list(
+            recording.missing,
+          )}, so the alerts built on them stay silent.`
+        : '';
+      if (alerting.missing.length === 0 && recording.missing.length === 0) {
         return {
           status: 'pass',
-          message: `All ${expected.length} alert(s) are loaded.`,
+          message: `All ${plural(alerting.total, 'alerting rule')} and ${plural(
+            recording.total,
+            'recording rule',
+          )} are loaded in Prometheus.${elsewhereNote}`,
         };
       }
-      if (missing.length === expected.length) {
+      if (alerting.missing.length === 0) {
+        return {
+          status: 'warn',
+          message: `All ${plural(
+            alerting.total,
+            'alerting rule',
+          )} are loaded in Prometheus.${recordsMissing}${elsewhereNote}`,
+          fix,
+        };
+      }
+      const names = prometheusAlertNames(artifacts);
+      if (alerting.missing.length === names.length) {
         return {
           status: 'fail',
           message: 'None of the generated alerts is loaded.',
@@ -144,9 +208,12 @@ export function rulesLoadedCheck(
       }
       return {
         status: 'warn',
-        message: `${missing.length} of ${
-          expected.length
-        } alert(s) not loaded: ${list(missing)}.`,
+        message: `${alerting.missing.length} of ${plural(
+          names.length,
+          'alert name',
+        )} not loaded in Prometheus: ${list(
+          alerting.missing,
+        )}.${recordsMissing}${elsewhereNote}`,
         fix,
       };
     },
@@ -169,7 +236,8 @@ export function metricsCheck(
     return {
       ...identity,
       status: 'warn',
-      message: `Metric collection failed (${fact.reason}). Using log-based metrics as fallback.`,
+      // The reason already says that collection failed and what stands in.
+      message: fact.reason,
     };
   }
   return judgeLiveFact(identity, fact, 'No Prometheus was asked.', series => {

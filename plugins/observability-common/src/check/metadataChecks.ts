@@ -84,7 +84,10 @@ const POLICIES: AnnotationPolicy[] = [
     title: 'Dashboard link',
     annotations: [A.dashboardUrl],
     whenMissing: 'pass',
-    missing: () => 'Alerts link to the Grafana dashboard Redline generates.',
+    // Without the annotation, `dashboard_url` points at the portal tab, not
+    // at Grafana: the generated dashboard exists only once someone imports it.
+    missing: () =>
+      "Alerts link to the entity's Observability tab in the portal. Import the generated Grafana dashboard (grafana-dashboard.json) and set this annotation to link alerts to it.",
     example: spec => ({
       [A.dashboardUrl]: `https://grafana.example.com/d/redline-${spec.serviceName.value}`,
     }),
@@ -195,6 +198,53 @@ const POLICIES: AnnotationPolicy[] = [
     }),
   ),
 ];
+
+/** A metadata check's identity. @public */
+export interface MetadataCheckRef {
+  id: string;
+  title: string;
+}
+
+const GENERATION: MetadataCheckRef = {
+  id: 'metadata.generation',
+  title: 'Generation notes',
+};
+
+/**
+ * The metadata check that reports a finding, or undefined when no metadata
+ * check does: informational findings, and receiver findings on keys no
+ * policy covers, which the routing check explains.
+ */
+function metadataCheckOf(finding: Finding): MetadataCheckRef | undefined {
+  if (finding.severity === 'info') return undefined;
+  const annotation = finding.annotation;
+  const policy = annotation
+    ? POLICIES.find(p => p.annotations.includes(annotation))
+    : undefined;
+  if (policy) return { id: policy.id, title: policy.title };
+  if (finding.id.startsWith('alertmanager.')) return undefined;
+  return annotation
+    ? { id: `metadata.${annotation}`, title: annotation }
+    : GENERATION;
+}
+
+/**
+ * The metadata checks that fail for these findings, each once, in the order
+ * their first error appears: what the confidence score takes points off
+ * for, so the score and the checks table count the same things.
+ * @public
+ */
+export function failingMetadataChecks(
+  findings: readonly Finding[],
+): MetadataCheckRef[] {
+  const failing = new Map<string, MetadataCheckRef>();
+  for (const finding of findings) {
+    if (finding.severity !== 'error') continue;
+    const check = metadataCheckOf(finding);
+    if (check && !failing.has(check.id)) failing.set(check.id, check);
+  }
+  return [...failing.values()];
+}
 
 function worst(findings: Finding[]): CheckStatus {
   if (findings.some(f => f.severity === 'error')) return 'fail';
@@ -314,9 +364,8 @@ export function metadataChecks(
   );
   if (general.length > 0) {
     results.push({
-      id: 'metadata.generation',
+      ...GENERATION,
       category: 'metadata',
-      title: 'Generation notes',
       status: worst(general),
       message: general.map(describeFinding).join(' '),
       fix: general.find(f => f.fix)?.fix,

@@ -41,7 +41,13 @@ export const DEFAULT_CHECKS: readonly Check[] = [
   { id: 'ownership.owner-exists', evaluate: i => ownerCheck(i.spec, i.facts) },
   {
     id: 'routing.owner-route',
-    evaluate: i => routingCheck(i.spec, i.artifacts, i.artifacts.findings),
+    evaluate: i =>
+      routingCheck(
+        i.spec,
+        i.artifacts,
+        i.artifacts.findings,
+        i.facts.alertmanagerConfig,
+      ),
   },
   { id: 'runbook.links-answer', evaluate: i => runbookCheck(i.spec, i.facts) },
   {

@@ -8,7 +8,7 @@ import { toAlertmanagerConfig } from '../generate/alertmanager';
 import type { GeneratedArtifacts } from '../generate/types';
 import type { Finding, ObservabilitySpec } from '../spec/types';
 import { annotationSnippet, ownerSnippet } from './fixSnippets';
-import type { CheckResult } from './types';
+import type { CheckResult, EntityFacts } from './types';
 
 interface RouteNode {
   receiver?: unknown;
@@ -116,17 +116,78 @@ const RECEIVER_FIX = annotationSnippet({
   'redline.dev/slack-channel': 'team-alerts',
 });
 
+/** The running Alertmanager's configuration, or why it could not be read. */
+type LiveConfig = NonNullable<EntityFacts['alertmanagerConfig']>;
+
+type Verdict = Pick<CheckResult, 'status' | 'message' | 'fix'>;
+
+/**
+ * Whether `config` (an Alertmanager configuration read as objects) routes
+ * the team's alerts to a receiver that notifies someone. `notes` are the
+ * generator's own routing findings, which only apply to its configuration.
+ */
+function judgeRoutes(
+  config: { route?: unknown; receivers?: unknown },
+  team: string,
+  notes: string[],
+): Verdict {
+  const root: RouteNode =
+    config.route && typeof config.route === 'object'
+      ? (config.route as RouteNode)
+      : {};
+  const found = findTeamRoute(root, team);
+  if (!found) {
+    return {
+      status: 'fail',
+      message: `No Alertmanager route matches team="${team}": its alerts would fall through to the default receiver.`,
+    };
+  }
+  const receivers = Array.isArray(config.receivers)
+    ? (config.receivers as Array<Record<string, unknown>>)
+    : [];
+  const receiver = receivers.find(r => r && r.name === found.receiver);
+  if (!found.receiver || !receiver) {
+    return {
+      status: 'fail',
+      message: `The route for team="${team}" points at receiver "${
+        found.receiver ?? '(none)'
+      }", which is not defined.`,
+    };
+  }
+  const kinds = integrations(receiver);
+  const noteText = notes.length ? ` ${notes.join(' ')}` : '';
+  if (kinds.length === 0) {
+    // A route to a receiver without integrations reaches no human: for the
+    // owner that is the same as not being routed at all.
+    return {
+      status: 'fail',
+      message: `Alerts for team="${team}" reach receiver "${found.receiver}", which notifies nobody.${noteText}`,
+      fix: RECEIVER_FIX,
+    };
+  }
+  return {
+    status: notes.length ? 'warn' : 'pass',
+    message: `Alerts for team="${team}" go to receiver "${
+      found.receiver
+    }" (${kinds.join(', ')}).${noteText}`,
+    ...(notes.length ? { fix: RECEIVER_FIX } : {}),
+  };
+}
+
 /**
  * `routing.owner-route`: pass when the team's route exists and its receiver
  * notifies someone; warn when it does but the generator noted a gap (critical
  * alerts page nobody); fail when alerts would reach no one of the team;
- * unknown when no Alertmanager config was generated.
+ * unknown when no Alertmanager config was generated. When an Alertmanager is
+ * configured (`live`), the routes checked are the ones it is running, read
+ * from its `/api/v2/status`; the message always says which were checked.
  * @public
  */
 export function routingCheck(
   spec: ObservabilitySpec,
   artifacts: GeneratedArtifacts,
   findings: Finding[] = [],
+  live?: LiveConfig,
 ): CheckResult {
   const base = {
     id: 'routing.owner-route',
@@ -155,6 +216,17 @@ export function routingCheck(
         .join(', ')}.`,
     };
   }
+  if (live?.status === 'ok') {
+    const verdict = judgeRoutes(live.config, spec.team, []);
+    const applyFix =
+      'Apply the generated Alertmanager configuration from the Observability tab and reload Alertmanager.';
+    return {
+      ...base,
+      ...verdict,
+      message: `${verdict.message} Checked in the running Alertmanager "${live.source}" (its loaded configuration).`,
+      ...(verdict.status === 'fail' && !verdict.fix ? { fix: applyFix } : {}),
+    };
+  }
   if (!artifacts.alertmanager) {
     return {
       ...base,
@@ -164,55 +236,26 @@ export function routingCheck(
   }
   // The generated configuration as Alertmanager would load it, read as
   // objects: what the routes say, not how the YAML happens to be printed.
-  const config: { route?: RouteNode; receivers?: unknown } =
-    toAlertmanagerConfig([artifacts.alertmanager]) as unknown as {
-      route?: RouteNode;
-      receivers?: unknown;
-    };
-  const root: RouteNode = config.route ?? {};
-  const found = findTeamRoute(root, spec.team);
-  if (!found) {
-    return {
-      ...base,
-      status: 'fail',
-      message: `No Alertmanager route matches team="${spec.team}": its alerts would fall through to the default receiver.`,
-    };
-  }
-  const receivers = Array.isArray(config.receivers)
-    ? (config.receivers as Array<Record<string, unknown>>)
-    : [];
-  const receiver = receivers.find(r => r && r.name === found.receiver);
-  if (!found.receiver || !receiver) {
-    return {
-      ...base,
-      status: 'fail',
-      message: `The route for team="${spec.team}" points at receiver "${
-        found.receiver ?? '(none)'
-      }", which is not defined.`,
-    };
-  }
-  const kinds = integrations(receiver);
+  const generated = toAlertmanagerConfig([
+    artifacts.alertmanager,
+  ]) as unknown as { route?: unknown; receivers?: unknown };
   const notes = findings
     .filter(f => f.id.startsWith('alertmanager.') && f.severity !== 'info')
     .map(f => f.message);
-  if (kinds.length === 0) {
-    // A route to a receiver without integrations reaches no human: for the
-    // owner that is the same as not being routed at all.
+  const verdict = judgeRoutes(generated, spec.team, notes);
+  if (live?.status === 'unknown') {
+    // What is running is unknown; a generated configuration that is itself
+    // wrong is still worth failing on.
     return {
       ...base,
-      status: 'fail',
-      message: `Alerts for team="${spec.team}" reach receiver "${
-        found.receiver
-      }", which notifies nobody.${notes.length ? ` ${notes.join(' ')}` : ''}`,
-      fix: RECEIVER_FIX,
+      ...verdict,
+      status: verdict.status === 'fail' ? 'fail' : 'unknown',
+      message: `${verdict.message} Checked in the generated configuration only: the running Alertmanager "${live.source}" could not be read (${live.reason}).`,
     };
   }
   return {
     ...base,
-    status: notes.length ? 'warn' : 'pass',
-    message: `Alerts for team="${spec.team}" go to receiver "${
-      found.receiver
-    }" (${kinds.join(', ')}).${notes.length ? ` ${notes.join(' ')}` : ''}`,
-    ...(notes.length ? { fix: RECEIVER_FIX } : {}),
+    ...verdict,
+    message: `${verdict.message} Checked in the generated configuration (no Alertmanager is configured to compare with).`,
   };
 }

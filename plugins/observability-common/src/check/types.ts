@@ -49,13 +49,29 @@ export interface EntityFacts {
   deployedRules?:
     | { status: 'ok'; loadedAlerts: string[]; loadedRecords: string[] }
     | { status: 'unknown'; reason: string };
-  /** Do the RED metrics exist for this selector? `fallback: 'logs'` when answered from the log signal. */
+  /**
+   * Do the RED metrics exist for this selector? `fallback: 'logs'` when
+   * answered from the log signal; `reason` is then the whole sentence that
+   * says so (`metricsUnavailable`), shown as it is.
+   */
   metrics?:
     | { status: 'ok'; present: string[]; missing: string[] }
     | { status: 'unknown'; reason: string; fallback?: 'logs' };
   firingAlerts?:
     | { status: 'ok'; alerts: FiringAlert[] }
     | { status: 'unknown'; reason: string };
+  /**
+   * The configuration the entity's Alertmanager is running (from its
+   * `/api/v2/status`, `config.original`, read as objects); absent when no
+   * Alertmanager is configured. `source` names the instance.
+   */
+  alertmanagerConfig?:
+    | {
+        status: 'ok';
+        source: string;
+        config: { route?: unknown; receivers?: unknown };
+      }
+    | { status: 'unknown'; source: string; reason: string };
   /** Lint findings on the entity's live rules (rule linter). */
   lintFindings?: Array<{
     ruleId: string;

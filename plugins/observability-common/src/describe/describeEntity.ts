@@ -41,16 +41,19 @@ export function describeSpec(
   config: GeneratorConfig,
   options: DescribeOptions = {},
 ): EntityDescription {
+  // What serves no requests (a library, a static website) has nothing to
+  // measure or alert on: no generator runs and there are no RED targets.
+  const serves = parsed.spec.servesRequests;
   const artifacts = generateArtifacts(
     parsed.spec,
     config,
     parsed.findings,
-    options.generators,
+    serves ? options.generators : [],
   );
   return {
     spec: parsed.spec,
     findings: artifacts.findings,
-    redTargets: computeRedTargets(parsed.spec),
+    redTargets: serves ? computeRedTargets(parsed.spec) : [],
     artifacts,
   };
 }

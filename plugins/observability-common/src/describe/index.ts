@@ -1,1 +1,2 @@
 export * from './describeEntity';
+export * from './presence';

@@ -52,9 +52,16 @@ export function toEntityView(input: {
   const { spec, artifacts } = description;
   const { facts, alerts } = gathered;
   const { level, reason } = chooseDesignLevel(spec);
+  const {
+    describedAnnotations: _parsed,
+    thresholds: _thresholds,
+    routing: _routing,
+    metrics: _metrics,
+    ...shownSpec
+  } = spec;
   return {
     entityRef: input.entityRef,
-    spec,
+    spec: shownSpec,
     redTargets: description.redTargets,
     ...(input.live ? { live: input.live } : {}),
     alerts: alertViews(artifacts, facts),

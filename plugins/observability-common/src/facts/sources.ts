@@ -46,6 +46,14 @@ export interface FactSources {
     instance: string | undefined,
     only?: { label: string; value: string },
   ): Promise<AlertmanagerApiAlert[] | undefined>;
+  /**
+   * The entity's Alertmanager's `/api/v2/status` answer with the instance's
+   * name, or `undefined` when none is configured: the routing check reads
+   * the configuration it is running from it.
+   */
+  alertmanagerStatus?(
+    instance: string | undefined,
+  ): Promise<{ name: string; status: unknown } | undefined>;
   /** Which of these owner refs exist in the catalog. */
   ownersExist?(refs: string[]): Promise<ReadonlyMap<string, boolean>>;
   /** Whether these runbook links answer. */

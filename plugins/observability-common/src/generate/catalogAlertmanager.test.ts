@@ -13,6 +13,7 @@ import {
   renderCatalogAlertmanagerYaml,
   type EntityAlertmanagerFragment,
 } from './catalogAlertmanager';
+import { describeSpec } from '../describe/describeEntity';
 import { makeSpec } from './__testUtils__/makeSpec';
 
 const config = resolveGeneratorConfig();
@@ -183,5 +184,41 @@ describeWithBinary('amtool')('amtool and the catalog config', amtool => {
     });
     expect(check.stdout + check.stderr).toContain('SUCCESS');
     expect(check.status).toBe(0);
+  });
+
+  it("sends the Watchdog to the team's heartbeat receiver, never its pager", () => {
+    const described = (name: string) => {
+      const spec = makeSpec({
+        name,
+        routing: { pagerduty: { hasIntegrationKey: true } },
+      });
+      return {
+        entityRef: spec.entityRef,
+        alertmanager: describeSpec({ spec, findings: [] }, config).artifacts
+          .alertmanager!,
+      };
+    };
+    const file = join(dir, 'watchdog.yaml');
+    writeFileSync(
+      file,
+      renderCatalogAlertmanagerYaml(
+        buildCatalogAlertmanagerConfig([
+          described('checkout'),
+          described('cart'),
+        ]),
+      ),
+    );
+    const route = (...labels: string[]) =>
+      spawnSync(
+        amtool,
+        ['config', 'routes', 'test', `--config.file=${file}`, ...labels],
+        { encoding: 'utf8' },
+      ).stdout.trim();
+    expect(route('team=payments', 'alertname=Watchdog', 'severity=none')).toBe(
+      'payments-heartbeat',
+    );
+    expect(
+      route('team=payments', 'alertname=HighErrorRate', 'severity=critical'),
+    ).toBe('payments-pager');
   });
 });

@@ -171,7 +171,12 @@ function mergeTeam(
       ? {
           routes: template.route.routes.map(child => ({
             ...child,
-            receiver: pager,
+            // Only the critical routes page; the Watchdog's keeps its
+            // heartbeat receiver (paging every minute would be absurd).
+            receiver:
+              child.receiver === template.pagerReceiver
+                ? pager
+                : child.receiver,
           })),
         }
       : {}),
@@ -195,9 +200,13 @@ function mergeTeam(
 
   return {
     route,
-    receivers: [...new Set([pager, ticket])].flatMap(name =>
-      receivers.filter(r => r.name === name),
-    ),
+    receivers: [
+      ...new Set([
+        pager,
+        ticket,
+        ...(route.routes ?? []).map(child => child.receiver),
+      ]),
+    ].flatMap(name => receivers.filter(r => r.name === name)),
     inhibitRules: entities.flatMap(e => e.fragment.inhibit_rules),
   };
 }

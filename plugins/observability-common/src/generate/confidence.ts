@@ -3,11 +3,12 @@
  * judged only from how complete the entity's metadata is. Nothing here looks
  * at live systems; that is the checks' job.
  */
+import { failingMetadataChecks } from '../check/metadataChecks';
 import type { Finding, ObservabilitySpec } from '../spec/types';
 import { isHttpUrl } from '../spec/url';
 import type { ConfidenceFactor, ConfidenceScore } from './types';
 
-/** Points taken off per error-severity finding, and the most that findings can take. */
+/** Points taken off per failing metadata check, and the most they can take. */
 const ERROR_PENALTY = 0.05;
 const MAX_ERROR_PENALTY = 0.25;
 
@@ -157,10 +158,13 @@ export const CONFIDENCE_WEIGHTS: ReadonlyArray<{
 /**
  * Confidence (0–1) in the generated design:
  *
- * `score = clamp(Σ weight(f) · met(f) − min(0.25, 0.05 · errors), 0, 1)`,
+ * `score = clamp(Σ weight(f) · met(f) − min(0.25, 0.05 · failing), 0, 1)`,
  * rounded to two decimals, where the factors and weights are
- * {@link CONFIDENCE_WEIGHTS} and `errors` counts error-severity findings (a
- * metadata error means part of the design fell back to defaults). The
+ * {@link CONFIDENCE_WEIGHTS} and `failing` counts the metadata checks that
+ * fail ({@link failingMetadataChecks}: one per annotation, or pair of SLO
+ * annotations, with an error finding; a metadata error means part of the
+ * design fell back to defaults). Receiver findings are not counted again:
+ * the `pager` and `ticket` factors weigh them. The
  * breakdown is returned so the UI can say what raises the score.
  * @public
  */
@@ -177,15 +181,21 @@ export function computeConfidence(
     }),
   );
   const earned = factors.reduce((sum, f) => sum + (f.met ? f.weight : 0), 0);
-  const errors = findings.filter(f => f.severity === 'error').length;
-  const penalty = Math.min(MAX_ERROR_PENALTY, ERROR_PENALTY * errors);
-  if (errors > 0) {
+  // Counted as the checks table shows them, one per failing metadata check:
+  // a receiver gap is already weighed by the pager and ticket factors.
+  const failing = failingMetadataChecks(findings);
+  const penalty = Math.min(MAX_ERROR_PENALTY, ERROR_PENALTY * failing.length);
+  if (failing.length > 0) {
     factors.push({
       id: 'errors',
-      label: 'Error findings',
+      label: 'Failing metadata checks',
       weight: -penalty,
       met: false,
-      detail: `${errors} error finding(s), −${ERROR_PENALTY} each (at most −${MAX_ERROR_PENALTY})`,
+      detail: `${failing.length} failing metadata check${
+        failing.length === 1 ? '' : 's'
+      } (${failing
+        .map(c => c.title)
+        .join(', ')}), −${ERROR_PENALTY} each (at most −${MAX_ERROR_PENALTY})`,
     });
   }
   const score =

@@ -171,6 +171,8 @@ const specArbitrary: fc.Arbitrary<ObservabilitySpec> = fc.record({
     }),
   ),
   describedAnnotations: fc.array(text, { maxLength: 3 }),
+  presentAnnotations: fc.array(text, { maxLength: 3 }),
+  servesRequests: fc.constant(true),
   prometheusInstance: maybe(text),
   alertmanagerInstance: maybe(text),
 });

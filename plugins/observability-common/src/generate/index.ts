@@ -20,4 +20,9 @@ export * from './portableText';
 export * from './yamlWriter';
 export * from './registry';
 export { DEFAULT_GENERATORS, withGenerators } from './generators';
+export {
+  DEFAULT_WATCHDOG_REPEAT_INTERVAL,
+  WATCHDOG_ALERT,
+  WATCHDOG_LABEL,
+} from './generators/watchdog';
 export * from './serviceScope';

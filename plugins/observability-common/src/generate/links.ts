@@ -66,5 +66,13 @@ export function dashboardUrlFor(
 ): string {
   const own = normalizeHttpUrl(spec.links.dashboardUrl);
   if (own) return own;
+  return observabilityTabUrlFor(spec, config);
+}
+
+/** The entity's Observability tab in the portal. @public */
+export function observabilityTabUrlFor(
+  spec: ObservabilitySpec,
+  config: GeneratorConfig,
+): string {
   return `${base(config)}/catalog/${entityPath(spec)}/observability`;
 }

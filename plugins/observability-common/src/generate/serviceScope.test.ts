@@ -56,6 +56,7 @@ describe('names scoped by catalog namespace', () => {
     expect(ns1.ruleGroups).toEqual([
       'redline:ns1/dup:red',
       'redline:ns1/dup:slo:availability',
+      'redline:ns1/dup:watchdog',
     ]);
     for (const key of [
       'folder',
@@ -95,7 +96,11 @@ describe('names scoped by catalog namespace', () => {
     const plain = namesOf(dup('default'));
     expect(plain).toMatchObject({
       folder: 'dup',
-      ruleGroups: ['redline:dup:red', 'redline:dup:slo:availability'],
+      ruleGroups: [
+        'redline:dup:red',
+        'redline:dup:slo:availability',
+        'redline:dup:watchdog',
+      ],
       prometheusRule: 'redline-dup',
       dashboardUid: 'redline-dup',
       lokiGroups: 'redline-dup-logs',

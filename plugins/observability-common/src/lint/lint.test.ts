@@ -88,6 +88,20 @@ describe('lintRuleGroups', () => {
     ]);
   });
 
+  it('asks no "for" of a heartbeat, which must fire at once', () => {
+    const { for: _omit, ...withoutFor } = goodAlert;
+    expect(
+      lintRuleGroups([
+        { name: 'g', rules: [{ ...withoutFor, expr: 'vector(1)' }] },
+      ]),
+    ).toEqual([]);
+    expect(
+      lintRuleGroups([
+        { name: 'g', rules: [{ ...withoutFor, expr: 'vector(1) > 0' }] },
+      ]).map(f => f.ruleId),
+    ).toContain('alert/missing-for');
+  });
+
   it('accepts for in seconds, and the API duration field', () => {
     const { for: _omit, ...withoutFor } = goodAlert;
     expect(

@@ -173,7 +173,9 @@ function alertPractices(
   ) => findings.push(makeFinding(id, message, fix, at(rule, position)));
   const name = rule.name;
 
-  if (!rule.forSeconds && !multiWindow) {
+  // A heartbeat (`vector(1)`) fires on its first evaluation by design:
+  // waiting a `for` would only delay the dead-man's switch.
+  if (!rule.forSeconds && !multiWindow && !isHeartbeat(rule.expr)) {
     add(
       'alert/missing-for',
       `alert "${name}" has no "for", so a single evaluation above the threshold fires it`,
@@ -325,4 +327,9 @@ function describe(rule: RuleUnderLint): string {
   const place = rule.positions?.rule;
   if (rule.file !== undefined && place) return `${rule.file}:${place.line}`;
   return `group "${rule.group}"`;
+}
+
+/** An always-firing expression: a constant vector, as a Watchdog uses. */
+function isHeartbeat(expr: string): boolean {
+  return /^\s*vector\(\s*\d+(\.\d+)?\s*\)\s*$/.test(expr);
 }

@@ -12,6 +12,8 @@ export const ANNOTATIONS = {
   sloAvailability: 'redline.dev/slo-availability',
   sloLatency: 'redline.dev/slo-latency',
   sloWindow: 'redline.dev/slo-window',
+  /** OpenSLO documents (inline, or a file beside catalog-info.yaml) in place of the slo-* keys. */
+  openSlo: 'redline.dev/openslo',
   rateDropThreshold: 'redline.dev/rate-drop-threshold',
   trafficDropMinRate: 'redline.dev/traffic-drop-min-rate',
   errorRateThreshold: 'redline.dev/error-rate-threshold',
@@ -41,3 +43,17 @@ export const FOREIGN_ANNOTATIONS = {
   opsgenieTeam: 'opsgenie.com/team',
   techdocsRef: 'backstage.io/techdocs-ref',
 } as const;
+
+/**
+ * Whether an annotation key is observability metadata Redline reads: any
+ * `redline.dev/` key (known or not) and the Prometheus, Grafana, PagerDuty
+ * and Opsgenie keys. Decides whether an entity is "not described yet" or
+ * described wrongly, so TechDocs and other plugins' keys do not count.
+ * @public
+ */
+export function isObservabilityAnnotation(key: string): boolean {
+  return (
+    key.startsWith(REDLINE_ANNOTATION_PREFIX) ||
+    /^(prometheus\.io|grafana|pagerduty\.com|opsgenie\.com)\//.test(key)
+  );
+}

@@ -30,6 +30,18 @@ export interface GeneratorConfig {
    * `isInternalHost`).
    */
   alertWebhook?: { allowedHosts?: string[] };
+  /**
+   * Where the always-firing Watchdog alert's heartbeats go
+   * (`observability.watchdog`): a dead-man's-switch endpoint that alarms
+   * when they stop. No URL: the Watchdog fires but notifies nobody.
+   */
+  watchdog?: { heartbeatUrl?: string; repeatInterval?: string };
+  /**
+   * Component `spec.type`s that serve requests and so get RED targets, SLOs
+   * and alerts (`observability.servingComponentTypes`; default
+   * `['service']`, see `entityRole`).
+   */
+  servingComponentTypes?: string[];
 }
 
 /** The seed's histogram buckets (seconds) plus common SLO boundaries. @public */
@@ -176,6 +188,12 @@ export function resolveGeneratorConfig(
             ),
           },
         }
+      : {}),
+    ...(partial?.watchdog?.heartbeatUrl || partial?.watchdog?.repeatInterval
+      ? { watchdog: partial.watchdog }
+      : {}),
+    ...(partial?.servingComponentTypes?.length
+      ? { servingComponentTypes: partial.servingComponentTypes }
       : {}),
   };
 }

@@ -15,3 +15,8 @@ export {
 } from './latencyBucket';
 export type { BucketSource, LatencySloBucket } from './latencyBucket';
 export * from './redTargets';
+export {
+  DEFAULT_SERVING_COMPONENT_TYPES,
+  entityRole,
+  type EntityRole,
+} from './servesRequests';

@@ -10,7 +10,11 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { ANNOTATIONS, REDLINE_ANNOTATION_PREFIX } from './annotations';
+import {
+  ANNOTATIONS,
+  isObservabilityAnnotation,
+  REDLINE_ANNOTATION_PREFIX,
+} from './annotations';
 import {
   AnnotationDefinition,
   ANNOTATION_DEFINITIONS,
@@ -28,7 +32,9 @@ import {
   formatDuration,
   latencyBucketFinding,
 } from './latencyBucket';
+import { entityRole, notServingRequests } from './servesRequests';
 import { sloWindowDays } from './sloWindow';
+import { readOpenSloAnnotation } from '../openslo/entityOpenSlo';
 import type {
   Finding,
   ObservabilitySpec,
@@ -202,9 +208,7 @@ class AnnotationReader {
  */
 function snippetServiceName(metadata: Partial<Entity['metadata']>): string {
   const name = typeof metadata.name === 'string' ? metadata.name : '';
-  return SAFE_LABEL_VALUE.test(name)
-    ? name
-    : 'your-service';
+  return SAFE_LABEL_VALUE.test(name) ? name : 'your-service';
 }
 
 function sourced<T>(
@@ -500,6 +504,28 @@ export function parseSpec(
     }
   }
 
+  const openSlo = readOpenSloAnnotation(annotations, {
+    metrics,
+    selector: selector.value,
+    serviceName: serviceName.value,
+    bucketSource,
+  });
+  if (openSlo) {
+    findings.push(...openSlo.findings);
+    if (openSlo.slos) {
+      if (slos.length > 0 || reader.has(defs.sloWindow.key)) {
+        findings.push({
+          id: 'openslo.conflict',
+          severity: 'warning',
+          annotation: ANNOTATIONS.openSlo,
+          message: `${ANNOTATIONS.openSlo} declares the SLOs, so ${defs.sloAvailability.key}, ${defs.sloLatency.key} and ${defs.sloWindow.key} are ignored; remove them.`,
+        });
+      }
+      slos.splice(0, slos.length, ...openSlo.slos);
+      reader.described.push(ANNOTATIONS.openSlo);
+    }
+  }
+
   const tier = reader.read(defs.tier);
   const runbookUrl = reader.read(defs.runbookUrl);
   const dashboardUrl = reader.read(defs.dashboardUrl);
@@ -517,7 +543,8 @@ export function parseSpec(
 
   if (
     !reader.has(defs.sloAvailability.key) &&
-    !reader.has(defs.sloLatency.key)
+    !reader.has(defs.sloLatency.key) &&
+    !reader.has(ANNOTATIONS.openSlo)
   ) {
     findings.push({
       id: 'annotation.missing',
@@ -568,6 +595,16 @@ export function parseSpec(
   const lifecycle = stringField(spec.lifecycle);
   const described = REDLINE_KEYS.filter(key => reader.described.includes(key));
 
+  const role = entityRole(
+    { kind, spec: entity?.spec },
+    resolved.servingComponentTypes,
+  );
+  if (!role.servesRequests && role.componentType) {
+    const adjusted = notServingRequests(role.componentType, findings, slos);
+    findings.splice(0, findings.length, ...adjusted.findings);
+    slos.splice(0, slos.length);
+  }
+
   const result: ObservabilitySpec = {
     entityRef,
     kind,
@@ -614,6 +651,11 @@ export function parseSpec(
     ...(prometheusInstance ? { prometheusInstance } : {}),
     ...(alertmanagerInstance ? { alertmanagerInstance } : {}),
     describedAnnotations: described,
+    presentAnnotations: Object.keys(annotations).filter(
+      isObservabilityAnnotation,
+    ),
+    ...(role.componentType ? { componentType: role.componentType } : {}),
+    servesRequests: role.servesRequests,
   };
   return { spec: result, findings };
 }

@@ -159,6 +159,19 @@ export interface ObservabilitySpec {
   alertmanagerInstance?: string;
   /** The redline.dev/* annotations that were present and valid, for the confidence score. */
   describedAnnotations: string[];
+  /**
+   * Every observability annotation the entity carries, valid or not (see
+   * `isObservabilityAnnotation`): an entity whose annotations are all
+   * invalid is described wrongly, not undescribed.
+   */
+  presentAnnotations: string[];
+  /** The Component's `spec.type`, lower-cased; absent for other kinds. */
+  componentType?: string;
+  /**
+   * Whether it serves requests (see `entityRole`): only then does it get RED
+   * targets, SLOs and alerts, and count as a service.
+   */
+  servesRequests: boolean;
 }
 
 /** Result of reading an entity. @public */

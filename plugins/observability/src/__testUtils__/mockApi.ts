@@ -13,6 +13,7 @@ export function mockObservabilityApi(
     getRunbook: unexpected('getRunbook'),
     getBundle: unexpected('getBundle'),
     applyArtifacts: unexpected('applyArtifacts'),
+    previewApply: unexpected('previewApply'),
     getApplyHistory: unexpected('getApplyHistory'),
     getCoverage: unexpected('getCoverage'),
     getCoverageHistory: unexpected('getCoverageHistory'),

@@ -2,8 +2,11 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
   ApplyHistoryResponse,
+  ApplyPreviewResponse,
+  ApplyRequestBody,
   ApplyResponse,
   ArtifactId,
+  BacktestReport,
   CoverageHistoryPoint,
   CoverageQuery,
   CoverageResponse,
@@ -41,13 +44,28 @@ export interface ArtifactText {
  * @public
  */
 export interface ObservabilityApi {
-  /** Everything the Observability tab shows for one entity. */
-  getEntityView(entity: CompoundEntityRef): Promise<EntityViewResponse>;
+  /**
+   * Everything the Observability tab shows for one entity; with
+   * `parts: 'static'`, only what needs no Prometheus, answered at once.
+   */
+  getEntityView(
+    entity: CompoundEntityRef,
+    options?: { parts?: 'static' },
+  ): Promise<EntityViewResponse>;
   /**
    * The entity's SLOs over their windows (attainment, error budget, burn
    * rate, burn-down), its RED values now and, without SLOs, proposed ones.
    */
   getEntitySlos(entity: CompoundEntityRef): Promise<EntitySloResponse>;
+  /**
+   * How often each generated alert would have fired over the last `days`
+   * (default 7, at most 30), beside what `ALERTS` recorded; its own
+   * request, slower than the view.
+   */
+  getEntityBacktest(
+    entity: CompoundEntityRef,
+    options?: { days?: number; instance?: string },
+  ): Promise<BacktestReport>;
   /** One generated file, e.g. `prometheus-rules` or `runbook:HighErrorRate`. */
   getArtifact(
     entity: CompoundEntityRef,
@@ -58,13 +76,25 @@ export interface ObservabilityApi {
     entity: CompoundEntityRef,
     alert: string,
   ): Promise<RunbookResponse>;
-  /** All generated files of an entity as a zip archive. */
-  getBundle(entity: CompoundEntityRef): Promise<DownloadedFile>;
-  /** Writes the entity's rules to the configured Prometheus and reloads it. Rejects with a 403 when not permitted. */
+  /** The entity's generated files as a zip archive: the chosen ones, else all. */
+  getBundle(
+    entity: CompoundEntityRef,
+    options?: { files?: ArtifactId[] },
+  ): Promise<DownloadedFile>;
+  /**
+   * Writes the chosen files Apply can write (the entity's rules) to the
+   * configured Prometheus and reloads it. Rejects with a 403 when not
+   * permitted, a 400 naming `files` for a file the entity does not have.
+   */
   applyArtifacts(
     entity: CompoundEntityRef,
-    options?: { instance?: string },
+    options?: ApplyRequestBody,
   ): Promise<ApplyResponse>;
+  /** What {@link ObservabilityApi.applyArtifacts} would change: a diff against the deployed file. */
+  previewApply(
+    entity: CompoundEntityRef,
+    options?: ApplyRequestBody,
+  ): Promise<ApplyPreviewResponse>;
   /** Who applied the entity's rules, where and with what outcome; newest first. */
   getApplyHistory(entity: CompoundEntityRef): Promise<ApplyHistoryResponse>;
   getCoverage(query?: CoverageQuery): Promise<CoverageResponse>;

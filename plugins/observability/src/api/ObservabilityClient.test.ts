@@ -123,6 +123,53 @@ describe('ObservabilityClient', () => {
     expect(file.blob.size).toBe(4);
   });
 
+  it('asks the bundle for the chosen files only', async () => {
+    let search = '';
+    server.use(
+      http.get(
+        `${baseUrl}/entity/component/default/checkout/bundle.zip`,
+        ({ request }) => {
+          search = new URL(request.url).search;
+          return new HttpResponse('PK', { status: 200 });
+        },
+      ),
+    );
+    await client.getBundle(checkout, {
+      files: ['prometheus-rules', 'runbook:HighErrorRate'],
+    });
+    expect(new URLSearchParams(search).getAll('file')).toEqual([
+      'prometheus-rules',
+      'runbook:HighErrorRate',
+    ]);
+  });
+
+  it('posts the chosen files to the apply preview and returns its diff', async () => {
+    let body: unknown;
+    const preview = {
+      entityRef: 'component:default/checkout',
+      instance: 'default',
+      fileName: 'redline-component-default-checkout.yaml',
+      deployed: false,
+      changed: true,
+      diff: [{ kind: 'added', text: 'groups: []' }],
+      added: 1,
+      removed: 0,
+    };
+    server.use(
+      http.post(
+        `${baseUrl}/entity/component/default/checkout/apply/preview`,
+        async ({ request }) => {
+          body = await request.json();
+          return HttpResponse.json(preview);
+        },
+      ),
+    );
+    expect(
+      await client.previewApply(checkout, { files: ['prometheus-rules'] }),
+    ).toEqual(preview);
+    expect(body).toEqual({ files: ['prometheus-rules'] });
+  });
+
   it('posts apply and surfaces a 403 as a ResponseError', async () => {
     let body: unknown;
     server.use(
@@ -144,9 +191,12 @@ describe('ObservabilityClient', () => {
       ),
     );
     const error = await client
-      .applyArtifacts(checkout, { instance: 'default' })
+      .applyArtifacts(checkout, {
+        instance: 'default',
+        files: ['prometheus-rules'],
+      })
       .catch(e => e);
-    expect(body).toEqual({ instance: 'default' });
+    expect(body).toEqual({ instance: 'default', files: ['prometheus-rules'] });
     expect(error).toBeInstanceOf(ResponseError);
     expect(error.statusCode).toBe(403);
   });

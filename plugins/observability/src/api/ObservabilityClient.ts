@@ -3,8 +3,11 @@ import type { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type {
   ApplyHistoryResponse,
+  ApplyPreviewResponse,
+  ApplyRequestBody,
   ApplyResponse,
   ArtifactId,
+  BacktestReport,
   CoverageHistoryPoint,
   CoverageQuery,
   CoverageResponse,
@@ -45,6 +48,12 @@ function coverageSearch(
   return text ? `?${text}` : '';
 }
 
+/** `?file=a&file=b` for a selection of generated files; nothing for all. */
+function fileSearch(files: ArtifactId[] | undefined): string {
+  if (!files) return '';
+  return `?${new URLSearchParams(files.map(id => ['file', id])).toString()}`;
+}
+
 /** `attachment; filename="x.zip"` → `x.zip`; falls back when absent. */
 function fileNameFrom(response: Response, fallback: string): string {
   const header = response.headers.get('content-disposition') ?? '';
@@ -67,12 +76,29 @@ export class ObservabilityClient implements ObservabilityApi {
     this.#fetchApi = options.fetchApi;
   }
 
-  async getEntityView(entity: CompoundEntityRef): Promise<EntityViewResponse> {
-    return this.#json(`/entity/${entityPath(entity)}`);
+  async getEntityView(
+    entity: CompoundEntityRef,
+    options?: { parts?: 'static' },
+  ): Promise<EntityViewResponse> {
+    const query = options?.parts ? `?parts=${options.parts}` : '';
+    return this.#json(`/entity/${entityPath(entity)}${query}`);
   }
 
   async getEntitySlos(entity: CompoundEntityRef): Promise<EntitySloResponse> {
     return this.#json(`/entity/${entityPath(entity)}/slos`);
+  }
+
+  async getEntityBacktest(
+    entity: CompoundEntityRef,
+    options: { days?: number; instance?: string } = {},
+  ): Promise<BacktestReport> {
+    const params = new URLSearchParams();
+    if (options.days !== undefined) params.set('days', String(options.days));
+    if (options.instance) params.set('instance', options.instance);
+    const query = params.toString();
+    return this.#json(
+      `/entity/${entityPath(entity)}/backtest${query ? `?${query}` : ''}`,
+    );
   }
 
   async getArtifact(
@@ -101,9 +127,12 @@ export class ObservabilityClient implements ObservabilityApi {
     );
   }
 
-  async getBundle(entity: CompoundEntityRef): Promise<DownloadedFile> {
+  async getBundle(
+    entity: CompoundEntityRef,
+    options: { files?: ArtifactId[] } = {},
+  ): Promise<DownloadedFile> {
     const response = await this.#fetch(
-      `/entity/${entityPath(entity)}/bundle.zip`,
+      `/entity/${entityPath(entity)}/bundle.zip${fileSearch(options.files)}`,
     );
     return {
       blob: await response.blob(),
@@ -113,9 +142,20 @@ export class ObservabilityClient implements ObservabilityApi {
 
   async applyArtifacts(
     entity: CompoundEntityRef,
-    options: { instance?: string } = {},
+    options: ApplyRequestBody = {},
   ): Promise<ApplyResponse> {
     return this.#json(`/entity/${entityPath(entity)}/apply`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(options),
+    });
+  }
+
+  async previewApply(
+    entity: CompoundEntityRef,
+    options: ApplyRequestBody = {},
+  ): Promise<ApplyPreviewResponse> {
+    return this.#json(`/entity/${entityPath(entity)}/apply/preview`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(options),

@@ -94,6 +94,35 @@ describe('redline:observability:generate', () => {
     expect(await fs.readdir(workspace)).toEqual([]);
   });
 
+  it('writes only the files ticked in the dialog, refusing an unknown id by index', async () => {
+    const { ctx, outputs } = mockContext(
+      {
+        entityRef: 'component:default/checkout',
+        artifacts: ['prometheus-rules', 'runbook:HighErrorRate'],
+      },
+      workspace,
+    );
+    await action.handler(ctx);
+    expect(outputs.files).toEqual([
+      'observability/checkout/prometheus-rules.yaml',
+      'observability/checkout/runbooks/HighErrorRate.md',
+    ]);
+    expect(
+      (await fs.readdir(path.join(workspace, 'observability/checkout'))).sort(),
+    ).toEqual(['prometheus-rules.yaml', 'runbooks']);
+
+    const unknown = mockContext(
+      {
+        entityRef: 'component:default/checkout',
+        artifacts: ['prometheus-rules', 'runbook:NoSuchAlert'],
+      },
+      workspace,
+    );
+    await expect(action.handler(unknown.ctx)).rejects.toThrow(
+      /^Invalid input artifacts\[1\]: component:default\/checkout has no file "runbook:NoSuchAlert"/,
+    );
+  });
+
   it('generates as if a proposed SLO were set and writes the lines to add', async () => {
     const { ctx, outputs } = mockContext(
       {

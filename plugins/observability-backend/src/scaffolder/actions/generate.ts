@@ -84,6 +84,13 @@ export function createGenerateObservabilityAction(options: {
             .describe(
               'Folder inside the workspace; files go to <targetPath>/<service>/. Default: observability',
             ),
+        artifacts: z =>
+          z
+            .array(z.string())
+            .optional()
+            .describe(
+              'Ids of the files to write (e.g. prometheus-rules, runbook:HighErrorRate), as ticked in the Scaffold alerts dialog; absent or empty: every file',
+            ),
         proposedAnnotations: z =>
           z
             .record(z.string(), z.string())
@@ -153,10 +160,25 @@ export function createGenerateObservabilityAction(options: {
           )}`,
         );
       }
-      const files = artifacts.files.map(file => ({
-        path: file.path,
-        content: file.content,
-      }));
+      const chosen = ctx.input.artifacts ?? [];
+      const available = new Set(artifacts.files.map(file => file.id));
+      chosen.forEach((id, index) => {
+        if (!available.has(id)) {
+          throw new InputError(
+            `Invalid input artifacts[${index}]: ${
+              ctx.input.entityRef
+            } has no file ${JSON.stringify(
+              String(id).slice(0, 100),
+            )} (available: ${[...available].join(', ')})`,
+          );
+        }
+      });
+      const files = artifacts.files
+        .filter(file => chosen.length === 0 || chosen.includes(file.id))
+        .map(file => ({
+          path: file.path,
+          content: file.content,
+        }));
       if (proposing) {
         files.push({
           path: PROPOSED_ANNOTATIONS_FILE,

@@ -55,6 +55,18 @@ export function makeSpec(
       'redline.dev/log-selector',
       'redline.dev/slack-channel',
     ],
+    presentAnnotations: [
+      'redline.dev/slo-availability',
+      'redline.dev/runbook-url',
+      'redline.dev/log-query-url',
+      'redline.dev/trace-url',
+      'redline.dev/log-selector',
+      'redline.dev/slack-channel',
+      'pagerduty.com/integration-key',
+      'pagerduty.com/service-id',
+    ],
+    componentType: 'service',
+    servesRequests: true,
     ...overrides,
   };
 }
@@ -74,6 +86,7 @@ export function makeBareSpec(
     links: {},
     routing: {},
     describedAnnotations: [],
+    presentAnnotations: [],
     ...overrides,
   });
 }

@@ -18,7 +18,9 @@ export const alertmanagerGenerator: ArtifactGenerator = {
           path: 'alertmanager.yaml',
           mediaType: 'application/yaml',
           label: 'Alertmanager routing',
-          render: () => renderAlertmanagerYaml([fragment]),
+          // Later generators (the Watchdog) may add routes to the fragment.
+          render: artifacts =>
+            renderAlertmanagerYaml([artifacts.alertmanager ?? fragment]),
         },
       ],
     };

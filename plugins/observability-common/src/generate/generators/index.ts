@@ -6,6 +6,7 @@ import { otelCollectorGenerator } from './otelCollector';
 import { outputObjectGenerator } from './outputObject';
 import { prometheusRulesGenerator } from './prometheusRules';
 import { runbooksGenerator } from './runbooks';
+import { watchdogGenerator } from './watchdog';
 
 /**
  * Redline's own generators, in the order they run and their files are
@@ -16,6 +17,7 @@ import { runbooksGenerator } from './runbooks';
 export const DEFAULT_GENERATORS: readonly ArtifactGenerator[] = [
   prometheusRulesGenerator,
   alertmanagerGenerator,
+  watchdogGenerator,
   grafanaDashboardGenerator,
   otelCollectorGenerator,
   lokiRulesGenerator,

@@ -73,7 +73,7 @@ const deployedChip = {
 function StateChips({ alert }: { alert: AlertView }) {
   const deployed = deployedChip[alert.deployed];
   return (
-    <Stack direction="row" spacing={0.5}>
+    <Stack direction="row" spacing={0.5} useFlexGap flexWrap="wrap">
       <Chip
         size="small"
         variant="outlined"
@@ -141,7 +141,7 @@ export function AlertRulesTable({ alerts }: AlertRulesTableProps) {
       options={staticTableOptions}
       columns={columns}
       // material-table writes its own state into row objects: hand it copies, not the view.
-      data={alerts.map(alert => ({ ...alert }))}
+      data={alerts.map(alert => ({ ...alert, id: alert.key }))}
       emptyContent={
         <Typography sx={{ p: 2 }} color="text.secondary">
           No alert rules were generated. Describe the service (see above) or use

@@ -7,7 +7,9 @@ import {
   Table,
   type TableColumn,
 } from '@backstage/core-components';
+import { useState } from 'react';
 import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import type {
   CheckResult,
@@ -64,10 +66,12 @@ type Row = CheckResult & { rowId: string };
 
 /**
  * Every check with its status and, for what does not pass, the fix. Failing
- * checks come first.
+ * checks come first; passing ones stay folded behind "N passing", since a
+ * score of them pushed what is wrong off the screen.
  * @public
  */
 export function ChecksTable({ checks }: ChecksTableProps) {
+  const [showPassing, setShowPassing] = useState(false);
   const columns: TableColumn<Row>[] = [
     {
       title: 'Status',
@@ -100,20 +104,35 @@ export function ChecksTable({ checks }: ChecksTableProps) {
       ),
     },
   ];
+  const passing = checks.filter(c => c.status === 'pass').length;
   const data = [...checks]
+    .filter(check => showPassing || check.status !== 'pass')
     .sort((a, b) => statusOrder[a.status] - statusOrder[b.status])
     .map(check => ({ ...check, rowId: check.id }));
   return (
-    <Table<Row>
-      title="Checks"
-      options={staticTableOptions}
-      columns={columns}
-      data={data}
-      emptyContent={
-        <Typography sx={{ p: 2 }} color="text.secondary">
-          No checks were run for this entity.
-        </Typography>
-      }
-    />
+    <Box>
+      <Table<Row>
+        title={`Checks (${checks.length - passing} not passing)`}
+        options={staticTableOptions}
+        columns={columns}
+        data={data}
+        emptyContent={
+          <Typography sx={{ p: 2 }} color="text.secondary">
+            {checks.length === 0
+              ? 'No checks were run for this entity.'
+              : `All ${checks.length} checks pass.`}
+          </Typography>
+        }
+      />
+      {passing > 0 && (
+        <Button
+          sx={{ mt: 1 }}
+          aria-expanded={showPassing}
+          onClick={() => setShowPassing(shown => !shown)}
+        >
+          {showPassing ? `Hide ${passing} passing` : `${passing} passing`}
+        </Button>
+      )}
+    </Box>
   );
 }

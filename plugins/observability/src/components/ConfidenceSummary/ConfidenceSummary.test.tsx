@@ -9,8 +9,8 @@ describe('ConfidenceSummary', () => {
       <ConfidenceSummary confidence={legacyBillingView.confidence} />,
     );
     expect(
-      screen.getByRole('progressbar', { name: 'Confidence score 10 %' }),
-    ).toHaveAttribute('aria-valuenow', '10');
+      screen.getByRole('progressbar', { name: 'Confidence score 15 %' }),
+    ).toHaveAttribute('aria-valuenow', '15');
     const items = within(
       screen.getByRole('list', { name: 'Confidence breakdown' }),
     ).getAllByRole('listitem');

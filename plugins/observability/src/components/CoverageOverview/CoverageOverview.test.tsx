@@ -11,12 +11,15 @@ import {
 } from '../../__testUtils__/handWrittenFixtures';
 import { mockObservabilityApi, pending } from '../../__testUtils__/mockApi';
 
-function renderPage(api: ObservabilityApi) {
+function renderPage(api: ObservabilityApi, address = '/') {
   return renderInTestApp(
     <TestApiProvider apis={[[observabilityApiRef, api]]}>
       <CoverageOverview />
     </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    {
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      routeEntries: [address],
+    },
   );
 }
 
@@ -203,6 +206,49 @@ describe('CoverageOverview', () => {
     expect(
       await screen.findByRole('button', { name: 'Show entities of search' }),
     ).toBeInTheDocument();
+  });
+
+  it('restores filters and the drill-down from a shared link', async () => {
+    const api = fullApi();
+    await renderPage(api, '/?owner=payments&tier=tier-1&team=payments');
+    expect(
+      await screen.findByRole('table', { name: 'Entities' }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('textbox', { name: 'Owner' })).toHaveValue(
+      'payments',
+    );
+    expect(api.getCoverage).toHaveBeenLastCalledWith(
+      expect.objectContaining({ owner: ['payments'], tier: ['tier-1'] }),
+    );
+    expect(api.getCoverageHistory).toHaveBeenLastCalledWith({
+      team: 'payments',
+    });
+    // History is per team: the card says which filters it cannot follow.
+    expect(
+      screen.getByText(
+        /History is kept per team: this trend covers every tier/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('follows the owner filter in the trend', async () => {
+    const api = fullApi();
+    await renderPage(api);
+    await screen.findByRole('region', { name: 'Coverage summary' });
+    expect(api.getCoverageHistory).toHaveBeenLastCalledWith({});
+    await userEvent.type(
+      screen.getByRole('textbox', { name: 'Owner' }),
+      'group:default/search',
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Apply filters' }),
+    );
+    await waitFor(() =>
+      expect(api.getCoverageHistory).toHaveBeenLastCalledWith({
+        team: 'search',
+      }),
+    );
+    expect(await screen.findByText('Trend — search')).toBeInTheDocument();
   });
 
   it('applies filters on submit and exports the filtered CSV', async () => {

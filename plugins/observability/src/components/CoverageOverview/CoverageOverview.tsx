@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import {
@@ -6,8 +7,6 @@ import {
   InfoCard,
   Progress,
   ResponseErrorPanel,
-  Table,
-  type TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import Box from '@mui/material/Box';
@@ -21,21 +20,23 @@ import type {
   CoverageQuery,
   CoverageResponse,
   CoverageSortField,
-  TeamCoverageSummary,
 } from '@redline/backstage-plugin-observability-common';
 import { observabilityApiRef } from '../../api';
 import { saveBlob } from '../../lib/download';
 import { percent } from '../../lib/format';
-import { LOW_BUDGETS_TITLE, meetingShare } from '../../lib/sloAttainment';
+import { meetingShare } from '../../lib/sloAttainment';
 import { CoverageTrendChart } from '../CoverageTrendChart';
-import { LowBudgets, MeetingShare } from '../SloAttainmentCells';
 import { SloAttainmentHistory } from '../SloAttainmentHistory';
 import { TeamEntitiesTable } from '../TeamEntitiesTable';
+import { TeamsTable } from './TeamsTable';
+import { CoverageFilters, type CoverageFilterValues } from './CoverageFilters';
 import {
-  CoverageFilters,
-  EMPTY_FILTERS,
-  type CoverageFilterValues,
-} from './CoverageFilters';
+  type CoverageUrlState,
+  filtersTheTrendIgnores,
+  readCoverageUrlState,
+  trendTeam,
+  writeCoverageUrlState,
+} from './urlState';
 
 /** Filter form values → the wire query; an empty field means "any". */
 export function toQuery(
@@ -114,102 +115,26 @@ function SummaryFigures({ summary }: { summary: CoverageResponse['summary'] }) {
   );
 }
 
-type TeamRow = TeamCoverageSummary & { id: string };
-
-function TeamsTable({
-  teams,
-  onSelect,
-}: {
-  teams: TeamCoverageSummary[];
-  onSelect: (team: string) => void;
-}) {
-  const share = (field: keyof TeamCoverageSummary) => (row: TeamRow) =>
-    percent(row[field] as number);
-  // Teams without data sort below every measured share, even 0 %.
-  const byMeeting = (a: TeamRow, b: TeamRow) =>
-    (meetingShare(a) ?? -1) - (meetingShare(b) ?? -1);
-  const lowBudgets = (row: TeamRow) =>
-    (row.budgetsNearlyExhausted ?? 0) + (row.budgetsExhausted ?? 0);
-  const columns: TableColumn<TeamRow>[] = [
-    {
-      title: 'Team',
-      field: 'team',
-      render: row => (
-        <Link
-          component="button"
-          variant="body2"
-          onClick={() => onSelect(row.team)}
-          aria-label={`Show entities of ${row.team}`}
-        >
-          {row.team}
-        </Link>
-      ),
-    },
-    { title: 'Services', field: 'services', type: 'numeric' },
-    { title: 'With SLO', field: 'withSlo', render: share('withSlo') },
-    {
-      title: 'With runbooks',
-      field: 'withRunbooks',
-      render: share('withRunbooks'),
-    },
-    {
-      title: 'Rules deployed',
-      field: 'withRulesDeployed',
-      render: share('withRulesDeployed'),
-    },
-    {
-      title: 'Mean confidence',
-      field: 'meanConfidence',
-      render: share('meanConfidence'),
-      defaultSort: 'asc',
-    },
-    {
-      title: 'SLOs meeting objective',
-      field: 'sloMeetingShare',
-      render: row => <MeetingShare figures={row} />,
-      customSort: byMeeting,
-    },
-    {
-      title: LOW_BUDGETS_TITLE,
-      field: 'budgetsExhausted',
-      render: row => <LowBudgets figures={row} />,
-      customSort: (a, b) =>
-        (a.budgetsExhausted ?? 0) - (b.budgetsExhausted ?? 0) ||
-        lowBudgets(a) - lowBudgets(b),
-    },
-  ];
-  return (
-    <Table<TeamRow>
-      title="Teams"
-      options={{
-        paging: false,
-        search: false,
-        padding: 'dense',
-        draggable: false,
-      }}
-      columns={columns}
-      data={teams.map(t => ({ ...t, id: t.team }))}
-      emptyContent={
-        <Typography sx={{ p: 2 }} color="text.secondary">
-          No team matches these filters.
-        </Typography>
-      }
-    />
-  );
-}
-
-function TrendCard({ team }: { team?: string }) {
+function TrendCard({ state }: { state: CoverageUrlState }) {
   const api = useApi(observabilityApiRef);
+  const team = trendTeam(state);
   const { value, loading, error } = useAsync(
     () => api.getCoverageHistory(team ? { team } : {}),
     [api, team],
   );
+  const ignored = filtersTheTrendIgnores(state.filters);
   return (
     <InfoCard title={`Trend — ${team ?? 'all teams'}`}>
       {loading && <Progress />}
       {error && <ResponseErrorPanel error={error} />}
       {value && (
         <CoverageTrendChart points={value} scope={team ?? 'all teams'} />
+      )}
+      {ignored.length > 0 && (
+        <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
+          History is kept per team: this trend covers every {ignored.join(', ')}
+          .
+        </Typography>
       )}
     </InfoCard>
   );
@@ -289,8 +214,18 @@ function TeamDrillDown({
  */
 export function CoverageOverview() {
   const api = useApi(observabilityApiRef);
-  const [filters, setFilters] = useState<CoverageFilterValues>(EMPTY_FILTERS);
-  const [team, setTeam] = useState<string | undefined>();
+  // Filters and drill-down live in the address, so a shared link restores them.
+  const [searchParams, setSearchParams] = useSearchParams();
+  // Memoised: the filters object is a dependency of the queries below.
+  const urlState = useMemo(
+    () => readCoverageUrlState(searchParams),
+    [searchParams],
+  );
+  const { filters, team } = urlState;
+  const setTeam = (next?: string) =>
+    setSearchParams(writeCoverageUrlState({ filters, team: next }));
+  const setFilters = (next: CoverageFilterValues) =>
+    setSearchParams(writeCoverageUrlState({ filters: next }));
   // One row is enough here: this call is for the summary and the team table.
   const { value, loading, error } = useAsync(
     () => api.getCoverage({ ...toQuery(filters), page: 1, pageSize: 1 }),
@@ -339,7 +274,7 @@ export function CoverageOverview() {
           )}
         </Grid>
         <Grid item xs={12}>
-          <TrendCard team={team} />
+          <TrendCard state={urlState} />
         </Grid>
         <Grid item xs={12}>
           <SloAttainmentHistory team={team} />
@@ -361,11 +296,10 @@ export function CoverageOverview() {
         }}
       >
         <CoverageFilters
+          // A new address (back button, shared link) resets the form's draft.
+          key={searchParams.toString()}
           value={filters}
-          onApply={next => {
-            setFilters(next);
-            setTeam(undefined);
-          }}
+          onApply={setFilters}
         />
         <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
           <Button

@@ -31,6 +31,29 @@ describe('CoverageTrendChart', () => {
     ).toBeInTheDocument();
   });
 
+  it('fills the width of its container', async () => {
+    const original = window.ResizeObserver;
+    const rect = jest
+      .spyOn(HTMLElement.prototype, 'getBoundingClientRect')
+      .mockReturnValue({ width: 1180 } as DOMRect);
+    window.ResizeObserver = class {
+      observe() {}
+      disconnect() {}
+      unobserve() {}
+    };
+    try {
+      await renderInTestApp(
+        <CoverageTrendChart points={coverageHistory} scope="all teams" />,
+      );
+      const chart = screen.getByRole('img', { name: /Coverage trend/ });
+      expect(chart).toHaveAttribute('width', '1180');
+      expect(chart).toHaveAttribute('viewBox', '0 0 1180 220');
+    } finally {
+      window.ResizeObserver = original;
+      rect.mockRestore();
+    }
+  });
+
   it('explains when there is not enough history', async () => {
     await renderInTestApp(
       <CoverageTrendChart

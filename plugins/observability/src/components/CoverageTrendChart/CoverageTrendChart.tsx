@@ -5,12 +5,14 @@ import type { CoverageHistoryPoint } from '@redline/backstage-plugin-observabili
 import { percent } from '../../lib/format';
 import { linearScale } from '../../lib/chart';
 import { ChartAxes } from '../ChartAxes';
+import { useContainerWidth } from './useContainerWidth';
 
 /** @public */
 export interface CoverageTrendChartProps {
   points: CoverageHistoryPoint[];
   /** e.g. `payments` or `all teams`, for the accessible description. */
   scope: string;
+  /** Fixed width; by default the chart fills its container. */
   width?: number;
   height?: number;
 }
@@ -42,20 +44,26 @@ const SERIES: Array<{
 export function CoverageTrendChart({
   points,
   scope,
-  width = 560,
-  height = 200,
+  width: fixedWidth,
+  height = 220,
 }: CoverageTrendChartProps) {
   const theme = useTheme();
+  const [container, measuredWidth] = useContainerWidth<HTMLDivElement>(560);
+  const width = fixedWidth ?? measuredWidth;
   const sorted = [...points]
     .map(p => ({ ...p, t: Date.parse(p.evaluatedAt) }))
     .filter(p => Number.isFinite(p.t))
     .sort((a, b) => a.t - b.t);
+  // The measured box is rendered in every state, so the width is known by
+  // the time enough history arrives.
   if (sorted.length < 2) {
     return (
-      <Typography color="text.secondary">
-        Not enough history yet for a trend ({sorted.length} evaluation
-        {sorted.length === 1 ? '' : 's'}).
-      </Typography>
+      <Box ref={container}>
+        <Typography color="text.secondary">
+          Not enough history yet for a trend ({sorted.length} evaluation
+          {sorted.length === 1 ? '' : 's'}).
+        </Typography>
+      </Box>
     );
   }
   const margin = { top: 10, right: 10, bottom: 24, left: 40 };
@@ -71,13 +79,14 @@ export function CoverageTrendChart({
   ).join(', ');
 
   return (
-    <Box>
+    <Box ref={container}>
       <svg
         role="img"
         aria-label={`Coverage trend for ${scope}: latest ${description}`}
         viewBox={`0 0 ${width} ${height}`}
-        width="100%"
-        style={{ maxWidth: width }}
+        width={width}
+        height={height}
+        style={{ display: 'block', maxWidth: '100%' }}
       >
         <ChartAxes
           width={width}

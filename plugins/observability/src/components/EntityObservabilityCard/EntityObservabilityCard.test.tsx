@@ -9,7 +9,9 @@ import { EntityObservabilityCard } from './EntityObservabilityCard';
 import {
   catalogEntity,
   checkoutView,
+  demoView,
   legacyBillingView,
+  NO_LIVE_SOURCES,
 } from '../../__testUtils__/fixtures';
 import { mockObservabilityApi, pending } from '../../__testUtils__/mockApi';
 
@@ -62,7 +64,7 @@ describe('EntityObservabilityCard', () => {
     expect(screen.getByText('Warn')).toBeInTheDocument();
     expect(
       screen.getByText(
-        /Rules loaded in Prometheus: 1 of 6 alert\(s\) not loaded: HighLatencyP99\./,
+        /Rules loaded in Prometheus: 1 of \d+ alert names not loaded in Prometheus: HighLatencyP99\./,
       ),
     ).toBeInTheDocument();
     expect(
@@ -78,11 +80,35 @@ describe('EntityObservabilityCard', () => {
       mockObservabilityApi({ getEntityView: async () => legacyBillingView }),
       'legacy-billing',
     );
-    expect(await screen.findByText('Confidence 10 %')).toBeInTheDocument();
+    expect(await screen.findByText('Confidence 15 %')).toBeInTheDocument();
     expect(screen.getByText('Fail')).toBeInTheDocument();
     expect(
       screen.getByText(/Alerts routed to the owner: .* notifies nobody\./),
     ).toBeInTheDocument();
+  });
+
+  it('says what a library is instead of scoring it', async () => {
+    const library = demoView('analytics-sdk', () => ({
+      facts: { ownerExists: true },
+      alerts: {
+        status: 'unknown',
+        reason: NO_LIVE_SOURCES,
+        alerts: [],
+        rawCount: 0,
+        storm: false,
+      },
+      canApply: false,
+    }));
+    await renderCard(
+      mockObservabilityApi({ getEntityView: async () => library }),
+      'analytics-sdk',
+    );
+    expect(
+      await screen.findByText(
+        'library — no RED targets: Redline generates RED targets, SLOs and alerts only for what serves requests.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/^Confidence/)).not.toBeInTheDocument();
   });
 
   it('says all checks pass when none fails or warns', async () => {

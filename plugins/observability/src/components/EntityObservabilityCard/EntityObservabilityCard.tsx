@@ -21,7 +21,8 @@ import { ConfidenceGauge } from '../ConfidenceSummary';
 
 /**
  * Overview card: the confidence score and the most important failing check,
- * with a link to the Observability tab.
+ * with a link to the Observability tab; for what serves no requests, what it
+ * is instead of a score.
  * @public
  */
 export function EntityObservabilityCard() {
@@ -42,6 +43,15 @@ export function EntityObservabilityCard() {
     body = (
       <Typography color="text.secondary">
         No observability checks have been evaluated for this entity yet.
+      </Typography>
+    );
+  } else if (!value.spec.servesRequests) {
+    // A library or static website has no design to be confident in: say
+    // what it is rather than score it.
+    body = (
+      <Typography variant="body2">
+        {value.spec.componentType ?? value.spec.kind} — no RED targets: Redline
+        generates RED targets, SLOs and alerts only for what serves requests.
       </Typography>
     );
   } else {

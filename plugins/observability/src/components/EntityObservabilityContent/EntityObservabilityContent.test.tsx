@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
@@ -17,6 +17,7 @@ import { checkoutApplyHistory } from '../../__testUtils__/handWrittenFixtures';
 import { mockObservabilityApi, pending } from '../../__testUtils__/mockApi';
 import { checkoutSlos, suggestedSlos } from '../../__testUtils__/sloFixtures';
 import type { ObservabilityApi } from '../../api';
+import type { EntityViewResponse } from '@redline/backstage-plugin-observability-common';
 
 function renderTab(api: ObservabilityApi, name = 'checkout') {
   return renderInTestApp(
@@ -122,7 +123,9 @@ describe('EntityObservabilityContent', () => {
     expect(
       screen.getByRole('button', { name: 'HighErrorRate — checkout' }),
     ).toBeInTheDocument();
-    expect(screen.getByText('Checks')).toBeInTheDocument();
+    expect(
+      screen.getByText(/^Checks \(\d+ not passing\)$/),
+    ).toBeInTheDocument();
 
     expect(screen.getByText('Rule lint (3)')).toBeInTheDocument();
     expect(
@@ -278,6 +281,137 @@ describe('EntityObservabilityContent', () => {
       await screen.findByText(/Service health could not be loaded/),
     ).toBeInTheDocument();
     expect(await screen.findByText('RED targets')).toBeInTheDocument();
+  });
+
+  it('shows the design from the static view at once while Prometheus hangs, saying so in a banner', async () => {
+    const api = mockObservabilityApi({
+      getEntitySlos: pending,
+      getEntityView: (_ref, options) =>
+        options?.parts === 'static'
+          ? Promise.resolve({
+              ...checkoutView,
+              parts: 'static' as const,
+              live: undefined,
+            })
+          : pending(),
+    });
+    await renderTab(api);
+    expect(await screen.findByText('RED targets')).toBeInTheDocument();
+    expect(api.getEntityView).toHaveBeenCalledWith(
+      { kind: 'Component', namespace: 'default', name: 'checkout' },
+      { parts: 'static' },
+    );
+    const banner = screen.getByRole('alert', {
+      name: /Waiting for Prometheus/,
+    });
+    expect(banner).toHaveTextContent(
+      'The configuration, generated rules and findings below do not depend on it',
+    );
+    expect(screen.getByRole('status')).toHaveTextContent(
+      'Live parts not read yet',
+    );
+  });
+
+  it('tells Prometheus unavailable apart from no traffic', async () => {
+    await renderTab(
+      mockObservabilityApi({
+        getEntitySlos: async () => checkoutSlos,
+        getEntityView: async () => legacyBillingView,
+      }),
+      'legacy-billing',
+    );
+    const unavailable = await screen.findByRole('alert', {
+      name: /Prometheus unavailable/,
+    });
+    expect(unavailable).toHaveTextContent('Metric collection failed');
+    expect(
+      screen.queryByRole('alert', { name: /No data/ }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('says "no data" when Prometheus answers without traffic', async () => {
+    const quiet = {
+      ...checkoutView,
+      live: {
+        status: 'ok' as const,
+        values: checkoutView.live!.values.map(v => ({
+          ...v,
+          value: null,
+          trend: [],
+        })),
+      },
+    };
+    await renderTab(
+      mockObservabilityApi({
+        getEntitySlos: async () => checkoutSlos,
+        getEntityView: async () => quiet,
+      }),
+    );
+    expect(
+      await screen.findByRole('alert', { name: /No data: no traffic/ }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('alert', { name: /Prometheus unavailable/ }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('reads the live parts again when the window regains focus, without a reload', async () => {
+    let answer: EntityViewResponse = legacyBillingView;
+    const api = mockObservabilityApi({
+      getEntitySlos: async () => checkoutSlos,
+      getEntityView: async () => answer,
+    });
+    await renderTab(api, 'legacy-billing');
+    await screen.findByRole('alert', { name: /Prometheus unavailable/ });
+    expect(screen.getByRole('status')).toHaveTextContent(
+      /^Live parts as of \d\d:\d\d:\d\d, (just now|\d+ s ago)/,
+    );
+    answer = { ...legacyBillingView, live: checkoutView.live };
+    const calls = api.getEntityView.mock.calls.length;
+    act(() => {
+      window.dispatchEvent(new Event('focus'));
+    });
+    await waitFor(() =>
+      expect(
+        screen.queryByRole('alert', { name: /Prometheus unavailable/ }),
+      ).not.toBeInTheDocument(),
+    );
+    expect(api.getEntityView.mock.calls.length).toBe(calls + 1);
+    expect(api.getEntitySlos).toHaveBeenCalledTimes(2);
+  });
+
+  it('says the rule evaluator stopped when the Watchdog is missing', async () => {
+    await renderTab(
+      mockObservabilityApi({
+        getEntitySlos: async () => checkoutSlos,
+        getEntityView: async () => ({
+          ...checkoutView,
+          evaluator: {
+            status: 'stopped' as const,
+            reason: 'Alertmanager main has no Watchdog from this service.',
+          },
+        }),
+      }),
+    );
+    expect(
+      await screen.findByRole('alert', { name: /Rule evaluation has stopped/ }),
+    ).toHaveTextContent('no Watchdog');
+  });
+
+  it('leads with firing alerts and failing checks, above service health', async () => {
+    await renderTab(
+      mockObservabilityApi({
+        getEntitySlos: async () => checkoutSlos,
+        getEntityView: async () => checkoutView,
+      }),
+    );
+    const firing = await screen.findByText('Firing alerts (1) · 1 suppressed');
+    const checks = screen.getByText(/^Checks \(/);
+    const health = screen.getByText('Service health');
+    const follows = (a: Element, b: Element) =>
+      a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING;
+    expect(follows(firing, checks)).toBeTruthy();
+    expect(follows(checks, health)).toBeTruthy();
   });
 
   it('proposes a suggested SLO through the Scaffold alerts dialog', async () => {

@@ -3,23 +3,22 @@ import type { CompoundEntityRef } from '@backstage/catalog-model';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Grid from '@mui/material/Grid';
-import type {
-  DesignLevel,
-  EntityViewResponse,
+import {
+  hasObservabilityMetadata,
+  type DesignLevel,
+  type EntityViewResponse,
 } from '@redline/backstage-plugin-observability-common';
 import { AlertRulesTable } from '../AlertRulesTable';
-import { ChecksTable } from '../ChecksTable';
 import { LintFindingsList } from '../LintFindingsList';
 import { ConfidenceSummary } from '../ConfidenceSummary';
 import { FindingsList } from '../FindingsList';
-import { FiringAlerts, firingAlertsTitle } from '../FiringAlerts';
 import { MissingMetadataGuide } from '../MissingMetadataGuide';
 import { RedTargetsTable } from '../RedTargetsTable';
 import { RunbookList } from '../RunbookList';
 
-/** An entity with no valid `redline.dev/*` annotation runs on seed defaults only. */
+/** An entity without any observability annotation (valid or not) runs on seed defaults only. */
 export function isUndescribed(view: EntityViewResponse): boolean {
-  return view.spec.describedAnnotations.length === 0;
+  return !hasObservabilityMetadata(view.spec);
 }
 
 const designLevelText: Record<DesignLevel, string> = {
@@ -93,23 +92,10 @@ export function SetupSections({
       <Grid item xs={12}>
         <AlertRulesTable alerts={view.alerts} />
       </Grid>
-      <Grid item xs={12} md={6}>
-        <InfoCard title={firingAlertsTitle(view.firing.alerts)}>
-          <FiringAlerts
-            alerts={view.firing.alerts}
-            unknownReason={
-              view.firing.status === 'unknown' ? view.firing.reason : undefined
-            }
-          />
-        </InfoCard>
-      </Grid>
-      <Grid item xs={12} md={6}>
+      <Grid item xs={12}>
         <InfoCard title="Runbooks">
           <RunbookList entityRef={entityRef} runbooks={view.runbooks} />
         </InfoCard>
-      </Grid>
-      <Grid item xs={12}>
-        <ChecksTable checks={view.checks} />
       </Grid>
       <Grid item xs={12}>
         <InfoCard

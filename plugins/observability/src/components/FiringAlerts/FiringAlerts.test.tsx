@@ -27,6 +27,36 @@ describe('FiringAlerts', () => {
     ).toBeInTheDocument();
   });
 
+  it("links each firing alert's runbook and a silence for exactly its labels", async () => {
+    const firing = checkoutView.firing.alerts.find(a => a.state === 'firing')!;
+    await renderInTestApp(
+      <FiringAlerts
+        alerts={checkoutView.firing.alerts}
+        alertmanagerUrl="http://am.test:9093"
+      />,
+    );
+    const silence = screen.getByRole('link', {
+      name: new RegExp(`^Silence ${firing.name}\\b`),
+    });
+    const filter = decodeURIComponent(
+      silence.getAttribute('href')!.split('filter=')[1],
+    );
+    for (const [name, value] of Object.entries(firing.labels))
+      expect(filter).toContain(`${name}="${value}"`);
+    expect(silence.getAttribute('href')).toMatch(
+      /^http:\/\/am\.test:9093\/#\/silences\/new\?filter=/,
+    );
+    // Suppressed alerts are silenced or inhibited already: no second silence.
+    expect(screen.getAllByRole('link', { name: /^Silence / })).toHaveLength(
+      checkoutView.firing.alerts.filter(a => a.state === 'firing').length,
+    );
+    const runbook = within(
+      screen.getByText(firing.name).closest('li')!,
+    ).getByRole('link', { name: /^Runbook/ });
+    expect(firing.annotations.runbook_url).toMatch(/^https?:\/\//);
+    expect(runbook).toHaveAttribute('href', firing.annotations.runbook_url);
+  });
+
   it('shows an empty message and why live data is missing', async () => {
     await renderInTestApp(
       <FiringAlerts alerts={[]} unknownReason={PROMETHEUS_DOWN} />,

@@ -1,3 +1,4 @@
+import { Link } from '@backstage/core-components';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
@@ -7,12 +8,15 @@ import ListItemText from '@mui/material/ListItemText';
 import ListSubheader from '@mui/material/ListSubheader';
 import Typography from '@mui/material/Typography';
 import type { FiringAlert } from '@redline/backstage-plugin-observability-common';
+import { silenceUrl } from '../EntityObservabilityContent/linksOut';
 
 /** @public */
 export interface FiringAlertsProps {
   alerts: FiringAlert[];
   /** Why the list may be incomplete, e.g. Alertmanager unreachable. */
   unknownReason?: string;
+  /** The entity's Alertmanager, for a silence link on each firing alert. */
+  alertmanagerUrl?: string;
 }
 
 /**
@@ -47,7 +51,11 @@ const severityRank = (severity?: string) =>
  * to an alert storm.
  * @public
  */
-export function FiringAlerts({ alerts, unknownReason }: FiringAlertsProps) {
+export function FiringAlerts({
+  alerts,
+  unknownReason,
+  alertmanagerUrl,
+}: FiringAlertsProps) {
   if (alerts.length === 0) {
     return (
       <Box>
@@ -109,6 +117,20 @@ export function FiringAlerts({ alerts, unknownReason }: FiringAlertsProps) {
                         variant="outlined"
                         label={`×${alert.count}`}
                       />
+                    )}
+                    {alert.annotations.runbook_url && (
+                      <Link to={alert.annotations.runbook_url} variant="body2">
+                        Runbook
+                      </Link>
+                    )}
+                    {alertmanagerUrl && alert.state === 'firing' && (
+                      <Link
+                        to={silenceUrl(alertmanagerUrl, alert)}
+                        variant="body2"
+                        aria-label={`Silence ${alert.name}`}
+                      >
+                        Silence
+                      </Link>
                     )}
                   </Box>
                 }

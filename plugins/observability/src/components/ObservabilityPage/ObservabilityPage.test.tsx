@@ -67,6 +67,18 @@ describe('ObservabilityPage', () => {
     expect(
       screen.queryByRole('heading', { name: 'Observability' }),
     ).not.toBeInTheDocument();
+    expect(screen.getAllByRole('main')).toHaveLength(1);
+  });
+
+  it('is one main landmark with its header, on the runbook route too', async () => {
+    await renderAt(
+      '/observability/runbooks/default/component/checkout/HighErrorRate',
+      mockObservabilityApi({
+        getRunbook: async () => demoRunbook('checkout', 'HighErrorRate'),
+      }),
+    );
+    await screen.findByRole('heading', { name: 'Diagnosis' });
+    expect(screen.getAllByRole('main')).toHaveLength(1);
   });
 
   it('routes runbook links generated into alerts to the rendered runbook', async () => {

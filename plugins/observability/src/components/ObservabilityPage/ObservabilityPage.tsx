@@ -1,5 +1,6 @@
 import { Route, Routes } from 'react-router-dom';
 import { Content, Header, Page } from '@backstage/core-components';
+import Box from '@mui/material/Box';
 import { CoverageOverview } from '../CoverageOverview';
 import { RunbookPage } from '../RunbookPage';
 
@@ -30,7 +31,8 @@ export function ObservabilityPage({ header = true }: ObservabilityPageProps) {
       </Routes>
     </Content>
   );
-  if (!header) return content;
+  // Backstage's Page is the `main` landmark; without it the page brings its own.
+  if (!header) return <Box component="main">{content}</Box>;
   return (
     <Page themeId="tool">
       <Header

@@ -45,6 +45,47 @@ describe('RedTargetsTable', () => {
     ).toBe('CODE');
   });
 
+  it('judges each live value against its threshold, in colour, icon and words', async () => {
+    const live = checkoutView.live!;
+    await renderInTestApp(
+      <RedTargetsTable
+        targets={checkoutView.redTargets}
+        live={{
+          ...live,
+          values: live.values.map(v =>
+            v.signal === 'errors' ? { ...v, value: 100 } : v,
+          ),
+        }}
+      />,
+    );
+    // 100 % errors next to "> 0.5 %" is a breach, never neutral.
+    const errorRow = screen.getByText('Error ratio').closest('tr')!;
+    const errorValue = within(errorRow).getByText('100 %');
+    expect(errorValue.closest('[data-judgement]')).toHaveAttribute(
+      'data-judgement',
+      'breach',
+    );
+    expect(errorValue).toHaveTextContent(
+      '100 %, breaching its threshold (> 0.5 %)',
+    );
+    const latencyRow = screen.getByText('P99 latency').closest('tr')!;
+    expect(
+      within(latencyRow)
+        .getByText(/245 ms/)
+        .closest('[data-judgement]'),
+    ).toHaveAttribute('data-judgement', 'ok');
+    expect(
+      within(latencyRow).getByText(/within its threshold \(> 400 ms\)/),
+    ).toBeInTheDocument();
+    // The rate's threshold is relative to its usual value: not judged here.
+    const rateRow = screen.getByText('Request rate').closest('tr')!;
+    expect(
+      within(rateRow)
+        .getByText(/12\.5 req\/s/)
+        .closest('[data-judgement]'),
+    ).toHaveAttribute('data-judgement', 'unjudged');
+  });
+
   it('hides the live column without live data and shows seed defaults', async () => {
     await renderInTestApp(
       <RedTargetsTable targets={legacyBillingView.redTargets} />,

@@ -1,15 +1,14 @@
 import { Table, type TableColumn } from '@backstage/core-components';
 import Box from '@mui/material/Box';
-import Chip from '@mui/material/Chip';
+import Chip, { chipClasses } from '@mui/material/Chip';
 import Typography from '@mui/material/Typography';
 import type {
   EntityViewResponse,
   RedTarget,
 } from '@redline/backstage-plugin-observability-common';
-import { formatValue } from '../../lib/format';
-import { Sparkline } from '../Sparkline';
 import { staticTableOptions } from '../../lib/tableOptions';
 import { TitleWithCaption } from '../TitleWithCaption';
+import { LiveValueCell } from './LiveValueCell';
 
 /** @public */
 export interface RedTargetsTableProps {
@@ -38,6 +37,13 @@ export function SourceChip({
       variant="outlined"
       color={source === 'annotation' ? 'primary' : 'default'}
       label={label}
+      // Annotation names are long: wrap inside the chip (at their dots,
+      // slashes and hyphens), not past the card.
+      sx={{
+        height: 'auto',
+        maxWidth: '100%',
+        [`& .${chipClasses.label}`]: { whiteSpace: 'normal' },
+      }}
     />
   );
 }
@@ -49,74 +55,62 @@ export function SourceChip({
  */
 export function RedTargetsTable({ targets, live }: RedTargetsTableProps) {
   const liveBySignal = new Map(live?.values.map(v => [v.signal, v]) ?? []);
+  // Fits its card down to 1024 px: the live value comes right after the
+  // signal, long PromQL and annotation names wrap instead of widening the table.
+  const liveColumn: TableColumn<Row>[] = live
+    ? [
+        {
+          title: 'Live',
+          field: 'signal',
+          cellStyle: { minWidth: 110 },
+          render: row => (
+            <LiveValueCell target={row} live={liveBySignal.get(row.signal)} />
+          ),
+        },
+      ]
+    : [];
   const columns: TableColumn<Row>[] = [
     {
       title: 'Signal',
       field: 'name',
-      cellStyle: { minWidth: 160, maxWidth: 260 },
+      cellStyle: { minWidth: 120, maxWidth: 220 },
       render: row => (
         <TitleWithCaption title={row.name} caption={row.description} />
+      ),
+    },
+    ...liveColumn,
+    {
+      title: 'Threshold',
+      field: 'thresholdDisplay',
+      cellStyle: { minWidth: 90 },
+    },
+    { title: 'For', field: 'for', cellStyle: { whiteSpace: 'nowrap' } },
+    {
+      title: 'Source',
+      field: 'source',
+      cellStyle: { maxWidth: 200 },
+      render: row => (
+        <SourceChip source={row.source} annotation={row.annotation} />
       ),
     },
     {
       title: 'PromQL',
       field: 'promql',
-      cellStyle: { minWidth: 320 },
+      cellStyle: { minWidth: 180 },
       render: row => (
         <Box
           component="code"
           sx={{
             fontFamily: 'monospace',
             fontSize: '0.8rem',
-            wordBreak: 'break-all',
+            overflowWrap: 'anywhere',
           }}
         >
           {row.promql}
         </Box>
       ),
     },
-    {
-      title: 'Threshold',
-      field: 'thresholdDisplay',
-      cellStyle: { whiteSpace: 'nowrap' },
-    },
-    { title: 'For', field: 'for', cellStyle: { whiteSpace: 'nowrap' } },
-    {
-      title: 'Source',
-      field: 'source',
-      render: row => (
-        <SourceChip source={row.source} annotation={row.annotation} />
-      ),
-    },
   ];
-  if (live) {
-    columns.push({
-      title: 'Live',
-      field: 'signal',
-      render: row => {
-        const value = liveBySignal.get(row.signal);
-        if (!value)
-          return (
-            <Typography variant="body2" color="text.secondary">
-              no data
-            </Typography>
-          );
-        return (
-          <Box
-            sx={{
-              display: 'flex',
-              alignItems: 'center',
-              gap: 1,
-              whiteSpace: 'nowrap',
-            }}
-          >
-            <span>{formatValue(value.value, value.unit ?? row.unit)}</span>
-            <Sparkline points={value.trend} label={`${row.name} trend`} />
-          </Box>
-        );
-      },
-    });
-  }
   // material-table decorates its rows in place; hand it copies.
   const data: Row[] = targets.map(t => ({ ...t, id: t.signal }));
   return (

@@ -53,8 +53,13 @@ export function RunbookPage() {
     // No card title: the runbook's own first heading is the title.
     <InfoCard>
       <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
-        Runbook for <Link to={tab}>{`${kind}:${namespace}/${name}`}</Link> ·{' '}
-        {value.path}
+        Runbook for{' '}
+        {/* Underlined: inside a sentence, colour alone does not mark a link. */}
+        <Link
+          to={tab}
+          underline="always"
+        >{`${kind}:${namespace}/${name}`}</Link>{' '}
+        · {value.path}
       </Typography>
       <RunbookMarkdown markdown={value.markdown} />
     </InfoCard>

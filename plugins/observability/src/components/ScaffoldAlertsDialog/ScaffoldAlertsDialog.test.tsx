@@ -1,93 +1,31 @@
-import { screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { ResponseError } from '@backstage/errors';
-import type {
-  ApplyHistoryResponse,
-  ApplyResponse,
-  SloSuggestion,
-} from '@redline/backstage-plugin-observability-common';
-import { observabilityApiRef, type ObservabilityApi } from '../../api';
-import { scaffolderTemplateRouteRef } from '../../routes';
-import { ScaffoldAlertsDialog, languageOf } from './ScaffoldAlertsDialog';
-import { APPLY_HISTORY_SHOWN } from './ApplyHistory';
-import { checkoutView } from '../../__testUtils__/fixtures';
+import { configure, screen, waitFor, within } from '@testing-library/react';
 import { suggestedSlos } from '../../__testUtils__/sloFixtures';
-import { checkoutApplyHistory } from '../../__testUtils__/handWrittenFixtures';
 import { mockObservabilityApi, pending } from '../../__testUtils__/mockApi';
+import {
+  checkoutView,
+  entityRef,
+  fastUser,
+  noHistory,
+  renderDialog,
+  rules,
+  rulesText,
+} from '../../__testUtils__/scaffoldDialog';
+import { languageOf } from './ScaffoldAlertsDialog';
 
-const entityRef = { kind: 'Component', namespace: 'default', name: 'checkout' };
-const rules = 'groups:\n  - name: checkout-red\n    rules: []\n';
-const noHistory = async () => ({
-  entityRef: checkoutView.entityRef,
-  items: [],
-});
-const rulesText = async () => ({
-  content: rules,
-  mediaType: 'application/yaml',
-});
+// Apply, its confirmation and the apply history: ScaffoldAlertsDialog.apply.test.tsx.
 
-async function renderDialog(
-  api: ObservabilityApi,
-  options: {
-    canApply?: boolean;
-    artifacts?: typeof checkoutView.artifacts;
-    scaffolder?: boolean;
-    suggestion?: SloSuggestion;
-  } = {},
-) {
-  const view = {
-    artifacts: options.artifacts ?? checkoutView.artifacts,
-    canApply: options.canApply ?? true,
-  };
-  return renderInTestApp(
-    <TestApiProvider apis={[[observabilityApiRef, api]]}>
-      <ScaffoldAlertsDialog
-        open
-        onClose={jest.fn()}
-        entityRef={entityRef}
-        view={view}
-        suggestion={options.suggestion}
-      />
-    </TestApiProvider>,
-    options.scaffolder
-      ? {
-          mountedRoutes: {
-            '/create/templates/:namespace/:templateName':
-              scaffolderTemplateRouteRef,
-          },
-        }
-      : {},
-  );
-}
-
-async function forbidden(): Promise<ResponseError> {
-  return ResponseError.fromResponse(
-    new Response(
-      JSON.stringify({
-        error: {
-          name: 'NotAllowedError',
-          message: 'Not allowed to apply artifacts',
-        },
-        response: { statusCode: 403 },
-      }),
-      {
-        status: 403,
-        statusText: 'Forbidden',
-        headers: { 'Content-Type': 'application/json' },
-      },
-    ),
-  );
-}
+// Role queries skip the per-element visibility walk (getComputedStyle up the
+// tree), the bulk of this dialog's test time; nothing here is hidden by CSS.
+configure({ defaultHidden: true });
 
 describe('ScaffoldAlertsDialog', () => {
   const createObjectURL = jest.fn(() => 'blob:fake');
   const revokeObjectURL = jest.fn();
   let clicked: HTMLAnchorElement[] = [];
-  let user: ReturnType<typeof userEvent.setup>;
+  let user: ReturnType<typeof fastUser>;
 
   beforeEach(() => {
-    user = userEvent.setup({ delay: null });
+    user = fastUser();
     clicked = [];
     createObjectURL.mockClear();
     Object.assign(URL, { createObjectURL, revokeObjectURL });
@@ -170,7 +108,7 @@ describe('ScaffoldAlertsDialog', () => {
       'Runbook: HighErrorRate',
       'Runbook: SLOErrorBudgetBurn',
     ])
-      expect(screen.getByRole('checkbox', { name: label })).toBeChecked();
+      expect(screen.getByLabelText(label)).toBeChecked();
 
     const preview = await screen.findByRole('region', {
       name: 'Preview of prometheus-rules.yaml',
@@ -213,9 +151,7 @@ describe('ScaffoldAlertsDialog', () => {
     await screen.findByRole('region', {
       name: 'Preview of prometheus-rules.yaml',
     });
-    await user.click(
-      screen.getByRole('checkbox', { name: 'Prometheus rules' }),
-    );
+    await user.click(screen.getByLabelText('Prometheus rules'));
     expect(
       await screen.findByRole('region', {
         name: 'Preview of prometheus-rule.crd.yaml',
@@ -247,162 +183,99 @@ describe('ScaffoldAlertsDialog', () => {
     );
   });
 
-  it('lists refused and failed attempts with their reason', async () => {
-    const [, applied] = checkoutApplyHistory.items;
-    await renderDialog(
-      mockObservabilityApi({
-        getArtifact: pending,
-        getApplyHistory: async () => ({
-          ...checkoutApplyHistory,
-          items: [
-            {
-              ...applied,
-              outcome: 'failed',
-              changed: false,
-              reload: { status: 'skipped' },
-              message:
-                "The rules directory of Prometheus instance 'default' is not writable by the portal. Ask an operator to give the portal's user write access to it, then apply again.",
-            },
-            {
-              ...applied,
-              instance: '',
-              path: '',
-              outcome: 'refused',
-              changed: false,
-              reload: { status: 'skipped' },
-              message:
-                "Not applied: rule group 'redline:checkout:red' on Prometheus instance 'default' is already defined by component:other/checkout",
-            },
-          ],
-        }),
-      }),
-    );
-    const history = await screen.findByRole('list', { name: 'Recent applies' });
-    const [failed, refused] = within(history).getAllByRole('listitem');
-    expect(failed).toHaveTextContent('Apply failed on “default”');
-    expect(failed).toHaveTextContent('is not writable by the portal');
-    expect(within(failed).getByText('failed')).toBeInTheDocument();
-    expect(refused).toHaveTextContent('Apply refusedby user:default/guest');
-    expect(refused).toHaveTextContent(
-      'already defined by component:other/checkout',
-    );
-    expect(within(refused).getByText('refused')).toBeInTheDocument();
-  });
-
-  it('lists the last applies: outcome, instance, who, when and reload status', async () => {
-    const many = {
-      ...checkoutApplyHistory,
-      items: [
-        ...checkoutApplyHistory.items,
-        ...Array.from({ length: APPLY_HISTORY_SHOWN }, (_, i) => ({
-          ...checkoutApplyHistory.items[1],
-          appliedAt: `2026-11-0${i + 1}T09:00:00Z`,
-        })),
-      ],
-    };
-    await renderDialog(
-      mockObservabilityApi({
-        getArtifact: pending,
-        getApplyHistory: async () => many,
-      }),
-    );
-    const history = await screen.findByRole('list', { name: 'Recent applies' });
-    const items = within(history).getAllByRole('listitem');
-    expect(items).toHaveLength(APPLY_HISTORY_SHOWN);
-    const [last, previous] = checkoutApplyHistory.items;
-    expect(items[0]).toHaveTextContent('Rules unchanged on “default”');
-    expect(items[0]).toHaveTextContent(
-      `by user:default/ana · ${new Date(last.appliedAt).toLocaleString()}`,
-    );
-    expect(items[0]).toHaveTextContent('HTTP 503 from /-/reload');
-    expect(within(items[0]).getByText('reload failed')).toBeInTheDocument();
-    expect(
-      within(items[0]).getByText(new Date(last.appliedAt).toLocaleString()),
-    ).toHaveAttribute('datetime', last.appliedAt);
-    expect(items[1]).toHaveTextContent('Rules written on “default”');
-    expect(items[1]).toHaveTextContent(
-      `by user:default/guest · ${new Date(
-        previous.appliedAt,
-      ).toLocaleString()}`,
-    );
-    expect(within(items[1]).getByText('reload ok')).toBeInTheDocument();
-  });
-
-  it('applies when permitted, shows the outcome and refreshes the apply history; no pull-request link without the scaffolder', async () => {
-    const entry: ApplyHistoryResponse['items'][number] = {
-      instance: 'default',
-      path: '/etc/prometheus/rules/redline/component-default-checkout.yaml',
-      changed: true,
-      validated: 'promtool',
-      reload: { status: 'ok' },
-      outcome: 'applied',
-      appliedBy: 'user:default/guest',
-      appliedAt: '2026-11-25T05:00:00Z',
-    };
-    const result: ApplyResponse = {
-      entityRef: checkoutView.entityRef,
-      ...entry,
-    };
-    let logged: Array<typeof entry> = [];
+  it('zips only the ticked files', async () => {
     const api = mockObservabilityApi({
       getArtifact: pending,
-      getApplyHistory: async () => ({
-        entityRef: checkoutView.entityRef,
-        items: logged,
+      getApplyHistory: noHistory,
+      getBundle: async () => ({
+        blob: new Blob(['PK']),
+        fileName: 'checkout-observability.zip',
       }),
-      applyArtifacts: async () => {
-        logged = [entry];
-        return result;
-      },
     });
     await renderDialog(api);
+    const runbooks = checkoutView.artifacts.filter(a =>
+      a.id.startsWith('runbook:'),
+    );
+    for (const runbook of runbooks)
+      await user.click(screen.getByLabelText(runbook.label));
+    const kept = checkoutView.artifacts
+      .map(a => a.id)
+      .filter(id => !id.startsWith('runbook:'));
     expect(
-      screen.queryByRole('link', { name: 'Open pull request' }),
-    ).not.toBeInTheDocument();
-    await screen.findByText(
-      'These rules have not been applied from the portal yet.',
-    );
-
+      screen.getByText(
+        `Artifacts (${kept.length} of ${checkoutView.artifacts.length} selected)`,
+      ),
+    ).toBeInTheDocument();
     await user.click(
-      screen.getByRole('button', { name: 'Apply to Prometheus' }),
+      screen.getByRole('button', {
+        name: `Download ${kept.length} selected (zip)`,
+      }),
     );
-    const status = await screen.findByRole('status');
-    expect(status).toHaveTextContent('Rules written on instance “default”');
-    expect(status).toHaveTextContent(
-      '/etc/prometheus/rules/redline/component-default-checkout.yaml',
+    expect(api.getBundle).toHaveBeenCalledWith(entityRef, { files: kept });
+    await waitFor(() =>
+      expect(clicked.map(a => a.download)).toEqual([
+        'checkout-observability.zip',
+      ]),
     );
-    expect(status).toHaveTextContent('promtool check rules passed');
-    expect(status).toHaveTextContent('Reload: ok');
-
-    const history = await screen.findByRole('list', { name: 'Recent applies' });
-    expect(within(history).getByRole('listitem')).toHaveTextContent(
-      'Rules written on “default”by user:default/guest',
-    );
-    expect(api.getApplyHistory).toHaveBeenCalledTimes(2);
   });
 
-  it('shows a refused apply as an error', async () => {
-    const error = await forbidden();
+  it('proposes only the ticked files in the pull request', async () => {
     await renderDialog(
       mockObservabilityApi({
         getArtifact: pending,
         getApplyHistory: noHistory,
-        applyArtifacts: () => Promise.reject(error),
       }),
+      { canApply: false, scaffolder: true },
     );
-    await user.click(
-      screen.getByRole('button', { name: 'Apply to Prometheus' }),
+    await user.click(screen.getByLabelText('Grafana dashboard'));
+    await user.click(screen.getByLabelText('Runbook: HighErrorRate'));
+    const link = screen.getByRole('link', { name: 'Open pull request' });
+    const url = new URL(link.getAttribute('href')!, 'http://localhost');
+    const formData = JSON.parse(url.searchParams.get('formData')!);
+    expect(formData.artifacts).toEqual(
+      checkoutView.artifacts
+        .map(a => a.id)
+        .filter(
+          id => id !== 'grafana-dashboard' && id !== 'runbook:HighErrorRate',
+        ),
     );
+  });
+
+  it('makes the preview radios one tab stop moved with the arrow keys', async () => {
+    const api = mockObservabilityApi({
+      getArtifact: rulesText,
+      getApplyHistory: noHistory,
+    });
+    await renderDialog(api);
+    await screen.findByRole('region', {
+      name: 'Preview of prometheus-rules.yaml',
+    });
+    const radios = screen.getAllByRole('radio');
+    expect(new Set(radios.map(r => r.getAttribute('name'))).size).toBe(1);
+
+    radios[0].focus();
+    const apply = screen.getByRole('button', { name: 'Apply to Prometheus' });
+    let presses = 0;
+    while (document.activeElement !== apply && presses < 50) {
+      await user.tab();
+      presses++;
+      // Never another preview radio on the way: the group is one stop.
+      expect(radios.slice(1)).not.toContain(document.activeElement);
+    }
+    expect(document.activeElement).toBe(apply);
+    // One stop per other checkbox, then the preview's download, copy and
+    // scroll region, the history's region and the zip button, at most.
+    expect(presses).toBeLessThanOrEqual(checkoutView.artifacts.length - 1 + 6);
+
+    radios[0].focus();
+    await user.keyboard('{ArrowDown}');
+    expect(radios[1]).toHaveFocus();
+    expect(radios[1]).toBeChecked();
     expect(
-      await screen.findByText(
-        /Apply refused: you lack the observability.artifacts.apply permission/,
-        { selector: 'h6' },
-      ),
+      await screen.findByRole('region', {
+        name: `Preview of ${checkoutView.artifacts[1].path}`,
+      }),
     ).toBeInTheDocument();
-    expect(
-      screen.getByText('Not allowed to apply artifacts'),
-    ).toBeInTheDocument();
-    expect(screen.queryByRole('status')).not.toBeInTheDocument();
   });
 
   it('hides Apply without permission and links a pull request when the scaffolder is installed', async () => {

@@ -5,39 +5,36 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { configApiRef, useApi, useRouteRef } from '@backstage/core-plugin-api';
-import {
-  type CompoundEntityRef,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { useApi } from '@backstage/core-plugin-api';
+import type { CompoundEntityRef } from '@backstage/catalog-model';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import Checkbox from '@mui/material/Checkbox';
 import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
-import FormControlLabel from '@mui/material/FormControlLabel';
-import FormGroup from '@mui/material/FormGroup';
-import FormLabel from '@mui/material/FormLabel';
-import Radio from '@mui/material/Radio';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import type {
-  ArtifactFileInfo,
-  ArtifactId,
-  EntityViewResponse,
-  SloSuggestion,
+import {
+  APPLICABLE_ARTIFACTS,
+  type ArtifactFileInfo,
+  type ArtifactId,
+  type EntityViewResponse,
+  type SloSuggestion,
 } from '@redline/backstage-plugin-observability-common';
 import { observabilityApiRef } from '../../api';
 import { saveBlob } from '../../lib/download';
-import { scaffolderTemplateRouteRef } from '../../routes';
 import { FetchedEntityItem } from '../FetchedEntityItem';
+import { ApplyConfirmation } from './ApplyConfirmation';
 import { ApplyHistory } from './ApplyHistory';
+import { ArtifactPicker } from './ArtifactPicker';
+import { focusRing } from './focusRing';
 import { ApplyResult } from './ApplyResult';
 import { SloProposal } from './SloProposal';
+import { usePullRequestLink } from './usePullRequestLink';
+
+export { DEFAULT_SCAFFOLDER_TEMPLATE } from './usePullRequestLink';
 
 /** @public */
 export interface ScaffoldAlertsDialogProps {
@@ -57,40 +54,6 @@ export function languageOf(
   if (mediaType.includes('json')) return 'json';
   if (mediaType.includes('markdown')) return 'markdown';
   return 'plaintext';
-}
-
-/** Default template used by "Open pull request"; override with `observability.scaffolderTemplate`. */
-export const DEFAULT_SCAFFOLDER_TEMPLATE =
-  'template:default/redline-observability-pull-request';
-
-/**
- * Link to the scaffolder template that opens a pull request with the
- * generated files, or undefined when the scaffolder is not installed (the
- * optional external route is then unbound).
- */
-function usePullRequestLink(
-  entityRef: CompoundEntityRef,
-  artifacts: ArtifactId[],
-  proposedAnnotations?: Record<string, string>,
-): string | undefined {
-  const templateRoute = useRouteRef(scaffolderTemplateRouteRef);
-  const config = useApi(configApiRef);
-  if (!templateRoute) return undefined;
-  const template = parseEntityRef(
-    config.getOptionalString('observability.scaffolderTemplate') ??
-      DEFAULT_SCAFFOLDER_TEMPLATE,
-    { defaultKind: 'template', defaultNamespace: 'default' },
-  );
-  const formData = {
-    entityRef: stringifyEntityRef(entityRef),
-    artifacts,
-    // An accepted SLO proposal travels into the pull request.
-    ...(proposedAnnotations ? { proposedAnnotations } : {}),
-  };
-  return `${templateRoute({
-    namespace: template.namespace,
-    templateName: template.name,
-  })}?formData=${encodeURIComponent(JSON.stringify(formData))}`;
 }
 
 function ArtifactPreview({
@@ -122,6 +85,7 @@ function ArtifactPreview({
             <Button
               size="small"
               variant="outlined"
+              sx={focusRing}
               onClick={() =>
                 saveBlob(
                   new Blob([value.content], { type: artifact.mediaType }),
@@ -132,12 +96,20 @@ function ArtifactPreview({
               Download {artifact.path.split('/').pop()}
             </Button>
           </Stack>
-          <Box sx={{ maxHeight: 420, overflow: 'auto' }}>
+          {/* One scroller, reachable by keyboard: a scrolling pre inside it
+              could not be scrolled without a mouse. */}
+          <Box
+            sx={{ maxHeight: 420, overflow: 'auto' }}
+            tabIndex={0}
+            role="region"
+            aria-label={`Preview of ${artifact.path.split('/').pop()}`}
+          >
             <CodeSnippet
               text={value.content}
               language={languageOf(artifact.mediaType)}
               showCopyCodeButton
               showLineNumbers
+              customStyle={{ overflowX: 'visible', width: 'max-content' }}
             />
           </Box>
         </Box>
@@ -148,9 +120,10 @@ function ArtifactPreview({
 
 /**
  * "Scaffold alerts": pick generated artifacts, preview them with syntax
- * highlighting, copy or download one or all (zip), apply them to Prometheus
- * when permitted, or open a pull request through the scaffolder; lists who
- * applied the rules last.
+ * highlighting, copy or download one; the ticked files are what the zip, the
+ * apply to Prometheus (after a diff against the deployed rules, when
+ * permitted) and the scaffolder's pull request take. Lists who applied the
+ * rules last.
  * @public
  */
 export function ScaffoldAlertsDialog({
@@ -181,14 +154,17 @@ export function ScaffoldAlertsDialog({
   }, [selected, previewId]);
 
   const [bundle, downloadBundle] = useAsyncFn(async () => {
-    const file = await api.getBundle(entityRef);
+    const file = await api.getBundle(entityRef, { files: selected });
     saveBlob(file.blob, file.fileName);
     return file.fileName;
-  }, [api, entityRef]);
+  }, [api, entityRef, selected]);
 
+  // Apply writes only what Prometheus loads, and only when it is ticked.
+  const applicable = selected.filter(id => APPLICABLE_ARTIFACTS.includes(id));
+  const [confirming, setConfirming] = useState(false);
   const [applied, apply] = useAsyncFn(
-    () => api.applyArtifacts(entityRef),
-    [api, entityRef],
+    () => api.applyArtifacts(entityRef, { files: applicable }),
+    [api, entityRef, applicable.join('\n')],
   );
 
   const toggle = (id: ArtifactId) =>
@@ -196,6 +172,7 @@ export function ScaffoldAlertsDialog({
       current.includes(id) ? current.filter(x => x !== id) : [...current, id],
     );
   const preview = view.artifacts.find(a => a.id === previewId);
+  const allSelected = selected.length === view.artifacts.length;
 
   return (
     <Dialog
@@ -220,32 +197,13 @@ export function ScaffoldAlertsDialog({
               gap: 2,
             }}
           >
-            <Box component="fieldset" sx={{ border: 0, p: 0, m: 0 }}>
-              <FormLabel component="legend">Artifacts</FormLabel>
-              <FormGroup>
-                {view.artifacts.map(artifact => (
-                  <Stack key={artifact.id} direction="row" alignItems="center">
-                    <FormControlLabel
-                      sx={{ flex: 1 }}
-                      control={
-                        <Checkbox
-                          checked={selected.includes(artifact.id)}
-                          onChange={() => toggle(artifact.id)}
-                        />
-                      }
-                      label={artifact.label}
-                    />
-                    <Radio
-                      size="small"
-                      checked={previewId === artifact.id}
-                      disabled={!selected.includes(artifact.id)}
-                      onChange={() => setPreviewId(artifact.id)}
-                      inputProps={{ 'aria-label': `Preview ${artifact.label}` }}
-                    />
-                  </Stack>
-                ))}
-              </FormGroup>
-            </Box>
+            <ArtifactPicker
+              artifacts={view.artifacts}
+              selected={selected}
+              previewId={previewId}
+              onToggle={toggle}
+              onPreview={setPreviewId}
+            />
             <Box sx={{ minWidth: 0 }}>
               {preview ? (
                 <ArtifactPreview entityRef={entityRef} artifact={preview} />
@@ -282,28 +240,54 @@ export function ScaffoldAlertsDialog({
         )}
       </DialogContent>
       <DialogActions>
+        {view.canApply && applicable.length === 0 && selected.length > 0 && (
+          <Typography variant="body2" sx={{ mr: 'auto', pl: 1 }}>
+            Apply writes the Prometheus rules: tick them to apply.
+          </Typography>
+        )}
         <Button
+          sx={focusRing}
           onClick={downloadBundle}
-          disabled={bundle.loading || view.artifacts.length === 0}
+          disabled={bundle.loading || selected.length === 0}
         >
-          {bundle.loading ? 'Preparing zip…' : 'Download all (zip)'}
+          {bundleLabel(bundle.loading, allSelected, selected.length)}
         </Button>
         {prLink && (
-          <Button href={prLink} disabled={selected.length === 0}>
+          <Button sx={focusRing} href={prLink} disabled={selected.length === 0}>
             Open pull request
           </Button>
         )}
         {view.canApply && (
           <Button
+            sx={focusRing}
             variant="contained"
-            onClick={apply}
-            disabled={applied.loading}
+            onClick={() => setConfirming(true)}
+            disabled={applied.loading || applicable.length === 0}
           >
             Apply to Prometheus
           </Button>
         )}
-        <Button onClick={onClose}>Close</Button>
+        <Button sx={focusRing} onClick={onClose}>
+          Close
+        </Button>
       </DialogActions>
+      {confirming && (
+        <ApplyConfirmation
+          entityRef={entityRef}
+          files={applicable}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => {
+            setConfirming(false);
+            apply();
+          }}
+        />
+      )}
     </Dialog>
   );
+}
+
+function bundleLabel(loading: boolean, all: boolean, count: number): string {
+  if (loading) return 'Preparing zip…';
+  if (all) return 'Download all (zip)';
+  return `Download ${count} selected (zip)`;
 }

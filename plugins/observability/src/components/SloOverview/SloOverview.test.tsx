@@ -43,7 +43,7 @@ describe('SloOverview', () => {
       await screen.findByText(/Service health could not be loaded/),
     ).toBeInTheDocument();
     expect(
-      screen.getByText(/Reload the page to try again/),
+      screen.getByText(/It is asked again with the tab's live parts/),
     ).toBeInTheDocument();
   });
 

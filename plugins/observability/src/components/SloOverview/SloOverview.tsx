@@ -16,6 +16,8 @@ export interface SloOverviewProps {
   entityRef: CompoundEntityRef;
   /** "Propose this SLO"; the button is hidden without it. */
   onPropose?: (suggestion: SloSuggestion) => void;
+  /** Fetches again whenever it changes; what is shown stays until the answer. */
+  refreshKey?: number;
 }
 
 /**
@@ -24,15 +26,19 @@ export interface SloOverviewProps {
  * slow Prometheus does not hold back the rest of the tab, and vice versa.
  * @public
  */
-export function SloOverview({ entityRef, onPropose }: SloOverviewProps) {
+export function SloOverview({
+  entityRef,
+  onPropose,
+  refreshKey,
+}: SloOverviewProps) {
   const api = useApi(observabilityApiRef);
   const { kind, namespace, name } = entityRef;
   const { value, loading, error } = useAsync(
     () => api.getEntitySlos({ kind, namespace, name }),
-    [api, kind, namespace, name],
+    [api, kind, namespace, name, refreshKey],
   );
 
-  if (loading) {
+  if (loading && !value) {
     return (
       <InfoCard title="Service health">
         <Progress />
@@ -47,8 +53,9 @@ export function SloOverview({ entityRef, onPropose }: SloOverviewProps) {
           title="Service health could not be loaded"
         />
         <Typography variant="body2" sx={{ mt: 1 }}>
-          The setup sections below do not depend on it. Reload the page to try
-          again; if it keeps failing, the observability backend's logs say why.
+          The setup sections below do not depend on it. It is asked again with
+          the tab's live parts; if it keeps failing, the observability backend's
+          logs say why.
         </Typography>
       </InfoCard>
     );

@@ -1,0 +1,5 @@
+export * from './types';
+export * from './episodes';
+export * from './inlineRecordedSeries';
+export * from './plan';
+export * from './runBacktest';

@@ -1,0 +1,218 @@
+/**
+ * The tab against a Prometheus that hangs: with the server stopped
+ * (SIGSTOP) the design shows within 2 s of opening the tab and a banner
+ * says Prometheus is unavailable; resumed (SIGCONT), the live values fill
+ * in on the tab's own refresh, without a reload.
+ *
+ * `startHangablePrometheus()` runs before the shared portal starts
+ * (run.mjs): it adds its Component and its Prometheus instance to the
+ * portal's config.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { portalApi } from '../stack/portal-api.mjs';
+import { repoRoot, requireTs } from '../stack/ts.mjs';
+import { screenshot, signedInPage } from './browser.mjs';
+
+const { startBackfilledPrometheus } = requireTs(
+  '../support/backfilledPrometheus.ts',
+);
+const { requireBinary } = requireTs('../support/binaries.ts');
+
+const NAME = 'live-refresh';
+const INSTANCE = 'hangable';
+/**
+ * The tab's default refresh interval (`DEFAULT_REFRESH_SECONDS`): left as
+ * it is, so the other scenarios see the tab as users do.
+ */
+const REFRESH_SECONDS = 30;
+/** What the tab must show within this long of opening while Prometheus hangs. */
+const STATIC_WITHIN_MS = 2000;
+
+/**
+ * Starts a Prometheus over a steady service's history, from two hours ago
+ * to an hour ahead, so "now" has samples for as long as the run lasts.
+ * `base` is the config other scenarios already add (arrays replace, so
+ * ours are appended to theirs or to the demo's own).
+ */
+export async function startHangablePrometheus(base = {}) {
+  const prometheus = requireBinary('prometheus');
+  const promtool = requireBinary('promtool');
+  if (!prometheus || !promtool) return undefined;
+  const now = Math.floor(Date.now() / 60_000) * 60;
+  const server = await startBackfilledPrometheus(
+    { prometheus, promtool },
+    {
+      begin: now - 2 * 3600,
+      end: now + 3600,
+      step: 60,
+      services: { [NAME]: { errorRatio: () => 0.01, rate: 10 } },
+    },
+  );
+  if (!server.pid) {
+    await server.stop();
+    throw new Error('the hangable Prometheus has no process id to stop');
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'redline-live-refresh-'));
+  const catalogFile = join(dir, 'live-refresh.yaml');
+  writeFileSync(
+    catalogFile,
+    stringify({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: NAME,
+        description: 'End-to-end fixture: a service whose Prometheus hangs.',
+        annotations: { 'redline.dev/prometheus-instance': INSTANCE },
+      },
+      spec: { type: 'service', lifecycle: 'experimental', owner: 'platform' },
+    }),
+  );
+  const appConfig = parse(
+    readFileSync(join(repoRoot, 'app-config.yaml'), 'utf8'),
+  );
+  const locations =
+    base.catalog?.locations ?? appConfig.catalog?.locations ?? [];
+  const instances =
+    base.observability?.prometheus?.instances ??
+    appConfig.observability?.prometheus?.instances ??
+    [];
+  const extraConfig = {
+    ...base,
+    catalog: {
+      ...base.catalog,
+      locations: [...locations, { type: 'file', target: catalogFile }],
+    },
+    observability: {
+      ...base.observability,
+      prometheus: {
+        ...base.observability?.prometheus,
+        instances: [
+          ...instances,
+          { name: INSTANCE, url: server.url, default: false },
+        ],
+      },
+    },
+  };
+  return {
+    pid: server.pid,
+    extraConfig,
+    stop: async () => {
+      // A stopped process ignores SIGTERM until it is resumed.
+      process.kill(server.pid, 'SIGCONT');
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until the catalog has ingested the fixture and the backend can describe it. */
+async function waitForEntity(portal) {
+  const path = `/api/observability/entity/component/default/${NAME}?parts=static`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const res = await portalApi(portal.baseUrl, path, {
+      token: await portal.token(),
+    });
+    if (res.status === 200) return res.body;
+    if (Date.now() > deadline)
+      throw new Error(
+        `${path}: HTTP ${res.status} ${JSON.stringify(res.body)}`,
+      );
+    await new Promise(r => setTimeout(r, 1000));
+  }
+}
+
+const liveValue = page => page.getByRole('cell', { name: /\d req\/s/ }).first();
+const unavailableBanner = page =>
+  page.getByRole('alert').filter({
+    hasText: /Prometheus unavailable|Live parts could not be refreshed/,
+  });
+
+async function hungPrometheus({ browser, portal, hangable }) {
+  const staticView = await waitForEntity(portal);
+  assert.equal(staticView.parts, 'static');
+  assert.equal(staticView.live, undefined);
+
+  const page = await signedInPage(browser, portal.baseUrl);
+  const overview = `${portal.baseUrl}/catalog/default/component/${NAME}`;
+  try {
+    // Healthy first: the live value is there.
+    await page.goto(`${overview}/observability`);
+    await liveValue(page).waitFor({ state: 'visible', timeout: 60_000 });
+
+    process.kill(hangable.pid, 'SIGSTOP');
+    // Opening the tab from the entity page: the app is loaded, so the time
+    // measured is the tab's own.
+    await page.goto(overview);
+    // The entity page's tab is a link to the tab's route.
+    const tab = page.locator(`a[href$="/${NAME}/observability"]`).first();
+    await tab.waitFor({ state: 'visible', timeout: 60_000 });
+    const opened = Date.now();
+    await tab.click();
+    await page
+      .getByText('Alert rules', { exact: true })
+      .first()
+      .waitFor({ state: 'visible', timeout: STATIC_WITHIN_MS });
+    await page
+      .getByText(/^RED targets/)
+      .first()
+      .waitFor({
+        state: 'visible',
+        timeout: Math.max(1, STATIC_WITHIN_MS - (Date.now() - opened)),
+      });
+    const staticMs = Date.now() - opened;
+    assert.ok(
+      staticMs <= STATIC_WITHIN_MS,
+      `static parts took ${staticMs} ms with Prometheus hung`,
+    );
+    console.log(
+      `  static parts of the tab with Prometheus hung: ${staticMs} ms`,
+    );
+
+    // The first full view may still be served from the clients' short
+    // answer cache; the next refresh cannot be.
+    await unavailableBanner(page)
+      .first()
+      .waitFor({
+        state: 'visible',
+        timeout: (2 * REFRESH_SECONDS + 15) * 1000,
+      });
+    await screenshot(page, 'live-refresh-prometheus-hung');
+
+    process.kill(hangable.pid, 'SIGCONT');
+    const resumed = Date.now();
+    // No reload: the tab's own refresh brings the values back.
+    await liveValue(page).waitFor({
+      state: 'visible',
+      timeout: 60_000 + REFRESH_SECONDS * 1000,
+    });
+    await unavailableBanner(page).first().waitFor({
+      state: 'hidden',
+      timeout: 10_000,
+    });
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Live parts as of \d\d:\d\d:\d\d/ })
+      .first()
+      .waitFor({ state: 'visible', timeout: 5_000 });
+    console.log(
+      `  values back without a reload ${Date.now() - resumed} ms after SIGCONT`,
+    );
+    await screenshot(page, 'live-refresh-prometheus-resumed');
+  } finally {
+    process.kill(hangable.pid, 'SIGCONT');
+    await page.context().close();
+  }
+}
+
+/** `[name, scenario]` pairs; each scenario takes `{ browser, portal, hangable }`. */
+export const liveRefreshScenarios = [
+  [
+    'a hung Prometheus holds back only live parts, which refresh when it resumes',
+    hungPrometheus,
+  ],
+];
