@@ -96,14 +96,10 @@ function ArtifactPreview({
               Download {artifact.path.split('/').pop()}
             </Button>
           </Stack>
-          {/* One scroller, reachable by keyboard: a scrolling pre inside it
-              could not be scrolled without a mouse. */}
-          <Box
-            sx={{ maxHeight: 420, overflow: 'auto' }}
-            tabIndex={0}
-            role="region"
-            aria-label={`Preview of ${artifact.path.split('/').pop()}`}
-          >
+          {/* One scroller, reachable by keyboard (the region above names
+              it): a scrolling pre inside it could not be scrolled without a
+              mouse. */}
+          <Box sx={{ maxHeight: 420, overflow: 'auto' }} tabIndex={0}>
             <CodeSnippet
               text={value.content}
               language={languageOf(artifact.mediaType)}
