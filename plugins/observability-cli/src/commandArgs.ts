@@ -100,3 +100,14 @@ export function readOutputOptions(
     return USAGE_EXIT_CODE;
   }
 }
+
+/** `--at`: RFC 3339 or Unix seconds, as promtool takes `--time`; ms, or undefined when neither. */
+export function parseAtTime(value: string): number | undefined {
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  if (
+    !/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/i.test(value)
+  )
+    return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : undefined;
+}

@@ -4,7 +4,7 @@
  * catalog file lives, so a ref is looked up in the catalog files.
  */
 import { existsSync } from 'node:fs';
-import type { Entity, LocatedEntity } from './catalogFiles';
+import { readCatalog, type Entity, type LocatedEntity } from './catalogFiles';
 
 /** `kind:namespace/name`, as Backstage spells refs. */
 export interface EntityRefParts {
@@ -56,4 +56,52 @@ export function findEntity(
       lower(entity.metadata.namespace ?? 'default') === ref.namespace &&
       lower(entity.metadata.name) === lower(ref.name),
   );
+}
+
+/** The Components a command works on, or why there are none. */
+export type ComponentSelection =
+  | { components: LocatedEntity[] }
+  | { error: string };
+
+/**
+ * The Components `target` names: every Component of the catalog files it
+ * names, or the one Component its entity ref names in the catalog files at
+ * `catalogPath`. `consequence` ends each error ("nothing was gated"), and
+ * `componentsOnly` says why another kind cannot be used.
+ */
+export function selectComponents(
+  target: string,
+  catalogPath: string,
+  wording: { consequence: string; componentsOnly: string },
+): ComponentSelection {
+  const byPath = isCatalogPath(target);
+  const catalog = readCatalog(byPath ? target : catalogPath);
+  const { consequence, componentsOnly } = wording;
+  if (catalog.errors.length > 0)
+    return {
+      error: `${catalog.errors.join(
+        '\n',
+      )}\nthe catalog could not be read; ${consequence}.`,
+    };
+  const isComponent = (e: LocatedEntity) =>
+    e.entity.kind.toLocaleLowerCase('en-US') === 'component';
+  if (byPath) {
+    const components = catalog.entities.filter(isComponent);
+    return components.length > 0
+      ? { components }
+      : {
+          error: `no Component entities in ${target} (${catalog.entities.length} other entities in ${catalog.files.length} files); ${consequence}.`,
+        };
+  }
+  const ref = parseEntityRef(target)!;
+  const found = findEntity(catalog.entities, ref);
+  if (!found)
+    return {
+      error: `${ref.kind}:${ref.namespace}/${ref.name} is not in the catalog files at ${catalogPath} (${catalog.entities.length} entities in ${catalog.files.length} files); ${consequence}.`,
+    };
+  if (!isComponent(found))
+    return {
+      error: `${ref.kind}:${ref.namespace}/${ref.name} (${found.source}) is a ${found.entity.kind}; ${componentsOnly}.`,
+    };
+  return { components: [found] };
 }

@@ -17,13 +17,17 @@ import {
   runBacktest,
   type BacktestReport,
 } from '@redline/backstage-plugin-observability-common';
-import { readCatalog, type LocatedEntity } from '../catalogFiles';
 import {
+  parseAtTime,
   parseCommandArgs,
   readOutputOptions,
   usageError,
 } from '../commandArgs';
-import { findEntity, isCatalogPath, parseEntityRef } from '../entitySelection';
+import {
+  isCatalogPath,
+  parseEntityRef,
+  selectComponents,
+} from '../entitySelection';
 import { CliIo, processIo } from '../io';
 import { cliSloQueries } from '../sloQueries';
 import { formatBacktestReport, perWeek } from './backtestFormat';
@@ -71,43 +75,6 @@ export interface BacktestJsonReport {
   prometheus: string;
   maxPerWeek?: number;
   entities: BacktestReport[];
-}
-
-function parseAt(value: string): number | undefined {
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
-  if (
-    !/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/i.test(value)
-  )
-    return undefined;
-  const ms = Date.parse(value);
-  return Number.isFinite(ms) ? ms : undefined;
-}
-
-function selectComponents(
-  target: string,
-  catalogPath: string,
-): { components: LocatedEntity[] } | { error: string } {
-  const byPath = isCatalogPath(target);
-  const catalog = readCatalog(byPath ? target : catalogPath);
-  if (catalog.errors.length > 0)
-    return {
-      error: `${catalog.errors.join('\n')}\nthe catalog could not be read.`,
-    };
-  const isComponent = (e: LocatedEntity) =>
-    e.entity.kind.toLocaleLowerCase('en-US') === 'component';
-  if (byPath) {
-    const components = catalog.entities.filter(isComponent);
-    return components.length > 0
-      ? { components }
-      : { error: `no Component entities in ${target}.` };
-  }
-  const ref = parseEntityRef(target)!;
-  const found = findEntity(catalog.entities, ref);
-  if (!found || !isComponent(found))
-    return {
-      error: `${ref.kind}:${ref.namespace}/${ref.name} is not a Component in the catalog files at ${catalogPath}.`,
-    };
-  return { components: [found] };
 }
 
 /** Runs the command; returns the process exit code. */
@@ -167,7 +134,7 @@ export async function backtestCommand(
         rawBudget,
       )}`,
     );
-  const nowMs = values.at === undefined ? Date.now() : parseAt(values.at);
+  const nowMs = values.at === undefined ? Date.now() : parseAtTime(values.at);
   if (nowMs === undefined)
     return usageError(
       io,
@@ -179,7 +146,10 @@ export async function backtestCommand(
   const output = readOutputOptions(io, BACKTEST, values);
   if (typeof output === 'number') return output;
 
-  const selection = selectComponents(target, values.catalog ?? '.');
+  const selection = selectComponents(target, values.catalog ?? '.', {
+    consequence: 'nothing was backtested',
+    componentsOnly: 'only Components have generated alerts to backtest',
+  });
   if ('error' in selection) {
     io.err(`redline backtest: ${selection.error}`);
     return 1;

@@ -17,13 +17,17 @@ import {
   type BudgetGateResult,
   type EntitySloResponse,
 } from '@redline/backstage-plugin-observability-common';
-import { LocatedEntity, readCatalog } from '../catalogFiles';
 import {
+  parseAtTime,
   parseCommandArgs,
   readOutputOptions,
   usageError,
 } from '../commandArgs';
-import { findEntity, isCatalogPath, parseEntityRef } from '../entitySelection';
+import {
+  isCatalogPath,
+  parseEntityRef,
+  selectComponents,
+} from '../entitySelection';
 import { cliFactSources } from '../factSources';
 import { CliIo, processIo } from '../io';
 import { cliSloQueries } from '../sloQueries';
@@ -91,51 +95,6 @@ export interface BudgetJsonReport {
   >;
 }
 
-/** `--at`: RFC 3339 or Unix seconds, as promtool takes `--time`. */
-function parseAt(value: string): number | undefined {
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
-  if (
-    !/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/i.test(value)
-  )
-    return undefined;
-  const ms = Date.parse(value);
-  return Number.isFinite(ms) ? ms : undefined;
-}
-
-type Selection = { components: LocatedEntity[] } | { error: string };
-
-function selectComponents(target: string, catalogPath: string): Selection {
-  const byPath = isCatalogPath(target);
-  const catalog = readCatalog(byPath ? target : catalogPath);
-  if (catalog.errors.length > 0)
-    return {
-      error: `${catalog.errors.join(
-        '\n',
-      )}\nthe catalog could not be read; nothing was gated.`,
-    };
-  const isComponent = (e: LocatedEntity) =>
-    e.entity.kind.toLocaleLowerCase('en-US') === 'component';
-  if (byPath) {
-    const components = catalog.entities.filter(isComponent);
-    return components.length > 0
-      ? { components }
-      : {
-          error: `no Component entities in ${target} (${catalog.entities.length} other entities in ${catalog.files.length} files); nothing was gated.`,
-        };
-  }
-  const ref = parseEntityRef(target)!;
-  const found = findEntity(catalog.entities, ref);
-  if (!found)
-    return {
-      error: `${ref.kind}:${ref.namespace}/${ref.name} is not in the catalog files at ${catalogPath} (${catalog.entities.length} entities in ${catalog.files.length} files); nothing was gated.`,
-    };
-  if (!isComponent(found))
-    return {
-      error: `${ref.kind}:${ref.namespace}/${ref.name} (${found.source}) is a ${found.entity.kind}; only Components have SLOs to gate.`,
-    };
-  return { components: [found] };
-}
-
 /** Runs the command; returns the process exit code. */
 export async function budgetCommand(
   args: string[],
@@ -199,7 +158,7 @@ export async function budgetCommand(
     );
   let nowMs = Date.now();
   if (values.at !== undefined) {
-    const at = parseAt(values.at);
+    const at = parseAtTime(values.at);
     if (at === undefined)
       return usageError(
         io,
@@ -214,7 +173,10 @@ export async function budgetCommand(
   if (typeof output === 'number') return output;
   const { format, config } = output;
 
-  const selection = selectComponents(target, values.catalog ?? '.');
+  const selection = selectComponents(target, values.catalog ?? '.', {
+    consequence: 'nothing was gated',
+    componentsOnly: 'only Components have SLOs to gate',
+  });
   if ('error' in selection) {
     io.err(`redline budget: ${selection.error}`);
     return 1;
