@@ -9,7 +9,9 @@
  *      view, for `checkout` and for a rotating set of synthetic entities, at
  *      10 and 50 connections: p50, p99, req/s, payload bytes, errors, and the
  *      view/catalog ratios (targets: view payload ≤ 20 KB, p99 ≤ 2× catalog);
- *   3. two coverage evaluations of the whole catalog, one after the other:
+ *   3. coverage evaluations of the whole catalog: the first on an empty
+ *      database, the next one, and the first after the backend restarted on
+ *      the same (SQLite file) database (skip it with --no-restart); each:
  *      wall time, backend CPU seconds, the run's own account of its CPU (the
  *      catalog, in the same backend, answering its pages is not Redline's
  *      work) and `/api/v1/rules` calls Prometheus received (targets: ≤ 3 s
@@ -32,7 +34,13 @@
 import autocannon from 'autocannon';
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prometheusConfig, startPrometheus } from '../stack/monitoring.mjs';
@@ -76,12 +84,14 @@ function parseArgs(argv) {
     verbose: false,
     profile: undefined,
     hangingPrometheus: false,
+    restart: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--keep') args.keep = true;
     else if (arg === '--verbose') args.verbose = true;
     else if (arg === '--hanging-prometheus') args.hangingPrometheus = true;
+    else if (arg === '--no-restart') args.restart = false;
     else if (arg === '--profile') args.profile = argv[++i];
     else if (
       ['--entities', '--rotate', '--duration', '--warmup'].includes(arg)
@@ -92,7 +102,7 @@ function parseArgs(argv) {
       args[arg.slice(2)] = value;
     } else {
       throw new Error(
-        `unknown argument ${arg} (known: --entities N --rotate N --duration S --warmup S --keep --verbose --profile DIR --hanging-prometheus)`,
+        `unknown argument ${arg} (known: --entities N --rotate N --duration S --warmup S --keep --verbose --profile DIR --hanging-prometheus --no-restart)`,
       );
     }
   }
@@ -110,7 +120,7 @@ const seconds = ms => `${(ms / 1000).toFixed(1)} s`;
 /** Thrown for anything that keeps the benchmark from running at all. */
 class StartupError extends Error {}
 
-async function main(args, group, workDir) {
+async function main(args, group, workDir, databaseDir) {
   const started = Date.now();
   if (spawnSync('prometheus', ['--version']).status !== 0)
     throw new StartupError(
@@ -171,7 +181,8 @@ async function main(args, group, workDir) {
   try {
     for (const entity of [
       findCatalogEntity('Component', 'checkout'),
-      ...rotating.filter((_, i) => i % 2 === 0),
+      // Only what serves requests has rules to load.
+      ...rotating.filter((e, i) => i % 2 === 0 && serving(e)),
     ]) {
       writeGeneratedRules({ rulesDir }, entity);
       deployed += 1;
@@ -207,10 +218,9 @@ async function main(args, group, workDir) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const portalStarted = Date.now();
-  let portal;
-  let readyAt;
-  try {
-    const starting = startPortal(group, {
+  /** Starts the backend; again after a restart, on the same database. */
+  const startBackend = () =>
+    startPortal(group, {
       workDir,
       port,
       echo: args.verbose,
@@ -228,6 +238,12 @@ async function main(args, group, workDir) {
         backend: {
           baseUrl: base,
           cors: { origin: base },
+          // On files, not in memory: the restart phase starts a new backend
+          // on the database the first one filled.
+          database: {
+            client: 'better-sqlite3',
+            connection: { directory: databaseDir },
+          },
           // LOG_LEVEL is warn (see the end of this file), but the coverage
           // run's own CPU account is an info line of this plugin.
           logger: {
@@ -278,6 +294,10 @@ async function main(args, group, workDir) {
         },
       },
     });
+  let portal;
+  let readyAt;
+  try {
+    const starting = startBackend();
     // startPortal spawns before its first await, so its handle is the
     // group's newest child already.
     const handle = group.children.at(-1);
@@ -453,6 +473,35 @@ async function main(args, group, workDir) {
           (run === 0 ? lastViewAt : Date.now()) + RULES_CACHE_TTL_MS + 1_000,
       }),
     );
+  }
+
+  // --- restart ---------------------------------------------------------------
+  // A backend that restarts (a deploy, a crash) finds the catalog and what
+  // the last coverage run remembered in its database: its first run is
+  // measured like the others.
+  if (args.restart) {
+    log('coverage: restarting the backend on the same database');
+    await portal.stop();
+    let restarted;
+    try {
+      const starting = startBackend();
+      // Spawned before startPortal's first await: the group's newest child.
+      restarted = await unlessExits(group.children.at(-1), starting);
+    } catch (error) {
+      throw new StartupError(`the portal did not restart: ${error.message}`);
+    }
+    coverageRuns.push({
+      ...(await measureCoverage({
+        base,
+        headers: { authorization: `Bearer ${await guestToken(base)}` },
+        prometheus,
+        rootPid: restarted.handle.child.pid,
+        logFile: restarted.handle.logFile,
+        notBefore: Date.now() + RULES_CACHE_TTL_MS + 1_000,
+      })),
+      afterRestart: true,
+      pid: restarted.handle.child.pid,
+    });
   }
 
   report({
@@ -717,7 +766,11 @@ function reportCoverage(
   p('');
   p(
     `coverage run ${index + 1} (POST /api/observability/coverage/refresh)${
-      index === 0 ? ', after the view traffic' : ', the next one'
+      coverage.afterRestart
+        ? ', the first after a restart on the same database'
+        : index === 0
+        ? ', after the view traffic (the first on an empty database)'
+        : ', the next one'
     }:`,
   );
   if (coverage.error) {
@@ -758,7 +811,9 @@ function reportCoverage(
   else if (expectedComponents < 10_000)
     comparable = ` (not comparable: the target is for 10 000 Components, this run had ${expectedComponents})`;
   p(
-    `  backend process CPU (pid ${backendPid} and its children, includes this script's 4 polls/s): ${coverage.cpu.toFixed(
+    `  backend process CPU (pid ${
+      coverage.pid ?? backendPid
+    } and its children, includes this script's 4 polls/s): ${coverage.cpu.toFixed(
       2,
     )} s`,
   );
@@ -1000,12 +1055,19 @@ const args = (() => {
 process.env.LOG_LEVEL ??= 'warn';
 const group = new ProcessGroup();
 const workDir = mkdtempSync(join(tmpdir(), 'redline-bench-portal-'));
+// SQLite files on a RAM disk where there is one: on a real disk every
+// catalog write waits for an fsync, and ingestion takes many times longer
+// than in memory, where the figures before the restart phase were measured.
+const databaseDir = existsSync('/dev/shm')
+  ? mkdtempSync('/dev/shm/redline-bench-db-')
+  : join(workDir, 'db');
 const finish = stopOnExit(group, async () => {
   await group.stopAll();
+  rmSync(databaseDir, { recursive: true, force: true });
   if (args.keep) log(`kept ${workDir}`);
   else rmSync(workDir, { recursive: true, force: true });
 });
-main(args, group, workDir).then(
+main(args, group, workDir, databaseDir).then(
   () => finish(0),
   error => {
     log(

@@ -185,8 +185,15 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.log(JSON.stringify({ evaluation, results }, null, 2));
   } else {
     console.log(
-      `\nEvaluation: ${evaluation.entities} entities in ${evaluation.pages} pages of ${evaluation.pageSize}: ${evaluation.seconds} s wall, ${evaluation.cpuSeconds} s CPU (${evaluation.entitiesPerSecond} entities/s), ${evaluation.failed} failed, peak RSS ${evaluation.peakRssMb} MB`,
+      `\nEvaluation: ${evaluation.entities} entities in ${evaluation.pages} pages of ${evaluation.pageSize}: ${evaluation.seconds} s wall, ${evaluation.cpuSeconds} s CPU (${evaluation.entitiesPerSecond} entities/s), ${evaluation.described} described, ${evaluation.failed} failed, peak RSS ${evaluation.peakRssMb} MB`,
     );
+    for (const [label, run] of [
+      ['next run', evaluation.nextRun],
+      ['first run after a restart', evaluation.firstAfterRestart],
+    ])
+      console.log(
+        `  ${label}: ${run.seconds} s wall, ${run.cpuSeconds} s CPU, ${run.described} described`,
+      );
     printTable('Coverage routes', results);
   }
   const failed = results.filter(r => r.non2xx + r.errors > 0);

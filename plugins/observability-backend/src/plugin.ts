@@ -13,6 +13,7 @@ import {
   observabilityChecksExtensionPoint,
   observabilityGeneratorsExtensionPoint,
 } from './extensions';
+import { DatabaseRememberedRowStore } from './database/DatabaseRememberedRowStore';
 import { DatabaseCoverageStore } from './database/DatabaseCoverageStore';
 import { createRouter } from './router';
 import { createCoverageRouter } from './routes/coverage';
@@ -87,6 +88,9 @@ export const observabilityPlugin = createBackendPlugin({
           store: coverageStore,
           logger: logger.child({ task: 'coverage' }),
           describer: services.entities,
+          remembered: await DatabaseRememberedRowStore.create({
+            database: deps.database,
+          }),
           newFactCycle: ({ credentials, signal }) =>
             services.facts.cycle({
               credentials,

@@ -168,6 +168,13 @@ function fromDbHistory(row: DbHistoryRow): CoverageHistoryPoint {
   return {
     evaluatedAt: row.evaluated_at,
     ...(row.team !== null ? { team: row.team } : {}),
+    ...fromDbCounts(row),
+  };
+}
+
+/** A history point's or a team summary's counts; drivers may answer numbers as strings. */
+function fromDbCounts(row: Omit<DbHistoryRow, 'evaluated_at' | 'team'>) {
+  return {
     services: Number(row.services),
     withSlo: Number(row.with_slo),
     withRunbooks: Number(row.with_runbooks),
@@ -464,12 +471,7 @@ export class DatabaseCoverageStore implements CoverageStore {
       .orderBy('team')) as Array<DbHistoryRow & { team: string }>;
     const teams: TeamCoverageSummary[] = perTeam.map(row => ({
       team: row.team,
-      services: Number(row.services),
-      withSlo: Number(row.with_slo),
-      withRunbooks: Number(row.with_runbooks),
-      withRulesDeployed: Number(row.with_rules_deployed),
-      meanConfidence: Number(row.mean_confidence),
-      ...fromDbSummary(row),
+      ...fromDbCounts(row),
     }));
     const services = teams.reduce((n, t) => n + t.services, 0);
     const weighted = (

@@ -8,7 +8,9 @@ import {
   FactSources,
   PrometheusApiRuleGroup,
 } from '@redline/backstage-plugin-observability-common';
+import type { Knex } from 'knex';
 import { DatabaseCoverageStore } from '../database/DatabaseCoverageStore';
+import { DatabaseRememberedRowStore } from '../database/DatabaseRememberedRowStore';
 import { loadDemoCatalog } from '../__testUtils__/demoCatalog';
 import { loadedRules } from '../__testUtils__/loadedRules';
 import { CoverageEvaluator, EntityDescriber } from './CoverageEvaluator';
@@ -19,7 +21,7 @@ jest.setTimeout(60_000);
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 /** The real describe step and checks, counting the entities it describes. */
-function countingDescriber() {
+function countingDescriber(fingerprint?: string) {
   const real = EntityObservabilityService.create({
     catalog: {} as any,
     generator: DEFAULT_GENERATOR_CONFIG,
@@ -33,6 +35,7 @@ function countingDescriber() {
       return real.describe(entity, options);
     },
     check: (description, facts) => real.check(description, facts),
+    fingerprint: fingerprint ?? real.fingerprint,
   };
   return { describer, described };
 }
@@ -72,16 +75,23 @@ function world(entities: Entity[]) {
   return { state, catalog, sources };
 }
 
-async function evaluatorOver(w: ReturnType<typeof world>) {
-  const knex = await databases.init('SQLITE_3');
-  const store = await DatabaseCoverageStore.create({
-    database: mockServices.database({ knex }),
-  });
-  const { describer, described } = countingDescriber();
+/**
+ * An evaluator as a backend process has it; `restartOf` gives it the
+ * database of an earlier one, as a restarted backend would find it.
+ */
+async function evaluatorOver(
+  w: ReturnType<typeof world>,
+  options: { restartOf?: { knex: Knex }; fingerprint?: string } = {},
+) {
+  const knex = options.restartOf?.knex ?? (await databases.init('SQLITE_3'));
+  const database = mockServices.database({ knex });
+  const store = await DatabaseCoverageStore.create({ database });
+  const { describer, described } = countingDescriber(options.fingerprint);
   const evaluator = CoverageEvaluator.create({
     catalog: w.catalog as any,
     auth: mockServices.auth(),
     store,
+    remembered: await DatabaseRememberedRowStore.create({ database }),
     logger: mockServices.logger.mock(),
     describer,
     newFactCycle: () => new FactCycle(w.sources, { batch: true }),
@@ -95,7 +105,7 @@ async function evaluatorOver(w: ReturnType<typeof world>) {
     });
     return items.map(({ evaluatedAt, ...row }) => row);
   };
-  return { evaluator, described, rows };
+  return { evaluator, described, rows, knex };
 }
 
 function withAnnotation(entity: Entity, name: string, value: string): Entity {
@@ -178,5 +188,63 @@ describe('CoverageEvaluator remembering rows between runs', () => {
     described.length = 0;
     await evaluator.run();
     expect(described).toEqual(['checkout']);
+  });
+
+  it('after a restart, describes nothing that did not change and publishes the same rows', async () => {
+    const w = world(demo);
+    const before = await evaluatorOver(w);
+    await before.evaluator.run();
+    const published = await before.rows();
+
+    const after = await evaluatorOver(w, { restartOf: before });
+    const run = await after.evaluator.run();
+    expect(after.described).toEqual([]);
+    expect(run.described).toBe(0);
+    expect(await after.rows()).toEqual(published);
+
+    // What it read back is enough to notice a change of facts, and the row
+    // then made agrees with a run that remembers nothing.
+    w.state.rules = loadedRules(checkout);
+    await after.evaluator.run();
+    expect(new Set(after.described)).toEqual(new Set(['checkout']));
+    const fresh = await evaluatorOver(w);
+    await fresh.evaluator.run();
+    expect(await after.rows()).toEqual(await fresh.rows());
+  });
+
+  it('after a restart with another configuration or version, describes every entity again', async () => {
+    const w = world(demo);
+    const before = await evaluatorOver(w);
+    await before.evaluator.run();
+
+    const after = await evaluatorOver(w, {
+      restartOf: before,
+      fingerprint: 'another configuration',
+    });
+    await after.evaluator.run();
+    expect(after.described.length).toBeGreaterThanOrEqual(components.length);
+  });
+
+  it('after a restart, forgets what left the catalog while it was down', async () => {
+    const w = world(demo);
+    const before = await evaluatorOver(w);
+    await before.evaluator.run();
+
+    w.state.entities = demo.filter(e => e !== checkout);
+    const after = await evaluatorOver(w, { restartOf: before });
+    await after.evaluator.run();
+    const kept = await DatabaseRememberedRowStore.create({
+      database: mockServices.database({ knex: before.knex }),
+    });
+    const refs = (await kept.load(countingDescriber().describer.fingerprint!))
+      .map(([ref]) => ref)
+      .sort();
+    expect(refs).not.toContain('component:default/checkout');
+    expect(refs).toEqual(
+      components
+        .filter(e => e !== checkout)
+        .map(e => `component:default/${e.metadata.name}`)
+        .sort(),
+    );
   });
 });

@@ -17,6 +17,7 @@ import {
   summarizeChecks,
 } from '@redline/backstage-plugin-observability-common';
 import type { CoverageStore } from '../database/CoverageStore';
+import type { RememberedRowStore } from '../database/RememberedRowStore';
 import { DESCRIBED_FIELDS, EventLoopYielder } from './describingInBatches';
 import { RunCpu } from './runCpu';
 import type { DescribeOnceOptions } from './EntityObservabilityService';
@@ -38,6 +39,13 @@ export interface EntityDescriber {
   check(description: EntityDescription, facts: EntityFacts): CheckResult[];
   /** The entity with the OpenSLO file `redline.dev/openslo` names read in, as the tab reads it. */
   withOpenSloFile?(entity: Entity): Promise<Entity>;
+  /**
+   * Changes whenever describing or checking the same entity with the same
+   * facts could give another row (configuration, generators, checks,
+   * plugin versions). Rows are kept in a `RememberedRowStore` only for a
+   * describer that has one.
+   */
+  readonly fingerprint?: string;
 }
 
 /** Reported after each catalog page, for logs and tests. @public */
@@ -87,6 +95,12 @@ export interface CoverageEvaluatorOptions {
   store: CoverageStore;
   logger: LoggerService;
   describer: EntityDescriber;
+  /**
+   * Keeps what each run remembers of its entities across restarts (see
+   * `RememberedRows`); without it the first run of each process describes
+   * every entity.
+   */
+  remembered?: RememberedRowStore;
   /**
    * A batch fact cycle for one run: the same gatherer the tab uses, so a row
    * and the tab agree; it fetches rules, series and alerts once per instance.
@@ -144,13 +158,19 @@ export class CoverageEvaluator {
 
   readonly #options: CoverageEvaluatorOptions;
   readonly #pageSize: number;
-  readonly #remembered = new RememberedRows();
+  readonly #remembered: RememberedRows;
   /** Entities described and checked anew, over all runs (see `described`). */
   #described = 0;
 
   private constructor(options: CoverageEvaluatorOptions) {
     this.#options = options;
     this.#pageSize = options.pageSize ?? 500;
+    const { fingerprint } = options.describer;
+    this.#remembered = new RememberedRows(
+      fingerprint === undefined
+        ? {}
+        : { store: options.remembered, describer: fingerprint },
+    );
   }
 
   async run(outerSignal?: AbortSignal): Promise<CoverageRunResult> {
@@ -205,6 +225,13 @@ export class CoverageEvaluator {
     });
     const yielder = new EventLoopYielder();
     const cpu = new RunCpu();
+    await this.#remembered
+      .load()
+      .catch(error =>
+        logger.warn(
+          `Coverage: could not read what earlier runs remembered, every entity is described anew: ${error}`,
+        ),
+      );
 
     let cursor: string | undefined;
     let pages = 0;
@@ -271,23 +298,25 @@ export class CoverageEvaluator {
       cursor = response.pageInfo.nextCursor;
     } while (cursor);
 
+    const result = (
+      outcome: Pick<CoverageRunResult, 'pruned' | 'published'>,
+    ): CoverageRunResult => ({
+      runId,
+      evaluatedAt,
+      entities,
+      pages,
+      failed,
+      notServing,
+      described: this.#described - describedBefore,
+      cpuSeconds: cpu.seconds(),
+      ...outcome,
+    });
     if (entities === 0) {
       await store.abandonRun(runId);
       logger.warn(
         'Coverage: the catalog returned no entities (still loading?); the published run and the history are left as they were',
       );
-      return {
-        runId,
-        evaluatedAt,
-        entities,
-        pages,
-        failed,
-        pruned: 0,
-        published: false,
-        notServing,
-        described: this.#described - describedBefore,
-        cpuSeconds: cpu.seconds(),
-      };
+      return result({ pruned: 0, published: false });
     }
     throwIfAborted(signal);
     const { summary, teams } = await store.summarize({}, runId);
@@ -301,14 +330,21 @@ export class CoverageEvaluator {
       history,
     });
     this.#remembered.forgetAllBut(runId);
+    await this.#remembered
+      .save()
+      .catch(error =>
+        logger.warn(
+          `Coverage: could not keep what this run remembered for the next process: ${error}`,
+        ),
+      );
     // A point every 30 minutes for every team adds up; keep a bit over a year.
     const retentionMs =
       (this.#options.historyRetentionDays ?? 400) * 86_400_000;
     await store.pruneHistory(
       new Date(Date.parse(evaluatedAt) - retentionMs).toISOString(),
     );
-    const cpuSeconds = cpu.seconds();
-    const described = this.#described - describedBefore;
+    const done = result({ pruned, published: true });
+    const { cpuSeconds, described } = done;
     logger.info(
       `Coverage: evaluated ${entities} entities in ${pages} page(s), ${failed} failed, ${pruned} pruned, ${notServing} left out as serving no requests, ${described} described anew; ${Math.round(
         summary.withSlo * 100,
@@ -318,18 +354,7 @@ export class CoverageEvaluator {
         2,
       )} s while the catalog answered`,
     );
-    return {
-      runId,
-      evaluatedAt,
-      entities,
-      pages,
-      failed,
-      pruned,
-      published: true,
-      notServing,
-      described,
-      cpuSeconds,
-    };
+    return done;
   }
 
   /**

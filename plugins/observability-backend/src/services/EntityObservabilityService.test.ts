@@ -133,3 +133,38 @@ describe('EntityObservabilityService.loadForView', () => {
     );
   });
 });
+
+describe('EntityObservabilityService.fingerprint', () => {
+  const service = (
+    overrides: Partial<Parameters<typeof EntityObservabilityService.create>[0]>,
+  ) =>
+    EntityObservabilityService.create({
+      catalog: catalogServiceMock(),
+      generator: resolveGeneratorConfig({}),
+      generators: DEFAULT_GENERATORS,
+      checks: DEFAULT_CHECKS,
+      ...overrides,
+    }).fingerprint;
+
+  it('is the same for the same configuration, generators and checks, in any process', () => {
+    expect(service({})).toBe(service({}));
+  });
+
+  it('changes with the configuration, the generators or the checks', () => {
+    const base = service({});
+    expect(
+      service({
+        generator: resolveGeneratorConfig({ servingComponentTypes: ['api'] }),
+      }),
+    ).not.toBe(base);
+    expect(service({ generators: DEFAULT_GENERATORS.slice(1) })).not.toBe(base);
+    expect(
+      service({
+        checks: [
+          ...DEFAULT_CHECKS,
+          { id: 'acme.owner-on-call', evaluate: () => [] },
+        ],
+      }),
+    ).not.toBe(base);
+  });
+});

@@ -1,4 +1,9 @@
-import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  type BackstageCredentials,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import {
   CompoundEntityRef,
   Entity,
@@ -42,6 +47,16 @@ export interface EntityObservabilityServiceOptions {
   openSlo?: Pick<OpenSloFileReader, 'inline'>;
 }
 
+const PLUGIN_PACKAGES = [
+  '@redline/backstage-plugin-observability-backend',
+  '@redline/backstage-plugin-observability-common',
+];
+
+function packageVersion(name: string): string {
+  const file = resolvePackagePath(name, 'package.json');
+  return JSON.parse(readFileSync(file, 'utf8')).version;
+}
+
 /** Descriptions kept for entities viewed recently (a few MB at most). */
 const RECENT_DESCRIPTIONS = 200;
 
@@ -82,6 +97,28 @@ export class EntityObservabilityService {
 
   get generatorConfig(): GeneratorConfig {
     return this.#generator;
+  }
+
+  #fingerprint?: string;
+
+  /**
+   * Changes with anything but the entity and its facts that a description
+   * or a check result depends on: the configuration, the registered
+   * generators and checks, and the plugins' versions (an upgrade may
+   * describe the same entity differently).
+   */
+  get fingerprint(): string {
+    this.#fingerprint ??= createHash('sha256')
+      .update(
+        JSON.stringify({
+          generator: this.#generator,
+          generators: this.#generators.map(g => g.id),
+          checks: this.#checks.map(c => c.id),
+          versions: PLUGIN_PACKAGES.map(packageVersion),
+        }),
+      )
+      .digest('base64url');
+    return this.#fingerprint;
   }
 
   /**

@@ -6,6 +6,7 @@ import {
   GatherableDescription,
   generatedRuleNames,
 } from '@redline/backstage-plugin-observability-common';
+import type { RememberedRowStore } from '../database/RememberedRowStore';
 
 /** A row without what every run measures anew. */
 export type RememberedRowFields = Omit<
@@ -45,10 +46,51 @@ export interface RememberedRow {
  *
  * Each entry keeps the spec and rule names (a few KB), never the whole
  * description; entries of entities a run no longer saw are dropped when it
- * completes.
+ * completes. With a `store`, entries outlive the process: the first run
+ * after a restart reads them back instead of describing every entity, and
+ * each run writes only the entries it changed.
  */
 export class RememberedRows {
   readonly #rows = new Map<string, RememberedRow & { seenInRun: string }>();
+  readonly #store?: RememberedRowStore;
+  readonly #describer: string;
+  #loaded = false;
+  /** Refs remembered anew, or forgotten, since the store last saw them. */
+  readonly #changed = new Set<string>();
+  readonly #forgotten = new Set<string>();
+
+  /** `describer`: the fingerprint of what made the rows (see `RememberedRowStore`). */
+  constructor(
+    options: { store?: RememberedRowStore; describer?: string } = {},
+  ) {
+    this.#store = options.store;
+    this.#describer = options.describer ?? '';
+  }
+
+  /** Reads the store's entries, once; a store that fails leaves this empty. */
+  async load(): Promise<void> {
+    if (this.#loaded || !this.#store) return;
+    this.#loaded = true;
+    for (const [ref, entry] of await this.#store.load(this.#describer)) {
+      if (!this.#rows.has(ref))
+        this.#rows.set(ref, { ...entry, seenInRun: '' });
+    }
+  }
+
+  /** Writes what changed since the last save (no-op without a store). */
+  async save(): Promise<void> {
+    if (!this.#store || (!this.#changed.size && !this.#forgotten.size)) return;
+    const entries = [...this.#changed].flatMap(ref => {
+      const kept = this.#rows.get(ref);
+      if (!kept) return [];
+      const { seenInRun: _, ...entry } = kept;
+      return [[ref, entry] as const];
+    });
+    const forgotten = [...this.#forgotten];
+    this.#changed.clear();
+    this.#forgotten.clear();
+    await this.#store.save(this.#describer, { entries, forgotten });
+  }
 
   /** The entry for `entity` if it was described from this same version. */
   recall(ref: string, version: string): RememberedRow | undefined {
@@ -66,6 +108,8 @@ export class RememberedRows {
       },
       seenInRun: runId,
     });
+    this.#changed.add(ref);
+    this.#forgotten.delete(ref);
   }
 
   /** Marks an entry as still in the catalog for `runId`. */
@@ -77,7 +121,11 @@ export class RememberedRows {
   /** Drops entities `runId` did not see (deleted, or out of the filter). */
   forgetAllBut(runId: string): void {
     for (const [ref, entry] of this.#rows)
-      if (entry.seenInRun !== runId) this.#rows.delete(ref);
+      if (entry.seenInRun !== runId) {
+        this.#rows.delete(ref);
+        this.#changed.delete(ref);
+        this.#forgotten.add(ref);
+      }
   }
 
   get size(): number {
@@ -95,7 +143,8 @@ export function entityVersion(
   { readIn = false }: { readIn?: boolean } = {},
 ): string {
   const { uid, etag } = entity.metadata;
-  if (uid && etag && !readIn) return `${uid}\u0000${etag}`;
+  // A space: neither has one, and PostgreSQL's text cannot hold NUL.
+  if (uid && etag && !readIn) return `${uid} ${etag}`;
   return createHash('sha1').update(JSON.stringify(entity)).digest('base64');
 }
 
