@@ -6,9 +6,8 @@ import {
 } from '@redline/backstage-plugin-observability-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { getRequestContext, withDeadline } from '../telemetry/context';
+import { entityRequest } from './entityRequest';
 import type { RouteDeps } from './types';
-import { entityRefFromParams, parseOrThrow } from './validation';
 
 /** The route takes no query parameters: a misspelt one is a 400, not ignored. */
 const noQuery = z.strictObject({});
@@ -27,22 +26,15 @@ export function createOpenSloRouter(
     'httpAuth' | 'entities' | 'facts' | 'logger' | 'config'
   >,
 ) {
-  const { httpAuth, entities, facts, logger, config } = deps;
+  const { entities, facts } = deps;
   const router = Router();
 
   router.get(
     '/entity/:kind/:namespace/:name/openslo.yaml',
     async (req, res) => {
-      const credentials = await httpAuth.credentials(req, {
-        allow: ['user', 'service'],
+      const { credentials, ctx, entity } = await entityRequest(req, deps, {
+        query: noQuery,
       });
-      const ref = entityRefFromParams(req.params);
-      parseOrThrow(noQuery, req.query, 'query');
-      const ctx = withDeadline(
-        getRequestContext(req, logger),
-        config.view.deadlineMs,
-      );
-      const entity = await entities.loadForView(ref, credentials, ctx);
       const { spec } = await facts.describeAtLiveBuckets(
         entity,
         (e, options) => entities.describe(e, options),

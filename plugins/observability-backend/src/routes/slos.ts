@@ -3,9 +3,8 @@ import type { EntitySloResponse } from '@redline/backstage-plugin-observability-
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { SloStatusService } from '../services/SloStatusService';
-import { getRequestContext, withDeadline } from '../telemetry/context';
+import { entityRequest } from './entityRequest';
 import type { RouteDeps } from './types';
-import { entityRefFromParams, parseOrThrow } from './validation';
 
 /** The route takes no query parameters: a misspelt one is a 400, not ignored. */
 const noQuery = z.strictObject({});
@@ -22,20 +21,13 @@ export function createSloRouter(
     slos: SloStatusService;
   },
 ) {
-  const { httpAuth, entities, logger, config, slos } = deps;
+  const { slos } = deps;
   const router = Router();
 
   router.get('/entity/:kind/:namespace/:name/slos', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
+    const { credentials, ctx, entity } = await entityRequest(req, deps, {
+      query: noQuery,
     });
-    const ref = entityRefFromParams(req.params);
-    parseOrThrow(noQuery, req.query, 'query');
-    const ctx = withDeadline(
-      getRequestContext(req, logger),
-      config.view.deadlineMs,
-    );
-    const entity = await entities.loadForView(ref, credentials, ctx);
     const body: EntitySloResponse = await slos.status(entity, {
       credentials,
       ctx,

@@ -23,31 +23,22 @@ function conditionsOf(
   return (slo.spec.alertPolicies ?? []).flatMap(entry => {
     const policy =
       'alertPolicyRef' in entry
-        ? ctx.find('AlertPolicy', entry.alertPolicyRef)
+        ? ctx.resolve(
+            'AlertPolicy',
+            entry.alertPolicyRef,
+            `SLO "${slo.metadata.name}"`,
+          )
         : entry;
-    if (!policy) {
-      ctx.note(
-        'openslo.unresolved',
-        'warning',
-        `SLO "${slo.metadata.name}" names AlertPolicy "${
-          (entry as { alertPolicyRef: string }).alertPolicyRef
-        }", which is not among the documents.`,
-      );
-      return [];
-    }
+    if (!policy) return [];
     const condition = policy.spec.conditions[0];
     const resolved =
       'conditionRef' in condition
-        ? ctx.find('AlertCondition', condition.conditionRef)?.spec
+        ? ctx.resolve(
+            'AlertCondition',
+            condition.conditionRef,
+            `AlertPolicy "${policy.metadata.name}"`,
+          )?.spec
         : condition.spec;
-    if (!resolved)
-      ctx.note(
-        'openslo.unresolved',
-        'warning',
-        `AlertPolicy "${policy.metadata.name}" names AlertCondition "${
-          (condition as { conditionRef: string }).conditionRef
-        }", which is not among the documents.`,
-      );
     return [
       { policy: policy.metadata.name, spec: policy.spec, condition: resolved },
     ];

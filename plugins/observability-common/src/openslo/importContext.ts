@@ -62,6 +62,22 @@ export class ImportContext {
     return this.byKind.get(kind)?.get(name) as OpenSloOf<K> | undefined;
   }
 
+  /** {@link find}, and a warning naming `namedBy` when there is no such document. */
+  resolve<K extends OpenSloDocument['kind']>(
+    kind: K,
+    name: string,
+    namedBy: string,
+  ): OpenSloOf<K> | undefined {
+    const found = this.find(kind, name);
+    if (!found)
+      this.note(
+        'openslo.unresolved',
+        'warning',
+        `${namedBy} names ${kind} "${name}", which is not among the documents.`,
+      );
+    return found;
+  }
+
   all<K extends OpenSloDocument['kind']>(kind: K): Array<OpenSloOf<K>> {
     return [...(this.byKind.get(kind)?.values() ?? [])] as Array<OpenSloOf<K>>;
   }
