@@ -8,6 +8,11 @@ import { FakeServer } from './__testUtils__/fakeServer';
 import { testEntities } from './__testUtils__/entities';
 import { observabilityPlugin } from './plugin';
 
+// What is measured is each view against the deadline; the test's own time
+// (starting backends, 50 MB answers) is not, and on a busy machine exceeds
+// Jest's 5 s default.
+jest.setTimeout(30_000);
+
 const API = '/api/observability';
 const VIEW = `${API}/entity/component/default/checkout`;
 const DEADLINE_MS = 2000;
