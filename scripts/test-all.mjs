@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
  * The README's test command (`npm test`): type-check, lint, every package's
- * API reports, unit tests, then the end-to-end tests against a running
- * portal. Each step's time is printed; the last line is a plain "N passed,
- * N failed" summary.
+ * API reports, unit tests, the end-to-end tests against a running portal,
+ * then the adopter test (test/adopter: the packed plugins in a fresh
+ * Backstage app). Each step's time is printed; the last line is a plain
+ * "N passed, N failed" summary.
  *
- * `--only=unit,e2e` or `--skip=e2e` pick steps by id (tsc, lint, api, unit,
- * e2e).
+ * `--only=unit,adopter` or `--skip=adopter` pick steps by id (tsc, lint, api,
+ * unit, e2e, adopter), so CI can run parts of the suite on another Node.
  *
  * Unit tests run with CI set, because `backstage-cli repo test` otherwise
  * enters watch mode and never returns.
@@ -19,7 +20,7 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const jestReport = join(tmpdir(), `redline-jest-${process.pid}.json`);
 
-const STEP_IDS = ['tsc', 'lint', 'api', 'unit', 'e2e'];
+const STEP_IDS = ['tsc', 'lint', 'api', 'unit', 'e2e', 'adopter'];
 function stepList(flag) {
   const value = process.argv
     .find(a => a.startsWith(`--${flag}=`))
@@ -108,13 +109,20 @@ if (wanted('e2e')) {
     e2eCounts = { passed: 0, failed: e2e.ok ? 0 : 1 };
   }
 }
+// One test: the plugins as an adopter gets them; its log names the failing step.
+let adopterPassed = 0;
+if (wanted('adopter')) {
+  const adopter = await run('adopter', 'node', ['test/adopter/run.mjs']);
+  results.push(adopter);
+  if (adopter.ok) adopterPassed = 1;
+}
 console.log('\n=== summary');
 for (const r of results)
   console.log(`${r.ok ? 'ok    ' : 'FAILED'} ${r.name} (${r.seconds} s)`);
 const stepFailures = results.filter(
   r => !r.ok && r.name !== 'unit tests' && r.name !== 'end-to-end',
 ).length;
-const passed = unit.passed + e2eCounts.passed;
+const passed = unit.passed + e2eCounts.passed + adopterPassed;
 const failed = unit.failed + e2eCounts.failed + stepFailures;
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(results.every(r => r.ok) ? 0 : 1);
