@@ -581,8 +581,37 @@ function lintOnce(
     .join(',')}`;
   let found = bySet.get(key);
   if (!found) {
-    found = lint(rules, source);
+    found = lintByContent(rules.groups, source);
     bySet.set(key, found);
+  }
+  return found;
+}
+
+/**
+ * Lint findings by the rules' text, across snapshots: every coverage run
+ * fetches a new snapshot of the same rules, and linting a service's rules
+ * (a PromQL parse of each) is a large part of a run that otherwise finds
+ * nothing changed. Keyed by what the linter reads (the rules as a file
+ * holds them), not by the API's evaluation state, which changes every
+ * evaluation. Bounded because rules come and go.
+ */
+const lintedContent = new Map<
+  string,
+  NonNullable<EntityFacts['lintFindings']>
+>();
+const LINTED_CONTENT_LIMIT = 20_000;
+
+function lintByContent(
+  apiGroups: PrometheusApiRuleGroup[],
+  source: string,
+): NonNullable<EntityFacts['lintFindings']> {
+  const groups = fromPrometheusApiGroups(apiGroups);
+  const key = `${source}\u0000${JSON.stringify(groups)}`;
+  let found = lintedContent.get(key);
+  if (!found) {
+    found = lint(groups, source);
+    if (lintedContent.size >= LINTED_CONTENT_LIMIT) lintedContent.clear();
+    lintedContent.set(key, found);
   }
   return found;
 }
@@ -606,16 +635,14 @@ function rulePosition(
 }
 
 function lint(
-  rules: { groups: PrometheusApiRuleGroup[] },
+  groups: ReturnType<typeof fromPrometheusApiGroups>,
   source: string,
 ): NonNullable<EntityFacts['lintFindings']> {
-  return lintRuleGroups(fromPrometheusApiGroups(rules.groups), source).map(
-    f => ({
-      ruleId: f.ruleId,
-      severity: f.severity,
-      message: f.message,
-      location: formatLintLocation(f.location),
-      fix: f.fix,
-    }),
-  );
+  return lintRuleGroups(groups, source).map(f => ({
+    ruleId: f.ruleId,
+    severity: f.severity,
+    message: f.message,
+    location: formatLintLocation(f.location),
+    fix: f.fix,
+  }));
 }

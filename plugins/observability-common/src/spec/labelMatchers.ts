@@ -247,7 +247,10 @@ export function matchesEmpty(m: LabelMatcher): boolean {
  * are never mutated; bounded because selectors come from a changing catalog.
  */
 const parsed = new Map<string, LabelMatchersResult>();
-const PARSED_LIMIT = 2000;
+// Above the selectors of a large catalog (every entity has its own), or a
+// coverage run would clear it every few thousand entities and parse each
+// selector again; a parse is a few hundred bytes.
+const PARSED_LIMIT = 50_000;
 
 /**
  * Parses a comma-separated list of label matchers without braces, e.g.
