@@ -210,5 +210,46 @@ export interface Config {
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
+
+    /**
+     * Where rule groups are delivered, each with the options of its type.
+     * Redline only touches what it wrote there: `redline-*.yaml` files with
+     * its owner header, or ruler namespaces starting with `namespacePrefix`.
+     */
+    ruleTargets?: Array<{
+      /** Unique among the targets. */
+      name: string;
+      /**
+       * `prometheus-file`: rule files in a Prometheus' rules directory, then
+       * `POST /-/reload`. `vmalert-file`: the same for VictoriaMetrics'
+       * vmalert, deployed rules read back from its `/api/v1/rules`.
+       * `mimir-ruler`: the Grafana Mimir / Cortex / GEM ruler API.
+       */
+      type: 'prometheus-file' | 'vmalert-file' | 'mimir-ruler';
+      /** Prometheus', vmalert's or the ruler's base URL. */
+      url: string;
+      /** `prometheus-file` and `vmalert-file`: the directory the engine's rule glob reads. */
+      rulesDirectory?: string;
+      /** `vmalert-file`: vmalert's `-evaluationInterval` in seconds. Default 60. */
+      evaluationIntervalSeconds?: number;
+      /** `mimir-ruler`: path of the rules API. Default `/prometheus/config/v1/rules`; Cortex: `/api/v1/rules`. */
+      rulesPath?: string;
+      /** `mimir-ruler`: sent as `X-Scope-OrgID`. */
+      tenant?: string;
+      /** `mimir-ruler`: what the namespaces Redline owns start with. Default `redline-`. */
+      namespacePrefix?: string;
+      /** `mimir-ruler`: basic auth user. */
+      username?: string;
+      /**
+       * `mimir-ruler`: basic auth password.
+       * @visibility secret
+       */
+      password?: string;
+      /**
+       * `mimir-ruler`: sent as `Authorization: Bearer`, instead of basic auth.
+       * @visibility secret
+       */
+      bearerToken?: string;
+    }>;
   };
 }

@@ -17,6 +17,8 @@ const PACKAGES: Record<string, string> = {
   chromium: 'chromium',
   initdb: 'postgresql',
   pg_ctl: 'postgresql',
+  vmalert: 'victoria-metrics',
+  'victoria-metrics': 'victoria-metrics',
 };
 
 const EXTRA_DIRS = ['/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin'];

@@ -6,9 +6,8 @@ import {
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { BacktestService } from '../services/BacktestService';
-import { getRequestContext, withDeadline } from '../telemetry/context';
+import { entityRequest } from './entityRequest';
 import type { RouteDeps } from './types';
-import { entityRefFromParams, parseOrThrow } from './validation';
 
 /**
  * A backtest is its own request with its own deadline: its range queries
@@ -17,7 +16,21 @@ import { entityRefFromParams, parseOrThrow } from './validation';
  */
 export const BACKTEST_DEADLINE_MS = 30_000;
 
+/**
+ * A threshold override is annotation text: its meaning is checked by the
+ * annotation's own parser in the describe step; here only its size.
+ */
+const thresholdText = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(40, 'must be at most 40 characters')
+  .optional();
+
 const backtestQuery = z.strictObject({
+  errorRateThreshold: thresholdText,
+  latencyP99Threshold: thresholdText,
+  rateDropThreshold: thresholdText,
   days: z
     .string()
     .regex(
@@ -42,30 +55,35 @@ const backtestQuery = z.strictObject({
 /**
  * `GET /entity/:kind/:namespace/:name/backtest?days=7&instance=`: how often
  * each generated alert of the entity would have fired over the last days,
- * beside what `ALERTS` says the deployed alert did.
+ * beside what `ALERTS` says the deployed alert did. With
+ * `errorRateThreshold`, `latencyP99Threshold` or `rateDropThreshold` (the
+ * annotations' text, e.g. `2`, `750ms`), it backtests the alerts those
+ * thresholds would generate instead.
  * @internal
  */
 export function createBacktestRouter(
-  deps: Pick<RouteDeps, 'httpAuth' | 'entities' | 'facts' | 'logger'>,
+  deps: Pick<
+    RouteDeps,
+    'httpAuth' | 'entities' | 'facts' | 'logger' | 'config'
+  >,
 ) {
-  const { httpAuth, entities, facts, logger } = deps;
+  const { entities, facts } = deps;
   const service = BacktestService.create({ entities, facts });
   const router = Router();
 
   router.get('/entity/:kind/:namespace/:name/backtest', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
+    const { credentials, query, ctx, entity } = await entityRequest(req, deps, {
+      query: backtestQuery,
+      deadlineMs: BACKTEST_DEADLINE_MS,
     });
-    const ref = entityRefFromParams(req.params);
-    const query = parseOrThrow(backtestQuery, req.query, 'query');
-    const ctx = withDeadline(
-      getRequestContext(req, logger),
-      BACKTEST_DEADLINE_MS,
-    );
-    const entity = await entities.loadForView(ref, credentials, ctx);
     const body: BacktestReport = await service.backtest(entity, {
       days: query.days ?? BACKTEST_DEFAULT_DAYS,
       instance: query.instance,
+      thresholds: {
+        errorRateThreshold: query.errorRateThreshold,
+        latencyP99Threshold: query.latencyP99Threshold,
+        rateDropThreshold: query.rateDropThreshold,
+      },
       credentials,
       ctx,
     });

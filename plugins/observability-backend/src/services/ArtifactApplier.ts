@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +22,7 @@ import {
   ruleFileNameFor,
   ruleGroupNames,
   withOwnerHeader,
+  writeFileAtomically,
 } from './RuleFiles';
 
 /** What to apply. @public */
@@ -359,20 +360,7 @@ export class ArtifactApplier {
   }
 
   async #writeAtomically(directory: string, target: string, content: string) {
-    await fs.mkdir(directory, { recursive: true });
-    // Same directory as the target, so rename is atomic (same file system);
-    // the dot prefix and .tmp suffix keep it out of a `*.yaml` rule_files glob.
-    const temporary = path.join(
-      directory,
-      `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,
-    );
-    try {
-      await fs.writeFile(temporary, content, { encoding: 'utf8', mode: 0o644 });
-      await fs.rename(temporary, target);
-    } catch (error) {
-      await fs.rm(temporary, { force: true });
-      throw error;
-    }
+    await writeFileAtomically(directory, path.basename(target), content);
   }
 
   async #validate(rules: string, ctx: RequestContext): Promise<Validation> {

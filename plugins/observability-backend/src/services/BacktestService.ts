@@ -2,15 +2,20 @@ import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import {
+  BACKTEST_THRESHOLD_ANNOTATIONS,
   planBacktest,
   runBacktest,
+  thresholdAnnotations,
   type BacktestQueryApi,
   type BacktestReport,
+  type BacktestThresholds,
+  type Finding,
 } from '@redline/backstage-plugin-observability-common';
 import type { RequestContext } from '../telemetry/context';
 import type { EntityFactsService } from './EntityFactsService';
 import type { EntityObservabilityService } from './EntityObservabilityService';
 import type { PrometheusClient } from './PrometheusClient';
+import { withAnnotations } from './withAnnotations';
 
 /** What {@link BacktestService} reads from. @public */
 export interface BacktestServiceOptions {
@@ -24,6 +29,8 @@ export interface BacktestRequest {
   days: number;
   /** A configured Prometheus instance; default: the one the entity names. */
   instance?: string;
+  /** Thresholds to backtest instead of the entity's, as annotation text. */
+  thresholds?: BacktestThresholds;
   credentials: BackstageCredentials;
   ctx: RequestContext;
 }
@@ -55,12 +62,22 @@ export class BacktestService {
     entity: Entity,
     request: BacktestRequest,
   ): Promise<BacktestReport> {
+    // Overrides become annotations before the one describe step, so the
+    // parser that validates the catalog validates them, and the alerts are
+    // the ones a pull request with those lines would generate.
+    const overrides = thresholdAnnotations(request.thresholds ?? {});
+    const overridden = Object.keys(overrides).length > 0;
     // The alerts at the buckets the service exposes, as the tab shows them.
     const description = await this.#facts.describeAtLiveBuckets(
-      entity,
-      (e, o) => this.#entities.describe(e, o),
+      withAnnotations(entity, overrides),
+      // Descriptions are remembered by the entity's uid and etag, which the
+      // overrides do not change: an overridden one is neither read from
+      // nor kept in that memory.
+      (e, o) =>
+        this.#entities.describe(e, overridden ? { ...o, remember: false } : o),
       request,
     );
+    refuseInvalidOverrides(overrides, description.findings);
     const spec = request.instance
       ? { ...description.spec, prometheusInstance: request.instance }
       : description.spec;
@@ -79,6 +96,25 @@ export class BacktestService {
       { days: request.days, nowSeconds: this.#now() / 1000 },
     );
     return runBacktest(plan, queryApi(client, request.ctx));
+  }
+}
+
+/** A threshold the parser refused is the caller's mistake: a 400 naming the parameter. */
+function refuseInvalidOverrides(
+  overrides: Record<string, string>,
+  findings: Finding[],
+): void {
+  for (const [param, key] of Object.entries(BACKTEST_THRESHOLD_ANNOTATIONS)) {
+    if (!(key in overrides)) continue;
+    const refused = findings.find(
+      f => f.id === 'annotation.invalid' && f.annotation === key,
+    );
+    if (refused)
+      throw new InputError(
+        `Invalid query: ${param}: ${JSON.stringify(
+          overrides[key].slice(0, 40),
+        )} is not ${refused.expected ?? 'a valid threshold'}`,
+      );
   }
 }
 

@@ -60,7 +60,7 @@ export interface OutboundRequest {
   /** Short name of the callee for spans, logs and its circuit, e.g. `prometheus:main`. */
   target: string;
   url: string;
-  method?: 'GET' | 'POST' | 'HEAD';
+  method?: 'GET' | 'POST' | 'HEAD' | 'DELETE';
   headers?: Record<string, string>;
   body?: string;
   timeoutMs?: number;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
@@ -97,4 +97,29 @@ export async function readIfExists(file: string): Promise<string | undefined> {
     if (error.code === 'ENOENT') return undefined;
     throw error;
   });
+}
+
+/**
+ * Writes `directory/fileName` so a reader sees the old content or the new,
+ * never part of it. @internal
+ */
+export async function writeFileAtomically(
+  directory: string,
+  fileName: string,
+  content: string,
+): Promise<void> {
+  await fs.mkdir(directory, { recursive: true });
+  // Same directory as the target, so rename is atomic (same file system);
+  // the dot prefix and .tmp suffix keep it out of a `*.yaml` rule_files glob.
+  const temporary = path.join(
+    directory,
+    `.${fileName}.${randomBytes(6).toString('hex')}.tmp`,
+  );
+  try {
+    await fs.writeFile(temporary, content, { encoding: 'utf8', mode: 0o644 });
+    await fs.rename(temporary, path.join(directory, fileName));
+  } catch (error) {
+    await fs.rm(temporary, { force: true });
+    throw error;
+  }
 }

@@ -4,6 +4,10 @@ import {
   GeneratorConfig,
   resolveGeneratorConfig,
 } from '@redline/backstage-plugin-observability-common';
+import {
+  parseRuleTarget,
+  type RuleTargetConfig,
+} from '../ruleTargets/registry';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './OutboundHttp';
 import type { RetryPolicy } from './retry';
 
@@ -43,6 +47,8 @@ export interface ObservabilityBackendConfig {
   apply: { promtoolPath: string };
   /** See `observability.catalogCacheTtlMs`. */
   catalogCacheTtlMs: number;
+  /** `observability.ruleTargets`, each checked against its type's options. */
+  ruleTargets: RuleTargetConfig[];
 }
 
 /** The seed's `retry_config`: 3 attempts, 1 s doubling up to 8 s. @public */
@@ -211,7 +217,39 @@ export function readObservabilityConfig(
       promtoolPath: root?.getOptionalString('apply.promtoolPath') ?? 'promtool',
     },
     catalogCacheTtlMs: root?.getOptionalNumber('catalogCacheTtlMs') ?? 10_000,
+    ruleTargets: readRuleTargets(root),
   };
+}
+
+/**
+ * `observability.ruleTargets`: a name and a type, the type's own options
+ * beside them. Checked here so a typo stops the start, naming the key.
+ */
+function readRuleTargets(root: Config | undefined): RuleTargetConfig[] {
+  const names = new Set<string>();
+  return (root?.getOptionalConfigArray('ruleTargets') ?? []).map(
+    (entry, index) => {
+      const key = `observability.ruleTargets[${index}]`;
+      const {
+        name: _name,
+        type: _type,
+        ...options
+      } = entry.get<Record<string, unknown>>();
+      const target: RuleTargetConfig = {
+        name: entry.getString('name'),
+        type: entry.getString('type'),
+        options,
+      };
+      if (names.has(target.name)) {
+        throw new Error(
+          `${key}.name '${target.name}' is used by another rule target`,
+        );
+      }
+      names.add(target.name);
+      parseRuleTarget(target, key);
+      return target;
+    },
+  );
 }
 
 /** Picks the instance an entity names, else the default, else the first. @public */

@@ -1,2 +1,4 @@
 export * from './lineDiff';
 export * from './types';
+export * from './ruleGroupDiff';
+export * from './syncPlan';

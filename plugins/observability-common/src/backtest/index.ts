@@ -3,3 +3,4 @@ export * from './episodes';
 export * from './inlineRecordedSeries';
 export * from './plan';
 export * from './runBacktest';
+export * from './thresholdOverrides';

@@ -152,7 +152,32 @@ describe('redline:observability:generate', () => {
     );
   });
 
-  it('proposes SLO annotations only', async () => {
+  it('generates with a threshold tuned in the dialog and writes its line', async () => {
+    const { ctx, outputs } = mockContext(
+      {
+        entityRef: 'component:default/checkout',
+        artifacts: ['prometheus-rules'],
+        proposedAnnotations: { 'redline.dev/error-rate-threshold': '3.5' },
+      },
+      workspace,
+    );
+    await action.handler(ctx);
+    const directory = path.join(workspace, 'observability/checkout');
+    const rules = await fs.readFile(
+      path.join(directory, 'prometheus-rules.yaml'),
+      'utf8',
+    );
+    expect(rules).toMatch(/> 0\.035\b/);
+    expect(
+      await fs.readFile(
+        path.join(directory, 'proposed-annotations.yaml'),
+        'utf8',
+      ),
+    ).toContain('    redline.dev/error-rate-threshold: "3.5"');
+    expect(outputs.proposedAnnotations).toBe(1);
+  });
+
+  it('proposes SLO and threshold annotations only', async () => {
     const { ctx } = mockContext(
       {
         entityRef: 'component:default/legacy-billing',
@@ -164,7 +189,7 @@ describe('redline:observability:generate', () => {
       workspace,
     );
     await expect(action.handler(ctx)).rejects.toThrow(
-      'Invalid input proposedAnnotations: only redline.dev/slo-* annotations can be proposed, got "redline.dev/alert-webhook"',
+      'Invalid input proposedAnnotations: only redline.dev/slo-* and threshold annotations can be proposed, got "redline.dev/alert-webhook"',
     );
     await expect(fs.readdir(workspace)).resolves.toEqual([]);
   });

@@ -4,39 +4,27 @@ import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import type { Entity } from '@backstage/catalog-model';
 import {
   annotationSnippet,
   describeEntity,
   GeneratorConfig,
 } from '@redline/backstage-plugin-observability-common';
+import { withAnnotations } from '../../services/withAnnotations';
 import { entityOfInput } from './entityInput';
 
 /** Id of the action, as templates reference it. @public */
 export const GENERATE_ACTION_ID = 'redline:observability:generate';
 
 /**
- * What a proposal may add: the tab proposes SLOs, and a template that could
- * set any annotation would let a link rewrite the entity's routing or
- * ownership behind a "propose this SLO" button.
+ * What a proposal may add: the tab proposes SLOs and the thresholds tuned
+ * with the backtest, and a template that could set any annotation would let
+ * a link rewrite the entity's routing or ownership behind a "propose" button.
  */
-const PROPOSABLE_ANNOTATION = /^redline\.dev\/slo-[a-z-]+$/;
+const PROPOSABLE_ANNOTATION =
+  /^redline\.dev\/(?:slo-[a-z-]+|error-rate-threshold|latency-p99-threshold|rate-drop-threshold)$/;
 
 /** Name of the file that carries the proposed annotations in the pull request. */
 export const PROPOSED_ANNOTATIONS_FILE = 'proposed-annotations.yaml';
-
-function withAnnotations(
-  entity: Entity,
-  proposed: Record<string, string>,
-): Entity {
-  return {
-    ...entity,
-    metadata: {
-      ...entity.metadata,
-      annotations: { ...entity.metadata.annotations, ...proposed },
-    },
-  };
-}
 
 /**
  * `redline:observability:generate`: writes an entity's generated artifacts
@@ -96,7 +84,7 @@ export function createGenerateObservabilityAction(options: {
             .record(z.string(), z.string())
             .optional()
             .describe(
-              `SLO annotations to propose with the files (redline.dev/slo-* only), e.g. an SLO the Observability tab suggested: the files are generated as if they were set, and ${PROPOSED_ANNOTATIONS_FILE} holds the lines to add to catalog-info.yaml`,
+              `SLO and threshold annotations to propose with the files (redline.dev/slo-* and the error-rate, latency-p99 and rate-drop thresholds only), e.g. an SLO the Observability tab suggested: the files are generated as if they were set, and ${PROPOSED_ANNOTATIONS_FILE} holds the lines to add to catalog-info.yaml`,
             ),
       },
       output: {
@@ -128,7 +116,7 @@ export function createGenerateObservabilityAction(options: {
       );
       if (refused.length > 0) {
         throw new InputError(
-          `Invalid input proposedAnnotations: only redline.dev/slo-* annotations can be proposed, got ${refused
+          `Invalid input proposedAnnotations: only redline.dev/slo-* and threshold annotations can be proposed, got ${refused
             .slice(0, 5)
             .map(key => JSON.stringify(key.slice(0, 100)))
             .join(', ')}`,

@@ -1,0 +1,154 @@
+/**
+ * A stand-in for the Grafana Mimir / Cortex ruler configuration API, written
+ * from its reference documentation (Mimir "HTTP API", section Ruler: set,
+ * get and delete rule groups; tenant in `X-Scope-OrgID`), not from Mimir's
+ * code. No real Mimir runs in these tests: this server is what they trust.
+ *
+ * Documented behaviour implemented: `POST {prefix}/{namespace}` takes one
+ * YAML group (`Content-Type: application/yaml`) and answers 202; `GET
+ * {prefix}/{namespace}` answers `{namespace: [groups]}` as YAML, 404 when
+ * there are none; `DELETE {prefix}/{namespace}[/{group}]` answers 202.
+ * Requests without a tenant get 401; a body that is not exactly one valid
+ * group gets 400.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { parse, stringify } from 'yaml';
+
+interface StoredGroup {
+  name: string;
+  rules: Array<Record<string, unknown>>;
+  [key: string]: unknown;
+}
+
+/** One request as the server saw it. */
+export interface RulerRequest {
+  method: string;
+  path: string;
+  tenant?: string;
+  contentType?: string;
+  authorization?: string;
+  body: string;
+}
+
+export interface RulerApiServer {
+  url: string;
+  requests: RulerRequest[];
+  /** tenant → namespace → group name → group. */
+  tenants: Map<string, Map<string, Map<string, StoredGroup>>>;
+  /** The next `count` requests fail with this status before being handled. */
+  failNext(status: number, count?: number): void;
+  close(): Promise<void>;
+}
+
+export async function startRulerApiServer(
+  prefix = '/prometheus/config/v1/rules',
+): Promise<RulerApiServer> {
+  const tenants: RulerApiServer['tenants'] = new Map();
+  const requests: RulerRequest[] = [];
+  const failures: number[] = [];
+
+  const server: Server = createServer(async (req, res) => {
+    const body = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://ruler');
+    const tenant = req.headers['x-scope-orgid'] as string | undefined;
+    requests.push({
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      tenant,
+      contentType: req.headers['content-type'],
+      authorization: req.headers.authorization,
+      body,
+    });
+    const answer = (status: number, text = '') => {
+      res.writeHead(status, { 'content-type': 'application/yaml' });
+      res.end(text);
+    };
+    const failure = failures.shift();
+    if (failure !== undefined) return answer(failure, 'injected failure');
+    if (!url.pathname.startsWith(`${prefix}/`)) return answer(404, 'not found');
+    if (!tenant) return answer(401, 'no org id');
+
+    const [namespace, group, ...rest] = url.pathname
+      .slice(prefix.length + 1)
+      .split('/')
+      .map(decodeURIComponent);
+    if (!namespace || rest.length > 0) return answer(404, 'not found');
+    const namespaces = tenants.get(tenant) ?? new Map();
+    tenants.set(tenant, namespaces);
+    const groups: Map<string, StoredGroup> =
+      namespaces.get(namespace) ?? new Map();
+
+    switch (req.method) {
+      case 'POST': {
+        if (group !== undefined) return answer(405, 'method not allowed');
+        const parsed = parseOneGroup(body);
+        if (typeof parsed === 'string') return answer(400, parsed);
+        groups.set(parsed.name, parsed);
+        namespaces.set(namespace, groups);
+        return answer(202);
+      }
+      case 'GET': {
+        if (group !== undefined) {
+          const found = groups.get(group);
+          return found
+            ? answer(200, stringify(found))
+            : answer(404, 'group does not exist');
+        }
+        if (groups.size === 0) return answer(404, 'no rule groups found');
+        const sorted = [...groups.values()].sort((a, b) =>
+          a.name.localeCompare(b.name),
+        );
+        return answer(200, stringify({ [namespace]: sorted }));
+      }
+      case 'DELETE': {
+        if (group === undefined) namespaces.delete(namespace);
+        else groups.delete(group);
+        return answer(202);
+      }
+      default:
+        return answer(405, 'method not allowed');
+    }
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    tenants,
+    failNext(status, count = 1) {
+      for (let i = 0; i < count; i++) failures.push(status);
+    },
+    close: () => new Promise(resolve => server.close(() => resolve())),
+  };
+}
+
+/** The group in `body`, or why it is not one valid group. */
+function parseOneGroup(body: string): StoredGroup | string {
+  let value: unknown;
+  try {
+    value = parse(body);
+  } catch {
+    return 'unable to decode rule group: invalid YAML';
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    return 'the body must be one rule group';
+  const group = value as Partial<StoredGroup>;
+  if (typeof group.name !== 'string' || group.name === '')
+    return 'invalid rules configuration: rule group name must not be empty';
+  if (!Array.isArray(group.rules) || group.rules.length === 0)
+    return `invalid rules configuration: rule group '${group.name}' has no rules`;
+  for (const rule of group.rules) {
+    const named = [rule.alert, rule.record].filter(n => typeof n === 'string');
+    if (named.length !== 1)
+      return `invalid rules configuration: one of 'record' or 'alert' must be set`;
+    if (typeof rule.expr !== 'string' || rule.expr.trim() === '')
+      return `invalid rules configuration: field 'expr' must be set in rule`;
+  }
+  return group as StoredGroup;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
