@@ -9,6 +9,8 @@ export function mockObservabilityApi(
   return {
     getEntityView: unexpected('getEntityView'),
     getEntitySlos: unexpected('getEntitySlos'),
+    getEntityBacktest: unexpected('getEntityBacktest'),
+    getOpenSlo: unexpected('getOpenSlo'),
     getArtifact: unexpected('getArtifact'),
     getRunbook: unexpected('getRunbook'),
     getBundle: unexpected('getBundle'),

@@ -24,12 +24,18 @@ export const entityRef = {
  * The files the dialog lists for checkout, from the generator itself. Only
  * checkout is described: the full tab fixtures cost seconds to import.
  */
+const checkoutDescription = describeEntity(
+  catalogEntity('checkout'),
+  DEFAULT_GENERATOR_CONFIG,
+);
 export const checkoutView = {
   entityRef: 'component:default/checkout',
-  artifacts: describeEntity(
-    catalogEntity('checkout'),
-    DEFAULT_GENERATOR_CONFIG,
-  ).artifacts.files.map(artifactFileInfo),
+  artifacts: checkoutDescription.artifacts.files.map(artifactFileInfo),
+};
+/** What the dialog needs to backtest checkout and offer its SLOs as OpenSLO. */
+export const checkoutBacktestView = {
+  redTargets: checkoutDescription.redTargets,
+  spec: checkoutDescription.spec,
 };
 
 export const rules = 'groups:\n  - name: checkout-red\n    rules: []\n';
@@ -65,11 +71,14 @@ export async function renderDialog(
     artifacts?: typeof checkoutView.artifacts;
     scaffolder?: boolean;
     suggestion?: SloSuggestion;
+    /** Lets the dialog backtest (RED targets) and export OpenSLO (spec). */
+    backtest?: boolean;
   } = {},
 ) {
   const view = {
     artifacts: options.artifacts ?? checkoutView.artifacts,
     canApply: options.canApply ?? true,
+    ...(options.backtest ? checkoutBacktestView : {}),
   };
   return renderInTestApp(
     <TestApiProvider apis={[[observabilityApiRef, api]]}>

@@ -7,6 +7,7 @@ import type {
   ApplyResponse,
   ArtifactId,
   BacktestReport,
+  BacktestThresholds,
   CoverageHistoryPoint,
   CoverageQuery,
   CoverageResponse,
@@ -60,12 +61,19 @@ export interface ObservabilityApi {
   /**
    * How often each generated alert would have fired over the last `days`
    * (default 7, at most 30), beside what `ALERTS` recorded; its own
-   * request, slower than the view.
+   * request, slower than the view. With `thresholds`, the alerts those
+   * thresholds would generate (a 400 names a refused one).
    */
   getEntityBacktest(
     entity: CompoundEntityRef,
-    options?: { days?: number; instance?: string },
+    options?: {
+      days?: number;
+      instance?: string;
+      thresholds?: BacktestThresholds;
+    },
   ): Promise<BacktestReport>;
+  /** The entity's SLOs as OpenSLO v1 documents (YAML); rejects with a 404 without an SLO. */
+  getOpenSlo(entity: CompoundEntityRef): Promise<DownloadedFile>;
   /** One generated file, e.g. `prometheus-rules` or `runbook:HighErrorRate`. */
   getArtifact(
     entity: CompoundEntityRef,

@@ -28,7 +28,33 @@ describe('ObservabilityClient.getEntityBacktest', () => {
       client.getEntityBacktest(checkout, { days: 30, instance: 'eu' }),
     ).resolves.toEqual({ entityRef: 'component:default/checkout' });
     await client.getEntityBacktest(checkout);
-    expect(seen).toEqual(['?days=30&instance=eu', '']);
+    await client.getEntityBacktest(checkout, {
+      thresholds: { errorRateThreshold: '2.5', latencyP99Threshold: '' },
+    });
+    expect(seen).toEqual([
+      '?days=30&instance=eu',
+      '',
+      '?errorRateThreshold=2.5',
+    ]);
+  });
+
+  it('downloads the OpenSLO documents under the name the backend gives', async () => {
+    server.use(
+      http.get(
+        `${baseUrl}/entity/component/default/checkout/openslo.yaml`,
+        () =>
+          new HttpResponse('apiVersion: openslo/v1\n', {
+            headers: {
+              'content-type': 'application/yaml',
+              'content-disposition':
+                'attachment; filename="checkout-openslo.yaml"',
+            },
+          }),
+      ),
+    );
+    const file = await client.getOpenSlo(checkout);
+    expect(file.fileName).toBe('checkout-openslo.yaml');
+    expect(await file.blob.text()).toBe('apiVersion: openslo/v1\n');
   });
 
   it('rejects with a ResponseError carrying the 400 that names the field', async () => {

@@ -8,6 +8,7 @@ import type {
   ApplyResponse,
   ArtifactId,
   BacktestReport,
+  BacktestThresholds,
   CoverageHistoryPoint,
   CoverageQuery,
   CoverageResponse,
@@ -90,15 +91,31 @@ export class ObservabilityClient implements ObservabilityApi {
 
   async getEntityBacktest(
     entity: CompoundEntityRef,
-    options: { days?: number; instance?: string } = {},
+    options: {
+      days?: number;
+      instance?: string;
+      thresholds?: BacktestThresholds;
+    } = {},
   ): Promise<BacktestReport> {
     const params = new URLSearchParams();
     if (options.days !== undefined) params.set('days', String(options.days));
     if (options.instance) params.set('instance', options.instance);
+    for (const [param, value] of Object.entries(options.thresholds ?? {}))
+      if (value) params.set(param, value);
     const query = params.toString();
     return this.#json(
       `/entity/${entityPath(entity)}/backtest${query ? `?${query}` : ''}`,
     );
+  }
+
+  async getOpenSlo(entity: CompoundEntityRef): Promise<DownloadedFile> {
+    const response = await this.#fetch(
+      `/entity/${entityPath(entity)}/openslo.yaml`,
+    );
+    return {
+      blob: await response.blob(),
+      fileName: fileNameFrom(response, `${entity.name}-openslo.yaml`),
+    };
   }
 
   async getArtifact(

@@ -1,78 +1,27 @@
 import { screen } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import type {
-  BacktestAlertResult,
-  BacktestReport,
-} from '@redline/backstage-plugin-observability-common';
+import type { BacktestReport } from '@redline/backstage-plugin-observability-common';
 import { observabilityApiRef } from '../../api';
 import { mockObservabilityApi, pending } from '../../__testUtils__/mockApi';
+import {
+  backtestAlert,
+  backtestReport,
+  noisyErrorRate,
+} from '../../__testUtils__/backtestFixtures';
 import { BacktestPanel } from './BacktestPanel';
 
 const checkout = { kind: 'Component', namespace: 'default', name: 'checkout' };
-const START = Date.UTC(2026, 9, 1) / 1000;
-
-const alert = (
-  key: string,
-  overrides: Partial<BacktestAlertResult>,
-): BacktestAlertResult => ({
-  key,
-  name: key,
-  severity: 'warning',
-  labels: { service: 'checkout' },
-  status: 'evaluated',
-  query: 'x > 1',
-  fired: 0,
-  firingMinutes: 0,
-  longestMinutes: 0,
-  episodes: [],
-  sparkline: [],
-  ...overrides,
-});
-
-const episode = (hoursIn: number, minutes: number) => ({
-  start: START + hoursIn * 3600,
-  end: START + hoursIn * 3600 + minutes * 60,
-  minutes,
-  ongoing: false,
-  labels: { service: 'checkout' },
-});
-
-const report: BacktestReport = {
-  entityRef: 'component:default/checkout',
-  days: 7,
-  start: START,
-  end: START + 7 * 86_400,
-  stepSeconds: 60,
-  queries: 4,
-  alerts: [
-    alert('HighErrorRate', {
-      for: '5m',
-      fired: 3,
-      firingMinutes: 41,
-      longestMinutes: 19,
-      episodes: [episode(34, 19), episode(86, 12), episode(122, 10)],
-      sparkline: [
-        [START, 0],
-        [START + 86_400, 19],
-        [START + 2 * 86_400, 22],
-      ],
-      actual: {
-        fired: 1,
-        firingMinutes: 19,
-        longestMinutes: 19,
-        episodes: [episode(34, 19)],
-      },
-    }),
-    alert('HighLatencyP99', {
-      actual: { fired: 0, firingMinutes: 0, longestMinutes: 0, episodes: [] },
-    }),
-    alert('TrafficDrop', {
-      status: 'no-series',
-      reason:
-        'no samples in the last 7 days for http_requests_total{service="checkout"}',
-    }),
-  ],
-};
+const report = backtestReport([
+  noisyErrorRate({ for: '5m' }),
+  backtestAlert('HighLatencyP99'),
+  backtestAlert('TrafficDrop', {
+    status: 'no-series',
+    reason:
+      'no samples in the last 7 days for http_requests_total{service="checkout"}',
+    // Never deployed: Prometheus has no record to compare with.
+    actual: undefined,
+  }),
+]);
 
 function renderPanel(
   getEntityBacktest: () => Promise<BacktestReport>,

@@ -26,6 +26,7 @@ import {
 import { observabilityApiRef } from '../../api';
 import { saveBlob } from '../../lib/download';
 import { FetchedEntityItem } from '../FetchedEntityItem';
+import { AlertBacktest } from './AlertBacktest';
 import { ApplyConfirmation } from './ApplyConfirmation';
 import { ApplyHistory } from './ApplyHistory';
 import { ArtifactPicker } from './ArtifactPicker';
@@ -41,7 +42,12 @@ export interface ScaffoldAlertsDialogProps {
   open: boolean;
   onClose: () => void;
   entityRef: CompoundEntityRef;
-  view: Pick<EntityViewResponse, 'artifacts' | 'canApply'>;
+  /**
+   * With `redTargets`, the dialog backtests the alerts and lets their
+   * thresholds be tuned; with `spec`, it offers the SLOs as OpenSLO.
+   */
+  view: Pick<EntityViewResponse, 'artifacts' | 'canApply'> &
+    Partial<Pick<EntityViewResponse, 'redTargets' | 'spec'>>;
   /** Opened from "Propose this SLO": shows the annotations to add alongside the files. */
   suggestion?: SloSuggestion;
 }
@@ -118,8 +124,10 @@ function ArtifactPreview({
  * "Scaffold alerts": pick generated artifacts, preview them with syntax
  * highlighting, copy or download one; the ticked files are what the zip, the
  * apply to Prometheus (after a diff against the deployed rules, when
- * permitted) and the scaffolder's pull request take. Lists who applied the
- * rules last.
+ * permitted) and the scaffolder's pull request take. Before Apply, each
+ * alert's backtest over the last 7 days, with its thresholds to tune (the
+ * chosen values go into the pull request); the SLOs as OpenSLO. Lists who
+ * applied the rules last.
  * @public
  */
 export function ScaffoldAlertsDialog({
@@ -137,10 +145,14 @@ export function ScaffoldAlertsDialog({
   const [previewId, setPreviewId] = useState<ArtifactId | undefined>(
     view.artifacts[0]?.id,
   );
+  // Thresholds tuned with the backtest travel into the pull request beside
+  // an accepted SLO proposal.
+  const [tuned, setTuned] = useState<Record<string, string>>({});
+  const proposed = { ...suggestion?.annotations, ...tuned };
   const prLink = usePullRequestLink(
     entityRef,
     selected,
-    suggestion?.annotations,
+    Object.keys(proposed).length > 0 ? proposed : undefined,
   );
 
   // Keep the preview on a selected artifact when the selection changes.
@@ -148,6 +160,12 @@ export function ScaffoldAlertsDialog({
     if (previewId && !selected.includes(previewId)) setPreviewId(selected[0]);
     if (!previewId && selected.length > 0) setPreviewId(selected[0]);
   }, [selected, previewId]);
+
+  const [openSlo, downloadOpenSlo] = useAsyncFn(async () => {
+    const file = await api.getOpenSlo(entityRef);
+    saveBlob(file.blob, file.fileName);
+    return file.fileName;
+  }, [api, entityRef]);
 
   const [bundle, downloadBundle] = useAsyncFn(async () => {
     const file = await api.getBundle(entityRef, { files: selected });
@@ -211,8 +229,21 @@ export function ScaffoldAlertsDialog({
             </Box>
           </Box>
         )}
+        {view.redTargets && (
+          <AlertBacktest
+            entityRef={entityRef}
+            redTargets={view.redTargets}
+            onChosen={setTuned}
+          />
+        )}
         {bundle.error && (
           <ResponseErrorPanel error={bundle.error} title="Download failed" />
+        )}
+        {openSlo.error && (
+          <ResponseErrorPanel
+            error={openSlo.error}
+            title="OpenSLO download failed"
+          />
         )}
         {applied.loading && <Progress />}
         {applied.error && (
@@ -227,6 +258,14 @@ export function ScaffoldAlertsDialog({
         )}
         {applied.value && <ApplyResult result={applied.value} />}
         <ApplyHistory entityRef={entityRef} refreshKey={applied.value} />
+        {view.canApply && Object.keys(tuned).length > 0 && (
+          <Alert severity="info" sx={{ mt: 2 }}>
+            Apply writes the rules with the catalog's thresholds; the tuned ones
+            reach Prometheus once their lines are in{' '}
+            <code>catalog-info.yaml</code>
+            {prLink ? ' (the pull request proposes them).' : '.'}
+          </Alert>
+        )}
         {!view.canApply && (
           <Alert severity="info" sx={{ mt: 2 }}>
             Applying rules directly needs the{' '}
@@ -248,6 +287,15 @@ export function ScaffoldAlertsDialog({
         >
           {bundleLabel(bundle.loading, allSelected, selected.length)}
         </Button>
+        {(view.spec?.slos.length ?? 0) > 0 && (
+          <Button
+            sx={focusRing}
+            onClick={downloadOpenSlo}
+            disabled={openSlo.loading}
+          >
+            {openSlo.loading ? 'Preparing OpenSLO…' : 'Download OpenSLO'}
+          </Button>
+        )}
         {prLink && (
           <Button sx={focusRing} href={prLink} disabled={selected.length === 0}>
             Open pull request
