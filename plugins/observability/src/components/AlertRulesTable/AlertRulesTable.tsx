@@ -2,11 +2,12 @@ import { useId, useState } from 'react';
 import { Link, Table, type TableColumn } from '@backstage/core-components';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import Chip from '@mui/material/Chip';
+import Chip, { chipClasses } from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { AlertView } from '@redline/backstage-plugin-observability-common';
 import { safeHttpUrl } from '../../lib/format';
+import { compactCellPadding } from '../../lib/tableLayout';
 import { staticTableOptions } from '../../lib/tableOptions';
 import { TitleWithCaption } from '../TitleWithCaption';
 
@@ -34,7 +35,9 @@ export function ExpressionToggle({
         aria-label={`${open ? 'Hide' : 'Show'} expression of ${name}`}
         onClick={() => setOpen(o => !o)}
       >
-        {open ? 'Hide expression' : 'Show expression'}
+        {/* Short words under the "Expression" header; the accessible name
+            says which alert's expression. */}
+        {open ? 'Hide' : 'Show'}
       </Button>
       {open && (
         <Box
@@ -64,6 +67,8 @@ const severityColor = {
   info: 'info',
 } as const;
 
+const wrapLabel = { whiteSpace: 'normal', textAlign: 'center' } as const;
+
 const deployedChip = {
   yes: { color: 'success', label: 'deployed' },
   no: { color: 'warning', label: 'not deployed' },
@@ -79,6 +84,8 @@ function StateChips({ alert }: { alert: AlertView }) {
         variant="outlined"
         color={deployed.color}
         label={deployed.label}
+        // "deployment unknown" wraps inside the chip rather than widening the column.
+        sx={{ height: 'auto', [`& .${chipClasses.label}`]: wrapLabel }}
       />
       {alert.firing && <Chip size="small" color="error" label="firing" />}
     </Stack>
@@ -94,8 +101,9 @@ export function AlertRulesTable({ alerts }: AlertRulesTableProps) {
     {
       title: 'Alert',
       field: 'name',
+      headerStyle: { paddingRight: 8 },
       // Alert names are long CamelCase words; keep them on one line.
-      cellStyle: { minWidth: 220, whiteSpace: 'nowrap' },
+      cellStyle: { paddingRight: 8, whiteSpace: 'nowrap' },
       render: row => {
         // Alerts sharing a name differ by SLO and burn window: say which.
         const variant = [row.labels.slo, row.labels.burn_window]
@@ -107,6 +115,8 @@ export function AlertRulesTable({ alerts }: AlertRulesTableProps) {
     {
       title: 'Severity',
       field: 'severity',
+      headerStyle: compactCellPadding,
+      cellStyle: compactCellPadding,
       render: row => (
         <Chip
           size="small"
@@ -115,15 +125,25 @@ export function AlertRulesTable({ alerts }: AlertRulesTableProps) {
         />
       ),
     },
-    { title: 'For', field: 'for', render: row => row.for ?? '—' },
+    {
+      title: 'For',
+      field: 'for',
+      headerStyle: compactCellPadding,
+      cellStyle: { ...compactCellPadding, whiteSpace: 'nowrap' },
+      render: row => row.for ?? '—',
+    },
     {
       title: 'Expression',
       field: 'expr',
+      headerStyle: compactCellPadding,
+      cellStyle: compactCellPadding,
       render: row => <ExpressionToggle name={row.key} expr={row.expr} />,
     },
     {
       title: 'Runbook',
       field: 'runbookUrl',
+      headerStyle: compactCellPadding,
+      cellStyle: compactCellPadding,
       render: row => {
         const href = safeHttpUrl(row.runbookUrl);
         return href ? <Link to={href}>Runbook</Link> : '—';
@@ -132,6 +152,8 @@ export function AlertRulesTable({ alerts }: AlertRulesTableProps) {
     {
       title: 'State',
       field: 'key',
+      headerStyle: { paddingLeft: 8 },
+      cellStyle: { paddingLeft: 8 },
       render: row => <StateChips alert={row} />,
     },
   ];

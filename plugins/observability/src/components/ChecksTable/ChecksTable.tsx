@@ -56,7 +56,14 @@ function Fix({ fix }: { fix?: string }) {
   if (!fix) return null;
   const looksLikeYaml = fix.includes('\n') || /^[\w./-]+:\s/.test(fix);
   return looksLikeYaml ? (
-    <CodeSnippet text={fix} language="yaml" showCopyCodeButton />
+    <CodeSnippet
+      text={fix}
+      language="yaml"
+      showCopyCodeButton
+      // A long URL in the YAML would otherwise set the table's width.
+      wrapLongLines
+      customStyle={{ overflowWrap: 'anywhere' }}
+    />
   ) : (
     <Typography variant="body2">{fix}</Typography>
   );
@@ -76,12 +83,15 @@ export function ChecksTable({ checks }: ChecksTableProps) {
     {
       title: 'Status',
       field: 'status',
+      // Widths for the two short columns; the message and its fix get the rest.
+      width: '120px',
       cellStyle: { whiteSpace: 'nowrap' },
       render: row => <CheckStatusLabel status={row.status} />,
     },
     {
       title: 'Check',
       field: 'title',
+      width: '240px',
       cellStyle: { minWidth: 160 },
       render: row => (
         <TitleWithCaption title={row.title} caption={row.category} />

@@ -113,6 +113,9 @@ export function ConfidenceSummary({ confidence }: ConfidenceSummaryProps) {
               <ListItemText
                 primary={`${factor.label} (${percent(factor.weight)})`}
                 secondary={factor.detail}
+                // Backstage's theme cuts dense list text with an ellipsis; a
+                // factor's detail names what to fix, so it wraps instead.
+                sx={{ whiteSpace: 'normal', overflowWrap: 'break-word' }}
               />
             </ListItem>
           ))}

@@ -11,6 +11,7 @@ import TableSortLabel from '@mui/material/TableSortLabel';
 import Typography from '@mui/material/Typography';
 import type { TeamCoverageSummary } from '@redline/backstage-plugin-observability-common';
 import { percent } from '../../lib/format';
+import { compactTableSx } from '../../lib/tableLayout';
 import { LOW_BUDGETS_TITLE } from '../../lib/sloAttainment';
 import { LowBudgets, MeetingShare } from '../SloAttainmentCells';
 import { sortTeams, type TeamSortKey } from './teamSort';
@@ -83,7 +84,7 @@ export function TeamsTable({
         </Typography>
       ) : (
         <Box sx={{ overflowX: 'auto' }}>
-          <Table size="small" aria-label="Teams">
+          <Table size="small" aria-label="Teams" sx={compactTableSx}>
             <TableHead>
               <TableRow>
                 {COLUMNS.map(({ key, label, numeric }) => (
@@ -95,6 +96,9 @@ export function TeamsTable({
                     <TableSortLabel
                       active={sort.key === key}
                       direction={sort.key === key ? sort.order : 'asc'}
+                      // Only the sorted column keeps room for its arrow: eight reserved
+                      // arrows would cost a column's width at 1024 px.
+                      hideSortIcon
                       onClick={() =>
                         setSort({
                           key,

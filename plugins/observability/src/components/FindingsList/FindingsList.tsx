@@ -50,6 +50,9 @@ export function FindingsList({ findings }: FindingsListProps) {
                 text={finding.fix}
                 language="yaml"
                 showCopyCodeButton
+                // Long URLs wrap rather than hide behind a horizontal scroll.
+                wrapLongLines
+                customStyle={{ overflowWrap: 'anywhere' }}
               />
             </Box>
           )}

@@ -19,8 +19,9 @@ import { Sparkline } from '../Sparkline';
 /** Read by screen readers, not drawn: the icon and colour say it visually. */
 const visuallyHidden = {
   position: 'absolute',
-  width: 1,
-  height: 1,
+  // In px: in `sx`, a width of 1 means 100 %.
+  width: '1px',
+  height: '1px',
   p: 0,
   m: '-1px',
   overflow: 'hidden',
@@ -66,6 +67,9 @@ export function LiveValueCell({
       <Box
         component="span"
         sx={{
+          // Anchors the visually hidden text here: unanchored, it sits where
+          // the table would place it and widens the card's scroll area.
+          position: 'relative',
           display: 'inline-flex',
           alignItems: 'center',
           gap: 0.5,

@@ -22,6 +22,11 @@ describe('RedTargetsTable', () => {
         'annotation: redline.dev/error-rate-threshold',
       ),
     ).toBeInTheDocument();
+    // The threshold's `for` and source sit in its cell: four columns fit 1024 px.
+    const thresholdCell = within(errorRow).getByText('> 0.5 %').closest('td')!;
+    expect(thresholdCell).toHaveTextContent(
+      '> 0.5 %for 5mannotation: redline.dev/error-rate-threshold',
+    );
     expect(within(errorRow).getByText('0.21 %')).toBeInTheDocument();
     expect(
       within(errorRow).getByRole('img', { name: 'Error ratio trend' }),

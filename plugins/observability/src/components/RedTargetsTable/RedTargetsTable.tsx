@@ -1,11 +1,13 @@
 import { Table, type TableColumn } from '@backstage/core-components';
 import Box from '@mui/material/Box';
 import Chip, { chipClasses } from '@mui/material/Chip';
+import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type {
   EntityViewResponse,
   RedTarget,
 } from '@redline/backstage-plugin-observability-common';
+import { compactCellPadding } from '../../lib/tableLayout';
 import { staticTableOptions } from '../../lib/tableOptions';
 import { TitleWithCaption } from '../TitleWithCaption';
 import { LiveValueCell } from './LiveValueCell';
@@ -50,19 +52,21 @@ export function SourceChip({
 
 /**
  * The seed's three RED signals with their PromQL, threshold, `for` and the
- * provenance of each value; with live data, the current value and a trend.
+ * provenance of each threshold; with live data, the current value and a trend.
  * @public
  */
 export function RedTargetsTable({ targets, live }: RedTargetsTableProps) {
   const liveBySignal = new Map(live?.values.map(v => [v.signal, v]) ?? []);
-  // Fits its card down to 1024 px: the live value comes right after the
-  // signal, long PromQL and annotation names wrap instead of widening the table.
+  // Fits its card down to 1024 px: four columns, the live value right after
+  // the signal, the threshold's `for` and source under the threshold they
+  // qualify, long PromQL and annotation names wrapping inside their cells.
   const liveColumn: TableColumn<Row>[] = live
     ? [
         {
           title: 'Live',
           field: 'signal',
-          cellStyle: { minWidth: 110 },
+          headerStyle: compactCellPadding,
+          cellStyle: { ...compactCellPadding, minWidth: 100 },
           render: row => (
             <LiveValueCell target={row} live={liveBySignal.get(row.signal)} />
           ),
@@ -73,7 +77,8 @@ export function RedTargetsTable({ targets, live }: RedTargetsTableProps) {
     {
       title: 'Signal',
       field: 'name',
-      cellStyle: { minWidth: 120, maxWidth: 220 },
+      headerStyle: { paddingRight: 8 },
+      cellStyle: { paddingRight: 8, minWidth: 160 },
       render: row => (
         <TitleWithCaption title={row.name} caption={row.description} />
       ),
@@ -82,21 +87,23 @@ export function RedTargetsTable({ targets, live }: RedTargetsTableProps) {
     {
       title: 'Threshold',
       field: 'thresholdDisplay',
-      cellStyle: { minWidth: 90 },
-    },
-    { title: 'For', field: 'for', cellStyle: { whiteSpace: 'nowrap' } },
-    {
-      title: 'Source',
-      field: 'source',
-      cellStyle: { maxWidth: 200 },
+      headerStyle: compactCellPadding,
+      cellStyle: { ...compactCellPadding, minWidth: 130 },
       render: row => (
-        <SourceChip source={row.source} annotation={row.annotation} />
+        <Stack spacing={0.5} alignItems="flex-start">
+          <Typography variant="body2">{row.thresholdDisplay}</Typography>
+          <Typography variant="caption" color="text.secondary">
+            for {row.for}
+          </Typography>
+          <SourceChip source={row.source} annotation={row.annotation} />
+        </Stack>
       ),
     },
     {
       title: 'PromQL',
       field: 'promql',
-      cellStyle: { minWidth: 180 },
+      headerStyle: { paddingLeft: 8 },
+      cellStyle: { paddingLeft: 8, minWidth: 140 },
       render: row => (
         <Box
           component="code"

@@ -18,6 +18,7 @@ import Typography from '@mui/material/Typography';
 import type { SloAttainmentMonth } from '@redline/backstage-plugin-observability-common';
 import { observabilityApiRef } from '../../api';
 import { saveBlob } from '../../lib/download';
+import { compactTableSx } from '../../lib/tableLayout';
 import { MeetingShare } from '../SloAttainmentCells';
 import { pivotByMonth } from './pivot';
 
@@ -34,7 +35,10 @@ function AttainmentTable({ months }: { months: SloAttainmentMonth[] }) {
       <Table
         size="small"
         aria-label="SLO attainment by month"
-        sx={{ '& th, & td': { whiteSpace: 'nowrap' } }}
+        sx={{
+          ...compactTableSx,
+          '& th, & td': { px: 1, whiteSpace: 'nowrap' },
+        }}
       >
         <TableHead>
           <TableRow>

@@ -6,6 +6,7 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import type { SloStatus } from '@redline/backstage-plugin-observability-common';
+import { compactTableSx } from '../../lib/tableLayout';
 import {
   formatBurnRate,
   formatDuration,
@@ -97,7 +98,11 @@ function SloRow({ status }: { status: SloStatus }) {
  */
 export function SloTable({ slos }: { slos: SloStatus[] }) {
   return (
-    <Table size="small" aria-label="Service-level objectives">
+    <Table
+      size="small"
+      aria-label="Service-level objectives"
+      sx={compactTableSx}
+    >
       <TableHead>
         <TableRow>
           <TableCell>SLO</TableCell>

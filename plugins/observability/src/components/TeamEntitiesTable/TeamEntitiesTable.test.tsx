@@ -91,6 +91,40 @@ describe('TeamEntitiesTable', () => {
     expect(props.onSortChange).toHaveBeenLastCalledWith('tier', 'asc');
   });
 
+  it('moves kind, system, lifecycle and tier under the name on a narrow screen', async () => {
+    // Every media query matches, as `max-width` ones do at 1024 px.
+    const original = window.matchMedia;
+    window.matchMedia = (query: string) =>
+      ({
+        matches: true,
+        media: query,
+        onchange: null,
+        addListener: jest.fn(),
+        removeListener: jest.fn(),
+        addEventListener: jest.fn(),
+        removeEventListener: jest.fn(),
+        dispatchEvent: jest.fn(),
+      } as MediaQueryList);
+    try {
+      await renderTable();
+      const table = screen.getByRole('table', { name: 'Entities' });
+      const headers = within(table)
+        .getAllByRole('columnheader')
+        .map(h => h.textContent);
+      expect(headers).not.toContain('Kind');
+      expect(headers).not.toContain('Lifecycle');
+      const legacy = within(table)
+        .getAllByRole('row')
+        .find(r => within(r).queryByRole('link', { name: 'legacy-billing' }));
+      const [first] = within(legacy!).getAllByRole('cell');
+      expect(first).toHaveTextContent(
+        'legacy-billingComponent · — · deprecated · —',
+      );
+    } finally {
+      window.matchMedia = original;
+    }
+  });
+
   it('says so when nothing matches', async () => {
     await renderTable({ items: [], totalItems: 0 });
     expect(

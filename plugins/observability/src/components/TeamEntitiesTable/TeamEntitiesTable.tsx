@@ -13,12 +13,15 @@ import TableHead from '@mui/material/TableHead';
 import TablePagination from '@mui/material/TablePagination';
 import TableRow from '@mui/material/TableRow';
 import TableSortLabel from '@mui/material/TableSortLabel';
+import type { Theme } from '@mui/material/styles';
+import useMediaQuery from '@mui/material/useMediaQuery';
 import Typography from '@mui/material/Typography';
 import type {
   CoverageEntityRow,
   CoverageSortField,
 } from '@redline/backstage-plugin-observability-common';
 import { percent } from '../../lib/format';
+import { compactTableSx } from '../../lib/tableLayout';
 import { LowestBudget } from '../SloAttainmentCells';
 
 /** @public */
@@ -44,30 +47,70 @@ const yesNo = (value: boolean) => (
   />
 );
 
+/** An entity's descriptive attributes, in column order. */
+const DESCRIPTIVE: Array<{
+  field: CoverageSortField;
+  label: string;
+  value: (row: CoverageEntityRow) => string;
+}> = [
+  { field: 'kind', label: 'Kind', value: row => row.kind },
+  { field: 'system', label: 'System', value: row => row.system ?? '—' },
+  {
+    field: 'lifecycle',
+    label: 'Lifecycle',
+    value: row => row.lifecycle ?? '—',
+  },
+  { field: 'tier', label: 'Tier', value: row => row.tier ?? '—' },
+];
+
 /** Columns without a `field` cannot be sorted: the backend does not sort by them. */
-const COLUMNS: Array<{ field?: CoverageSortField; label: string }> = [
-  { field: 'name', label: 'Entity' },
-  { field: 'kind', label: 'Kind' },
-  { field: 'system', label: 'System' },
-  { field: 'lifecycle', label: 'Lifecycle' },
-  { field: 'tier', label: 'Tier' },
-  { field: 'hasSlo', label: 'SLO' },
-  { label: 'Lowest budget left' },
-  { field: 'hasRunbook', label: 'Runbook' },
-  { field: 'rulesDeployed', label: 'Rules deployed' },
-  { field: 'confidence', label: 'Confidence' },
-  { field: 'topFailingCheck', label: 'Top failing check' },
+const FIGURES: Array<{
+  field?: CoverageSortField;
+  label: string;
+  cell: (row: CoverageEntityRow) => React.ReactNode;
+}> = [
+  { field: 'hasSlo', label: 'SLO', cell: row => yesNo(row.hasSlo) },
+  { label: 'Lowest budget left', cell: row => <LowestBudget row={row} /> },
+  { field: 'hasRunbook', label: 'Runbook', cell: row => yesNo(row.hasRunbook) },
+  {
+    field: 'rulesDeployed',
+    label: 'Rules deployed',
+    cell: row => row.rulesDeployed,
+  },
+  {
+    field: 'confidence',
+    label: 'Confidence',
+    cell: row => percent(row.confidence),
+  },
+  {
+    field: 'topFailingCheck',
+    label: 'Top failing check',
+    cell: row => (
+      <>
+        {row.topFailingCheck ?? '—'}
+        {row.failingChecks > 1 && (
+          <Typography variant="caption" color="text.secondary">
+            {' '}
+            (+{row.failingChecks - 1} more)
+          </Typography>
+        )}
+      </>
+    ),
+  },
 ];
 
 /**
  * A team's entities. Paging and sorting happen on the server (the coverage
  * table can hold thousands of rows), so this table only renders one page and
- * reports what the user asked for.
+ * reports what the user asked for. Below the `lg` breakpoint (a 1024 px
+ * screen) kind, system, lifecycle and tier move under the entity's name, so
+ * the figures fit the card without a horizontal scroll.
  * @public
  */
 export function TeamEntitiesTable(props: TeamEntitiesTableProps) {
   const { items, totalItems, page, pageSize, sort, order } = props;
   const entityRoute = useRouteRef(entityRouteRef);
+  const narrow = useMediaQuery((theme: Theme) => theme.breakpoints.down('lg'));
   if (totalItems === 0) {
     return (
       <Typography sx={{ p: 2 }} color="text.secondary">
@@ -75,21 +118,29 @@ export function TeamEntitiesTable(props: TeamEntitiesTableProps) {
       </Typography>
     );
   }
+  const columns: Array<{ field?: CoverageSortField; label: string }> = [
+    { field: 'name', label: 'Entity' },
+    ...(narrow ? [] : DESCRIPTIVE),
+    ...FIGURES,
+  ];
   return (
     <>
-      {/* Cells do not wrap mid-word; a narrow screen scrolls the table instead. */}
+      {/* A safety net only: the table fits its card at 1024 px and up. */}
       <Box sx={{ overflowX: 'auto' }}>
         <Table
           size="small"
           aria-label="Entities"
           sx={{
-            '& th, & td': { whiteSpace: 'nowrap', wordBreak: 'normal' },
-            '& td:last-of-type': { whiteSpace: 'normal', minWidth: 200 },
+            ...compactTableSx,
+            // Headers and figures wrap between words, never inside one.
+            '& th, & td': { px: 1, wordBreak: 'normal' },
+            '& td:first-of-type a': { whiteSpace: 'nowrap' },
+            '& td:last-of-type': { minWidth: 140 },
           }}
         >
           <TableHead>
             <TableRow>
-              {COLUMNS.map(({ field, label }) =>
+              {columns.map(({ field, label }) =>
                 field ? (
                   <TableCell
                     key={label}
@@ -98,6 +149,9 @@ export function TeamEntitiesTable(props: TeamEntitiesTableProps) {
                     <TableSortLabel
                       active={sort === field}
                       direction={sort === field ? order : 'asc'}
+                      // Only the sorted column keeps room for its arrow: ten reserved
+                      // arrows would cost more than a column's width.
+                      hideSortIcon
                       onClick={() =>
                         props.onSortChange(
                           field,
@@ -125,27 +179,23 @@ export function TeamEntitiesTable(props: TeamEntitiesTableProps) {
                   >
                     {row.name}
                   </Link>
-                </TableCell>
-                <TableCell>{row.kind}</TableCell>
-                <TableCell>{row.system ?? '—'}</TableCell>
-                <TableCell>{row.lifecycle ?? '—'}</TableCell>
-                <TableCell>{row.tier ?? '—'}</TableCell>
-                <TableCell>{yesNo(row.hasSlo)}</TableCell>
-                <TableCell>
-                  <LowestBudget row={row} />
-                </TableCell>
-                <TableCell>{yesNo(row.hasRunbook)}</TableCell>
-                <TableCell>{row.rulesDeployed}</TableCell>
-                <TableCell>{percent(row.confidence)}</TableCell>
-                <TableCell>
-                  {row.topFailingCheck ?? '—'}
-                  {row.failingChecks > 1 && (
-                    <Typography variant="caption" color="text.secondary">
-                      {' '}
-                      (+{row.failingChecks - 1} more)
+                  {narrow && (
+                    <Typography
+                      variant="caption"
+                      color="text.secondary"
+                      component="div"
+                    >
+                      {DESCRIPTIVE.map(({ value }) => value(row)).join(' · ')}
                     </Typography>
                   )}
                 </TableCell>
+                {!narrow &&
+                  DESCRIPTIVE.map(({ label, value }) => (
+                    <TableCell key={label}>{value(row)}</TableCell>
+                  ))}
+                {FIGURES.map(({ label, cell }) => (
+                  <TableCell key={label}>{cell(row)}</TableCell>
+                ))}
               </TableRow>
             ))}
           </TableBody>
