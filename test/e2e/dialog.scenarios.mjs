@@ -12,10 +12,11 @@ import { screenshot, signedInPage } from './browser.mjs';
 
 const ENTITY = 'checkout';
 
-async function openDialog(browser, portal) {
+/** Signs in, opens `entity`'s tab and its Scaffold alerts dialog. */
+export async function openDialog(browser, portal, entity = ENTITY) {
   const page = await signedInPage(browser, portal.baseUrl);
   await page.goto(
-    `${portal.baseUrl}/catalog/default/component/${ENTITY}/observability`,
+    `${portal.baseUrl}/catalog/default/component/${entity}/observability`,
   );
   await page
     .getByRole('button', { name: /scaffold alerts/i })
@@ -71,8 +72,9 @@ async function radioGroupIsOneTabStop({ browser, portal }) {
   }
   assert.equal(focused.label, target, `reached ${target} by Tab`);
   // One stop per other checkbox, then the preview's download, copy and
-  // scroll region, the history, and the buttons before the target.
-  const bound = view.artifacts.length - 1 + 8;
+  // scroll region, the backtest's three threshold fields, the history, and
+  // the buttons before the target (with "Download OpenSLO").
+  const bound = view.artifacts.length - 1 + 12;
   assert.ok(
     presses <= bound,
     `${presses} Tab presses from the first radio to ${target} (at most ${bound})`,

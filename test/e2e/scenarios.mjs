@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { portalApi } from '../stack/portal-api.mjs';
 import { screenshot, signedInPage } from './browser.mjs';
+import { readmeShot } from './readme.mjs';
 
 /** GET or POST on the portal API as the guest user; asserts the expected status. */
 async function call(portal, path, { method = 'GET', status = 200 } = {}) {
@@ -90,6 +91,9 @@ async function checkoutSmoke({ browser, portal }) {
   await screenshot(page, 'checkout-observability-tab-viewport', {
     fullPage: false,
   });
+  await readmeShot(page, 'observability-tab', {
+    frame: () => page.evaluate(() => window.scrollTo(0, 0)),
+  });
   await page.close();
 }
 
@@ -160,6 +164,7 @@ async function scaffoldAndDownload({ browser, portal }) {
     .first()
     .waitFor({ timeout: 30_000 });
   await screenshot(page, 'scaffold-alerts-dialog', { fullPage: false });
+  await readmeShot(page, 'scaffold-alerts-dialog');
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     preview
@@ -219,6 +224,9 @@ async function coverageFilterDrillDown({ browser, portal }) {
   }
   assert.equal(filtered.items.length, team.services);
   await screenshot(page, 'coverage-drill-down');
+  await readmeShot(page, 'coverage-drill-down', {
+    frame: () => page.evaluate(() => window.scrollTo(0, 0)),
+  });
   await page.close();
 }
 

@@ -11,20 +11,14 @@
  * Prometheus instance to the demo's own config.
  */
 import assert from 'node:assert/strict';
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { portalApi } from '../stack/portal-api.mjs';
 import { repoRoot, requireTs } from '../stack/ts.mjs';
 import { screenshot, signedInPage } from './browser.mjs';
+import { readmeShot } from './readme.mjs';
 import { coverageOfWholeCatalog } from './scenarios.mjs';
 
 const { startBackfilledPrometheus } = requireTs(
@@ -327,11 +321,21 @@ function sloScenario(name, plausible, extra = async () => {}) {
         );
       }
       await extra({ page, status, chart });
-      // The top of the tab: entity header, tabs, the service health card.
       await page.evaluate(() => window.scrollTo(0, 0));
-      const shot = await screenshot(page, name, { fullPage: false });
-      mkdirSync(join(repoRoot, 'docs/images'), { recursive: true });
-      copyFileSync(shot, join(repoRoot, 'docs/images', `${name}.png`));
+      await screenshot(page, name, { fullPage: false });
+      // The README shows the service health card: its SLO table and charts.
+      await readmeShot(page, name, {
+        frame: () =>
+          // An InfoCard's title is a span, not a heading.
+          page
+            .getByText('Service health', { exact: true })
+            .first()
+            .evaluate(title =>
+              title
+                .closest('[class*="MuiCard-root"], [class*="MuiPaper-root"]')
+                .scrollIntoView({ block: 'start' }),
+            ),
+      });
     } finally {
       await page.context().close();
     }
@@ -487,14 +491,9 @@ async function attainment({ browser, portal }) {
       'the current month has a row',
     );
     console.log(`  coverage: platform SLOs meeting objective ${expected}`);
-    await row.first().scrollIntoViewIfNeeded();
-    const shot = await screenshot(page, 'coverage-slo-attainment', {
-      fullPage: false,
+    await readmeShot(page, 'coverage-slo-attainment', {
+      frame: () => row.first().scrollIntoViewIfNeeded(),
     });
-    copyFileSync(
-      shot,
-      join(repoRoot, 'docs/images', 'coverage-slo-attainment.png'),
-    );
   } finally {
     await page.context().close();
   }
