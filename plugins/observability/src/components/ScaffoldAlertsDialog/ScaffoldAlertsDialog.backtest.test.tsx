@@ -174,7 +174,12 @@ describe('ScaffoldAlertsDialog backtest', () => {
     const snippet = screen.getByRole('region', {
       name: 'Threshold annotations',
     });
-    expect(snippet).toHaveTextContent('redline.dev/error-rate-threshold: "2"');
+    // The snippet's highlighter loads its YAML grammar asynchronously.
+    await waitFor(() =>
+      expect(snippet).toHaveTextContent(
+        'redline.dev/error-rate-threshold: "2"',
+      ),
+    );
     const link = screen.getByRole('link', { name: 'Open pull request' });
     const url = new URL(link.getAttribute('href')!, 'http://localhost');
     expect(
