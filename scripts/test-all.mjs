@@ -7,7 +7,8 @@
  * "N passed, N failed" summary.
  *
  * `--only=unit,adopter` or `--skip=adopter` pick steps by id (tsc, lint, api,
- * unit, e2e, adopter), so CI can run parts of the suite on another Node.
+ * unit, e2e, adopter), so CI can run parts of the suite on another Node;
+ * `--unit-paths=plugins/a/,plugins/b/` limits the unit tests to those folders.
  *
  * Unit tests run with CI set, because `backstage-cli repo test` otherwise
  * enters watch mode and never returns.
@@ -41,6 +42,12 @@ function stepList(flag) {
 const only = stepList('only');
 const skip = stepList('skip') ?? [];
 const wanted = id => (!only || only.includes(id)) && !skip.includes(id);
+const unitPaths =
+  process.argv
+    .find(a => a.startsWith('--unit-paths='))
+    ?.slice('--unit-paths='.length)
+    .split(',')
+    .filter(Boolean) ?? [];
 
 function run(name, command, args, env = {}) {
   return new Promise(resolve => {
@@ -91,7 +98,14 @@ if (wanted('unit')) {
     await run(
       'unit tests',
       'npx',
-      ['backstage-cli', 'repo', 'test', '--json', `--outputFile=${jestReport}`],
+      [
+        'backstage-cli',
+        'repo',
+        'test',
+        '--json',
+        `--outputFile=${jestReport}`,
+        ...unitPaths,
+      ],
       { CI: 'true' },
     ),
   );
