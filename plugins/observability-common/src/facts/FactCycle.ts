@@ -28,6 +28,7 @@ import {
   RawAlert,
 } from './alertGrouping';
 import type { PrometheusApiRule, PrometheusApiRuleGroup } from './apiTypes';
+import { groupsHolding } from './groupsHolding';
 import { labelsMatch } from './selectorMatch';
 import type { FactSources } from './sources';
 
@@ -417,10 +418,7 @@ export class FactCycle {
     const loaded = await pending;
     if (!loaded.ok) return loaded;
     const rules = loaded.value.index.forService(spec);
-    const mine = new Set(rules);
-    const groups = loaded.value.groups
-      .map(g => ({ ...g, rules: (g.rules ?? []).filter(r => mine.has(r)) }))
-      .filter(g => g.rules.length > 0);
+    const groups = groupsHolding(loaded.value.groups, rules);
     return { ok: true, value: { rules, groups, all: loaded.value.groups } };
   }
 
