@@ -47,6 +47,13 @@ export interface Config {
          * glob must match `redline-*.yaml`). Required for the apply route.
          */
         rulesDirectory?: string;
+        /**
+         * Base URL of the rule evaluator when it is not `url`: it answers
+         * `/api/v1/rules` and takes `POST /-/reload`, while `url` keeps
+         * answering queries. With VictoriaMetrics, `url` is VictoriaMetrics
+         * and `rulesUrl` is vmalert, e.g. `http://vmalert:8880`. Default: `url`.
+         */
+        rulesUrl?: string;
         /** Use this instance for entities without an instance annotation. */
         default?: boolean;
       }>;

@@ -1,19 +1,22 @@
 #!/usr/bin/env node
 /**
- * Live alerting end-to-end test, with the real programs:
+ * Live alerting end-to-end test, with the real programs, on either engine
+ * (`engine: 'prometheus'`, the default, or `'victoriametrics'`: VictoriaMetrics
+ * answering queries, vmalert evaluating the rules):
  *
  *   apply checkout's generated rules through the portal API
- *   -> Prometheus has loaded them (/api/v1/rules)
+ *   -> the rule evaluator has loaded them (/api/v1/rules)
  *   -> inject 100 % errors into the demo service
  *   -> SLOErrorBudgetBurn (burn_window=fast) and HighErrorRate fire
  *   -> Alertmanager (generated routing) delivers them to a local webhook with
  *      runbook_url and dashboard_url that answer 200 from the portal
  *   -> the entity view's checks report the rules deployed and the alerts firing
- *   -> Prometheus stopped: the entity view still answers with the fallback
- *      status after the seed's 3 attempts.
+ *   -> the datasource stopped: the entity view still answers with the
+ *      fallback status after the seed's 3 attempts.
  *
- * Run alone: `node test/e2e/alerting.e2e.mjs` (exit 0 = all PASS, 1 = a FAIL,
- * 0 with a SKIP line when prometheus/alertmanager are missing outside CI).
+ * Run alone: `node test/e2e/alerting.e2e.mjs [--engine victoriametrics]`
+ * (exit 0 = all PASS, 1 = a FAIL, 0 with a SKIP line when the engine's
+ * programs are missing outside CI).
  * From another script: `const { runAlertingE2E } = await import('./alerting.e2e.mjs');
  * const { ok, skipped } = await runAlertingE2E();` — it calls process.exit only on
  * SIGINT/SIGTERM (after stopping everything it started).
@@ -27,6 +30,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { ProcessGroup, sleep, waitUntil } from '../stack/processes.mjs';
 import {
@@ -36,6 +40,8 @@ import {
   prometheusRules,
 } from '../stack/monitoring.mjs';
 import {
+  ENGINES,
+  checkEngine,
   findCatalogEntity,
   portalConfig,
   requireStackBinaries,
@@ -68,9 +74,16 @@ const ALERT_TIMINGS = {
 /**
  * Runs the test. Resolves `{ ok, skipped, results }`; logs one PASS/FAIL line
  * per step through `log`. `build: false` when the caller has just built
- * packages/app (the smoke e2e does).
+ * packages/app (the smoke e2e does). `engine`: see the file comment.
  */
-export async function runAlertingE2E({ log = console.log, build = true } = {}) {
+export async function runAlertingE2E({
+  log = console.log,
+  build = true,
+  engine = 'prometheus',
+} = {}) {
+  checkEngine(engine);
+  // Step names say which program did what: "vmalert has loaded…", "…fires in Prometheus".
+  const { datasource, evaluator } = ENGINES[engine];
   const results = [];
   const testStarted = Date.now();
   const elapsed = () => `${((Date.now() - testStarted) / 1000).toFixed(0)} s`;
@@ -97,7 +110,7 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
 
   let binaries;
   try {
-    binaries = requireStackBinaries();
+    binaries = requireStackBinaries(engine);
   } catch (error) {
     log(`FAIL alerting e2e: ${error.message}`);
     return {
@@ -108,12 +121,18 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
   }
   if (!binaries) {
     log(
-      'SKIP alerting e2e: prometheus / prometheus-alertmanager not installed (see the warning above)',
+      `SKIP alerting e2e: ${
+        engine === 'victoriametrics'
+          ? 'victoria-metrics / vmalert'
+          : 'prometheus'
+      } / prometheus-alertmanager not installed (see the warning above)`,
     );
     return { ok: true, skipped: true, results };
   }
 
-  const workDir = mkdtempSync(join(tmpdir(), 'redline-alerting-e2e-'));
+  const workDir = mkdtempSync(
+    join(tmpdir(), `redline-alerting-e2e-${engine}-`),
+  );
   const group = new ProcessGroup();
   let stack;
   let portal;
@@ -163,18 +182,25 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
     }
 
     await step(
-      'stack started (webhook, demo service + traffic, Alertmanager with generated routing, Prometheus)',
+      `stack started (webhook, demo service + traffic, Alertmanager with generated routing, ${
+        datasource === evaluator ? datasource : `${datasource} + ${evaluator}`
+      })`,
       async () => {
         stack = await startMonitoringStack(group, {
           workDir,
           binaries,
+          engine,
           scrapeInterval: '1s',
           evaluationInterval: '1s',
           trafficRate: 20,
           entity: checkout,
           generatorConfig: { alertmanager: ALERT_TIMINGS },
         });
-        return `prometheus ${stack.prometheus.url}, alertmanager ${stack.alertmanager.url}, webhook ${stack.webhook.url}`;
+        const engineUrls =
+          stack.datasource === stack.evaluator
+            ? `${datasource} ${stack.datasource.url}`
+            : `${datasource} ${stack.datasource.url}, ${evaluator} ${stack.evaluator.url}`;
+        return `${engineUrls}, alertmanager ${stack.alertmanager.url}, webhook ${stack.webhook.url}`;
       },
     );
 
@@ -261,12 +287,12 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
     );
 
     await step(
-      'Prometheus has loaded the generated rules (/api/v1/rules)',
+      `${evaluator} has loaded the generated rules (/api/v1/rules)`,
       async () => {
         const groups = await waitUntil(
           'the applied groups in /api/v1/rules',
           async () => {
-            const loaded = (await prometheusRules(stack.prometheus.url)).filter(
+            const loaded = (await prometheusRules(stack.evaluator.url)).filter(
               g => g.file === appliedRulesFile,
             );
             return loaded.length > 0 && loaded;
@@ -318,7 +344,7 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
           'service:http_requests:rate5m{service="checkout"} > 0',
           async () => {
             const [sample] = await prometheusQuery(
-              stack.prometheus.url,
+              stack.datasource.url,
               'service:http_requests:rate5m{service="checkout"}',
             );
             return (
@@ -329,7 +355,7 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
         );
         // Negative control: the same rules stay quiet while the service is healthy.
         await sleep(3000);
-        const active = (await prometheusAlerts(stack.prometheus.url)).filter(
+        const active = (await prometheusAlerts(stack.evaluator.url)).filter(
           a => a.labels.service === 'checkout',
         );
         expect(
@@ -382,13 +408,13 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
     };
 
     await step(
-      'SLOErrorBudgetBurn{burn_window="fast"} fires in Prometheus',
+      `SLOErrorBudgetBurn{burn_window="fast"} fires in ${evaluator}`,
       async () => {
         await waitUntil(
           'SLOErrorBudgetBurn fast burn firing',
           async () =>
             (
-              await prometheusAlerts(stack.prometheus.url)
+              await prometheusAlerts(stack.evaluator.url)
             ).some(
               a =>
                 a.labels.alertname === 'SLOErrorBudgetBurn' &&
@@ -417,12 +443,12 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
       },
     );
 
-    await step('HighErrorRate fires in Prometheus (for: 5m)', async () => {
+    await step(`HighErrorRate fires in ${evaluator} (for: 5m)`, async () => {
       await waitUntil(
         'HighErrorRate firing',
         async () =>
           (
-            await prometheusAlerts(stack.prometheus.url)
+            await prometheusAlerts(stack.evaluator.url)
           ).some(
             a =>
               a.labels.alertname === 'HighErrorRate' &&
@@ -572,7 +598,7 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
             .map(a => keyOf(a.labels)),
         );
         // An inhibited alert (a slower burn silenced by the fast one) is firing in
-        // Prometheus but muted in Alertmanager: either answer is defensible.
+        // the evaluator but muted in Alertmanager: either answer is defensible.
         // An alert Alertmanager has not got at all must not show as firing,
         // and an active one must.
         const describe = key =>
@@ -602,15 +628,15 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
     );
 
     await step(
-      'Prometheus stopped: the entity view still answers with the fallback status after 3 attempts',
+      `${datasource} stopped: the entity view still answers with the fallback status after 3 attempts`,
       async () => {
-        const prometheusPort = stack.prometheus.port;
-        await stack.prometheus.handle.stop();
+        const datasourcePort = stack.datasource.port;
+        await stack.datasource.handle.stop();
         await sleep(1000); // let the 500 ms rules cache expire
         const down = await entityView(portal.baseUrl, ENTITY, { token });
         expect(
           down.status === 200,
-          `entity view with Prometheus down: HTTP ${down.status}`,
+          `entity view with ${datasource} down: HTTP ${down.status}`,
         );
         const live = down.body.live;
         expect(
@@ -626,18 +652,24 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
           down.ms >= 1400,
           `the view answered in ${down.ms} ms: too fast for 3 attempts with backoff`,
         );
+        // Prometheus both answers queries and lists its rules, so with it down
+        // what is deployed is unknown. vmalert still answers, through its
+        // own circuit (rulesUrl), so the rules still read as deployed.
+        const deployedWhileDown =
+          stack.datasource === stack.evaluator ? 'unknown' : 'pass';
         const deployed = checkById(down.body, 'deployment.rules-loaded');
         expect(
-          deployed.status === 'unknown',
-          `deployment.rules-loaded=${deployed.status} with Prometheus down`,
+          deployed.status === deployedWhileDown,
+          `deployment.rules-loaded=${deployed.status} with ${datasource} down, expected ${deployedWhileDown}: ${deployed.message}`,
         );
-        expect(
-          down.body.deployedRules?.status === 'unknown',
-          `deployedRules=${JSON.stringify(down.body.deployedRules)}`,
-        );
+        if (deployedWhileDown === 'unknown')
+          expect(
+            down.body.deployedRules?.status === 'unknown',
+            `deployedRules=${JSON.stringify(down.body.deployedRules)}`,
+          );
 
         // Its own three attempts, or fewer when another question to the same
-        // Prometheus used up its three first and opened the shared circuit.
+        // datasource used up its three first and opened the shared circuit.
         expect(
           /after 3 attempts|failed 3 times and opened its circuit/.test(
             live.reason,
@@ -645,12 +677,12 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
           `the fallback reason does not say 3 attempts were made: ${live.reason}`,
         );
 
-        // A stub on Prometheus' port answers 503 (a retryable
+        // A stub on the datasource's port answers 503 (a retryable
         // TRANSIENT_FAILURE) and records every request it gets.
-        stub = await startCountingStub(prometheusPort);
+        stub = await startCountingStub(datasourcePort);
 
         // Right after every attempt failed, the circuit is open: the view
-        // degrades at once without calling Prometheus.
+        // degrades at once without calling the datasource.
         const open = await entityView(portal.baseUrl, ENTITY, { token });
         expect(
           open.status === 200,
@@ -662,7 +694,7 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
         );
         expect(
           stub.requests.length === 0,
-          `with the circuit open Prometheus was called: ${stub.requests.join(
+          `with the circuit open ${datasource} was called: ${stub.requests.join(
             ' ',
           )}`,
         );
@@ -675,7 +707,7 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
         const again = await entityView(portal.baseUrl, ENTITY, { token });
         expect(
           again.status === 200,
-          `entity view with Prometheus answering 503: HTTP ${again.status}`,
+          `entity view with ${datasource} answering 503: HTTP ${again.status}`,
         );
         expect(
           again.body.live?.status === live.status,
@@ -693,7 +725,7 @@ export async function runAlertingE2E({ log = console.log, build = true } = {}) {
         );
         const rulesCalls = stub.requests.length;
         return (
-          `live.status=${live.status}; refused: 3 attempts in ${down.ms} ms; circuit open: ${open.ms} ms, ` +
+          `live.status=${live.status}; rules-loaded=${deployed.status}; refused: 3 attempts in ${down.ms} ms; circuit open: ${open.ms} ms, ` +
           `0 calls; 503 stub: ${rulesCalls} requests (${attempts.join(
             '+',
           )} per question), view in ${again.ms} ms`
@@ -747,11 +779,15 @@ function checkById(view, id) {
   return check;
 }
 
-/** An HTTP server that answers 503 to everything and records the paths asked. */
+/**
+ * An HTTP server that answers 503 to everything and records the paths the
+ * portal asked. The portal's calls carry `x-correlation-id`; vmalert's
+ * evaluations, which also reach VictoriaMetrics' port, do not and are left out.
+ */
 function startCountingStub(port) {
   const requests = [];
   const server = createServer((req, res) => {
-    requests.push(req.url);
+    if (req.headers['x-correlation-id']) requests.push(req.url);
     res
       .writeHead(503, { 'content-type': 'text/plain' })
       .end('stub: unavailable');
@@ -772,6 +808,9 @@ function startCountingStub(port) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { ok } = await runAlertingE2E();
+  const { values } = parseArgs({
+    options: { engine: { type: 'string', default: 'prometheus' } },
+  });
+  const { ok } = await runAlertingE2E({ engine: values.engine });
   process.exit(ok ? 0 : 1);
 }

@@ -69,11 +69,23 @@ const alerting = join(repoRoot, 'test/e2e/alerting.e2e.mjs');
 const alertingWanted =
   existsSync(alerting) && (!only || only.test('live alerting'));
 const hasChromium = existsSync(CHROMIUM);
-if (hasChromium) buildFrontend();
-// The live alerting test runs beside the browser scenarios: it spends five of
-// its six minutes waiting for `for: 5m` to elapse, and in turn it saves that
-// much of the run (CI's time limit). Its portal and stack are its own.
-const alertingDone = alertingWanted ? runAlerting() : Promise.resolve();
+// Built once here for the browser and both alerting runs, which would race
+// each other building into the same directory.
+if (hasChromium || alertingWanted) buildFrontend();
+// The live alerting test runs beside the browser scenarios, once per engine
+// and both at once: each spends five of its six minutes waiting for `for: 5m`
+// to elapse, and in turn it saves that much of the run (CI's time limit).
+// Each run's portal and stack are its own.
+const alertingDone = alertingWanted
+  ? Promise.all([
+      runAlerting({ engine: 'prometheus', prefix: '[alerting]', label: '' }),
+      runAlerting({
+        engine: 'victoriametrics',
+        prefix: '[alerting vm]',
+        label: ' (VictoriaMetrics)',
+      }),
+    ])
+  : Promise.resolve();
 if (!hasChromium) {
   const message = `'chromium' not found: install it with 'apt-get install -y --no-install-recommends chromium'`;
   if (process.env.CI) {
@@ -157,18 +169,19 @@ async function runBrowserScenarios() {
     );
 }
 
-async function runAlerting() {
+async function runAlerting({ engine, prefix, label }) {
   const { runAlertingE2E } = await import(alerting);
   // Its steps are counted one by one, like the browser scenarios.
   const outcome = await runAlertingE2E({
-    build: !hasChromium,
-    log: line => console.log(`[alerting] ${line}`),
+    engine,
+    build: false,
+    log: line => console.log(`${prefix} ${line}`),
   });
   for (const r of outcome.results ?? [])
-    results.push({ ...r, name: `live alerting: ${r.name}` });
+    results.push({ ...r, name: `live alerting${label}: ${r.name}` });
   if (!outcome.ok && !(outcome.results ?? []).some(r => !r.ok)) {
     results.push({
-      name: 'live alerting',
+      name: `live alerting${label}`,
       ok: Boolean(outcome.skipped),
       error: 'failed before its first step',
     });

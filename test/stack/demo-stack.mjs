@@ -7,11 +7,16 @@
  *   traffic generator -> demo "checkout" service (RED metrics, JSON logs, spans, fault switch)
  *   portal (backend serving the built app) -> Prometheus / Alertmanager
  *
+ * With `--engine victoriametrics`, VictoriaMetrics scrapes the service and
+ * answers the queries, and vmalert evaluates the rules directory against it
+ * and notifies Alertmanager; the portal reads deployed rules from vmalert.
+ *
  * Ctrl-C (or SIGTERM) stops everything it started.
  *
- * Options: --error-rate <0..1> (default 0.1, so alerts fire within minutes),
+ * Options: --engine prometheus|victoriametrics (default prometheus),
+ * --error-rate <0..1> (default 0.1, so alerts fire within minutes),
  * --latency-ms <n>, --rps <n> (default 10), --no-portal (the rules are then
- * written straight into Prometheus' rules directory), --no-apply,
+ * written straight into the engine's rules directory), --no-apply,
  * --keep (keep the temporary directory with logs), --verbose (portal output).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +25,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ProcessGroup, portOrFree, stopOnExit } from './processes.mjs';
 import {
+  checkEngine,
   findCatalogEntity,
   portalConfig,
   requireStackBinaries,
@@ -35,6 +41,7 @@ const ENTITY = { kind: 'component', namespace: 'default', name: 'checkout' };
 
 const { values: args } = parseArgs({
   options: {
+    engine: { type: 'string', default: 'prometheus' },
     'error-rate': { type: 'string', default: '0.1' },
     'latency-ms': { type: 'string', default: '0' },
     rps: { type: 'string', default: '10' },
@@ -59,11 +66,20 @@ function numberArg(name, min, max) {
 const errorRate = numberArg('error-rate', 0, 1);
 const latencyMs = Math.round(numberArg('latency-ms', 0, 60_000));
 const rps = numberArg('rps', 0.1, 200);
+let engine;
+try {
+  engine = checkEngine(args.engine);
+} catch (error) {
+  console.error(`--${error.message}`);
+  process.exit(2);
+}
 
-const binaries = requireStackBinaries();
+const binaries = requireStackBinaries(engine);
 if (!binaries) {
   console.error(
-    "demo:stack needs Debian's prometheus and prometheus-alertmanager (see the message above).",
+    engine === 'victoriametrics'
+      ? "demo:stack --engine victoriametrics needs Debian's victoria-metrics and prometheus-alertmanager (see the message above)."
+      : "demo:stack needs Debian's prometheus and prometheus-alertmanager (see the message above).",
   );
   process.exit(1);
 }
@@ -74,7 +90,7 @@ let stack;
 let portal;
 
 const finish = stopOnExit(group, async () => {
-  // Spawned programs stop in reverse start order: portal, Prometheus, Alertmanager.
+  // Spawned programs stop in reverse start order: portal, the engine, Alertmanager.
   await group.stopAll();
   await stack?.stopInProcess();
   if (args.keep) console.error(`logs kept in ${workDir}`);
@@ -99,9 +115,12 @@ console.log(`starting the Redline live stack in ${workDir} ...`);
 stack = await startMonitoringStack(group, {
   workDir,
   binaries,
+  engine,
   ports: {
     demo: await portOrFree(8080),
     prometheus: await portOrFree(9090),
+    victoriaMetrics: await portOrFree(8428),
+    vmalert: await portOrFree(8880),
     alertmanager: await portOrFree(9093),
     webhook: await portOrFree(9095),
   },
@@ -129,7 +148,12 @@ const lines = [
     'Demo service',
     `${stack.demoUrl}/api/orders  (metrics: ${stack.demoUrl}/metrics)`,
   ],
-  ['Prometheus', `${stack.prometheus.url}/alerts`],
+  ...(stack.prometheus
+    ? [['Prometheus', `${stack.prometheus.url}/alerts`]]
+    : [
+        ['VictoriaMetrics', `${stack.victoriaMetrics.url}/vmui`],
+        ['vmalert', `${stack.vmalert.url}/`],
+      ]),
   ['Alertmanager', stack.alertmanager.url],
   ['Webhook receiver', `${stack.webhook.url}  (deliveries are printed below)`],
 ];
@@ -173,9 +197,9 @@ if (!args['no-portal']) {
 if (args['no-portal']) {
   // No portal to apply through: write the same generated file it would.
   const file = writeGeneratedRules(stack, checkout);
-  await stack.prometheus.reload();
+  await stack.evaluator.reload();
   console.log(
-    `wrote checkout's generated rules to ${file} and reloaded Prometheus`,
+    `wrote checkout's generated rules to ${file} and reloaded ${stack.names.evaluator}`,
   );
 }
 

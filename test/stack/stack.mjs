@@ -1,9 +1,11 @@
 /**
  * The live stack shared by `npm run demo:stack` and the alerting end-to-end
  * test: webhook receiver, instrumented demo service with traffic,
- * Alertmanager running the generated routing, Prometheus scraping the service
- * and loading the rules directory the portal applies to. The portal itself is
- * started by the caller with {@link portalConfig}.
+ * Alertmanager running the generated routing, and one of two engines:
+ * Prometheus scraping the service and loading the rules directory the portal
+ * applies to, or VictoriaMetrics scraping the service with vmalert loading
+ * that directory. The portal itself is started by the caller with
+ * {@link portalConfig}.
  */
 import {
   cpSync,
@@ -20,7 +22,10 @@ import { repoRoot, requireTs } from './ts.mjs';
 import {
   startAlertmanager,
   startPrometheus,
+  startVictoriaMetrics,
+  startVmalert,
   prometheusConfig,
+  scrapeConfig,
 } from './monitoring.mjs';
 import { startWebhookReceiver } from './webhook-receiver.mjs';
 
@@ -31,11 +36,39 @@ const common = () =>
 const ruleFiles = () =>
   requireTs('../../plugins/observability-backend/src/services/RuleFiles.ts');
 
-/** Binaries the stack needs, with `requireBinary` semantics (fail in CI, loud skip locally). */
-export function requireStackBinaries() {
+/** The engines {@link startMonitoringStack} runs, by option value. */
+export const ENGINES = {
+  prometheus: { datasource: 'Prometheus', evaluator: 'Prometheus' },
+  victoriametrics: { datasource: 'VictoriaMetrics', evaluator: 'vmalert' },
+};
+
+/** `engine` if it is one of {@link ENGINES}, else throws naming the choices. */
+export function checkEngine(engine) {
+  if (!Object.hasOwn(ENGINES, engine))
+    throw new Error(
+      `engine must be one of ${Object.keys(ENGINES).join(
+        ', ',
+      )}, got '${engine}'`,
+    );
+  return engine;
+}
+
+/**
+ * Binaries the stack needs for `engine`, with `requireBinary` semantics
+ * (fail in CI, loud skip locally).
+ */
+export function requireStackBinaries(engine = 'prometheus') {
   const { requireBinary } = requireTs('../support/binaries.ts');
-  const prometheus = requireBinary('prometheus');
   const alertmanager = requireBinary('prometheus-alertmanager');
+  if (checkEngine(engine) === 'victoriametrics') {
+    // Every one is asked for, so one run names everything missing.
+    const victoriaMetrics = requireBinary('victoria-metrics');
+    const vmalert = requireBinary('vmalert');
+    return victoriaMetrics && vmalert && alertmanager
+      ? { victoriaMetrics, vmalert, alertmanager }
+      : undefined;
+  }
+  const prometheus = requireBinary('prometheus');
   return prometheus && alertmanager ? { prometheus, alertmanager } : undefined;
 }
 
@@ -224,12 +257,13 @@ export function writeGeneratedRules(stack, entity, partialConfig) {
 }
 
 /**
- * Starts receiver, demo service (+ traffic), Alertmanager and Prometheus under
- * `group`, in that order. Options:
- * - `workDir` (required), `binaries` from {@link requireStackBinaries}
+ * Starts receiver, demo service (+ traffic), Alertmanager and the engine
+ * under `group`, in that order. Options:
+ * - `workDir` (required), `binaries` from {@link requireStackBinaries} for the same engine
+ * - `engine`: `'prometheus'` (default) or `'victoriametrics'` (VictoriaMetrics + vmalert)
  * - `entity`: the catalog entity whose generated routing Alertmanager runs (default: checkout)
  * - `generatorConfig`: partial GeneratorConfig (alertmanager timings, portalBaseUrl)
- * - `ports`: { demo, prometheus, alertmanager, webhook } (default: free ports)
+ * - `ports`: { demo, prometheus, victoriaMetrics, vmalert, alertmanager, webhook } (default: free ports)
  * - `scrapeInterval`, `evaluationInterval`, `trafficRate`, `faults`, `serviceName`
  * - `onNotification`, `echo`
  */
@@ -237,6 +271,7 @@ export async function startMonitoringStack(group, options) {
   const {
     workDir,
     binaries,
+    engine = 'prometheus',
     ports = {},
     scrapeInterval = '2s',
     evaluationInterval = '2s',
@@ -245,6 +280,7 @@ export async function startMonitoringStack(group, options) {
     serviceName = 'checkout',
     echo = false,
   } = options;
+  checkEngine(engine);
   const rulesDir = join(workDir, 'rules');
   mkdirSync(rulesDir, { recursive: true });
   const started = {};
@@ -300,25 +336,53 @@ export async function startMonitoringStack(group, options) {
       echo,
     });
 
-    started.prometheus = await startPrometheus(group, {
-      binary: binaries.prometheus,
-      workDir,
-      port: ports.prometheus,
-      echo,
-      config: prometheusConfig({
-        scrapeTargets: [`127.0.0.1:${demoAddress.port}`],
+    const scrapeTargets = [`127.0.0.1:${demoAddress.port}`];
+    if (engine === 'victoriametrics') {
+      started.victoriaMetrics = await startVictoriaMetrics(group, {
+        binary: binaries.victoriaMetrics,
+        workDir,
+        port: ports.victoriaMetrics,
+        echo,
+        scrape: scrapeConfig({ scrapeTargets, scrapeInterval }),
+      });
+      started.vmalert = await startVmalert(group, {
+        binary: binaries.vmalert,
+        workDir,
+        port: ports.vmalert,
+        echo,
         rulesDir,
-        alertmanagerHost: `127.0.0.1:${started.alertmanager.port}`,
-        scrapeInterval,
+        vmUrl: started.victoriaMetrics.url,
+        alertmanagerUrl: started.alertmanager.url,
         evaluationInterval,
-      }),
-    });
+      });
+      started.datasource = started.victoriaMetrics;
+      started.evaluator = started.vmalert;
+    } else {
+      started.prometheus = await startPrometheus(group, {
+        binary: binaries.prometheus,
+        workDir,
+        port: ports.prometheus,
+        echo,
+        config: prometheusConfig({
+          scrapeTargets,
+          rulesDir,
+          alertmanagerHost: `127.0.0.1:${started.alertmanager.port}`,
+          scrapeInterval,
+          evaluationInterval,
+        }),
+      });
+      started.datasource = started.prometheus;
+      started.evaluator = started.prometheus;
+    }
   } catch (error) {
     await stopInProcess(started);
     throw error;
   }
   return {
     ...started,
+    engine,
+    /** What answers queries (`datasource`) and evaluates the rules (`evaluator`), by name. */
+    names: ENGINES[engine],
     rulesDir,
     workDir,
     /** Sets the demo service's fault switch through its HTTP API, as a user would. */
@@ -348,7 +412,8 @@ async function stopInProcess(started) {
  * stack, and the catalog at `catalogLocations` when given (see
  * {@link writeCatalogVariant}). The Prometheus instance takes the name the entity asks for with
  * `redline.dev/prometheus-instance` (so the annotation resolves) and is the
- * default for everyone else.
+ * default for everyone else. On VictoriaMetrics its `url` is VictoriaMetrics
+ * (queries) and its `rulesUrl` vmalert (deployed rules, reload).
  */
 export function portalConfig(
   stack,
@@ -365,7 +430,10 @@ export function portalConfig(
         instances: [
           {
             name: promName,
-            url: stack.prometheus.url,
+            url: stack.datasource.url,
+            ...(stack.evaluator === stack.datasource
+              ? {}
+              : { rulesUrl: stack.evaluator.url }),
             rulesDirectory: stack.rulesDir,
             default: true,
           },

@@ -68,7 +68,7 @@ export class PrometheusClient {
     this.#rules = new SharedAnswers({
       ttlMs: options.rulesTtlMs,
       now: this.#now,
-      target,
+      target: this.#rulesTarget(),
       maxEntries: 1,
     });
     this.#queries = new SharedAnswers({
@@ -102,12 +102,13 @@ export class PrometheusClient {
 
   async #fetchRules(ctx: RequestContext): Promise<RulesSnapshot> {
     this.#rulesFetches++;
-    const data = await this.#api('/api/v1/rules', prometheusShapes.rules, ctx);
-    ctx.logger.debug(
-      `prometheus:${this.#instance.name}: loaded ${
-        data.groups.length
-      } rule groups`,
+    const target = this.#rulesTarget();
+    const data = await this.#http.json(
+      { target, url: `${this.#rulesBaseUrl()}/api/v1/rules` },
+      ctx,
+      value => prometheusData(prometheusShapes.rules, value, target),
     );
+    ctx.logger.debug(`${target}: loaded ${data.groups.length} rule groups`);
     return new RulesSnapshot(data.groups, this.#now());
   }
 
@@ -199,12 +200,15 @@ export class PrometheusClient {
       .filter(sample => Number.isFinite(sample.value));
   }
 
-  /** Asks Prometheus to re-read its rule files (needs `--web.enable-lifecycle`). */
+  /**
+   * Asks the rule evaluator to re-read its rule files (Prometheus needs
+   * `--web.enable-lifecycle`; vmalert takes it as is).
+   */
   async reload(ctx: RequestContext): Promise<void> {
     await this.#http.send(
       {
-        target: this.#target(),
-        url: `${this.#instance.url}/-/reload`,
+        target: this.#rulesTarget(),
+        url: `${this.#rulesBaseUrl()}/-/reload`,
         method: 'POST',
       },
       ctx,
@@ -230,6 +234,20 @@ export class PrometheusClient {
 
   #target(): string {
     return `prometheus:${this.#instance.name}`;
+  }
+
+  /** `rulesUrl` when the rules live elsewhere than the queries (vmalert beside VictoriaMetrics), else `url`. */
+  #rulesBaseUrl(): string {
+    return this.#instance.rulesUrl ?? this.#instance.url;
+  }
+
+  /**
+   * A separate evaluator is a separate server with its own circuit: vmalert
+   * down must not make live values fail fast, nor VictoriaMetrics down hide
+   * which rules are deployed.
+   */
+  #rulesTarget(): string {
+    return this.#instance.rulesUrl ? `${this.#target()}:rules` : this.#target();
   }
 }
 

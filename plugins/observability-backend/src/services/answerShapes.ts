@@ -32,13 +32,17 @@ const rule = z.looseObject({
 });
 
 const rules = z.looseObject({
-  groups: z.array(
-    z.looseObject({
-      name: z.string(),
-      file: z.string().optional(),
-      rules: z.array(rule),
-    }),
-  ),
+  groups: z
+    .array(
+      z.looseObject({
+        name: z.string(),
+        file: z.string().optional(),
+        rules: z.array(rule),
+      }),
+    )
+    // vmalert with no rule file loaded answers `"groups": null`.
+    .nullable()
+    .transform(groups => groups ?? []),
 });
 
 const sample = z.tuple([z.number(), z.string()]);

@@ -155,6 +155,39 @@ describe('readObservabilityConfig', () => {
   });
 });
 
+describe('observability.prometheus.instances[].rulesUrl', () => {
+  const read = (instance: Record<string, string>) =>
+    readObservabilityConfig(
+      new ConfigReader({
+        observability: {
+          prometheus: {
+            instances: [
+              { name: 'prom', url: 'http://prom:9090' },
+              { name: 'vm', url: 'http://vm:8428', ...instance },
+            ],
+          },
+        },
+      }),
+    ).prometheus.instances;
+
+  it('is absent unless set, and loses a trailing slash like url', () => {
+    const [prom, vm] = read({ rulesUrl: 'http://vmalert:8880/' });
+    expect(prom.rulesUrl).toBeUndefined();
+    expect(vm).toMatchObject({
+      url: 'http://vm:8428',
+      rulesUrl: 'http://vmalert:8880',
+    });
+  });
+
+  it('refuses to start on a value that is not an http(s) URL, naming the key but not the value', () => {
+    for (const rulesUrl of ['vmalert:8880', 'ftp://vmalert/', 'not a url']) {
+      expect(() => read({ rulesUrl })).toThrow(
+        /^observability\.prometheus\.instances\[1\]\.rulesUrl must be an http\(s\) URL$/,
+      );
+    }
+  });
+});
+
 describe('selectInstance', () => {
   const instances = [
     { name: 'eu', default: false },

@@ -1,6 +1,7 @@
 import type { Config } from '@backstage/config';
 import {
   findMetricNameProblems,
+  isHttpUrl,
   GeneratorConfig,
   resolveGeneratorConfig,
 } from '@redline/backstage-plugin-observability-common';
@@ -16,6 +17,8 @@ export interface PrometheusInstanceConfig {
   name: string;
   url: string;
   rulesDirectory?: string;
+  /** Where `/api/v1/rules` and `/-/reload` go when not `url` (vmalert beside VictoriaMetrics). */
+  rulesUrl?: string;
   default: boolean;
 }
 
@@ -69,16 +72,19 @@ function readInstances<
   T extends { name: string; url: string; default: boolean },
 >(
   config: Config | undefined,
-  extra: (instance: Config) => Omit<T, 'name' | 'url' | 'default'>,
+  extra: (
+    instance: Config,
+    index: number,
+  ) => Omit<T, 'name' | 'url' | 'default'>,
 ): T[] {
   const instances = (config?.getOptionalConfigArray('instances') ?? []).map(
-    instance =>
+    (instance, index) =>
       ({
         name: instance.getString('name'),
         // Trailing slashes would double up when paths are appended.
         url: instance.getString('url').replace(/\/+$/, ''),
         default: instance.getOptionalBoolean('default') ?? false,
-        ...extra(instance),
+        ...extra(instance, index),
       } as T),
   );
   const names = new Set<string>();
@@ -172,8 +178,9 @@ export function readObservabilityConfig(
     prometheus: {
       instances: readInstances<PrometheusInstanceConfig>(
         prometheus,
-        instance => ({
+        (instance, index) => ({
           rulesDirectory: instance.getOptionalString('rulesDirectory'),
+          rulesUrl: readRulesUrl(instance, index),
         }),
       ),
       timeoutMs: prometheus?.getOptionalNumber('timeoutMs') ?? 5000,
@@ -250,6 +257,18 @@ function readRuleTargets(root: Config | undefined): RuleTargetConfig[] {
       return target;
     },
   );
+}
+
+/** `rulesUrl` without a trailing slash, or undefined; a value that is not an http(s) URL stops the start, naming the key. */
+function readRulesUrl(instance: Config, index: number): string | undefined {
+  const value = instance.getOptionalString('rulesUrl');
+  if (value === undefined) return undefined;
+  if (!isHttpUrl(value)) {
+    throw new Error(
+      `observability.prometheus.instances[${index}].rulesUrl must be an http(s) URL`,
+    );
+  }
+  return value.replace(/\/+$/, '');
 }
 
 /** Picks the instance an entity names, else the default, else the first. @public */
