@@ -257,6 +257,29 @@ export interface Config {
        * @visibility secret
        */
       bearerToken?: string;
+      /**
+       * `mimir-ruler`: cap in bytes on the answer listing every namespace,
+       * read once per sync; about 5 KB per entity. Default 268435456 (256 MiB).
+       */
+      listMaxBytes?: number;
     }>;
+
+    /**
+     * The catalog-wide rule sync (`POST /api/observability/sync`, `redline
+     * sync`), and its scheduled run: off unless both `target` and
+     * `schedule` are set.
+     */
+    sync?: {
+      /** Name of the `ruleTargets` entry the scheduled sync fills. */
+      target?: string;
+      /** How often the scheduled sync runs, e.g. `{ frequency: { hours: 1 }, timeout: { minutes: 30 } }`. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** Namespaces changed per batch. Default 50. */
+      batchSize?: number;
+      /** Namespaces changed at once within a batch. Default 4. */
+      concurrency?: number;
+      /** Pause between batches in milliseconds. Default 250. */
+      pauseMs?: number;
+    };
   };
 }

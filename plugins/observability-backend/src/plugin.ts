@@ -21,6 +21,9 @@ import { CoverageEvaluator } from './services/CoverageEvaluator';
 import { SloAttainmentBatch } from './services/SloAttainmentBatch';
 import { createObservabilityServices } from './services/createServices';
 import { scheduleCoverageEvaluation } from './services/scheduleCoverageEvaluation';
+import { RuleSyncService } from './sync/RuleSyncService';
+import { scheduleCatalogSync } from './sync/scheduleCatalogSync';
+import { readSyncConfig } from './sync/syncConfig';
 import { backgroundContext } from './telemetry/context';
 
 /**
@@ -123,6 +126,25 @@ export const observabilityPlugin = createBackendPlugin({
           evaluator,
           store: coverageStore,
         });
+        const syncConfig = readSyncConfig(
+          deps.config,
+          services.config.ruleTargets.map(t => t.name),
+        );
+        const sync = RuleSyncService.create({
+          targets: services.config.ruleTargets,
+          http: services.http,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          describer: services.entities,
+          applyLog: services.applyLog,
+          limits: syncConfig.limits,
+        });
+        await scheduleCatalogSync({
+          scheduler: deps.scheduler,
+          logger,
+          sync,
+          config: syncConfig,
+        });
         const coverageRouter = await createCoverageRouter({
           store: coverageStore,
           httpAuth,
@@ -142,6 +164,7 @@ export const observabilityPlugin = createBackendPlugin({
             permissions,
             ...services,
             coverageRouter,
+            sync,
           }),
         );
       },

@@ -8,8 +8,10 @@ import { createEntityRouter } from './routes/entity';
 import { createErrorHygiene } from './routes/errorHygiene';
 import { createOpenSloRouter } from './routes/openslo';
 import { createSloRouter } from './routes/slos';
+import { createSyncRouter } from './routes/sync';
 import type { RouteDeps } from './routes/types';
 import type { SloStatusService } from './services/SloStatusService';
+import type { RuleSyncService } from './sync/RuleSyncService';
 import { createTelemetryMiddleware } from './telemetry/middleware';
 
 /** @internal */
@@ -18,6 +20,8 @@ export interface RouterOptions extends RouteDeps {
   coverageRouter?: express.Router;
   /** The entity SLO status (`/entity/…/slos`); absent in routers built without it. */
   slos?: SloStatusService;
+  /** The catalog-wide rule sync (`POST /sync`); absent in routers built without it. */
+  sync?: RuleSyncService;
 }
 
 /**
@@ -52,6 +56,8 @@ export async function createRouter(
   router.use(createBacktestRouter(options));
   router.use(createOpenSloRouter(options));
   router.use(createApplyRouter(options));
+  if (options.sync)
+    router.use(createSyncRouter({ ...options, sync: options.sync }));
   router.use(createDesignRouter(options));
   router.use(createAlertmanagerRouter(options));
   if (options.coverageRouter) {

@@ -10,6 +10,7 @@ import { budgetCommand } from './commands/budget';
 import { checkCommand } from './commands/check';
 import { generateCommand } from './commands/generate';
 import { lintCommand } from './commands/lint';
+import { syncCommand } from './commands/sync';
 import { CliIo, messageOf, processIo } from './io';
 
 export const USAGE = `Usage: redline <command> [options]
@@ -33,6 +34,9 @@ Commands:
            [--days <n>] [--max-per-week <n>] [--format text|json]
       how often each generated alert would have fired over the last days;
       exit code 1 when one fired more often than --max-per-week
+  sync --backend <url> --target <name> [--dry-run] [--token <token>]
+      make a rule target hold exactly the catalog's rule groups (through the
+      backend); --dry-run prints the changes per team
 
 Run 'redline <command> --help' for a command's options.`;
 
@@ -45,6 +49,7 @@ const COMMANDS: Record<string, Command> = {
   generate: generateCommand,
   check: checkCommand,
   budget: budgetCommand,
+  sync: (args, io) => syncCommand(args, io),
   // lintCommand takes only its arguments and writes to the process streams itself.
   lint: args => lintCommand(args),
 };

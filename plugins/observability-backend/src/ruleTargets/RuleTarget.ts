@@ -1,5 +1,6 @@
 import {
   diffRuleGroups,
+  type DeployedNamespace,
   type LooseRuleGroup,
   type RuleGroup,
   type RuleGroupDiff,
@@ -25,11 +26,70 @@ export interface RuleTarget {
     namespace: string,
     groups: readonly RuleGroup[],
     ctx: RequestContext,
-  ): Promise<void>;
+    options?: WriteOptions,
+  ): Promise<WriteOutcome>;
   /** The groups deployed in the namespace now, as the engine reports them. */
   read(namespace: string, ctx: RequestContext): Promise<LooseRuleGroup[]>;
-  delete(namespace: string, ctx: RequestContext): Promise<void>;
+  delete(
+    namespace: string,
+    ctx: RequestContext,
+    options?: WriteOptions,
+  ): Promise<WriteOutcome>;
+  /**
+   * Every namespace Redline created here, by entity ref, with the groups it
+   * holds as written — in as few requests as the target allows (one ruler
+   * `GET`, one directory read). Namespaces another tool or a person made
+   * are not listed, so a sync cannot delete them.
+   */
+  list(
+    ctx: RequestContext,
+    options?: ListOptions,
+  ): Promise<DeployedNamespace[]>;
+  /**
+   * Makes the engine load what `write` and `delete` changed with
+   * `reload: false`; absent where every write takes effect by itself.
+   */
+  reload?(ctx: RequestContext): Promise<WriteOutcome>;
 }
+
+/** What a listing may use to read less. @internal */
+export interface ListOptions {
+  /**
+   * The groups the caller will compare each namespace with. A target that
+   * can tell without parsing that a namespace holds exactly these (a file
+   * byte for byte as it would write it) lists them as they are: reading
+   * back 10 000 unchanged files is most of a sync's work otherwise.
+   */
+  declared?: ReadonlyMap<string, readonly RuleGroup[]>;
+}
+
+/** How a write or delete goes about it. @internal */
+export interface WriteOptions {
+  /**
+   * False: leave loading the change to a later `reload`, so a batch of
+   * writes costs one reload, not one each. Default true.
+   */
+  reload?: boolean;
+  /** What the namespace holds now, when the caller has just listed it. */
+  deployed?: readonly LooseRuleGroup[];
+}
+
+/** What a write, delete or reload cost. @internal */
+export interface WriteOutcome {
+  /** Whether anything changed. */
+  changed: boolean;
+  /** HTTP requests sent to the engine. */
+  requests: number;
+  /** Bytes of rules written (request bodies or file contents). */
+  bytes: number;
+}
+
+/** A write that changed nothing and sent nothing. @internal */
+export const UNCHANGED: WriteOutcome = {
+  changed: false,
+  requests: 0,
+  bytes: 0,
+};
 
 /** What targets are built from. @internal */
 export interface RuleTargetDeps {

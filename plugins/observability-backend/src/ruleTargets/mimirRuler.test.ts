@@ -7,8 +7,10 @@ import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   changesNothing,
+  diffRuleGroups,
   type RuleGroup,
 } from '@redline/backstage-plugin-observability-common';
+import { FakeServer } from '../__testUtils__/fakeServer';
 import { OutboundHttp } from '../services/OutboundHttp';
 import { OutboundError } from '../services/retry';
 import type { RequestContext } from '../telemetry/context';
@@ -131,6 +133,100 @@ describe('mimir-ruler target', () => {
     expect([...server.tenants.get('team-payments')!.keys()]).toEqual([
       'hand-written',
     ]);
+  });
+
+  it('lists the namespaces it created in one request, by entity ref, and no others', async () => {
+    server = await startRulerApiServer();
+    const target = targetFor(server);
+    expect(await target.list(ctx)).toEqual([]);
+    // A namespace with `-` cannot be spelled readably: the ref is in hex.
+    const teamRef = 'component:my-team/billing';
+    await target.write(ENTITY, [errors, red], ctx);
+    await target.write(teamRef, [red], ctx);
+    const stored = server.tenants.get('team-payments')!;
+    const foreign = (name: string) =>
+      new Map([[name, { name, rules: [{ record: name, expr: 'vector(1)' }] }]]);
+    stored.set('hand-written', foreign('mine'));
+    // Under the prefix but not a name Redline gives any entity.
+    stored.set('redline-checkout', foreign('x'));
+    stored.set('redline-a--zz', foreign('y'));
+    server.requests.length = 0;
+
+    const listed = await target.list(ctx);
+    expect(server.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+      'GET /prometheus/config/v1/rules',
+    ]);
+    expect(listed.map(n => n.entityRef).sort()).toEqual([ENTITY, teamRef]);
+    const checkout = listed.find(n => n.entityRef === ENTITY)!;
+    expect(changesNothing(diffRuleGroups([errors, red], checkout.groups))).toBe(
+      true,
+    );
+  });
+
+  it('posts plain YAML, without anchors for labels rules share', async () => {
+    server = await startRulerApiServer();
+    const target = targetFor(server);
+    const labels = { team: 'payments' };
+    const shared: RuleGroup = {
+      name: 'shared',
+      rules: [
+        { record: 'a:rate5m', expr: 'sum(rate(a[5m]))', labels },
+        { record: 'b:rate5m', expr: 'sum(rate(b[5m]))', labels },
+      ],
+    };
+    await target.write(ENTITY, [shared], ctx);
+    const [post] = server.requests.filter(r => r.method === 'POST');
+    expect(post.body).not.toMatch(/[&*]a\d/);
+    expect(post.body.match(/team: payments/g)).toHaveLength(2);
+  });
+
+  it.each([
+    [
+      'yaml.v2 style, items at column 0',
+      'redline-component-default-a:\n- name: a\n  rules:\n  - record: x\n    expr: |-\n      sum(\n      rate(x[5m]))\nredline-component-default-b:\n- name: b\n  rules:\n  - record: y\n    expr: vector(1)\n',
+    ],
+    [
+      'yaml.v3 style, quoted keys and comments',
+      '# listing\n"redline-component-default-a":\n    - name: a\n      rules:\n        - record: x\n          expr: |-\n            sum(\n            rate(x[5m]))\n"redline-component-default-b":\n    - name: b\n      rules:\n        - record: y\n          expr: vector(1)\n',
+    ],
+  ])('reads a listing written in %s', async (_style, listing) => {
+    const fake = await FakeServer.start();
+    fake.otherwise(() => ({ status: 200, text: listing }));
+    server = await startRulerApiServer();
+    try {
+      const listed = await targetFor({ ...server, url: fake.url }).list(ctx);
+      expect(listed).toEqual([
+        {
+          entityRef: 'component:default/a',
+          groups: [
+            { name: 'a', rules: [{ record: 'x', expr: 'sum(\nrate(x[5m]))' }] },
+          ],
+        },
+        {
+          entityRef: 'component:default/b',
+          groups: [{ name: 'b', rules: [{ record: 'y', expr: 'vector(1)' }] }],
+        },
+      ]);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('writes without reading first when told what is deployed', async () => {
+    server = await startRulerApiServer();
+    const target = targetFor(server);
+    await target.write(ENTITY, [errors], ctx);
+    const [deployed] = await target.list(ctx);
+    server.requests.length = 0;
+    const outcome = await target.write(ENTITY, [errors, red], ctx, {
+      deployed: deployed.groups,
+    });
+    expect(server.requests.map(r => r.method)).toEqual(['POST']);
+    expect(outcome).toEqual({
+      changed: true,
+      requests: 1,
+      bytes: Buffer.byteLength(server.requests[0].body),
+    });
   });
 
   it('reports an invalid group as the 400 it is, without retrying', async () => {

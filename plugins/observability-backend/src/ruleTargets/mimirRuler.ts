@@ -1,14 +1,19 @@
 import {
   diffRuleGroups,
   ruleGroupsForYaml,
+  type DeployedNamespace,
   type LooseRuleGroup,
 } from '@redline/backstage-plugin-observability-common';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
+import type { OutboundRequest } from '../services/OutboundHttp';
 import { OutboundError } from '../services/retry';
-import { ruleFileNameFor } from '../services/RuleFiles';
 import type { RequestContext } from '../telemetry/context';
-import { ruleTargetKind } from './RuleTarget';
+import {
+  entityRefOfRulerNamespace,
+  rulerNamespaceFor,
+} from './rulerNamespaces';
+import { ruleTargetKind, UNCHANGED } from './RuleTarget';
 
 const options = z.object({
   /** The ruler's (or its gateway's) origin, e.g. `http://mimir:8080`. */
@@ -28,6 +33,15 @@ const options = z.object({
   username: z.string().min(1).optional(),
   password: z.string().min(1).optional(),
   bearerToken: z.string().min(1).optional(),
+  /**
+   * The cap on the answer listing every namespace of the tenant, which a
+   * sync reads once: it grows with the catalog (about 5 KB per entity).
+   */
+  listMaxBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024 * 1024),
 });
 
 /**
@@ -45,28 +59,31 @@ export const mimirRulerTarget = ruleTargetKind({
     const base = `${config.url.replace(/\/$/, '')}${config.rulesPath}`;
     const headers = authHeaders(config);
     const namespaceFor = (entityRef: string) =>
-      `${config.namespacePrefix}${ruleFileNameFor(entityRef).slice(
-        'redline-'.length,
-        -'.yaml'.length,
-      )}`;
+      rulerNamespaceFor(config.namespacePrefix, entityRef);
     const urlOf = (namespace: string, group?: string) =>
       `${base}/${encodeURIComponent(namespace)}${
         group === undefined ? '' : `/${encodeURIComponent(group)}`
       }`;
+    /** The answer's text; undefined for the ruler's 404 "no rule groups". */
+    const get = async (
+      url: string,
+      ctx: RequestContext,
+      maxResponse?: OutboundRequest['maxResponse'],
+    ) => {
+      try {
+        return (await http.send({ target, url, headers, maxResponse }, ctx))
+          .text;
+      } catch (error) {
+        if (error instanceof OutboundError && error.status === 404)
+          return undefined;
+        throw error;
+      }
+    };
 
     const read = async (entityRef: string, ctx: RequestContext) => {
       const namespace = namespaceFor(entityRef);
-      try {
-        const answer = await http.send(
-          { target, url: urlOf(namespace), headers },
-          ctx,
-        );
-        return groupsOf(answer.text, namespace, target);
-      } catch (error) {
-        // The documented answer for a namespace without rule groups.
-        if (error instanceof OutboundError && error.status === 404) return [];
-        throw error;
-      }
+      const text = await get(urlOf(namespace), ctx);
+      return text === undefined ? [] : groupsOf(text, namespace, target);
     };
     const deleteNamespace = async (entityRef: string, ctx: RequestContext) => {
       try {
@@ -80,9 +97,11 @@ export const mimirRulerTarget = ruleTargetKind({
           ctx,
         );
       } catch (error) {
-        if (error instanceof OutboundError && error.status === 404) return;
+        if (error instanceof OutboundError && error.status === 404)
+          return { ...UNCHANGED, requests: 1 };
         throw error;
       }
+      return { changed: true, requests: 1, bytes: 0 };
     };
 
     return {
@@ -90,26 +109,58 @@ export const mimirRulerTarget = ruleTargetKind({
       type: 'mimir-ruler',
       read,
       delete: deleteNamespace,
-      async write(entityRef, groups, ctx) {
-        if (groups.length === 0) {
-          await deleteNamespace(entityRef, ctx);
-          return;
+      async list(ctx) {
+        // `GET <rulesPath>`: every namespace of the tenant in one answer.
+        const text = await get(base, ctx, {
+          bytes: config.listMaxBytes,
+          setting: `the listMaxBytes option of rule target '${name}'`,
+        });
+        if (text === undefined) return [];
+        const listed: DeployedNamespace[] = [];
+        for (const [namespace, groups] of Object.entries(
+          namespacesOf(text, target),
+        )) {
+          const entityRef = entityRefOfRulerNamespace(
+            config.namespacePrefix,
+            namespace,
+          );
+          if (entityRef) listed.push({ entityRef, groups });
         }
+        return listed;
+      },
+      async write(entityRef, groups, ctx, writeOptions = {}) {
+        if (groups.length === 0) return deleteNamespace(entityRef, ctx);
         const namespace = namespaceFor(entityRef);
-        const deployed = await read(entityRef, ctx);
+        let requests = 0;
+        let bytes = 0;
+        let deployed = writeOptions.deployed;
+        if (!deployed) {
+          deployed = await read(entityRef, ctx);
+          requests += 1;
+        }
         const diff = diffRuleGroups(groups, deployed);
         const toWrite = new Set([...diff.added, ...diff.changed]);
+        // Every new or changed group first, each request replacing one whole
+        // group; stale groups go only after: a write stopped part-way leaves
+        // each group old or new, and none lost.
         for (const group of groups.filter(g => toWrite.has(g.name))) {
+          // Without anchors: a group shares label objects between rules, and
+          // aliases make every later read of the listing quadratic.
+          const body = stringify(ruleGroupsForYaml([group])[0], {
+            aliasDuplicateObjects: false,
+          });
           await http.send(
             {
               target,
               url: urlOf(namespace),
               method: 'POST',
               headers: { ...headers, 'content-type': 'application/yaml' },
-              body: stringify(ruleGroupsForYaml([group])[0]),
+              body,
             },
             ctx,
           );
+          requests += 1;
+          bytes += Buffer.byteLength(body);
         }
         for (const stale of diff.removed) {
           await http.send(
@@ -121,7 +172,13 @@ export const mimirRulerTarget = ruleTargetKind({
             },
             ctx,
           );
+          requests += 1;
         }
+        return {
+          changed: toWrite.size + diff.removed.length > 0,
+          requests,
+          bytes,
+        };
       },
     };
   },
@@ -139,6 +196,28 @@ function authHeaders(config: z.infer<typeof options>): Record<string, string> {
   return headers;
 }
 
+const groupList = z.array(
+  z.object({
+    name: z.string(),
+    interval: z.union([z.string(), z.number()]).optional(),
+    rules: z.array(z.looseObject({ expr: z.string() })),
+  }),
+);
+
+function malformed(target: string): OutboundError {
+  return new OutboundError(`${target} answered with an unexpected shape`, {
+    kind: 'bad-answer',
+  });
+}
+
+function parseYaml(text: string, target: string): unknown {
+  try {
+    return parse(text);
+  } catch {
+    throw malformed(target);
+  }
+}
+
 /**
  * Mimir answers a namespace `GET` with `{ <namespace>: [groups] }`; its
  * reference page shows a bare group. Both are read.
@@ -148,16 +227,7 @@ function groupsOf(
   namespace: string,
   target: string,
 ): LooseRuleGroup[] {
-  const malformed = () =>
-    new OutboundError(`${target} answered with an unexpected shape`, {
-      kind: 'bad-answer',
-    });
-  let answer: unknown;
-  try {
-    answer = parse(text);
-  } catch {
-    throw malformed();
-  }
+  const answer = parseYaml(text, target);
   let groups: unknown;
   if (answer && typeof answer === 'object' && !Array.isArray(answer)) {
     groups =
@@ -165,15 +235,47 @@ function groupsOf(
         ? (answer as Record<string, unknown>)[namespace]
         : [answer];
   }
-  const parsed = z
-    .array(
-      z.object({
-        name: z.string(),
-        interval: z.union([z.string(), z.number()]).optional(),
-        rules: z.array(z.looseObject({ expr: z.string() })),
-      }),
-    )
-    .safeParse(groups);
-  if (!parsed.success) throw malformed();
+  const parsed = groupList.safeParse(groups);
+  if (!parsed.success) throw malformed(target);
   return parsed.data as LooseRuleGroup[];
+}
+
+/**
+ * The answer to `GET <rulesPath>`: namespace → its groups. Read one
+ * namespace at a time: as one document, 10 000 namespaces keep a syntax
+ * tree of hundreds of megabytes alive, and parsing it is mostly garbage
+ * collection.
+ */
+function namespacesOf(
+  text: string,
+  target: string,
+): Record<string, LooseRuleGroup[]> {
+  const namespaces: Record<string, LooseRuleGroup[]> = {};
+  for (const entry of topLevelEntries(text)) {
+    const parsed = z
+      .record(z.string(), groupList)
+      .safeParse(parseYaml(entry, target) ?? {});
+    if (!parsed.success) throw malformed(target);
+    Object.assign(namespaces, parsed.data);
+  }
+  return namespaces;
+}
+
+/**
+ * The text of each top-level entry of a YAML map: anything nested in one is
+ * indented or a `- ` item, so a line starting otherwise starts the next.
+ * Document markers and directives make it one piece.
+ */
+function topLevelEntries(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines.some(line => /^(---|\.\.\.|%)/.test(line))) return [text];
+  const entries: string[] = [];
+  let start = 0;
+  for (let i = 1; i < lines.length; i++) {
+    if (!/^[^\s#-]/.test(lines[i])) continue;
+    entries.push(lines.slice(start, i).join('\n'));
+    start = i;
+  }
+  entries.push(lines.slice(start).join('\n'));
+  return entries;
 }

@@ -144,6 +144,7 @@ async function eventually(check: () => Promise<void>): Promise<void> {
         'groups:\n  - name: hand-written\n    rules:\n      - record: x\n        expr: vector(1)\n',
       );
       expect(await target.read(other, ctx)).toEqual([]);
+      expect((await target.list(ctx)).map(n => n.entityRef)).toEqual([ENTITY]);
       await target.delete(other, ctx);
       expect(existsSync(file)).toBe(true);
       rmSync(file);
@@ -158,10 +159,35 @@ async function eventually(check: () => Promise<void>): Promise<void> {
       expect(readFileSync(file, 'utf8')).toBe(intact);
     });
 
+    it('reloads once for a batch of writes made without reloading', async () => {
+      const refs = ['component:default/a', 'component:default/b'];
+      for (const ref of refs) {
+        const written = await target.write(
+          ref,
+          groups.map(g => ({ ...g, name: `${ref}-${g.name}` })),
+          ctx,
+          {
+            reload: false,
+          },
+        );
+        expect(written).toMatchObject({ changed: true, requests: 0 });
+      }
+      expect(await target.reload!(ctx)).toMatchObject({ requests: 1 });
+      await eventually(async () => {
+        expect(await loadedGroupNames(url)).toEqual([
+          'checkout-errors',
+          'component:default/a-checkout-errors',
+          'component:default/b-checkout-errors',
+        ]);
+      });
+      for (const ref of refs) await target.delete(ref, ctx);
+    });
+
     it('deletes its own file and Prometheus drops the groups', async () => {
       await target.delete(ENTITY, ctx);
       expect(existsSync(join(rules, ruleFileNameFor(ENTITY)))).toBe(false);
       expect(await target.read(ENTITY, ctx)).toEqual([]);
+      expect(await target.list(ctx)).toEqual([]);
       await eventually(async () => {
         expect(await loadedGroupNames(url)).toEqual([]);
       });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RequestContext } from '../telemetry/context';
-import { RuleFileNamespaces } from './ruleFileNamespace';
+import { fileWrite, RuleFileNamespaces } from './ruleFileNamespace';
 import { ruleTargetKind } from './RuleTarget';
 
 /**
@@ -25,17 +25,28 @@ export const prometheusFileTarget = ruleTargetKind({
         },
         ctx,
       );
+      return { changed: true, requests: 1, bytes: 0 };
     };
     return {
       name,
       type: 'prometheus-file',
-      async write(namespace, groups, ctx) {
-        if (await files.replace(namespace, groups)) await reload(ctx);
-      },
+      write: async (namespace, groups, ctx, writeOptions) =>
+        fileWrite(
+          await files.replace(namespace, groups),
+          reload,
+          ctx,
+          writeOptions,
+        ),
       read: async namespace => files.read(namespace),
-      async delete(namespace, ctx) {
-        if (await files.delete(namespace)) await reload(ctx);
-      },
+      delete: async (namespace, ctx, writeOptions) =>
+        fileWrite(
+          { changed: await files.delete(namespace), bytes: 0 },
+          reload,
+          ctx,
+          writeOptions,
+        ),
+      list: async (_ctx, listOptions) => files.list(listOptions),
+      reload,
     };
   },
 });

@@ -2,16 +2,23 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
   renderRuleFileYaml,
+  type DeployedNamespace,
   type LooseRuleGroup,
   type RuleGroup,
 } from '@redline/backstage-plugin-observability-common';
 import { parse } from 'yaml';
 import {
+  normalizeEntityRef,
   readIfExists,
   ruleFileNameFor,
   withOwnerHeader,
   writeFileAtomically,
 } from '../services/RuleFiles';
+
+import type { RequestContext } from '../telemetry/context';
+import type { ListOptions, WriteOptions, WriteOutcome } from './RuleTarget';
+
+const OWNED_FILE = /^redline-.*\.yaml$/;
 
 /**
  * A namespace kept as one rule file in a directory, named and headed the way
@@ -29,48 +36,66 @@ export class RuleFileNamespaces {
     return ruleFileNameFor(namespace);
   }
 
-  /** Whether the file changed. */
+  /** Bytes written; 0 when the file already held exactly this. */
   async write(
     namespace: string,
     groups: readonly RuleGroup[],
-  ): Promise<boolean> {
+  ): Promise<number> {
     const fileName = this.fileName(namespace);
-    // Apply's rendering, so a file either of them wrote reads as unchanged
-    // to the other.
-    const content = withOwnerHeader(
-      namespace,
-      renderRuleFileYaml({ groups: [...groups] }),
-    );
+    const content = rendered(namespace, groups);
     const existing = await readIfExists(path.join(this.#directory, fileName));
-    if (existing === content) return false;
+    if (existing === content) return 0;
     await writeFileAtomically(this.#directory, fileName, content);
-    return true;
+    return Buffer.byteLength(content);
   }
 
   /**
    * The namespace's file made to hold `groups` (none: removed); whether it
-   * changed, so file-loading engines reload only then.
+   * changed, so file-loading engines reload only then, and bytes written.
    */
   async replace(
     namespace: string,
     groups: readonly RuleGroup[],
-  ): Promise<boolean> {
-    return groups.length === 0
-      ? this.delete(namespace)
-      : this.write(namespace, groups);
+  ): Promise<{ changed: boolean; bytes: number }> {
+    if (groups.length === 0)
+      return { changed: await this.delete(namespace), bytes: 0 };
+    const bytes = await this.write(namespace, groups);
+    return { changed: bytes > 0, bytes };
   }
 
   /** The groups of the namespace's file; none when Redline wrote none. */
   async read(namespace: string): Promise<LooseRuleGroup[]> {
     const content = await this.#ownedContent(namespace);
-    if (content === undefined) return [];
-    try {
-      const groups = (parse(content) as { groups?: unknown } | null)?.groups;
-      return Array.isArray(groups) ? (groups as LooseRuleGroup[]) : [];
-    } catch {
-      // The engine loads no group from such a file either; writing replaces it.
-      return [];
+    return content === undefined ? [] : groupsOf(content);
+  }
+
+  /**
+   * Every file Redline wrote in the directory, by the entity its header
+   * names. A `redline-*.yaml` without the header (someone else's, or written
+   * before headers existed) or whose name is not the one Redline gives that
+   * entity is left out: a sync must never delete it. A file that is byte for
+   * byte what `write` would make of its entity's `declared` groups is listed
+   * with those, unparsed.
+   */
+  async list(options: ListOptions = {}): Promise<DeployedNamespace[]> {
+    const names = await fs.readdir(this.#directory).catch(error => {
+      if (error.code === 'ENOENT') return [] as string[];
+      throw error;
+    });
+    const listed: DeployedNamespace[] = [];
+    for (const fileName of names.filter(name => OWNED_FILE.test(name))) {
+      const content = await readIfExists(path.join(this.#directory, fileName));
+      const entityRef = content && ownerOf(content);
+      if (!entityRef || this.fileName(entityRef) !== fileName) continue;
+      const declared = options.declared?.get(entityRef);
+      const unchanged =
+        declared !== undefined && content === rendered(entityRef, declared);
+      listed.push({
+        entityRef,
+        groups: unchanged ? [...declared] : groupsOf(content),
+      });
     }
+    return listed;
   }
 
   /** Whether a file was removed. */
@@ -95,4 +120,57 @@ export class RuleFileNamespaces {
       ? content
       : undefined;
   }
+}
+
+/**
+ * The file of an entity's groups: Apply's rendering, so a file either of
+ * them wrote reads as unchanged to the other.
+ */
+function rendered(entityRef: string, groups: readonly RuleGroup[]): string {
+  return withOwnerHeader(
+    entityRef,
+    renderRuleFileYaml({ groups: [...groups] }),
+  );
+}
+
+/**
+ * The entity a file's header names, normalised; undefined without one. The
+ * header is checked against `withOwnerHeader`, so the two cannot drift.
+ */
+function ownerOf(content: string): string | undefined {
+  const named = /^# redline-entity: (\S+)\n/.exec(content)?.[1];
+  if (!named) return undefined;
+  try {
+    const entityRef = normalizeEntityRef(named);
+    return content.startsWith(withOwnerHeader(entityRef, ''))
+      ? entityRef
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function groupsOf(content: string): LooseRuleGroup[] {
+  try {
+    const groups = (parse(content) as { groups?: unknown } | null)?.groups;
+    return Array.isArray(groups) ? (groups as LooseRuleGroup[]) : [];
+  } catch {
+    // The engine loads no group from such a file either; writing replaces it.
+    return [];
+  }
+}
+
+/**
+ * A file target's write or delete: the engine reloaded when the file changed,
+ * unless the caller reloads once after a batch.
+ */
+export async function fileWrite(
+  file: { changed: boolean; bytes: number },
+  reload: (ctx: RequestContext) => Promise<WriteOutcome>,
+  ctx: RequestContext,
+  options: WriteOptions = {},
+): Promise<WriteOutcome> {
+  const written = { changed: file.changed, requests: 0, bytes: file.bytes };
+  if (!file.changed || options.reload === false) return written;
+  return { ...written, requests: (await reload(ctx)).requests };
 }

@@ -11,6 +11,7 @@ import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   changesNothing,
+  diffRuleGroups,
   generatePrometheusRules,
   parseSpec,
   resolveGeneratorConfig,
@@ -147,6 +148,17 @@ async function waitFor<T>(
         'checkout-errors',
         'checkout-red',
       ]);
+      // What vmalert loaded is what the listing (from the files) holds.
+      const [listed, ...others] = await target.list(ctx);
+      expect(others).toEqual([]);
+      expect(listed.entityRef).toBe(ENTITY);
+      expect(
+        changesNothing(
+          diffRuleGroups(listed.groups, deployed, {
+            defaultIntervalSeconds: 2,
+          }),
+        ),
+      ).toBe(true);
       expect(
         changesNothing(await diffNamespace(target, ENTITY, groups, ctx)),
       ).toBe(true);
@@ -175,6 +187,7 @@ async function waitFor<T>(
         return read.length === 0 ? true : undefined;
       }, 'vmalert to drop the group');
       expect(readdirSync(work)).toContain('other.yaml');
+      expect(await target.list(ctx)).toEqual([]);
       const all = (await (
         await fetch(`${vmalertUrl}/api/v1/rules`)
       ).json()) as {

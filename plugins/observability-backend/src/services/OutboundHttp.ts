@@ -73,6 +73,11 @@ export interface OutboundRequest {
   circuit?: string;
   /** Only the status matters (a link check): the body is dropped unread. */
   discardBody?: boolean;
+  /**
+   * A cap for this call instead of `observability.outbound.maxResponseBytes`,
+   * for answers known to grow with the catalog, and the setting that sets it.
+   */
+  maxResponse?: { bytes: number; setting: string };
 }
 
 /** An answered request (2xx, or 4xx when `acceptStatus` allows it). @public */
@@ -408,7 +413,7 @@ export class OutboundHttp {
       const text =
         method === 'HEAD' || request.discardBody
           ? await discard(response)
-          : await this.#readCapped(response, request.target, attempt, {
+          : await this.#readCapped(response, request, attempt, {
               failed,
               drop,
             });
@@ -445,17 +450,17 @@ export class OutboundHttp {
    */
   async #readCapped(
     response: Response,
-    target: string,
+    { target, maxResponse }: OutboundRequest,
     attempts: number,
     io: { failed: (error: unknown) => OutboundError; drop: AbortController },
   ): Promise<string> {
-    const max = this.#maxResponseBytes;
+    const max = maxResponse?.bytes ?? this.#maxResponseBytes;
+    const setting =
+      maxResponse?.setting ?? 'observability.outbound.maxResponseBytes';
     const tooLarge = () => {
       io.drop.abort();
       return new OutboundError(
-        `${target} answered with more than ${formatBytes(
-          max,
-        )} (observability.outbound.maxResponseBytes)`,
+        `${target} answered with more than ${formatBytes(max)} (${setting})`,
         { kind: 'too-large', status: response.status, attempts },
       );
     };

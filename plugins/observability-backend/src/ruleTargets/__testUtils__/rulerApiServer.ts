@@ -4,7 +4,9 @@
  * get and delete rule groups; tenant in `X-Scope-OrgID`), not from Mimir's
  * code. No real Mimir runs in these tests: this server is what they trust.
  *
- * Documented behaviour implemented: `POST {prefix}/{namespace}` takes one
+ * Documented behaviour implemented: `GET {prefix}` answers every namespace
+ * of the tenant as a YAML map namespace → groups, 404 when there are none;
+ * `POST {prefix}/{namespace}` takes one
  * YAML group (`Content-Type: application/yaml`) and answers 202; `GET
  * {prefix}/{namespace}` answers `{namespace: [groups]}` as YAML, 404 when
  * there are none; `DELETE {prefix}/{namespace}[/{group}]` answers 202.
@@ -13,6 +15,9 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { parse, stringify } from 'yaml';
+
+/** The YAML each stored group was posted as. */
+const postedAs = new WeakMap<object, string>();
 
 interface StoredGroup {
   name: string;
@@ -65,8 +70,17 @@ export async function startRulerApiServer(
     };
     const failure = failures.shift();
     if (failure !== undefined) return answer(failure, 'injected failure');
-    if (!url.pathname.startsWith(`${prefix}/`)) return answer(404, 'not found');
+    const listing = url.pathname === prefix || url.pathname === `${prefix}/`;
+    if (!listing && !url.pathname.startsWith(`${prefix}/`))
+      return answer(404, 'not found');
     if (!tenant) return answer(401, 'no org id');
+    if (listing) {
+      if (req.method !== 'GET') return answer(405, 'method not allowed');
+      const all = listAll(tenants.get(tenant));
+      return all === ''
+        ? answer(404, 'no rule groups found')
+        : answer(200, all);
+    }
 
     const [namespace, group, ...rest] = url.pathname
       .slice(prefix.length + 1)
@@ -83,6 +97,7 @@ export async function startRulerApiServer(
         if (group !== undefined) return answer(405, 'method not allowed');
         const parsed = parseOneGroup(body);
         if (typeof parsed === 'string') return answer(400, parsed);
+        postedAs.set(parsed, body);
         groups.set(parsed.name, parsed);
         namespaces.set(namespace, groups);
         return answer(202);
@@ -120,6 +135,33 @@ export async function startRulerApiServer(
     },
     close: () => new Promise(resolve => server.close(() => resolve())),
   };
+}
+
+/**
+ * Every non-empty namespace with its groups sorted by name, as YAML. Each
+ * group is written as it was posted (the YAML it arrived as, indented into
+ * the map), so listing 10 000 namespaces does not serialise them all again.
+ */
+function listAll(
+  namespaces: Map<string, Map<string, StoredGroup>> | undefined,
+): string {
+  const blocks: string[] = [];
+  for (const [namespace, groups] of [...(namespaces ?? new Map())].sort(
+    ([a], [b]) => a.localeCompare(b),
+  )) {
+    if (groups.size === 0) continue;
+    const items = [...groups.values()]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map(group =>
+        (postedAs.get(group) ?? stringify(group))
+          .trimEnd()
+          .split('\n')
+          .map((line, i) => (i === 0 ? `  - ${line}` : `    ${line}`))
+          .join('\n'),
+      );
+    blocks.push(`${JSON.stringify(namespace)}:\n${items.join('\n')}\n`);
+  }
+  return blocks.join('');
 }
 
 /** The group in `body`, or why it is not one valid group. */

@@ -1,0 +1,257 @@
+import {
+  changesNothing,
+  diffRuleGroups,
+} from '@redline/backstage-plugin-observability-common';
+import type { ApplyLogEntry } from '../database/ApplyLogStore';
+import { component } from '../__testUtils__/entities';
+import {
+  startRulerApiServer,
+  type RulerApiServer,
+} from '../ruleTargets/__testUtils__/rulerApiServer';
+import type { RuleTarget } from '../ruleTargets/RuleTarget';
+import {
+  declaredGroupNames,
+  describer,
+  rulerTarget,
+  syncCatalog,
+  syncFor,
+  testContext,
+} from './__testUtils__/syncFixtures';
+import { CatalogRuleSync } from './CatalogRuleSync';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockServices } from '@backstage/backend-test-utils';
+
+/** namespace → sorted group names, as the ruler holds them. */
+function held(server: RulerApiServer): Map<string, string[]> {
+  const namespaces = server.tenants.get('redline') ?? new Map();
+  return new Map(
+    [...namespaces]
+      .filter(([, groups]) => groups.size > 0)
+      .map(([namespace, groups]) => [namespace, [...groups.keys()].sort()]),
+  );
+}
+
+function writesOf(server: RulerApiServer) {
+  return server.requests.filter(r => r.method !== 'GET');
+}
+
+describe('CatalogRuleSync against the ruler API', () => {
+  let server: RulerApiServer;
+  let target: RuleTarget;
+  beforeEach(async () => {
+    server = await startRulerApiServer();
+    target = rulerTarget(server.url);
+  });
+  afterEach(() => server.close());
+
+  it('plans a dry run per team and changes nothing', async () => {
+    const { sync, log } = syncFor(syncCatalog());
+    const result = await sync.run({
+      target,
+      dryRun: true,
+      actor: 'user:default/ada',
+      ctx: testContext(),
+    });
+    expect(result.applied).toBeUndefined();
+    expect(result.entities).toBe(3);
+    expect(result.plan.teams.map(t => t.team)).toEqual([
+      'group:default/finance',
+      'group:default/payments',
+    ]);
+    expect(result.plan.writes.sort()).toEqual([
+      'component:default/checkout',
+      'component:default/ledger',
+      'component:default/search',
+    ]);
+    expect(writesOf(server)).toEqual([]);
+    expect(log).toEqual([]);
+  });
+
+  it('writes every declared group, records each change, then finds nothing to do', async () => {
+    const entities = syncCatalog();
+    const { sync, log } = syncFor(entities);
+    const first = await sync.run({
+      target,
+      actor: 'user:default/ada',
+      ctx: testContext(),
+    });
+    const declared = declaredGroupNames(entities);
+    const groupCount = [...declared.values()].flat().length;
+    expect(first.applied).toMatchObject({
+      namespacesWritten: 3,
+      namespacesDeleted: 0,
+      failed: 0,
+      requests: groupCount,
+    });
+    expect(first.applied!.bytesWritten).toBe(
+      writesOf(server).reduce((sum, r) => sum + Buffer.byteLength(r.body), 0),
+    );
+    expect(held(server)).toEqual(
+      new Map(
+        [...declared].map(([ref, names]) => [
+          `redline-${ref.replace(/[:/]/g, '-')}`,
+          names,
+        ]),
+      ),
+    );
+    expect(log.map(e => [e.entityRef, e.outcome, e.appliedBy])).toEqual(
+      expect.arrayContaining([
+        ['component:default/checkout', 'applied', 'user:default/ada'],
+      ]),
+    );
+    expect(log).toHaveLength(3);
+    for (const entry of log) {
+      expect(entry.instance).toBe('mimir');
+      expect(entry.message).toMatch(
+        /^sync: wrote \+\d+ ~0 -0 group\(s\) on mimir$/,
+      );
+    }
+
+    server.requests.length = 0;
+    const again = await sync.run({
+      target,
+      actor: 'scheduler',
+      ctx: testContext(),
+    });
+    expect(again.plan).toEqual({ teams: [], writes: [], deletes: [] });
+    expect(again.applied).toMatchObject({ requests: 0, bytesWritten: 0 });
+    expect(server.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+      'GET /prometheus/config/v1/rules',
+    ]);
+    expect(log).toHaveLength(3);
+  });
+
+  it('removes what deleted entities held, and leaves what it did not create or could not describe', async () => {
+    const entities = syncCatalog();
+    await syncFor(entities).sync.run({
+      target,
+      actor: 'scheduler',
+      ctx: testContext(),
+    });
+    server.tenants
+      .get('redline')!
+      .set(
+        'hand-written',
+        new Map([
+          ['mine', { name: 'mine', rules: [{ record: 'm', expr: '1' }] }],
+        ]),
+      );
+    const before = held(server);
+
+    // ledger leaves the catalog; checkout cannot be described this time.
+    const remaining = entities.filter(e => e.metadata.name !== 'ledger');
+    const describe = describer();
+    const log: ApplyLogEntry[] = [];
+    const sync = CatalogRuleSync.create({
+      catalog: catalogServiceMock({ entities: remaining }),
+      auth: mockServices.auth(),
+      describer: {
+        describe: (entity, options) => {
+          if (entity.metadata.name === 'checkout') throw new Error('broken');
+          return describe.describe(entity, options);
+        },
+      },
+      applyLog: { record: async entry => void log.push(entry) },
+      limits: { pauseMs: 0 },
+    });
+    const result = await sync.run({
+      target,
+      actor: 'scheduler',
+      ctx: testContext(),
+    });
+
+    expect(result.undescribed).toEqual([
+      { entityRef: 'component:default/checkout', message: 'broken' },
+    ]);
+    expect(result.plan.deletes).toEqual(['component:default/ledger']);
+    expect(result.plan.writes).toEqual([]);
+    expect(result.plan.teams.map(t => t.team)).toEqual([null]);
+    const after = new Map(before);
+    after.delete('redline-component-default-ledger');
+    expect(held(server)).toEqual(after);
+    expect(log.map(e => [e.entityRef, e.outcome, e.message])).toEqual([
+      [
+        'component:default/ledger',
+        'applied',
+        expect.stringMatching(
+          /^sync: deleted \+0 ~0 -\d+ group\(s\) on mimir$/,
+        ),
+      ],
+    ]);
+  });
+
+  it('records a namespace the ruler refuses and goes on with the others', async () => {
+    const entities = syncCatalog();
+    const { sync, log } = syncFor(entities, {
+      limits: { concurrency: 1, batchSize: 10 },
+    });
+    const original = target.write.bind(target);
+    let first = true;
+    const refusing: RuleTarget = {
+      ...target,
+      list: ctx => target.list(ctx),
+      write: async (ref, groups, ctx, options) => {
+        if (first) {
+          first = false;
+          server.failNext(400);
+        }
+        return original(ref, groups, ctx, options);
+      },
+    };
+    const result = await sync.run({
+      target: refusing,
+      actor: 'scheduler',
+      ctx: testContext(),
+    });
+    expect(result.applied).toMatchObject({ failed: 1, namespacesWritten: 2 });
+    const failed = log.filter(e => e.outcome === 'failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0].message).toMatch(
+      /^sync: could not change \+\d+ ~0 -0 group\(s\) on mimir: .*400/,
+    );
+
+    const retried = await sync.run({
+      target,
+      actor: 'scheduler',
+      ctx: testContext(),
+    });
+    expect(retried.plan.writes).toEqual([failed[0].entityRef]);
+    const final = await syncFor(entities).sync.run({
+      target,
+      dryRun: true,
+      actor: 'scheduler',
+      ctx: testContext(),
+    });
+    expect(final.plan.writes).toEqual([]);
+    for (const namespace of await target.list(testContext())) {
+      const declared = describer().describe(
+        entities.find(e =>
+          namespace.entityRef.endsWith(`/${e.metadata.name}`),
+        )!,
+        {
+          remember: false,
+        },
+      ).artifacts.rules.groups;
+      expect(changesNothing(diffRuleGroups(declared, namespace.groups))).toBe(
+        true,
+      );
+    }
+  });
+
+  it('keeps an entity without rules out of the target', async () => {
+    const library = component('utils', {});
+    library.spec = { ...library.spec, type: 'library' };
+    const { sync } = syncFor([library]);
+    const result = await sync.run({
+      target,
+      actor: 'scheduler',
+      ctx: testContext(),
+    });
+    expect(result.entities).toBe(1);
+    expect(held(server).size).toBe(
+      declaredGroupNames([library]).get('component:default/utils')!.length > 0
+        ? 1
+        : 0,
+    );
+  });
+});

@@ -1,0 +1,75 @@
+import type { AuthService } from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { ApplyLogStore } from '../database/ApplyLogStore';
+import type { EntityDescriber } from '../services/CoverageEvaluator';
+import type { OutboundHttp } from '../services/OutboundHttp';
+import {
+  createRuleTarget,
+  type RuleTargetConfig,
+} from '../ruleTargets/registry';
+import type { RuleTarget } from '../ruleTargets/RuleTarget';
+import {
+  CatalogRuleSync,
+  type SyncRequest,
+  type SyncResult,
+} from './CatalogRuleSync';
+import type { SyncLimits } from './syncLimits';
+
+/**
+ * The configured rule targets by name, and the sync that fills them: what
+ * the sync route and the scheduled sync share.
+ * @internal
+ */
+export class RuleSyncService {
+  static create(options: {
+    targets: readonly RuleTargetConfig[];
+    http: OutboundHttp;
+    catalog: Pick<CatalogService, 'queryEntities'>;
+    auth: Pick<AuthService, 'getOwnServiceCredentials'>;
+    describer: Pick<EntityDescriber, 'describe' | 'withOpenSloFile'>;
+    applyLog: Pick<ApplyLogStore, 'record'>;
+    limits?: Partial<SyncLimits>;
+  }): RuleSyncService {
+    const targets = new Map(
+      options.targets.map((config, index) => [
+        config.name,
+        createRuleTarget(
+          config,
+          { http: options.http },
+          `observability.ruleTargets[${index}]`,
+        ),
+      ]),
+    );
+    return new RuleSyncService(targets, CatalogRuleSync.create(options));
+  }
+
+  readonly #targets: ReadonlyMap<string, RuleTarget>;
+  readonly #sync: CatalogRuleSync;
+
+  private constructor(
+    targets: ReadonlyMap<string, RuleTarget>,
+    sync: CatalogRuleSync,
+  ) {
+    this.#targets = targets;
+    this.#sync = sync;
+  }
+
+  /** The target of that name; a `NotFoundError` naming the known ones. */
+  target(name: string): RuleTarget {
+    const target = this.#targets.get(name);
+    if (!target) {
+      const known = [...this.#targets.keys()].join(', ') || 'none configured';
+      throw new NotFoundError(
+        `No rule target '${name}' in observability.ruleTargets; known: ${known}`,
+      );
+    }
+    return target;
+  }
+
+  run(
+    request: Omit<SyncRequest, 'target'> & { target: string },
+  ): Promise<SyncResult> {
+    return this.#sync.run({ ...request, target: this.target(request.target) });
+  }
+}
