@@ -41,7 +41,9 @@ function fillTemplate(template: string, service: string): string {
 }
 
 /** The entity's dashboard, logs and traces, from its annotations. */
-export function entityLinksOut(spec: Pick<ObservabilitySpec, 'serviceName' | 'links'>): LinkOut[] {
+export function entityLinksOut(
+  spec: Pick<ObservabilitySpec, 'serviceName' | 'links'>,
+): LinkOut[] {
   const service = spec.serviceName.value;
   const { dashboardUrl, logQueryUrl, traceUrl } = spec.links;
   return [
