@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { RequestContext } from '../telemetry/context';
-import { fileWrite, RuleFileNamespaces } from './ruleFileNamespace';
+import { fileTargetOperations, RuleFileNamespaces } from './ruleFileNamespace';
 import { ruleTargetKind } from './RuleTarget';
 
 /**
@@ -16,37 +15,14 @@ export const prometheusFileTarget = ruleTargetKind({
   }),
   create(name, options, { http }) {
     const files = new RuleFileNamespaces(options.rulesDirectory);
-    const reload = async (ctx: RequestContext) => {
-      await http.send(
-        {
-          target: `prometheus-file:${name}`,
-          url: `${options.url.replace(/\/$/, '')}/-/reload`,
-          method: 'POST',
-        },
-        ctx,
-      );
-      return { changed: true, requests: 1, bytes: 0 };
-    };
     return {
       name,
       type: 'prometheus-file',
-      write: async (namespace, groups, ctx, writeOptions) =>
-        fileWrite(
-          await files.replace(namespace, groups),
-          reload,
-          ctx,
-          writeOptions,
-        ),
+      ...fileTargetOperations(files, http, {
+        target: `prometheus-file:${name}`,
+        url: options.url,
+      }),
       read: async namespace => files.read(namespace),
-      delete: async (namespace, ctx, writeOptions) =>
-        fileWrite(
-          { changed: await files.delete(namespace), bytes: 0 },
-          reload,
-          ctx,
-          writeOptions,
-        ),
-      list: async (_ctx, listOptions) => files.list(listOptions),
-      reload,
     };
   },
 });

@@ -16,7 +16,13 @@ import {
 } from '../services/RuleFiles';
 
 import type { RequestContext } from '../telemetry/context';
-import type { ListOptions, WriteOptions, WriteOutcome } from './RuleTarget';
+import type { OutboundHttp } from '../services/OutboundHttp';
+import type {
+  ListOptions,
+  RuleTarget,
+  WriteOptions,
+  WriteOutcome,
+} from './RuleTarget';
 
 const OWNED_FILE = /^redline-.*\.yaml$/;
 
@@ -161,16 +167,41 @@ function groupsOf(content: string): LooseRuleGroup[] {
 }
 
 /**
- * A file target's write or delete: the engine reloaded when the file changed,
- * unless the caller reloads once after a batch.
+ * What every file target does alike, whichever engine loads the files:
+ * write and delete a namespace's file, reloading the engine at `url` when
+ * it changed (unless the caller reloads once after a batch), and list the
+ * files, which are what a sync makes match the catalog (an engine may
+ * reload asynchronously). Each target adds how it reads deployed groups.
  */
-export async function fileWrite(
-  file: { changed: boolean; bytes: number },
-  reload: (ctx: RequestContext) => Promise<WriteOutcome>,
-  ctx: RequestContext,
-  options: WriteOptions = {},
-): Promise<WriteOutcome> {
-  const written = { changed: file.changed, requests: 0, bytes: file.bytes };
-  if (!file.changed || options.reload === false) return written;
-  return { ...written, requests: (await reload(ctx)).requests };
+export function fileTargetOperations(
+  files: RuleFileNamespaces,
+  http: OutboundHttp,
+  { target, url }: { target: string; url: string },
+): Pick<RuleTarget, 'write' | 'delete' | 'list' | 'reload'> {
+  const reloadUrl = `${url.replace(/\/$/, '')}/-/reload`;
+  const reload = async (ctx: RequestContext): Promise<WriteOutcome> => {
+    await http.send({ target, url: reloadUrl, method: 'POST' }, ctx);
+    return { changed: true, requests: 1, bytes: 0 };
+  };
+  const afterWrite = async (
+    file: { changed: boolean; bytes: number },
+    ctx: RequestContext,
+    options: WriteOptions = {},
+  ): Promise<WriteOutcome> => {
+    const written = { changed: file.changed, requests: 0, bytes: file.bytes };
+    if (!file.changed || options.reload === false) return written;
+    return { ...written, requests: (await reload(ctx)).requests };
+  };
+  return {
+    write: async (namespace, groups, ctx, options) =>
+      afterWrite(await files.replace(namespace, groups), ctx, options),
+    delete: async (namespace, ctx, options) =>
+      afterWrite(
+        { changed: await files.delete(namespace), bytes: 0 },
+        ctx,
+        options,
+      ),
+    list: async (_ctx, options) => files.list(options),
+    reload,
+  };
 }

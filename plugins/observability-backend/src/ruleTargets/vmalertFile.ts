@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { LooseRuleGroup } from '@redline/backstage-plugin-observability-common';
 import { z } from 'zod';
-import type { RequestContext } from '../telemetry/context';
-import { fileWrite, RuleFileNamespaces } from './ruleFileNamespace';
+import { fileTargetOperations, RuleFileNamespaces } from './ruleFileNamespace';
 import { ruleTargetKind } from './RuleTarget';
 
 /** vmalert's Prometheus-compatible `GET /api/v1/rules`, the parts compared. */
@@ -48,21 +47,11 @@ export const vmalertFileTarget = ruleTargetKind({
     const files = new RuleFileNamespaces(options.rulesDirectory);
     const base = options.url.replace(/\/$/, '');
     const target = `vmalert-file:${name}`;
-    const reload = async (ctx: RequestContext) => {
-      await http.send({ target, url: `${base}/-/reload`, method: 'POST' }, ctx);
-      return { changed: true, requests: 1, bytes: 0 };
-    };
     return {
       name,
       type: 'vmalert-file',
       defaultIntervalSeconds: options.evaluationIntervalSeconds,
-      write: async (namespace, groups, ctx, writeOptions) =>
-        fileWrite(
-          await files.replace(namespace, groups),
-          reload,
-          ctx,
-          writeOptions,
-        ),
+      ...fileTargetOperations(files, http, { target, url: base }),
       async read(namespace, ctx) {
         const answer = await http.json(
           { target, url: `${base}/api/v1/rules` },
@@ -75,17 +64,6 @@ export const vmalertFileTarget = ruleTargetKind({
           .filter(group => path.basename(group.file) === fileName)
           .map(fromApi);
       },
-      delete: async (namespace, ctx, writeOptions) =>
-        fileWrite(
-          { changed: await files.delete(namespace), bytes: 0 },
-          reload,
-          ctx,
-          writeOptions,
-        ),
-      // The files, not vmalert's API: they are what a sync makes match the
-      // catalog, and vmalert reloads asynchronously.
-      list: async (_ctx, listOptions) => files.list(listOptions),
-      reload,
     };
   },
 });
