@@ -233,6 +233,13 @@ export interface Config {
        * `mimir-ruler`: the Grafana Mimir / Cortex / GEM ruler API.
        */
       type: 'prometheus-file' | 'vmalert-file' | 'mimir-ruler';
+      /**
+       * Only these teams' entities (group refs; `team-a` means
+       * `group:default/team-a`) are synced into this target, and an entity
+       * that changes owner leaves it. With one `mimir-ruler` target per
+       * tenant, each team's rules go to its own tenant. Default: every entity.
+       */
+      owners?: string[];
       /** Prometheus', vmalert's or the ruler's base URL. */
       url: string;
       /** `prometheus-file` and `vmalert-file`: the directory the engine's rule glob reads. */
@@ -270,8 +277,11 @@ export interface Config {
      * `schedule` are set.
      */
     sync?: {
-      /** Name of the `ruleTargets` entry the scheduled sync fills. */
-      target?: string;
+      /**
+       * Name of the `ruleTargets` entry the scheduled sync fills, or a list
+       * of them (a target per tenant), synced one after another.
+       */
+      target?: string | string[];
       /** How often the scheduled sync runs, e.g. `{ frequency: { hours: 1 }, timeout: { minutes: 30 } }`. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       /** Namespaces changed per batch. Default 50. */

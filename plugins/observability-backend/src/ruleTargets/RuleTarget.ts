@@ -21,6 +21,12 @@ export interface RuleTarget {
   readonly type: string;
   /** The interval the engine gives groups that set none, as it reports it. */
   readonly defaultIntervalSeconds?: number;
+  /**
+   * The owning teams (group refs) whose entities this target holds; absent:
+   * every entity. One target per tenant with its teams is how each team's
+   * rules go to its own tenant, and an entity that changes owner moves.
+   */
+  readonly owners?: readonly string[];
   /** Makes the namespace hold exactly `groups`; an empty list deletes it. */
   write(
     namespace: string,

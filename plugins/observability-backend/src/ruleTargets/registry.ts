@@ -19,6 +19,8 @@ export interface RuleTargetConfig {
   name: string;
   type: string;
   options: Record<string, unknown>;
+  /** Group refs: the target holds only these teams' entities (see `RuleTarget.owners`). */
+  owners?: string[];
 }
 
 /**
@@ -34,7 +36,8 @@ export function createRuleTarget(
   key: string,
 ): RuleTarget {
   const { kind, options } = parseRuleTarget(config, key);
-  return kind.create(config.name, options, deps);
+  const target = kind.create(config.name, options, deps);
+  return config.owners ? { ...target, owners: config.owners } : target;
 }
 
 /** The target's kind and its checked options; see {@link createRuleTarget}. @internal */

@@ -15,6 +15,26 @@ describe('observability.ruleTargets', () => {
     );
   });
 
+  it('reads owners as full group refs, and names a bad one by its key', () => {
+    const target = {
+      name: 'mimir-payments',
+      type: 'mimir-ruler',
+      url: 'http://mimir:8080',
+      tenant: 'payments',
+    };
+    const [read1] = read([
+      { ...target, owners: ['payments', 'group:platform/sre'] },
+    ]).ruleTargets;
+    expect(read1.owners).toEqual([
+      'group:default/payments',
+      'group:platform/sre',
+    ]);
+    expect(read1.options).not.toHaveProperty('owners');
+    expect(() =>
+      read([{ ...target, owners: ['payments', 'group:default/'] }]),
+    ).toThrow('observability.ruleTargets[0].owners[1] is not an entity ref');
+  });
+
   it('keeps each target with its own options beside name and type', () => {
     const { ruleTargets } = read([
       {

@@ -1,3 +1,4 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
 import {
   findMetricNameProblems,
@@ -240,12 +241,15 @@ function readRuleTargets(root: Config | undefined): RuleTargetConfig[] {
       const {
         name: _name,
         type: _type,
+        owners: _owners,
         ...options
       } = entry.get<Record<string, unknown>>();
+      const owners = readOwners(entry, key);
       const target: RuleTargetConfig = {
         name: entry.getString('name'),
         type: entry.getString('type'),
         options,
+        ...(owners ? { owners } : {}),
       };
       if (names.has(target.name)) {
         throw new Error(
@@ -257,6 +261,23 @@ function readRuleTargets(root: Config | undefined): RuleTargetConfig[] {
       return target;
     },
   );
+}
+
+/** A target's `owners` as full group refs (`team-a` → `group:default/team-a`), naming a bad one by its key. */
+function readOwners(entry: Config, key: string): string[] | undefined {
+  const owners = entry.getOptionalStringArray('owners');
+  return owners?.map((owner, i) => {
+    try {
+      return stringifyEntityRef(
+        parseEntityRef(owner, {
+          defaultKind: 'group',
+          defaultNamespace: 'default',
+        }),
+      );
+    } catch {
+      throw new Error(`${key}.owners[${i}] is not an entity ref`);
+    }
+  });
 }
 
 /** `rulesUrl` without a trailing slash, or undefined; a value that is not an http(s) URL stops the start, naming the key. */

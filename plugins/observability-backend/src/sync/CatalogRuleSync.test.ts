@@ -16,7 +16,9 @@ import {
   syncCatalog,
   syncFor,
   testContext,
+  testHttp,
 } from './__testUtils__/syncFixtures';
+import { createRuleTarget } from '../ruleTargets/registry';
 import { CatalogRuleSync } from './CatalogRuleSync';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { mockServices } from '@backstage/backend-test-utils';
@@ -253,5 +255,69 @@ describe('CatalogRuleSync against the ruler API', () => {
         ? 1
         : 0,
     );
+  });
+});
+
+describe('CatalogRuleSync with a target per tenant', () => {
+  let server: RulerApiServer;
+  beforeEach(async () => {
+    server = await startRulerApiServer();
+  });
+  afterEach(() => server.close());
+
+  const tenantTarget = (tenant: string, owners: string[]) =>
+    createRuleTarget(
+      {
+        name: tenant,
+        type: 'mimir-ruler',
+        options: { url: server.url, tenant },
+        owners,
+      },
+      { http: testHttp() },
+      'observability.ruleTargets[0]',
+    );
+  const namespacesOf = (tenant: string) =>
+    [...(server.tenants.get(tenant) ?? new Map())]
+      .filter(([, groups]) => groups.size > 0)
+      .map(([namespace]) => namespace)
+      .sort();
+  const syncBoth = async (
+    entities: ReturnType<typeof syncCatalog>,
+    targets: RuleTarget[],
+  ) => {
+    const { sync } = syncFor(entities);
+    for (const target of targets)
+      await sync.run({ target, actor: 'scheduler', ctx: testContext() });
+  };
+
+  it("writes each team's entities into its own tenant, and moves an entity that changes owner", async () => {
+    const payments = tenantTarget('payments', ['group:default/payments']);
+    const finance = tenantTarget('finance', ['group:default/finance']);
+    const entities = syncCatalog();
+    await syncBoth(entities, [payments, finance]);
+    expect(namespacesOf('payments')).toEqual([
+      'redline-component-default-checkout',
+      'redline-component-default-search',
+    ]);
+    expect(namespacesOf('finance')).toEqual([
+      'redline-component-default-ledger',
+    ]);
+
+    const moved = entities.map(entity =>
+      entity.metadata.name === 'search'
+        ? {
+            ...entity,
+            spec: { ...entity.spec, owner: 'group:default/finance' },
+          }
+        : entity,
+    );
+    await syncBoth(moved, [payments, finance]);
+    expect(namespacesOf('payments')).toEqual([
+      'redline-component-default-checkout',
+    ]);
+    expect(namespacesOf('finance')).toEqual([
+      'redline-component-default-ledger',
+      'redline-component-default-search',
+    ]);
   });
 });

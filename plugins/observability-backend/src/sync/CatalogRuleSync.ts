@@ -14,7 +14,10 @@ import type { EntityDescriber } from '../services/CoverageEvaluator';
 import type { RuleTarget } from '../ruleTargets/RuleTarget';
 import type { RequestContext } from '../telemetry/context';
 import { applySyncPlan, type SyncCounts } from './applySyncPlan';
-import { declaredRuleGroups } from './declaredRuleGroups';
+import {
+  declaredRuleGroups,
+  type DeclaredRuleGroups,
+} from './declaredRuleGroups';
 import { DEFAULT_SYNC_LIMITS, type SyncLimits } from './syncLimits';
 
 /** @internal */
@@ -83,13 +86,16 @@ export class CatalogRuleSync {
     const credentials =
       request.credentials ??
       (await this.#options.auth.getOwnServiceCredentials());
-    const declared = await declaredRuleGroups({
-      catalog: this.#options.catalog,
-      describer: this.#options.describer,
-      credentials,
-      pageSize: this.#options.pageSize ?? 500,
-      signal: ctx.signal,
-    });
+    const declared = heldBy(
+      target,
+      await declaredRuleGroups({
+        catalog: this.#options.catalog,
+        describer: this.#options.describer,
+        credentials,
+        pageSize: this.#options.pageSize ?? 500,
+        signal: ctx.signal,
+      }),
+    );
     const undescribed = new Set(declared.undescribed.map(u => u.entityRef));
     const declaredGroups = new Map<string, readonly RuleGroup[]>(
       declared.namespaces.map(n => [n.entityRef, n.groups]),
@@ -129,4 +135,18 @@ export class CatalogRuleSync {
     result.durationMs = Math.round(performance.now() - started);
     return result;
   }
+}
+
+/**
+ * What the catalog declares for this target: with `owners`, only those
+ * teams' entities, so another team's entity (one that changed owner, too)
+ * is not declared here and its namespace is removed from this target.
+ */
+function heldBy(target: RuleTarget, declared: DeclaredRuleGroups) {
+  if (!target.owners) return declared;
+  const owners = new Set(target.owners);
+  return {
+    ...declared,
+    namespaces: declared.namespaces.filter(n => owners.has(n.owner)),
+  };
 }

@@ -92,6 +92,35 @@ describe('scheduleCatalogSync', () => {
     expect(log.every(e => e.appliedBy === 'scheduler')).toBe(true);
   });
 
+  it('syncs a list of targets one after another, and goes on past one that fails', async () => {
+    const scheduler = mockServices.scheduler.mock();
+    const log: ApplyLogEntry[] = [];
+    const sync = service(log);
+    const run = jest.spyOn(sync, 'run');
+    await scheduleCatalogSync({
+      scheduler,
+      logger: mockServices.logger.mock(),
+      sync,
+      config: readSyncConfig(
+        configWith({
+          target: ['gone', 'mimir'],
+          schedule: { frequency: { hours: 1 }, timeout: { minutes: 5 } },
+        }),
+        ['gone', 'mimir'],
+      ),
+    });
+    const task = scheduler.scheduleTask.mock.calls[0][0];
+    // 'gone' is a name the service does not know: its sync fails.
+    await expect(task.fn(new AbortController().signal)).rejects.toThrow(
+      'Rule sync failed for gone',
+    );
+    expect(run.mock.calls.map(([request]) => request.target)).toEqual([
+      'gone',
+      'mimir',
+    ]);
+    expect(ruler.tenants.get('redline')?.size).toBe(3);
+  });
+
   it('refuses a sync target that is not a configured rule target, and bad limits', () => {
     expect(() =>
       readSyncConfig(

@@ -11,8 +11,8 @@ export const SYNC_TASK_ID = 'observability-rule-sync';
 
 /**
  * Schedules the catalog-wide sync as a `global` task (one replica runs
- * each occurrence) when `observability.sync` names a target and a
- * schedule; otherwise schedules nothing. Its changes are recorded in the
+ * each occurrence) when `observability.sync` names a target (or several,
+ * synced one after another) and a schedule; otherwise schedules nothing. Its changes are recorded in the
  * apply history as made by `scheduler`.
  * @internal
  */
@@ -33,24 +33,30 @@ export async function scheduleCatalogSync(options: {
     scope: 'global',
     fn: async signal => {
       const ctx = backgroundContext(logger, { task: 'rule-sync' }, signal);
-      try {
-        const { plan, applied, durationMs } = await sync.run({
-          target: scheduled.target,
-          actor: 'scheduler',
-          ctx,
-        });
-        logger.info(
-          `Rule sync into ${scheduled.target}: ${
-            plan.writes.length
-          } namespace(s) written, ${plan.deletes.length} deleted, ${
-            applied?.failed ?? 0
-          } failed, ${applied?.requests ?? 0} request(s), ${durationMs} ms`,
-        );
-      } catch (error) {
-        logger.error(`Rule sync into ${scheduled.target} failed: ${error}`);
-        // Rethrown so the scheduler records the failed run.
-        throw error;
+      const failed: string[] = [];
+      for (const target of scheduled.targets) {
+        try {
+          const { plan, applied, durationMs } = await sync.run({
+            target,
+            actor: 'scheduler',
+            ctx,
+          });
+          logger.info(
+            `Rule sync into ${target}: ${
+              plan.writes.length
+            } namespace(s) written, ${plan.deletes.length} deleted, ${
+              applied?.failed ?? 0
+            } failed, ${applied?.requests ?? 0} request(s), ${durationMs} ms`,
+          );
+        } catch (error) {
+          // One tenant's ruler down must not hold back the others.
+          logger.error(`Rule sync into ${target} failed: ${error}`);
+          failed.push(target);
+        }
       }
+      // Thrown so the scheduler records the failed run.
+      if (failed.length)
+        throw new Error(`Rule sync failed for ${failed.join(', ')}`);
     },
   });
   return true;

@@ -9,7 +9,8 @@ import type { SyncLimits } from './syncLimits';
 export interface SyncConfig {
   /** The scheduled sync; absent unless both a target and a schedule are set. */
   scheduled?: {
-    target: string;
+    /** Synced one after another: a target per tenant makes several. */
+    targets: string[];
     schedule: SchedulerServiceTaskScheduleDefinition;
   };
   limits: Partial<SyncLimits>;
@@ -37,16 +38,18 @@ export function readSyncConfig(
       );
     limits[key] = value;
   }
-  const target = sync?.getOptionalString('target');
+  const configured = sync?.getOptional<string | string[]>('target');
   const scheduleConfig = sync?.getOptionalConfig('schedule');
-  if (target === undefined || !scheduleConfig) return { limits };
-  if (!ruleTargetNames.includes(target))
-    throw new Error(
-      `observability.sync.target '${target}' is not the name of any observability.ruleTargets entry`,
-    );
+  if (configured === undefined || !scheduleConfig) return { limits };
+  const targets = typeof configured === 'string' ? [configured] : configured;
+  for (const target of targets)
+    if (typeof target !== 'string' || !ruleTargetNames.includes(target))
+      throw new Error(
+        `observability.sync.target '${target}' is not the name of any observability.ruleTargets entry`,
+      );
   return {
     scheduled: {
-      target,
+      targets,
       schedule:
         readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig),
     },
