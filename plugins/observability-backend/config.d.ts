@@ -54,6 +54,13 @@ export interface Config {
          * and `rulesUrl` is vmalert, e.g. `http://vmalert:8880`. Default: `url`.
          */
         rulesUrl?: string;
+        /**
+         * Sent as `X-Scope-OrgID` on every request, for Mimir's or Cortex's
+         * Prometheus API (`url: http://mimir:8080/prometheus`): its queries
+         * and its `/api/v1/rules`, which lists what the ruler holds for the
+         * tenant, so the tab's checks see the rules a sync wrote there.
+         */
+        tenant?: string;
         /** Use this instance for entities without an instance annotation. */
         default?: boolean;
       }>;

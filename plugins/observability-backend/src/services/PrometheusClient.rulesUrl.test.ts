@@ -169,3 +169,46 @@ describe('PrometheusClient with a separate rule evaluator (rulesUrl)', () => {
     expect(datasource.requests).toHaveLength(1);
   });
 });
+
+describe('PrometheusClient against a multi-tenant Prometheus API (Mimir, Cortex)', () => {
+  let mimir: FakeServer;
+  beforeEach(async () => {
+    mimir = await FakeServer.start();
+  });
+  afterEach(() => mimir.stop());
+
+  it('names its tenant in X-Scope-OrgID on queries, rules and reloads', async () => {
+    mimir.otherwise(req => {
+      if (req.method === 'POST') return { status: 200, text: '' };
+      return req.url.startsWith('/prometheus/api/v1/rules')
+        ? promOk(vmalertRules)
+        : emptyVector;
+    });
+    const prometheus = PrometheusClient.create({
+      instance: {
+        name: 'mimir',
+        url: `${mimir.url}/prometheus`,
+        tenant: 'payments',
+        default: true,
+      },
+      http: OutboundHttp.create({
+        retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1 },
+        timeoutMs: 2000,
+      }),
+      rulesTtlMs: 30_000,
+    });
+    await prometheus.rules(ctx);
+    await prometheus.labelSets(['http_requests_total'], ['service'], ctx);
+    await prometheus.reload(ctx);
+    expect(
+      mimir.requests.map(r => [
+        `${r.method} ${r.url.split('?')[0]}`,
+        r.headers['x-scope-orgid'],
+      ]),
+    ).toEqual([
+      ['GET /prometheus/api/v1/rules', 'payments'],
+      ['GET /prometheus/api/v1/query', 'payments'],
+      ['POST /prometheus/-/reload', 'payments'],
+    ]);
+  });
+});

@@ -104,7 +104,11 @@ export class PrometheusClient {
     this.#rulesFetches++;
     const target = this.#rulesTarget();
     const data = await this.#http.json(
-      { target, url: `${this.#rulesBaseUrl()}/api/v1/rules` },
+      {
+        target,
+        url: `${this.#rulesBaseUrl()}/api/v1/rules`,
+        headers: this.#headers(),
+      },
       ctx,
       value => prometheusData(prometheusShapes.rules, value, target),
     );
@@ -210,6 +214,7 @@ export class PrometheusClient {
         target: this.#rulesTarget(),
         url: `${this.#rulesBaseUrl()}/-/reload`,
         method: 'POST',
+        headers: this.#headers(),
       },
       ctx,
     );
@@ -226,10 +231,23 @@ export class PrometheusClient {
   /** The answer's `data`, its shape checked inside the call so a malformed answer counts against the server. */
   #api<T>(path: string, schema: ZodType<T>, ctx: RequestContext): Promise<T> {
     return this.#http.json(
-      { target: this.#target(), url: `${this.#instance.url}${path}` },
+      {
+        target: this.#target(),
+        url: `${this.#instance.url}${path}`,
+        headers: this.#headers(),
+      },
       ctx,
       value => prometheusData(schema, value, this.#target()),
     );
+  }
+
+  /**
+   * Mimir's and Cortex's Prometheus API answer per tenant: its queries and
+   * its `/api/v1/rules`, which lists what the ruler holds for that tenant.
+   */
+  #headers(): Record<string, string> | undefined {
+    const { tenant } = this.#instance;
+    return tenant ? { 'X-Scope-OrgID': tenant } : undefined;
   }
 
   #target(): string {

@@ -20,6 +20,8 @@ export interface PrometheusInstanceConfig {
   rulesDirectory?: string;
   /** Where `/api/v1/rules` and `/-/reload` go when not `url` (vmalert beside VictoriaMetrics). */
   rulesUrl?: string;
+  /** Sent as `X-Scope-OrgID` (Mimir's or Cortex's Prometheus API). */
+  tenant?: string;
   default: boolean;
 }
 
@@ -182,6 +184,7 @@ export function readObservabilityConfig(
         (instance, index) => ({
           rulesDirectory: instance.getOptionalString('rulesDirectory'),
           rulesUrl: readRulesUrl(instance, index),
+          tenant: instance.getOptionalString('tenant'),
         }),
       ),
       timeoutMs: prometheus?.getOptionalNumber('timeoutMs') ?? 5000,
