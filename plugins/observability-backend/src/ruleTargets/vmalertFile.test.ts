@@ -25,6 +25,11 @@ import type { RequestContext } from '../telemetry/context';
 import { diffNamespace, type RuleTarget } from './RuleTarget';
 import { freePort, stop } from './__testUtils__/processes';
 import { createRuleTarget } from './registry';
+import {
+  declaredGroupNames,
+  syncCatalog,
+  syncFor,
+} from '../sync/__testUtils__/syncFixtures';
 
 const vmalert = requireBinary('vmalert');
 const victoriaMetrics = requireBinary('victoria-metrics');
@@ -218,6 +223,32 @@ async function waitFor<T>(
       );
       expect(generated.length).toBeGreaterThan(1);
       await target.delete(ref, ctx);
+    }, 30_000);
+
+    it("a catalog sync writes every entity's groups, which vmalert loads, and the next sync writes nothing", async () => {
+      const entities = syncCatalog();
+      const { sync } = syncFor(entities);
+      const first = await sync.run({ target, actor: 'scheduler', ctx });
+      expect(first.applied?.failed).toBe(0);
+      const declared = declaredGroupNames(entities);
+      const loaded = async () => {
+        const all = (await (
+          await fetch(`${vmalertUrl}/api/v1/rules`)
+        ).json()) as { data: { groups: Array<{ name: string }> } };
+        return all.data.groups.map(g => g.name).sort();
+      };
+      const expected = [...[...declared.values()].flat(), 'not-ours'].sort();
+      await waitFor(
+        async () =>
+          JSON.stringify(await loaded()) === JSON.stringify(expected)
+            ? true
+            : undefined,
+        'vmalert to load every synced group',
+      );
+      const again = await sync.run({ target, actor: 'scheduler', ctx });
+      expect(again.plan.writes).toEqual([]);
+      expect(again.plan.deletes).toEqual([]);
+      expect(again.applied?.requests).toBe(0);
     }, 30_000);
   },
 );
