@@ -13,7 +13,6 @@ import {
   type DeployedNamespace,
 } from '@redline/backstage-plugin-observability-common';
 import { FakeServer } from '../__testUtils__/fakeServer';
-import { createRuleTarget } from '../ruleTargets/registry';
 import {
   startRulerApiServer,
   type RulerApiServer,
@@ -21,27 +20,18 @@ import {
 import type { RuleTarget } from '../ruleTargets/RuleTarget';
 import {
   convergenceCatalog,
-  describer,
+  declaredGroupNames,
   rulerTarget,
   syncFor,
   testContext,
-  testHttp,
+  vmalertFileTarget,
 } from './__testUtils__/syncFixtures';
 
 const catalog = convergenceCatalog;
 
 /** entity ref → its groups in canonical form, as the describe step declares them. */
 function declared(entities: Entity[]): Map<string, string[]> {
-  const describe = describer();
-  return new Map(
-    entities.map(entity => [
-      `component:default/${entity.metadata.name}`,
-      describe
-        .describe(entity, { remember: false })
-        .artifacts.rules.groups.map(canonicalRuleGroup)
-        .sort(),
-    ]),
-  );
+  return declaredGroupNames(entities, canonicalRuleGroup);
 }
 
 function canonical(listed: DeployedNamespace[]): Map<string, string[]> {
@@ -119,15 +109,7 @@ describe('a sync stopped part-way and run again', () => {
     const vmalert = await FakeServer.start();
     vmalert.otherwise(() => ({ status: 200, text: '' }));
     try {
-      const target = createRuleTarget(
-        {
-          name: 'vm',
-          type: 'vmalert-file',
-          options: { rulesDirectory: directory, url: vmalert.url },
-        },
-        { http: testHttp() },
-        'observability.ruleTargets[0]',
-      );
+      const target = vmalertFileTarget(directory, vmalert.url);
       await convergesAfterAbort(target, true);
       // One file per entity, no temporary file left behind.
       expect(readdirSync(directory).sort()).toEqual(

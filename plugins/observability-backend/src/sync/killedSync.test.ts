@@ -11,14 +11,13 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { canonicalRuleGroup } from '@redline/backstage-plugin-observability-common';
 import { FakeServer } from '../__testUtils__/fakeServer';
-import { createRuleTarget } from '../ruleTargets/registry';
 import type { RuleTarget } from '../ruleTargets/RuleTarget';
 import {
   convergenceCatalog,
-  describer,
+  declaredGroupNames,
   syncFor,
   testContext,
-  testHttp,
+  vmalertFileTarget,
 } from './__testUtils__/syncFixtures';
 import type { SyncProcessOptions } from './__testUtils__/syncProcess';
 
@@ -26,16 +25,7 @@ const ENTRY = resolve(__dirname, '__testUtils__/syncProcess.ts');
 const TRANSFORM = require.resolve('@backstage/cli/config/nodeTransform.cjs');
 
 function declared(threshold: string): Map<string, string[]> {
-  const describe = describer();
-  return new Map(
-    convergenceCatalog(threshold).map(entity => [
-      `component:default/${entity.metadata.name}`,
-      describe
-        .describe(entity, { remember: false })
-        .artifacts.rules.groups.map(canonicalRuleGroup)
-        .sort(),
-    ]),
-  );
+  return declaredGroupNames(convergenceCatalog(threshold), canonicalRuleGroup);
 }
 
 async function held(target: RuleTarget): Promise<Map<string, string[]>> {
@@ -79,15 +69,7 @@ describe('a sync process killed with SIGKILL', () => {
     const vmalert = await FakeServer.start();
     vmalert.otherwise(() => ({ status: 200, text: '' }));
     try {
-      const target = createRuleTarget(
-        {
-          name: 'vm',
-          type: 'vmalert-file',
-          options: { rulesDirectory, url: vmalert.url },
-        },
-        { http: testHttp() },
-        'observability.ruleTargets[0]',
-      );
+      const target = vmalertFileTarget(rulesDirectory, vmalert.url);
       const ctx = testContext();
       await syncFor(convergenceCatalog('2')).sync.run({
         target,

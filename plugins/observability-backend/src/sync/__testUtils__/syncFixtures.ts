@@ -4,6 +4,7 @@ import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   DEFAULT_GENERATOR_CONFIG,
+  type RuleGroup,
   withChecks,
   withGenerators,
 } from '@redline/backstage-plugin-observability-common';
@@ -59,6 +60,18 @@ export function rulerTarget(url: string): RuleTarget {
   );
 }
 
+/** A vmalert-file target on `rulesDirectory`, reloading the server at `url`. */
+export function vmalertFileTarget(
+  rulesDirectory: string,
+  url: string,
+): RuleTarget {
+  return createRuleTarget(
+    { name: 'vm', type: 'vmalert-file', options: { rulesDirectory, url } },
+    { http: testHttp() },
+    'observability.ruleTargets[0]',
+  );
+}
+
 /** The describe step the tab uses, over the given entities. */
 export function describer(): EntityObservabilityService {
   return EntityObservabilityService.create({
@@ -85,15 +98,21 @@ export function syncFor(
   return { sync, log };
 }
 
-/** Every group each namespace declares, as the describe step generates them. */
-export function declaredGroupNames(entities: Entity[]): Map<string, string[]> {
+/**
+ * Every group each namespace declares, as the describe step generates them:
+ * by name, or by what `pick` keeps of each group.
+ */
+export function declaredGroupNames(
+  entities: Entity[],
+  pick: (group: RuleGroup) => string = group => group.name,
+): Map<string, string[]> {
   const describe = describer();
   return new Map(
     entities.map(entity => [
       `component:default/${entity.metadata.name}`,
       describe
         .describe(entity, { remember: false })
-        .artifacts.rules.groups.map(g => g.name)
+        .artifacts.rules.groups.map(pick)
         .sort(),
     ]),
   );
