@@ -65,6 +65,8 @@ const TOTAL_BUDGET_MS = 10 * 60_000;
 /** Alertmanager timings for the generated routes: the defaults (30s/5m) would only slow the test down. */
 /** Short enough to wait out once in the last step. */
 const OPEN_CIRCUIT_MS = 4000;
+/** The seed's backoff (1 s, then 2 s, before jitter) between retries. */
+const RETRY_GAP_MAX_MS = 2000;
 const ALERT_TIMINGS = {
   groupWait: '2s',
   groupInterval: '10s',
@@ -713,6 +715,10 @@ export async function runAlertingE2E({
           again.body.live?.status === live.status,
           `live.status with 503s: ${again.body.live?.status}`,
         );
+        // A question the view shares with the fact cycle may have taken the
+        // trial and still be between attempts when the view has answered;
+        // count once no retry can still be pending.
+        await stub.quiet(RETRY_GAP_MAX_MS + 500);
         const perQuestion = new Map();
         for (const r of stub.requests)
           perQuestion.set(r, (perQuestion.get(r) ?? 0) + 1);
@@ -786,8 +792,12 @@ function checkById(view, id) {
  */
 function startCountingStub(port) {
   const requests = [];
+  let lastAt = Date.now();
   const server = createServer((req, res) => {
-    if (req.headers['x-correlation-id']) requests.push(req.url);
+    if (req.headers['x-correlation-id']) {
+      requests.push(req.url);
+      lastAt = Date.now();
+    }
     res
       .writeHead(503, { 'content-type': 'text/plain' })
       .end('stub: unavailable');
@@ -797,6 +807,11 @@ function startCountingStub(port) {
     server.listen(port, '127.0.0.1', () =>
       resolve({
         requests,
+        /** Resolves once no request has come for `ms`. */
+        quiet: async ms => {
+          while (Date.now() - lastAt < ms)
+            await sleep(ms - (Date.now() - lastAt));
+        },
         close: () =>
           new Promise(done => {
             server.close(() => done());
