@@ -548,15 +548,12 @@ function unknownAlerts(reason: string): EntityAlerts {
 }
 
 /**
- * The rule linter's findings on the rules this service has loaded (whoever
- * wrote them: hand-written rules are where the seed's "symptoms, not causes"
- * advice matters most).
- */
-/**
- * Matching and linting are pure functions of a rules snapshot, and clients
- * hand out the same snapshot (the same array) until it expires: the tab's
- * per-request cycles share one parse of every rule and one lint per service
- * instead of redoing both on every view.
+ * Lint findings cover every rule a service has loaded, whoever wrote it:
+ * hand-written rules are where the seed's "symptoms, not causes" advice
+ * matters most. Matching and linting are pure functions
+ * of a rules snapshot, and clients hand out the same snapshot (the same
+ * array) until it expires: the tab's per-request cycles share one parse of
+ * every rule and one lint per service instead of redoing both on every view.
  */
 const lints = new WeakMap<
   PrometheusApiRuleGroup[],
