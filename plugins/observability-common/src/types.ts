@@ -145,8 +145,12 @@ export type EvaluatorStatus =
 /** Result of `POST /entity/:kind/:namespace/:name/apply`. @public */
 export interface ApplyResponse {
   entityRef: string;
+  /** The Prometheus instance, or the rule target when `target` is set. */
   instance: string;
+  /** The rules file, or what names the entity's namespace in the target. */
   path: string;
+  /** The rule target written through (`observability.ruleTargets`); absent: the instance's rules directory. */
+  target?: string;
   changed: boolean;
   validated: 'promtool' | 'skipped';
   reload: { status: 'ok' | 'failed' | 'skipped'; message?: string };

@@ -8,33 +8,49 @@ import {
   ApplyPreviewResponse,
   ApplyResponse,
   observabilityArtifactsApplyPermission,
+  ownerRefOf,
 } from '@redline/backstage-plugin-observability-common';
 import type { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { getRequestContext } from '../telemetry/context';
+import type { RuleTarget } from '../ruleTargets/RuleTarget';
 import type { ApplyRequest } from '../services/ArtifactApplier';
+import type { RuleSyncService } from '../sync/RuleSyncService';
 import { fileSelectionSchema, selectFiles } from './fileSelection';
 import type { RouteDeps } from './types';
 import { entityRefFromParams, jsonBody, parseOrThrow } from './validation';
 
+const name = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters');
+
 const applyBody = z
   .object({
-    instance: z
-      .string()
-      .min(1, 'must not be empty')
-      .max(100, 'must be at most 100 characters')
-      .optional(),
+    instance: name.optional(),
+    /** A rule target from `observability.ruleTargets`, instead of the instance's rules directory. */
+    target: name.optional(),
     files: fileSelectionSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine(body => !(body.instance && body.target), {
+    path: ['target'],
+    message:
+      'cannot be given with instance: the rules go either to a rule target or to a Prometheus instance',
+  });
 
 /**
- * Writes an entity's generated Prometheus rules into its instance's rules
- * directory. Gated by `observability.artifacts.apply`.
+ * Writes an entity's generated Prometheus rules where they are evaluated:
+ * through the rule target the request or the entity
+ * (`redline.dev/rule-target`) names, else into its Prometheus instance's
+ * rules directory. A request's `instance` or `target` wins over the
+ * entity's choice. Gated by `observability.artifacts.apply`.
  * @internal
  */
-export function createApplyRouter(deps: RouteDeps) {
+export function createApplyRouter(
+  deps: RouteDeps & { sync?: Pick<RuleSyncService, 'target'> },
+) {
   const {
     httpAuth,
     permissions,
@@ -45,8 +61,31 @@ export function createApplyRouter(deps: RouteDeps) {
     metrics,
     logger,
     auditor,
+    config,
   } = deps;
   const router = Router();
+
+  /**
+   * The configured target of that name. One the request names but that is
+   * not configured is bad input (400); one the entity `namingEntity` names
+   * is a conflict with the portal's config (409). Both name the configured
+   * ones.
+   */
+  function ruleTarget(targetName: string, namingEntity?: string): RuleTarget {
+    const known = config.ruleTargets.map(t => t.name);
+    if (deps.sync && known.includes(targetName))
+      return deps.sync.target(targetName);
+    const configured = known.length
+      ? `configured rule targets: ${known.join(', ')}`
+      : 'no rule targets are configured (observability.ruleTargets)';
+    if (!namingEntity)
+      throw new InputError(
+        `Invalid target: '${targetName}' is not a configured rule target; ${configured}`,
+      );
+    throw new ConflictError(
+      `Cannot apply rules for ${namingEntity}: its annotation redline.dev/rule-target names '${targetName}', which is not a configured rule target; ${configured}`,
+    );
+  }
 
   router.post(
     '/entity/:kind/:namespace/:name/apply',
@@ -70,6 +109,9 @@ export function createApplyRouter(deps: RouteDeps) {
           ...(body.success && body.data.instance
             ? { instance: body.data.instance }
             : {}),
+          ...(body.success && body.data.target
+            ? { target: body.data.target }
+            : {}),
           ...(body.success && body.data.files
             ? { files: body.data.files }
             : {}),
@@ -88,6 +130,7 @@ export function createApplyRouter(deps: RouteDeps) {
         meta: {
           entityRef: result.entityRef,
           instance: result.instance,
+          ...(result.target ? { target: result.target } : {}),
           changed: result.changed,
           path: result.path,
           validated: result.validated,
@@ -128,6 +171,8 @@ export function createApplyRouter(deps: RouteDeps) {
   async function applyRequest(req: Request, credentials: BackstageCredentials) {
     const ref = entityRefFromParams(req.params);
     const body = parseOrThrow(applyBody, req.body ?? {}, 'request body');
+    const requestedTarget =
+      body.target === undefined ? undefined : ruleTarget(body.target);
     const entity = await entities.load(ref, credentials);
     const entityRef = stringifyEntityRef(entity);
     const principal = credentials.principal as {
@@ -136,12 +181,14 @@ export function createApplyRouter(deps: RouteDeps) {
       subject?: string;
     };
     const ctx = getRequestContext(req, logger);
-    const resolved = { alertCount: 0 };
+    const resolved: { alertCount: number; targetType?: string } = {
+      alertCount: 0,
+    };
 
     const request: ApplyRequest = {
       entityRef,
       appliedBy: principal.userEntityRef ?? principal.subject ?? principal.type,
-      instance: body.instance,
+      instance: body.instance ?? body.target,
       resolve: async () => {
         // The rules the tab shows: latency SLOs at the live buckets.
         const { spec, artifacts } = await facts.describeAtLiveBuckets(
@@ -164,6 +211,32 @@ export function createApplyRouter(deps: RouteDeps) {
             );
           }
         });
+        const rulesFile = selected.find(f => f.id === 'prometheus-rules');
+        resolved.alertCount = artifacts.rules.groups
+          .flatMap(group => group.rules)
+          .filter(rule => 'alert' in rule).length;
+        const target =
+          requestedTarget ??
+          (body.instance === undefined && spec.ruleTarget !== undefined
+            ? ruleTarget(spec.ruleTarget, entityRef)
+            : undefined);
+        if (target) {
+          resolved.targetType = target.type;
+          // An empty list would delete the namespace: refuse it like an
+          // empty rules file.
+          if (!rulesFile || artifacts.rules.groups.length === 0) {
+            throw new ConflictError(
+              `No Prometheus rules were generated for ${entityRef}`,
+            );
+          }
+          // The groups the rules file is rendered from: what promtool checks
+          // and what the target holds are the same rules.
+          return {
+            target,
+            groups: artifacts.rules.groups,
+            owner: ownerRefOf(entity),
+          };
+        }
         const { client: prometheus, reason } = facts.prometheusFor({
           ...spec,
           prometheusInstance: body.instance ?? spec.prometheusInstance,
@@ -173,15 +246,11 @@ export function createApplyRouter(deps: RouteDeps) {
             `Cannot apply rules for ${entityRef}: ${reason}`,
           );
         }
-        const rulesFile = selected.find(f => f.id === 'prometheus-rules');
         if (!rulesFile) {
           throw new ConflictError(
             `No Prometheus rules were generated for ${entityRef}`,
           );
         }
-        resolved.alertCount = artifacts.rules.groups
-          .flatMap(group => group.rules)
-          .filter(rule => 'alert' in rule).length;
         return { rules: rulesFile.content, prometheus };
       },
     };
@@ -197,7 +266,11 @@ export function createApplyRouter(deps: RouteDeps) {
     const result = await applier.apply(request, ctx);
     if (result.changed)
       metrics.alertsConfigured.inc(
-        { target: 'prometheus' },
+        {
+          target: result.target
+            ? resolved.targetType ?? 'rule-target'
+            : 'prometheus',
+        },
         resolved.alertCount,
       );
     return result;

@@ -27,6 +27,11 @@ export interface RuleTarget {
    * rules go to its own tenant, and an entity that changes owner moves.
    */
   readonly owners?: readonly string[];
+  /**
+   * What names the entity's namespace in the engine (a file name, a ruler
+   * namespace), for the apply history; absent: the entity ref itself.
+   */
+  locationOf?(namespace: string): string;
   /** Makes the namespace hold exactly `groups`; an empty list deletes it. */
   write(
     namespace: string,

@@ -107,6 +107,7 @@ export const mimirRulerTarget = ruleTargetKind({
     return {
       name,
       type: 'mimir-ruler',
+      locationOf: namespaceFor,
       read,
       delete: deleteNamespace,
       async list(ctx) {

@@ -177,7 +177,7 @@ export function fileTargetOperations(
   files: RuleFileNamespaces,
   http: OutboundHttp,
   { target, url }: { target: string; url: string },
-): Pick<RuleTarget, 'write' | 'delete' | 'list' | 'reload'> {
+): Pick<RuleTarget, 'write' | 'delete' | 'list' | 'reload' | 'locationOf'> {
   const reloadUrl = `${url.replace(/\/$/, '')}/-/reload`;
   const reload = async (ctx: RequestContext): Promise<WriteOutcome> => {
     await http.send({ target, url: reloadUrl, method: 'POST' }, ctx);
@@ -203,5 +203,6 @@ export function fileTargetOperations(
       ),
     list: async (_ctx, options) => files.list(options),
     reload,
+    locationOf: namespace => files.fileName(namespace),
   };
 }

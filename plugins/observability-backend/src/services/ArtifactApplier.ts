@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError } from '@backstage/errors';
@@ -15,6 +13,7 @@ import type { ApplyLogStore } from '../database/ApplyLogStore';
 import type { RequestContext } from '../telemetry/context';
 import { errorForPeople, outcomeOf } from './applyErrors';
 import type { PrometheusClient } from './PrometheusClient';
+import { validateWithPromtool, type Validation } from './promtool';
 import {
   normalizeEntityRef,
   readIfExists,
@@ -24,28 +23,41 @@ import {
   withOwnerHeader,
   writeFileAtomically,
 } from './RuleFiles';
+import {
+  checkTargetHolds,
+  locationIn,
+  previewThroughTarget,
+  ruleFileOf,
+  targetErrorForPeople,
+  writeThroughTarget,
+  type TargetApply,
+} from './targetApply';
 
 /** What to apply. @public */
 export interface ApplyRequest {
   entityRef: string;
   appliedBy: string;
-  /** The instance asked for; recorded when the attempt stops before its client is known. */
+  /** The instance or target asked for; recorded when the attempt stops before its client is known. */
   instance?: string;
   /**
-   * Generates the rules (`prometheus-rules.yaml`) and picks the Prometheus.
+   * Generates the rules and picks where they go: the rules file
+   * (`prometheus-rules.yaml`) for a Prometheus' rules directory, or the
+   * groups it holds for a rule target the entity or the request named.
    * Called only once the entity is known to be of a kind that can be applied.
    */
-  resolve(): Promise<{ rules: string; prometheus: PrometheusClient }>;
+  resolve(): Promise<ResolvedApply>;
 }
 
-/** Outcome of running promtool. @internal */
-type Validation =
-  | { validated: 'promtool' }
-  | { validated: 'skipped'; why: string };
+/** Where an apply goes, and what it writes there. @public */
+export type ResolvedApply =
+  | { rules: string; prometheus: PrometheusClient }
+  | Omit<TargetApply, 'entityRef'>;
 
 /** What is known of an attempt so far, for its history row if it stops. */
 interface Attempt {
   instance: string;
+  /** Set once the apply is known to go through a rule target. */
+  target?: string;
   path: string;
   contentSha256: string;
   validated: Validation['validated'];
@@ -66,7 +78,10 @@ interface Written {
  * atomically (temporary file in the same directory, then rename — Prometheus
  * never reads half a file), idempotent (identical content is not rewritten
  * nor reloaded), then Prometheus is asked to reload. Every attempt, refused
- * and failed ones included, is recorded in the apply log.
+ * and failed ones included, is recorded in the apply log. An entity that
+ * chose a rule target (or a request naming one) has its groups written
+ * through that target instead (see `targetApply.ts`), checked by promtool
+ * all the same and recorded alike.
  * @public
  */
 export class ArtifactApplier {
@@ -126,7 +141,7 @@ export class ArtifactApplier {
     }
 
     const appliedAt = this.#now();
-    const message = describe(attempt.instance, written);
+    const message = describe(where(attempt), written);
     await this.#log.record({
       entityRef: request.entityRef,
       instance: attempt.instance,
@@ -146,6 +161,7 @@ export class ArtifactApplier {
       entityRef: request.entityRef,
       instance: attempt.instance,
       path: attempt.path,
+      ...(attempt.target ? { target: attempt.target } : {}),
       changed: written.changed,
       validated: attempt.validated,
       reload: written.reload,
@@ -163,7 +179,15 @@ export class ArtifactApplier {
     ctx: RequestContext,
   ): Promise<ApplyPreviewResponse> {
     try {
-      const { target, content, prometheus } = await this.#plan(request);
+      const resolved = await this.#resolve(request);
+      if ('target' in resolved) {
+        const plan = { ...resolved, entityRef: request.entityRef };
+        checkTargetHolds(plan);
+        return await previewThroughTarget(plan, ctx).catch(error => {
+          throw targetErrorForPeople(error, plan.target);
+        });
+      }
+      const { target, content, prometheus } = this.#filePlan(request, resolved);
       const deployed = await readIfExists(target);
       const diff = lineDiff(deployed ?? '', content);
       return {
@@ -187,21 +211,28 @@ export class ArtifactApplier {
     }
   }
 
-  /**
-   * Where the entity's rules go and what the file will hold. `onInstance`
-   * hears the instance as soon as it is known, so a refusal names it.
-   */
-  async #plan(
-    request: ApplyRequest,
-    onInstance: (name: string) => void = () => {},
-  ) {
+  /** Where the entity's rules go, once its kind is known to take rules. */
+  async #resolve(request: ApplyRequest): Promise<ResolvedApply> {
     const { kind } = parseEntityRef(request.entityRef);
     if (kind.toLocaleLowerCase('en-US') !== 'component') {
       throw new InputError(
         `Rules can only be applied for a Component (the kind that carries a service); ${request.entityRef} is of kind '${kind}'`,
       );
     }
-    const { rules, prometheus } = await request.resolve();
+    return request.resolve();
+  }
+
+  /**
+   * The entity's rules file in its Prometheus' rules directory and what it
+   * will hold. `onInstance` hears the instance as soon as it is known, so a
+   * refusal names it.
+   */
+  #filePlan(
+    request: ApplyRequest,
+    resolved: { rules: string; prometheus: PrometheusClient },
+    onInstance: (name: string) => void = () => {},
+  ) {
+    const { rules, prometheus } = resolved;
     const instance = prometheus.instance;
     onInstance(instance.name);
     if (!instance.rulesDirectory) {
@@ -220,14 +251,23 @@ export class ArtifactApplier {
     attempt: Attempt,
     ctx: RequestContext,
   ): Promise<Written> {
-    const { rules, prometheus, directory, target, content } = await this.#plan(
+    const resolved = await this.#resolve(request);
+    if ('target' in resolved) {
+      return this.#applyThroughTarget(
+        { ...resolved, entityRef: request.entityRef },
+        attempt,
+        ctx,
+      );
+    }
+    const { rules, prometheus, directory, target, content } = this.#filePlan(
       request,
+      resolved,
       name => {
         attempt.instance = name;
       },
     );
     attempt.path = target;
-    attempt.contentSha256 = createHash('sha256').update(content).digest('hex');
+    attempt.contentSha256 = sha256(content);
     attempt.validated = (await this.#validate(rules, ctx)).validated;
 
     return this.#serialised(directory, () =>
@@ -236,6 +276,35 @@ export class ArtifactApplier {
         ctx,
       ),
     );
+  }
+
+  /**
+   * The entity's groups written through the rule target it chose, checked
+   * by promtool as the rules file they render to. Applies to one namespace
+   * of one target are serialised as those to one directory are.
+   */
+  async #applyThroughTarget(
+    plan: TargetApply,
+    attempt: Attempt,
+    ctx: RequestContext,
+  ): Promise<Written> {
+    const { target } = plan;
+    attempt.instance = target.name;
+    attempt.target = target.name;
+    attempt.path = locationIn(plan);
+    checkTargetHolds(plan);
+    const rules = ruleFileOf(plan);
+    attempt.contentSha256 = sha256(rules);
+    attempt.validated = (await this.#validate(rules, ctx)).validated;
+    try {
+      const written = await this.#serialised(
+        `target\u0000${target.name}\u0000${plan.entityRef}`,
+        () => writeThroughTarget(plan, ctx),
+      );
+      return { ...written, replaced: [] };
+    } catch (error) {
+      throw targetErrorForPeople(error, target);
+    }
   }
 
   async #write(
@@ -328,7 +397,7 @@ export class ArtifactApplier {
   ): Promise<Error> {
     const answer = errorForPeople(
       error,
-      attempt.instance || undefined,
+      attempt.target ? undefined : attempt.instance || undefined,
       ctx.correlationId,
     );
     if (answer !== error) {
@@ -363,58 +432,13 @@ export class ArtifactApplier {
     await writeFileAtomically(directory, path.basename(target), content);
   }
 
-  async #validate(rules: string, ctx: RequestContext): Promise<Validation> {
-    const directory = await fs.mkdtemp(
-      path.join(os.tmpdir(), 'redline-apply-'),
-    );
-    const file = path.join(directory, 'rules.yaml');
-    try {
-      await fs.writeFile(file, rules, 'utf8');
-      const result = await run(this.#promtoolPath, ['check', 'rules', file]);
-      if (result.missing) {
-        ctx.logger.warn(
-          `promtool not found at '${
-            this.#promtoolPath
-          }'; applying without validation`,
-        );
-        return { validated: 'skipped', why: 'promtool not found' };
-      }
-      if (result.code !== 0) {
-        throw new InputError(
-          `Generated rules failed promtool validation: ${(
-            result.stderr || result.stdout
-          )
-            .replaceAll(file, 'rules.yaml')
-            .trim()}`,
-        );
-      }
-      return { validated: 'promtool' };
-    } finally {
-      await fs.rm(directory, { recursive: true, force: true });
-    }
+  #validate(rules: string, ctx: RequestContext): Promise<Validation> {
+    return validateWithPromtool(this.#promtoolPath, rules, ctx);
   }
 }
 
-function run(
-  command: string,
-  args: string[],
-): Promise<{
-  code: number;
-  stdout: string;
-  stderr: string;
-  missing?: boolean;
-}> {
-  return new Promise(resolve => {
-    execFile(command, args, { timeout: 30_000 }, (error, stdout, stderr) => {
-      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-        resolve({ code: -1, stdout: '', stderr: '', missing: true });
-        return;
-      }
-      let code = 0;
-      if (error) code = typeof error.code === 'number' ? error.code : 1;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
+function sha256(content: string): string {
+  return createHash('sha256').update(content).digest('hex');
 }
 
 function sameEntity(a: string, b: string): boolean {
@@ -444,18 +468,34 @@ function collision(
   );
 }
 
-function describe(instance: string, written: Written): string {
+/** Where an attempt went and what loads it, as its history message names them. */
+function where(attempt: Attempt): { destination: string; engine: string } {
+  return attempt.target
+    ? { destination: `rule target '${attempt.target}'`, engine: 'The engine' }
+    : {
+        destination: `Prometheus instance '${attempt.instance}'`,
+        engine: 'Prometheus',
+      };
+}
+
+function describe(
+  { destination, engine }: { destination: string; engine: string },
+  written: Written,
+): string {
   if (!written.changed) {
-    return `Rules already in place on Prometheus instance '${instance}'; nothing written, no reload.`;
+    return `Rules already in place on ${destination}; nothing written, no reload.`;
   }
   const replaced = written.replaced.length
     ? ` Replaced the file written under the previous name (${written.replaced.join(
         ', ',
       )}).`
     : '';
-  const reload =
-    written.reload.status === 'ok'
-      ? 'Prometheus reloaded them.'
-      : `The reload failed (${written.reload.message}); Prometheus loads them at its next reload or restart.`;
-  return `Rules written to Prometheus instance '${instance}'. ${reload}${replaced}`;
+  const reload = {
+    ok: ` ${engine} reloaded them.`,
+    failed: ` The reload failed (${written.reload.message}); ${engine} loads them at its next reload or restart.`,
+    skipped: written.reload.message
+      ? ` No reload: ${written.reload.message}.`
+      : '',
+  }[written.reload.status];
+  return `Rules written to ${destination}.${reload}${replaced}`;
 }

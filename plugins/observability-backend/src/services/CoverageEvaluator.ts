@@ -18,7 +18,8 @@ import {
 } from '@redline/backstage-plugin-observability-common';
 import type { CoverageStore } from '../database/CoverageStore';
 import type { RememberedRowStore } from '../database/RememberedRowStore';
-import { DESCRIBED_FIELDS, EventLoopYielder } from './describingInBatches';
+import { catalogPages } from './catalogPages';
+import { EventLoopYielder } from './describingInBatches';
 import { RunCpu } from './runCpu';
 import type { DescribeOnceOptions } from './EntityObservabilityService';
 import {
@@ -233,25 +234,19 @@ export class CoverageEvaluator {
         ),
       );
 
-    let cursor: string | undefined;
     let pages = 0;
     let entities = 0;
     let failed = 0;
     let notServing = 0;
     const describedBefore = this.#described;
-    do {
-      throwIfAborted(signal);
-      const limit = this.#pageSize;
-      const request = cursor
-        ? { cursor, limit, fields: DESCRIBED_FIELDS }
-        : {
-            filter: { kind: this.#options.kinds ?? ['Component'] },
-            limit,
-            fields: DESCRIBED_FIELDS,
-          };
-      const response = await cpu.whileWaitingForCatalog(() =>
-        catalog.queryEntities(request, { credentials }),
-      );
+    for await (const response of catalogPages({
+      catalog,
+      credentials,
+      kinds: this.#options.kinds ?? ['Component'],
+      pageSize: this.#pageSize,
+      beforePage: () => throwIfAborted(signal),
+      around: call => cpu.whileWaitingForCatalog(call),
+    })) {
       pages += 1;
 
       // The page's owners in one catalog call, read straight from the
@@ -291,12 +286,11 @@ export class CoverageEvaluator {
       entities += response.items.length;
       this.#options.onPage?.({
         page: pages,
-        request: cursor ? { limit, cursor } : { limit },
+        request: response.request,
         entities: response.items.length,
         rowsHeld: rows.length,
       });
-      cursor = response.pageInfo.nextCursor;
-    } while (cursor);
+    }
 
     const result = (
       outcome: Pick<CoverageRunResult, 'pruned' | 'published'>,

@@ -320,4 +320,45 @@ describe('CatalogRuleSync with a target per tenant', () => {
       'redline-component-default-search',
     ]);
   });
+
+  it('declares an entity that chose a rule target only there, and removes it from another target it left', async () => {
+    const payments = tenantTarget('payments', ['group:default/payments']);
+    const shared = tenantTarget('shared', ['group:default/payments']);
+    const entities = syncCatalog().filter(e => e.metadata.name !== 'ledger');
+    await syncBoth(entities, [payments, shared]);
+    const both = [
+      'redline-component-default-checkout',
+      'redline-component-default-search',
+    ];
+    expect(namespacesOf('payments')).toEqual(both);
+    expect(namespacesOf('shared')).toEqual(both);
+
+    const chosen = entities.map(entity =>
+      entity.metadata.name === 'checkout'
+        ? {
+            ...entity,
+            metadata: {
+              ...entity.metadata,
+              annotations: {
+                ...entity.metadata.annotations,
+                'redline.dev/rule-target': 'shared',
+              },
+            },
+          }
+        : entity,
+    );
+    const { sync } = syncFor(chosen);
+    const dryRun = await sync.run({
+      target: payments,
+      dryRun: true,
+      actor: 'scheduler',
+      ctx: testContext(),
+    });
+    expect(dryRun.plan.deletes).toEqual(['component:default/checkout']);
+    await syncBoth(chosen, [payments, shared]);
+    expect(namespacesOf('payments')).toEqual([
+      'redline-component-default-search',
+    ]);
+    expect(namespacesOf('shared')).toEqual(both);
+  });
 });

@@ -138,15 +138,19 @@ export class CatalogRuleSync {
 }
 
 /**
- * What the catalog declares for this target: with `owners`, only those
- * teams' entities, so another team's entity (one that changed owner, too)
- * is not declared here and its namespace is removed from this target.
+ * What the catalog declares for this target: an entity that chose another
+ * target (`redline.dev/rule-target`) is not declared here, nor, with
+ * `owners`, another team's entity. Either way its namespace is removed from
+ * this target if it holds one: the entity moved.
  */
 function heldBy(target: RuleTarget, declared: DeclaredRuleGroups) {
-  if (!target.owners) return declared;
-  const owners = new Set(target.owners);
+  const owners = target.owners ? new Set(target.owners) : undefined;
   return {
     ...declared,
-    namespaces: declared.namespaces.filter(n => owners.has(n.owner)),
+    namespaces: declared.namespaces.filter(
+      n =>
+        (n.ruleTarget === undefined || n.ruleTarget === target.name) &&
+        (!owners || owners.has(n.owner)),
+    ),
   };
 }

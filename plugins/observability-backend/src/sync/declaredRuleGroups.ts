@@ -8,10 +8,8 @@ import {
 } from '@redline/backstage-plugin-observability-common';
 import type { EntityDescriber } from '../services/CoverageEvaluator';
 import { fromCatalog } from '../services/catalogErrors';
-import {
-  DESCRIBED_FIELDS,
-  EventLoopYielder,
-} from '../services/describingInBatches';
+import { catalogPages } from '../services/catalogPages';
+import { EventLoopYielder } from '../services/describingInBatches';
 import { normalizeEntityRef } from '../services/RuleFiles';
 
 /** Owner of entities that name none, in a dry run's per-team listing. */
@@ -20,6 +18,8 @@ export const NO_OWNER = '(no owner)';
 /** An entity's generated groups, as a sync writes them. @internal */
 export interface DeclaredRuleNamespace extends DeclaredNamespace {
   groups: readonly RuleGroup[];
+  /** The rule target the entity chose (`redline.dev/rule-target`); absent: any. */
+  ruleTarget?: string;
 }
 
 /** What the catalog declares, and who could not be described. @internal */
@@ -48,27 +48,24 @@ export async function declaredRuleGroups(options: {
   const { catalog, describer, credentials, pageSize, signal } = options;
   const declared: DeclaredRuleGroups = { namespaces: [], undescribed: [] };
   const yielder = new EventLoopYielder();
-  let cursor: string | undefined;
-  do {
-    signal?.throwIfAborted();
-    const query = cursor
-      ? { cursor, limit: pageSize, fields: DESCRIBED_FIELDS }
-      : {
-          filter: { kind: 'Component' },
-          limit: pageSize,
-          fields: DESCRIBED_FIELDS,
-        };
-    const page = await fromCatalog(() =>
-      catalog.queryEntities(query, { credentials }),
-    );
+  for await (const page of catalogPages({
+    catalog,
+    credentials,
+    kinds: ['Component'],
+    pageSize,
+    beforePage: () => signal?.throwIfAborted(),
+    around: fromCatalog,
+  })) {
     for (const entity of page.items) {
       await yielder.maybeYield();
       const entityRef = normalizeEntityRef(stringifyEntityRef(entity));
       try {
+        const { groups, ruleTarget } = await describedRules(entity, describer);
         declared.namespaces.push({
           entityRef,
           owner: ownerRefOf(entity) ?? NO_OWNER,
-          groups: await groupsOf(entity, describer),
+          groups,
+          ...(ruleTarget ? { ruleTarget } : {}),
         });
       } catch (error) {
         declared.undescribed.push({
@@ -77,12 +74,11 @@ export async function declaredRuleGroups(options: {
         });
       }
     }
-    cursor = page.pageInfo.nextCursor;
-  } while (cursor);
+  }
   return declared;
 }
 
-async function groupsOf(
+async function describedRules(
   catalogEntity: Entity,
   describer: Pick<EntityDescriber, 'describe' | 'withOpenSloFile'>,
 ) {
@@ -90,5 +86,6 @@ async function groupsOf(
     (await describer.withOpenSloFile?.(catalogEntity)) ?? catalogEntity;
   // Not kept: a sync describes every entity once, and keeping them would
   // push out the descriptions open tabs use.
-  return describer.describe(entity, { remember: false }).artifacts.rules.groups;
+  const { spec, artifacts } = describer.describe(entity, { remember: false });
+  return { groups: artifacts.rules.groups, ruleTarget: spec.ruleTarget };
 }

@@ -2,3 +2,4 @@ export * from './lineDiff';
 export * from './types';
 export * from './ruleGroupDiff';
 export * from './syncPlan';
+export * from './deployedRuleFile';

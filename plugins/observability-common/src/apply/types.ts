@@ -20,8 +20,10 @@ export interface ApplyRequestBody {
 export interface ApplyPreviewResponse {
   entityRef: string;
   instance: string;
-  /** File name in the instance's rules directory. */
+  /** File name in the instance's rules directory, or the namespace in the rule target. */
   fileName: string;
+  /** The rule target previewed; absent: the instance's rules directory. */
+  target?: string;
   /** Whether a file of this entity is deployed there now. */
   deployed: boolean;
   /** False when the deployed file is already identical. */

@@ -450,6 +450,19 @@ export const ANNOTATION_DEFINITIONS = {
     example: 'default',
     fallback: 'the default Alertmanager instance',
   },
+  ruleTarget: {
+    key: ANNOTATIONS.ruleTarget,
+    schema: z
+      .string()
+      .trim()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/,
+        'must be a rule target name from app-config (letters, digits, "_", ".", "-")',
+      ),
+    expected: 'the name of a rule target configured in app-config',
+    example: 'mimir-payments',
+    fallback: "the Prometheus instance's rules directory",
+  },
   pagerdutyIntegrationKey: {
     key: FOREIGN_ANNOTATIONS.pagerdutyIntegrationKey,
     // Only presence is recorded: the key is a secret and must never be copied into artifacts or findings.

@@ -29,6 +29,8 @@ export const ANNOTATIONS = {
   alertWebhook: 'redline.dev/alert-webhook',
   prometheusInstance: 'redline.dev/prometheus-instance',
   alertmanagerInstance: 'redline.dev/alertmanager-instance',
+  /** Which configured rule target (`observability.ruleTargets`) holds the entity's rules. */
+  ruleTarget: 'redline.dev/rule-target',
 } as const;
 
 /** Keys other plugins define, read as fallbacks or extra routing data. @public */

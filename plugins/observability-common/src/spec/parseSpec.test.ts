@@ -385,6 +385,16 @@ const cases: Array<{
     invalid: ['http://am:9093'],
   },
   {
+    key: ANNOTATIONS.ruleTarget,
+    read: s => s.ruleTarget,
+    missing: undefined,
+    valid: [
+      ['mimir-payments', 'mimir-payments'],
+      [' vmalert.eu_1 ', 'vmalert.eu_1'],
+    ],
+    invalid: ['mimir payments', '../etc', 'http://mimir:8080', '-leading'],
+  },
+  {
     key: FOREIGN_ANNOTATIONS.pagerdutyIntegrationKey,
     read: s => s.routing.pagerduty,
     missing: undefined,

@@ -536,6 +536,7 @@ export function parseSpec(
   const webhookUrl = reader.read(defs.alertWebhook);
   const prometheusInstance = reader.read(defs.prometheusInstance);
   const alertmanagerInstance = reader.read(defs.alertmanagerInstance);
+  const ruleTarget = reader.read(defs.ruleTarget);
   const hasIntegrationKey =
     reader.read(defs.pagerdutyIntegrationKey, true) === true;
   const pagerdutyServiceId = reader.read(defs.pagerdutyServiceId);
@@ -650,6 +651,7 @@ export function parseSpec(
     metrics,
     ...(prometheusInstance ? { prometheusInstance } : {}),
     ...(alertmanagerInstance ? { alertmanagerInstance } : {}),
+    ...(ruleTarget ? { ruleTarget } : {}),
     describedAnnotations: described,
     presentAnnotations: Object.keys(annotations).filter(
       isObservabilityAnnotation,

@@ -157,6 +157,12 @@ export interface ObservabilitySpec {
   /** Named Prometheus / Alertmanager instance from config, chosen by annotation. */
   prometheusInstance?: string;
   alertmanagerInstance?: string;
+  /**
+   * Named rule target from config (`observability.ruleTargets`) that Apply
+   * writes to and that alone a sync declares the entity to; absent: Apply
+   * writes to the Prometheus instance's rules directory.
+   */
+  ruleTarget?: string;
   /** The redline.dev/* annotations that were present and valid, for the confidence score. */
   describedAnnotations: string[];
   /**

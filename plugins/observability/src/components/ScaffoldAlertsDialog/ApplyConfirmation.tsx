@@ -28,13 +28,17 @@ const TINT = {
 } as const;
 
 function summary(preview: ApplyPreviewResponse): string {
+  const where = preview.target
+    ? `rule target “${preview.target}”`
+    : `Prometheus instance “${preview.instance}”`;
   if (!preview.changed) {
-    return `${preview.fileName} on Prometheus instance “${preview.instance}” already holds these rules: applying writes nothing and reloads nothing.`;
+    return `${preview.fileName} on ${where} already holds these rules: applying writes nothing and reloads nothing.`;
   }
   const what = preview.deployed
     ? `replaces the deployed ${preview.fileName}`
     : `creates ${preview.fileName} (nothing of this entity is deployed there yet)`;
-  return `Applying ${what} on Prometheus instance “${preview.instance}”, then reloads Prometheus: ${preview.added} line(s) added, ${preview.removed} removed.`;
+  const then = preview.target ? '' : ', then reloads Prometheus';
+  return `Applying ${what} on ${where}${then}: ${preview.added} line(s) added, ${preview.removed} removed.`;
 }
 
 /** The deployed rules file against the one Apply would write, `diff -u` style. */

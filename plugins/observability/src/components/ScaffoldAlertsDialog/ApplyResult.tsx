@@ -12,8 +12,8 @@ export function ApplyResult({ result }: { result: ApplyResponse }) {
       role="status"
     >
       <AlertTitle>
-        {result.changed ? 'Rules written' : 'Rules unchanged'} on instance “
-        {result.instance}”
+        {result.changed ? 'Rules written' : 'Rules unchanged'} on{' '}
+        {result.target ? 'rule target' : 'instance'} “{result.instance}”
       </AlertTitle>
       <div>
         Path: <code>{result.path}</code>

@@ -1,0 +1,61 @@
+import { renderRuleFileYaml } from '../generate/ruleFileYaml';
+import type { RuleGroup } from '../generate/types';
+import type { DiffOptions, LooseRuleGroup } from './ruleGroupDiff';
+
+/** Units of a Prometheus duration, largest first. */
+const UNITS: ReadonlyArray<[string, number]> = [
+  ['d', 86400],
+  ['h', 3600],
+  ['m', 60],
+  ['s', 1],
+];
+
+/**
+ * Seconds as a Prometheus duration in its shortest whole-unit spelling
+ * (`300` → `5m`, `5400` → `1h30m`), the way generated rules spell them.
+ * @public
+ */
+export function formatPrometheusDuration(seconds: number): string {
+  if (seconds <= 0) return '0s';
+  let rest = Math.round(seconds * 1000);
+  let text = '';
+  for (const [unit, size] of UNITS) {
+    const count = Math.floor(rest / (size * 1000));
+    if (count > 0) text += `${count}${unit}`;
+    rest -= count * size * 1000;
+  }
+  return rest > 0 ? `${text}${rest}ms` : text;
+}
+
+/**
+ * The rule file of groups as an engine reports them, in the renderer
+ * generated rules go through, so a line diff against the declared file
+ * shows what differs and not how the engine spells it: durations it gives
+ * in seconds (vmalert) are written back as `5m`, and the engine's default
+ * evaluation interval, which it reports on groups that set none, is left
+ * out.
+ * @public
+ */
+export function renderDeployedRuleFile(
+  groups: readonly LooseRuleGroup[],
+  options: DiffOptions = {},
+): string {
+  const spelled = (duration: string | number | undefined) =>
+    typeof duration === 'number'
+      ? formatPrometheusDuration(duration)
+      : duration;
+  const rendered = groups.map(group => ({
+    name: group.name,
+    interval:
+      group.interval === options.defaultIntervalSeconds
+        ? undefined
+        : spelled(group.interval),
+    rules: group.rules.map(rule => ({
+      ...rule,
+      for: rule.for ? spelled(rule.for) : undefined,
+    })),
+  }));
+  // Loose rules render like generated ones: the renderer only reads their
+  // keys, and those it omits when undefined.
+  return renderRuleFileYaml({ groups: rendered as RuleGroup[] });
+}
