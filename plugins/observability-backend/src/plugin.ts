@@ -52,6 +52,7 @@ export const observabilityPlugin = createBackendPlugin({
         discovery: coreServices.discovery,
         database: coreServices.database,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
@@ -137,8 +138,10 @@ export const observabilityPlugin = createBackendPlugin({
           auth: deps.auth,
           describer: services.entities,
           applyLog: services.applyLog,
+          logger,
           limits: syncConfig.limits,
         });
+        deps.lifecycle.addShutdownHook(() => sync.runs.stop());
         await scheduleCatalogSync({
           scheduler: deps.scheduler,
           logger,

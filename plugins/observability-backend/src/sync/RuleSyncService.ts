@@ -1,4 +1,4 @@
-import type { AuthService } from '@backstage/backend-plugin-api';
+import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { ApplyLogStore } from '../database/ApplyLogStore';
@@ -15,10 +15,12 @@ import {
   type SyncResult,
 } from './CatalogRuleSync';
 import type { SyncLimits } from './syncLimits';
+import { SyncRuns } from './SyncRuns';
 
 /**
- * The configured rule targets by name, and the sync that fills them: what
- * the sync route and the scheduled sync share.
+ * The configured rule targets by name, the sync that fills them, and the
+ * syncs that write running in the background: what the sync route and the
+ * scheduled sync share, so the two never write the same target at once.
  * @internal
  */
 export class RuleSyncService {
@@ -29,6 +31,7 @@ export class RuleSyncService {
     auth: Pick<AuthService, 'getOwnServiceCredentials'>;
     describer: Pick<EntityDescriber, 'describe' | 'withOpenSloFile'>;
     applyLog: Pick<ApplyLogStore, 'record'>;
+    logger: LoggerService;
     limits?: Partial<SyncLimits>;
   }): RuleSyncService {
     const targets = new Map(
@@ -41,18 +44,26 @@ export class RuleSyncService {
         ),
       ]),
     );
-    return new RuleSyncService(targets, CatalogRuleSync.create(options));
+    return new RuleSyncService(
+      targets,
+      CatalogRuleSync.create(options),
+      options.logger,
+    );
   }
 
   readonly #targets: ReadonlyMap<string, RuleTarget>;
   readonly #sync: CatalogRuleSync;
+  /** Syncs that write, one per target at a time, in the background. */
+  readonly runs: SyncRuns;
 
   private constructor(
     targets: ReadonlyMap<string, RuleTarget>,
     sync: CatalogRuleSync,
+    logger: LoggerService,
   ) {
     this.#targets = targets;
     this.#sync = sync;
+    this.runs = SyncRuns.create({ sync: this, logger });
   }
 
   /** The target of that name; a `NotFoundError` naming the known ones. */
@@ -67,7 +78,12 @@ export class RuleSyncService {
     return target;
   }
 
-  run(
+  /**
+   * One sync, awaited: a dry run, or the work of a background run. A sync
+   * that writes goes through {@link RuleSyncService.runs} instead, so that
+   * no two write the same target at once.
+   */
+  async run(
     request: Omit<SyncRequest, 'target'> & { target: string },
   ): Promise<SyncResult> {
     return this.#sync.run({ ...request, target: this.target(request.target) });

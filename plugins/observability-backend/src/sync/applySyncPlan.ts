@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isError } from '@backstage/errors';
+import { bulkhead } from 'cockatiel';
 import type {
   ApplyOutcome,
   LooseRuleGroup,
@@ -11,7 +12,7 @@ import type { ApplyLogStore } from '../database/ApplyLogStore';
 import { OutboundError } from '../services/retry';
 import type { RuleTarget, WriteOutcome } from '../ruleTargets/RuleTarget';
 import type { RequestContext } from '../telemetry/context';
-import { eachLimited, type SyncLimits } from './syncLimits';
+import type { SyncLimits } from './syncLimits';
 
 /** What applying a plan did. @internal */
 export interface SyncCounts {
@@ -84,18 +85,27 @@ export async function applySyncPlan(options: {
       await sleep(limits.pauseMs, undefined, { signal: ctx.signal });
     const batch = changes.slice(start, start + limits.batchSize);
     const done: Done[] = [];
-    await eachLimited(batch, limits.concurrency, async item => {
-      if (ctx.signal?.aborted) return;
-      try {
-        const outcome = await target.write(item.entityRef, item.groups, ctx, {
-          reload: false,
-          deployed: item.deployed,
-        });
-        done.push({ change: item, outcome });
-      } catch (error) {
-        done.push({ change: item, error });
-      }
-    });
+    // The queue holds the rest of the batch; no signal is passed, so an
+    // abort lets queued changes return unwritten instead of rejecting.
+    const pool = bulkhead(limits.concurrency, batch.length);
+    await Promise.all(
+      batch.map(item =>
+        pool.execute(async () => {
+          if (ctx.signal?.aborted) return;
+          try {
+            const outcome = await target.write(
+              item.entityRef,
+              item.groups,
+              ctx,
+              { reload: false, deployed: item.deployed },
+            );
+            done.push({ change: item, outcome });
+          } catch (error) {
+            done.push({ change: item, error });
+          }
+        }),
+      ),
+    );
     const reload = await reloadAfter(target, done, ctx);
     for (const { change: item, outcome, error } of done) {
       if (outcome) {

@@ -36,8 +36,19 @@ describe('scheduleCatalogSync', () => {
       auth: mockServices.auth(),
       describer: describer(),
       applyLog: { record: async entry => void log.push(entry) },
+      logger: mockServices.logger.mock(),
       limits: { pauseMs: 0 },
     });
+  }
+
+  function scheduledConfig(target: string | string[]) {
+    return readSyncConfig(
+      configWith({
+        target,
+        schedule: { frequency: { hours: 1 }, timeout: { minutes: 5 } },
+      }),
+      typeof target === 'string' ? [target] : target,
+    );
   }
 
   it.each([
@@ -119,6 +130,30 @@ describe('scheduleCatalogSync', () => {
       'mimir',
     ]);
     expect(ruler.tenants.get('redline')?.size).toBe(3);
+  });
+
+  it('joins a sync of the same target that a person started, instead of running a second', async () => {
+    const scheduler = mockServices.scheduler.mock();
+    const log: ApplyLogEntry[] = [];
+    const sync = service(log);
+    const run = jest.spyOn(sync, 'run');
+    await scheduleCatalogSync({
+      scheduler,
+      logger: mockServices.logger.mock(),
+      sync,
+      config: scheduledConfig('mimir'),
+    });
+    const manual = sync.runs.start({
+      target: 'mimir',
+      actor: 'user:default/ada',
+    });
+    const task = scheduler.scheduleTask.mock.calls[0][0];
+    await task.fn(new AbortController().signal);
+
+    expect(sync.runs.get(manual.run.id).status).toBe('succeeded');
+    expect(run).toHaveBeenCalledTimes(1);
+    expect(log).toHaveLength(3);
+    expect(log.every(e => e.appliedBy === 'user:default/ada')).toBe(true);
   });
 
   it('refuses a sync target that is not a configured rule target, and bad limits', () => {

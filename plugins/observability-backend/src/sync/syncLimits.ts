@@ -18,22 +18,3 @@ export const DEFAULT_SYNC_LIMITS: SyncLimits = {
   concurrency: 4,
   pauseMs: 250,
 };
-
-/** Runs `work` on every item, at most `limit` at once, in order of start. */
-export async function eachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next];
-      next += 1;
-      await work(item);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, worker),
-  );
-}
