@@ -8,8 +8,10 @@
  *       loads what the target writes is vmalertFile.test.ts's job), and
  *   (b) the mimir-ruler target against the in-process ruler API test server
  *       (ruleTargets/__testUtils__/rulerApiServer.ts; no real Mimir).
- * For each: a first full sync, a no-op sync (must write nothing) and a sync
- * after 1 % of the entities changed (must write only those), in one run.
+ * For each: a first full sync, a dry run of the synced target (what a
+ * reader waits for; must plan nothing), a no-op sync (must write nothing)
+ * and a sync after 1 % of the entities changed (must write only those), in
+ * one run.
  *
  *   node plugins/observability-backend/bench/sync.mjs
  *     [--entities 10000] [--batch-size 200] [--concurrency 8] [--pause-ms 10]
@@ -164,14 +166,29 @@ async function reloadCounter() {
   };
 }
 
-async function measure(label, target, entities, targetRequests, log) {
+async function measure(
+  label,
+  target,
+  entities,
+  targetRequests,
+  log,
+  { dryRun = false } = {},
+) {
   const before = targetRequests();
   const recordsBefore = log.records;
   const result = await newSync(entities, log).run({
     target,
     actor: 'scheduler',
+    dryRun,
     ctx,
   });
+  // A dry run writes nothing: what it costs is the catalog walk and listing.
+  result.applied ??= {
+    bytesWritten: 0,
+    namespacesWritten: 0,
+    namespacesDeleted: 0,
+    failed: 0,
+  };
   process.stderr.write(
     `${target.name} ${label}: ${(result.durationMs / 1000).toFixed(1)} s\n`,
   );
@@ -194,6 +211,12 @@ async function runScenarios(name, target, targetRequests) {
   const { next: v2, changed } = changeOnePercent(v1);
   const rows = [];
   rows.push(await measure('first full sync', target, v1, targetRequests, log));
+  const dry = await measure('dry run', target, v1, targetRequests, log, {
+    dryRun: true,
+  });
+  if (dry.plan.writes.length + dry.plan.deletes.length !== 0)
+    throw new Error(`${name}: the dry run after a full sync planned changes`);
+  rows.push(dry);
   const noop = await measure('no-op sync', target, v1, targetRequests, log);
   if (
     noop.namespacesWritten + noop.namespacesDeleted !== 0 ||

@@ -5,6 +5,7 @@
  */
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { mockServices } from '@backstage/backend-test-utils';
+import fc from 'fast-check';
 import {
   changesNothing,
   diffRuleGroups,
@@ -160,6 +161,59 @@ describe('mimir-ruler target', () => {
     const checkout = listed.find(n => n.entityRef === ENTITY)!;
     expect(changesNothing(diffRuleGroups([errors, red], checkout.groups))).toBe(
       true,
+    );
+  });
+
+  it('reads back every label and annotation value as written, whatever YAML could take it for', async () => {
+    server = await startRulerApiServer();
+    const target = targetFor(server);
+    // Plain scalars another YAML schema would turn into booleans, numbers,
+    // dates, nulls, merge keys or aliases, beside arbitrary text.
+    const value = fc.oneof(
+      fc.constantFrom(
+        'yes',
+        'off',
+        'null',
+        '~',
+        '0x1F',
+        '0o17',
+        '1e3',
+        '.inf',
+        '2020-01-01',
+        '2001-12-14t21:59:43.10-05:00',
+        '12:30:00',
+        '<<',
+        '*a',
+        '&a b',
+        '!!str x',
+        '- x',
+        'a: b',
+        '#c',
+        '',
+      ),
+      fc.string(),
+    );
+    await fc.assert(
+      fc.asyncProperty(value, value, async (label, annotation) => {
+        const group: RuleGroup = {
+          name: 'checkout-errors',
+          rules: [
+            {
+              alert: 'HighErrorRate',
+              expr: 'job:errors:ratio5m > 0.05',
+              labels: { team: label },
+              annotations: { summary: annotation },
+            },
+          ],
+        };
+        await target.write(ENTITY, [group], ctx);
+        const [listed] = await target.list(ctx);
+        expect(listed.groups[0].rules[0]).toMatchObject({
+          labels: { team: label },
+          annotations: { summary: annotation },
+        });
+      }),
+      { numRuns: 60 },
     );
   });
 
