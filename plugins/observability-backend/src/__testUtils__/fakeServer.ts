@@ -116,3 +116,20 @@ export async function closedPortUrl(): Promise<string> {
 export function promOk(data: unknown) {
   return { status: 200, json: { status: 'success', data } };
 }
+
+/**
+ * A Prometheus that holds nothing and reloads: well-formed empty answers,
+ * since a malformed one would open the circuit to it and the reload after
+ * an apply's write would not be sent.
+ */
+export async function startEmptyPrometheus(): Promise<FakeServer> {
+  const prometheus = await FakeServer.start();
+  prometheus.otherwise(req => {
+    if (req.url.startsWith('/-/reload')) return { status: 200, text: '' };
+    if (req.url.startsWith('/api/v1/rules')) return promOk({ groups: [] });
+    if (req.url.startsWith('/api/v1/query'))
+      return promOk({ resultType: 'vector', result: [] });
+    return promOk([]);
+  });
+  return prometheus;
+}

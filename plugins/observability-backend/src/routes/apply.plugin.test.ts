@@ -6,10 +6,6 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type {
-  AuditorServiceCreateEventOptions,
-  AuditorServiceEvent,
-} from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -17,13 +13,13 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import type { JsonObject } from '@backstage/types';
 import request from 'supertest';
 import type { Entity } from '@backstage/catalog-model';
 import type { ApplyHistoryResponse } from '@redline/backstage-plugin-observability-common';
-import { FakeServer, promOk } from '../__testUtils__/fakeServer';
+import { FakeServer, startEmptyPrometheus } from '../__testUtils__/fakeServer';
 import { component, testEntities } from '../__testUtils__/entities';
 import { observabilityPlugin } from '../plugin';
+import { recordingAuditor } from '../__testUtils__/recordingAuditor';
 
 const API = '/api/observability';
 const APPLY = `${API}/entity/component/default/checkout/apply`;
@@ -40,27 +36,12 @@ const aliceNguyen: Entity = {
   spec: {},
 };
 
-interface RecordedEvent {
-  options: AuditorServiceCreateEventOptions;
-  success: jest.MockedFunction<AuditorServiceEvent['success']>;
-  fail: jest.MockedFunction<AuditorServiceEvent['fail']>;
-}
-
 describe('apply auditing', () => {
   let prometheus: FakeServer;
   let rulesDirectory: string;
 
   beforeAll(async () => {
-    prometheus = await FakeServer.start();
-    // Well-formed empty answers: a malformed one would open the circuit to
-    // this Prometheus and the reload after the write would not be sent.
-    prometheus.otherwise(req => {
-      if (req.url.startsWith('/-/reload')) return { status: 200, text: '' };
-      if (req.url.startsWith('/api/v1/rules')) return promOk({ groups: [] });
-      if (req.url.startsWith('/api/v1/query'))
-        return promOk({ resultType: 'vector', result: [] });
-      return promOk([]);
-    });
+    prometheus = await startEmptyPrometheus();
   });
   beforeEach(async () => {
     rulesDirectory = await fs.mkdtemp(path.join(os.tmpdir(), 'redline-audit-'));
@@ -76,18 +57,7 @@ describe('apply auditing', () => {
     permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
     setup: { rulesDirectory?: string } = {},
   ) {
-    const events: RecordedEvent[] = [];
-    const auditor = mockServices.auditor.mock({
-      createEvent: async options => {
-        const event: RecordedEvent = {
-          options,
-          success: jest.fn(async (_?: { meta?: JsonObject }) => {}),
-          fail: jest.fn(async (_: { meta?: JsonObject; error: Error }) => {}),
-        };
-        events.push(event);
-        return event;
-      },
-    });
+    const { auditor, events } = recordingAuditor();
     const { server } = await startTestBackend({
       features: [
         observabilityPlugin,

@@ -6,14 +6,9 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type {
-  AuditorServiceCreateEventOptions,
-  AuditorServiceEvent,
-} from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import type { JsonObject } from '@backstage/types';
 import type {
   ApplyHistoryResponse,
   ApplyPreviewResponse,
@@ -23,13 +18,14 @@ import request from 'supertest';
 import { parse } from 'yaml';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test/support is the repo's shared test kit, not a package
 import { requireBinary } from '../../../../test/support/binaries';
-import { FakeServer, promOk } from '../__testUtils__/fakeServer';
+import { FakeServer, startEmptyPrometheus } from '../__testUtils__/fakeServer';
 import { component, testEntities } from '../__testUtils__/entities';
 import {
   startRulerApiServer,
   type RulerApiServer,
 } from '../ruleTargets/__testUtils__/rulerApiServer';
 import { observabilityPlugin } from '../plugin';
+import { recordingAuditor } from '../__testUtils__/recordingAuditor';
 
 const API = '/api/observability';
 const ENTITY = `${API}/entity/component/default`;
@@ -49,12 +45,6 @@ const stray = component('stray', {
   'redline.dev/rule-target': 'nowhere',
 });
 
-interface RecordedEvent {
-  options: AuditorServiceCreateEventOptions;
-  success: jest.MockedFunction<AuditorServiceEvent['success']>;
-  fail: jest.MockedFunction<AuditorServiceEvent['fail']>;
-}
-
 describe('apply through rule targets', () => {
   let prometheus: FakeServer;
   let ruler: RulerApiServer;
@@ -62,14 +52,7 @@ describe('apply through rule targets', () => {
   let vmDirectory: string;
 
   beforeAll(async () => {
-    prometheus = await FakeServer.start();
-    prometheus.otherwise(req => {
-      if (req.url.startsWith('/-/reload')) return { status: 200, text: '' };
-      if (req.url.startsWith('/api/v1/rules')) return promOk({ groups: [] });
-      if (req.url.startsWith('/api/v1/query'))
-        return promOk({ resultType: 'vector', result: [] });
-      return promOk([]);
-    });
+    prometheus = await startEmptyPrometheus();
   });
   beforeEach(async () => {
     ruler = await startRulerApiServer();
@@ -86,18 +69,7 @@ describe('apply through rule targets', () => {
   });
 
   async function startBackend() {
-    const events: RecordedEvent[] = [];
-    const auditor = mockServices.auditor.mock({
-      createEvent: async options => {
-        const event: RecordedEvent = {
-          options,
-          success: jest.fn(async (_?: { meta?: JsonObject }) => {}),
-          fail: jest.fn(async (_: { meta?: JsonObject; error: Error }) => {}),
-        };
-        events.push(event);
-        return event;
-      },
-    });
+    const { auditor, events } = recordingAuditor();
     const { server } = await startTestBackend({
       features: [
         observabilityPlugin,

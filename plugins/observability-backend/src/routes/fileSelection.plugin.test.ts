@@ -13,7 +13,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { ApplyPreviewResponse } from '@redline/backstage-plugin-observability-common';
 import JSZip from 'jszip';
 import request from 'supertest';
-import { FakeServer, promOk } from '../__testUtils__/fakeServer';
+import { FakeServer, startEmptyPrometheus } from '../__testUtils__/fakeServer';
 import { testEntities } from '../__testUtils__/entities';
 import { observabilityPlugin } from '../plugin';
 
@@ -26,14 +26,7 @@ describe('file selection', () => {
   let server: Parameters<typeof request>[0];
 
   beforeAll(async () => {
-    prometheus = await FakeServer.start();
-    prometheus.otherwise(req => {
-      if (req.url.startsWith('/-/reload')) return { status: 200, text: '' };
-      if (req.url.startsWith('/api/v1/rules')) return promOk({ groups: [] });
-      if (req.url.startsWith('/api/v1/query'))
-        return promOk({ resultType: 'vector', result: [] });
-      return promOk([]);
-    });
+    prometheus = await startEmptyPrometheus();
   });
   beforeEach(async () => {
     rulesDirectory = await fs.mkdtemp(path.join(os.tmpdir(), 'redline-sel-'));

@@ -14,7 +14,6 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import type { JsonObject } from '@backstage/types';
 import type { ApplyHistoryResponse } from '@redline/backstage-plugin-observability-common';
 import request from 'supertest';
 import { observabilityPlugin } from '../plugin';
@@ -24,16 +23,11 @@ import {
 } from '../ruleTargets/__testUtils__/rulerApiServer';
 import { syncCatalog } from '../sync/__testUtils__/syncFixtures';
 import type { SyncResponse, SyncRunResponse } from './sync';
+import { recordingAuditor } from '../__testUtils__/recordingAuditor';
 
 const SYNC = '/api/observability/sync';
 const RULER_PREFIX = '/prometheus/config/v1/rules';
 const ADA = mockCredentials.user.header('user:default/ada');
-
-interface RecordedEvent {
-  options: { eventId: string; meta?: JsonObject };
-  success: jest.Mock;
-  fail: jest.Mock;
-}
 
 /**
  * A loopback proxy to the ruler that holds every request until `release`,
@@ -92,19 +86,7 @@ describe('POST /sync', () => {
     rulerUrl = ruler.url,
     auditorAnswers: Promise<void> = Promise.resolve(),
   ) {
-    const events: RecordedEvent[] = [];
-    const auditor = mockServices.auditor.mock({
-      createEvent: async options => {
-        const event: RecordedEvent = {
-          options,
-          success: jest.fn(async () => {}),
-          fail: jest.fn(async () => {}),
-        };
-        events.push(event);
-        await auditorAnswers;
-        return event;
-      },
-    });
+    const { auditor, events } = recordingAuditor(auditorAnswers);
     const backend = await startTestBackend({
       features: [
         observabilityPlugin,
