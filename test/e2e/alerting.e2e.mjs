@@ -170,6 +170,10 @@ export async function runAlertingE2E({
     );
     let token;
     let appliedRulesFile;
+    // On VictoriaMetrics Apply goes through a vmalert-file rule target, as
+    // an organisation running vmalert configures it; on Prometheus through
+    // the instance's rules directory.
+    let ruleTarget;
     let injectedAt;
     let generated;
 
@@ -207,6 +211,13 @@ export async function runAlertingE2E({
     );
 
     await step('portal started against the stack', async () => {
+      if (engine === 'victoriametrics')
+        ruleTarget = {
+          name: 'vmalert',
+          type: 'vmalert-file',
+          rulesDirectory: stack.rulesDir,
+          url: stack.evaluator.url,
+        };
       portal = await startPortal(group, {
         workDir,
         echo: Boolean(process.env.REDLINE_E2E_VERBOSE),
@@ -222,6 +233,7 @@ export async function runAlertingE2E({
             prometheus: { rulesCacheTtlMs: 500, queryCacheTtlMs: 500 },
             alertmanager: { cacheTtlMs: 500 },
             retry: { openCircuitMs: OPEN_CIRCUIT_MS },
+            ...(ruleTarget ? { ruleTargets: [ruleTarget] } : {}),
           },
         }),
       });
@@ -267,9 +279,18 @@ export async function runAlertingE2E({
     );
 
     await step(
-      'apply checkout rules through POST /api/observability/entity/component/default/checkout/apply',
+      `apply checkout rules through POST /api/observability/entity/component/default/checkout/apply${
+        ruleTarget ? ` to rule target '${ruleTarget.name}'` : ''
+      }`,
       async () => {
-        const applied = await applyRules(portal.baseUrl, ENTITY, { token });
+        const applied = await applyRules(portal.baseUrl, ENTITY, {
+          token,
+          body: ruleTarget ? { target: ruleTarget.name } : {},
+        });
+        expect(
+          applied.target === ruleTarget?.name,
+          `applied to target ${applied.target}, expected ${ruleTarget?.name}`,
+        );
         expect(
           applied.validated === 'promtool',
           `validated: ${applied.validated} (promtool should check the file)`,
