@@ -104,6 +104,10 @@ describe('CatalogRuleSync against the ruler API', () => {
     expect(log).toHaveLength(3);
     for (const entry of log) {
       expect(entry.instance).toBe('mimir');
+      // Where the change went: the entity's ruler namespace, as Apply records it.
+      expect(entry.path).toBe(
+        `redline-${entry.entityRef.replace(/[:/]/g, '-')}`,
+      );
       expect(entry.message).toMatch(
         /^sync: wrote \+\d+ ~0 -0 group\(s\) on mimir$/,
       );

@@ -156,7 +156,7 @@ async function record(
     await options.applyLog.record({
       entityRef: change.entityRef,
       instance: options.target.name,
-      path: '',
+      path: options.target.locationOf?.(change.entityRef) ?? '',
       changed: outcome?.changed ?? false,
       contentSha256:
         change.groups.length === 0
