@@ -1,14 +1,15 @@
 /**
- * Extension points through which other backend modules add outputs and
- * checks, the way tech-insights takes fact retrievers: a module calls
- * `addGenerator` / `addCheck` during its init, before this plugin builds
- * its services.
+ * Extension points through which other backend modules add outputs, checks
+ * and kinds of rule target, the way tech-insights takes fact retrievers: a
+ * module calls `addGenerator` / `addCheck` / `addRuleTargetKind` during its
+ * init, before this plugin builds its services.
  */
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import type {
   ArtifactGenerator,
   Check,
 } from '@redline/backstage-plugin-observability-common';
+import type { RuleTargetKind } from './ruleTargets/RuleTarget';
 
 /** @public */
 export interface ObservabilityGeneratorsExtensionPoint {
@@ -32,4 +33,20 @@ export interface ObservabilityChecksExtensionPoint {
 export const observabilityChecksExtensionPoint =
   createExtensionPoint<ObservabilityChecksExtensionPoint>({
     id: 'observability.checks',
+  });
+
+/** Where other modules add kinds of rule target (engines rules go to). @public */
+export interface ObservabilityRuleTargetsExtensionPoint {
+  /**
+   * Adds kinds of rule target that `observability.ruleTargets` entries may
+   * name by `type`; sync, Apply and its preview then write through them. A
+   * type Redline or another module already provides stops the start.
+   */
+  addRuleTargetKind(...kinds: RuleTargetKind[]): void;
+}
+
+/** @public */
+export const observabilityRuleTargetsExtensionPoint =
+  createExtensionPoint<ObservabilityRuleTargetsExtensionPoint>({
+    id: 'observability.rule-targets',
   });

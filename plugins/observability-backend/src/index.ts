@@ -9,8 +9,25 @@ export { observabilityPlugin as default } from './plugin';
 export {
   observabilityChecksExtensionPoint,
   observabilityGeneratorsExtensionPoint,
+  observabilityRuleTargetsExtensionPoint,
 } from './extensions';
 export type {
   ObservabilityChecksExtensionPoint,
   ObservabilityGeneratorsExtensionPoint,
+  ObservabilityRuleTargetsExtensionPoint,
 } from './extensions';
+export { ruleTargetKind, UNCHANGED } from './ruleTargets/RuleTarget';
+export type {
+  ListOptions,
+  RuleTarget,
+  RuleTargetDeps,
+  RuleTargetHttp,
+  RuleTargetKind,
+  WriteOptions,
+  WriteOutcome,
+} from './ruleTargets/RuleTarget';
+export type {
+  OutboundRequest,
+  OutboundResponse,
+} from './services/OutboundHttp';
+export type { RequestContext } from './telemetry/context';

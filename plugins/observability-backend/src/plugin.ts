@@ -12,10 +12,13 @@ import {
 import {
   observabilityChecksExtensionPoint,
   observabilityGeneratorsExtensionPoint,
+  observabilityRuleTargetsExtensionPoint,
 } from './extensions';
 import { DatabaseRememberedRowStore } from './database/DatabaseRememberedRowStore';
 import { DatabaseCoverageStore } from './database/DatabaseCoverageStore';
 import { createRouter } from './router';
+import type { RuleTargetKind } from './ruleTargets/RuleTarget';
+import { withRuleTargetKinds } from './ruleTargets/registry';
 import { createCoverageRouter } from './routes/coverage';
 import { CoverageEvaluator } from './services/CoverageEvaluator';
 import { SloAttainmentBatch } from './services/SloAttainmentBatch';
@@ -41,6 +44,10 @@ export const observabilityPlugin = createBackendPlugin({
     });
     env.registerExtensionPoint(observabilityChecksExtensionPoint, {
       addCheck: (...added) => checks.push(...added),
+    });
+    const addedRuleTargetKinds: RuleTargetKind[] = [];
+    env.registerExtensionPoint(observabilityRuleTargetsExtensionPoint, {
+      addRuleTargetKind: (...added) => addedRuleTargetKinds.push(...added),
     });
     env.registerInit({
       deps: {
@@ -69,6 +76,7 @@ export const observabilityPlugin = createBackendPlugin({
           permissionsRegistry,
         } = deps;
         permissionsRegistry.addPermissions(observabilityPermissions);
+        const ruleTargetKinds = withRuleTargetKinds(addedRuleTargetKinds);
 
         // Both stores open the database through migrateObservabilityDatabase,
         // so the plugin's migrations run once, before either store is used.
@@ -84,6 +92,7 @@ export const observabilityPlugin = createBackendPlugin({
           urlReader: deps.urlReader,
           generators,
           checks,
+          ruleTargetKinds,
         });
 
         const evaluator = CoverageEvaluator.create({
@@ -133,6 +142,7 @@ export const observabilityPlugin = createBackendPlugin({
         );
         const sync = RuleSyncService.create({
           targets: services.config.ruleTargets,
+          kinds: ruleTargetKinds,
           http: services.http,
           catalog: deps.catalog,
           auth: deps.auth,

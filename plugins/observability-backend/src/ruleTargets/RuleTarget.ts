@@ -6,7 +6,10 @@ import {
   type RuleGroupDiff,
 } from '@redline/backstage-plugin-observability-common';
 import type { z } from 'zod';
-import type { OutboundHttp } from '../services/OutboundHttp';
+import type {
+  OutboundRequest,
+  OutboundResponse,
+} from '../services/OutboundHttp';
 import type { RequestContext } from '../telemetry/context';
 
 /**
@@ -14,7 +17,7 @@ import type { RequestContext } from '../telemetry/context';
  * entity's groups live apart, and a target touches only what Redline wrote
  * there (an owned file name and header, or a namespace prefix), never
  * another tool's rules.
- * @internal
+ * @public
  */
 export interface RuleTarget {
   readonly name: string;
@@ -41,6 +44,7 @@ export interface RuleTarget {
   ): Promise<WriteOutcome>;
   /** The groups deployed in the namespace now, as the engine reports them. */
   read(namespace: string, ctx: RequestContext): Promise<LooseRuleGroup[]>;
+  /** Removes the namespace; `UNCHANGED` when there was none. */
   delete(
     namespace: string,
     ctx: RequestContext,
@@ -63,7 +67,7 @@ export interface RuleTarget {
   reload?(ctx: RequestContext): Promise<WriteOutcome>;
 }
 
-/** What a listing may use to read less. @internal */
+/** What a listing may use to read less. @public */
 export interface ListOptions {
   /**
    * The groups the caller will compare each namespace with. A target that
@@ -74,7 +78,7 @@ export interface ListOptions {
   declared?: ReadonlyMap<string, readonly RuleGroup[]>;
 }
 
-/** How a write or delete goes about it. @internal */
+/** How a write or delete goes about it. @public */
 export interface WriteOptions {
   /**
    * False: leave loading the change to a later `reload`, so a batch of
@@ -85,7 +89,7 @@ export interface WriteOptions {
   deployed?: readonly LooseRuleGroup[];
 }
 
-/** What a write, delete or reload cost. @internal */
+/** What a write, delete or reload cost. @public */
 export interface WriteOutcome {
   /** Whether anything changed. */
   changed: boolean;
@@ -95,26 +99,52 @@ export interface WriteOutcome {
   bytes: number;
 }
 
-/** A write that changed nothing and sent nothing. @internal */
+/** A write that changed nothing and sent nothing. @public */
 export const UNCHANGED: WriteOutcome = {
   changed: false,
   requests: 0,
   bytes: 0,
 };
 
-/** What targets are built from. @internal */
+/**
+ * The plugin's outbound HTTP as a target sees it: every call has a timeout,
+ * the configured retries and a circuit per server, carries the correlation
+ * ID and stops when `ctx.signal` fires. A failed call throws an error that
+ * Apply answers as 503 naming the target, and a sync reports per namespace;
+ * its `status` is the engine's HTTP status when it answered with one (a 404
+ * for an absent namespace, say).
+ * @public
+ */
+export interface RuleTargetHttp {
+  /** Sends `request`; throws once its attempts failed or `ctx.signal` fired. */
+  send(
+    request: OutboundRequest,
+    ctx: RequestContext,
+  ): Promise<OutboundResponse>;
+  /** `send`, the body parsed as JSON and passed through `validate` when given. */
+  json<T>(
+    request: OutboundRequest,
+    ctx: RequestContext,
+    validate?: (value: unknown) => T,
+  ): Promise<T>;
+}
+
+/** What targets are built from. @public */
 export interface RuleTargetDeps {
-  http: OutboundHttp;
+  http: RuleTargetHttp;
 }
 
 /**
  * One kind of target: its `type` in config, the schema of the options an
  * instance of it takes, and how to build one.
- * @internal
+ * @public
  */
 export interface RuleTargetKind<Options extends z.ZodType = z.ZodType> {
+  /** What `observability.ruleTargets` entries name it by; unique per backend. */
   type: string;
+  /** The entry's keys besides `name`, `type` and `owners` (zod 4). */
   options: Options;
+  /** One configured target, from its checked options. */
   create(
     name: string,
     options: z.infer<Options>,
@@ -122,7 +152,7 @@ export interface RuleTargetKind<Options extends z.ZodType = z.ZodType> {
   ): RuleTarget;
 }
 
-/** Declares a kind with its options typed from the schema. @internal */
+/** Declares a kind with its options typed from the schema. @public */
 export function ruleTargetKind<Options extends z.ZodType>(
   kind: RuleTargetKind<Options>,
 ): RuleTargetKind {

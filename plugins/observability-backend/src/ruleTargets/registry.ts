@@ -4,15 +4,40 @@ import type { RuleTarget, RuleTargetDeps, RuleTargetKind } from './RuleTarget';
 import { vmalertFileTarget } from './vmalertFile';
 
 /**
- * Every kind of rule target, by `type`. A new engine is one file exporting
- * a {@link RuleTargetKind} and one line here.
+ * Redline's own kinds of rule target. A new engine is one file exporting a
+ * {@link RuleTargetKind} and one line here, or a backend module adding it
+ * through `observabilityRuleTargetsExtensionPoint`.
  * @internal
  */
-export const ruleTargetKinds: readonly RuleTargetKind[] = [
+export const builtInRuleTargetKinds: readonly RuleTargetKind[] = [
   prometheusFileTarget,
   vmalertFileTarget,
   mimirRulerTarget,
 ];
+
+/**
+ * Redline's kinds followed by those modules added. A `type` given twice
+ * stops the start: config names a target's kind by its type alone, so the
+ * second would silently win or lose.
+ * @internal
+ */
+export function withRuleTargetKinds(
+  added: readonly RuleTargetKind[],
+): readonly RuleTargetKind[] {
+  const kinds = [...builtInRuleTargetKinds];
+  for (const kind of added) {
+    if (kinds.some(k => k.type === kind.type)) {
+      const by = builtInRuleTargetKinds.some(k => k.type === kind.type)
+        ? 'Redline itself'
+        : 'another module';
+      throw new Error(
+        `Rule target type '${kind.type}' is added twice: ${by} already provides it`,
+      );
+    }
+    kinds.push(kind);
+  }
+  return kinds;
+}
 
 /** An entry of `observability.ruleTargets`. @public */
 export interface RuleTargetConfig {
@@ -34,8 +59,9 @@ export function createRuleTarget(
   config: RuleTargetConfig,
   deps: RuleTargetDeps,
   key: string,
+  kinds: readonly RuleTargetKind[] = builtInRuleTargetKinds,
 ): RuleTarget {
-  const { kind, options } = parseRuleTarget(config, key);
+  const { kind, options } = parseRuleTarget(config, key, kinds);
   const target = kind.create(config.name, options, deps);
   return config.owners ? { ...target, owners: config.owners } : target;
 }
@@ -44,10 +70,11 @@ export function createRuleTarget(
 export function parseRuleTarget(
   config: RuleTargetConfig,
   key: string,
+  kinds: readonly RuleTargetKind[] = builtInRuleTargetKinds,
 ): { kind: RuleTargetKind; options: unknown } {
-  const kind = ruleTargetKinds.find(k => k.type === config.type);
+  const kind = kinds.find(k => k.type === config.type);
   if (!kind) {
-    const known = ruleTargetKinds.map(k => k.type).join(', ');
+    const known = kinds.map(k => k.type).join(', ');
     throw new Error(`${key}.type must be one of ${known}`);
   }
   const parsed = kind.options.safeParse(config.options);

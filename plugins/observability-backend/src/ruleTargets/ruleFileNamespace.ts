@@ -16,10 +16,10 @@ import {
 } from '../services/RuleFiles';
 
 import type { RequestContext } from '../telemetry/context';
-import type { OutboundHttp } from '../services/OutboundHttp';
 import type {
   ListOptions,
   RuleTarget,
+  RuleTargetHttp,
   WriteOptions,
   WriteOutcome,
 } from './RuleTarget';
@@ -175,7 +175,7 @@ function groupsOf(content: string): LooseRuleGroup[] {
  */
 export function fileTargetOperations(
   files: RuleFileNamespaces,
-  http: OutboundHttp,
+  http: RuleTargetHttp,
   { target, url }: { target: string; url: string },
 ): Pick<RuleTarget, 'write' | 'delete' | 'list' | 'reload' | 'locationOf'> {
   const reloadUrl = `${url.replace(/\/$/, '')}/-/reload`;

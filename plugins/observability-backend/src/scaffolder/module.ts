@@ -28,7 +28,9 @@ export const scaffolderModuleRedlineObservability = createBackendModule({
         config: coreServices.rootConfig,
       },
       async init({ scaffolder, catalog, config }) {
-        const observability = readObservabilityConfig(config);
+        const observability = readObservabilityConfig(config, {
+          ruleTargetKinds: 'unchecked',
+        });
         scaffolder.addActions(
           createGenerateObservabilityAction({
             catalog,

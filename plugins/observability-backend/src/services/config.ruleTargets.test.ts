@@ -110,4 +110,33 @@ describe('observability.ruleTargets', () => {
       "observability.ruleTargets[1].name 'a' is used by another rule target",
     );
   });
+
+  it("leaves a type's options to the plugin when asked not to check them", () => {
+    // The scaffolder module cannot see kinds other modules add to the plugin.
+    const config = new ConfigReader({
+      observability: {
+        ruleTargets: [
+          { name: 'mem', type: 'memory', namespacePrefix: 'x/' },
+          { name: 'mem', type: 'memory' },
+        ],
+      },
+    });
+    expect(() => readObservabilityConfig(config)).toThrow(
+      'observability.ruleTargets[0].type must be one of',
+    );
+    // Names are still checked: they are the same for every kind.
+    expect(() =>
+      readObservabilityConfig(config, { ruleTargetKinds: 'unchecked' }),
+    ).toThrow(
+      "observability.ruleTargets[1].name 'mem' is used by another rule target",
+    );
+    expect(
+      readObservabilityConfig(
+        new ConfigReader({
+          observability: { ruleTargets: [{ name: 'mem', type: 'memory' }] },
+        }),
+        { ruleTargetKinds: 'unchecked' },
+      ).ruleTargets,
+    ).toEqual([{ name: 'mem', type: 'memory', options: {} }]);
+  });
 });

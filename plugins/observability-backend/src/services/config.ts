@@ -7,9 +7,11 @@ import {
   resolveGeneratorConfig,
 } from '@redline/backstage-plugin-observability-common';
 import {
+  builtInRuleTargetKinds,
   parseRuleTarget,
   type RuleTargetConfig,
 } from '../ruleTargets/registry';
+import type { RuleTargetKind } from '../ruleTargets/RuleTarget';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './OutboundHttp';
 import type { RetryPolicy } from './retry';
 
@@ -109,6 +111,16 @@ function readInstances<
  */
 export function readObservabilityConfig(
   config: Config,
+  options: {
+    /**
+     * What `observability.ruleTargets` entries are checked against (default
+     * Redline's own kinds). `'unchecked'`: only their names, types and
+     * owners, for a module that builds no targets and cannot see the kinds
+     * other modules add to the plugin (the scaffolder module); the plugin
+     * checks them at its own start.
+     */
+    ruleTargetKinds?: readonly RuleTargetKind[] | 'unchecked';
+  } = {},
 ): ObservabilityBackendConfig {
   const root = config.getOptionalConfig('observability');
   const metrics = root?.getOptionalConfig('metrics');
@@ -228,7 +240,10 @@ export function readObservabilityConfig(
       promtoolPath: root?.getOptionalString('apply.promtoolPath') ?? 'promtool',
     },
     catalogCacheTtlMs: root?.getOptionalNumber('catalogCacheTtlMs') ?? 10_000,
-    ruleTargets: readRuleTargets(root),
+    ruleTargets: readRuleTargets(
+      root,
+      options.ruleTargetKinds ?? builtInRuleTargetKinds,
+    ),
   };
 }
 
@@ -236,7 +251,10 @@ export function readObservabilityConfig(
  * `observability.ruleTargets`: a name and a type, the type's own options
  * beside them. Checked here so a typo stops the start, naming the key.
  */
-function readRuleTargets(root: Config | undefined): RuleTargetConfig[] {
+function readRuleTargets(
+  root: Config | undefined,
+  kinds: readonly RuleTargetKind[] | 'unchecked',
+): RuleTargetConfig[] {
   const names = new Set<string>();
   return (root?.getOptionalConfigArray('ruleTargets') ?? []).map(
     (entry, index) => {
@@ -260,7 +278,7 @@ function readRuleTargets(root: Config | undefined): RuleTargetConfig[] {
         );
       }
       names.add(target.name);
-      parseRuleTarget(target, key);
+      if (kinds !== 'unchecked') parseRuleTarget(target, key, kinds);
       return target;
     },
   );

@@ -14,6 +14,7 @@ import {
 } from '@redline/backstage-plugin-observability-common';
 import type { ApplyLogStore } from '../database/ApplyLogStore';
 import { DatabaseApplyLogStore } from '../database/DatabaseApplyLogStore';
+import type { RuleTargetKind } from '../ruleTargets/RuleTarget';
 import { ObservabilityMetrics } from '../telemetry/metrics';
 import { AlertmanagerClient } from './AlertmanagerClient';
 import { ArtifactApplier } from './ArtifactApplier';
@@ -87,8 +88,12 @@ export async function createObservabilityServices(options: {
   generators?: readonly ArtifactGenerator[];
   /** Checks added by other plugins through the extension point. */
   checks?: readonly Check[];
+  /** Every kind of rule target config may name; default Redline's own. */
+  ruleTargetKinds?: readonly RuleTargetKind[];
 }): Promise<ObservabilityServices> {
-  const config = readObservabilityConfig(options.rootConfig);
+  const config = readObservabilityConfig(options.rootConfig, {
+    ruleTargetKinds: options.ruleTargetKinds,
+  });
   const metrics = ObservabilityMetrics.create({ metrics: options.metrics });
   const { http, prometheus } = createPrometheusClients(config);
   const alertmanagers = config.alertmanager.instances.map(instance =>

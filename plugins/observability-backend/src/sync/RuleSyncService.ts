@@ -8,7 +8,7 @@ import {
   createRuleTarget,
   type RuleTargetConfig,
 } from '../ruleTargets/registry';
-import type { RuleTarget } from '../ruleTargets/RuleTarget';
+import type { RuleTarget, RuleTargetKind } from '../ruleTargets/RuleTarget';
 import {
   CatalogRuleSync,
   type SyncRequest,
@@ -26,6 +26,8 @@ import { SyncRuns } from './SyncRuns';
 export class RuleSyncService {
   static create(options: {
     targets: readonly RuleTargetConfig[];
+    /** Every kind the targets may be of; default Redline's own. */
+    kinds?: readonly RuleTargetKind[];
     http: OutboundHttp;
     catalog: Pick<CatalogService, 'queryEntities'>;
     auth: Pick<AuthService, 'getOwnServiceCredentials'>;
@@ -41,6 +43,7 @@ export class RuleSyncService {
           config,
           { http: options.http },
           `observability.ruleTargets[${index}]`,
+          options.kinds,
         ),
       ]),
     );

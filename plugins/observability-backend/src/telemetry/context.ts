@@ -23,7 +23,7 @@ export interface RequestContext {
    */
   signal?: AbortSignal;
   /**
-   * Set when `signal` also fires at a deadline (see {@link withDeadline}),
+   * Set when `signal` also fires at a deadline (see `withDeadline`),
    * so a call it cuts short can say how long it was given.
    */
   deadlineMs?: number;
