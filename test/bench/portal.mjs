@@ -59,7 +59,13 @@ import {
   writeGeneratedRules,
 } from '../stack/stack.mjs';
 import { repoRoot } from '../stack/ts.mjs';
-import { cpuSeconds, listenerPid, processTree } from './proc.mjs';
+import {
+  cpuByThread,
+  cpuSeconds,
+  listenerPid,
+  processTree,
+  threadCpuDelta,
+} from './proc.mjs';
 import { syntheticCatalog, writeCatalogFiles } from './synthetic-catalog.mjs';
 
 const TARGET_VIEW_BYTES = 20 * 1024;
@@ -664,6 +670,7 @@ async function measureCoverage({
   const rulesBefore = await prometheusRulesCalls(prometheus.url);
   const pids = processTree(rootPid);
   const cpuBefore = cpuSeconds(pids);
+  const threadsBefore = cpuByThread(pids);
   const t0 = Date.now();
   const res = await fetch(`${base}/api/observability/coverage/refresh`, {
     method: 'POST',
@@ -698,6 +705,7 @@ async function measureCoverage({
   }
   const done = Date.now();
   const cpu = cpuSeconds(pids) - cpuBefore;
+  const threads = threadCpuDelta(threadsBefore, cpuByThread(pids));
   const rulesCalls = (await prometheusRulesCalls(prometheus.url)) - rulesBefore;
   // evaluatedAt is stamped when the run starts (same clock as this
   // process): it separates the run from the scheduler's pickup delay (its
@@ -721,6 +729,7 @@ async function measureCoverage({
     runMs: Number.isFinite(runStart) ? done - runStart : undefined,
     pickupMs: Number.isFinite(runStart) ? runStart - t0 : undefined,
     cpu,
+    threads,
     rulesCalls,
     instances: 1,
   };
@@ -817,6 +826,13 @@ function reportCoverage(
       2,
     )} s`,
   );
+  if (coverage.threads?.length) {
+    p(
+      `    by thread: ${coverage.threads
+        .map(([name, s]) => `${name} ${s.toFixed(2)} s`)
+        .join(', ')}`,
+    );
+  }
   if (coverage.runCpu === undefined) {
     p('  the run logged no CPU figures');
   } else {

@@ -64,6 +64,45 @@ export function cpuSeconds(pids) {
   return ticks / CLK_TCK;
 }
 
+/**
+ * CPU seconds by thread name (`comm`) over the given processes: the main
+ * thread is named after the executable (`node`), V8's helper threads (its
+ * concurrent garbage collector and optimising compilers) `V8 DefaultWorke`,
+ * libuv's pool `libuv-worker`. Tells a run's own JavaScript from what the
+ * runtime spent around it.
+ */
+export function cpuByThread(pids) {
+  const byName = new Map();
+  for (const pid of pids) {
+    let tids;
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
+        const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+        const seconds = (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+        byName.set(name, (byName.get(name) ?? 0) + seconds);
+      } catch {
+        // thread ended meanwhile
+      }
+    }
+  }
+  return byName;
+}
+
+/** `after − before` of two {@link cpuByThread} readings, largest first. */
+export function threadCpuDelta(before, after) {
+  return [...after]
+    .map(([name, seconds]) => [name, seconds - (before.get(name) ?? 0)])
+    .filter(([, seconds]) => seconds > 0)
+    .sort((a, b) => b[1] - a[1]);
+}
+
 /** Socket inodes listening on `port` (IPv4 and IPv6 tables). */
 function listeningInodes(port) {
   const hex = port.toString(16).toUpperCase().padStart(4, '0');

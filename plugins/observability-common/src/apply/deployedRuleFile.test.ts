@@ -1,9 +1,6 @@
 import { renderRuleFileYaml } from '../generate/ruleFileYaml';
 import type { RuleGroup } from '../generate/types';
-import {
-  formatPrometheusDuration,
-  renderDeployedRuleFile,
-} from './deployedRuleFile';
+import { renderDeployedRuleFile } from './deployedRuleFile';
 
 const declared: RuleGroup[] = [
   {
@@ -19,19 +16,6 @@ const declared: RuleGroup[] = [
     ],
   },
 ];
-
-describe('formatPrometheusDuration', () => {
-  it.each([
-    [300, '5m'],
-    [5400, '1h30m'],
-    [86400, '1d'],
-    [45, '45s'],
-    [1.5, '1s500ms'],
-    [0, '0s'],
-  ])('spells %d seconds as %s', (seconds, text) => {
-    expect(formatPrometheusDuration(seconds)).toBe(text);
-  });
-});
 
 describe('renderDeployedRuleFile', () => {
   it('renders a file read back unchanged exactly as the declared file', () => {

@@ -1,31 +1,7 @@
 import { renderRuleFileYaml } from '../generate/ruleFileYaml';
+import { formatPrometheusDuration } from '../lint/duration';
 import type { RuleGroup } from '../generate/types';
 import type { DiffOptions, LooseRuleGroup } from './ruleGroupDiff';
-
-/** Units of a Prometheus duration, largest first. */
-const UNITS: ReadonlyArray<[string, number]> = [
-  ['d', 86400],
-  ['h', 3600],
-  ['m', 60],
-  ['s', 1],
-];
-
-/**
- * Seconds as a Prometheus duration in its shortest whole-unit spelling
- * (`300` → `5m`, `5400` → `1h30m`), the way generated rules spell them.
- * @public
- */
-export function formatPrometheusDuration(seconds: number): string {
-  if (seconds <= 0) return '0s';
-  let rest = Math.round(seconds * 1000);
-  let text = '';
-  for (const [unit, size] of UNITS) {
-    const count = Math.floor(rest / (size * 1000));
-    if (count > 0) text += `${count}${unit}`;
-    rest -= count * size * 1000;
-  }
-  return rest > 0 ? `${text}${rest}ms` : text;
-}
 
 /**
  * The rule file of groups as an engine reports them, in the renderer

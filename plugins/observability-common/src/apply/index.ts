@@ -3,3 +3,4 @@ export * from './types';
 export * from './ruleGroupDiff';
 export * from './syncPlan';
 export * from './deployedRuleFile';
+export { formatPrometheusDuration } from '../lint/duration';
