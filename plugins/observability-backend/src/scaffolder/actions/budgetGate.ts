@@ -4,7 +4,7 @@ import {
   describeRemaining,
   judgeErrorBudgets,
 } from '@redline/backstage-plugin-observability-common';
-import { entityOfInput } from './entityInput';
+import { entityOfInput, entityRefInput, stepExample } from './entityInput';
 import type { SloStatusService } from '../../services/SloStatusService';
 import { backgroundContext } from '../../telemetry/context';
 
@@ -31,27 +31,16 @@ export function createBudgetGateAction(options: {
     examples: [
       {
         description: 'Stop a deploy when less than 10 % of a budget is left',
-        example: [
-          'steps:',
-          '  - id: budget',
-          `    action: ${BUDGET_GATE_ACTION_ID}`,
-          '    input:',
-          '      entityRef: ${{ parameters.entityRef }}',
-          '      minRemainingPercent: 10',
-        ].join('\n'),
+        example: stepExample('budget', BUDGET_GATE_ACTION_ID, {
+          minRemainingPercent: 10,
+        }),
       },
     ],
     // It only reads, so a dry run answers what the real run would.
     supportsDryRun: true,
     schema: {
       input: {
-        entityRef: z =>
-          z
-            .string()
-            .min(1)
-            .describe(
-              'Entity whose SLOs gate, e.g. component:default/checkout',
-            ),
+        entityRef: entityRefInput('Entity whose SLOs gate'),
         minRemainingPercent: z =>
           z
             .number()

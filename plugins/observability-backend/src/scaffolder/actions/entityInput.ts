@@ -5,6 +5,7 @@ import type {
 import type { Entity } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { z as scaffolderZod } from 'zod/v3';
 import { describeIssues, entityRefString } from '../../routes/validation';
 import { fromCatalog } from '../../services/catalogErrors';
 
@@ -40,4 +41,32 @@ export async function entityOfInput(
     throw new NotFoundError(`No entity found for ref '${input.entityRef}'`);
   }
   return { entity, credentials };
+}
+
+/**
+ * The `entityRef` input of Redline's actions, in the zod the scaffolder
+ * hands to input schemas; `purpose` says what the entity is for.
+ */
+export function entityRefInput(purpose: string) {
+  return (z: typeof scaffolderZod) =>
+    z.string().min(1).describe(`${purpose}, e.g. component:default/checkout`);
+}
+
+/**
+ * An action's example: one template step calling `action` for the entity
+ * the template's `entityRef` parameter names, with `input` besides.
+ */
+export function stepExample(
+  stepId: string,
+  action: string,
+  input: Record<string, string | number>,
+): string {
+  return [
+    'steps:',
+    `  - id: ${stepId}`,
+    `    action: ${action}`,
+    '    input:',
+    '      entityRef: ${{ parameters.entityRef }}',
+    ...Object.entries(input).map(([key, value]) => `      ${key}: ${value}`),
+  ].join('\n');
 }

@@ -10,7 +10,7 @@ import {
   GeneratorConfig,
 } from '@redline/backstage-plugin-observability-common';
 import { withAnnotations } from '../../services/withAnnotations';
-import { entityOfInput } from './entityInput';
+import { entityOfInput, entityRefInput, stepExample } from './entityInput';
 
 /** Id of the action, as templates reference it. @public */
 export const GENERATE_ACTION_ID = 'redline:observability:generate';
@@ -45,26 +45,15 @@ export function createGenerateObservabilityAction(options: {
     examples: [
       {
         description: 'Generate into observability/<service> for a pull request',
-        example: [
-          'steps:',
-          '  - id: generate',
-          `    action: ${GENERATE_ACTION_ID}`,
-          '    input:',
-          '      entityRef: ${{ parameters.entityRef }}',
-          '      targetPath: observability',
-        ].join('\n'),
+        example: stepExample('generate', GENERATE_ACTION_ID, {
+          targetPath: 'observability',
+        }),
       },
     ],
     supportsDryRun: true,
     schema: {
       input: {
-        entityRef: z =>
-          z
-            .string()
-            .min(1)
-            .describe(
-              'Entity to generate for, e.g. component:default/checkout',
-            ),
+        entityRef: entityRefInput('Entity to generate for'),
         targetPath: z =>
           z
             .string()
