@@ -17,20 +17,14 @@ import {
   runBacktest,
   type BacktestReport,
 } from '@redline/backstage-plugin-observability-common';
-import {
-  parseAtTime,
-  parseCommandArgs,
-  readOutputOptions,
-  usageError,
-} from '../commandArgs';
-import {
-  isCatalogPath,
-  parseEntityRef,
-  selectComponents,
-} from '../entitySelection';
+import { parseAtTime, readOutputOptions, usageError } from '../commandArgs';
 import { CliIo, processIo } from '../io';
 import { cliSloQueries } from '../sloQueries';
 import { formatBacktestReport, perWeek } from './backtestFormat';
+import {
+  parseComponentCommandArgs,
+  selectTargetComponents,
+} from './componentCommandArgs';
 
 export const BACKTEST_USAGE = `Usage: redline backtest <entity-ref | catalog-info.yaml | folder> --prometheus <url> [--days <n>] [--max-per-week <n>] [--catalog <path>] [--config <app-config.yaml>] [--format text|json] [--at <time>]
 
@@ -82,32 +76,12 @@ export async function backtestCommand(
   args: string[],
   io: CliIo = processIo,
 ): Promise<number> {
-  const parsed = parseCommandArgs(io, BACKTEST, args, {
-    prometheus: { type: 'string' },
+  const parsed = parseComponentCommandArgs(io, BACKTEST, args, {
     days: { type: 'string' },
     'max-per-week': { type: 'string' },
-    catalog: { type: 'string' },
-    config: { type: 'string', multiple: true },
-    format: { type: 'string', short: 'f', default: 'text' },
-    at: { type: 'string' },
   });
   if (typeof parsed === 'number') return parsed;
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1)
-    return usageError(
-      io,
-      BACKTEST,
-      'give exactly one entity ref, catalog file or folder',
-    );
-  const [target] = positionals;
-  if (!isCatalogPath(target) && !parseEntityRef(target))
-    return usageError(
-      io,
-      BACKTEST,
-      `${JSON.stringify(
-        target,
-      )} is neither an existing file or folder nor an entity ref like component:default/checkout`,
-    );
+  const { values } = parsed;
   if (!values.prometheus || !isHttpUrl(values.prometheus))
     return usageError(
       io,
@@ -146,18 +120,15 @@ export async function backtestCommand(
   const output = readOutputOptions(io, BACKTEST, values);
   if (typeof output === 'number') return output;
 
-  const selection = selectComponents(target, values.catalog ?? '.', {
+  const components = selectTargetComponents(io, BACKTEST, parsed, {
     consequence: 'nothing was backtested',
     componentsOnly: 'only Components have generated alerts to backtest',
   });
-  if ('error' in selection) {
-    io.err(`redline backtest: ${selection.error}`);
-    return 1;
-  }
+  if (typeof components === 'number') return components;
   const prometheus = cliSloQueries(values.prometheus);
   const reports: BacktestReport[] = [];
   // One Component at a time: each already sends one range query per alert.
-  for (const { entity } of selection.components) {
+  for (const { entity } of components) {
     const { artifacts } = describeEntity(entity, output.config);
     reports.push(
       await runBacktest(

@@ -17,21 +17,15 @@ import {
   type BudgetGateResult,
   type EntitySloResponse,
 } from '@redline/backstage-plugin-observability-common';
-import {
-  parseAtTime,
-  parseCommandArgs,
-  readOutputOptions,
-  usageError,
-} from '../commandArgs';
-import {
-  isCatalogPath,
-  parseEntityRef,
-  selectComponents,
-} from '../entitySelection';
+import { parseAtTime, readOutputOptions, usageError } from '../commandArgs';
 import { cliFactSources } from '../factSources';
 import { CliIo, processIo } from '../io';
 import { cliSloQueries } from '../sloQueries';
 import { formatBudgetReport } from './budgetFormat';
+import {
+  parseComponentCommandArgs,
+  selectTargetComponents,
+} from './componentCommandArgs';
 
 export const BUDGET_USAGE = `Usage: redline budget <entity-ref | catalog-info.yaml | folder> --prometheus <url> [--min-remaining <percent>] [--fail-on-no-data] [--catalog <path>] [--config <app-config.yaml>] [--format text|json] [--at <time>]
 
@@ -100,33 +94,12 @@ export async function budgetCommand(
   args: string[],
   io: CliIo = processIo,
 ): Promise<number> {
-  const parsed = parseCommandArgs(io, BUDGET, args, {
-    prometheus: { type: 'string' },
+  const parsed = parseComponentCommandArgs(io, BUDGET, args, {
     'min-remaining': { type: 'string' },
     'fail-on-no-data': { type: 'boolean', default: false },
-    catalog: { type: 'string' },
-    config: { type: 'string', multiple: true },
-    format: { type: 'string', short: 'f', default: 'text' },
-    at: { type: 'string' },
   });
   if (typeof parsed === 'number') return parsed;
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1)
-    return usageError(
-      io,
-      BUDGET,
-      'give exactly one entity ref, catalog file or folder',
-    );
-  const [target] = positionals;
-  const byPath = isCatalogPath(target);
-  if (!byPath && !parseEntityRef(target))
-    return usageError(
-      io,
-      BUDGET,
-      `${JSON.stringify(
-        target,
-      )} is neither an existing file or folder nor an entity ref like component:default/checkout`,
-    );
+  const { values, byPath } = parsed;
   if (byPath && values.catalog !== undefined)
     return usageError(
       io,
@@ -173,14 +146,11 @@ export async function budgetCommand(
   if (typeof output === 'number') return output;
   const { format, config } = output;
 
-  const selection = selectComponents(target, values.catalog ?? '.', {
+  const components = selectTargetComponents(io, BUDGET, parsed, {
     consequence: 'nothing was gated',
     componentsOnly: 'only Components have SLOs to gate',
   });
-  if ('error' in selection) {
-    io.err(`redline budget: ${selection.error}`);
-    return 1;
-  }
+  if (typeof components === 'number') return components;
 
   // Latency SLOs are measured at the buckets the service exposes, as the
   // tab measures them; the cycle asks that once for all Components.
@@ -199,7 +169,7 @@ export async function budgetCommand(
   }> = [];
   // One Component at a time: a gate runs on one service, and a folder of
   // many should not hit Prometheus with every window query at once.
-  for (const { entity } of selection.components) {
+  for (const { entity } of components) {
     const description = await cycle.describeAtLiveBuckets(
       describeEntity(entity, config),
       observedBuckets => describeEntity(entity, config, { observedBuckets }),
