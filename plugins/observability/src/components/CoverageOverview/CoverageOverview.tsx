@@ -28,6 +28,7 @@ import { meetingShare } from '../../lib/sloAttainment';
 import { CoverageTrendChart } from '../CoverageTrendChart';
 import { SloAttainmentHistory } from '../SloAttainmentHistory';
 import { TeamEntitiesTable } from '../TeamEntitiesTable';
+import { TitleWithCaption } from '../TitleWithCaption';
 import { TeamsTable } from './TeamsTable';
 import { CoverageFilters, type CoverageFilterValues } from './CoverageFilters';
 import {
@@ -70,14 +71,7 @@ function Figure({
       <Typography variant="h4" component="p">
         {value}
       </Typography>
-      <Typography variant="body2" color="text.secondary">
-        {label}
-      </Typography>
-      {detail && (
-        <Typography variant="caption" color="text.secondary">
-          {detail}
-        </Typography>
-      )}
+      <TitleWithCaption title={label} caption={detail} titleStyle="muted" />
     </Paper>
   );
 }

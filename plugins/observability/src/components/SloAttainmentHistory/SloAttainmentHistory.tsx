@@ -7,9 +7,7 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
@@ -18,8 +16,8 @@ import Typography from '@mui/material/Typography';
 import type { SloAttainmentMonth } from '@redline/backstage-plugin-observability-common';
 import { observabilityApiRef } from '../../api';
 import { saveBlob } from '../../lib/download';
-import { compactTableSx } from '../../lib/tableLayout';
 import { MeetingShare } from '../SloAttainmentCells';
+import { ScrollingTable } from '../ScrollingTable/ScrollingTable';
 import { pivotByMonth } from './pivot';
 
 /** @public */
@@ -31,42 +29,36 @@ export interface SloAttainmentHistoryProps {
 function AttainmentTable({ months }: { months: SloAttainmentMonth[] }) {
   const { columns, rows } = pivotByMonth(months);
   return (
-    <Box sx={{ overflowX: 'auto' }}>
-      <Table
-        size="small"
-        aria-label="SLO attainment by month"
-        sx={{
-          ...compactTableSx,
-          '& th, & td': { px: 1, whiteSpace: 'nowrap' },
-        }}
-      >
-        <TableHead>
-          <TableRow>
-            <TableCell>Month</TableCell>
-            {columns.map(c => (
-              <TableCell key={c}>{c}</TableCell>
-            ))}
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {rows.map(({ month, cells }) => (
-            <TableRow key={month}>
-              <TableCell component="th" scope="row">
-                {month}
-              </TableCell>
-              {columns.map(c => {
-                const figures = cells.get(c);
-                return (
-                  <TableCell key={c}>
-                    {figures ? <MeetingShare figures={figures} /> : '—'}
-                  </TableCell>
-                );
-              })}
-            </TableRow>
+    <ScrollingTable
+      label="SLO attainment by month"
+      cellSx={{ whiteSpace: 'nowrap' }}
+    >
+      <TableHead>
+        <TableRow>
+          <TableCell>Month</TableCell>
+          {columns.map(c => (
+            <TableCell key={c}>{c}</TableCell>
           ))}
-        </TableBody>
-      </Table>
-    </Box>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {rows.map(({ month, cells }) => (
+          <TableRow key={month}>
+            <TableCell component="th" scope="row">
+              {month}
+            </TableCell>
+            {columns.map(c => {
+              const figures = cells.get(c);
+              return (
+                <TableCell key={c}>
+                  {figures ? <MeetingShare figures={figures} /> : '—'}
+                </TableCell>
+              );
+            })}
+          </TableRow>
+        ))}
+      </TableBody>
+    </ScrollingTable>
   );
 }
 

@@ -4,9 +4,7 @@ import {
   entityRouteParams,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
-import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
-import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
@@ -21,8 +19,8 @@ import type {
   CoverageSortField,
 } from '@redline/backstage-plugin-observability-common';
 import { percent } from '../../lib/format';
-import { compactTableSx } from '../../lib/tableLayout';
 import { LowestBudget } from '../SloAttainmentCells';
+import { ScrollingTable } from '../ScrollingTable/ScrollingTable';
 
 /** @public */
 export interface TeamEntitiesTableProps {
@@ -126,81 +124,77 @@ export function TeamEntitiesTable(props: TeamEntitiesTableProps) {
   return (
     <>
       {/* A safety net only: the table fits its card at 1024 px and up. */}
-      <Box sx={{ overflowX: 'auto' }}>
-        <Table
-          size="small"
-          aria-label="Entities"
-          sx={{
-            ...compactTableSx,
-            // Headers and figures wrap between words, never inside one.
-            '& th, & td': { px: 1, wordBreak: 'normal' },
-            '& td:first-of-type a': { whiteSpace: 'nowrap' },
-            '& td:last-of-type': { minWidth: 140 },
-          }}
-        >
-          <TableHead>
-            <TableRow>
-              {columns.map(({ field, label }) =>
-                field ? (
-                  <TableCell
-                    key={label}
-                    sortDirection={sort === field ? order : false}
+      <ScrollingTable
+        label="Entities"
+        // Headers and figures wrap between words, never inside one.
+        cellSx={{ wordBreak: 'normal' }}
+        sx={{
+          '& td:first-of-type a': { whiteSpace: 'nowrap' },
+          '& td:last-of-type': { minWidth: 140 },
+        }}
+      >
+        <TableHead>
+          <TableRow>
+            {columns.map(({ field, label }) =>
+              field ? (
+                <TableCell
+                  key={label}
+                  sortDirection={sort === field ? order : false}
+                >
+                  <TableSortLabel
+                    active={sort === field}
+                    direction={sort === field ? order : 'asc'}
+                    // Only the sorted column keeps room for its arrow: ten reserved
+                    // arrows would cost more than a column's width.
+                    hideSortIcon
+                    onClick={() =>
+                      props.onSortChange(
+                        field,
+                        sort === field && order === 'asc' ? 'desc' : 'asc',
+                      )
+                    }
                   >
-                    <TableSortLabel
-                      active={sort === field}
-                      direction={sort === field ? order : 'asc'}
-                      // Only the sorted column keeps room for its arrow: ten reserved
-                      // arrows would cost more than a column's width.
-                      hideSortIcon
-                      onClick={() =>
-                        props.onSortChange(
-                          field,
-                          sort === field && order === 'asc' ? 'desc' : 'asc',
-                        )
-                      }
-                    >
-                      {label}
-                    </TableSortLabel>
-                  </TableCell>
-                ) : (
-                  <TableCell key={label}>{label}</TableCell>
-                ),
-              )}
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {items.map(row => (
-              <TableRow key={row.entityRef} hover>
-                <TableCell>
-                  <Link
-                    to={`${entityRoute(
-                      entityRouteParams(row.entityRef),
-                    )}/observability`}
-                  >
-                    {row.name}
-                  </Link>
-                  {narrow && (
-                    <Typography
-                      variant="caption"
-                      color="text.secondary"
-                      component="div"
-                    >
-                      {DESCRIPTIVE.map(({ value }) => value(row)).join(' · ')}
-                    </Typography>
-                  )}
+                    {label}
+                  </TableSortLabel>
                 </TableCell>
-                {!narrow &&
-                  DESCRIPTIVE.map(({ label, value }) => (
-                    <TableCell key={label}>{value(row)}</TableCell>
-                  ))}
-                {FIGURES.map(({ label, cell }) => (
-                  <TableCell key={label}>{cell(row)}</TableCell>
+              ) : (
+                <TableCell key={label}>{label}</TableCell>
+              ),
+            )}
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {items.map(row => (
+            <TableRow key={row.entityRef} hover>
+              <TableCell>
+                <Link
+                  to={`${entityRoute(
+                    entityRouteParams(row.entityRef),
+                  )}/observability`}
+                >
+                  {row.name}
+                </Link>
+                {narrow && (
+                  <Typography
+                    variant="caption"
+                    color="text.secondary"
+                    component="div"
+                  >
+                    {DESCRIPTIVE.map(({ value }) => value(row)).join(' · ')}
+                  </Typography>
+                )}
+              </TableCell>
+              {!narrow &&
+                DESCRIPTIVE.map(({ label, value }) => (
+                  <TableCell key={label}>{value(row)}</TableCell>
                 ))}
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      </Box>
+              {FIGURES.map(({ label, cell }) => (
+                <TableCell key={label}>{cell(row)}</TableCell>
+              ))}
+            </TableRow>
+          ))}
+        </TableBody>
+      </ScrollingTable>
       <TablePagination
         component="div"
         count={totalItems}
