@@ -19,16 +19,19 @@ const CLK_TCK = (() => {
 })();
 
 /**
- * `{ ppid, ticks }` of one process, or undefined once it is gone. The command
- * name (field 2) may contain spaces and parentheses, so fields are counted
- * from the last `)`.
+ * `{ name, ppid, ticks }` from a `/proc/.../stat` file (a process's or one
+ * of its threads'), or undefined once it is gone. The command name (field
+ * 2) may contain spaces and parentheses, so fields are counted from the
+ * last `)`.
  */
-function stat(pid) {
+function readStat(path) {
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    const text = readFileSync(path, 'utf8');
+    const close = text.lastIndexOf(')');
+    const fields = text.slice(close + 2).split(' ');
     // fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15.
     return {
+      name: text.slice(text.indexOf('(') + 1, close),
       ppid: Number(fields[1]),
       ticks: Number(fields[11]) + Number(fields[12]),
     };
@@ -36,6 +39,8 @@ function stat(pid) {
     return undefined;
   }
 }
+
+const stat = pid => readStat(`/proc/${pid}/stat`);
 
 /** `root` and every live descendant of it. */
 export function processTree(root) {
@@ -65,11 +70,11 @@ export function cpuSeconds(pids) {
 }
 
 /**
- * CPU seconds by thread name (`comm`) over the given processes: the main
- * thread is named after the executable (`node`), V8's helper threads (its
- * concurrent garbage collector and optimising compilers) `V8 DefaultWorke`,
- * libuv's pool `libuv-worker`. Tells a run's own JavaScript from what the
- * runtime spent around it.
+ * CPU seconds by thread name (`comm`) over the given processes. Names depend
+ * on the Node release; on Node 24 the JavaScript thread is `MainThread`,
+ * V8's helpers (concurrent garbage collector, optimising compilers)
+ * `V8Worker` and libuv's pool `libuv-worker`. Tells a run's own JavaScript
+ * from what the runtime spent around it.
  */
 export function cpuByThread(pids) {
   const byName = new Map();
@@ -81,15 +86,12 @@ export function cpuByThread(pids) {
       continue;
     }
     for (const tid of tids) {
-      try {
-        const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-        const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
-        const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-        const seconds = (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-        byName.set(name, (byName.get(name) ?? 0) + seconds);
-      } catch {
-        // thread ended meanwhile
-      }
+      const thread = readStat(`/proc/${pid}/task/${tid}/stat`);
+      if (!thread) continue; // ended meanwhile
+      byName.set(
+        thread.name,
+        (byName.get(thread.name) ?? 0) + thread.ticks / CLK_TCK,
+      );
     }
   }
   return byName;
