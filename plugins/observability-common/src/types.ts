@@ -30,12 +30,15 @@ export interface RedTarget {
   source: 'default' | 'annotation' | 'config';
   annotation?: string;
   /**
-   * The full alerting condition (`promql` compared with the threshold), what
-   * a Prometheus rule for this target uses as `expr`. Added by the RED-target
-   * slice so rule generators and the UI share one expression.
+   * The full alerting condition (`promql` compared with the threshold), from
+   * raw metrics so it holds without Redline's recording rules: for a
+   * Prometheus of someone else's, or to check a rule against.
    */
   alertExpr?: string;
 }
+
+/** A RED target as the tab shows it. @public */
+export type RedTargetView = Omit<RedTarget, 'alertExpr'>;
 
 /** Live value of a RED signal, when Prometheus is configured. @public */
 export interface RedLiveValue {
@@ -89,7 +92,11 @@ export type EntityViewSpec = Omit<
 export interface EntityViewResponse {
   entityRef: string;
   spec: EntityViewSpec;
-  redTargets: RedTarget[];
+  /**
+   * Without `alertExpr`: the tab lists each alert's own expression, and the
+   * condition written out from raw metrics would be a second copy of it.
+   */
+  redTargets: RedTargetView[];
   /**
    * Present when a Prometheus instance is configured for this entity.
    * `status` says whether it answered: `ok`, `fallback-logs` (metrics failed,

@@ -50,6 +50,13 @@ describe('toEntityView', () => {
     expect(view.runbooks.every(r => !('markdown' in r))).toBe(true);
     expect(view.artifacts.every(f => !('content' in f))).toBe(true);
     expect(view).not.toHaveProperty('output');
+    // Each alert's own expression is listed; the targets' written-out
+    // conditions would be a second copy.
+    expect(view.redTargets).toHaveLength(3);
+    expect(view.redTargets.every(t => !('alertExpr' in t))).toBe(true);
+    expect(view.redTargets.map(t => t.promql)).toEqual(
+      description.redTargets.map(t => t.promql),
+    );
     expect(view.firing.alerts[0].annotations).toEqual({
       summary: 'Errors above 1 %',
       runbook_url: 'https://runbooks.example.com/x',

@@ -62,7 +62,9 @@ export function toEntityView(input: {
   return {
     entityRef: input.entityRef,
     spec: shownSpec,
-    redTargets: description.redTargets,
+    redTargets: description.redTargets.map(
+      ({ alertExpr: _written, ...shown }) => shown,
+    ),
     ...(input.live ? { live: input.live } : {}),
     alerts: alertViews(artifacts, facts),
     runbooks: artifacts.runbooks.map(({ alert, title, path }) => ({
