@@ -9,7 +9,10 @@ jest.setTimeout(60_000);
 // SQLite and a throwaway PostgreSQL 15 (skipped loudly locally without initdb, required in CI).
 const { ids, databases } = createTestDatabases();
 
-function entry(name: string, overrides: Partial<RememberedRow> = {}) {
+function entry(
+  name: string,
+  overrides: Partial<Pick<RememberedRow, 'version' | 'buckets' | 'facts'>> = {},
+) {
   const row: RememberedRow = {
     version: `uid-${name} etag-1`,
     buckets: '0.1,0.3',
@@ -35,7 +38,7 @@ function entry(name: string, overrides: Partial<RememberedRow> = {}) {
     },
     ...overrides,
   };
-  return [`component:default/${name}`, row] as const;
+  return [`component:default/${name}`, row] as readonly [string, RememberedRow];
 }
 
 describe('DatabaseRememberedRowStore', () => {
@@ -56,7 +59,16 @@ describe('DatabaseRememberedRowStore', () => {
     it('reads back what it kept, exactly, and only under the same describer', async () => {
       const { store } = await createStore();
       const checkout = entry('checkout');
-      const library = entry('ui-kit', { row: null, buckets: '', facts: '' });
+      const library: readonly [string, RememberedRow] = [
+        'component:default/ui-kit',
+        {
+          version: 'uid-ui-kit etag-1',
+          buckets: '',
+          facts: '',
+          gatherable: null,
+          row: null,
+        },
+      ];
       await store.save('describer-a', {
         entries: [checkout, library],
         forgotten: [],

@@ -66,15 +66,10 @@ export class BacktestService {
     // parser that validates the catalog validates them, and the alerts are
     // the ones a pull request with those lines would generate.
     const overrides = thresholdAnnotations(request.thresholds ?? {});
-    const overridden = Object.keys(overrides).length > 0;
     // The alerts at the buckets the service exposes, as the tab shows them.
     const description = await this.#facts.describeAtLiveBuckets(
       withAnnotations(entity, overrides),
-      // Descriptions are remembered by the entity's uid and etag, which the
-      // overrides do not change: an overridden one is neither read from
-      // nor kept in that memory.
-      (e, o) =>
-        this.#entities.describe(e, overridden ? { ...o, remember: false } : o),
+      (e, o) => this.#entities.describe(e, o),
       request,
     );
     refuseInvalidOverrides(overrides, description.findings);

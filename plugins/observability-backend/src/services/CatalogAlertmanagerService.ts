@@ -103,11 +103,7 @@ export class CatalogAlertmanagerService {
       for (const entity of page.items) {
         await yielder.maybeYield();
         try {
-          // Described once for this file: not kept, so the descriptions
-          // open tabs use are not pushed out.
-          const { artifacts } = this.#describer.describe(entity, {
-            remember: false,
-          });
+          const { artifacts } = this.#describer.describe(entity);
           fragments.push({
             entityRef: artifacts.entityRef,
             alertmanager: artifacts.alertmanager,

@@ -14,6 +14,7 @@ import {
   CheckResult,
   ObservabilitySpec,
   ownerRefOf,
+  ParseOptions,
   summarizeChecks,
 } from '@redline/backstage-plugin-observability-common';
 import type { CoverageStore } from '../database/CoverageStore';
@@ -21,7 +22,6 @@ import type { RememberedRowStore } from '../database/RememberedRowStore';
 import { catalogPages } from './catalogPages';
 import { EventLoopYielder } from './describingInBatches';
 import { RunCpu } from './runCpu';
-import type { DescribeOnceOptions } from './EntityObservabilityService';
 import {
   entityVersion,
   factsFingerprint,
@@ -36,7 +36,7 @@ import type { SloAttainmentBatch } from './SloAttainmentBatch';
  * @public
  */
 export interface EntityDescriber {
-  describe(entity: Entity, options?: DescribeOnceOptions): EntityDescription;
+  describe(entity: Entity, options?: ParseOptions): EntityDescription;
   check(description: EntityDescription, facts: EntityFacts): CheckResult[];
   /** The entity with the OpenSLO file `redline.dev/openslo` names read in, as the tab reads it. */
   withOpenSloFile?(entity: Entity): Promise<Entity>;
@@ -396,9 +396,7 @@ export class CoverageEvaluator {
   ): Promise<CoverageEntityRow | undefined> {
     const { describer } = this.#options;
     this.#described += 1;
-    // A run describes each entity once: keeping its description would push
-    // out the ones open tabs use.
-    const configured = describer.describe(entity, { remember: false });
+    const configured = describer.describe(entity);
     if (!configured.spec.servesRequests) {
       // Libraries and websites have no RED targets: counting them as
       // services would dilute every coverage figure (see docs/annotations.md).
@@ -406,7 +404,7 @@ export class CoverageEvaluator {
         version,
         buckets: '',
         facts: '',
-        gatherable: configured,
+        gatherable: null,
         row: null,
       });
       return undefined;
@@ -417,7 +415,7 @@ export class CoverageEvaluator {
       gathered: { facts },
     } = await run.cycle.gatherAtLiveBuckets(configured, observedBuckets => {
       buckets = observedBuckets.join(',');
-      return describer.describe(entity, { observedBuckets, remember: false });
+      return describer.describe(entity, { observedBuckets });
     });
     const { spec, artifacts } = description;
     const summary = summarizeChecks(describer.check(description, facts));

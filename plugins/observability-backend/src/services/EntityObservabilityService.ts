@@ -28,12 +28,6 @@ import type { OpenSloFileReader } from './OpenSloFileReader';
 import { fromCatalog } from './catalogErrors';
 import { SharedAnswers } from './SharedAnswers';
 
-/** Options of one description. @public */
-export interface DescribeOnceOptions extends ParseOptions {
-  /** False: not kept for the next caller (default true). */
-  remember?: boolean;
-}
-
 /** @public */
 export interface EntityObservabilityServiceOptions {
   catalog: CatalogService;
@@ -57,9 +51,6 @@ function packageVersion(name: string): string {
   return JSON.parse(readFileSync(file, 'utf8')).version;
 }
 
-/** Descriptions kept for entities viewed recently (a few MB at most). */
-const RECENT_DESCRIPTIONS = 200;
-
 /**
  * The backend's handle on the one describe step: reads the entity from the
  * catalog (with the caller's credentials, so catalog permissions apply) and
@@ -72,7 +63,6 @@ export class EntityObservabilityService {
   readonly #generator: GeneratorConfig;
   readonly #generators: readonly ArtifactGenerator[];
   readonly #checks: readonly Check[];
-  readonly #recent = new Map<string, EntityDescription>();
   readonly #viewed: SharedAnswers<Entity>;
   readonly #openSlo?: Pick<OpenSloFileReader, 'inline'>;
 
@@ -167,40 +157,18 @@ export class EntityObservabilityService {
 
   /**
    * Spec, findings, RED targets and artifacts; never throws for bad metadata.
-   * A description depends only on the entity, the config, the generators
-   * and the observed buckets, so one is kept per entity version
-   * (`metadata.etag` changes with every change the catalog stores) and
-   * bucket list: a tab that refreshes does not describe the same entity
-   * again.
+   * Described anew on every call, never kept: describing costs about what
+   * reading the entity does, while descriptions kept for open tabs outlive
+   * garbage collections, and V8 then allocates everything the describe step
+   * allocates straight into the old generation (allocation-site
+   * pretenuring), which made a coverage run's first pass over 10 000
+   * entities cost half as much CPU again.
    */
-  describe(
-    entity: Entity,
-    options: DescribeOnceOptions = {},
-  ): EntityDescription {
-    const { uid, etag } = entity.metadata;
-    const buckets = options.observedBuckets?.join(',') ?? '';
-    const key =
-      uid && etag && options.remember !== false
-        ? `${uid}\u0000${etag}\u0000${buckets}`
-        : undefined;
-    const cached = key ? this.#recent.get(key) : undefined;
-    if (cached && key) {
-      // Most recently used last, so the oldest is the first to go.
-      this.#recent.delete(key);
-      this.#recent.set(key, cached);
-      return cached;
-    }
-    const description = describeEntity(entity, this.#generator, {
+  describe(entity: Entity, options: ParseOptions = {}): EntityDescription {
+    return describeEntity(entity, this.#generator, {
       generators: this.#generators,
       observedBuckets: options.observedBuckets,
     });
-    if (key) {
-      this.#recent.set(key, description);
-      if (this.#recent.size > RECENT_DESCRIPTIONS) {
-        this.#recent.delete(this.#recent.keys().next().value!);
-      }
-    }
-    return description;
   }
 
   /** Every registered check over a description and its facts. */

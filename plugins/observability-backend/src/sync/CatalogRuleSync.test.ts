@@ -234,9 +234,6 @@ describe('CatalogRuleSync against the ruler API', () => {
         entities.find(e =>
           namespace.entityRef.endsWith(`/${e.metadata.name}`),
         )!,
-        {
-          remember: false,
-        },
       ).artifacts.rules.groups;
       expect(changesNothing(diffRuleGroups(declared, namespace.groups))).toBe(
         true,

@@ -84,8 +84,6 @@ async function describedRules(
 ) {
   const entity =
     (await describer.withOpenSloFile?.(catalogEntity)) ?? catalogEntity;
-  // Not kept: a sync describes every entity once, and keeping them would
-  // push out the descriptions open tabs use.
-  const { spec, artifacts } = describer.describe(entity, { remember: false });
+  const { spec, artifacts } = describer.describe(entity);
   return { groups: artifacts.rules.groups, ruleTarget: spec.ruleTarget };
 }

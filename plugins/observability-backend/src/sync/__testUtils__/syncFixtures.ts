@@ -110,10 +110,7 @@ export function declaredGroupNames(
   return new Map(
     entities.map(entity => [
       `component:default/${entity.metadata.name}`,
-      describe
-        .describe(entity, { remember: false })
-        .artifacts.rules.groups.map(pick)
-        .sort(),
+      describe.describe(entity).artifacts.rules.groups.map(pick).sort(),
     ]),
   );
 }
