@@ -17,6 +17,30 @@ export interface GeneratedRuleNames {
   };
 }
 
+type RuleName = GeneratedRuleNames['rules']['groups'][number]['rules'][number];
+
+/**
+ * One frozen `{ alert }` or `{ record }` per distinct name: every entity's
+ * rules carry the same few dozen names (the service is a label, not part of
+ * the name), and a coverage run keeps the names of 10 000 entities.
+ */
+const alertNames = new Map<string, RuleName>();
+const recordNames = new Map<string, RuleName>();
+const MAX_RULE_NAMES = 5_000;
+
+function ruleNameOf(rule: RuleName): RuleName {
+  const [names, name] =
+    'alert' in rule ? [alertNames, rule.alert] : [recordNames, rule.record];
+  let kept = names.get(name);
+  if (!kept) {
+    kept = Object.freeze(
+      'alert' in rule ? { alert: rule.alert } : { record: rule.record },
+    );
+    if (names.size < MAX_RULE_NAMES) names.set(name, kept);
+  }
+  return kept;
+}
+
 /** Only the names of `artifacts`' rules, for keeping. @public */
 export function generatedRuleNames(
   artifacts: GeneratedRuleNames,
@@ -24,9 +48,7 @@ export function generatedRuleNames(
   return {
     rules: {
       groups: artifacts.rules.groups.map(group => ({
-        rules: group.rules.map(rule =>
-          'alert' in rule ? { alert: rule.alert } : { record: rule.record },
-        ),
+        rules: group.rules.map(ruleNameOf),
       })),
     },
   };

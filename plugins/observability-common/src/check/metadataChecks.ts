@@ -3,6 +3,7 @@
  * annotation that matters, so a team sees exactly which line of its
  * `catalog-info.yaml` to add or correct.
  */
+import { defineLazy } from '../generate/lazyProperty';
 import { ANNOTATIONS } from '../spec/annotations';
 import type { Finding, ObservabilitySpec } from '../spec/types';
 import { annotationSnippet } from './fixSnippets';
@@ -323,14 +324,18 @@ export function metadataChecks(
       continue;
     }
     if (policy.whenMissing === 'skip') continue;
-    results.push({
+    const result: CheckResult = {
       id: policy.id,
       category: 'metadata',
       title: policy.title,
       status: policy.whenMissing,
       message: policy.missing(spec),
-      ...(policy.whenMissing === 'warn' ? { fix: fix() } : {}),
-    });
+    };
+    // Written on first read: the tab shows the snippet, a coverage run only
+    // counts the warning.
+    results.push(
+      policy.whenMissing === 'warn' ? defineLazy(result, 'fix', fix) : result,
+    );
   }
 
   // Findings on annotations no policy covers (other plugins' keys such as

@@ -33,6 +33,7 @@ import {
   latencyBucketFinding,
 } from './latencyBucket';
 import { entityRole, notServingRequests } from './servesRequests';
+import { parseAnnotationValue } from './parsedValues';
 import { sloWindowDays } from './sloWindow';
 import { readOpenSloAnnotation } from '../openslo/entityOpenSlo';
 import type {
@@ -153,7 +154,9 @@ class AnnotationReader {
       );
       return undefined;
     }
-    const result = definition.schema.safeParse(raw);
+    const result = parseAnnotationValue(definition.schema, raw, {
+      remember: !secret,
+    });
     if (!result.success) {
       this.invalid(
         definition,

@@ -1,0 +1,57 @@
+import type { Entity } from '@backstage/catalog-model';
+import { describeEntity } from '../describe/describeEntity';
+import { DEFAULT_GENERATOR_CONFIG } from '../spec/config';
+import { deployedRulesFact, generatedRuleNames } from './deployedRules';
+
+function service(name: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      annotations: { 'redline.dev/slo-availability': '99.9' },
+    },
+    spec: { type: 'service', owner: 'payments' },
+  };
+}
+
+describe('generatedRuleNames', () => {
+  const { artifacts } = describeEntity(
+    service('checkout'),
+    DEFAULT_GENERATOR_CONFIG,
+  );
+  const kept = generatedRuleNames(artifacts);
+
+  it('keeps every rule of every group by name, and nothing else', () => {
+    expect(kept.rules.groups.map(g => g.rules)).toEqual(
+      artifacts.rules.groups.map(g =>
+        g.rules.map(r =>
+          'alert' in r ? { alert: r.alert } : { record: r.record },
+        ),
+      ),
+    );
+  });
+
+  it('shares one frozen name object between entities', () => {
+    const other = generatedRuleNames(
+      describeEntity(service('ledger'), DEFAULT_GENERATOR_CONFIG).artifacts,
+    );
+    const first = kept.rules.groups[0].rules[0];
+    expect(other.rules.groups[0].rules[0]).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+  });
+
+  it('matches deployed rules as the whole artifacts do', () => {
+    const loaded = [
+      { type: 'alerting' as const, name: 'HighErrorRate' },
+      { type: 'recording' as const, name: 'not-generated' },
+    ];
+    expect(deployedRulesFact(loaded, kept)).toEqual(
+      deployedRulesFact(loaded, artifacts),
+    );
+    expect(deployedRulesFact(loaded, kept)).toMatchObject({
+      loadedAlerts: ['HighErrorRate'],
+      loadedRecords: [],
+    });
+  });
+});
