@@ -157,10 +157,9 @@ export function generateArtifacts(
   const findings = uniqueFindings(found);
   const confidence = computeConfidence(spec, findings);
 
-  // Keys in the order of the literal this used to be: `files` and `output`
-  // (built on first read: downloads and the output object read them, checks
-  // and a coverage run never do) come between `alertmanager` and
-  // `confidence`.
+  // Keys in the order of the literal this used to be: `output` (built on
+  // first read, since it embeds the text of the configuration files) comes
+  // between `files` and `confidence`.
   const head = {
     entityRef: spec.entityRef,
     serviceName: spec.serviceName.value,
@@ -168,12 +167,10 @@ export function generateArtifacts(
     alerts: [...soFar.alerts],
     runbooks: [...soFar.runbooks],
     ...(soFar.alertmanager ? { alertmanager: soFar.alertmanager } : {}),
+    files: [] as ArtifactFile[],
   };
-  const withFiles = defineLazy(head, 'files', () =>
-    soFar.files.map(source => lazyFile(source, artifacts)),
-  );
   const artifacts: GeneratedArtifacts = Object.assign(
-    defineLazy(withFiles, 'output', () =>
+    defineLazy(head, 'output', () =>
       buildObservabilityOutput({
         spec,
         alerts: artifacts.alerts,
@@ -190,5 +187,6 @@ export function generateArtifacts(
     ),
     { confidence, findings },
   );
+  artifacts.files = soFar.files.map(source => lazyFile(source, artifacts));
   return artifacts;
 }

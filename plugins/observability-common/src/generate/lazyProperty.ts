@@ -1,8 +1,8 @@
 /**
  * Own, enumerable properties computed on first read and then kept: the parts
  * of a description that not every caller reads (file text, the output
- * object and runbook Markdown, which only downloads read; the file list,
- * RED targets and fix snippets, which a coverage run never reads).
+ * object and runbook Markdown, which only downloads read; the RED targets,
+ * which a coverage run never reads).
  *
  * Not a getter in an object literal, nor `Object.defineProperty` with a fresh
  * closure: V8 keeps an accessor's functions in the object's hidden class, so

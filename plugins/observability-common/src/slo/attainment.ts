@@ -12,8 +12,11 @@
  * the last digits; the raw counts are the exact figure.
  */
 import { serverErrorMatcher } from '../generate/redRecordingRules';
-import { select, type RuleContext } from '../generate/ruleContext';
-import { ruleContextFor } from '../generate/ruleContextCache';
+import {
+  createRuleContext,
+  select,
+  type RuleContext,
+} from '../generate/ruleContext';
 import { validSlos, type ValidSlo } from '../generate/validSlos';
 import type { GeneratorConfig } from '../spec/config';
 import { parseLabelMatchers } from '../spec/labelMatchers';
@@ -143,7 +146,7 @@ export function planSloBatch(
   nowMs: number,
 ): SloBatchItem[] {
   if (spec.slos.length === 0) return [];
-  const ctx = ruleContextFor(spec, config);
+  const ctx = createRuleContext(spec, config);
   const { slos: valid } = validSlos(ctx);
   const at = Math.floor(nowMs / 1000);
   const seen = new Set<string>();

@@ -20,8 +20,11 @@
  */
 import { promEqualMatcher } from '../generate/escape';
 import { leMatcher, serverErrorMatcher } from '../generate/redRecordingRules';
-import { select, type RuleContext } from '../generate/ruleContext';
-import { ruleContextFor } from '../generate/ruleContextCache';
+import {
+  createRuleContext,
+  select,
+  type RuleContext,
+} from '../generate/ruleContext';
 import { recordedSeriesLabels } from '../generate/serviceScope';
 import { sliErrorRecordName, sloRules } from '../generate/sloRules';
 import { validSlos, type ValidSlo } from '../generate/validSlos';
@@ -283,7 +286,7 @@ export function planSloQueries(
   config: GeneratorConfig,
   options: PlanSloQueriesOptions,
 ): SloQueryPlan {
-  const ctx = ruleContextFor(spec, config);
+  const ctx = createRuleContext(spec, config);
   const { slos: valid, findings } = validSlos(ctx);
   const generated = sloRules(ctx).groups;
   const at = Math.floor(options.nowMs / 1000);
