@@ -161,8 +161,8 @@ export class EntityObservabilityService {
    * reading the entity does, while descriptions kept for open tabs outlive
    * garbage collections, and V8 then allocates everything the describe step
    * allocates straight into the old generation (allocation-site
-   * pretenuring), which made a coverage run's first pass over 10 000
-   * entities cost half as much CPU again.
+   * pretenuring), where a coverage run's first pass over 10 000 entities
+   * costs half as much CPU again.
    */
   describe(entity: Entity, options: ParseOptions = {}): EntityDescription {
     return describeEntity(entity, this.#generator, {

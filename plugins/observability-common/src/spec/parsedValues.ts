@@ -11,7 +11,7 @@ import type { z } from 'zod';
 /** Distinct values kept per annotation; values beyond that are parsed each time. */
 const MAX_VALUES_PER_ANNOTATION = 512;
 
-const byDefinition = new WeakMap<object, Map<string, unknown>>();
+const bySchema = new WeakMap<object, Map<string, unknown>>();
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -27,13 +27,13 @@ export function parseAnnotationValue<T>(
   raw: string,
   { remember = true }: { remember?: boolean } = {},
 ): z.ZodSafeParseResult<T> {
-  let known = byDefinition.get(schema);
+  let known = bySchema.get(schema);
   const hit = known?.get(raw) as z.ZodSafeParseResult<T> | undefined;
   if (hit) return hit;
   const result = schema.safeParse(raw);
   // Invalid values are rare and become findings; only valid ones are kept.
   if (!remember || !result.success) return result;
-  if (!known) byDefinition.set(schema, (known = new Map()));
+  if (!known) bySchema.set(schema, (known = new Map()));
   if (known.size < MAX_VALUES_PER_ANNOTATION)
     known.set(raw, deepFreeze(result));
   return result;
