@@ -174,9 +174,8 @@ function digestOf(value: unknown): string {
   if (digest === undefined) {
     const json = JSON.stringify(value);
     // Long answers (a whole Alertmanager config) would otherwise be copied
-    // into every entity's fingerprint.
-    // The one-shot hash costs half of a Hash object's, and a coverage run
-    // digests the facts of every entity.
+    // into every entity's fingerprint. The one-shot hash: it costs half of
+    // a Hash object's, and a coverage run digests the facts of every entity.
     digest = json.length > 64 ? hash('sha1', json, 'base64') : json;
     serialised.set(value, digest);
   }
