@@ -29,13 +29,17 @@ import {
   toDbRowAttainment,
   toDbSummary,
 } from './sloAttainmentColumns';
+import { upsertMany } from './upsertMany';
 
 const ROWS = 'observability_coverage_rows';
 const RUNS = 'observability_coverage_runs';
 const HISTORY = 'observability_coverage_history';
 
-/** Rows per INSERT: well below SQLite's and PostgreSQL's bound-parameter limits. */
-const UPSERT_CHUNK = 200;
+/**
+ * Rows per INSERT: a catalog page's rows in one statement, and 22 columns
+ * of 500 rows stay well below PostgreSQL's bound-parameter limit.
+ */
+const UPSERT_CHUNK = 500;
 
 type DbRow = DbSloCounts & {
   lowest_budget_percent?: number | string | null;
@@ -263,13 +267,13 @@ export class DatabaseCoverageStore implements CoverageStore {
   }
 
   async upsertRows(runId: string, rows: CoverageEntityRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
-      const chunk = rows.slice(i, i + UPSERT_CHUNK).map(r => toDbRow(runId, r));
-      await this.#db<DbRow>(ROWS)
-        .insert(chunk)
-        .onConflict(['run_id', 'entity_ref'])
-        .merge();
-    }
+    await upsertMany(
+      this.#db,
+      ROWS,
+      rows.map(r => toDbRow(runId, r)),
+      ['run_id', 'entity_ref'],
+      UPSERT_CHUNK,
+    );
   }
 
   async publishRun(
