@@ -38,6 +38,13 @@ import type { SloAttainmentBatch } from './SloAttainmentBatch';
 export interface EntityDescriber {
   describe(entity: Entity, options?: ParseOptions): EntityDescription;
   check(description: EntityDescription, facts: EntityFacts): CheckResult[];
+  /**
+   * Whether the entity serves requests, known without describing it (see
+   * `entityRole`). A row is made only for one that does; with this, the
+   * others (a fifth of a typical catalog: libraries, websites) cost a run
+   * no describe step. Without it each is described to find out.
+   */
+  servesRequests?(entity: Entity): boolean;
   /** The entity with the OpenSLO file `redline.dev/openslo` names read in, as the tab reads it. */
   withOpenSloFile?(entity: Entity): Promise<Entity>;
   /**
@@ -396,8 +403,11 @@ export class CoverageEvaluator {
   ): Promise<CoverageEntityRow | undefined> {
     const { describer } = this.#options;
     this.#described += 1;
-    const configured = describer.describe(entity);
-    if (!configured.spec.servesRequests) {
+    const configured =
+      describer.servesRequests?.(entity) === false
+        ? undefined
+        : describer.describe(entity);
+    if (!configured?.spec.servesRequests) {
       // Libraries and websites have no RED targets: counting them as
       // services would dilute every coverage figure (see docs/annotations.md).
       this.#remembered.remember(ref, run.runId, {

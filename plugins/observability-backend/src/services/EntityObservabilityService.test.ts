@@ -7,6 +7,7 @@ import {
   resolveGeneratorConfig,
 } from '@redline/backstage-plugin-observability-common';
 import type { Entity } from '@backstage/catalog-model';
+import fc from 'fast-check';
 import { EntityObservabilityService } from './EntityObservabilityService';
 
 function entity(etag: string, slo = '99.9'): Entity {
@@ -57,6 +58,64 @@ describe('EntityObservabilityService.describe', () => {
     });
     expect(observed.spec.metrics.histogramBuckets).toEqual([0.1, 0.4]);
     expect(configured.spec.metrics.histogramBuckets).not.toEqual([0.1, 0.4]);
+  });
+});
+
+describe('EntityObservabilityService.servesRequests', () => {
+  const kinds = fc.constantFrom(
+    undefined,
+    '',
+    ' ',
+    42,
+    'Component',
+    ' component ',
+    'COMPONENT',
+    'API',
+    'Resource',
+  );
+  const types = fc.constantFrom(
+    undefined,
+    7,
+    '',
+    'service',
+    ' Service ',
+    'library',
+    'website',
+    'worker',
+    'grpc-service',
+  );
+  const servingTypes = fc.constantFrom<string[] | undefined>(
+    undefined,
+    [],
+    ['service'],
+    ['Service', 'worker'],
+    ['website'],
+  );
+
+  it('answers as describing the entity would, without describing it', () => {
+    fc.assert(
+      fc.property(kinds, types, servingTypes, (kind, type, serving) => {
+        const service = EntityObservabilityService.create({
+          catalog: catalogServiceMock(),
+          generator: {
+            ...resolveGeneratorConfig({}),
+            ...(serving ? { servingComponentTypes: serving } : {}),
+          },
+          generators: DEFAULT_GENERATORS,
+          checks: DEFAULT_CHECKS,
+        });
+        const subject = {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind,
+          metadata: { name: 'subject', namespace: 'default' },
+          spec: { owner: 'group:default/payments', type },
+        } as unknown as Entity;
+        expect(service.servesRequests(subject)).toBe(
+          service.describe(subject).spec.servesRequests,
+        );
+      }),
+      { numRuns: 400 },
+    );
   });
 });
 

@@ -16,11 +16,13 @@ import {
   Check,
   CheckResult,
   describeEntity,
+  entityRole,
   EntityDescription,
   EntityFacts,
   evaluateChecks,
   GeneratorConfig,
   ParseOptions,
+  resolveGeneratorConfig,
 } from '@redline/backstage-plugin-observability-common';
 import type { RequestContext } from '../telemetry/context';
 import { callerKey } from './callerKey';
@@ -65,6 +67,7 @@ export class EntityObservabilityService {
   readonly #checks: readonly Check[];
   readonly #viewed: SharedAnswers<Entity>;
   readonly #openSlo?: Pick<OpenSloFileReader, 'inline'>;
+  readonly #servingTypes?: readonly string[];
 
   static create(
     options: EntityObservabilityServiceOptions,
@@ -78,6 +81,10 @@ export class EntityObservabilityService {
     this.#generators = options.generators;
     this.#checks = options.checks;
     this.#openSlo = options.openSlo;
+    // As `parseSpec` resolves them: an empty list means the default one.
+    this.#servingTypes = resolveGeneratorConfig(
+      options.generator,
+    ).servingComponentTypes;
     this.#viewed = new SharedAnswers({
       ttlMs: options.viewedEntityTtlMs ?? 0,
       now: options.now ?? Date.now,
@@ -169,6 +176,14 @@ export class EntityObservabilityService {
       generators: this.#generators,
       observedBuckets: options.observedBuckets,
     });
+  }
+
+  /**
+   * Whether the entity serves requests, decided from its kind and type as
+   * `parseSpec` decides it (`entityRole`), without describing it.
+   */
+  servesRequests(entity: Entity): boolean {
+    return entityRole(entity, this.#servingTypes).servesRequests;
   }
 
   /** Every registered check over a description and its facts. */

@@ -34,6 +34,20 @@ describe('entityRole', () => {
       servesRequests: true,
     });
   });
+
+  it('reads an entity without a kind as a Component, as parseSpec does', () => {
+    for (const kind of [undefined, '', '  ', 42]) {
+      const entity = { ...component('library'), kind } as unknown as Entity;
+      expect(entityRole(entity)).toEqual({
+        componentType: 'library',
+        servesRequests: false,
+      });
+      expect(parseSpec(entity, DEFAULT_GENERATOR_CONFIG).spec).toMatchObject({
+        componentType: 'library',
+        servesRequests: false,
+      });
+    }
+  });
 });
 
 describe('parseSpec of what serves no requests', () => {

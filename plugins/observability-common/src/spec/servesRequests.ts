@@ -26,7 +26,10 @@ export function entityRole(
   servingTypes: readonly string[] = DEFAULT_SERVING_COMPONENT_TYPES,
 ): EntityRole {
   const type = entity.spec?.type;
-  if (entity.kind?.toLowerCase() !== 'component' || typeof type !== 'string')
+  // An entity without a kind is read as a Component, as `parseSpec` does.
+  const kind =
+    (typeof entity.kind === 'string' && entity.kind.trim()) || 'Component';
+  if (kind.toLowerCase() !== 'component' || typeof type !== 'string')
     return { servesRequests: true };
   const componentType = type.trim().toLowerCase();
   return {
