@@ -33,7 +33,7 @@ export function leLabel(le: number): string {
 }
 
 /** Bucket boundaries that can measure anything: finite and above 0, ascending, each once. */
-function usableBuckets(buckets: readonly number[]): number[] {
+function usableOf(buckets: readonly number[]): number[] {
   return [
     ...new Set(
       buckets
@@ -44,13 +44,28 @@ function usableBuckets(buckets: readonly number[]): number[] {
 }
 
 /**
+ * {@link usableOf}, once per list: every spec shares the configured list,
+ * and each latency SLO of each entity reads it several times.
+ */
+const usableByList = new WeakMap<readonly number[], readonly number[]>();
+
+function usableBuckets(buckets: readonly number[]): readonly number[] {
+  let usable = usableByList.get(buckets);
+  if (!usable) {
+    usable = Object.freeze(usableOf(buckets));
+    usableByList.set(buckets, usable);
+  }
+  return usable;
+}
+
+/**
  * Bucket boundaries from the `le` label values Prometheus reports, e.g.
  * `["0.1", "0.30", "1.0", "+Inf"]` → `[0.1, 0.3, 1]`. `+Inf` and text that
  * is not a number are dropped; different spellings of one boundary count once.
  * @public
  */
 export function bucketsFromLeValues(values: readonly string[]): number[] {
-  return usableBuckets(values.map(v => Number(v)));
+  return usableOf(values.map(v => Number(v)));
 }
 
 /** Float noise (0.1 + 0.2) must not make a threshold miss the bucket it names. */
