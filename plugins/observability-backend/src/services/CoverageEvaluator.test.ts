@@ -307,50 +307,6 @@ describe('CoverageEvaluator', () => {
     );
   });
 
-  it('leaves out what serves no requests without describing it, and remembers that', async () => {
-    const typed = (name: string, type: string): Entity => ({
-      ...component(name, 'payments'),
-      spec: { type, lifecycle: 'production', owner: 'payments' },
-    });
-    const entities = [
-      checkout,
-      typed('analytics-sdk', 'library'),
-      typed('search-web', 'website'),
-    ];
-    const catalog = fakeCatalog(entities, ['group:default/payments']);
-    const real = realDescriber();
-    const described: string[] = [];
-    const describer: EntityDescriber = {
-      describe(entity, options) {
-        described.push(entity.metadata.name);
-        return real.describe(entity, options);
-      },
-      check: (description, facts) => real.check(description, facts),
-      servesRequests: entity => real.servesRequests(entity),
-      fingerprint: real.fingerprint,
-    };
-    const store = await newStore();
-    const evaluator = CoverageEvaluator.create({
-      catalog: catalog as any,
-      auth: mockServices.auth(),
-      store,
-      logger: mockServices.logger.mock(),
-      describer,
-      newFactCycle: () => new FactCycle(sourcesOf(catalog), { batch: true }),
-    });
-
-    const first = await evaluator.run();
-    expect(first).toMatchObject({ entities: 3, notServing: 2, described: 3 });
-    expect(described).toEqual(['checkout']);
-    const { items } = await store.listRows({ offset: 0, limit: 50 });
-    expect(items.map(i => i.name)).toEqual(['checkout']);
-
-    // The next run finds all three unchanged: nothing is described again.
-    const next = await evaluator.run();
-    expect(next).toMatchObject({ entities: 3, notServing: 2, described: 0 });
-    expect(described).toEqual(['checkout']);
-  });
-
   it('prunes entities that left the catalog and adds a history point per run', async () => {
     const store = await newStore();
     let now = new Date('2026-11-25T05:00:00.000Z');
