@@ -800,7 +800,7 @@ function reportCoverage(
       complete === false ? ' (INCOMPLETE run)' : ''
     }, ${
       coverage.described ?? '?'
-    } of them described and checked anew (the others unchanged since the backend's previous run); GET /coverage totalItems ${
+    } described and checked anew (the others unchanged since the backend's previous run, or serving no requests); GET /coverage totalItems ${
       coverage.rows ?? '?'
     }`,
   );

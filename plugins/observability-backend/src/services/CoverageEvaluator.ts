@@ -89,7 +89,8 @@ export interface CoverageRunResult {
   notServing: number;
   /**
    * Entities described and checked anew; the others' metadata and facts
-   * were unchanged since the last run, which left their rows.
+   * were unchanged since the last run, which left their rows, or they serve
+   * no requests and were left out without being described.
    */
   described: number;
   /** CPU seconds of this process while the run went on (see `RunCpu`). */
@@ -402,11 +403,11 @@ export class CoverageEvaluator {
     run: RunContext,
   ): Promise<CoverageEntityRow | undefined> {
     const { describer } = this.#options;
-    this.#described += 1;
-    const configured =
-      describer.servesRequests?.(entity) === false
-        ? undefined
-        : describer.describe(entity);
+    let configured: EntityDescription | undefined;
+    if (describer.servesRequests?.(entity) !== false) {
+      this.#described += 1;
+      configured = describer.describe(entity);
+    }
     if (!configured?.spec.servesRequests) {
       // Libraries and websites have no RED targets: counting them as
       // services would dilute every coverage figure (see docs/annotations.md).
