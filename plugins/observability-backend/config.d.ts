@@ -69,6 +69,8 @@ export interface Config {
       /**
        * How long one `/api/v1/rules` answer is reused for all entities, in
        * milliseconds, so checking N entities costs one call. Default 30000.
+       * For one more such period an older answer still serves while a
+       * single call fetches the next, so no view waits for the refresh.
        */
       rulesCacheTtlMs?: number;
       /**

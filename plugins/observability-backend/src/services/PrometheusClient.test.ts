@@ -189,7 +189,7 @@ describe('PrometheusClient', () => {
     expect(server.requestsTo('/api/v1/rules')).toHaveLength(1);
   });
 
-  it('refetches the rules after the TTL and after a failure', async () => {
+  it('refetches the rules after a failure, and in the background after the TTL', async () => {
     let now = 1_000_000;
     server
       .script({ status: 500 }, { status: 500 }, { status: 500 })
@@ -199,11 +199,28 @@ describe('PrometheusClient', () => {
       kind: 'server',
       attempts: 3,
     });
-    await client.rules(ctx);
+    const first = await client.rules(ctx);
     expect(server.requestsTo('/api/v1/rules')).toHaveLength(4);
+
+    // Past the TTL the kept snapshot still answers at once while one call
+    // fetches its successor, which the next caller gets.
     now += 31_000;
-    await client.rules(ctx);
+    await expect(client.rules(ctx)).resolves.toBe(first);
+    await expect(client.rules(ctx)).resolves.toBe(first);
+    let second = first;
+    for (let i = 0; i < 500 && second === first; i++) {
+      await new Promise(resolve => setTimeout(resolve, 10));
+      second = await client.rules(ctx);
+    }
+    expect(second).not.toBe(first);
+    // However many callers found it stale, one call.
     expect(server.requestsTo('/api/v1/rules')).toHaveLength(5);
+
+    // Two TTLs after that snapshot it is too old to hand out: the caller
+    // waits for a fresh one.
+    now += 60_000;
+    await expect(client.rules(ctx)).resolves.not.toBe(second);
+    expect(server.requestsTo('/api/v1/rules')).toHaveLength(6);
   });
 
   it('asks one instant query which RED series exist, by the selector labels', async () => {

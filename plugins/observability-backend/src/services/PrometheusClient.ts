@@ -67,6 +67,10 @@ export class PrometheusClient {
     const target = `prometheus:${options.instance.name}`;
     this.#rules = new SharedAnswers({
       ttlMs: options.rulesTtlMs,
+      // Every view and SLO status reads the one snapshot: past its TTL it
+      // serves one TTL longer while a single call fetches the next, so no
+      // view waits for Prometheus to list every rule it holds.
+      staleMs: options.rulesTtlMs,
       now: this.#now,
       target: this.#rulesTarget(),
       maxEntries: 1,

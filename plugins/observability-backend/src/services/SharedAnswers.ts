@@ -8,16 +8,22 @@ import { OutboundError } from './retry';
  * coverage run cost one call per question per TTL. In-process on purpose:
  * a shared cache would serialise every answer, and what must be shared is
  * the in-flight call itself. Failures are never kept.
+ *
+ * With `staleMs`, an answer past its TTL is still handed out for that much
+ * longer while one caller's call fetches its successor: no caller waits for
+ * a refresh of an answer everyone shares (the rules snapshot), which would
+ * otherwise stall every view that arrives during it, once per TTL.
  * @internal
  */
 export class SharedAnswers<T> {
   readonly #ttlMs: number;
+  readonly #staleMs: number;
   readonly #now: () => number;
   readonly #target: string;
   readonly #maxEntries: number;
   readonly #entries = new Map<
     string,
-    { value: T; at: number } | { pending: Promise<T> }
+    { value: T; at: number; refreshing?: boolean } | { pending: Promise<T> }
   >();
 
   constructor(options: {
@@ -26,8 +32,11 @@ export class SharedAnswers<T> {
     /** Named in the cancellation error, e.g. `prometheus:main`. */
     target: string;
     maxEntries?: number;
+    /** How long after the TTL a kept answer still serves while it is refreshed (default 0). */
+    staleMs?: number;
   }) {
     this.#ttlMs = options.ttlMs;
+    this.#staleMs = options.staleMs ?? 0;
     this.#now = options.now;
     this.#target = options.target;
     this.#maxEntries = options.maxEntries ?? 1000;
@@ -44,8 +53,13 @@ export class SharedAnswers<T> {
     load: () => Promise<T>,
   ): Promise<T> {
     const entry = this.#entries.get(key);
-    if (entry && 'value' in entry && this.#now() - entry.at < this.#ttlMs) {
-      return entry.value;
+    if (entry && 'value' in entry) {
+      const age = this.#now() - entry.at;
+      if (age < this.#ttlMs) return entry.value;
+      if (age < this.#ttlMs + this.#staleMs) {
+        this.#refresh(key, entry, load);
+        return entry.value;
+      }
     }
     if (entry && 'pending' in entry) {
       const shared = entry.pending.catch(error => {
@@ -71,6 +85,30 @@ export class SharedAnswers<T> {
       this.#entries.delete(key);
       throw error;
     }
+  }
+
+  /**
+   * Fetches a stale entry's successor, one call at a time. It runs under
+   * the context of the caller that found the entry stale: if that caller
+   * goes away the call stops, and the next caller starts another. A failure
+   * keeps the stale answer until it ages out; then callers wait, as without
+   * `staleMs`.
+   */
+  #refresh(
+    key: string,
+    entry: { value: T; at: number; refreshing?: boolean },
+    load: () => Promise<T>,
+  ) {
+    if (entry.refreshing) return;
+    entry.refreshing = true;
+    load().then(
+      value => {
+        if (this.#entries.get(key) === entry) this.#keep(key, value);
+      },
+      () => {
+        entry.refreshing = false;
+      },
+    );
   }
 
   /** Forgets every answer, e.g. after an apply reloaded the server. */
