@@ -32,6 +32,16 @@ describe('SharedAnswers', () => {
       target: 'test',
     });
 
+  /** Answers that keep `value` from a first call, made at `now` = 0. */
+  async function keeping(value: string, staleMs?: number) {
+    const shared = answers(staleMs);
+    const { calls, load } = controlledLoad();
+    const first = shared.get('k', ctx, load);
+    calls[0].resolve(value);
+    await first;
+    return { shared, calls, load };
+  }
+
   beforeEach(() => {
     now = 0;
   });
@@ -49,11 +59,7 @@ describe('SharedAnswers', () => {
   });
 
   it('without staleMs, a caller after the TTL waits for a new call', async () => {
-    const shared = answers();
-    const { calls, load } = controlledLoad();
-    const first = shared.get('k', ctx, load);
-    calls[0].resolve('v1');
-    await first;
+    const { shared, calls, load } = await keeping('v1');
     now = 1000;
     const after = shared.get('k', ctx, load);
     await settle();
@@ -63,11 +69,7 @@ describe('SharedAnswers', () => {
   });
 
   it('with staleMs, a stale answer is handed out at once while one call fetches the next', async () => {
-    const shared = answers(1000);
-    const { calls, load } = controlledLoad();
-    const first = shared.get('k', ctx, load);
-    calls[0].resolve('v1');
-    await first;
+    const { shared, calls, load } = await keeping('v1', 1000);
 
     now = 1500;
     await expect(shared.get('k', ctx, load)).resolves.toBe('v1');
@@ -83,11 +85,7 @@ describe('SharedAnswers', () => {
   });
 
   it('a failed refresh keeps the stale answer, and the next caller tries again', async () => {
-    const shared = answers(1000);
-    const { calls, load } = controlledLoad();
-    const first = shared.get('k', ctx, load);
-    calls[0].resolve('v1');
-    await first;
+    const { shared, calls, load } = await keeping('v1', 1000);
 
     now = 1200;
     await expect(shared.get('k', ctx, load)).resolves.toBe('v1');
@@ -98,11 +96,7 @@ describe('SharedAnswers', () => {
   });
 
   it('an answer older than TTL + staleMs is not handed out: the caller waits', async () => {
-    const shared = answers(1000);
-    const { calls, load } = controlledLoad();
-    const first = shared.get('k', ctx, load);
-    calls[0].resolve('v1');
-    await first;
+    const { shared, calls, load } = await keeping('v1', 1000);
 
     now = 2000;
     const late = shared.get('k', ctx, load);
@@ -113,11 +107,7 @@ describe('SharedAnswers', () => {
   });
 
   it('clear() drops a stale answer too, so the next caller waits for a fresh one', async () => {
-    const shared = answers(1000);
-    const { calls, load } = controlledLoad();
-    const first = shared.get('k', ctx, load);
-    calls[0].resolve('v1');
-    await first;
+    const { shared, calls, load } = await keeping('v1', 1000);
 
     now = 1500;
     shared.clear();
@@ -128,11 +118,7 @@ describe('SharedAnswers', () => {
   });
 
   it('a refresh that lands after clear() does not bring back the old answer', async () => {
-    const shared = answers(1000);
-    const { calls, load } = controlledLoad();
-    const first = shared.get('k', ctx, load);
-    calls[0].resolve('v1');
-    await first;
+    const { shared, calls, load } = await keeping('v1', 1000);
 
     now = 1500;
     await expect(shared.get('k', ctx, load)).resolves.toBe('v1');
