@@ -89,7 +89,9 @@ describe('apply through rule targets', () => {
             app: { baseUrl: 'http://portal.test' },
             observability: {
               prometheus: {
-                timeoutMs: 300,
+                // The fakes answer at once; on a starved CI machine 300 ms
+                // was too little for them (all five parallel applies 503).
+                timeoutMs: 2000,
                 instances: [
                   {
                     name: 'main',
