@@ -23,10 +23,14 @@ const root = new URL('..', import.meta.url).pathname;
 const jestReport = join(tmpdir(), `redline-jest-${process.pid}.json`);
 
 const STEP_IDS = ['tsc', 'lint', 'api', 'unit', 'e2e', 'adopter'];
-function stepList(flag) {
-  const value = process.argv
+/** The value of `--<flag>=value`, or undefined when the flag is absent. */
+function flagValue(flag) {
+  return process.argv
     .find(a => a.startsWith(`--${flag}=`))
     ?.slice(flag.length + 3);
+}
+function stepList(flag) {
+  const value = flagValue(flag);
   if (value === undefined) return undefined;
   const ids = value.split(',').filter(Boolean);
   const unknown = ids.filter(id => !STEP_IDS.includes(id));
@@ -43,16 +47,8 @@ function stepList(flag) {
 const only = stepList('only');
 const skip = stepList('skip') ?? [];
 const wanted = id => (!only || only.includes(id)) && !skip.includes(id);
-const unitPaths =
-  process.argv
-    .find(a => a.startsWith('--unit-paths='))
-    ?.slice('--unit-paths='.length)
-    .split(',')
-    .filter(Boolean) ?? [];
-
-const unitSkip = process.argv
-  .find(a => a.startsWith('--unit-skip='))
-  ?.slice('--unit-skip='.length);
+const unitPaths = flagValue('unit-paths')?.split(',').filter(Boolean) ?? [];
+const unitSkip = flagValue('unit-skip');
 
 function run(name, command, args, env = {}) {
   return new Promise(resolve => {
