@@ -2,6 +2,9 @@ import type { RequestContext } from '../telemetry/context';
 import { cancelled, settleOnAbort } from './OutboundHttp';
 import { OutboundError } from './retry';
 
+/** An answer kept since `at`; `refreshing` while its successor is fetched. */
+type Kept<T> = { value: T; at: number; refreshing?: boolean };
+
 /**
  * Answers of one server kept for a short time and shared by everyone who
  * asks the same question meanwhile: many tabs, a refreshing tab and a
@@ -21,10 +24,7 @@ export class SharedAnswers<T> {
   readonly #now: () => number;
   readonly #target: string;
   readonly #maxEntries: number;
-  readonly #entries = new Map<
-    string,
-    { value: T; at: number; refreshing?: boolean } | { pending: Promise<T> }
-  >();
+  readonly #entries = new Map<string, Kept<T> | { pending: Promise<T> }>();
 
   constructor(options: {
     ttlMs: number;
@@ -94,11 +94,7 @@ export class SharedAnswers<T> {
    * keeps the stale answer until it ages out; then callers wait, as without
    * `staleMs`.
    */
-  #refresh(
-    key: string,
-    entry: { value: T; at: number; refreshing?: boolean },
-    load: () => Promise<T>,
-  ) {
+  #refresh(key: string, entry: Kept<T>, load: () => Promise<T>) {
     if (entry.refreshing) return;
     entry.refreshing = true;
     load().then(
