@@ -2,6 +2,7 @@ import type { DatabaseService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
 import type { RememberedRow } from '../services/RememberedRows';
 import { migrateObservabilityDatabase } from './migrations';
+import { upsertMany } from './upsertMany';
 import type {
   RememberedEntries,
   RememberedRowStore,
@@ -57,16 +58,13 @@ export class DatabaseRememberedRowStore implements RememberedRowStore {
           .whereIn('entity_ref', changes.forgotten.slice(i, i + CHUNK))
           .delete();
       }
-      for (let i = 0; i < changes.entries.length; i += CHUNK) {
-        await tx<DbEntry>(TABLE)
-          .insert(
-            changes.entries
-              .slice(i, i + CHUNK)
-              .map(([ref, entry]) => toDb(describer, ref, entry)),
-          )
-          .onConflict('entity_ref')
-          .merge();
-      }
+      await upsertMany(
+        tx,
+        TABLE,
+        changes.entries.map(([ref, entry]) => toDb(describer, ref, entry)),
+        ['entity_ref'],
+        CHUNK,
+      );
     });
   }
 }

@@ -4,8 +4,9 @@ import { upsertMany } from './upsertMany';
 
 jest.setTimeout(60_000);
 
-// SQLite (through json_each) and a throwaway PostgreSQL 15 (knex's own
-// statement): skipped loudly locally without initdb, required in CI.
+// SQLite (one prepared statement through the driver) and a throwaway
+// PostgreSQL 15 (knex's own statement): skipped loudly locally without
+// initdb, required in CI.
 const { ids, databases } = createTestDatabases();
 
 const TABLE = 'upsert_many_test';
@@ -103,6 +104,39 @@ describe('upsertMany', () => {
         ['r1', 'a', '2', true, 0.5, 3],
         ['r1', 'b', null, false, 0.25, 9],
         ['r2', 'a', '2', true, 0.5, 3],
+      ]);
+    });
+
+    it("writes inside the caller's transaction: its rows are rolled back with it", async () => {
+      const knex = await table();
+      await upsertMany(knex, TABLE, [row('kept')], ['run', 'ref'], 500);
+      const seenInside = await knex
+        .transaction(async tx => {
+          await upsertMany(tx, TABLE, [row('a'), row('b')], ['run', 'ref'], 1);
+          const inside = await tx(TABLE).orderBy('ref').pluck('ref');
+          throw Object.assign(new Error('roll back'), { inside });
+        })
+        .catch(error => error.inside);
+
+      expect(seenInside).toEqual(['a', 'b', 'kept']);
+      expect(await knex(TABLE).pluck('ref')).toEqual(['kept']);
+    });
+
+    it('writes all rows of a call or none', async () => {
+      const knex = await table();
+      const rows = [row('a'), row('b'), row('c', { flag: null })];
+
+      // The third row breaks NOT NULL, in the second chunk. The message is
+      // matched rather than `toThrow()`: the native driver makes its errors
+      // with the class of the first test file that loaded it in this Jest
+      // worker, which is no Error of this file's realm.
+      await expect(
+        upsertMany(knex, TABLE, rows, ['run', 'ref'], 2),
+      ).rejects.toMatchObject({
+        message: expect.stringMatching(/NOT NULL|not-null/),
+      });
+      expect(await knex(TABLE).count({ n: '*' })).toEqual([
+        { n: databaseId === 'SQLITE_3' ? 0 : '0' },
       ]);
     });
 
