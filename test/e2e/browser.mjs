@@ -57,3 +57,27 @@ export async function screenshot(page, name, { fullPage = true } = {}) {
   await page.screenshot({ path, fullPage });
   return path;
 }
+
+/**
+ * The answers of Redline's API the page has received, asked at or after
+ * `since` (the page's performance clock), from Resource Timing: path,
+ * query, request sent to last byte (`ms`) and when the last byte came
+ * (`endAt`, same clock).
+ */
+export function redlineAnswers(page, since = 0) {
+  return page.evaluate(
+    since =>
+      performance
+        .getEntriesByType('resource')
+        .filter(e => e.startTime >= since)
+        .map(e => ({ e, url: new URL(e.name) }))
+        .filter(({ url }) => url.pathname.startsWith('/api/observability/'))
+        .map(({ e, url }) => ({
+          path: url.pathname,
+          search: url.search,
+          ms: Math.round(e.responseEnd - e.requestStart),
+          endAt: e.responseEnd,
+        })),
+    since,
+  );
+}

@@ -2,8 +2,8 @@
  * The tab against a Prometheus that hangs: with the server stopped
  * (SIGSTOP) the backend answers the static parts within 2 s, the design
  * shows without waiting for the live parts, and a banner says Prometheus
- * is unavailable; resumed (SIGCONT), the live values fill
- * in on the tab's own refresh, without a reload.
+ * is unavailable; resumed (SIGCONT), the live values fill in on the tab's
+ * own refresh, without a reload.
  *
  * `startHangablePrometheus()` runs before the shared portal starts
  * (run.mjs): it adds its Component and its Prometheus instance to the
@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { portalApi } from '../stack/portal-api.mjs';
 import { repoRoot, requireTs } from '../stack/ts.mjs';
-import { screenshot, signedInPage } from './browser.mjs';
+import { redlineAnswers, screenshot, signedInPage } from './browser.mjs';
 
 const { startBackfilledPrometheus } = requireTs(
   '../support/backfilledPrometheus.ts',
@@ -129,32 +129,6 @@ async function waitForEntity(portal) {
   }
 }
 
-/**
- * The entity view answers the page received since `since` (its
- * performance clock): which parts, request sent to last byte, and when the
- * last byte came.
- */
-function viewAnswersSince(page, since) {
-  return page.evaluate(
-    ({ since, name }) =>
-      performance
-        .getEntriesByType('resource')
-        .filter(e => e.startTime >= since)
-        .map(e => ({ e, url: new URL(e.name) }))
-        .filter(({ url }) =>
-          url.pathname.endsWith(
-            `/api/observability/entity/component/default/${name}`,
-          ),
-        )
-        .map(({ e, url }) => ({
-          parts: url.searchParams.get('parts') ?? undefined,
-          ms: Math.round(e.responseEnd - e.requestStart),
-          endAt: e.responseEnd,
-        })),
-    { since, name: NAME },
-  );
-}
-
 const liveValue = page => page.getByRole('cell', { name: /\d req\/s/ }).first();
 const unavailableBanner = page =>
   page.getByRole('alert').filter({
@@ -208,9 +182,12 @@ async function hungPrometheus({ browser, portal, hangable }) {
       .getByText(/^RED targets/)
       .first()
       .waitFor({ state: 'visible', timeout: 5_000 });
-    const answers = await viewAnswersSince(page, clickedAt);
-    const staticAnswer = answers.find(a => a.parts === 'static');
-    const fullAnswer = answers.find(a => a.parts === undefined);
+    const view = `/api/observability/entity/component/default/${NAME}`;
+    const answers = (await redlineAnswers(page, clickedAt)).filter(
+      a => a.path === view,
+    );
+    const staticAnswer = answers.find(a => a.search === '?parts=static');
+    const fullAnswer = answers.find(a => a.search === '');
     assert.ok(staticAnswer, 'the tab asked for the static parts');
     // What the backend promises: the static parts within 2 s. The paint
     // itself is only printed: on CI's two busy cores the browser alone has

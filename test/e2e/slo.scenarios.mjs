@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { portalApi } from '../stack/portal-api.mjs';
 import { repoRoot, requireTs } from '../stack/ts.mjs';
-import { screenshot, signedInPage } from './browser.mjs';
+import { redlineAnswers, screenshot, signedInPage } from './browser.mjs';
 import { readmeShot } from './readme.mjs';
 import { coverageOfWholeCatalog } from './scenarios.mjs';
 
@@ -227,19 +227,10 @@ async function openSloTab(page, portal, name) {
   const headerMs = Date.now() - started;
   await row.waitFor({ state: 'visible', timeout: 60_000 });
   const paintMs = Date.now() - started;
-  const answers = await page.evaluate(() =>
-    performance
-      .getEntriesByType('resource')
-      .filter(e => new URL(e.name).pathname.startsWith('/api/observability/'))
-      .map(e => {
-        const url = new URL(e.name);
-        return {
-          path: url.pathname,
-          label: url.pathname.split('/').at(-1) + url.search,
-          ms: Math.round(e.responseEnd - e.requestStart),
-        };
-      }),
-  );
+  const answers = (await redlineAnswers(page)).map(a => ({
+    ...a,
+    label: a.path.split('/').at(-1) + a.search,
+  }));
   return { row, paintMs, headerMs, answers };
 }
 
