@@ -41,12 +41,8 @@ export async function upsertMany<Row extends { [K in keyof Row]: Cell }>(
         .merge();
     }
   };
-  if (rows.length <= chunkSize || isTransaction(db)) await write(db);
-  else await (db as Knex).transaction(write);
-}
-
-function isTransaction(db: Knex | Knex.Transaction): boolean {
-  return 'isTransaction' in db && db.isTransaction === true;
+  if (rows.length <= chunkSize || db.isTransaction) await write(db);
+  else await db.transaction(write);
 }
 
 /** SQLite's identifier quoting; the names are the plugin's own. */
