@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { main } from '../index';
 import type { CliIo } from '../io';
 import { syncCommand } from './sync';
@@ -21,6 +22,8 @@ interface Answer {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** How long the backend takes before it answers. */
+  delayMs?: number;
 }
 
 /**
@@ -40,6 +43,8 @@ async function backend(answers: Answer | ((seen: Seen) => Answer)) {
     };
     seen.push(request);
     const answer = typeof answers === 'function' ? answers(request) : answers;
+    if (answer.delayMs) await sleep(answer.delayMs);
+    if (res.destroyed) return;
     res.writeHead(answer.status, {
       'content-type': 'application/json',
       ...answer.headers,
@@ -51,7 +56,12 @@ async function backend(answers: Answer | ((seen: Seen) => Answer)) {
   return {
     url: `http://127.0.0.1:${port}`,
     seen,
-    close: () => new Promise(resolve => server.close(resolve)),
+    close: () =>
+      new Promise(resolve => {
+        server.close(resolve);
+        // A late answer still pending must not hold the test open.
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -324,6 +334,33 @@ describe('redline sync', () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(900);
       expect(Date.now() - started).toBeLessThan(3000);
       expect(server.seen.length).toBeGreaterThan(2);
+      expect(io.stderr).toEqual([
+        `redline sync: the sync is still running after 1 s; it goes on in the backend, see ${server.url}${RUN_PATH}`,
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('does not blame the backend for the poll its own deadline cut short', async () => {
+    const server = await runningBackend([
+      { status: 200, body: RUN },
+      { status: 200, body: RUN, delayMs: 3000 },
+    ]);
+    const io = recorder();
+    try {
+      const started = Date.now();
+      expect(
+        await syncCommand(
+          ['--backend', server.url, '--target', 'mimir', '--timeout', '1s'],
+          io,
+          {},
+          { pollMs: 100 },
+        ),
+      ).toBe(1);
+      // The second poll was still waiting for its answer when the wait ended.
+      expect(server.seen.filter(seen => seen.method === 'GET')).toHaveLength(2);
+      expect(Date.now() - started).toBeLessThan(2500);
       expect(io.stderr).toEqual([
         `redline sync: the sync is still running after 1 s; it goes on in the backend, see ${server.url}${RUN_PATH}`,
       ]);

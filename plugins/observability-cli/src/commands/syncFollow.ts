@@ -61,16 +61,20 @@ export async function followSyncRun(options: {
   while (Date.now() + pollMs <= deadline) {
     await sleep(pollMs);
     let response: Response;
+    let text: string;
+    const untilDeadline = AbortSignal.timeout(
+      Math.max(1, deadline - Date.now()),
+    );
     try {
-      response = await fetch(runUrl, {
-        headers,
-        signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
-      });
+      response = await fetch(runUrl, { headers, signal: untilDeadline });
+      text = await response.text();
     } catch (error) {
+      // A poll cut short by the wait's own deadline says nothing about the
+      // backend: the CLI stopped waiting, the backend did not fail.
+      if (untilDeadline.aborted) break;
       lastTrouble = `could not reach the backend: ${messageOf(error)}`;
       continue;
     }
-    const text = await response.text();
     if (response.status >= 500 || response.status === 429) {
       lastTrouble = `${serverMessage(text) ?? response.statusText} (HTTP ${
         response.status
