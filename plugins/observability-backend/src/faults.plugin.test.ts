@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
@@ -87,6 +88,16 @@ async function faultServer() {
   };
 }
 
+/** Time this process' main thread has spent runnable but not running. */
+function cpuWaitMs(): number {
+  try {
+    const fields = readFileSync('/proc/self/schedstat', 'utf8').split(' ');
+    return Number(fields[1]) / 1e6;
+  } catch {
+    return 0; // not Linux: the bound is the deadline plus 1 s
+  }
+}
+
 const REASONS: Record<Fault, RegExp> = {
   hang: /did not answer within 2 s/,
   '5xx': /answered 503|is failing|did not answer within 2 s/,
@@ -154,10 +165,19 @@ describe('the entity view against failing servers', () => {
     return server;
   }
 
+  /**
+   * One view, and the longest it may take: the deadline, plus 1 s for the
+   * work after it, plus however long this process was ready to run but
+   * waited for a CPU (Linux counts it in /proc/self/schedstat). On CI's two
+   * busy cores that wait reached 1 s; it is the machine's, not the view's.
+   */
   async function view(server: Awaited<ReturnType<typeof startBackend>>) {
     const started = Date.now();
+    const waitedBefore = cpuWaitMs();
     const res = await request(server).get(VIEW);
-    return { res, ms: Date.now() - started };
+    const ms = Date.now() - started;
+    const waitedMs = Math.round(cpuWaitMs() - waitedBefore);
+    return { res, ms, waitedMs, boundMs: DEADLINE_MS + 1000 + waitedMs };
   }
 
   it.each<Fault>(['hang', '5xx', 'garbage', 'shape', 'huge'])(
@@ -166,12 +186,14 @@ describe('the entity view against failing servers', () => {
       prometheus.fault = fault;
       alertmanager.fault = fault;
       const server = await startBackend();
-      const { res, ms } = await view(server);
+      const { res, ms, boundMs, waitedMs } = await view(server);
 
       expect(res.status).toBe(200);
-      expect(ms).toBeLessThan(DEADLINE_MS + 1000);
       // eslint-disable-next-line no-console -- the figure the issue asks for
-      console.log(`${fault}: view answered in ${ms} ms`);
+      console.log(
+        `${fault}: view answered in ${ms} ms (${waitedMs} ms of it waiting for a CPU)`,
+      );
+      expect(ms).toBeLessThan(boundMs);
       const body = res.body as EntityViewResponse;
       const reasons = [
         body.deployedRules,
@@ -220,9 +242,9 @@ describe('the entity view against failing servers', () => {
     );
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
-    for (const { res, ms } of views) {
+    for (const { res, ms, boundMs } of views) {
       expect(res.status).toBe(200);
-      expect(ms).toBeLessThan(DEADLINE_MS + 1000);
+      expect(ms).toBeLessThan(boundMs);
     }
     const growthMb = (peak - idle) / 1024 / 1024;
     // eslint-disable-next-line no-console -- the figure the issue asks for
