@@ -616,46 +616,65 @@ export async function runAlertingE2E({
           [labels.alertname, labels.slo, labels.burn_window]
             .filter(Boolean)
             .join(':');
-        const [res, active] = await Promise.all([
-          entityView(portal.baseUrl, ENTITY, { token }),
-          alertmanagerAlerts(stack.alertmanager.url, ['service="checkout"']),
-        ]);
-        expect(res.status === 200, `GET entity view: HTTP ${res.status}`);
-        const activeKeys = new Set(
-          active
-            .filter(a => a.status.state === 'active')
-            .map(a => keyOf(a.labels)),
+        // The view and this step ask Alertmanager at slightly different
+        // moments, and the view's answer may be up to `cacheTtlMs` (500 ms)
+        // old: an alert that changes state in between disagrees once. A
+        // disagreement that outlasts the cache three times over is wrong.
+        const compare = async () => {
+          const [res, active] = await Promise.all([
+            entityView(portal.baseUrl, ENTITY, { token }),
+            alertmanagerAlerts(stack.alertmanager.url, ['service="checkout"']),
+          ]);
+          expect(res.status === 200, `GET entity view: HTTP ${res.status}`);
+          const keysIn = state =>
+            new Set(
+              active
+                .filter(a => a.status.state === state)
+                .map(a => keyOf(a.labels)),
+            );
+          const activeKeys = keysIn('active');
+          // An inhibited alert (a slower burn silenced by the fast one) is
+          // firing in the evaluator but muted in Alertmanager: either answer
+          // is defensible. An alert Alertmanager has not got at all must not
+          // show as firing, and an active one must.
+          const suppressed = keysIn('suppressed');
+          const describe = key =>
+            activeKeys.has(key)
+              ? 'active'
+              : suppressed.has(key)
+              ? 'suppressed (inhibited)'
+              : 'has none';
+          const wrong = res.body.alerts
+            .filter(
+              state =>
+                !suppressed.has(state.key) &&
+                state.firing !== activeKeys.has(state.key),
+            )
+            .map(
+              state =>
+                `${state.key}: view says ${
+                  state.firing ? 'firing' : 'not firing'
+                }, Alertmanager ${describe(state.key)}`,
+            );
+          return { wrong, activeKeys, suppressed };
+        };
+        let disagreements = 0;
+        const agreed = await waitUntil(
+          'the view and Alertmanager to agree on every alert',
+          async () => {
+            const answer = await compare();
+            if (answer.wrong.length === 0) return answer;
+            disagreements += 1;
+            throw new Error(answer.wrong.join('; '));
+          },
+          { timeoutMs: 3000, intervalMs: 1000 },
         );
-        const suppressed = new Set(
-          active
-            .filter(a => a.status.state === 'suppressed')
-            .map(a => keyOf(a.labels)),
-        );
-        // An inhibited alert (a slower burn silenced by the fast one) is firing in
-        // the evaluator but muted in Alertmanager: either answer is defensible.
-        // An alert Alertmanager has not got at all must not show as firing,
-        // and an active one must.
-        const describe = key =>
-          activeKeys.has(key)
-            ? 'active'
-            : suppressed.has(key)
-            ? 'suppressed (inhibited)'
-            : 'has none';
-        const wrong = res.body.alerts
-          .filter(
-            state =>
-              !suppressed.has(state.key) &&
-              state.firing !== activeKeys.has(state.key),
-          )
-          .map(
-            state =>
-              `${state.key}: view says ${
-                state.firing ? 'firing' : 'not firing'
-              }, Alertmanager ${describe(state.key)}`,
-          );
-        expect(wrong.length === 0, wrong.join('; '));
-        return `firing: ${[...activeKeys].join(', ')}; inhibited: ${
-          [...suppressed].join(', ') || 'none'
+        return `firing: ${[...agreed.activeKeys].join(', ')}; inhibited: ${
+          [...agreed.suppressed].join(', ') || 'none'
+        }${
+          disagreements
+            ? `; agreed after ${disagreements} answer(s) caught mid-change`
+            : ''
         }`;
       },
       { independent: true },
