@@ -30,6 +30,8 @@ export interface AnnotationDefinition<T> {
   exampleFor?: (service: string) => string;
   /** What happens when the annotation is absent or invalid. */
   fallback: string;
+  /** The value is a secret: never repeated in findings, never kept in memory. */
+  secret?: boolean;
 }
 
 /** Largest accepted latency (10 minutes): beyond that a request-latency alert is meaningless. */
@@ -465,6 +467,7 @@ export const ANNOTATION_DEFINITIONS = {
   },
   pagerdutyIntegrationKey: {
     key: FOREIGN_ANNOTATIONS.pagerdutyIntegrationKey,
+    secret: true,
     // Only presence is recorded: the key is a secret and must never be copied into artifacts or findings.
     schema: z
       .string()

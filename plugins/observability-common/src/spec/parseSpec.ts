@@ -118,6 +118,11 @@ function stringField(value: unknown): string | undefined {
     : undefined;
 }
 
+/** Each annotation's parsed value, by definition name. */
+type AnnotationValues<D> = {
+  [K in keyof D]?: D[K] extends AnnotationDefinition<infer T> ? T : never;
+};
+
 /** Collects findings while annotations are read. */
 class AnnotationReader {
   readonly findings: Finding[] = [];
@@ -140,9 +145,28 @@ class AnnotationReader {
     return Object.prototype.hasOwnProperty.call(this.annotations, key);
   }
 
+  /**
+   * The parsed value of every annotation in `definitions` the entity has,
+   * in the order they are declared; absent and invalid ones are left out
+   * (invalid ones add a finding). One loop rather than a `read` per
+   * annotation keeps `parseSpec` short, for readers and for V8: with twenty
+   * reads inlined, one optimising compile of it took 300 ms of a background
+   * thread when a coverage run's first entities were described.
+   */
+  readAll<D extends Record<string, AnnotationDefinition<unknown>>>(
+    definitions: D,
+  ): AnnotationValues<D> {
+    const values: Record<string, unknown> = {};
+    for (const name of Object.keys(definitions)) {
+      const value = this.read(definitions[name]);
+      if (value !== undefined) values[name] = value;
+    }
+    return values as AnnotationValues<D>;
+  }
+
   /** The parsed value, or undefined when absent or invalid (invalid adds a finding). */
-  read<T>(definition: AnnotationDefinition<T>, secret = false): T | undefined {
-    const { key } = definition;
+  read<T>(definition: AnnotationDefinition<T>): T | undefined {
+    const { key, secret = false } = definition;
     if (!this.has(key)) return undefined;
     const raw = this.annotations[key];
     if (typeof raw !== 'string') {
@@ -150,7 +174,6 @@ class AnnotationReader {
         definition,
         JSON.stringify(raw) ?? String(raw),
         'annotation values must be strings (quote the value in YAML)',
-        secret,
       );
       return undefined;
     }
@@ -162,7 +185,6 @@ class AnnotationReader {
         definition,
         raw,
         result.error.issues[0]?.message ?? 'is invalid',
-        secret,
       );
       return undefined;
     }
@@ -174,10 +196,9 @@ class AnnotationReader {
     definition: AnnotationDefinition<unknown>,
     raw: string,
     problem: string,
-    secret = false,
   ): void {
     // A secret's value is never repeated, not even a broken one.
-    const value = secret ? '<redacted>' : shown(raw);
+    const value = definition.secret ? '<redacted>' : shown(raw);
     this.findings.push({
       id: 'annotation.invalid',
       severity: 'error',
@@ -378,8 +399,9 @@ export function parseSpec(
   }
 
   // Service name: redline.dev/service-name, then prometheus.io/service-name, then metadata.name.
-  const ownName = reader.read(defs.serviceName);
-  const promName = reader.read(defs.prometheusServiceName);
+  const values = reader.readAll(defs);
+  const ownName = values.serviceName;
+  const promName = values.prometheusServiceName;
   let serviceName: Sourced<string>;
   if (ownName !== undefined)
     serviceName = {
@@ -411,7 +433,7 @@ export function parseSpec(
   }
 
   // Selector: validated matchers, else `<serviceLabel>="<service>"`.
-  let matchers = reader.read(defs.metricsSelector);
+  let matchers = values.metricsSelector;
   if (matchers) {
     const reserved = new Set(['le', metrics.statusLabel]);
     const clash = matchers.find((m: LabelMatcher) => reserved.has(m.name));
@@ -439,10 +461,10 @@ export function parseSpec(
             : 'config',
       };
 
-  const rateDrop = reader.read(defs.rateDropThreshold);
-  const trafficDropMinRate = reader.read(defs.trafficDropMinRate);
-  const errorRate = reader.read(defs.errorRateThreshold);
-  const latencyP99 = reader.read(defs.latencyP99Threshold);
+  const rateDrop = values.rateDropThreshold;
+  const trafficDropMinRate = values.trafficDropMinRate;
+  const errorRate = values.errorRateThreshold;
+  const latencyP99 = values.latencyP99Threshold;
   const buckets = metrics.histogramBuckets.filter(
     b => Number.isFinite(b) && b > 0,
   );
@@ -472,12 +494,12 @@ export function parseSpec(
   // One window for every SLO of the entity: the budget policy a team
   // reviews is the service's, and two windows would need two sets of
   // recorded period ratios for one dashboard.
-  const window = reader.read(defs.sloWindow) ?? DEFAULT_SLO_WINDOW;
+  const window = values.sloWindow ?? DEFAULT_SLO_WINDOW;
   const windowDays =
     window === DEFAULT_SLO_WINDOW ? SLO_WINDOW_DAYS : sloWindowDays(window);
 
   const slos: SloSpec[] = [];
-  const availability = reader.read(defs.sloAvailability);
+  const availability = values.sloAvailability;
   if (availability !== undefined) {
     slos.push({
       slo: 'availability',
@@ -487,7 +509,7 @@ export function parseSpec(
       annotation: defs.sloAvailability.key,
     });
   }
-  const latencySlo = reader.read(defs.sloLatency);
+  const latencySlo = values.sloLatency;
   if (latencySlo !== undefined) {
     const latency: SloSpec = {
       slo: 'latency',
@@ -529,21 +551,20 @@ export function parseSpec(
     }
   }
 
-  const tier = reader.read(defs.tier);
-  const runbookUrl = reader.read(defs.runbookUrl);
-  const dashboardUrl = reader.read(defs.dashboardUrl);
-  const logQueryUrl = reader.read(defs.logQueryUrl);
-  const traceUrl = reader.read(defs.traceUrl);
-  const logSelector = reader.read(defs.logSelector);
-  const slackChannel = reader.read(defs.slackChannel);
-  const webhookUrl = reader.read(defs.alertWebhook);
-  const prometheusInstance = reader.read(defs.prometheusInstance);
-  const alertmanagerInstance = reader.read(defs.alertmanagerInstance);
-  const ruleTarget = reader.read(defs.ruleTarget);
-  const hasIntegrationKey =
-    reader.read(defs.pagerdutyIntegrationKey, true) === true;
-  const pagerdutyServiceId = reader.read(defs.pagerdutyServiceId);
-  const opsgenieTeam = reader.read(defs.opsgenieTeam);
+  const tier = values.tier;
+  const runbookUrl = values.runbookUrl;
+  const dashboardUrl = values.dashboardUrl;
+  const logQueryUrl = values.logQueryUrl;
+  const traceUrl = values.traceUrl;
+  const logSelector = values.logSelector;
+  const slackChannel = values.slackChannel;
+  const webhookUrl = values.alertWebhook;
+  const prometheusInstance = values.prometheusInstance;
+  const alertmanagerInstance = values.alertmanagerInstance;
+  const ruleTarget = values.ruleTarget;
+  const hasIntegrationKey = values.pagerdutyIntegrationKey === true;
+  const pagerdutyServiceId = values.pagerdutyServiceId;
+  const opsgenieTeam = values.opsgenieTeam;
 
   if (
     !reader.has(defs.sloAvailability.key) &&
