@@ -36,12 +36,7 @@ import {
   tmpl,
   type RuleContext,
 } from './ruleContext';
-import type {
-  AlertingRule,
-  GeneratedAlert,
-  RecordingRule,
-  RuleGroup,
-} from './types';
+import type { GeneratedAlert, RecordingRule, RuleGroup } from './types';
 import {
   sliDescription,
   sloFinding,
@@ -182,32 +177,73 @@ function humanDays(days: number): string {
     : `${formatNumber(Number((days * 24).toFixed(1)))} hours`;
 }
 
-/** Recording rules, burn-rate alerts and the absent alert for one SLO. */
+/** What the rules of one SLO share; worked out once in {@link sloGroup}. */
+interface SloParts {
+  ctx: RuleContext;
+  v: ValidSlo;
+  sloName: string;
+  /** The recorded series' labels plus `slo`. */
+  labels: Record<string, string>;
+  /** Selects this SLO's recorded series. */
+  matcher: string;
+  /** The error budget as rule text. */
+  budget: string;
+  /** Range of the period's recorded ratio, e.g. `30d`. */
+  periodWindow: string;
+  windowText: string;
+  /** What the SLI measures, in words. */
+  what: string;
+  latency?: LatencySelectors;
+}
+
+/**
+ * Recording rules, burn-rate alerts, the exhausted and the absent alert for
+ * one SLO, each built by its own function from the parts they share.
+ */
 function sloGroup(
   ctx: RuleContext,
   v: ValidSlo,
   findings: Finding[],
 ): { group: RuleGroup; alerts: GeneratedAlert[] } {
   const sloName = v.slo.slo;
-  // The latency bucket is named in the alert text, not in a label: a label
-  // would start new series whenever the bucket changes, and the period
-  // window's average would lose its history.
-  const labels = { ...ctx.recordedLabels, slo: sloName };
-  const matcher = `{${ctx.recordedMatcher},slo="${sloName}"}`;
-  const budget = formatNumber(v.budget);
-  // A calendar window records its nominal length (30d for a month, 7d for a
-  // week): a rule's range is fixed, while "since the 1st" grows all month.
-  // The calendar attainment itself is computed at query time from the
-  // window's start; this series feeds the period burn rate, the
-  // dashboard's trailing budget and the exhausted alert.
-  const periodWindow = `${v.windowDays}d`;
-  const windowText = sloWindowText(v.slo.window, v.windowDays);
-  const defaultWindow = isDefaultSloWindow(v.slo.window, v.windowDays);
+  const parts: SloParts = {
+    ctx,
+    v,
+    sloName,
+    // The latency bucket is named in the alert text, not in a label: a label
+    // would start new series whenever the bucket changes, and the period
+    // window's average would lose its history.
+    labels: { ...ctx.recordedLabels, slo: sloName },
+    matcher: `{${ctx.recordedMatcher},slo="${sloName}"}`,
+    budget: formatNumber(v.budget),
+    // A calendar window records its nominal length (30d for a month, 7d for
+    // a week): a rule's range is fixed, while "since the 1st" grows all
+    // month. The calendar attainment itself is computed at query time from
+    // the window's start; this series feeds the period burn rate, the
+    // dashboard's trailing budget and the exhausted alert.
+    periodWindow: `${v.windowDays}d`,
+    windowText: sloWindowText(v.slo.window, v.windowDays),
+    what: sliDescription(v),
+    latency:
+      v.bucket === undefined ? undefined : latencySelectors(ctx, v.bucket.le),
+  };
+  const built = [
+    ...burnAlerts(parts, findings),
+    exhaustedAlert(parts),
+    absentAlert(parts),
+  ];
+  return {
+    group: {
+      name: `redline:${ctx.scopedName}:slo:${sloName}`,
+      rules: [...sloRecordings(parts), ...built.map(b => b.rule)],
+    },
+    alerts: built.map(b => b.alert),
+  };
+}
 
-  const latency =
-    v.bucket === undefined ? undefined : latencySelectors(ctx, v.bucket.le);
-  const sliErrorExpr = sliErrorExprFor(ctx, latency);
-
+function sloRecordings(parts: SloParts): RecordingRule[] {
+  const { ctx, v, labels, matcher, budget, periodWindow } = parts;
+  const sliErrorExpr = sliErrorExprFor(ctx, parts.latency);
   const recordings: RecordingRule[] = SLI_WINDOWS.map(window => ({
     record: sliErrorRecordName(window),
     expr: sliErrorExpr(window),
@@ -253,10 +289,16 @@ function sloGroup(
       labels,
     },
   );
+  return recordings;
+}
 
-  const alertRules: AlertingRule[] = [];
-  const alerts: GeneratedAlert[] = [];
-  const what = sliDescription(v);
+type BuiltAlert = ReturnType<typeof buildAlert>;
+
+/** One multi-window burn-rate alert per tier whose threshold can be reached. */
+function burnAlerts(parts: SloParts, findings: Finding[]): BuiltAlert[] {
+  const { ctx, v, sloName, matcher, budget, windowText, what } = parts;
+  const defaultWindow = isDefaultSloWindow(v.slo.window, v.windowDays);
+  const built: BuiltAlert[] = [];
   for (const tier of BURN_TIERS) {
     const factor = burnFactor(tier, v.windowDays);
     const threshold = factor * v.budget;
@@ -296,41 +338,47 @@ function sloGroup(
             ).toFixed(1),
           ),
         )} % of the budget.`;
-    const { rule, alert } = buildAlert(ctx, {
-      name: 'SLOErrorBudgetBurn',
-      key: `SLOErrorBudgetBurn:${sloName}:${tier.burnWindow}`,
-      severity: tier.severity,
-      labels: { slo: sloName, burn_window: tier.burnWindow },
-      // The long window proves the burn is sustained, the short one that it is
-      // still happening (so the alert resolves soon after a fix).
-      expr: `${sliErrorRecordName(
-        tier.longWindow,
-      )}${matcher} > ${bound}\nand\n${sliErrorRecordName(
-        tier.shortWindow,
-      )}${matcher} > ${bound}`,
-      summary: tmpl`${
-        ctx.service
-      } is burning its ${sloName} error budget ${formatNumber(
-        factor,
-      )}× too fast (${tier.burnWindow})`,
-      description: tmpl`Over the last ${
-        tier.longWindow
-      }, ${what} was ${VALUE_AS_PERCENTAGE} (and it is still above the limit over the last ${
-        tier.shortWindow
-      }): ${formatNumber(factor)}× the ${percent(
-        v.budget,
-      )} % error budget of the ${formatNumber(
-        v.slo.objectivePercent,
-      )} % ${sloName} objective of ${
-        ctx.service
-      } over ${windowText}. At this rate the whole budget is gone in ${humanDays(
-        v.windowDays / factor,
-      )}.${spends}`,
-    });
-    alertRules.push(rule);
-    alerts.push(alert);
+    built.push(
+      buildAlert(ctx, {
+        name: 'SLOErrorBudgetBurn',
+        key: `SLOErrorBudgetBurn:${sloName}:${tier.burnWindow}`,
+        severity: tier.severity,
+        labels: { slo: sloName, burn_window: tier.burnWindow },
+        // The long window proves the burn is sustained, the short one that it is
+        // still happening (so the alert resolves soon after a fix).
+        expr: `${sliErrorRecordName(
+          tier.longWindow,
+        )}${matcher} > ${bound}\nand\n${sliErrorRecordName(
+          tier.shortWindow,
+        )}${matcher} > ${bound}`,
+        summary: tmpl`${
+          ctx.service
+        } is burning its ${sloName} error budget ${formatNumber(
+          factor,
+        )}× too fast (${tier.burnWindow})`,
+        description: tmpl`Over the last ${
+          tier.longWindow
+        }, ${what} was ${VALUE_AS_PERCENTAGE} (and it is still above the limit over the last ${
+          tier.shortWindow
+        }): ${formatNumber(factor)}× the ${percent(
+          v.budget,
+        )} % error budget of the ${formatNumber(
+          v.slo.objectivePercent,
+        )} % ${sloName} objective of ${
+          ctx.service
+        } over ${windowText}. At this rate the whole budget is gone in ${humanDays(
+          v.windowDays / factor,
+        )}.${spends}`,
+      }),
+    );
   }
+  return built;
+}
 
+/** The SLO's whole budget is spent over its window. */
+function exhaustedAlert(parts: SloParts): BuiltAlert {
+  const { ctx, v, sloName, matcher, budget, periodWindow, windowText, what } =
+    parts;
   // A state, not a rate: the budget is spent, whatever the burn right now.
   // A ticket (severity `warning`, which routes to the team's ticket
   // receiver), since nothing is necessarily failing any more: it asks for
@@ -340,7 +388,7 @@ function sloGroup(
     v.slo.window?.type === 'calendar'
       ? ` (measured over the trailing ${v.windowDays} days, the nominal length of ${windowText}; the SLO tab shows the budget since the window started)`
       : '';
-  const exhausted = buildAlert(ctx, {
+  return buildAlert(ctx, {
     name: 'SLOErrorBudgetExhausted',
     key: `SLOErrorBudgetExhausted:${sloName}`,
     severity: 'warning',
@@ -364,20 +412,22 @@ function sloGroup(
       ctx.service
     } over ${windowText}, so the objective is missed. Apply the error-budget policy until the ratio is back below the budget.`,
   });
-  alertRules.push(exhausted.rule);
-  alerts.push(exhausted.alert);
+}
 
+/** The SLI's metrics are missing: its alerts cannot fire. */
+function absentAlert(parts: SloParts): BuiltAlert {
+  const { ctx, v, sloName } = parts;
   const absentExpr =
-    latency === undefined
+    parts.latency === undefined
       ? `absent(${select(ctx, ctx.metrics.requestsTotal)})`
-      : `absent(${latency.count})\nor\nabsent(${latency.fast})`;
+      : `absent(${parts.latency.count})\nor\nabsent(${parts.latency.fast})`;
   const absentMetrics =
     v.bucket === undefined
       ? ctx.metrics.requestsTotal
       : `${ctx.metrics.durationHistogram}_count / _bucket{le="${formatNumber(
           v.bucket.le,
         )}"}`;
-  const absent = buildAlert(ctx, {
+  return buildAlert(ctx, {
     name: 'SLOMetricAbsent',
     key: `SLOMetricAbsent:${sloName}`,
     // Blind, not broken: a human should look today, not at 3 a.m.
@@ -388,16 +438,6 @@ function sloGroup(
     summary: tmpl`The ${sloName} SLO of ${ctx.service} cannot be evaluated: its metrics are missing`,
     description: tmpl`No series of ${absentMetrics} matching {${ctx.selector}} for ${ABSENT_FOR}. Until they return, the ${sloName} burn-rate alerts of ${ctx.service} cannot fire. Check the scrape target, the instrumentation and the metrics selector.`,
   });
-  alertRules.push(absent.rule);
-  alerts.push(absent.alert);
-
-  return {
-    group: {
-      name: `redline:${ctx.scopedName}:slo:${sloName}`,
-      rules: [...recordings, ...alertRules],
-    },
-    alerts,
-  };
 }
 
 /** Which SLIs have a valid SLO (and so page through burn-rate alerts). */
