@@ -175,6 +175,25 @@ function judgeRoutes(
 }
 
 /**
+ * Verdicts on a running Alertmanager's configuration, per team. A coverage
+ * run checks every entity against the same configuration object (one fact
+ * per cycle), and a team's services all get the same answer: walking and
+ * parsing the route tree once per team instead of once per entity.
+ */
+const liveVerdicts = new WeakMap<object, Map<string, Verdict>>();
+
+function judgeLiveRoutes(
+  config: { route?: unknown; receivers?: unknown },
+  team: string,
+): Verdict {
+  let byTeam = liveVerdicts.get(config);
+  if (!byTeam) liveVerdicts.set(config, (byTeam = new Map()));
+  let verdict = byTeam.get(team);
+  if (!verdict) byTeam.set(team, (verdict = judgeRoutes(config, team, [])));
+  return verdict;
+}
+
+/**
  * `routing.owner-route`: pass when the team's route exists and its receiver
  * notifies someone; warn when it does but the generator noted a gap (critical
  * alerts page nobody); fail when alerts would reach no one of the team;
@@ -217,7 +236,7 @@ export function routingCheck(
     };
   }
   if (live?.status === 'ok') {
-    const verdict = judgeRoutes(live.config, spec.team, []);
+    const verdict = judgeLiveRoutes(live.config, spec.team);
     const applyFix =
       'Apply the generated Alertmanager configuration from the Observability tab and reload Alertmanager.';
     return {
