@@ -318,55 +318,52 @@ describe('redline sync', () => {
     }
   });
 
-  it('gives up waiting after --timeout and says where the run goes on', async () => {
-    const server = await runningBackend([{ status: 200, body: RUN }]);
+  /**
+   * `redline sync --timeout 1s` against `polls`: exit code, wall time, the
+   * requests seen and what was printed.
+   */
+  async function waitOneSecond(polls: Answer[]) {
+    const server = await runningBackend(polls);
     const io = recorder();
     try {
       const started = Date.now();
-      expect(
-        await syncCommand(
-          ['--backend', server.url, '--target', 'mimir', '--timeout', '1s'],
-          io,
-          {},
-          { pollMs: 100 },
-        ),
-      ).toBe(1);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-      expect(Date.now() - started).toBeLessThan(3000);
-      expect(server.seen.length).toBeGreaterThan(2);
-      expect(io.stderr).toEqual([
-        `redline sync: the sync is still running after 1 s; it goes on in the backend, see ${server.url}${RUN_PATH}`,
-      ]);
+      const code = await syncCommand(
+        ['--backend', server.url, '--target', 'mimir', '--timeout', '1s'],
+        io,
+        {},
+        { pollMs: 100 },
+      );
+      return {
+        code,
+        ms: Date.now() - started,
+        gets: server.seen.filter(seen => seen.method === 'GET').length,
+        stderr: io.stderr,
+        stillRunning: `redline sync: the sync is still running after 1 s; it goes on in the backend, see ${server.url}${RUN_PATH}`,
+      };
     } finally {
       await server.close();
     }
+  }
+
+  it('gives up waiting after --timeout and says where the run goes on', async () => {
+    const waited = await waitOneSecond([{ status: 200, body: RUN }]);
+    expect(waited.code).toBe(1);
+    expect(waited.ms).toBeGreaterThanOrEqual(900);
+    expect(waited.ms).toBeLessThan(3000);
+    expect(waited.gets).toBeGreaterThan(1);
+    expect(waited.stderr).toEqual([waited.stillRunning]);
   });
 
   it('does not blame the backend for the poll its own deadline cut short', async () => {
-    const server = await runningBackend([
+    const waited = await waitOneSecond([
       { status: 200, body: RUN },
       { status: 200, body: RUN, delayMs: 3000 },
     ]);
-    const io = recorder();
-    try {
-      const started = Date.now();
-      expect(
-        await syncCommand(
-          ['--backend', server.url, '--target', 'mimir', '--timeout', '1s'],
-          io,
-          {},
-          { pollMs: 100 },
-        ),
-      ).toBe(1);
-      // The second poll was still waiting for its answer when the wait ended.
-      expect(server.seen.filter(seen => seen.method === 'GET')).toHaveLength(2);
-      expect(Date.now() - started).toBeLessThan(2500);
-      expect(io.stderr).toEqual([
-        `redline sync: the sync is still running after 1 s; it goes on in the backend, see ${server.url}${RUN_PATH}`,
-      ]);
-    } finally {
-      await server.close();
-    }
+    expect(waited.code).toBe(1);
+    // The second poll was still waiting for its answer when the wait ended.
+    expect(waited.gets).toBe(2);
+    expect(waited.ms).toBeLessThan(2500);
+    expect(waited.stderr).toEqual([waited.stillRunning]);
   });
 
   it("fails with the server's message", async () => {
