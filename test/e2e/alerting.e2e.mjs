@@ -619,7 +619,7 @@ export async function runAlertingE2E({
         // The view and this step ask Alertmanager at slightly different
         // moments, and the view's answer may be up to `cacheTtlMs` (500 ms)
         // old: an alert that changes state in between disagrees once. A
-        // disagreement that outlasts the cache three times over is wrong.
+        // disagreement that lasts 3 s, six times that TTL, is wrong.
         const compare = async () => {
           const [res, active] = await Promise.all([
             entityView(portal.baseUrl, ENTITY, { token }),
