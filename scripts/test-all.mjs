@@ -71,17 +71,49 @@ function run(name, command, args, env = {}) {
   });
 }
 
-function readJestCounts() {
+/**
+ * The counts, and a line per failing test or suite: CI keeps only the tail of
+ * a long log, so the summary itself must name what failed.
+ */
+function readJestReport() {
   try {
     const report = JSON.parse(readFileSync(jestReport, 'utf8'));
     rmSync(jestReport, { force: true });
+    const failures = [];
+    for (const suite of report.testResults ?? []) {
+      const file = suite.name.startsWith(root)
+        ? suite.name.slice(root.length)
+        : suite.name;
+      const failedTests = (suite.assertionResults ?? []).filter(
+        t => t.status === 'failed',
+      );
+      for (const test of failedTests)
+        failures.push(
+          `${file}: ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`,
+        );
+      if (!failedTests.length && suite.status === 'failed')
+        failures.push(`${file}: ${firstLine(suite.message)}`);
+    }
     return {
       passed: report.numPassedTests,
       failed: report.numFailedTests + report.numRuntimeErrorTestSuites,
+      failures,
     };
   } catch {
-    return { passed: 0, failed: 1 };
+    return { passed: 0, failed: 1, failures: ['no Jest report was written'] };
   }
+}
+
+/** The first non-blank line of a failure message, without colour codes. */
+function firstLine(message = '') {
+  const line =
+    message
+      // eslint-disable-next-line no-control-regex
+      .replace(/\u001b\[[0-9;]*m/g, '')
+      .split('\n')
+      .map(l => l.trim())
+      .find(l => l && !l.startsWith('●')) ?? '';
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
 const results = [];
@@ -93,7 +125,7 @@ if (wanted('lint'))
 // regenerated (`npm run build:api-reports`), so API changes show in review.
 if (wanted('api'))
   results.push(await run('api reports', 'npm', ['run', 'check:api-reports']));
-let unit = { passed: 0, failed: 0 };
+let unit = { passed: 0, failed: 0, failures: [] };
 if (wanted('unit')) {
   results.push(
     await run(
@@ -112,7 +144,7 @@ if (wanted('unit')) {
       { CI: 'true' },
     ),
   );
-  unit = readJestCounts();
+  unit = readJestReport();
 }
 let e2eCounts = { passed: 0, failed: 0 };
 if (wanted('e2e')) {
@@ -136,6 +168,7 @@ if (wanted('adopter')) {
 console.log('\n=== summary');
 for (const r of results)
   console.log(`${r.ok ? 'ok    ' : 'FAILED'} ${r.name} (${r.seconds} s)`);
+for (const failure of unit.failures) console.log(`FAILED test ${failure}`);
 const stepFailures = results.filter(
   r => !r.ok && r.name !== 'unit tests' && r.name !== 'end-to-end',
 ).length;
