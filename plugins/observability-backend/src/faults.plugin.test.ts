@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
@@ -8,6 +7,7 @@ import request from 'supertest';
 import { FakeServer } from './__testUtils__/fakeServer';
 import { testEntities } from './__testUtils__/entities';
 import { observabilityPlugin } from './plugin';
+import { stopwatch } from './__testUtils__/stopwatch';
 
 // What is measured is each view against the deadline; the test's own time
 // (starting backends, 50 MB answers) is not, and on a busy machine exceeds
@@ -88,16 +88,6 @@ async function faultServer() {
   };
 }
 
-/** Time this process' main thread has spent runnable but not running. */
-function cpuWaitMs(): number {
-  try {
-    const fields = readFileSync('/proc/self/schedstat', 'utf8').split(' ');
-    return Number(fields[1]) / 1e6;
-  } catch {
-    return 0; // not Linux: the bound is the deadline plus 1 s
-  }
-}
-
 const REASONS: Record<Fault, RegExp> = {
   hang: /did not answer within 2 s/,
   '5xx': /answered 503|is failing|did not answer within 2 s/,
@@ -173,11 +163,9 @@ describe('the entity view against failing servers', () => {
    * it is the machine's, not the view's.
    */
   async function view(server: Awaited<ReturnType<typeof startBackend>>) {
-    const started = Date.now();
-    const waitedBefore = cpuWaitMs();
+    const clock = stopwatch();
     const res = await request(server).get(VIEW);
-    const ms = Date.now() - started;
-    const waitedMs = Math.round(cpuWaitMs() - waitedBefore);
+    const { ms, waitedMs } = clock.elapsed();
     return { res, ms, waitedMs, boundMs: DEADLINE_MS + 1000 + waitedMs };
   }
 

@@ -7,6 +7,7 @@ import {
   OutboundRetryEvent,
 } from './OutboundHttp';
 import { OutboundError } from './retry';
+import { stopwatch } from '../__testUtils__/stopwatch';
 
 function context(signal?: AbortSignal): RequestContext {
   return backgroundContext(
@@ -199,7 +200,7 @@ describe('OutboundHttp', () => {
     it('stops at once when the signal aborts during a backoff, without opening the circuit', async () => {
       server.script({ status: 503 }).otherwise(() => ({ status: 200 }));
       const controller = new AbortController();
-      let abortedAt = 0;
+      let sinceAbort: ReturnType<typeof stopwatch> | undefined;
       let fetches = 0;
       const { http, retries } = setup({
         openCircuitMs: 60_000,
@@ -212,7 +213,7 @@ describe('OutboundHttp', () => {
         onRetry: event => {
           retries.push(event);
           setTimeout(() => {
-            abortedAt = Date.now();
+            sinceAbort = stopwatch();
             controller.abort();
           }, 20);
         },
@@ -224,9 +225,10 @@ describe('OutboundHttp', () => {
           context(controller.signal),
         ),
       );
-      // Well under the first retry's 1 s backoff and the 5 s timeout: it
-      // did not wait for either (a busy machine adds tens of ms).
-      expect(Date.now() - abortedAt).toBeLessThan(500);
+      // Under the 200-400 ms backoff it was in and the 5 s timeout, plus
+      // whatever time this process waited for a CPU: it waited for neither.
+      const sinceAborted = sinceAbort!.elapsed();
+      expect(sinceAborted.ms).toBeLessThan(150 + sinceAborted.waitedMs);
       expect(error).toMatchObject({ kind: 'cancelled', attempts: 1 });
       expect(retries).toHaveLength(1);
 
@@ -244,6 +246,7 @@ describe('OutboundHttp', () => {
     it('aborts the in-flight request and makes no further attempt', async () => {
       server.otherwise(() => ({ stall: true }));
       const fetches: Array<Promise<unknown>> = [];
+      let sinceAbort = stopwatch();
       const { http, retries } = setup({
         timeoutMs: 5000,
         fetch: (input, init) => {
@@ -251,7 +254,10 @@ describe('OutboundHttp', () => {
           fetches.push(
             response.then(
               () => 'answered',
-              (error: Error) => ({ rejected: error.name, at: Date.now() }),
+              (error: Error) => ({
+                rejected: error.name,
+                sinceAbort: sinceAbort.elapsed(),
+              }),
             ),
           );
           return response;
@@ -266,18 +272,24 @@ describe('OutboundHttp', () => {
       );
       await sleep(100);
       expect(server.requests).toHaveLength(1);
-      const abortedAt = Date.now();
+      sinceAbort = stopwatch();
       controller.abort();
       const error = await call;
-      // Well under the first retry's 1 s backoff and the 5 s timeout: it
-      // did not wait for either (a busy machine adds tens of ms).
-      expect(Date.now() - abortedAt).toBeLessThan(500);
+      // Well under the first retry's 1 s backoff and the 5 s timeout, plus
+      // whatever time this process waited for a CPU: it waited for neither.
+      const sinceAborted = sinceAbort.elapsed();
+      expect(sinceAborted.ms).toBeLessThan(500 + sinceAborted.waitedMs);
       expect(error).toMatchObject({ kind: 'cancelled', attempts: 1 });
       // The request itself was aborted, long before its 5 s timeout.
       expect(fetches).toHaveLength(1);
-      const fetched = (await fetches[0]) as { rejected: string; at: number };
+      const fetched = (await fetches[0]) as {
+        rejected: string;
+        sinceAbort: { ms: number; waitedMs: number };
+      };
       expect(fetched.rejected).toBe('AbortError');
-      expect(fetched.at - abortedAt).toBeLessThan(100);
+      expect(fetched.sinceAbort.ms).toBeLessThan(
+        100 + fetched.sinceAbort.waitedMs,
+      );
       expect(retries).toEqual([]);
       await sleep(50);
       expect(server.requests).toHaveLength(1);
