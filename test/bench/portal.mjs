@@ -748,10 +748,15 @@ function evaluatorCpu(logFile) {
   const match =
     /CPU ([\d.]+) s, of which ([\d.]+) s while the catalog answered/.exec(line);
   const described = /(\d+) described anew/.exec(line);
+  const gc =
+    /garbage collection paused the main thread ([\d.]+) s \((\d+) full/.exec(
+      line,
+    );
   return {
     ...(match
       ? { runCpu: Number(match[1]), catalogCpu: Number(match[2]) }
       : {}),
+    ...(gc ? { gcPauses: Number(gc[1]), fullGcs: Number(gc[2]) } : {}),
     ...(described ? { described: Number(described[1]) } : {}),
   };
 }
@@ -848,6 +853,15 @@ function reportCoverage(
         own <= TARGET_COVERAGE_CPU_S,
       )}${comparable}`,
     );
+    if (coverage.gcPauses !== undefined) {
+      p(
+        `    of the process CPU, garbage collection paused the main thread ${coverage.gcPauses.toFixed(
+          2,
+        )} s, with ${
+          coverage.fullGcs
+        } full collection(s): a full collection also collects what earlier work (the view traffic) left on the heap, and whether one lands in a run varies from run to run`,
+      );
+    }
   }
   p(
     `  /api/v1/rules calls received by Prometheus: ${coverage.rulesCalls} (${

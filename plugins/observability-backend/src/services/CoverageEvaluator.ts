@@ -21,7 +21,7 @@ import type { CoverageStore } from '../database/CoverageStore';
 import type { RememberedRowStore } from '../database/RememberedRowStore';
 import { catalogPages } from './catalogPages';
 import { EventLoopYielder } from './describingInBatches';
-import { RunCpu } from './runCpu';
+import { RunCpu, type RunCpuSeconds } from './runCpu';
 import {
   entityVersion,
   factsFingerprint,
@@ -95,7 +95,7 @@ export interface CoverageRunResult {
    */
   described: number;
   /** CPU seconds of this process while the run went on (see `RunCpu`). */
-  cpuSeconds: { total: number; waitingForCatalog: number };
+  cpuSeconds: RunCpuSeconds;
 }
 
 /** @public */
@@ -208,8 +208,9 @@ export class CoverageEvaluator {
         error => logger.warn(`Coverage: heartbeat failed: ${error}`),
       );
     }, this.#options.heartbeatIntervalMs ?? 10_000);
+    const cpu = new RunCpu();
     try {
-      return await this.#run(runId, evaluatedAt, signal);
+      return await this.#run(runId, evaluatedAt, signal, cpu);
     } catch (error) {
       await store
         .abandonRun(runId)
@@ -217,6 +218,7 @@ export class CoverageEvaluator {
       throw error;
     } finally {
       clearInterval(heartbeat);
+      cpu.stop();
     }
   }
 
@@ -224,6 +226,7 @@ export class CoverageEvaluator {
     runId: string,
     evaluatedAt: string,
     signal: AbortSignal,
+    cpu: RunCpu,
   ): Promise<CoverageRunResult> {
     const { catalog, auth, store, logger } = this.#options;
     const credentials = await auth.getOwnServiceCredentials();
@@ -234,7 +237,6 @@ export class CoverageEvaluator {
       nowMs: Date.parse(evaluatedAt),
     });
     const yielder = new EventLoopYielder();
-    const cpu = new RunCpu();
     await this.#remembered
       .load()
       .catch(error =>
@@ -355,7 +357,9 @@ export class CoverageEvaluator {
         2,
       )} s, of which ${cpuSeconds.waitingForCatalog.toFixed(
         2,
-      )} s while the catalog answered`,
+      )} s while the catalog answered; garbage collection paused the main thread ${cpuSeconds.gcPauses.toFixed(
+        2,
+      )} s (${cpuSeconds.fullGcs} full collection(s))`,
     );
     return done;
   }
