@@ -855,7 +855,7 @@ function reportCoverage(
     );
     if (coverage.gcPauses !== undefined) {
       p(
-        `    of the process CPU, garbage collection paused the main thread ${coverage.gcPauses.toFixed(
+        `    during the run, garbage collection paused the main thread (wall time) ${coverage.gcPauses.toFixed(
           2,
         )} s, with ${
           coverage.fullGcs

@@ -6,7 +6,8 @@ export interface RunCpuSeconds {
   total: number;
   waitingForCatalog: number;
   /**
-   * Main-thread garbage-collection pauses while the run went on, and how
+   * Main-thread garbage-collection pauses (wall time, which a busy machine
+   * stretches beyond their CPU time) while the run went on, and how
    * many were full (mark-compact) collections: what the run allocated and
    * what the rest of the backend left on the heap before it (a full
    * collection of a heap other requests filled can land in the run), so
