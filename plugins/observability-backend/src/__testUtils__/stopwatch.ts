@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
  * Time this process' main thread has spent runnable but not running, in ms
  * (Linux counts it in /proc/self/schedstat); 0 elsewhere.
  */
-export function cpuWaitMs(): number {
+function cpuWaitMs(): number {
   try {
     const fields = readFileSync('/proc/self/schedstat', 'utf8').split(' ');
     return Number(fields[1]) / 1e6;
