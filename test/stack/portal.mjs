@@ -21,7 +21,8 @@ const require = createRequire(import.meta.url);
 /**
  * Writes `<workDir>/app-config.stack.yaml` (`extraConfig` plus the URLs) and
  * starts the backend with `--config app-config.yaml --config <that file>`.
- * `nodeArgs` go to Node before the entry point (e.g. `--cpu-prof`).
+ * `nodeArgs` go to Node before the entry point (e.g. `--cpu-prof`); `env`
+ * is added to the backend's environment.
  * Resolves once the catalog serves `waitForEntity`. Returns
  * `{ baseUrl, port, configFile, servesApp, handle, stop(), output(), token() }`;
  * `servesApp` is false when packages/app/dist was missing (or being rebuilt)
@@ -37,6 +38,7 @@ export async function startPortal(
     waitForEntity = 'component:default/checkout',
     timeoutMs = 240_000,
     nodeArgs = [],
+    env = {},
   },
 ) {
   port ??= await freePort();
@@ -74,7 +76,7 @@ export async function startPortal(
     ],
     {
       cwd: backendDir,
-      env: { NODE_ENV: process.env.NODE_ENV ?? 'development' },
+      env: { NODE_ENV: process.env.NODE_ENV ?? 'development', ...env },
       logFile: join(workDir, 'portal.log'),
       echo,
     },
