@@ -12,7 +12,9 @@ export interface Config {
     /**
      * How long an entity read from the catalog for one caller's tab serves
      * that caller's next views and downloads, in milliseconds. Default
-     * 10000; 0 reads it every time. Applying always reads it afresh.
+     * 10000; 0 reads it every time. For one more such period an older
+     * answer still serves while a single read fetches the next. Applying
+     * always reads it afresh.
      */
     catalogCacheTtlMs?: number;
 
@@ -74,10 +76,13 @@ export interface Config {
        */
       rulesCacheTtlMs?: number;
       /**
-       * How long the answer to one query (live RED values, which series
-       * exist) serves everyone asking the same, in milliseconds: a tab
-       * refreshing, many people on one service's tab. Default 10000, less
-       * than a typical scrape interval.
+       * How long the answer to one query (which series exist, which
+       * histogram buckets) serves everyone asking the same, in milliseconds:
+       * a tab refreshing, many people on one service's tab. Default 10000,
+       * less than a typical scrape interval. For one more such period an
+       * older answer still serves while a single call fetches the next.
+       * Live RED values are kept on the same terms, read up to a multiple
+       * of 15 s.
        */
       queryCacheTtlMs?: number;
     };
@@ -110,7 +115,8 @@ export interface Config {
       /**
        * How long one answer of an Alertmanager (the alerts of one service)
        * serves everyone asking the same, in milliseconds. Default 10000,
-       * shorter than a typical `group_wait`.
+       * shorter than a typical `group_wait`. For one more such period an
+       * older answer still serves while a single call fetches the next.
        */
       cacheTtlMs?: number;
     };

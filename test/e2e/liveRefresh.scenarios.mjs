@@ -148,10 +148,11 @@ async function hungPrometheus({ browser, portal, hangable }) {
     await liveValue(page).waitFor({ state: 'visible', timeout: 60_000 });
 
     process.kill(hangable.pid, 'SIGSTOP');
-    // Until the answers asked before the stop expire, the full view is
+    // Until the answers asked before the stop are too old to serve (one TTL
+    // kept, one more served while a refresh is tried), the full view is
     // served from them as fast as the static one, and the paint would
     // prove nothing about waiting.
-    await new Promise(r => setTimeout(r, QUERY_CACHE_TTL_MS + 1000));
+    await new Promise(r => setTimeout(r, 2 * QUERY_CACHE_TTL_MS + 1000));
     // Opening the tab from the entity page: the app is loaded, so the time
     // measured is the tab's own.
     await page.goto(overview);

@@ -106,6 +106,12 @@ export interface EntityViewResponse {
     status: 'ok' | 'unknown' | 'fallback-logs';
     reason?: string;
     values: RedLiveValue[];
+    /**
+     * When Prometheus was asked for `values` (ms since the epoch): a kept
+     * answer past its TTL still serves while its successor is read, so
+     * this can be earlier than the response.
+     */
+    readAt?: number;
   };
   /** Generated alerts with their deployed and firing state. */
   alerts: AlertView[];

@@ -23,7 +23,10 @@ export class AlertmanagerClient {
   static create(options: {
     instance: AlertmanagerInstanceConfig;
     http: OutboundHttp;
-    /** How long one answer serves everyone asking the same; 0 keeps none. */
+    /**
+     * How long one answer serves everyone asking the same; 0 keeps none. For
+     * as long again it still serves while one call fetches its successor.
+     */
     cacheTtlMs?: number;
     now?: () => number;
   }) {
@@ -40,6 +43,9 @@ export class AlertmanagerClient {
     this.#http = options.http;
     this.#answers = new SharedAnswers({
       ttlMs: options.cacheTtlMs ?? 0,
+      // Each tab asks for its own service's alerts: without this, each
+      // service's first view after every TTL waits for Alertmanager.
+      staleMs: options.cacheTtlMs ?? 0,
       now: options.now ?? Date.now,
       target: `alertmanager:${options.instance.name}`,
     });

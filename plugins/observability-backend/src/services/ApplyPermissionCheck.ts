@@ -27,6 +27,7 @@ export class ApplyPermissionCheck {
     this.#permissions = options.permissions;
     this.#answers = new SharedAnswers({
       ttlMs: options.ttlMs,
+      staleMs: options.ttlMs,
       now: options.now ?? Date.now,
       target: 'permission',
     });

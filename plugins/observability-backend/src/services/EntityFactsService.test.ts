@@ -327,16 +327,19 @@ describe('EntityFactsService.liveValues', () => {
 
   it('asks for every RED signal in one range query and scales each to its unit', async () => {
     const { spec, redTargets } = described(entity);
-    const queries: string[] = [];
-    const end = 1_000_005; // the clock above, aligned down to 15 s
+    const queries: Array<{ promql: string; range: object }> = [];
+    const end = 1_000_005;
     const live = await serviceWith({
       instance,
-      async queryRange(promql: string) {
-        queries.push(promql);
-        return [
-          { labels: { redline_signal: 'errors' }, points: [[end, 0.004]] },
-          { labels: { redline_signal: 'rate' }, points: [[end - 300, 2]] },
-        ];
+      async queryRecentRange(promql: string, range: object) {
+        queries.push({ promql, range });
+        return {
+          end,
+          series: [
+            { labels: { redline_signal: 'errors' }, points: [[end, 0.004]] },
+            { labels: { redline_signal: 'rate' }, points: [[end - 300, 2]] },
+          ],
+        };
       },
     }).liveValues(
       spec,
@@ -344,8 +347,14 @@ describe('EntityFactsService.liveValues', () => {
       backgroundContext(mockServices.logger.mock()),
     );
     expect(queries).toHaveLength(1);
+    // The last hour in 5-minute steps, up to a multiple of 15 s.
+    expect(queries[0].range).toEqual({
+      lookbackSeconds: 3600,
+      stepSeconds: 300,
+      alignSeconds: 15,
+    });
     for (const target of redTargets)
-      expect(queries[0]).toContain(target.promql);
+      expect(queries[0].promql).toContain(target.promql);
     expect(live).toEqual({
       status: 'ok',
       values: [
@@ -361,7 +370,7 @@ describe('EntityFactsService.liveValues', () => {
     const { spec, redTargets } = described(entity);
     const live = await serviceWith({
       instance,
-      async queryRange() {
+      async queryRecentRange() {
         throw Object.assign(new Error('connection refused'), { attempts: 3 });
       },
     }).liveValues(

@@ -105,6 +105,7 @@ export class EntityFactsService {
     this.#now = options.now ?? Date.now;
     this.#owners = new SharedAnswers({
       ttlMs: CALLER_ANSWER_TTL_MS,
+      staleMs: CALLER_ANSWER_TTL_MS,
       now: this.#now,
       target: 'catalog',
     });
@@ -269,30 +270,35 @@ export class EntityFactsService {
   ): Promise<LiveValues | undefined> {
     const { client: prometheus } = this.prometheusFor(spec);
     if (!prometheus) return undefined;
-    // Aligned to the scrape-scale step, so views within it ask the same
-    // query and share its answer.
-    const end = Math.floor(this.#now() / 1000 / ALIGN_SECONDS) * ALIGN_SECONDS;
+    let end;
     let series;
+    let readAt;
     try {
       // One range query for all signals, each tagged with its name: a view
       // costs Prometheus one evaluation and one round trip, not three, and
       // the point at `end` is what an instant query would answer (same
-      // lookback), so no second call is needed.
-      series = await prometheus.queryRange(
+      // lookback), so no second call is needed. Aligned to the
+      // scrape-scale step, so views within it share one answer.
+      ({ end, series, readAt } = await prometheus.queryRecentRange(
         redTargets
           .map(
             target =>
               `label_replace(${target.promql}, "${SIGNAL_LABEL}", "${target.signal}", "", "")`,
           )
           .join(' or '),
-        { start: end - 3600, end, stepSeconds: 300 },
+        {
+          lookbackSeconds: 3600,
+          stepSeconds: 300,
+          alignSeconds: ALIGN_SECONDS,
+        },
         ctx,
-      );
+      ));
     } catch (error) {
       return { ...metricsUnavailable(spec, reasonOf(error)), values: [] };
     }
     return {
       status: 'ok',
+      readAt,
       values: redTargets.map((target): RedLiveValue => {
         const trend =
           series.find(s => s.labels[SIGNAL_LABEL] === target.signal)?.points ??

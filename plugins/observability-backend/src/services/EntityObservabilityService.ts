@@ -87,6 +87,7 @@ export class EntityObservabilityService {
     ).servingComponentTypes;
     this.#viewed = new SharedAnswers({
       ttlMs: options.viewedEntityTtlMs ?? 0,
+      staleMs: options.viewedEntityTtlMs ?? 0,
       now: options.now ?? Date.now,
       target: 'catalog',
     });
@@ -147,8 +148,10 @@ export class EntityObservabilityService {
    * Each read costs the view a round trip to the catalog with a token
    * signed for it and verified there, more than the rest of the view; the
    * catalog itself re-reads an entity's source every few minutes, so a few
-   * seconds more change nothing a person could see. Writes (apply) use
-   * {@link load}.
+   * seconds more change nothing a person could see. Past the TTL the kept
+   * entity serves one TTL longer while one read fetches the next, so a
+   * tab's view does not wait for the catalog once the entity is kept.
+   * Writes (apply) use {@link load}.
    */
   async loadForView(
     ref: CompoundEntityRef,

@@ -31,6 +31,15 @@ function setup(
   return { client, delays };
 }
 
+/** Polls until `done` holds, as a background refresh settles. */
+async function waitFor(done: () => boolean | Promise<boolean>) {
+  for (let i = 0; i < 500; i++) {
+    if (await done()) return;
+    await new Promise(resolve => setTimeout(resolve, 10));
+  }
+  throw new Error('condition not met within 5 s');
+}
+
 /** Asserts the reported backoffs grew as the seed's policy does: [base/2, base) each. */
 function expectBackoff(delays: number[], bases: number[]) {
   expect(delays).toHaveLength(bases.length);
@@ -301,8 +310,68 @@ describe('PrometheusClient', () => {
     now += 9_000;
     await ask();
     expect(server.requests).toHaveLength(2);
+    // Past the TTL the kept answer serves at once while one call fetches
+    // the next; one TTL later still, the caller waits for a new one.
     now += 2_000;
     await ask();
+    await ask();
+    await waitFor(() => server.requests.length === 3);
+    now += 20_001;
+    await ask();
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it('reads the recent range up to an aligned end, kept like a query and served one TTL longer while refreshed', async () => {
+    let now = 1_000_007_000;
+    server.otherwise(request => {
+      const end = Number(
+        new URL(request.url, 'http://x').searchParams.get('end'),
+      );
+      return promOk({
+        resultType: 'matrix',
+        result: [{ metric: { signal: 'a' }, values: [[end, '1']] }],
+      });
+    });
+    const { client } = setup(server.url, {
+      now: () => now,
+      queryTtlMs: 15_000,
+    });
+    const ask = () =>
+      client.queryRecentRange(
+        'up',
+        { lookbackSeconds: 3600, stepSeconds: 300, alignSeconds: 15 },
+        ctx,
+      );
+    const answers = await Promise.all([ask(), ask(), ask()]);
+    // 1 000 007 s aligned down to 15 s.
+    expect(answers.map(a => a.end)).toEqual([1_000_005, 1_000_005, 1_000_005]);
+    expect(answers[0].series).toEqual([
+      { labels: { signal: 'a' }, points: [[1_000_005, 1]] },
+    ]);
+    const params = new URL(server.requests[0].url, 'http://x').searchParams;
+    expect(Object.fromEntries(params)).toMatchObject({
+      start: String(1_000_005 - 3600),
+      end: '1000005',
+      step: '300',
+    });
+    expect(server.requests).toHaveLength(1);
+
+    now += 14_000;
+    expect((await ask()).end).toBe(1_000_005);
+    expect(server.requests).toHaveLength(1);
+
+    // Past the TTL the kept range answers at once while one call reads the
+    // next, which later callers get.
+    now += 2_000;
+    expect((await ask()).end).toBe(1_000_005);
+    expect((await ask()).end).toBe(1_000_005);
+    await waitFor(() => server.requests.length === 2);
+    await waitFor(async () => (await ask()).end === 1_000_020);
+    expect(server.requests).toHaveLength(2);
+
+    // Two TTLs after the kept range it is too old: the caller waits.
+    now += 31_000;
+    expect((await ask()).end).toBe(1_000_050);
     expect(server.requests).toHaveLength(3);
   });
 

@@ -32,13 +32,25 @@ export interface RangeSeries {
   points: Array<[number, number]>;
 }
 
+/** The newest range of a query, read up to `end` (unix seconds). @public */
+export interface RecentRange {
+  end: number;
+  series: RangeSeries[];
+  /** When it was read (ms since the epoch). */
+  readAt: number;
+}
+
 /** What a {@link PrometheusClient} talks to and how. @public */
 export interface PrometheusClientOptions {
   instance: PrometheusInstanceConfig;
   http: OutboundHttp;
   /** How long one `/api/v1/rules` answer serves every entity that asks. */
   rulesTtlMs: number;
-  /** How long a query's answer serves everyone asking the same (default 0: in-flight sharing only). */
+  /**
+   * How long a query's answer serves everyone asking the same (default 0:
+   * in-flight sharing only); for as long again it still serves while one
+   * call fetches its successor.
+   */
   queryTtlMs?: number;
   now?: () => number;
 }
@@ -54,6 +66,7 @@ export class PrometheusClient {
   readonly #now: () => number;
   readonly #rules: SharedAnswers<RulesSnapshot>;
   readonly #queries: SharedAnswers<unknown>;
+  readonly #recentRanges: SharedAnswers<RecentRange>;
   #rulesFetches = 0;
 
   static create(options: PrometheusClientOptions): PrometheusClient {
@@ -77,6 +90,15 @@ export class PrometheusClient {
     });
     this.#queries = new SharedAnswers({
       ttlMs: options.queryTtlMs ?? 0,
+      // A tab's series and bucket questions are per service: without this,
+      // each service's first view after every TTL waits for Prometheus.
+      staleMs: options.queryTtlMs ?? 0,
+      now: this.#now,
+      target,
+    });
+    this.#recentRanges = new SharedAnswers({
+      ttlMs: options.queryTtlMs ?? 0,
+      staleMs: options.queryTtlMs ?? 0,
       now: this.#now,
       target,
     });
@@ -165,13 +187,26 @@ export class PrometheusClient {
     range: { start: number; end: number; stepSeconds: number },
     ctx: RequestContext,
   ): Promise<RangeSeries[]> {
+    return this.#range(promql, range, ctx, this.#query.bind(this));
+  }
+
+  async #range(
+    promql: string,
+    range: { start: number; end: number; stepSeconds: number },
+    ctx: RequestContext,
+    ask: <T>(
+      path: string,
+      schema: ZodType<T>,
+      ctx: RequestContext,
+    ) => Promise<T>,
+  ): Promise<RangeSeries[]> {
     const params = new URLSearchParams({
       query: promql,
       start: String(range.start),
       end: String(range.end),
       step: String(range.stepSeconds),
     });
-    const data: RangeMatrix = await this.#query(
+    const data: RangeMatrix = await ask(
       `/api/v1/query_range?${params}`,
       prometheusShapes.matrix,
       ctx,
@@ -182,6 +217,45 @@ export class PrometheusClient {
         .map(([t, v]) => [t, toNumber(v)] as [number, number])
         .filter(([, v]) => Number.isFinite(v)),
     }));
+  }
+
+  /**
+   * The last `lookbackSeconds` of a query up to now, its end aligned down to
+   * a multiple of `alignSeconds`. Kept like any query's answer (see
+   * `queryTtlMs`) under a key without the time, so past the TTL the kept
+   * range still serves while one call reads the next: a tab's live values
+   * do not wait for Prometheus once they are kept, and the answer's `end`
+   * (and its points' timestamps) says how old they are. A key holding the
+   * time would be a new question every step, which every service's first
+   * viewer then waited for.
+   */
+  queryRecentRange(
+    promql: string,
+    range: {
+      lookbackSeconds: number;
+      stepSeconds: number;
+      alignSeconds: number;
+    },
+    ctx: RequestContext,
+  ): Promise<RecentRange> {
+    const { lookbackSeconds, stepSeconds, alignSeconds } = range;
+    return this.#recentRanges.get(
+      `${lookbackSeconds}:${stepSeconds}:${alignSeconds}:${promql}`,
+      ctx,
+      async () => {
+        const readAt = this.#now();
+        const end = Math.floor(readAt / 1000 / alignSeconds) * alignSeconds;
+        // Asked past the query cache: a key holding the time, kept there,
+        // would only push the answers that are asked again out of it.
+        const series = await this.#range(
+          promql,
+          { start: end - lookbackSeconds, end, stepSeconds },
+          ctx,
+          this.#api.bind(this),
+        );
+        return { end, series, readAt };
+      },
+    );
   }
 
   /**

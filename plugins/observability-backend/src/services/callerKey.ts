@@ -22,8 +22,10 @@ export function callerKey(credentials: BackstageCredentials): string {
 
 /**
  * How long an answer kept per caller (owner existence, the apply hint) is
- * reused. Owners change when the catalog processes a Group, which takes
- * minutes anyway; the apply route itself always asks again.
+ * reused, and for how long after that it still serves while one call
+ * fetches its successor, so a view never waits for the refresh. Owners
+ * change when the catalog processes a Group, which takes minutes anyway;
+ * the apply route itself always asks again.
  * @internal
  */
 export const CALLER_ANSWER_TTL_MS = 30_000;

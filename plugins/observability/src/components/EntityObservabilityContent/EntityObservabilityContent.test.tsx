@@ -380,6 +380,24 @@ describe('EntityObservabilityContent', () => {
     expect(api.getEntitySlos).toHaveBeenCalledTimes(2);
   });
 
+  it('gives the live values their own age when the backend served ones it kept', async () => {
+    const readAt = Date.now() - 25_000;
+    await renderTab(
+      mockObservabilityApi({
+        getEntitySlos: async () => checkoutSlos,
+        getEntityView: async () => ({
+          ...checkoutView,
+          live: { ...checkoutView.live!, readAt },
+        }),
+      }),
+    );
+    await waitFor(() =>
+      expect(screen.getByRole('status')).toHaveTextContent(
+        /^Live parts as of \d\d:\d\d:\d\d, 2\d s ago/,
+      ),
+    );
+  });
+
   it('says the rule evaluator stopped when the Watchdog is missing', async () => {
     await renderTab(
       mockObservabilityApi({

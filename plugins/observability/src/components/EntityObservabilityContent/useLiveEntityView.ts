@@ -7,7 +7,11 @@ import type { ObservabilityApi } from '../../api';
 export interface LiveEntityView {
   /** The newest answer: the full view once one arrived, else the static one. */
   view?: EntityViewResponse;
-  /** When the newest full view arrived (ms since the epoch). */
+  /**
+   * When the newest full view's live values were read (ms since the
+   * epoch): when it arrived, or earlier when the backend served values it
+   * kept while reading their successor.
+   */
   asOf?: number;
   /** A full view is being fetched. */
   refreshing: boolean;
@@ -54,7 +58,10 @@ export function useLiveEntityView(
           setState(s => ({
             ...s,
             view,
-            asOf: now(),
+            // The live values' own reading time when the backend served
+            // them from what it kept: the age shown is theirs, not this
+            // response's.
+            asOf: Math.min(view.live?.readAt ?? Infinity, now()),
             refreshing: false,
             liveError: undefined,
             error: undefined,
