@@ -1,10 +1,10 @@
 /**
  * Preloaded into the benchmark's backend (with --expose-gc): on SIGUSR2 a
  * full garbage collection runs, and one line says how long it took and what
- * the heap held before and after. The benchmark sends the signal between
- * measured phases, as JMH collects between iterations, so each phase starts
+ * the heap held before and after. The benchmark sends the signal before
+ * each measured row, as JMH collects between iterations, so each row starts
  * from a collected heap and pays for the garbage it makes itself, not for
- * what the previous phase (another route, the view traffic) left behind.
+ * what the previous row (the other route's) left behind.
  */
 const { appendFileSync } = require('node:fs');
 

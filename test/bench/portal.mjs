@@ -17,12 +17,15 @@
  *      work) and `/api/v1/rules` calls Prometheus received (targets: ≤ 3 s
  *      of Redline's CPU, one rules call per Prometheus instance).
  *
- * Each row and each coverage run starts from a collected heap: the backend
- * is started with collect-garbage-on-signal.cjs, and a full collection is
- * forced before each. Without it the garbage one route's row promotes (the
- * catalog's 10 s at 50 connections grow the old generation by ~280 MB) is
- * collected in whichever row comes next, and its pause and concurrent
- * marking land in the other route's p99.
+ * Each row starts from a collected heap: the backend is started with
+ * collect-garbage-on-signal.cjs, and a full collection is forced before
+ * each row. Without it the garbage one route's row promotes (the catalog's
+ * 10 s at 50 connections grow the old generation by ~280 MB) is collected
+ * in whichever row comes next, and its pause and concurrent marking land in
+ * the other route's p99. Coverage runs are not preceded by one: a forced
+ * collection lowers V8's next collection threshold to the bare live heap,
+ * which pulls a full collection into the run that a running portal would
+ * not have had there.
  *
  * The backend is started by test/stack/portal.mjs, as the e2e tests start
  * it: `backstage-cli package start`'s entry point and TypeScript loader
@@ -78,10 +81,12 @@ import { syntheticCatalog, writeCatalogFiles } from './synthetic-catalog.mjs';
 const TARGET_VIEW_BYTES = 20 * 1024;
 const TARGET_P99_RATIO = 2;
 const TARGET_COVERAGE_CPU_S = 3;
-// Short enough that the coverage measurement can wait out the cache the view
-// traffic filled (see measureCoverage); one extra /api/v1/rules per 5 s is
-// noise next to the Prometheus queries every single view makes.
-const RULES_CACHE_TTL_MS = 5_000;
+// The default, as users run it: the coverage measurement waits it out so
+// that the run must ask for the rules itself (see measureCoverage). A
+// shorter one would make each view row start with every connection waiting
+// for /api/v1/rules, since the snapshot outlives its TTL only by one TTL
+// more and the catalog's row in between lasts longer than that.
+const RULES_CACHE_TTL_MS = 30_000;
 /** `observability.view.deadlineMs`, set explicitly so the hanging phase knows it. */
 const VIEW_DEADLINE_MS = 5_000;
 /** Entities the --hanging-prometheus phase points at the hanging instance. */
@@ -490,7 +495,6 @@ async function main(args, group, workDir, databaseDir) {
         headers,
         prometheus,
         rootPid,
-        collect: () => collectGarbage(backendPid, gcReportFile),
         logFile: portal.handle.logFile,
         notBefore:
           (run === 0 ? lastViewAt : Date.now()) + RULES_CACHE_TTL_MS + 1_000,
@@ -519,12 +523,6 @@ async function main(args, group, workDir, databaseDir) {
         headers: { authorization: `Bearer ${await guestToken(base)}` },
         prometheus,
         rootPid: restarted.handle.child.pid,
-        collect: () =>
-          collectGarbage(
-            listenerPid(port, processTree(restarted.handle.child.pid)) ??
-              restarted.handle.child.pid,
-            gcReportFile,
-          ),
         logFile: restarted.handle.logFile,
         notBefore: Date.now() + RULES_CACHE_TTL_MS + 1_000,
       })),
@@ -712,13 +710,11 @@ async function measureCoverage({
   headers,
   prometheus,
   rootPid,
-  collect,
   logFile,
   notBefore,
 }) {
   const wait = notBefore - Date.now();
   if (wait > 0) await sleep(wait);
-  const collected = await collect();
   const get = async path => {
     const res = await fetch(`${base}/api/observability${path}`, { headers });
     if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status}`);
@@ -798,7 +794,6 @@ async function measureCoverage({
     pickupMs: Number.isFinite(runStart) ? runStart - t0 : undefined,
     cpu,
     threads,
-    collected,
     rulesCalls,
     instances: 1,
   };
@@ -878,13 +873,6 @@ function reportCoverage(
       coverage.rows ?? '?'
     }`,
   );
-  if (coverage.collected) {
-    p(
-      `  before the trigger: ${collectionRange([
-        coverage.collected,
-      ])} (the forced full collection)`,
-    );
-  }
   p(
     `  wall ${seconds(coverage.wallMs)} from trigger to history point${
       coverage.runMs !== undefined
@@ -985,9 +973,9 @@ function report({
   );
   const collections = rows.map(row => row.collected);
   p(
-    `heap: a full garbage collection is forced in the backend before each row and each coverage run (${collectionRange(
+    `heap: a full garbage collection is forced in the backend before each row (${collectionRange(
       collections,
-    )} before the rows), so each pays for the garbage it makes, not for what the previous one left`,
+    )}), so each route pays for the garbage it makes, not for what the other route's row left`,
   );
   p('');
   const header = [
