@@ -98,7 +98,8 @@ export interface EntityViewResponse {
    */
   redTargets: RedTargetView[];
   /**
-   * Present when a Prometheus instance is configured for this entity.
+   * Present when a Prometheus instance is configured for this entity and it
+   * has RED targets (it serves requests).
    * `status` says whether it answered: `ok`, `fallback-logs` (metrics failed,
    * the entity has a log stream) or `unknown`, with `reason`.
    */

@@ -366,6 +366,20 @@ describe('EntityFactsService.liveValues', () => {
     });
   });
 
+  it('asks nothing for an entity without RED targets (a library)', async () => {
+    const { spec } = described(entity);
+    const queries: string[] = [];
+    const live = await serviceWith({
+      instance,
+      async queryRecentRange(promql: string) {
+        queries.push(promql);
+        return { end: 0, series: [], readAt: 0 };
+      },
+    }).liveValues(spec, [], backgroundContext(mockServices.logger.mock()));
+    expect(live).toBeUndefined();
+    expect(queries).toEqual([]);
+  });
+
   it('says why when Prometheus did not answer', async () => {
     const { spec, redTargets } = described(entity);
     const live = await serviceWith({

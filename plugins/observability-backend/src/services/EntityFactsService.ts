@@ -269,7 +269,10 @@ export class EntityFactsService {
     ctx: RequestContext,
   ): Promise<LiveValues | undefined> {
     const { client: prometheus } = this.prometheusFor(spec);
-    if (!prometheus) return undefined;
+    // What serves no requests (a library, a website) has no RED targets:
+    // asked for none, Prometheus would only answer a parse error, which
+    // is never kept, so each of its views would wait for that error again.
+    if (!prometheus || redTargets.length === 0) return undefined;
     let end;
     let series;
     let readAt;
