@@ -433,8 +433,6 @@ async function main(args, group, workDir, databaseDir) {
           `the catalog route does not answer: ${result.sample}`,
         );
       probes[`${route} ${set.name}`] = result;
-      // Warm-up: JIT, connection pools and caches, as a running portal has them.
-      await cannon(base, paths, headers, 10, args.warmup);
     }
     for (const connections of [10, 50]) {
       // Catalog then view back to back, so a busy moment on the shared
@@ -442,6 +440,11 @@ async function main(args, group, workDir, databaseDir) {
       for (const route of Object.keys(routes)) {
         const paths = set.refs.map(routes[route]);
         log(`  ${route} ${set.name} @${connections} ...`);
+        // Warm-up at the row's own load: JIT, connection pools and caches,
+        // as a portal under that load has them. Before each row, since the
+        // other route's row in between outlasts what the view keeps (an
+        // answer serves 10 s and 10 s more while it is refreshed).
+        await cannon(base, paths, headers, connections, args.warmup);
         const collected = await collectGarbage(backendPid, gcReportFile);
         const cpuBefore = cpuSeconds(processTree(rootPid));
         const result = await cannon(
@@ -969,7 +972,7 @@ function report({
     )} entities/s)`,
   );
   p(
-    `load: autocannon ${args.duration} s per row after a ${args.warmup} s warm-up per route and set; payload = uncompressed JSON body of one response (mean over the set); CPU ms/req = backend CPU time during the row / requests completed`,
+    `load: autocannon ${args.duration} s per row, each after a ${args.warmup} s warm-up at its own connections; payload = uncompressed JSON body of one response (mean over the set); CPU ms/req = backend CPU time during the row / requests completed`,
   );
   const collections = rows.map(row => row.collected);
   p(
