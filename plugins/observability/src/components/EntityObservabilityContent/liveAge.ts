@@ -1,6 +1,7 @@
 /**
- * "as of 12:03:10, 20 s ago": when the live parts were read, in the
- * viewer's clock, and how long ago, so a stale page says so.
+ * "as of 12:03:10, 20 s ago": when the live parts were read (the backend's
+ * reading time when it gives one, never later than the viewer's clock), and
+ * how long ago, so a stale page says so.
  */
 export function asOfText(asOf: number, now: number): string {
   const time = new Date(asOf).toLocaleTimeString(undefined, {
