@@ -24,7 +24,7 @@ import type { AlertmanagerClient } from './AlertmanagerClient';
 import { CALLER_ANSWER_TTL_MS, callerKey } from './callerKey';
 import { selectInstance } from './config';
 import { cancelled, settleOnAbort } from './OutboundHttp';
-import type { PrometheusClient } from './PrometheusClient';
+import type { PrometheusClient, RecentRange } from './PrometheusClient';
 import type { RunbookChecker } from './RunbookChecker';
 import { SharedAnswers } from './SharedAnswers';
 
@@ -273,16 +273,14 @@ export class EntityFactsService {
     // asked for none, Prometheus would only answer a parse error, which
     // is never kept, so each of its views would wait for that error again.
     if (!prometheus || redTargets.length === 0) return undefined;
-    let end;
-    let series;
-    let readAt;
+    let recent: RecentRange;
     try {
       // One range query for all signals, each tagged with its name: a view
       // costs Prometheus one evaluation and one round trip, not three, and
       // the point at `end` is what an instant query would answer (same
       // lookback), so no second call is needed. Aligned to the
       // scrape-scale step, so views within it share one answer.
-      ({ end, series, readAt } = await prometheus.queryRecentRange(
+      recent = await prometheus.queryRecentRange(
         redTargets
           .map(
             target =>
@@ -295,10 +293,11 @@ export class EntityFactsService {
           alignSeconds: ALIGN_SECONDS,
         },
         ctx,
-      ));
+      );
     } catch (error) {
       return { ...metricsUnavailable(spec, reasonOf(error)), values: [] };
     }
+    const { end, series, readAt } = recent;
     return {
       status: 'ok',
       readAt,

@@ -187,36 +187,9 @@ export class PrometheusClient {
     range: { start: number; end: number; stepSeconds: number },
     ctx: RequestContext,
   ): Promise<RangeSeries[]> {
-    return this.#range(promql, range, ctx, this.#query.bind(this));
-  }
-
-  async #range(
-    promql: string,
-    range: { start: number; end: number; stepSeconds: number },
-    ctx: RequestContext,
-    ask: <T>(
-      path: string,
-      schema: ZodType<T>,
-      ctx: RequestContext,
-    ) => Promise<T>,
-  ): Promise<RangeSeries[]> {
-    const params = new URLSearchParams({
-      query: promql,
-      start: String(range.start),
-      end: String(range.end),
-      step: String(range.stepSeconds),
-    });
-    const data: RangeMatrix = await ask(
-      `/api/v1/query_range?${params}`,
-      prometheusShapes.matrix,
-      ctx,
+    return seriesOf(
+      await this.#query(rangePath(promql, range), prometheusShapes.matrix, ctx),
     );
-    return data.result.map(series => ({
-      labels: series.metric,
-      points: series.values
-        .map(([t, v]) => [t, toNumber(v)] as [number, number])
-        .filter(([, v]) => Number.isFinite(v)),
-    }));
   }
 
   /**
@@ -247,13 +220,12 @@ export class PrometheusClient {
         const end = Math.floor(readAt / 1000 / alignSeconds) * alignSeconds;
         // Asked past the query cache: a key holding the time, kept there,
         // would only push the answers that are asked again out of it.
-        const series = await this.#range(
-          promql,
-          { start: end - lookbackSeconds, end, stepSeconds },
+        const matrix = await this.#api(
+          rangePath(promql, { start: end - lookbackSeconds, end, stepSeconds }),
+          prometheusShapes.matrix,
           ctx,
-          this.#api.bind(this),
         );
-        return { end, series, readAt };
+        return { end, series: seriesOf(matrix), readAt };
       },
     );
   }
@@ -353,4 +325,28 @@ function toNumber(value: string): number {
   if (value === '+Inf') return Infinity;
   if (value === '-Inf') return -Infinity;
   return Number(value);
+}
+
+/** The `/api/v1/query_range` path of a range query. */
+function rangePath(
+  promql: string,
+  range: { start: number; end: number; stepSeconds: number },
+): string {
+  const params = new URLSearchParams({
+    query: promql,
+    start: String(range.start),
+    end: String(range.end),
+    step: String(range.stepSeconds),
+  });
+  return `/api/v1/query_range?${params}`;
+}
+
+/** A range answer's series, each with only its finite points. */
+function seriesOf(matrix: RangeMatrix): RangeSeries[] {
+  return matrix.result.map(series => ({
+    labels: series.metric,
+    points: series.values
+      .map(([t, v]) => [t, toNumber(v)] as [number, number])
+      .filter(([, v]) => Number.isFinite(v)),
+  }));
 }
