@@ -103,6 +103,65 @@ describe('DatabaseRememberedRowStore', () => {
       );
     });
 
+    it('stores each distinct list of rule names once, whoever refers to it', async () => {
+      const { knex, store } = await createStore();
+      const many = Array.from({ length: 1_203 }, (_, i) => entry(`svc-${i}`));
+      const [ref, other] = entry('search');
+      const withOtherRules: readonly [string, RememberedRow] = [
+        ref,
+        {
+          ...other,
+          gatherable: {
+            spec: other.gatherable!.spec,
+            artifacts: {
+              rules: {
+                groups: [{ rules: [{ record: 'slo:objective:ratio' }] }],
+              },
+            },
+          },
+        } as RememberedRow,
+      ];
+      await store.save('d', {
+        entries: [...many, withOtherRules],
+        forgotten: [],
+      });
+
+      const shapes = await knex('observability_coverage_rule_shapes');
+      expect(shapes).toHaveLength(2);
+      expect(shapes.every(s => s.describer === 'd')).toBe(true);
+      const [{ gatherable }] = await knex('observability_coverage_remembered')
+        .where({ entity_ref: 'component:default/svc-9' })
+        .select('gatherable');
+      expect(gatherable).not.toContain('HighErrorRate');
+
+      const loaded = new Map(await store.load('d'));
+      expect(loaded.get('component:default/svc-9')).toEqual(entry('svc-9')[1]);
+      expect(loaded.get(ref)).toEqual(withOtherRules[1]);
+      // One object for every entry with the same names, as generated.
+      expect(loaded.get('component:default/svc-1')?.gatherable?.artifacts).toBe(
+        loaded.get('component:default/svc-2')?.gatherable?.artifacts,
+      );
+
+      // Another describer's load drops these shapes with their entries.
+      await store.load('other');
+      expect(await knex('observability_coverage_rule_shapes')).toEqual([]);
+    });
+
+    it('describes anew an entry whose rule names are not stored', async () => {
+      const { knex, store } = await createStore();
+      const library: readonly [string, RememberedRow] = [
+        'component:default/ui-kit',
+        { version: 'v', buckets: '', facts: '', gatherable: null, row: null },
+      ];
+      await store.save('d', {
+        entries: [entry('checkout'), library],
+        forgotten: [],
+      });
+      await knex('observability_coverage_rule_shapes').delete();
+
+      expect(await store.load('d')).toEqual([library]);
+    });
+
     it('skips an entry that does not read back instead of failing the run', async () => {
       const { knex, store } = await createStore();
       await store.save('d', {

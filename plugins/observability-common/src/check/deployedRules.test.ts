@@ -32,13 +32,25 @@ describe('generatedRuleNames', () => {
     );
   });
 
-  it('shares one frozen name object between entities', () => {
+  it('shares one frozen object between entities with the same names', () => {
     const other = generatedRuleNames(
       describeEntity(service('ledger'), DEFAULT_GENERATOR_CONFIG).artifacts,
     );
-    const first = kept.rules.groups[0].rules[0];
-    expect(other.rules.groups[0].rules[0]).toBe(first);
-    expect(Object.isFrozen(first)).toBe(true);
+    expect(other).toBe(kept);
+    expect(Object.isFrozen(kept)).toBe(true);
+    expect(Object.isFrozen(kept.rules.groups)).toBe(true);
+    expect(Object.isFrozen(kept.rules.groups[0].rules)).toBe(true);
+    expect(Object.isFrozen(kept.rules.groups[0].rules[0])).toBe(true);
+  });
+
+  it('keeps entities with other rules apart', () => {
+    const withoutSlo = service('search');
+    withoutSlo.metadata.annotations = {};
+    const other = generatedRuleNames(
+      describeEntity(withoutSlo, DEFAULT_GENERATOR_CONFIG).artifacts,
+    );
+    expect(other).not.toBe(kept);
+    expect(JSON.stringify(other)).not.toBe(JSON.stringify(kept));
   });
 
   it('matches deployed rules as the whole artifacts do', () => {

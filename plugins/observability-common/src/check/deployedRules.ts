@@ -17,41 +17,39 @@ export interface GeneratedRuleNames {
   };
 }
 
-type RuleName = GeneratedRuleNames['rules']['groups'][number]['rules'][number];
-
 /**
- * One frozen `{ alert }` or `{ record }` per distinct name: every entity's
- * rules carry the same few dozen names (the service is a label, not part of
- * the name), and a coverage run keeps the names of 10 000 entities.
+ * One frozen `GeneratedRuleNames` per distinct list of names: every entity
+ * with the same SLOs and alerts has the same names (the service is a label,
+ * not part of the name), so the 10 000 entities a coverage run keeps share
+ * a few dozen of these, in memory and in the database (see
+ * `DatabaseRememberedRowStore`).
  */
-const alertNames = new Map<string, RuleName>();
-const recordNames = new Map<string, RuleName>();
-const MAX_RULE_NAMES = 5_000;
+const shapes = new Map<string, GeneratedRuleNames>();
+const MAX_SHAPES = 1_000;
 
-function ruleNameOf(rule: RuleName): RuleName {
-  const [names, name] =
-    'alert' in rule ? [alertNames, rule.alert] : [recordNames, rule.record];
-  let kept = names.get(name);
-  if (!kept) {
-    kept = Object.freeze(
-      'alert' in rule ? { alert: rule.alert } : { record: rule.record },
-    );
-    if (names.size < MAX_RULE_NAMES) names.set(name, kept);
-  }
-  return kept;
-}
-
-/** Only the names of `artifacts`' rules, for keeping. @public */
+/** Only the names of `artifacts`' rules, for keeping; shared and frozen. @public */
 export function generatedRuleNames(
   artifacts: GeneratedRuleNames,
 ): GeneratedRuleNames {
-  return {
-    rules: {
-      groups: artifacts.rules.groups.map(group => ({
-        rules: group.rules.map(ruleNameOf),
-      })),
-    },
-  };
+  const groups = artifacts.rules.groups.map(group => ({
+    rules: group.rules.map(rule =>
+      'alert' in rule ? { alert: rule.alert } : { record: rule.record },
+    ),
+  }));
+  const key = JSON.stringify(groups);
+  let kept = shapes.get(key);
+  if (!kept) {
+    for (const group of groups) {
+      group.rules.forEach(rule => Object.freeze(rule));
+      Object.freeze(group.rules);
+      Object.freeze(group);
+    }
+    kept = Object.freeze({
+      rules: Object.freeze({ groups: Object.freeze(groups) }),
+    });
+    if (shapes.size < MAX_SHAPES) shapes.set(key, kept);
+  }
+  return kept;
 }
 
 /**
