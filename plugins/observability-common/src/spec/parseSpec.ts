@@ -123,6 +123,31 @@ type AnnotationValues<D> = {
   [K in keyof D]?: D[K] extends AnnotationDefinition<infer T> ? T : never;
 };
 
+/**
+ * What `readAll` needs of a definitions object, worked out once rather than
+ * per entity: its entries, and an object with every name set to undefined
+ * that each entity's values start as a copy of.
+ */
+interface DefinitionsLayout {
+  entries: ReadonlyArray<[string, AnnotationDefinition<unknown>]>;
+  blank: Readonly<Record<string, undefined>>;
+}
+const layouts = new WeakMap<object, DefinitionsLayout>();
+function layoutOf(
+  definitions: Record<string, AnnotationDefinition<unknown>>,
+): DefinitionsLayout {
+  let layout = layouts.get(definitions);
+  if (!layout) {
+    const entries = Object.entries(definitions);
+    layout = {
+      entries,
+      blank: Object.fromEntries(entries.map(([name]) => [name, undefined])),
+    };
+    layouts.set(definitions, layout);
+  }
+  return layout;
+}
+
 /** Collects findings while annotations are read. */
 class AnnotationReader {
   readonly findings: Finding[] = [];
@@ -154,11 +179,14 @@ class AnnotationReader {
   readAll<D extends Record<string, AnnotationDefinition<unknown>>>(
     definitions: D,
   ): AnnotationValues<D> {
-    const values: Record<string, unknown> = {};
-    for (const name of Object.keys(definitions)) {
-      const value = this.read(definitions[name]);
-      if (value !== undefined) values[name] = value;
-    }
+    // Every name is set, to undefined when absent or invalid: copies of one
+    // object share its hidden class, so the twenty reads `parseSpec` makes
+    // of each stay monomorphic. Keys set only when present gave nearly
+    // every entity its own hidden class, and each read a dictionary lookup.
+    const { entries, blank } = layoutOf(definitions);
+    const values: Record<string, unknown> = { ...blank };
+    for (const [name, definition] of entries)
+      values[name] = this.read(definition);
     return values as AnnotationValues<D>;
   }
 
