@@ -157,9 +157,10 @@ export function generateArtifacts(
   const findings = uniqueFindings(found);
   const confidence = computeConfidence(spec, findings);
 
-  // Keys in the order of the literal this used to be: `output` (built on
-  // first read, since it embeds the text of the configuration files) comes
-  // between `files` and `confidence`.
+  // Keys in the order of the literal this used to be: `files` and `output`
+  // (built on first read, since it embeds the text of the configuration
+  // files) come between `alertmanager` and `confidence`. The file list is
+  // made on first read too, since a coverage run never lists files.
   const head = {
     entityRef: spec.entityRef,
     serviceName: spec.serviceName.value,
@@ -167,26 +168,29 @@ export function generateArtifacts(
     alerts: [...soFar.alerts],
     runbooks: [...soFar.runbooks],
     ...(soFar.alertmanager ? { alertmanager: soFar.alertmanager } : {}),
-    files: [] as ArtifactFile[],
   };
   const artifacts: GeneratedArtifacts = Object.assign(
-    defineLazy(head, 'output', () =>
-      buildObservabilityOutput({
-        spec,
-        alerts: artifacts.alerts,
-        runbooks: artifacts.runbooks,
-        configuration: CONFIGURATION_FILES.flatMap(
-          ([component, id]): ConfigurationEntry[] => {
-            const file = artifacts.files.find(f => f.id === id);
-            return file ? [{ component, config: file.content }] : [];
-          },
-        ),
-        dashboards: [...soFar.dashboards],
-        confidence,
-      }),
+    defineLazy(
+      defineLazy(head, 'files', (): ArtifactFile[] =>
+        soFar.files.map(source => lazyFile(source, artifacts)),
+      ),
+      'output',
+      () =>
+        buildObservabilityOutput({
+          spec,
+          alerts: artifacts.alerts,
+          runbooks: artifacts.runbooks,
+          configuration: CONFIGURATION_FILES.flatMap(
+            ([component, id]): ConfigurationEntry[] => {
+              const file = artifacts.files.find(f => f.id === id);
+              return file ? [{ component, config: file.content }] : [];
+            },
+          ),
+          dashboards: [...soFar.dashboards],
+          confidence,
+        }),
     ),
     { confidence, findings },
   );
-  artifacts.files = soFar.files.map(source => lazyFile(source, artifacts));
   return artifacts;
 }
