@@ -76,6 +76,63 @@ describe('parseLabelMatchers', () => {
   it('accepts a negative matcher next to a positive one', () => {
     expect(parseLabelMatchers('service="a",env!="dev"').ok).toBe(true);
   });
+
+  // Plain lists are read without the PromQL parser; a trailing comma, which
+  // PromQL allows, sends the same list through the parser.
+  const spaces = fc.stringMatching(/^ {0,2}$/);
+  const plainMatcher = fc
+    .record({
+      before: spaces,
+      name: fc.oneof(
+        fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,6}$/),
+        // PromQL keywords and names the parser treats specially.
+        fc.constantFrom(
+          'and',
+          'or',
+          'unless',
+          'by',
+          'on',
+          'bool',
+          'offset',
+          'without',
+          'group_left',
+          'ignoring',
+          'inf',
+          'nan',
+          'sum',
+          'start',
+          'end',
+          '__name__',
+          '_',
+        ),
+      ),
+      around: spaces,
+      op: fc.constantFrom('=', '!=', '=~', '!~'),
+      after: spaces,
+      value: fc.oneof(
+        fc.stringMatching(/^[ !#-[\]-~]{0,8}$/),
+        fc.constantFrom('', '.*', '.+', 'prod|dev', '(', 'a{2,1}', '#x', '`'),
+      ),
+    })
+    .map(m => `${m.before}${m.name}${m.around}${m.op}${m.after}"${m.value}"`);
+  const plainList = fc
+    .array(plainMatcher, { minLength: 1, maxLength: 4 })
+    .chain(list => spaces.map(end => `${list.join(',')}${end}`));
+
+  it('reads plain lists exactly as the PromQL parser does', () => {
+    fc.assert(
+      fc.property(plainList, text => {
+        const plain = parseLabelMatchers(text);
+        const parsed = parseLabelMatchers(`${text},`);
+        // Only whether it parses and the matchers: the parser's error
+        // messages count characters, and the comma adds one.
+        expect(plain.ok ? plain.matchers : false).toEqual(
+          parsed.ok ? parsed.matchers : false,
+        );
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
 
 describe('decodeStringLiteral', () => {
