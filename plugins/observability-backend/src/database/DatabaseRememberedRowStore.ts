@@ -155,10 +155,8 @@ function toDb(
   if (entry.gatherable) {
     const shape = storedShapeOf(entry.gatherable.artifacts);
     shapes.set(shape.id, shape.json);
-    gatherable = JSON.stringify({
-      spec: entry.gatherable.spec,
-      ruleShape: shape.id,
-    });
+    // The spec stays out (see `RememberedDescription`).
+    gatherable = JSON.stringify({ ruleShape: shape.id });
   }
   return {
     entity_ref: ref,
@@ -189,7 +187,7 @@ function fromDb(row: DbEntry, shapes: ShapeReader): RememberedRow | undefined {
     if (!artifacts) return undefined;
     return {
       ...entry,
-      gatherable: { spec: stored.spec, artifacts },
+      gatherable: { artifacts },
       row: JSON.parse(row.row),
     };
   } catch {

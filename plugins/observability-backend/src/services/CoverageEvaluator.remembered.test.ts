@@ -29,16 +29,26 @@ function countingDescriber(fingerprint?: string) {
     checks: DEFAULT_CHECKS,
   });
   const described: string[] = [];
+  /** Specs parsed alone (rows read back after a restart), with their buckets. */
+  const parsed: Array<{ name: string; observedBuckets?: readonly string[] }> =
+    [];
   const describer: EntityDescriber = {
     describe(entity, options) {
       described.push(entity.metadata.name);
       return real.describe(entity, options);
     },
     check: (description, facts) => real.check(description, facts),
+    spec(entity, options) {
+      parsed.push({
+        name: entity.metadata.name,
+        observedBuckets: options?.observedBuckets,
+      });
+      return real.spec(entity, options);
+    },
     servesRequests: entity => real.servesRequests(entity),
     fingerprint: fingerprint ?? real.fingerprint,
   };
-  return { describer, described };
+  return { describer, described, parsed };
 }
 
 /** A world that changes between runs: the catalog and the loaded rules. */
@@ -87,7 +97,9 @@ async function evaluatorOver(
   const knex = options.restartOf?.knex ?? (await databases.init('SQLITE_3'));
   const database = mockServices.database({ knex });
   const store = await DatabaseCoverageStore.create({ database });
-  const { describer, described } = countingDescriber(options.fingerprint);
+  const { describer, described, parsed } = countingDescriber(
+    options.fingerprint,
+  );
   const evaluator = CoverageEvaluator.create({
     catalog: w.catalog as any,
     auth: mockServices.auth(),
@@ -106,7 +118,7 @@ async function evaluatorOver(
     });
     return items.map(({ evaluatedAt, ...row }) => row);
   };
-  return { evaluator, described, rows, knex };
+  return { evaluator, described, parsed, rows, knex };
 }
 
 function withAnnotation(entity: Entity, name: string, value: string): Entity {
@@ -237,6 +249,34 @@ describe('CoverageEvaluator remembering rows between runs', () => {
     const fresh = await evaluatorOver(w);
     await fresh.evaluator.run();
     expect(await after.rows()).toEqual(await fresh.rows());
+  });
+
+  it('after a restart, parses a row measured at live buckets again at those buckets', async () => {
+    const w = world(demo);
+    // Checkout's 300 ms latency SLO is no bucket here, so its row is
+    // measured at these rather than the configured ones.
+    const live = ['0.1', '0.25', '0.5', '1', '+Inf'];
+    w.sources.bucketLabelSets = async () =>
+      live.map(le => ({ service: 'checkout', le }));
+    const before = await evaluatorOver(w);
+    await before.evaluator.run();
+    const published = await before.rows();
+
+    const after = await evaluatorOver(w, { restartOf: before });
+    await after.evaluator.run();
+    expect(after.described).toEqual([]);
+    expect(after.parsed).toContainEqual({
+      name: 'checkout',
+      observedBuckets: ['0.1', '0.25', '0.5', '1'],
+    });
+    expect(after.parsed).toHaveLength(serving.length);
+    expect(await after.rows()).toEqual(published);
+
+    // Parsed once per process: the next run uses the spec kept.
+    after.parsed.length = 0;
+    await after.evaluator.run();
+    expect(after.parsed).toEqual([]);
+    expect(after.described).toEqual([]);
   });
 
   it('after a restart with another configuration or version, describes every entity again', async () => {

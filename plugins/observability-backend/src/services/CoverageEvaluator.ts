@@ -12,6 +12,7 @@ import {
   EntityFacts,
   FactCycle,
   CheckResult,
+  GatherableDescription,
   ObservabilitySpec,
   ownerRefOf,
   ParseOptions,
@@ -25,6 +26,7 @@ import { RunCpu, type RunCpuSeconds } from './runCpu';
 import {
   entityVersion,
   factsFingerprint,
+  RememberedDescription,
   RememberedRowFields,
   RememberedRows,
 } from './RememberedRows';
@@ -46,6 +48,12 @@ export interface EntityDescriber {
    * to find out.
    */
   servesRequests?(entity: Entity): boolean;
+  /**
+   * The entity's spec alone, as `describe` parses it: what a remembered row
+   * read back after a restart needs to gather its facts again. Without it
+   * such rows are described anew.
+   */
+  spec?(entity: Entity, options?: ParseOptions): ObservabilitySpec;
   /** The entity with the OpenSLO file `redline.dev/openslo` names read in, as the tab reads it. */
   withOpenSloFile?(entity: Entity): Promise<Entity>;
   /**
@@ -386,19 +394,42 @@ export class CoverageEvaluator {
       this.#remembered.touch(ref, run.runId);
       return undefined;
     }
-    if (known?.row) {
+    const gatherable = known?.row && this.#gatherableOf(entity, ref, known);
+    if (known?.row && gatherable) {
       const row = known.row;
       const { cycle } = run;
-      const observed = await cycle.bucketsToMeasureAt(known.gatherable);
+      const observed = await cycle.bucketsToMeasureAt(gatherable);
       if ((observed?.join(',') ?? '') === known.buckets) {
-        const { facts } = await cycle.gather(known.gatherable);
+        const { facts } = await cycle.gather(gatherable);
         if (factsFingerprint(facts) === known.facts) {
           this.#remembered.touch(ref, run.runId);
-          return this.#withLiveFields(row, known.gatherable.spec, run);
+          return this.#withLiveFields(row, gatherable.spec, run);
         }
       }
     }
     return this.#evaluate(entity, ref, version, run);
+  }
+
+  /**
+   * A remembered entry's spec and rule names. An entry read back from the
+   * store has no spec: it is parsed again from the entity, at the buckets
+   * the row was measured at, as describing it did; without a describer
+   * that parses, the entity is described anew.
+   */
+  #gatherableOf(
+    entity: Entity,
+    ref: string,
+    known: { gatherable: RememberedDescription; buckets: string },
+  ): GatherableDescription | undefined {
+    const { spec, artifacts } = known.gatherable;
+    if (spec) return { spec, artifacts };
+    const parsed = this.#options.describer.spec?.(
+      entity,
+      known.buckets ? { observedBuckets: known.buckets.split(',') } : {},
+    );
+    if (!parsed) return undefined;
+    this.#remembered.keepSpec(ref, parsed);
+    return { spec: parsed, artifacts };
   }
 
   async #evaluate(

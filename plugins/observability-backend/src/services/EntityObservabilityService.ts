@@ -21,7 +21,9 @@ import {
   EntityFacts,
   evaluateChecks,
   GeneratorConfig,
+  ObservabilitySpec,
   ParseOptions,
+  parseSpec,
   resolveGeneratorConfig,
 } from '@redline/backstage-plugin-observability-common';
 import type { RequestContext } from '../telemetry/context';
@@ -179,6 +181,13 @@ export class EntityObservabilityService {
       generators: this.#generators,
       observedBuckets: options.observedBuckets,
     });
+  }
+
+  /** The spec `describe` would parse, without generating anything. */
+  spec(entity: Entity, options: ParseOptions = {}): ObservabilitySpec {
+    return parseSpec(entity, this.#generator, {
+      observedBuckets: options.observedBuckets,
+    }).spec;
   }
 
   /**

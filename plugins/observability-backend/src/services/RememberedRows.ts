@@ -3,8 +3,9 @@ import type { Entity } from '@backstage/catalog-model';
 import {
   CoverageEntityRow,
   EntityFacts,
-  GatherableDescription,
   generatedRuleNames,
+  GeneratedRuleNames,
+  ObservabilitySpec,
 } from '@redline/backstage-plugin-observability-common';
 import type { RememberedRowStore } from '../database/RememberedRowStore';
 
@@ -30,8 +31,8 @@ export type RememberedRow = {
   facts: string;
 } & (
   | {
-      /** The spec and generated rule names, enough to gather its facts again. */
-      gatherable: GatherableDescription;
+      /** What gathering its facts again needs besides the entity. */
+      gatherable: RememberedDescription;
       row: RememberedRowFields;
     }
   | {
@@ -45,6 +46,17 @@ export type RememberedRow = {
 );
 
 /**
+ * The generated rule names of a described entity, and its spec while the
+ * process that described it runs. A store keeps only the names: the spec is
+ * most of an entry's bytes, and parsing it again from the entity (see
+ * `EntityDescriber.spec`) costs about what reading it back would.
+ */
+export interface RememberedDescription {
+  artifacts: GeneratedRuleNames;
+  spec?: ObservabilitySpec;
+}
+
+/**
  * What a coverage run keeps of each entity between runs, so the next run
  * describes and checks again only the entities whose metadata or facts
  * changed. A row is a pure function of the entity, the configuration, the
@@ -56,9 +68,10 @@ export type RememberedRow = {
  *
  * Each entry keeps the spec and rule names (a few KB), never the whole
  * description; entries of entities a run no longer saw are dropped when it
- * completes. With a `store`, entries outlive the process: the first run
- * after a restart reads them back instead of describing every entity, and
- * each run writes only the entries it changed.
+ * completes. With a `store`, entries outlive the process, without their
+ * specs (see `RememberedDescription`): the first run after a restart reads
+ * them back instead of describing every entity, and each run writes only
+ * the entries it changed.
  */
 export class RememberedRows {
   readonly #rows = new Map<string, RememberedRow & { seenInRun: string }>();
@@ -123,6 +136,15 @@ export class RememberedRows {
     this.#rows.set(ref, { ...kept, seenInRun: runId });
     this.#changed.add(ref);
     this.#forgotten.delete(ref);
+  }
+
+  /**
+   * Keeps the spec of an entry read back from the store (which keeps none),
+   * parsed again from its entity, so later runs of this process need not.
+   */
+  keepSpec(ref: string, spec: ObservabilitySpec): void {
+    const entry = this.#rows.get(ref);
+    if (entry?.gatherable) entry.gatherable = { ...entry.gatherable, spec };
   }
 
   /** Marks an entry as still in the catalog for `runId`. */
