@@ -45,6 +45,8 @@ describe('factsFingerprint', () => {
     expect(
       factsFingerprint({ ...facts(), alertmanagerConfig: big }).length,
     ).toBeLessThan(400);
+    // One hash of every fact, whatever their size.
+    expect(factsFingerprint(facts())).toHaveLength(28);
   });
 });
 

@@ -185,30 +185,39 @@ export function entityVersion(
 
 /**
  * Facts shared by many entities of a cycle (an Alertmanager's config, lint
- * findings of a rules snapshot, a runbook's probe) are the same objects, so
- * each is serialised once per cycle.
+ * findings of a rules snapshot) are the same objects, so the large ones are
+ * serialised and hashed once per cycle. Small answers are nearly always an
+ * entity's own, read once: they are serialised each time rather than kept.
  */
 const serialised = new WeakMap<object, string>();
+const KEPT_FROM = 1024;
 
 function digestOf(value: unknown): string {
   if (typeof value !== 'object' || value === null) return JSON.stringify(value);
-  let digest = serialised.get(value);
-  if (digest === undefined) {
-    const json = JSON.stringify(value);
-    // Long answers (a whole Alertmanager config) would otherwise be copied
-    // into every entity's fingerprint. The one-shot hash: it costs half of
-    // a Hash object's, and a coverage run digests the facts of every entity.
-    digest = json.length > 64 ? hash('sha1', json, 'base64') : json;
-    serialised.set(value, digest);
-  }
+  const kept = serialised.get(value);
+  if (kept !== undefined) return kept;
+  const json = JSON.stringify(value);
+  if (json.length < KEPT_FROM) return json;
+  const digest = sha1(json);
+  serialised.set(value, digest);
   return digest;
 }
 
-/** Equal for equal facts, whatever objects hold them. */
+/** The one-shot hash: it costs half of a Hash object's. */
+function sha1(text: string): string {
+  return hash('sha1', text, 'base64');
+}
+
+/**
+ * Equal for equal facts, whatever objects hold them. One hash of all of an
+ * entity's facts, so a coverage run hashes each entity once.
+ */
 export function factsFingerprint(facts: EntityFacts): string {
   const record = facts as Record<string, unknown>;
-  return Object.keys(record)
-    .sort()
-    .map(name => `${name}=${digestOf(record[name])}`)
-    .join(';');
+  return sha1(
+    Object.keys(record)
+      .sort()
+      .map(name => `${name}=${digestOf(record[name])}`)
+      .join(';'),
+  );
 }
