@@ -282,9 +282,9 @@ const PLAIN_MATCHER = /([A-Za-z_][A-Za-z0-9_]*) *(=~|!~|!=|=) *"([^"]*)"/g;
  * parser; undefined for anything else, and for plain lists the parser
  * would reject, which then go through it for its message. A coverage run
  * reads a selector of its own for thousands of entities, and the parser
- * cost about thirty times this. A property test holds the two to the same
- * answers (a trailing comma, which PromQL allows, sends a list through the
- * parser).
+ * took 16-43 µs a list where this takes about 3 µs. A property test holds
+ * the two to the same answers (a trailing comma, which PromQL allows,
+ * sends a list through the parser).
  */
 function parsePlain(text: string): LabelMatchersResult | undefined {
   if (!PLAIN_LIST.test(text)) return undefined;
