@@ -18,7 +18,6 @@ function entry(
     buckets: '0.1,0.3',
     facts: 'rules=abc;series=[]',
     gatherable: {
-      spec: { entityRef: `component:default/${name}`, name } as any,
       artifacts: {
         rules: { groups: [{ rules: [{ alert: 'HighErrorRate' }] }] },
       },
@@ -41,14 +40,6 @@ function entry(
   return [`component:default/${name}`, row] as readonly [string, RememberedRow];
 }
 
-/** What the store reads back of `kept`: everything but the spec, which it never keeps. */
-function readBack([ref, row]: readonly [string, RememberedRow]) {
-  const expected: RememberedRow = row.gatherable
-    ? { ...row, gatherable: { artifacts: row.gatherable.artifacts } }
-    : row;
-  return [ref, expected] as const;
-}
-
 describe('DatabaseRememberedRowStore', () => {
   it('runs on SQLite and, in CI, on a real PostgreSQL', () => {
     expect(ids).toContain('SQLITE_3');
@@ -64,7 +55,7 @@ describe('DatabaseRememberedRowStore', () => {
       return { knex, store };
     }
 
-    it('reads back what it kept but the spec, and only under the same describer', async () => {
+    it('reads back what it kept, exactly, and only under the same describer', async () => {
       const { store } = await createStore();
       const checkout = entry('checkout');
       const library: readonly [string, RememberedRow] = [
@@ -82,10 +73,9 @@ describe('DatabaseRememberedRowStore', () => {
         forgotten: [],
       });
 
-      const loaded = new Map(await store.load('describer-a'));
-      expect(loaded).toEqual(new Map([readBack(checkout), library]));
-      // Parsed again from the entity when needed (see RememberedDescription).
-      expect(loaded.get(checkout[0])?.gatherable).not.toHaveProperty('spec');
+      expect(new Map(await store.load('describer-a'))).toEqual(
+        new Map([checkout, library]),
+      );
       // Another configuration or version: nothing is reused, and the old
       // entries are gone for good.
       expect(await store.load('describer-b')).toEqual([]);
@@ -108,7 +98,7 @@ describe('DatabaseRememberedRowStore', () => {
       expect(loaded.get(changed[0])?.facts).toBe('rules=changed');
       expect(loaded.has('component:default/svc-100')).toBe(false);
       expect(loaded.get('component:default/svc-1000')).toEqual(
-        readBack(entry('svc-1000'))[1],
+        entry('svc-1000')[1],
       );
     });
 
@@ -121,7 +111,6 @@ describe('DatabaseRememberedRowStore', () => {
         {
           ...other,
           gatherable: {
-            spec: other.gatherable!.spec,
             artifacts: {
               rules: {
                 groups: [{ rules: [{ record: 'slo:objective:ratio' }] }],
@@ -145,10 +134,8 @@ describe('DatabaseRememberedRowStore', () => {
       expect(gatherable).not.toContain('svc-9');
 
       const loaded = new Map(await store.load('d'));
-      expect(loaded.get('component:default/svc-9')).toEqual(
-        readBack(entry('svc-9'))[1],
-      );
-      expect(loaded.get(ref)).toEqual(readBack(withOtherRules)[1]);
+      expect(loaded.get('component:default/svc-9')).toEqual(entry('svc-9')[1]);
+      expect(loaded.get(ref)).toEqual(withOtherRules[1]);
       // One object for every entry with the same names, as generated.
       expect(loaded.get('component:default/svc-1')?.gatherable?.artifacts).toBe(
         loaded.get('component:default/svc-2')?.gatherable?.artifacts,

@@ -155,7 +155,6 @@ function toDb(
   if (entry.gatherable) {
     const shape = storedShapeOf(entry.gatherable.artifacts);
     shapes.set(shape.id, shape.json);
-    // The spec stays out (see `RememberedDescription`).
     gatherable = JSON.stringify({ ruleShape: shape.id });
   }
   return {

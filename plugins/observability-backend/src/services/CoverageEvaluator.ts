@@ -50,8 +50,8 @@ export interface EntityDescriber {
   servesRequests?(entity: Entity): boolean;
   /**
    * The entity's spec alone, as `describe` parses it: what a remembered row
-   * read back after a restart needs to gather its facts again. Without it
-   * such rows are described anew.
+   * needs to gather its facts again. Without it every row is described
+   * anew.
    */
   spec?(entity: Entity, options?: ParseOptions): ObservabilitySpec;
   /** The entity with the OpenSLO file `redline.dev/openslo` names read in, as the tab reads it. */
@@ -394,7 +394,7 @@ export class CoverageEvaluator {
       this.#remembered.touch(ref, run.runId);
       return undefined;
     }
-    const gatherable = known?.row && this.#gatherableOf(entity, ref, known);
+    const gatherable = known?.row && this.#gatherableOf(entity, known);
     if (known?.row && gatherable) {
       const row = known.row;
       const { cycle } = run;
@@ -411,25 +411,20 @@ export class CoverageEvaluator {
   }
 
   /**
-   * A remembered entry's spec and rule names. An entry read back from the
-   * store has no spec: it is parsed again from the entity, at the buckets
-   * the row was measured at, as describing it did; without a describer
-   * that parses, the entity is described anew.
+   * A remembered entry's spec, parsed again from the entity at the buckets
+   * its row was measured at (as describing it did), and its rule names;
+   * undefined without a describer that parses, and the entity is then
+   * described anew.
    */
   #gatherableOf(
     entity: Entity,
-    ref: string,
     known: { gatherable: RememberedDescription; buckets: string },
   ): GatherableDescription | undefined {
-    const { spec, artifacts } = known.gatherable;
-    if (spec) return { spec, artifacts };
-    const parsed = this.#options.describer.spec?.(
+    const spec = this.#options.describer.spec?.(
       entity,
       known.buckets ? { observedBuckets: known.buckets.split(',') } : {},
     );
-    if (!parsed) return undefined;
-    this.#remembered.keepSpec(ref, parsed);
-    return { spec: parsed, artifacts };
+    return spec && { spec, artifacts: known.gatherable.artifacts };
   }
 
   async #evaluate(

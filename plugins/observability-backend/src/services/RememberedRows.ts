@@ -5,7 +5,6 @@ import {
   EntityFacts,
   generatedRuleNames,
   GeneratedRuleNames,
-  ObservabilitySpec,
 } from '@redline/backstage-plugin-observability-common';
 import type { RememberedRowStore } from '../database/RememberedRowStore';
 
@@ -46,14 +45,15 @@ export type RememberedRow = {
 );
 
 /**
- * The generated rule names of a described entity, and its spec while the
- * process that described it runs. A store keeps only the names: the spec is
- * most of an entry's bytes, and parsing it again from the entity (see
- * `EntityDescriber.spec`) costs about what reading it back would.
+ * What is kept of a described entity to gather its facts again: its
+ * generated rule names. Not its spec, which is parsed again from the entity
+ * (see `EntityDescriber.spec`): kept for 10 000 entities it was most of an
+ * entry's bytes in the store, and in memory it outlived every collection
+ * of the run that made it, which cost that run more CPU than parsing again
+ * costs the next.
  */
 export interface RememberedDescription {
   artifacts: GeneratedRuleNames;
-  spec?: ObservabilitySpec;
 }
 
 /**
@@ -66,10 +66,10 @@ export interface RememberedDescription {
  * Describing and checking are most of a run's CPU, and between two runs
  * half an hour apart few of 10 000 entities change.
  *
- * Each entry keeps the spec and rule names (a few KB), never the whole
- * description; entries of entities a run no longer saw are dropped when it
- * completes. With a `store`, entries outlive the process, without their
- * specs (see `RememberedDescription`): the first run after a restart reads
+ * Each entry keeps the row and the rule names (see
+ * `RememberedDescription`), never the whole description; entries of
+ * entities a run no longer saw are dropped when it completes. With a
+ * `store`, entries outlive the process: the first run after a restart reads
  * them back instead of describing every entity, and each run writes only
  * the entries it changed.
  */
@@ -129,22 +129,12 @@ export class RememberedRows {
         : {
             ...entry,
             gatherable: {
-              spec: entry.gatherable.spec,
               artifacts: generatedRuleNames(entry.gatherable.artifacts),
             },
           };
     this.#rows.set(ref, { ...kept, seenInRun: runId });
     this.#changed.add(ref);
     this.#forgotten.delete(ref);
-  }
-
-  /**
-   * Keeps the spec of an entry read back from the store (which keeps none),
-   * parsed again from its entity, so later runs of this process need not.
-   */
-  keepSpec(ref: string, spec: ObservabilitySpec): void {
-    const entry = this.#rows.get(ref);
-    if (entry?.gatherable) entry.gatherable = { ...entry.gatherable, spec };
   }
 
   /** Marks an entry as still in the catalog for `runId`. */
