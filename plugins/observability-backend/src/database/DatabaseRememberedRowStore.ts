@@ -4,8 +4,8 @@ import {
   type GeneratedRuleNames,
 } from '@redline/backstage-plugin-observability-common';
 import type { Knex } from 'knex';
-import { hash } from 'node:crypto';
 import type { RememberedRow } from '../services/RememberedRows';
+import { sha1 } from '../services/sha1';
 import { migrateObservabilityDatabase } from './migrations';
 import { upsertMany } from './upsertMany';
 import type {
@@ -48,7 +48,7 @@ function storedShapeOf(names: GeneratedRuleNames): StoredShape {
   let stored = storedShapes.get(names);
   if (!stored) {
     const json = JSON.stringify(names);
-    stored = { id: hash('sha1', json, 'base64'), json };
+    stored = { id: sha1(json), json };
     storedShapes.set(names, stored);
   }
   return stored;

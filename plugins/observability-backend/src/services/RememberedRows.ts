@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import type { Entity } from '@backstage/catalog-model';
 import {
   CoverageEntityRow,
@@ -7,6 +6,7 @@ import {
   GeneratedRuleNames,
 } from '@redline/backstage-plugin-observability-common';
 import type { RememberedRowStore } from '../database/RememberedRowStore';
+import { sha1 } from './sha1';
 
 /** A row without what every run measures anew. */
 export type RememberedRowFields = Omit<
@@ -171,7 +171,7 @@ export function entityVersion(
   const { uid, etag } = entity.metadata;
   // A space: neither has one, and PostgreSQL's text cannot hold NUL.
   if (uid && etag && !readIn) return `${uid} ${etag}`;
-  return hash('sha1', JSON.stringify(entity), 'base64');
+  return sha1(JSON.stringify(entity));
 }
 
 /**
@@ -192,11 +192,6 @@ function digestOf(value: unknown): string {
   const digest = sha1(json);
   serialised.set(value, digest);
   return digest;
-}
-
-/** The one-shot hash: it costs half of a Hash object's. */
-function sha1(text: string): string {
-  return hash('sha1', text, 'base64');
 }
 
 /**
