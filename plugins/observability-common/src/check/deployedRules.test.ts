@@ -1,7 +1,11 @@
 import type { Entity } from '@backstage/catalog-model';
 import { describeEntity } from '../describe/describeEntity';
 import { DEFAULT_GENERATOR_CONFIG } from '../spec/config';
-import { deployedRulesFact, generatedRuleNames } from './deployedRules';
+import {
+  deployedRulesFact,
+  generatedRuleNames,
+  prometheusAlertNames,
+} from './deployedRules';
 
 function service(name: string): Entity {
   return {
@@ -41,6 +45,46 @@ describe('generatedRuleNames', () => {
     expect(Object.isFrozen(kept.rules.groups)).toBe(true);
     expect(Object.isFrozen(kept.rules.groups[0].rules)).toBe(true);
     expect(Object.isFrozen(kept.rules.groups[0].rules[0])).toBe(true);
+  });
+
+  it('gives back the shared object itself for a shared object', () => {
+    expect(generatedRuleNames(kept)).toBe(kept);
+  });
+
+  it('lists each Prometheus alert name once, sorted, without the Watchdog', () => {
+    const names = prometheusAlertNames(artifacts);
+    const expected = [
+      ...new Set(
+        artifacts.rules.groups.flatMap(g =>
+          g.rules.flatMap(r =>
+            'alert' in r && r.alert !== 'Watchdog' ? [r.alert] : [],
+          ),
+        ),
+      ),
+    ].sort();
+    expect(names).toEqual(expected);
+    expect(names.length).toBeGreaterThan(2);
+    // A copy: a caller sorting or pushing cannot change the next answer.
+    names.push('Mine');
+    expect(prometheusAlertNames(artifacts)).toEqual(expected);
+  });
+
+  it('tells lists apart by where their groups end and by kind of rule', () => {
+    const names = (
+      ...groups: Array<Array<{ alert: string } | { record: string }>>
+    ) =>
+      generatedRuleNames({
+        rules: { groups: groups.map(rules => ({ rules })) },
+      });
+    const split = names([{ alert: 'A' }], [{ alert: 'B' }]);
+    const joined = names([{ alert: 'A' }, { alert: 'B' }]);
+    const asRecord = names([{ alert: 'A' }], [{ record: 'B' }]);
+    expect(split).not.toBe(joined);
+    expect(split).not.toBe(asRecord);
+    expect(split.rules.groups).toHaveLength(2);
+    expect(joined.rules.groups).toHaveLength(1);
+    expect(asRecord.rules.groups[1].rules).toEqual([{ record: 'B' }]);
+    expect(names([{ alert: 'A' }], [{ alert: 'B' }])).toBe(split);
   });
 
   it('keeps entities with other rules apart', () => {

@@ -1,6 +1,6 @@
 /** Which generated rules an entity's Prometheus has loaded, and how live alerts map to them. */
-import { WATCHDOG_ALERT } from '../generate/generators/watchdog';
 import type { GeneratedAlert } from '../generate/types';
+import { isServiceAlert, ruleNameIndex } from './ruleNameIndex';
 import type { EntityFacts, LoadedRule } from './types';
 
 /**
@@ -18,48 +18,16 @@ export interface GeneratedRuleNames {
 }
 
 /**
- * One frozen `GeneratedRuleNames` per distinct list of names: every entity
- * with the same SLOs and alerts has the same names (the service is a label,
- * not part of the name), so the 10 000 entities a coverage run keeps share
+ * Only the names of `artifacts`' rules, for keeping: one frozen object per
+ * distinct list of names, so the 10 000 entities a coverage run keeps share
  * a few dozen of these, in memory and in the database (see
  * `DatabaseRememberedRowStore`).
+ * @public
  */
-const shapes = new Map<string, GeneratedRuleNames>();
-const MAX_SHAPES = 1_000;
-
-/** Only the names of `artifacts`' rules, for keeping; shared and frozen. @public */
 export function generatedRuleNames(
   artifacts: GeneratedRuleNames,
 ): GeneratedRuleNames {
-  // The key is built straight from the names, and the shared object only
-  // for a list not seen before: every entity a coverage run remembers comes
-  // through here, and nearly all of them find their list already kept.
-  const key = JSON.stringify(
-    artifacts.rules.groups.map(group =>
-      group.rules.map(rule =>
-        'alert' in rule ? `a${rule.alert}` : `r${rule.record}`,
-      ),
-    ),
-  );
-  let kept = shapes.get(key);
-  if (!kept) {
-    const groups = artifacts.rules.groups.map(group =>
-      Object.freeze({
-        rules: Object.freeze(
-          group.rules.map(rule =>
-            Object.freeze(
-              'alert' in rule ? { alert: rule.alert } : { record: rule.record },
-            ),
-          ),
-        ),
-      }),
-    );
-    kept = Object.freeze({
-      rules: Object.freeze({ groups: Object.freeze(groups) }),
-    });
-    if (shapes.size < MAX_SHAPES) shapes.set(key, kept);
-  }
-  return kept;
+  return ruleNameIndex(artifacts).shared;
 }
 
 /**
@@ -69,24 +37,10 @@ export function generatedRuleNames(
  * @public
  */
 export function prometheusAlertNames(artifacts: GeneratedRuleNames): string[] {
-  const names = new Set<string>();
-  for (const group of artifacts.rules.groups) {
-    for (const rule of group.rules) {
-      if ('alert' in rule && isServiceAlert(rule.alert)) names.add(rule.alert);
-    }
-  }
-  return [...names].sort();
+  return [...ruleNameIndex(artifacts).serviceAlertsSorted];
 }
 
-/**
- * The Watchdog carries no service label (it is not one of the service's
- * alerts), so it is never among the rules loaded "for the service"; whether
- * it runs is the tab's evaluator status, not this check's question.
- * @public
- */
-export function isServiceAlert(name: string): boolean {
-  return name !== WATCHDOG_ALERT;
-}
+export { isServiceAlert };
 
 /** Labels that tell apart generated alerts sharing a name (SLOs, burn windows). */
 const DISTINGUISHING_LABELS = ['slo', 'burn_window'];
@@ -109,17 +63,6 @@ export function isInstanceOf(
   );
 }
 
-function generatedNames(artifacts: GeneratedRuleNames) {
-  const alerts = new Set(prometheusAlertNames(artifacts));
-  const records = new Set<string>();
-  for (const group of artifacts.rules.groups) {
-    for (const rule of group.rules) {
-      if ('record' in rule) records.add(rule.record);
-    }
-  }
-  return { alerts, records };
-}
-
 /**
  * The `deployedRules` fact for one entity: which of its generated alerts and
  * recording rules are among the rules Prometheus has loaded for its service
@@ -130,13 +73,13 @@ export function deployedRulesFact(
   serviceRules: ReadonlyArray<Pick<LoadedRule, 'type' | 'name'>>,
   artifacts: GeneratedRuleNames,
 ): NonNullable<EntityFacts['deployedRules']> {
-  const names = generatedNames(artifacts);
+  const index = ruleNameIndex(artifacts);
   const loadedAlerts = new Set<string>();
   const loadedRecords = new Set<string>();
   for (const rule of serviceRules) {
     if (rule.type === 'alerting') {
-      if (names.alerts.has(rule.name)) loadedAlerts.add(rule.name);
-    } else if (names.records.has(rule.name)) {
+      if (index.serviceAlerts.set.has(rule.name)) loadedAlerts.add(rule.name);
+    } else if (index.records.set.has(rule.name)) {
       loadedRecords.add(rule.name);
     }
   }

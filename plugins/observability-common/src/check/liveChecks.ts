@@ -5,9 +5,9 @@
  */
 import type { GeneratedArtifacts } from '../generate/types';
 import type { ObservabilitySpec } from '../spec/types';
-import { isServiceAlert, prometheusAlertNames } from './deployedRules';
 import { ownerSnippet } from './fixSnippets';
 import { type CheckIdentity, judgeLiveFact } from './judgeLiveFact';
+import { type NamesOfKind, ruleNameIndex } from './ruleNameIndex';
 import type { CheckResult, EntityFacts } from './types';
 
 const list = (items: string[], max = 5) =>
@@ -111,28 +111,16 @@ interface RuleTally {
 }
 
 /**
- * Tallies rules as the rule file (and the tab's alert table) lists them: one
- * per rule, so SLO burn-rate alerts sharing a name count once per window.
+ * Counts rules as the rule file (and the tab's alert table) lists them: one
+ * per rule, so SLO burn-rate alerts sharing a name count once per window;
+ * each missing name is listed once, in file order.
  */
-function tallyRules(
-  artifacts: GeneratedArtifacts,
-  loaded: { alerts: ReadonlySet<string>; records: ReadonlySet<string> },
-): { alerting: RuleTally; recording: RuleTally } {
-  const alerting: RuleTally = { total: 0, missing: [] };
-  const recording: RuleTally = { total: 0, missing: [] };
-  for (const group of artifacts.rules.groups) {
-    for (const rule of group.rules) {
-      if ('alert' in rule && !isServiceAlert(rule.alert)) continue;
-      const [tally, name, seen] =
-        'alert' in rule
-          ? [alerting, rule.alert, loaded.alerts]
-          : [recording, rule.record, loaded.records];
-      tally.total++;
-      if (!seen.has(name) && !tally.missing.includes(name))
-        tally.missing.push(name);
-    }
-  }
-  return { alerting, recording };
+function tally(names: NamesOfKind, loaded: readonly string[]): RuleTally {
+  const seen = new Set(loaded);
+  return {
+    total: names.ruleCount,
+    missing: names.inFileOrder.filter(name => !seen.has(name)),
+  };
 }
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
@@ -151,16 +139,15 @@ export function rulesLoadedCheck(
     facts.deployedRules,
     'No Prometheus was asked.',
     deployed => {
-      if (prometheusAlertNames(artifacts).length === 0) {
+      const names = ruleNameIndex(artifacts);
+      if (names.serviceAlerts.inFileOrder.length === 0) {
         return {
           status: 'warn',
           message: 'No alerts were generated for this entity.',
         };
       }
-      const { alerting, recording } = tallyRules(artifacts, {
-        alerts: new Set(deployed.loadedAlerts),
-        records: new Set(deployed.loadedRecords),
-      });
+      const alerting = tally(names.serviceAlerts, deployed.loadedAlerts);
+      const recording = tally(names.records, deployed.loadedRecords);
       const elsewhere = artifacts.alerts.length - alerting.total;
       // Alerts that go to another ruler (the Loki log fallback) are listed
       // in the table too; say why they are not counted here.
@@ -198,8 +185,7 @@ export function rulesLoadedCheck(
           fix,
         };
       }
-      const names = prometheusAlertNames(artifacts);
-      if (alerting.missing.length === names.length) {
+      if (alerting.missing.length === names.serviceAlerts.inFileOrder.length) {
         return {
           status: 'fail',
           message: 'None of the generated alerts is loaded.',
@@ -209,7 +195,7 @@ export function rulesLoadedCheck(
       return {
         status: 'warn',
         message: `${alerting.missing.length} of ${plural(
-          names.length,
+          names.serviceAlerts.inFileOrder.length,
           'alert name',
         )} not loaded in Prometheus: ${list(
           alerting.missing,
