@@ -200,6 +200,14 @@ const POLICIES: AnnotationPolicy[] = [
   ),
 ];
 
+/** Never written to: shared by the policies with no finding. */
+const NO_FINDINGS: Finding[] = [];
+
+/** Every annotation some policy checks. */
+const COVERED: ReadonlySet<string> = new Set(
+  POLICIES.flatMap(policy => policy.annotations),
+);
+
 /** A metadata check's identity. @public */
 export interface MetadataCheckRef {
   id: string;
@@ -292,17 +300,27 @@ export function metadataChecks(
   findings: Finding[],
 ): CheckResult[] {
   const results: CheckResult[] = [];
-  const covered = new Set<string>();
+  // Most entities have no finding any policy covers: then no policy needs
+  // to look through the findings at all.
+  const anyCovered = findings.some(
+    f => f.annotation && COVERED.has(f.annotation),
+  );
 
   for (const policy of POLICIES) {
-    policy.annotations.forEach(a => covered.add(a));
-    const relevant = findings.filter(
-      f => f.annotation && policy.annotations.includes(f.annotation),
-    );
-    // Built only for a check that needs fixing: most checks pass.
-    const fix = () => annotationSnippet(policy.example(spec));
+    const relevant = anyCovered
+      ? findings.filter(
+          f => f.annotation && policy.annotations.includes(f.annotation),
+        )
+      : NO_FINDINGS;
     if (relevant.some(f => f.severity !== 'info')) {
-      results.push(fromFindings(policy.id, policy.title, relevant, fix()));
+      results.push(
+        fromFindings(
+          policy.id,
+          policy.title,
+          relevant,
+          annotationSnippet(policy.example(spec)),
+        ),
+      );
       continue;
     }
     const isSet = policy.isSet
@@ -334,7 +352,11 @@ export function metadataChecks(
     // Written on first read: the tab shows the snippet, a coverage run only
     // counts the warning.
     results.push(
-      policy.whenMissing === 'warn' ? defineLazy(result, 'fix', fix) : result,
+      policy.whenMissing === 'warn'
+        ? defineLazy(result, 'fix', () =>
+            annotationSnippet(policy.example(spec)),
+          )
+        : result,
     );
   }
 
@@ -342,7 +364,7 @@ export function metadataChecks(
   // pagerduty.com/service-id) still get a check of their own.
   const others = new Map<string, Finding[]>();
   for (const f of findings) {
-    if (!f.annotation || covered.has(f.annotation) || f.severity === 'info')
+    if (!f.annotation || COVERED.has(f.annotation) || f.severity === 'info')
       continue;
     // Receiver findings belong to the routing check, which explains them.
     if (f.id.startsWith('alertmanager.')) continue;

@@ -12,11 +12,8 @@
  * the last digits; the raw counts are the exact figure.
  */
 import { serverErrorMatcher } from '../generate/redRecordingRules';
-import {
-  createRuleContext,
-  select,
-  type RuleContext,
-} from '../generate/ruleContext';
+import { select, type RuleContext } from '../generate/ruleContext';
+import { ruleContextFor } from '../generate/ruleContextCache';
 import { validSlos, type ValidSlo } from '../generate/validSlos';
 import type { GeneratorConfig } from '../spec/config';
 import { parseLabelMatchers } from '../spec/labelMatchers';
@@ -146,7 +143,9 @@ export function planSloBatch(
   nowMs: number,
 ): SloBatchItem[] {
   if (spec.slos.length === 0) return [];
-  const ctx = createRuleContext(spec, config);
+  // A coverage run plans each entity right after generating its rules, so
+  // the context the generators built for this spec is usually still there.
+  const ctx = ruleContextFor(spec, config);
   const { slos: valid } = validSlos(ctx);
   const at = Math.floor(nowMs / 1000);
   const seen = new Set<string>();
