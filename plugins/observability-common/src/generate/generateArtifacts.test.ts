@@ -229,6 +229,64 @@ describe('generateArtifacts', () => {
     expect(builds).toEqual(['deferred']);
   });
 
+  it('writes deferred runbooks and file lists once, only when read', () => {
+    const calls: string[] = [];
+    const runbook = {
+      alert: 'Deferred',
+      title: 'Deferred',
+      path: 'runbooks/Deferred.md',
+      markdown: '# Deferred',
+    };
+    const deferred: ArtifactGenerator = {
+      id: 'deferred-runbooks',
+      generate: () => ({
+        runbooks: () => {
+          calls.push('runbooks');
+          return [runbook];
+        },
+        files: () => {
+          calls.push('files');
+          return [
+            {
+              id: 'runbook:Deferred',
+              path: runbook.path,
+              mediaType: 'text/markdown',
+              label: 'Runbook: Deferred',
+              render: () => runbook.markdown,
+            },
+          ];
+        },
+      }),
+    };
+    const artifacts = generateArtifacts(makeSpec(), config, [], [deferred]);
+    expect(calls).toEqual([]);
+    expect(artifacts.runbooks).toEqual([runbook]);
+    expect(artifacts.runbooks).toBe(artifacts.runbooks);
+    expect(calls).toEqual(['runbooks']);
+    expect(artifacts.files.map(f => f.content)).toEqual(['# Deferred']);
+    expect(artifacts.files).toHaveLength(1);
+    expect(calls).toEqual(['runbooks', 'files']);
+    // Still own, enumerable and in the order the keys always had.
+    expect(Object.keys(artifacts).slice(0, 5)).toEqual([
+      'entityRef',
+      'serviceName',
+      'rules',
+      'alerts',
+      'runbooks',
+    ]);
+    expect(JSON.parse(JSON.stringify(artifacts)).runbooks).toEqual([runbook]);
+  });
+
+  it('lists the built-in runbooks in the file list, the same ones on every read', () => {
+    const artifacts = generateArtifacts(makeSpec(), config);
+    const first = artifacts.runbooks;
+    expect(first.length).toBeGreaterThan(0);
+    expect(
+      artifacts.files.filter(f => f.id.startsWith('runbook:')).map(f => f.path),
+    ).toEqual(first.map(r => r.path));
+    expect(artifacts.runbooks).toBe(first);
+  });
+
   it('keeps runbook Markdown an own, stable property and the dashboard summary in step with its file', () => {
     const artifacts = generateArtifacts(makeSpec(), config);
     const runbook = artifacts.runbooks[0];

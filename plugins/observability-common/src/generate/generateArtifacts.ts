@@ -16,7 +16,6 @@ import type {
   ArtifactGenerator,
   DashboardSummary,
   GeneratedSoFar,
-  GeneratorOutput,
 } from './registry';
 import type { AlertmanagerFragment } from './alertmanager';
 import { defineLazy } from './lazyProperty';
@@ -55,54 +54,78 @@ const CONFIGURATION_FILES: Array<[component: string, file: ArtifactId]> = [
   ['loki', 'loki-rules'],
 ];
 
-/** A generator's dashboard summaries as a function that computes them once. */
-function once(
-  dashboards: NonNullable<GeneratorOutput['dashboards']>,
-): () => readonly DashboardSummary[] {
-  if (typeof dashboards !== 'function') {
-    const copy = [...dashboards];
+/** A part a generator gives as a list or as a function, computed once. */
+function once<T>(
+  part: readonly T[] | (() => readonly T[]),
+): () => readonly T[] {
+  if (typeof part !== 'function') {
+    const copy = [...part];
     return () => copy;
   }
-  let value: readonly DashboardSummary[] | undefined;
-  return () => (value ??= dashboards());
+  let value: readonly T[] | undefined;
+  return () => (value ??= part());
+}
+
+/**
+ * A list the generators add to in parts, each part given as a list or as
+ * a function: functions run only when the list is first read, so a part
+ * nobody reads (a coverage run reads no runbook, dashboard or file) is
+ * never built. Each read after a part was added is a new array, and the
+ * same (never mutated) array otherwise.
+ */
+class DeferredList<T> {
+  readonly #parts: Array<() => readonly T[]> = [];
+  #joined: readonly T[] = [];
+  #joinedParts = 0;
+
+  add(part: readonly T[] | (() => readonly T[])) {
+    this.#parts.push(once(part));
+  }
+
+  read(): readonly T[] {
+    if (this.#joinedParts !== this.#parts.length) {
+      this.#joined = this.#parts.flatMap(part => part());
+      this.#joinedParts = this.#parts.length;
+    }
+    return this.#joined;
+  }
 }
 
 /**
  * What the generators that ran so far produced, handed to the next as
- * `previous`. Dashboard summaries are resolved when `dashboards` is read,
- * so building a dashboard waits until the output object (or a later
- * generator) needs it.
+ * `previous`. Runbooks and dashboard summaries are resolved when read, so
+ * writing them waits until the artifacts' reader (or a later generator)
+ * needs them.
  */
 class SoFar implements GeneratedSoFar {
   ruleGroups: readonly RuleGroup[] = [];
   alerts: readonly GeneratedAlert[] = [];
-  runbooks: readonly Runbook[] = [];
+  declare readonly runbooks: readonly Runbook[];
   alertmanager?: AlertmanagerFragment;
   declare readonly dashboards: readonly DashboardSummary[];
-  readonly files: ArtifactFileSource[] = [];
-  readonly #dashboardParts: Array<() => readonly DashboardSummary[]> = [];
-  #resolved: readonly DashboardSummary[] = [];
-  #resolvedParts = 0;
+  readonly runbookParts = new DeferredList<Runbook>();
+  readonly dashboardParts = new DeferredList<DashboardSummary>();
+  readonly fileParts = new DeferredList<ArtifactFileSource>();
 
   constructor() {
-    // An own property like the others, its getter shared by every instance
+    // Own properties like the others, each getter shared by every instance
     // (see ./lazyProperty for why not one getter per object).
+    Object.defineProperty(this, 'runbooks', {
+      enumerable: true,
+      get: SoFar.#runbooks,
+    });
     Object.defineProperty(this, 'dashboards', {
       enumerable: true,
       get: SoFar.#dashboards,
     });
   }
 
-  addDashboards(dashboards: NonNullable<GeneratorOutput['dashboards']>) {
-    this.#dashboardParts.push(once(dashboards));
+  static #runbooks(this: SoFar): readonly Runbook[] {
+    return this.runbookParts.read();
   }
 
   static #dashboards(this: SoFar): readonly DashboardSummary[] {
-    if (this.#resolvedParts !== this.#dashboardParts.length) {
-      this.#resolved = this.#dashboardParts.flatMap(part => part());
-      this.#resolvedParts = this.#dashboardParts.length;
-    }
-    return this.#resolved;
+    return this.dashboardParts.read();
   }
 }
 
@@ -147,32 +170,34 @@ export function generateArtifacts(
     if (out.ruleGroups?.length)
       soFar.ruleGroups = [...soFar.ruleGroups, ...out.ruleGroups];
     if (out.alerts?.length) soFar.alerts = [...soFar.alerts, ...out.alerts];
-    if (out.runbooks?.length)
-      soFar.runbooks = [...soFar.runbooks, ...out.runbooks];
-    if (out.dashboards) soFar.addDashboards(out.dashboards);
+    if (out.runbooks) soFar.runbookParts.add(out.runbooks);
+    if (out.dashboards) soFar.dashboardParts.add(out.dashboards);
     soFar.alertmanager = out.alertmanager ?? soFar.alertmanager;
-    if (out.files) soFar.files.push(...out.files);
+    if (out.files) soFar.fileParts.add(out.files);
     if (out.findings) found.push(...out.findings);
   }
   const findings = uniqueFindings(found);
   const confidence = computeConfidence(spec, findings);
 
-  // Keys in the order of the literal this used to be: `files` and `output`
-  // (built on first read, since it embeds the text of the configuration
-  // files) come between `alertmanager` and `confidence`. The file list is
-  // made on first read too, since a coverage run never lists files.
-  const head = {
-    entityRef: spec.entityRef,
-    serviceName: spec.serviceName.value,
-    rules: { groups: [...soFar.ruleGroups] },
-    alerts: [...soFar.alerts],
-    runbooks: [...soFar.runbooks],
-    ...(soFar.alertmanager ? { alertmanager: soFar.alertmanager } : {}),
-  };
+  // Keys in the order of the literal this used to be: `runbooks`, `files`
+  // and `output` (which embeds the text of the configuration files) are
+  // made on first read, since a coverage run reads none of them.
+  const head = defineLazy(
+    {
+      entityRef: spec.entityRef,
+      serviceName: spec.serviceName.value,
+      rules: { groups: [...soFar.ruleGroups] },
+      alerts: [...soFar.alerts],
+    },
+    'runbooks',
+    (): Runbook[] => [...soFar.runbooks],
+  );
+  if (soFar.alertmanager)
+    Object.assign(head, { alertmanager: soFar.alertmanager });
   const artifacts: GeneratedArtifacts = Object.assign(
     defineLazy(
       defineLazy(head, 'files', (): ArtifactFile[] =>
-        soFar.files.map(source => lazyFile(source, artifacts)),
+        soFar.fileParts.read().map(source => lazyFile(source, artifacts)),
       ),
       'output',
       () =>

@@ -38,7 +38,8 @@ export type DashboardSummary = Record<string, unknown>;
 export interface GeneratedSoFar {
   ruleGroups: readonly RuleGroup[];
   alerts: readonly GeneratedAlert[];
-  runbooks: readonly Runbook[];
+  /** Resolved on read: deferred runbooks are written only when asked for. */
+  readonly runbooks: readonly Runbook[];
   alertmanager?: AlertmanagerFragment;
   /** Resolved on read: deferred summaries are computed only when asked for. */
   readonly dashboards: readonly DashboardSummary[];
@@ -61,7 +62,12 @@ export interface GeneratorInput {
 export interface GeneratorOutput {
   ruleGroups?: RuleGroup[];
   alerts?: GeneratedAlert[];
-  runbooks?: Runbook[];
+  /**
+   * Runbooks for alerts. A function is called at most once, when the
+   * artifacts' `runbooks` (or a later generator's `previous.runbooks`) are
+   * first read: a coverage run never reads them.
+   */
+  runbooks?: Runbook[] | (() => Runbook[]);
   alertmanager?: AlertmanagerFragment;
   /**
    * Summaries of generated dashboards, for the seed's output object. A
@@ -70,7 +76,8 @@ export interface GeneratorOutput {
    * build its dashboard just to describe an entity.
    */
   dashboards?: DashboardSummary[] | (() => DashboardSummary[]);
-  files?: ArtifactFileSource[];
+  /** Files to offer; a function is called at most once, when the file list is first read. */
+  files?: ArtifactFileSource[] | (() => ArtifactFileSource[]);
   findings?: Finding[];
 }
 

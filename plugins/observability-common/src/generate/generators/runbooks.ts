@@ -1,5 +1,6 @@
 import type { ArtifactGenerator } from '../registry';
 import { generateRunbooks } from '../runbooks';
+import type { Runbook } from '../types';
 
 /**
  * One runbook per alert of every generator before it, so it runs after the
@@ -8,16 +9,20 @@ import { generateRunbooks } from '../runbooks';
 export const runbooksGenerator: ArtifactGenerator = {
   id: 'runbooks',
   generate({ spec, config, previous }) {
-    const runbooks = generateRunbooks(spec, [...previous.alerts], config);
+    // Written when first read: a coverage run reads no runbook.
+    const alerts = [...previous.alerts];
+    let written: Runbook[] | undefined;
+    const runbooks = () => (written ??= generateRunbooks(spec, alerts, config));
     return {
       runbooks,
-      files: runbooks.map(r => ({
-        id: `runbook:${r.alert}` as const,
-        path: r.path,
-        mediaType: 'text/markdown' as const,
-        label: `Runbook: ${r.alert}`,
-        render: () => r.markdown,
-      })),
+      files: () =>
+        runbooks().map(r => ({
+          id: `runbook:${r.alert}` as const,
+          path: r.path,
+          mediaType: 'text/markdown' as const,
+          label: `Runbook: ${r.alert}`,
+          render: () => r.markdown,
+        })),
     };
   },
 };
