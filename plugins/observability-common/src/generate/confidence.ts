@@ -19,11 +19,19 @@ interface FactorDefinition {
   test: (spec: ObservabilitySpec) => { met: boolean; detail: string };
 }
 
-/** A factor's verdict with the detail that explains it, met or not. */
-const verdict = (met: boolean, whenMet: string, whenNot: string) => ({
-  met,
-  detail: met ? whenMet : whenNot,
-});
+/**
+ * A factor's verdict with the detail that explains it, met or not. A detail
+ * built from the spec is passed as a function, so only the one shown is
+ * written.
+ */
+const verdict = (
+  met: boolean,
+  whenMet: string | (() => string),
+  whenNot: string | (() => string),
+) => {
+  const detail = met ? whenMet : whenNot;
+  return { met, detail: typeof detail === 'string' ? detail : detail() };
+};
 
 const FACTORS: FactorDefinition[] = [
   {
@@ -33,7 +41,7 @@ const FACTORS: FactorDefinition[] = [
     test: s =>
       verdict(
         s.owner !== '',
-        `owned by ${s.owner}`,
+        () => `owned by ${s.owner}`,
         'no spec.owner: alerts carry team="unowned"',
       ),
   },
@@ -44,7 +52,7 @@ const FACTORS: FactorDefinition[] = [
     test: s =>
       verdict(
         s.slos.length > 0,
-        s.slos.map(o => `${o.slo} ${o.objectivePercent} %`).join(', '),
+        () => s.slos.map(o => `${o.slo} ${o.objectivePercent} %`).join(', '),
         'no SLO: only static thresholds, no error-budget alerts',
       ),
   },
@@ -55,8 +63,8 @@ const FACTORS: FactorDefinition[] = [
     test: s =>
       verdict(
         s.serviceName.source !== 'default' || s.selector.source !== 'default',
-        `series selected by ${s.selector.value}`,
-        `selector ${s.selector.value} is derived from the entity name`,
+        () => `series selected by ${s.selector.value}`,
+        () => `selector ${s.selector.value} is derived from the entity name`,
       ),
   },
   {
@@ -173,12 +181,10 @@ export function computeConfidence(
   findings: Finding[],
 ): ConfidenceScore {
   const factors: ConfidenceFactor[] = FACTORS.map(
-    ({ id, label, weight, test }) => ({
-      id,
-      label,
-      weight,
-      ...test(spec),
-    }),
+    ({ id, label, weight, test }) => {
+      const { met, detail } = test(spec);
+      return { id, label, weight, met, detail };
+    },
   );
   const earned = factors.reduce((sum, f) => sum + (f.met ? f.weight : 0), 0);
   // Counted as the checks table shows them, one per failing metadata check:
