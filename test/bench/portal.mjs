@@ -87,6 +87,8 @@ const TARGET_COVERAGE_CPU_S = 3;
 // for /api/v1/rules, since the snapshot outlives its TTL only by one TTL
 // more and the catalog's row in between lasts longer than that.
 const RULES_CACHE_TTL_MS = 30_000;
+/** How long the backend's CPU is sampled, idle, before each coverage run. */
+const IDLE_WINDOW_MS = 10_000;
 /** `observability.view.deadlineMs`, set explicitly so the hanging phase knows it. */
 const VIEW_DEADLINE_MS = 5_000;
 /** Entities the --hanging-prometheus phase points at the hanging instance. */
@@ -720,8 +722,19 @@ async function measureCoverage({
   logFile,
   notBefore,
 }) {
+  // The last seconds of the wait measure what the backend burns on its own
+  // while nothing asks it anything (scheduler polls, the catalog's
+  // background work): the run's CPU figure includes that much per second.
   const wait = notBefore - Date.now();
-  if (wait > 0) await sleep(wait);
+  if (wait > IDLE_WINDOW_MS) await sleep(wait - IDLE_WINDOW_MS);
+  const idleFrom = Date.now();
+  const idleCpuBefore = cpuSeconds(processTree(rootPid));
+  await sleep(Math.max(0, notBefore - Date.now()));
+  const idleSeconds = (Date.now() - idleFrom) / 1000;
+  const idleCpuPerSecond =
+    idleSeconds >= 1
+      ? (cpuSeconds(processTree(rootPid)) - idleCpuBefore) / idleSeconds
+      : undefined;
   const get = async path => {
     const res = await fetch(`${base}/api/observability${path}`, { headers });
     if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status}`);
@@ -803,6 +816,8 @@ async function measureCoverage({
     threads,
     rulesCalls,
     instances: 1,
+    idleSeconds,
+    idleCpuPerSecond,
   };
 }
 
@@ -902,6 +917,20 @@ function reportCoverage(
       2,
     )} s`,
   );
+  if (coverage.idleCpuPerSecond !== undefined) {
+    const runSeconds = (coverage.runMs ?? coverage.wallMs) / 1000;
+    p(
+      `    idle just before (${coverage.idleSeconds.toFixed(
+        1,
+      )} s, no request): the backend used ${coverage.idleCpuPerSecond.toFixed(
+        3,
+      )} s of CPU per second, ≈ ${(
+        coverage.idleCpuPerSecond * runSeconds
+      ).toFixed(2)} s over the run's ${runSeconds.toFixed(
+        1,
+      )} s (counted in the figures below, not subtracted)`,
+    );
+  }
   if (coverage.threads?.length) {
     p(
       `    by thread: ${coverage.threads
