@@ -12,15 +12,33 @@
  * @public
  */
 export function isHttpUrl(value: string | undefined): value is string {
-  return parseHttpUrl(value) !== undefined;
+  return checkedHref(value) !== undefined;
 }
 
 /**
- * {@link isHttpUrl}'s check, returning the parsed URL: every link Redline
- * writes goes through here, so the text is parsed once, not once per question.
+ * The last few answers of {@link checkedHref}: describing an entity asks
+ * about the same link several times in a row (the annotation's schema, the
+ * confidence score, the runbook and dashboard links), and a catalog's
+ * links are mostly distinct, so a few entries catch the repeats and a
+ * larger memo would only grow.
  */
-function parseHttpUrl(value: string | undefined): URL | undefined {
+const recentlyChecked = new Map<string, string | undefined>();
+const RECENT_MAX = 16;
+
+/**
+ * {@link isHttpUrl}'s check, returning the normalised form: every link
+ * Redline writes goes through here.
+ */
+function checkedHref(value: string | undefined): string | undefined {
   if (typeof value !== 'string') return undefined;
+  if (recentlyChecked.has(value)) return recentlyChecked.get(value);
+  const href = parseHttpUrl(value)?.href;
+  if (recentlyChecked.size >= RECENT_MAX) recentlyChecked.clear();
+  recentlyChecked.set(value, href);
+  return href;
+}
+
+function parseHttpUrl(value: string): URL | undefined {
   // `new URL` trims surrounding whitespace and accepts `http:host`; neither
   // is what a person reading the link sees.
   if (!/^https?:\/\//i.test(value) || /\s/.test(value)) return undefined;
@@ -81,7 +99,7 @@ function authorityHasAt(value: string): boolean {
 export function normalizeHttpUrl(
   value: string | undefined,
 ): string | undefined {
-  return parseHttpUrl(value)?.href;
+  return checkedHref(value);
 }
 
 /** A `%` not followed by two hex digits, as Go reports it. */
