@@ -34,6 +34,8 @@ import type {
  * @public
  */
 export function uniqueFindings(findings: readonly Finding[]): Finding[] {
+  // Most entities have none or one: nothing to compare.
+  if (findings.length < 2) return [...findings];
   const seen = new Set<string>();
   return findings.filter(f => {
     const key = `${f.id}\u0000${f.annotation ?? ''}\u0000${f.message}`;
