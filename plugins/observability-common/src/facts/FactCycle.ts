@@ -31,6 +31,7 @@ import type { PrometheusApiRule, PrometheusApiRuleGroup } from './apiTypes';
 import { groupsHolding } from './groupsHolding';
 import { labelsMatch } from './selectorMatch';
 import type { FactSources } from './sources';
+import { BoundedMemo } from '../memo/BoundedMemo';
 
 /** Live alerts of one entity, grouped and deduplicated. @public */
 export interface EntityAlerts {
@@ -590,11 +591,10 @@ function lintOnce(
  * holds them), not by the API's evaluation state, which changes every
  * evaluation. Bounded because rules come and go.
  */
-const lintedContent = new Map<
+const lintedContent = new BoundedMemo<
   string,
   NonNullable<EntityFacts['lintFindings']>
->();
-const LINTED_CONTENT_LIMIT = 20_000;
+>(20_000);
 
 function lintByContent(
   apiGroups: PrometheusApiRuleGroup[],
@@ -602,13 +602,7 @@ function lintByContent(
 ): NonNullable<EntityFacts['lintFindings']> {
   const groups = fromPrometheusApiGroups(apiGroups);
   const key = `${source}\u0000${JSON.stringify(groups)}`;
-  let found = lintedContent.get(key);
-  if (!found) {
-    found = lint(groups, source);
-    if (lintedContent.size >= LINTED_CONTENT_LIMIT) lintedContent.clear();
-    lintedContent.set(key, found);
-  }
-  return found;
+  return lintedContent.get(key, () => lint(groups, source));
 }
 
 const positions = new WeakMap<

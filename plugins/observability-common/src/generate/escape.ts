@@ -7,6 +7,7 @@
  * YAML itself is escaped by the `yaml` library when it serialises strings;
  * these helpers cover the languages nested inside those strings.
  */
+import { BoundedMemo } from '../memo/BoundedMemo';
 
 /** Any character {@link sanitizeText} may change (every surrogate, paired or not). */
 const NEEDS_SANITIZING =
@@ -113,9 +114,10 @@ export function escapeRegex(s: string): string {
   return s.replace(REGEX_META, '\\$&');
 }
 
-/** {@link formatNumber}'s memo of fractions, emptied when full. */
-const FORMATTED = new Map<number, string>();
-const FORMATTED_MAX = 1024;
+/** {@link formatNumber}'s memo of fractions. */
+const FORMATTED = new BoundedMemo<number, string>(1024);
+
+const shortestDecimal = (n: number) => String(Number(n.toPrecision(12)));
 
 /**
  * Formats a number for PromQL and YAML: the shortest decimal that reads back
@@ -132,13 +134,7 @@ export function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return n > 0 ? '+Inf' : '-Inf';
   // The same few fractions (budgets, objectives, thresholds) recur across a
   // catalog; a bounded memo spares most of the string round trips.
-  let text = FORMATTED.get(n);
-  if (text === undefined) {
-    text = String(Number(n.toPrecision(12)));
-    if (FORMATTED.size >= FORMATTED_MAX) FORMATTED.clear();
-    FORMATTED.set(n, text);
-  }
-  return text;
+  return FORMATTED.get(n, shortestDecimal);
 }
 
 /**

@@ -21,6 +21,7 @@ import type { ObservabilitySpec, SloSpec } from '../spec/types';
 import { QUANTITY_TAG, tagged } from './queries';
 import { sloArithmetic, type PromSample } from './status';
 import { sloWindowBounds, type SloWindowBounds } from './window';
+import { BoundedMemo } from '../memo/BoundedMemo';
 
 /** A budget with less than this share left (percent) is nearly exhausted. @public */
 export const BUDGET_NEARLY_EXHAUSTED_PERCENT = 25;
@@ -118,17 +119,11 @@ function batchQuery(ctx: RuleContext, range: string): string {
  * and window has the same one (`key` names both, and the window's length),
  * and building it for each of 10 000 entities was a visible part of a run.
  */
-const batchQueries = new Map<string, string>();
+// A few windows per run; runs move the window's end, so old ones go.
+const batchQueries = new BoundedMemo<string, string>(64);
 
 function batchQueryOf(key: string, ctx: RuleContext, range: string): string {
-  let query = batchQueries.get(key);
-  if (query === undefined) {
-    query = batchQuery(ctx, range);
-    // A few windows per run; runs move the window's end, so old ones go.
-    if (batchQueries.size >= 64) batchQueries.clear();
-    batchQueries.set(key, query);
-  }
-  return query;
+  return batchQueries.get(key, () => batchQuery(ctx, range));
 }
 
 /**

@@ -11,6 +11,7 @@ import type { Tree } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 import { isValidLabelName } from './names';
 import { compilePromRegex, promRegexError } from './promRegex';
+import { BoundedMemo } from '../memo/BoundedMemo';
 
 /** One label matcher. @public */
 export interface LabelMatcher {
@@ -245,12 +246,14 @@ export function matchesEmpty(m: LabelMatcher): boolean {
  * fact gatherer and rule matching read the matchers of every entity again
  * (a coverage run would otherwise parse each selector three times). Results
  * are never mutated; bounded because selectors come from a changing catalog.
+ * The bound is above the selectors of a large catalog (every entity has its
+ * own), or a coverage run would empty it every few thousand entities and
+ * parse each selector again; a parse is a few hundred bytes.
  */
-const parsed = new Map<string, LabelMatchersResult>();
-// Above the selectors of a large catalog (every entity has its own), or a
-// coverage run would clear it every few thousand entities and parse each
-// selector again; a parse is a few hundred bytes.
-const PARSED_LIMIT = 50_000;
+const parsed = new BoundedMemo<string, LabelMatchersResult>(50_000);
+
+const parseAny = (text: string): LabelMatchersResult =>
+  parsePlain(text) ?? parseUncached(text);
 
 /**
  * Parses a comma-separated list of label matchers without braces, e.g.
@@ -260,12 +263,7 @@ const PARSED_LIMIT = 50_000;
  * @public
  */
 export function parseLabelMatchers(text: string): LabelMatchersResult {
-  let result = parsed.get(text);
-  if (!result) {
-    result = parsePlain(text) ?? parseUncached(text);
-    remember(text, result);
-  }
-  return result;
+  return parsed.get(text, parseAny);
 }
 
 /**
@@ -297,11 +295,6 @@ function parsePlain(text: string): LabelMatchersResult | undefined {
   return matchers.every(matchesEmpty) ? undefined : { ok: true, matchers };
 }
 
-function remember(text: string, result: LabelMatchersResult): void {
-  if (parsed.size >= PARSED_LIMIT) parsed.clear();
-  parsed.set(text, result);
-}
-
 /**
  * The canonical text of valid matchers (what a spec stores as its
  * selector), remembered as their parse: the gatherer and rule matching read
@@ -311,7 +304,7 @@ function remember(text: string, result: LabelMatchersResult): void {
  */
 export function canonicalLabelMatchers(matchers: LabelMatcher[]): string {
   const text = formatLabelMatchers(matchers);
-  remember(text, { ok: true, matchers });
+  parsed.set(text, { ok: true, matchers });
   return text;
 }
 

@@ -5,13 +5,13 @@
  * Redline accepts selects in its fact checks what it selects in Prometheus.
  */
 import { RE2JS, RE2JSSyntaxException } from 're2js';
+import { BoundedMemo } from '../memo/BoundedMemo';
 
 /** A compiled, anchored label-matcher regex, or why Prometheus refuses the pattern. @internal */
 export type PromRegex = { regex: RE2JS } | { error: string };
 
 /** Bounds the cache: selectors come from a catalog that changes while a backend runs. */
-const CACHE_LIMIT = 1000;
-const cache = new Map<string, PromRegex>();
+const cache = new BoundedMemo<string, PromRegex>(1000);
 
 /**
  * Compiles `pattern` the way a Prometheus label matcher does. Cached, because
@@ -19,13 +19,7 @@ const cache = new Map<string, PromRegex>();
  * @internal
  */
 export function compilePromRegex(pattern: string): PromRegex {
-  let result = cache.get(pattern);
-  if (!result) {
-    result = judge(pattern);
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(pattern, result);
-  }
-  return result;
+  return cache.get(pattern, judge);
 }
 
 /** Why Prometheus refuses `pattern` as a label-matcher regex, or undefined when it compiles. @internal */

@@ -3,6 +3,7 @@
  * generators, the rule linter, the CLI and the backend all ask this module,
  * so a URL one of them accepts is never rejected (or linked) by another.
  */
+import { BoundedMemo } from '../memo/BoundedMemo';
 
 /**
  * True for an absolute `http://` or `https://` URL that the WHATWG URL parser
@@ -22,8 +23,9 @@ export function isHttpUrl(value: string | undefined): value is string {
  * links are mostly distinct, so a few entries catch the repeats and a
  * larger memo would only grow.
  */
-const recentlyChecked = new Map<string, string | undefined>();
-const RECENT_MAX = 16;
+const recentlyChecked = new BoundedMemo<string, string | undefined>(16);
+
+const hrefIfHttp = (value: string) => parseHttpUrl(value)?.href;
 
 /**
  * {@link isHttpUrl}'s check, returning the normalised form: every link
@@ -31,11 +33,7 @@ const RECENT_MAX = 16;
  */
 function checkedHref(value: string | undefined): string | undefined {
   if (typeof value !== 'string') return undefined;
-  if (recentlyChecked.has(value)) return recentlyChecked.get(value);
-  const href = parseHttpUrl(value)?.href;
-  if (recentlyChecked.size >= RECENT_MAX) recentlyChecked.clear();
-  recentlyChecked.set(value, href);
-  return href;
+  return recentlyChecked.get(value, hrefIfHttp);
 }
 
 function parseHttpUrl(value: string): URL | undefined {
