@@ -11,15 +11,8 @@
  * rules-loaded check are its public faces.
  */
 import { WATCHDOG_ALERT } from '../generate/generators/watchdog';
-
-/** The rule names of a `GeneratedRuleNames` (see `./deployedRules`). */
-interface RuleNameSource {
-  rules: {
-    groups: ReadonlyArray<{
-      rules: ReadonlyArray<{ alert: string } | { record: string }>;
-    }>;
-  };
-}
+// Types only: erased at run time, so no import cycle with ./deployedRules.
+import type { GeneratedRuleNames } from './deployedRules';
 
 /** Names of one kind of rule: how many rules, and each name once. */
 export interface NamesOfKind {
@@ -33,7 +26,7 @@ export interface NamesOfKind {
 /** One distinct list of rule names. */
 export interface RuleNameIndex {
   /** The names alone, frozen, shared by every entity with this list. */
-  readonly shared: RuleNameSource;
+  readonly shared: GeneratedRuleNames;
   /** Alerting rules that belong in Prometheus (the Watchdog left out). */
   readonly serviceAlerts: NamesOfKind;
   /** `serviceAlerts`' names, sorted. */
@@ -71,7 +64,7 @@ const MAX_KEPT = 1_000;
 const byRules = new WeakMap<object, RuleNameIndex>();
 
 /** The index of `artifacts`' rule names, shared with equal lists. */
-export function ruleNameIndex(artifacts: RuleNameSource): RuleNameIndex {
+export function ruleNameIndex(artifacts: GeneratedRuleNames): RuleNameIndex {
   const known = byRules.get(artifacts.rules);
   if (known) return known;
   const step = walk(artifacts, listsKept < MAX_KEPT);
@@ -90,7 +83,7 @@ export function ruleNameIndex(artifacts: RuleNameSource): RuleNameIndex {
 }
 
 /** The trie's node for this list; undefined when it is new and not to be kept. */
-function walk(artifacts: RuleNameSource, keep: boolean): Step | undefined {
+function walk(artifacts: GeneratedRuleNames, keep: boolean): Step | undefined {
   let step = lists;
   for (const group of artifacts.rules.groups) {
     let next = step.nextGroup;
@@ -132,7 +125,7 @@ class KindTally {
   }
 }
 
-function build(artifacts: RuleNameSource): RuleNameIndex {
+function build(artifacts: GeneratedRuleNames): RuleNameIndex {
   const alerts = new KindTally();
   const records = new KindTally();
   const groups = artifacts.rules.groups.map(group =>

@@ -9,7 +9,8 @@ import type { Runbook } from '../types';
 export const runbooksGenerator: ArtifactGenerator = {
   id: 'runbooks',
   generate({ spec, config, previous }) {
-    // Written when first read: a coverage run reads no runbook.
+    // Written when first read (a coverage run reads no runbook); the file
+    // list is made from the same runbooks, so each one is written once.
     const alerts = [...previous.alerts];
     let written: Runbook[] | undefined;
     const runbooks = () => (written ??= generateRunbooks(spec, alerts, config));
